@@ -1,0 +1,325 @@
+package classifier
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/antwort-dev/antwort/internal/nlp"
+)
+
+// FeatureOptions configures how a text becomes a feature vector. The zero
+// value means the documented defaults.
+type FeatureOptions struct {
+	// Bits sets the hash space to 2^Bits buckets (default 20, range 12–24).
+	// Training memory for counting is 4·2^Bits bytes, whatever the corpus.
+	Bits int `json:"bits"`
+	// CharMin and CharMax bound the character n-grams taken inside each
+	// word, with "<" and ">" marking its boundaries (default 3 and 5).
+	CharMin int `json:"char_min"`
+	CharMax int `json:"char_max"`
+	// NoChars turns character n-grams off.
+	NoChars bool `json:"no_chars,omitempty"`
+	// NoBigrams turns word bigrams off.
+	NoBigrams bool `json:"no_bigrams,omitempty"`
+	// NoStem turns off the Snowball stem of each word (German or English,
+	// as detected per text), otherwise added as a feature of its own.
+	NoStem bool `json:"no_stem,omitempty"`
+	// NoNegation turns off negation marking: otherwise each of the three
+	// words after a negation ("nicht", "kein", "not", "never", "n't", …) is
+	// added a second time, marked as negated.
+	NoNegation bool `json:"no_negation,omitempty"`
+	// MinDF drops features seen in fewer training texts (default 2).
+	MinDF int `json:"min_df"`
+	// CharWeight scales the character block against the word block, each
+	// of which is L2-normalised on its own (default 1).
+	CharWeight float64 `json:"char_weight"`
+}
+
+func (o FeatureOptions) withDefaults() FeatureOptions {
+	if o.Bits == 0 {
+		o.Bits = 20
+	}
+	if o.CharMin == 0 {
+		o.CharMin = 3
+	}
+	if o.CharMax == 0 {
+		o.CharMax = 5
+	}
+	if o.MinDF == 0 {
+		o.MinDF = 2
+	}
+	if o.CharWeight == 0 {
+		o.CharWeight = 1
+	}
+	return o
+}
+
+func (o FeatureOptions) validate() error {
+	switch {
+	case o.Bits < 12 || o.Bits > 24:
+		return errorf("feature bits %d out of range 12–24", o.Bits)
+	case o.CharMin < 1 || o.CharMax < o.CharMin || o.CharMax > 8:
+		return errorf("char n-gram range %d–%d invalid", o.CharMin, o.CharMax)
+	case o.MinDF < 1:
+		return errorf("min df %d < 1", o.MinDF)
+	case o.CharWeight < 0 || math.IsNaN(o.CharWeight) || math.IsInf(o.CharWeight, 0):
+		return errorf("char weight %v invalid", o.CharWeight)
+	}
+	return nil
+}
+
+// Feature blocks; each is L2-normalised on its own.
+const (
+	blockWord = 0
+	blockChar = 1
+)
+
+// Hash namespaces keep word, bigram, stem and char features apart.
+const (
+	nsWord   = 'w'
+	nsBigram = 'b'
+	nsStem   = 's'
+	nsChar   = 'c'
+	nsNeg    = 'n'
+)
+
+// negators start a negation scope (folded spelling).
+var negators = map[string]bool{
+	"not": true, "no": true, "never": true, "t": true, "cannot": true, "nothing": true, "nobody": true, "without": true,
+	"nicht": true, "kein": true, "keine": true, "keinen": true, "keinem": true, "keiner": true, "nie": true,
+	"niemals": true, "nichts": true, "ohne": true,
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func hashBytes(ns byte, s string) uint64 {
+	h := uint64(fnvOffset)
+	h ^= uint64(ns)
+	h *= fnvPrime
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+func hashPair(a, b uint64) uint64 {
+	h := a*0x9E3779B97F4A7C15 ^ (b + 0x632BE59BD9B4E5D7 + (a << 6) + (a >> 2))
+	h ^= h >> 31
+	return h * fnvPrime
+}
+
+// bucket maps a hash to one of 2^bits buckets (multiplicative hashing on
+// the high bits, which FNV mixes well).
+func bucket(h uint64, bits int) uint32 {
+	return uint32((h * 0x9E3779B97F4A7C15) >> (64 - bits))
+}
+
+// raw is the output of extraction before the vocabulary is applied: each
+// key is bucket<<1 | block, sorted, with its count.
+type raw struct {
+	keys   []uint32
+	counts []uint16
+}
+
+// extractor turns texts into raw features. It holds scratch space and is
+// not safe for concurrent use; get one from a pool.
+type extractor struct {
+	o      FeatureOptions
+	toks   []string
+	keys   []uint32
+	runes  []int // byte offsets of rune starts in pad
+	pad    []byte
+	names  map[uint32]string // when non-nil, a readable name per key
+	folded strings.Builder
+}
+
+func newExtractor(o FeatureOptions) *extractor {
+	return &extractor{o: o}
+}
+
+func (e *extractor) add(h uint64, block uint32, name func() string) {
+	k := bucket(h, e.o.Bits)<<1 | block
+	e.keys = append(e.keys, k)
+	if e.names != nil {
+		if _, ok := e.names[k]; !ok {
+			e.names[k] = name()
+		}
+	}
+}
+
+// extract computes the sorted, counted feature keys of text into r
+// (reusing its slices) and returns the detected language.
+func (e *extractor) extract(text string, r *raw) string {
+	e.folded.Reset()
+	nlp.FoldAppend(&e.folded, text)
+	folded := e.folded.String()
+	e.toks = nlp.AppendTokens(e.toks[:0], folded)
+	e.keys = e.keys[:0]
+	lang := nlp.Undetermined
+	if !e.o.NoStem {
+		lang = nlp.DetectTokens(e.toks, nlp.CountUmlauts(text))
+	}
+	var prev uint64
+	negLeft := 0
+	for i, t := range e.toks {
+		if !e.o.NoNegation {
+			if negLeft > 0 && t[0] != '<' && t != "!" && t != "?" && t != "!!" && t != "??" {
+				e.add(hashBytes(nsNeg, t), blockWord, func() string { return "n:" + t })
+				negLeft--
+			} else if t == "!" || t == "?" || t == "!!" || t == "??" {
+				negLeft = 0
+			}
+			if negators[t] {
+				negLeft = 3
+			}
+		}
+		hw := hashBytes(nsWord, t)
+		e.add(hw, blockWord, func() string { return "w:" + t })
+		if !e.o.NoBigrams {
+			if i > 0 {
+				p := e.toks[i-1]
+				e.add(hashPair(prev, hw), blockWord, func() string { return "b:" + p + "_" + t })
+			}
+			prev = hw
+		}
+		if !e.o.NoStem && lang != nlp.Undetermined {
+			if s := nlp.Stem(lang, t); s != t {
+				e.add(hashBytes(nsStem, s), blockWord, func() string { return "s:" + s })
+			}
+		}
+		if !e.o.NoChars && t[0] != '<' && utf8.RuneCountInString(t) > 1 {
+			e.charGrams(t)
+		}
+	}
+	slices.Sort(e.keys)
+	r.keys = r.keys[:0]
+	r.counts = r.counts[:0]
+	for i := 0; i < len(e.keys); {
+		j := i + 1
+		for j < len(e.keys) && e.keys[j] == e.keys[i] {
+			j++
+		}
+		c := j - i
+		if c > math.MaxUint16 {
+			c = math.MaxUint16
+		}
+		r.keys = append(r.keys, e.keys[i])
+		r.counts = append(r.counts, uint16(c))
+		i = j
+	}
+	return lang
+}
+
+// charGrams adds the character n-grams of "<t>".
+func (e *extractor) charGrams(t string) {
+	e.pad = append(e.pad[:0], '<')
+	e.pad = append(e.pad, t...)
+	e.pad = append(e.pad, '>')
+	e.runes = e.runes[:0]
+	for i := 0; i < len(e.pad); {
+		e.runes = append(e.runes, i)
+		_, size := utf8.DecodeRune(e.pad[i:])
+		i += size
+	}
+	nr := len(e.runes)
+	e.runes = append(e.runes, len(e.pad))
+	for n := e.o.CharMin; n <= e.o.CharMax; n++ {
+		for s := 0; s+n <= nr; s++ {
+			g := e.pad[e.runes[s]:e.runes[s+n]]
+			h := uint64(fnvOffset)
+			h ^= nsChar
+			h *= fnvPrime
+			for _, c := range g {
+				h ^= uint64(c)
+				h *= fnvPrime
+			}
+			e.add(h, blockChar, func() string { return "c:" + string(g) })
+		}
+	}
+}
+
+// vocab maps buckets to dense columns and holds the IDF weights.
+type vocab struct {
+	bits  int
+	keys  []uint32  // kept keys (bucket<<1|block), sorted
+	idf   []float32 // per column
+	col   []int32   // bucket → column, -1 when not kept; len 2^bits
+	block []uint8   // per column
+}
+
+func (v *vocab) build() {
+	v.col = make([]int32, 1<<v.bits)
+	for i := range v.col {
+		v.col[i] = -1
+	}
+	v.block = make([]uint8, len(v.keys))
+	for c, k := range v.keys {
+		v.col[k>>1] = int32(c)
+		v.block[c] = uint8(k & 1)
+	}
+}
+
+// sparse is one example's feature vector over vocabulary columns.
+type sparse struct {
+	idx []int32
+	val []float32
+}
+
+// vectorize applies the vocabulary to raw features: sublinear TF times IDF,
+// each block L2-normalised, the char block scaled by charWeight.
+func (v *vocab) vectorize(r *raw, charWeight float64, dst *sparse) {
+	dst.idx = dst.idx[:0]
+	dst.val = dst.val[:0]
+	var norm [2]float64
+	for i, k := range r.keys {
+		c := v.col[k>>1]
+		if c < 0 || v.block[c] != uint8(k&1) {
+			continue
+		}
+		x := (1 + math.Log(float64(r.counts[i]))) * float64(v.idf[c])
+		norm[k&1] += x * x
+		dst.idx = append(dst.idx, c)
+		dst.val = append(dst.val, float32(x))
+	}
+	var scale [2]float64
+	for b := range norm {
+		if norm[b] > 0 {
+			scale[b] = 1 / math.Sqrt(norm[b])
+		}
+	}
+	scale[blockChar] *= charWeight
+	for i, c := range dst.idx {
+		dst.val[i] *= float32(scale[v.block[c]])
+	}
+}
+
+// scratch is per-goroutine working memory for prediction.
+type scratch struct {
+	ex     *extractor
+	raw    raw
+	vec    sparse
+	scores []float64
+}
+
+type scratchPool struct {
+	p sync.Pool
+}
+
+func (sp *scratchPool) get(o FeatureOptions, k int) *scratch {
+	if s, ok := sp.p.Get().(*scratch); ok {
+		return s
+	}
+	return &scratch{ex: newExtractor(o), scores: make([]float64, k)}
+}
+
+func (sp *scratchPool) put(s *scratch) {
+	s.ex.names = nil
+	sp.p.Put(s)
+}

@@ -1,0 +1,248 @@
+package nlp
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Class tokens replace text that identifies a customer or a transaction
+// rather than saying what the message is about. They keep the fact that
+// "an order number was given" as a feature without the number itself.
+const (
+	TokNum   = "<num>"   // a short number or amount: 3, 2026, 49,99
+	TokID    = "<id>"    // an order, customer or ticket number: 4711-2231, A-77412, 100045882
+	TokDate  = "<date>"  // 03.03.2026, 3/3/26, 2026-03-03
+	TokEmail = "<email>" // max@example.de
+	TokURL   = "<url>"   // https://…, www.…
+)
+
+// Tokenize splits folded text (see Fold) into word tokens, masking numbers,
+// IDs, dates, e-mail addresses and URLs to class tokens (TokNum, …).
+// Runs of '!' and '?' become the tokens "!" / "!!" and "?" / "??", and
+// each emoji, currency sign or other symbol becomes a token of its own; other punctuation
+// is dropped. The returned strings share memory with s.
+func Tokenize(s string) []string {
+	return AppendTokens(nil, s)
+}
+
+// AppendTokens appends the tokens of s (see Tokenize) to dst and returns
+// the extended slice. It allocates only when dst must grow.
+func AppendTokens(dst []string, s string) []string {
+	for len(s) > 0 {
+		// Skip spaces.
+		r, size := utf8.DecodeRuneInString(s)
+		if isSpace(r) {
+			s = s[size:]
+			continue
+		}
+		end := chunkEnd(s)
+		dst = appendChunk(dst, s[:end])
+		s = s[end:]
+	}
+	return dst
+}
+
+func isSpace(r rune) bool {
+	return r == ' ' || r == '\n' || r == '\t' || r == '\r' || unicode.IsSpace(r)
+}
+
+func chunkEnd(s string) int {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if isSpace(r) {
+			return i
+		}
+		i += size
+	}
+	return len(s)
+}
+
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+func isJoiner(c byte) bool {
+	switch c {
+	case '-', '/', '.', ',', '#', '_', '\'', ':', '+':
+		return true
+	}
+	return false
+}
+
+// appendChunk tokenises one whitespace-free chunk.
+func appendChunk(dst []string, c string) []string {
+	if looksLikeURL(c) {
+		return append(dst, TokURL)
+	}
+	if looksLikeEmail(c) {
+		return append(dst, TokEmail)
+	}
+	for i := 0; i < len(c); {
+		r, size := utf8.DecodeRuneInString(c[i:])
+		switch {
+		case isWordRune(r):
+			j := wordEnd(c, i)
+			dst = appendWord(dst, c[i:j])
+			i = j
+		case r == '!' || r == '?':
+			j := i
+			for j < len(c) && c[j] == byte(r) {
+				j++
+			}
+			if j-i >= 2 {
+				dst = append(dst, c[i:i+2])
+			} else {
+				dst = append(dst, c[i:i+1])
+			}
+			i = j
+		case r == utf8.RuneError && size == 1:
+			i++
+		case unicode.Is(unicode.So, r) || unicode.Is(unicode.Sc, r):
+			dst = append(dst, c[i:i+size])
+			i += size
+		default:
+			i += size
+		}
+	}
+	return dst
+}
+
+// wordEnd returns the end of the word starting at i: word runes, joined by
+// single joiner characters that sit between word runes.
+func wordEnd(c string, i int) int {
+	j := i
+	for j < len(c) {
+		r, size := utf8.DecodeRuneInString(c[j:])
+		if isWordRune(r) {
+			j += size
+			continue
+		}
+		if r < utf8.RuneSelf && isJoiner(byte(r)) && j+1 < len(c) {
+			r2, _ := utf8.DecodeRuneInString(c[j+1:])
+			if isWordRune(r2) {
+				j++
+				continue
+			}
+		}
+		break
+	}
+	return j
+}
+
+// appendWord classifies a joined word: masks numbers, IDs and dates, and
+// splits ordinary words at their joiners ("e-mail" → "e", "mail").
+func appendWord(dst []string, w string) []string {
+	digits, letters := 0, 0
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case '0' <= c && c <= '9':
+			digits++
+		case isJoiner(c):
+		default:
+			letters++
+		}
+	}
+	if digits == 0 {
+		start := 0
+		for i := 0; i < len(w); i++ {
+			if isJoiner(w[i]) {
+				if i > start {
+					dst = append(dst, w[start:i])
+				}
+				start = i + 1
+			}
+		}
+		if start < len(w) {
+			dst = append(dst, w[start:])
+		}
+		return dst
+	}
+	switch {
+	case isDate(w):
+		return append(dst, TokDate)
+	case letters == 0 && digits <= 4:
+		return append(dst, TokNum)
+	case letters == 0 && isAmount(w):
+		return append(dst, TokNum)
+	case digits >= 5 || letters > 0 && len(w) >= 5:
+		return append(dst, TokID)
+	case letters > 0:
+		// Short mixed forms such as "3rd", "24h", "2x", "10am" carry a
+		// number and a unit: keep them as a number.
+		return append(dst, TokNum)
+	default:
+		return append(dst, TokNum)
+	}
+}
+
+// isDate reports whether w looks like 03.03.2026, 3.3.26, 3/3/2026 or
+// 2026-03-03.
+func isDate(w string) bool {
+	var groups [4]int
+	n := 0
+	var sep byte
+	cur := 0
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if '0' <= c && c <= '9' {
+			cur++
+			continue
+		}
+		if c != '.' && c != '/' && c != '-' {
+			return false
+		}
+		if sep == 0 {
+			sep = c
+		} else if c != sep {
+			return false
+		}
+		if n >= 2 || cur == 0 {
+			return false
+		}
+		groups[n] = cur
+		n++
+		cur = 0
+	}
+	if n != 2 || cur == 0 {
+		return false
+	}
+	groups[2] = cur
+	if groups[0] == 4 { // ISO
+		return sep == '-' && groups[1] <= 2 && groups[2] <= 2
+	}
+	return groups[0] <= 2 && groups[1] <= 2 && (groups[2] == 2 || groups[2] == 4)
+}
+
+// isAmount reports whether w is a number with thousands or decimal
+// separators: 49,99 1.299,00 12.50.
+func isAmount(w string) bool {
+	last := -1
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c == '.' || c == ',' {
+			last = i
+		} else if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return last > 0 && len(w)-last-1 <= 3
+}
+
+func looksLikeURL(c string) bool {
+	return strings.HasPrefix(c, "http://") || strings.HasPrefix(c, "https://") ||
+		strings.HasPrefix(c, "www.") && len(c) > 6
+}
+
+func looksLikeEmail(c string) bool {
+	at := strings.IndexByte(c, '@')
+	if at <= 0 || at >= len(c)-3 {
+		return false
+	}
+	dot := strings.LastIndexByte(c, '.')
+	return dot > at+1 && dot < len(c)-1 && strings.IndexByte(c[at+1:], '@') < 0
+}

@@ -148,4 +148,3 @@ func (s *svm) train(ctx context.Context, rows []int, label int, cost float64) ([
 	}
 	return out, float32(w[bias])
 }
-

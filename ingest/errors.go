@@ -1,0 +1,95 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. Problems and errors returned by this package wrap one of
+// them, so callers branch with errors.Is, never on message text.
+var (
+	// ErrUnknownFormat is returned when the input format is not one this
+	// package reads, or cannot be told from the file name.
+	ErrUnknownFormat = errors.New("ingest: unknown format")
+
+	// ErrTooLarge is wrapped by a Problem for a line, record or file
+	// longer than Options.MaxBytes.
+	ErrTooLarge = errors.New("ingest: input too large")
+
+	// ErrNoText is wrapped by a Problem for an item whose text is missing,
+	// empty or only white space.
+	ErrNoText = errors.New("ingest: no text")
+
+	// ErrInvalidUTF8 is wrapped by a Problem for an item that is not valid
+	// UTF-8 where UTF-8 is required.
+	ErrInvalidUTF8 = errors.New("ingest: invalid UTF-8")
+
+	// ErrMissingField is wrapped by a Problem for an item without a
+	// required field, and by the error ReadLabeled and Reader.Next return
+	// when a CSV or TSV header lacks a required column.
+	ErrMissingField = errors.New("ingest: missing field")
+
+	// ErrMalformed is wrapped by a Problem for an item that cannot be
+	// parsed: a line that is not a JSON object, a field of the wrong type,
+	// a record with the wrong number of fields, a mail enmime rejects.
+	ErrMalformed = errors.New("ingest: malformed input")
+
+	// ErrNoLabel is wrapped by a Problem for a file in directory mode
+	// that lies directly in the root, so that no folder names its label.
+	ErrNoLabel = errors.New("ingest: no label folder")
+
+	// ErrBinary is wrapped by a Problem for a .txt or .eml file that holds
+	// binary data (NUL bytes or mostly control characters) instead of text.
+	ErrBinary = errors.New("ingest: binary data")
+
+	// ErrNotMail is wrapped by a Problem for an .eml input that does not
+	// start with an RFC 5322 header field.
+	ErrNotMail = errors.New("ingest: not a mail message")
+)
+
+// Problem is one input item that was skipped, with where and why.
+//
+// ReadLabeled returns problems as a slice; Reader.Next returns a *Problem
+// as its error and continues with the following item on the next call.
+// Problem implements error; its Unwrap returns Err, which wraps one of the
+// package's sentinel errors (or an I/O error).
+type Problem struct {
+	Source string // file or stream name as given by the caller
+	Line   int    // 1-based line of the item; 0 when the item is a whole file
+	Err    error  // why the item was skipped
+}
+
+// Error returns "source:line: reason", or "source: reason" when Line is 0.
+func (p Problem) Error() string {
+	msg := "unknown problem"
+	if p.Err != nil {
+		msg = p.Err.Error()
+	}
+	switch {
+	case p.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", p.Source, p.Line, msg)
+	case p.Source != "":
+		return p.Source + ": " + msg
+	default:
+		return msg
+	}
+}
+
+// Unwrap returns p.Err.
+func (p Problem) Unwrap() error { return p.Err }
+
+// detailError is an error with its own message that still matches a
+// sentinel with errors.Is. It keeps Problem messages free of a repeated
+// "ingest: " prefix ("file.jsonl:3: label field \"label\" missing").
+type detailError struct {
+	msg  string
+	kind error
+}
+
+func (e *detailError) Error() string { return e.msg }
+func (e *detailError) Unwrap() error { return e.kind }
+
+// errorf returns an error with the formatted message that wraps kind.
+func errorf(kind error, format string, args ...any) error {
+	return &detailError{msg: fmt.Sprintf(format, args...), kind: kind}
+}

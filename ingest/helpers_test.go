@@ -1,0 +1,66 @@
+package ingest
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// sentinels in the order kindOf tries them.
+var sentinels = []struct {
+	name string
+	err  error
+}{
+	{"ErrUnknownFormat", ErrUnknownFormat},
+	{"ErrTooLarge", ErrTooLarge},
+	{"ErrNoText", ErrNoText},
+	{"ErrInvalidUTF8", ErrInvalidUTF8},
+	{"ErrMissingField", ErrMissingField},
+	{"ErrMalformed", ErrMalformed},
+	{"ErrNoLabel", ErrNoLabel},
+	{"ErrBinary", ErrBinary},
+	{"ErrNotMail", ErrNotMail},
+}
+
+// kindOf names the sentinel err wraps, or returns err's text.
+func kindOf(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	for _, s := range sentinels {
+		if errors.Is(err, s.err) {
+			return s.name
+		}
+	}
+	return "other: " + err.Error()
+}
+
+// prob is a Problem reduced to what tests compare.
+type prob struct {
+	Source string
+	Line   int
+	Kind   string
+}
+
+func probs(ps []Problem) []prob {
+	var out []prob
+	for _, p := range ps {
+		out = append(out, prob{p.Source, p.Line, kindOf(p)})
+	}
+	return out
+}
+
+// writeFile writes content to name in a new temporary directory and
+// returns its path.
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

@@ -1,0 +1,533 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// Labeled is one training/evaluation example.
+type Labeled struct {
+	Text   string
+	Label  string
+	Split  string // value of the split field, "" when absent
+	Lang   string // value of a "lang" field if present
+	Source string // "file.jsonl:12" or "dir/label/file.eml"
+}
+
+// Options configures ReadLabeled and NewReader. The zero value means the
+// documented defaults.
+type Options struct {
+	// TextField names the text field in JSONL and the text column in
+	// CSV/TSV. Default "text".
+	TextField string
+
+	// LabelField names the label field or column. Default "label". For
+	// JSONL, when LabelField is "" or "label" and an object has no
+	// "label", its "intent" field is used instead.
+	LabelField string
+
+	// SplitField names the field or column holding the split ("train",
+	// "test", ...). Default "split". It is optional in the data.
+	SplitField string
+
+	// Format selects the reader in ReadLabeled. "" chooses by the path:
+	// a directory is "dir"; the extensions .jsonl, .ndjson and .json are
+	// "jsonl", .csv is "csv", .tsv is "tsv" (case-insensitive). Explicit
+	// values: "jsonl", "csv", "tsv", "dir", "text". NewReader takes its
+	// format as a parameter and ignores this field.
+	Format string
+
+	// MaxBytes limits one item. Zero or negative means the defaults:
+	// 1 MiB per JSONL/text line or CSV/TSV record, 25 MiB per file in
+	// directory mode and per message in NewReader's "eml" format. A
+	// larger item is a Problem; reading continues after it.
+	MaxBytes int64
+}
+
+func (o Options) withDefaults() Options {
+	if o.TextField == "" {
+		o.TextField = "text"
+	}
+	if o.LabelField == "" {
+		o.LabelField = "label"
+	}
+	if o.SplitField == "" {
+		o.SplitField = "split"
+	}
+	return o
+}
+
+// ReadLabeled reads all labelled examples from path. Broken items are
+// skipped and returned as problems; the error is non-nil only when nothing
+// can be read at all: the path is missing or unreadable, the format is
+// unknown (ErrUnknownFormat), a CSV/TSV header lacks the text or label
+// column (ErrMissingField; the message names the file, the column and the
+// columns found), or ctx is done. Examples come in input order: line order
+// for files, path order for directories.
+//
+// Formats (see Options.Format):
+//
+//   - "jsonl": one JSON object per line; blank lines are skipped. The text
+//     and label fields must be non-empty; the label may be a string or a
+//     number (taken as its decimal string, "3", "2.5"). The split field and
+//     "lang" are optional strings. A line that is not a JSON object, lacks
+//     a field, has one of the wrong type, or is not valid UTF-8 is a
+//     Problem with its line number; invalid UTF-8 is never repaired.
+//   - "csv", "tsv": encoding/csv with a header row, LazyQuotes and a
+//     variable number of fields. Column names match case-insensitively. A
+//     record with fewer fields than the header, or with more non-empty
+//     ones, is a Problem with its line number.
+//   - "text": fastText style lines, "__label__refund I want my money back".
+//   - "dir": folder name = label. Each regular file ending in .eml or .txt
+//     (case-insensitive) below path is one example; its label is the path
+//     of its directory relative to path, with '/' separators ("refund", or
+//     "billing/refund" for a nested folder). Files directly in path are a
+//     Problem (ErrNoLabel). Names starting with "." are skipped, as are
+//     other file types. A .txt file is read whole: UTF-8 (a UTF-8 or UTF-16
+//     byte order mark is honoured), and when that is not valid, decoded as
+//     windows-1252, the usual encoding of legacy Western European text and
+//     a superset of ISO-8859-1's printable range. An .eml file is parsed
+//     with enmime; its text is the Subject, a blank line and the decoded
+//     text body (converted from HTML for HTML-only mail). Binary files,
+//     mail without headers or without any text are Problems naming the path.
+//
+// Line numbers are 1-based physical lines; a CSV record that spans lines
+// is reported at its first. Labels, splits and languages are trimmed of
+// surrounding white space; texts are kept as they are (JSONL, CSV/TSV) or
+// trimmed (fastText lines, files).
+func ReadLabeled(ctx context.Context, path string, opts Options) ([]Labeled, []Problem, error) {
+	o := opts.withDefaults()
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("ingest: %w", err)
+	}
+	format := strings.ToLower(strings.TrimSpace(o.Format))
+	if format == "" {
+		format = formatOf(path, fi)
+		if format == "" {
+			return nil, nil, errorf(ErrUnknownFormat,
+				"ingest: %s: unknown format %q (want .jsonl, .ndjson, .json, .csv, .tsv or a directory, or set Options.Format)",
+				path, filepath.Ext(path))
+		}
+	}
+	switch format {
+	case "dir":
+		if !fi.IsDir() {
+			return nil, nil, fmt.Errorf("ingest: %s: format \"dir\" needs a directory", path)
+		}
+		return readDir(ctx, path, o)
+	case "jsonl", "ndjson", "csv", "tsv", "text":
+		if fi.IsDir() {
+			return nil, nil, fmt.Errorf("ingest: %s: is a directory, want a %s file", path, format)
+		}
+		return readFile(ctx, path, format, o)
+	default:
+		return nil, nil, errorf(ErrUnknownFormat,
+			"ingest: %s: unknown format %q (want jsonl, csv, tsv, dir or text)", path, o.Format)
+	}
+}
+
+// formatOf chooses a format from the file name, or "" if it cannot.
+func formatOf(path string, fi fs.FileInfo) string {
+	if fi.IsDir() {
+		return "dir"
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".jsonl", ".ndjson", ".json":
+		return "jsonl"
+	case ".csv":
+		return "csv"
+	case ".tsv":
+		return "tsv"
+	}
+	return ""
+}
+
+func readFile(ctx context.Context, path, format string, o Options) ([]Labeled, []Problem, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("ingest: %w", err)
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, bufSize)
+	if err := skipBOM(br); err != nil {
+		return nil, nil, fmt.Errorf("ingest: read %s: %w", path, err)
+	}
+	max := limitOr(o.MaxBytes, defaultLineMax)
+
+	var (
+		out      []Labeled
+		problems []Problem
+	)
+	// add handles one item of any source; it reports whether to go on.
+	// A read error after the start becomes the last problem (Line 0), so
+	// what was read so far is still returned.
+	add := func(l Labeled, line int, err error) (bool, error) {
+		switch e := err.(type) {
+		case nil:
+			l.Source = path + ":" + strconv.Itoa(line)
+			out = append(out, l)
+			return true, nil
+		case *Problem:
+			problems = append(problems, *e)
+			return true, nil
+		}
+		if err == io.EOF {
+			return false, nil
+		}
+		if isContextErr(err) {
+			return false, err
+		}
+		problems = append(problems, Problem{Source: path, Err: err})
+		return false, nil
+	}
+
+	switch format {
+	case "jsonl", "ndjson":
+		src := jsonlSource{name: path, lines: newLineReader(br, max)}
+		fallback := o.LabelField == "label"
+		for {
+			rec, line, err := src.next(ctx)
+			var l Labeled
+			if err == nil {
+				l, err = labeledFromRecord(rec, o, fallback)
+				if err != nil {
+					err = &Problem{Source: path, Line: line, Err: err}
+				}
+			}
+			if goOn, err := add(l, line, err); err != nil {
+				return nil, nil, err
+			} else if !goOn {
+				break
+			}
+		}
+		if len(out) == 0 && len(problems) > 0 && looksLikeJSONArray(path) {
+			return nil, nil, errorf(ErrUnknownFormat,
+				"ingest: %s: holds a JSON array; want JSON Lines (one object per line)", path)
+		}
+	case "csv", "tsv":
+		comma := ','
+		if format == "tsv" {
+			comma = '\t'
+		}
+		src, err := newCSVSource(br, path, comma, max)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := src.require(o.TextField, o.LabelField); err != nil {
+			return nil, nil, err
+		}
+		for {
+			rec, line, err := src.next(ctx)
+			var l Labeled
+			if err == nil {
+				l, err = labeledFromRecord(rec, o, false)
+				if err != nil {
+					err = &Problem{Source: path, Line: line, Err: err}
+				}
+			}
+			if goOn, err := add(l, line, err); err != nil {
+				return nil, nil, err
+			} else if !goOn {
+				break
+			}
+		}
+	case "text":
+		lines := newLineReader(br, max)
+		for {
+			l, line, err := nextFastText(ctx, path, lines)
+			if goOn, err := add(l, line, err); err != nil {
+				return nil, nil, err
+			} else if !goOn {
+				break
+			}
+		}
+	}
+	return out, problems, nil
+}
+
+// looksLikeJSONArray reports whether the file's first non-space byte is '['.
+func looksLikeJSONArray(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	head = bytes.TrimPrefix(head[:n], []byte("\uFEFF"))
+	head = bytes.TrimLeft(head, " \t\r\n")
+	return len(head) > 0 && head[0] == '['
+}
+
+// labeledFromRecord builds an example from a JSONL object or CSV row.
+// fallback enables the "intent" field when "label" is absent.
+func labeledFromRecord(rec record, o Options, fallback bool) (Labeled, error) {
+	var l Labeled
+	text, kind := rec.field(o.TextField)
+	switch kind {
+	case fieldAbsent:
+		return l, errorf(ErrMissingField, "text field %q missing", o.TextField)
+	case fieldString:
+	default:
+		return l, errorf(ErrMalformed, "text field %q is not a string", o.TextField)
+	}
+	if !utf8.ValidString(text) {
+		return l, invalidUTF8("text field "+strconv.Quote(o.TextField), []byte(text))
+	}
+	if strings.TrimSpace(text) == "" {
+		return l, errorf(ErrNoText, "text field %q is empty", o.TextField)
+	}
+	l.Text = text
+
+	labelField := o.LabelField
+	label, kind := rec.field(labelField)
+	if kind == fieldAbsent && fallback {
+		if v, k := rec.field("intent"); k != fieldAbsent {
+			labelField, label, kind = "intent", v, k
+		}
+	}
+	switch kind {
+	case fieldAbsent:
+		return l, errorf(ErrMissingField, "label field %q missing", o.LabelField)
+	case fieldString, fieldNumber:
+	default:
+		return l, errorf(ErrMalformed, "label field %q is not a string or number", labelField)
+	}
+	if !utf8.ValidString(label) {
+		return l, invalidUTF8("label field "+strconv.Quote(labelField), []byte(label))
+	}
+	if l.Label = strings.TrimSpace(label); l.Label == "" {
+		return l, errorf(ErrMissingField, "label field %q is empty", labelField)
+	}
+
+	var err error
+	if l.Split, err = optionalString(rec, o.SplitField, false); err != nil {
+		return l, err
+	}
+	if l.Lang, err = optionalString(rec, "lang", false); err != nil {
+		return l, err
+	}
+	l.Split = strings.TrimSpace(l.Split)
+	l.Lang = strings.TrimSpace(l.Lang)
+	return l, nil
+}
+
+const fastTextPrefix = "__label__"
+
+// nextFastText reads the next non-blank "__label__name text" line.
+func nextFastText(ctx context.Context, name string, lines *lineReader) (Labeled, int, error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return Labeled{}, 0, err
+		}
+		b, err := lines.next()
+		line := lines.line
+		switch {
+		case err == errLineTooLong:
+			return Labeled{}, line, &Problem{name, line, errorf(ErrTooLarge, "line longer than %d bytes", lines.max)}
+		case err != nil:
+			return Labeled{}, line, err
+		}
+		b = bytes.TrimSpace(b)
+		if len(b) == 0 {
+			continue
+		}
+		l, err := parseFastText(b)
+		if err != nil {
+			return Labeled{}, line, &Problem{name, line, err}
+		}
+		return l, line, nil
+	}
+}
+
+func parseFastText(b []byte) (Labeled, error) {
+	if !utf8.Valid(b) {
+		return Labeled{}, invalidUTF8("line", b)
+	}
+	s := string(b)
+	if !strings.HasPrefix(s, fastTextPrefix) {
+		return Labeled{}, errorf(ErrMissingField, "line does not start with %q", fastTextPrefix)
+	}
+	label, text, _ := strings.Cut(s[len(fastTextPrefix):], " ")
+	if i := strings.IndexAny(label, "\t"); i >= 0 { // "__label__x\ttext"
+		label, text = label[:i], label[i+1:]+" "+text
+	}
+	text = strings.TrimSpace(text)
+	switch {
+	case label == "":
+		return Labeled{}, errorf(ErrMissingField, "empty label")
+	case strings.HasPrefix(text, fastTextPrefix):
+		return Labeled{}, errorf(ErrMalformed, "more than one label")
+	case text == "":
+		return Labeled{}, errorf(ErrNoText, "no text after the label")
+	}
+	return Labeled{Text: text, Label: label}, nil
+}
+
+// ---- directory mode ----
+
+func readDir(ctx context.Context, root string, o Options) ([]Labeled, []Problem, error) {
+	max := limitOr(o.MaxBytes, defaultFileMax)
+	var (
+		out      []Labeled
+		problems []Problem
+	)
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		if err != nil {
+			if p == root {
+				return err
+			}
+			problems = append(problems, Problem{Source: p, Err: err})
+			return nil // WalkDir goes on with the next entry
+		}
+		if p != root && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		ext := strings.ToLower(filepath.Ext(d.Name()))
+		if ext != ".eml" && ext != ".txt" {
+			return nil
+		}
+		if !isRegular(p, d) {
+			return nil
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			problems = append(problems, Problem{Source: p, Err: err})
+			return nil
+		}
+		dir := filepath.Dir(rel)
+		if dir == "." {
+			problems = append(problems, Problem{Source: p, Err: errorf(ErrNoLabel, "no label folder: file lies directly in %s", root)})
+			return nil
+		}
+		text, err := readExample(p, ext, max)
+		if err != nil {
+			problems = append(problems, Problem{Source: p, Err: err})
+			return nil
+		}
+		out = append(out, Labeled{Text: text, Label: filepath.ToSlash(dir), Source: p})
+		return nil
+	})
+	if err != nil {
+		if isContextErr(err) {
+			return nil, nil, err
+		}
+		return nil, nil, fmt.Errorf("ingest: %w", err)
+	}
+	bySource := func(a, b string) int { return cmp.Compare(filepath.ToSlash(a), filepath.ToSlash(b)) }
+	slices.SortStableFunc(out, func(a, b Labeled) int { return bySource(a.Source, b.Source) })
+	slices.SortStableFunc(problems, func(a, b Problem) int { return bySource(a.Source, b.Source) })
+	return out, problems, nil
+}
+
+// isRegular reports whether the entry is a regular file or a symbolic link
+// to one. Links to directories are not followed.
+func isRegular(p string, d fs.DirEntry) bool {
+	if d.Type().IsRegular() {
+		return true
+	}
+	if d.Type()&fs.ModeSymlink == 0 {
+		return false
+	}
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// readExample reads one .txt or .eml file of at most max bytes and returns
+// its text.
+func readExample(path, ext string, max int64) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Size() > max {
+		return "", errorf(ErrTooLarge, "file is %d bytes, limit %d", fi.Size(), max)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return "", err
+	}
+	if int64(len(b)) > max {
+		return "", errorf(ErrTooLarge, "file is over the limit of %d bytes", max)
+	}
+	if ext == ".txt" {
+		return decodeText(b)
+	}
+	m, err := parseMail(b)
+	if err != nil {
+		return "", err
+	}
+	text := m.labeledText()
+	if text == "" {
+		return "", errorf(ErrNoText, "mail has neither subject nor text")
+	}
+	return text, nil
+}
+
+// decodeText decodes a whole text file: UTF-16 with a byte order mark,
+// UTF-8 (with or without one), else windows-1252. The result is trimmed
+// and has "\n" line endings.
+func decodeText(b []byte) (string, error) {
+	var s string
+	switch {
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}), bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		d, err := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Bytes(b)
+		if err != nil {
+			return "", errorf(ErrMalformed, "bad UTF-16: %v", err)
+		}
+		s = string(d)
+	case bytes.HasPrefix(b, []byte("\uFEFF")):
+		b = b[3:]
+		if !utf8.Valid(b) {
+			return "", invalidUTF8("file with a UTF-8 byte order mark", b)
+		}
+		s = string(b)
+	default:
+		if isBinary(b) {
+			return "", errorf(ErrBinary, "binary data, not text")
+		}
+		if utf8.Valid(b) {
+			s = string(b)
+		} else {
+			d, err := charmap.Windows1252.NewDecoder().Bytes(b)
+			if err != nil {
+				return "", errorf(ErrMalformed, "cannot decode as windows-1252: %v", err)
+			}
+			s = string(d)
+		}
+	}
+	if isBinary([]byte(s)) {
+		return "", errorf(ErrBinary, "binary data, not text")
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", errorf(ErrNoText, "empty file")
+	}
+	return s, nil
+}

@@ -1,0 +1,800 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Default limits used when Options.MaxBytes is zero or negative.
+const (
+	defaultLineMax = 1 << 20  // per JSONL/text line and CSV/TSV record
+	defaultFileMax = 25 << 20 // per file in directory mode and per "eml" stream
+
+	bufSize = 64 << 10 // bufio buffer; also the window the sniffer looks at
+)
+
+// Message is one inbound message to classify.
+type Message struct {
+	ID      string `json:"id,omitempty"`
+	Channel string `json:"channel,omitempty"` // email, chat, twitter, facebook...
+	From    string `json:"from,omitempty"`
+	Subject string `json:"subject,omitempty"`
+	Text    string `json:"text"`
+	Source  string `json:"-"` // where it came from ("inbox.jsonl:3")
+}
+
+// Reader yields messages one at a time from a stream. Next returns io.EOF
+// at the end. A broken item yields a *Problem error and the next call
+// continues with the following item.
+//
+// Formats:
+//
+//   - "jsonl": one JSON object per line with the fields "id", "text" (or
+//     Options.TextField), "subject", "from" and "channel". "id" may be a
+//     string or a number; when it is missing the ID is "name:line".
+//     Blank lines are skipped. A line needs a non-empty text or subject.
+//   - "text": one message per non-empty line; the ID is the line number.
+//     Surrounding white space is trimmed.
+//   - "csv", "tsv": a header row naming the same fields as "jsonl"; the
+//     text column is required (its absence is a fatal error from Next).
+//   - "eml": the whole stream is one RFC 5322 mail. ID is the Message-ID
+//     header (or name when there is none), From and Subject are the
+//     decoded headers, Text is the decoded text body (derived from the HTML
+//     part for HTML-only mail) and Channel is "email".
+//   - "": sniff the start of the stream: a first non-space byte '{' means
+//     jsonl; a first non-blank line that starts with a well-known mail
+//     header ("From:", "Received:", "Subject:", "Message-ID:", "X-…:" …)
+//     means eml; anything else is text.
+//
+// A UTF-8 byte order mark at the start is skipped, CRLF line endings are
+// accepted, and text must be valid UTF-8 (a line that is not is a
+// Problem). Options.MaxBytes limits a line or record (default 1 MiB) and,
+// for "eml", the whole message (default 25 MiB); longer items are a
+// Problem and reading continues after them. Options.LabelField,
+// SplitField and Format are not used.
+//
+// A Reader is not safe for concurrent use. Next checks ctx before each
+// item but cannot interrupt a blocked Read on the underlying io.Reader.
+type Reader struct {
+	name    string
+	format  string // "" until sniffed by the first Next
+	text    string // text field name
+	max     int64  // limit per line/record, or per message for eml
+	br      *bufio.Reader
+	started bool
+	lines   *lineReader
+	records *csvSource
+	err     error // sticky: io.EOF or a fatal error
+}
+
+// NewReader returns a Reader for the stream r. name identifies the stream
+// in Message.Source and in problems (a file name, "stdin"). format is
+// "jsonl", "text", "csv", "tsv", "eml", or "" to sniff the format from the
+// first bytes. NewReader does not read from r; that happens in Next.
+func NewReader(r io.Reader, name string, format string, opts Options) (*Reader, error) {
+	if r == nil {
+		return nil, errors.New("ingest: NewReader: nil io.Reader")
+	}
+	f := strings.ToLower(strings.TrimSpace(format))
+	switch f {
+	case "", "jsonl", "text", "csv", "tsv", "eml":
+	case "ndjson":
+		f = "jsonl"
+	default:
+		return nil, errorf(ErrUnknownFormat, "ingest: unknown format %q (want jsonl, text, csv, tsv, eml, or \"\" to sniff)", format)
+	}
+	o := opts.withDefaults()
+	return &Reader{
+		name:   name,
+		format: f,
+		text:   o.TextField,
+		max:    opts.MaxBytes,
+		br:     bufio.NewReaderSize(&stickyReader{r: r}, bufSize),
+	}, nil
+}
+
+// stickyReader returns the first error of r on every later Read, so an
+// error that bufio hands to Peek (and forgets) is seen again by the next
+// read.
+type stickyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *stickyReader) Read(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.r.Read(p)
+	s.err = err
+	return n, err
+}
+
+// Next returns the next message. It returns io.EOF after the last one,
+// a *Problem for an item that was skipped (call Next again to go on), and
+// any other error when the stream cannot be read further; after io.EOF or
+// such an error every call returns the same error. An error of ctx is
+// returned as is and does not end the Reader.
+func (r *Reader) Next(ctx context.Context) (*Message, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if !r.started {
+		r.started = true
+		if err := r.start(); err != nil {
+			r.err = err
+			return nil, err
+		}
+	}
+	var (
+		m   *Message
+		err error
+	)
+	switch r.format {
+	case "jsonl":
+		m, err = r.nextJSONL(ctx)
+	case "text":
+		m, err = r.nextText(ctx)
+	case "csv", "tsv":
+		m, err = r.nextCSV(ctx)
+	case "eml":
+		m, err = r.nextEML()
+	}
+	if err != nil {
+		if _, ok := err.(*Problem); !ok && !isContextErr(err) {
+			r.err = err
+		}
+		return nil, err
+	}
+	return m, nil
+}
+
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// start skips a byte order mark, sniffs the format if needed and sets up
+// the line or record source.
+func (r *Reader) start() error {
+	if err := skipBOM(r.br); err != nil {
+		return r.ioErr(err)
+	}
+	if r.format == "" {
+		r.format = r.sniff()
+	}
+	switch r.format {
+	case "jsonl", "text":
+		r.lines = newLineReader(r.br, limitOr(r.max, defaultLineMax))
+	case "csv", "tsv":
+		comma := ','
+		if r.format == "tsv" {
+			comma = '\t'
+		}
+		s, err := newCSVSource(r.br, r.name, comma, limitOr(r.max, defaultLineMax))
+		if err != nil {
+			return err
+		}
+		if err := s.require(r.text); err != nil {
+			return err
+		}
+		r.records = s
+	}
+	return nil
+}
+
+// sniff reads just enough of the stream to choose a format (see sniff in
+// eml.go), so that a live stream is not held up until 64 KiB arrived. A
+// read error ends sniffing; the sticky reader reports it again later.
+func (r *Reader) sniff() string {
+	for {
+		head, _ := r.br.Peek(r.br.Buffered()) // never blocks
+		if f, ok := sniffPrefix(head, false); ok {
+			return f
+		}
+		// Wait for at least one more byte; an error (io.EOF, or a full
+		// buffer) means no more will come for sniffing.
+		if _, err := r.br.Peek(len(head) + 1); err != nil {
+			head, _ = r.br.Peek(r.br.Buffered())
+			f, _ := sniffPrefix(head, true)
+			return f
+		}
+	}
+}
+
+func (r *Reader) ioErr(err error) error {
+	if err == io.EOF {
+		return err
+	}
+	return fmt.Errorf("ingest: read %s: %w", r.name, err)
+}
+
+func (r *Reader) problem(line int, err error) *Problem {
+	return &Problem{Source: r.name, Line: line, Err: err}
+}
+
+func (r *Reader) nextJSONL(ctx context.Context) (*Message, error) {
+	src := jsonlSource{name: r.name, lines: r.lines}
+	rec, line, err := src.next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m, err := messageFromRecord(rec, r.text)
+	if err != nil {
+		return nil, r.problem(line, err)
+	}
+	r.finish(m, line)
+	return m, nil
+}
+
+func (r *Reader) nextCSV(ctx context.Context) (*Message, error) {
+	rec, line, err := r.records.next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m, err := messageFromRecord(rec, r.text)
+	if err != nil {
+		return nil, r.problem(line, err)
+	}
+	r.finish(m, line)
+	return m, nil
+}
+
+// finish fills in Source and, when the item had none, the ID.
+func (r *Reader) finish(m *Message, line int) {
+	m.Source = r.name + ":" + strconv.Itoa(line)
+	if m.ID == "" {
+		m.ID = m.Source
+	}
+}
+
+func (r *Reader) nextText(ctx context.Context) (*Message, error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		b, err := r.lines.next()
+		line := r.lines.line
+		switch {
+		case err == errLineTooLong:
+			return nil, r.problem(line, errorf(ErrTooLarge, "line longer than %d bytes", r.lines.max))
+		case err != nil:
+			return nil, r.ioErr(err)
+		}
+		if len(bytes.TrimSpace(b)) == 0 {
+			continue
+		}
+		if !utf8.Valid(b) {
+			return nil, r.problem(line, invalidUTF8("line", b))
+		}
+		n := strconv.Itoa(line)
+		return &Message{ID: n, Text: string(bytes.TrimSpace(b)), Source: r.name + ":" + n}, nil
+	}
+}
+
+func (r *Reader) nextEML() (*Message, error) {
+	r.err = io.EOF // one message per stream, whatever happens below
+	max := limitOr(r.max, defaultFileMax)
+	raw, err := io.ReadAll(io.LimitReader(r.br, max+1))
+	if err != nil {
+		r.err = r.ioErr(err)
+		return nil, r.err
+	}
+	if int64(len(raw)) > max {
+		return nil, r.problem(0, errorf(ErrTooLarge, "message longer than %d bytes", max))
+	}
+	ml, err := parseMail(raw)
+	if err != nil {
+		return nil, r.problem(0, err)
+	}
+	if ml.subject == "" && ml.text == "" {
+		return nil, r.problem(0, errorf(ErrNoText, "mail has neither subject nor text"))
+	}
+	m := &Message{
+		ID:      ml.id,
+		Channel: "email",
+		From:    ml.from,
+		Subject: ml.subject,
+		Text:    ml.text,
+		Source:  r.name,
+	}
+	if m.ID == "" {
+		m.ID = r.name
+	}
+	return m, nil
+}
+
+// messageFromRecord builds a Message from a JSONL object or CSV row.
+func messageFromRecord(rec record, textField string) (*Message, error) {
+	var m Message
+	var err error
+	if m.ID, err = optionalString(rec, "id", true); err != nil {
+		return nil, err
+	}
+	for _, f := range []struct {
+		name string
+		dst  *string
+	}{{"subject", &m.Subject}, {"from", &m.From}, {"channel", &m.Channel}} {
+		if *f.dst, err = optionalString(rec, f.name, false); err != nil {
+			return nil, err
+		}
+	}
+	m.ID = strings.TrimSpace(m.ID)
+	m.Channel = strings.TrimSpace(m.Channel)
+	text, kind := rec.field(textField)
+	switch kind {
+	case fieldAbsent:
+		if strings.TrimSpace(m.Subject) == "" {
+			return nil, errorf(ErrMissingField, "text field %q missing", textField)
+		}
+	case fieldString:
+		if !utf8.ValidString(text) {
+			return nil, invalidUTF8("text field "+strconv.Quote(textField), []byte(text))
+		}
+		if strings.TrimSpace(text) == "" && strings.TrimSpace(m.Subject) == "" {
+			return nil, errorf(ErrNoText, "text field %q is empty", textField)
+		}
+		m.Text = text
+	default:
+		return nil, errorf(ErrMalformed, "text field %q is not a string", textField)
+	}
+	return &m, nil
+}
+
+// ---- records: a JSONL object or a CSV row, read field by field ----
+
+type fieldKind int
+
+const (
+	fieldAbsent fieldKind = iota // missing, or JSON null
+	fieldString
+	fieldNumber // JSON number, returned as its decimal string
+	fieldOther  // JSON bool, array, object
+)
+
+// record is one JSONL object or CSV row.
+type record interface {
+	field(name string) (string, fieldKind)
+}
+
+type jsonRecord map[string]json.RawMessage
+
+func (m jsonRecord) field(name string) (string, fieldKind) {
+	raw, ok := m[name]
+	if !ok {
+		return "", fieldAbsent
+	}
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case len(raw) == 0, string(raw) == "null":
+		return "", fieldAbsent
+	case raw[0] == '"':
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return "", fieldOther
+		}
+		return s, fieldString
+	case raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9':
+		s, ok := decimal(string(raw))
+		if !ok {
+			return "", fieldOther
+		}
+		return s, fieldNumber
+	default:
+		return "", fieldOther
+	}
+}
+
+// decimal returns the JSON number lit as a decimal string: integers as
+// written ("12345678901234567890"), others without exponent and without
+// trailing zeros ("2.50" -> "2.5", "1e2" -> "100").
+func decimal(lit string) (string, bool) {
+	if !strings.ContainsAny(lit, ".eE") {
+		return lit, true
+	}
+	f, err := strconv.ParseFloat(lit, 64)
+	if err != nil {
+		return "", false
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64), true
+}
+
+type csvRecord struct {
+	cols map[string]int
+	row  []string
+}
+
+func (r csvRecord) field(name string) (string, fieldKind) {
+	i, ok := r.cols[strings.ToLower(name)]
+	if !ok || i >= len(r.row) {
+		return "", fieldAbsent
+	}
+	return r.row[i], fieldString
+}
+
+// optionalString returns a field that may be absent. Numbers are accepted
+// only when number is true.
+func optionalString(rec record, name string, number bool) (string, error) {
+	v, kind := rec.field(name)
+	switch {
+	case kind == fieldAbsent:
+		return "", nil
+	case kind == fieldString, kind == fieldNumber && number:
+		if !utf8.ValidString(v) {
+			return "", invalidUTF8(name+" field", []byte(v))
+		}
+		return v, nil
+	default:
+		return "", errorf(ErrMalformed, "%s field is not a string", name)
+	}
+}
+
+// invalidUTF8 reports where b stops being valid UTF-8.
+func invalidUTF8(what string, b []byte) error {
+	off := 0
+	for off < len(b) {
+		r, size := utf8.DecodeRune(b[off:])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		off += size
+	}
+	return errorf(ErrInvalidUTF8, "%s is not valid UTF-8 (byte %d)", what, off)
+}
+
+// ---- JSONL ----
+
+// jsonlSource turns lines into JSON objects, skipping blank lines.
+type jsonlSource struct {
+	name  string
+	lines *lineReader
+}
+
+// next returns the next object and its line number. Item-level failures
+// come back as *Problem; io.EOF and read errors end the source.
+func (s jsonlSource) next(ctx context.Context) (record, int, error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, 0, err
+		}
+		b, err := s.lines.next()
+		line := s.lines.line
+		switch {
+		case err == errLineTooLong:
+			return nil, line, &Problem{s.name, line, errorf(ErrTooLarge, "line longer than %d bytes", s.lines.max)}
+		case err == io.EOF:
+			return nil, line, io.EOF
+		case err != nil:
+			return nil, line, fmt.Errorf("ingest: read %s: %w", s.name, err)
+		}
+		b = bytes.TrimSpace(b)
+		if len(b) == 0 {
+			continue
+		}
+		if !utf8.Valid(b) {
+			return nil, line, &Problem{s.name, line, invalidUTF8("line", b)}
+		}
+		if b[0] != '{' {
+			return nil, line, &Problem{s.name, line, errorf(ErrMalformed, "not a JSON object")}
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, line, &Problem{s.name, line, errorf(ErrMalformed, "invalid JSON: %v", err)}
+		}
+		return jsonRecord(m), line, nil
+	}
+}
+
+// ---- lines ----
+
+// errLineTooLong is returned by lineReader.next for a line over the limit;
+// the line has been consumed and the next call continues after it.
+var errLineTooLong = errors.New("line too long")
+
+// lineReader reads '\n'-terminated lines of at most max bytes (not
+// counting "\r\n") without ever holding more than that in memory.
+type lineReader struct {
+	br   *bufio.Reader
+	max  int64
+	line int // number of the line last returned, 1-based
+	buf  []byte
+}
+
+func newLineReader(br *bufio.Reader, max int64) *lineReader {
+	return &lineReader{br: br, max: max}
+}
+
+// next returns the next line without its line ending. The slice is valid
+// until the following call. It returns io.EOF at the end of input.
+func (l *lineReader) next() ([]byte, error) {
+	l.buf = l.buf[:0]
+	tooLong, seen := false, false
+	for {
+		chunk, err := l.br.ReadSlice('\n')
+		if len(chunk) > 0 {
+			seen = true
+			if !tooLong {
+				if int64(len(l.buf))+int64(len(chunk)) > l.max+2 { // +2: room for "\r\n"
+					tooLong = true
+					l.buf = l.buf[:0]
+				} else {
+					l.buf = append(l.buf, chunk...)
+				}
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		if err == io.EOF && !seen {
+			return nil, io.EOF
+		}
+		l.line++
+		if tooLong {
+			return nil, errLineTooLong
+		}
+		b := bytes.TrimSuffix(l.buf, []byte("\n"))
+		b = bytes.TrimSuffix(b, []byte("\r"))
+		if int64(len(b)) > l.max {
+			return nil, errLineTooLong
+		}
+		return b, nil
+	}
+}
+
+// skipBOM discards a UTF-8 byte order mark at the start of br.
+// It looks at a second and third byte only after a first 0xEF, so a short
+// first line on a live stream is not held up.
+func skipBOM(br *bufio.Reader) error {
+	if b, err := br.Peek(1); err != nil || b[0] != 0xEF {
+		if err == io.EOF {
+			err = nil
+		}
+		return err
+	}
+	b, err := br.Peek(3)
+	if err != nil && err != io.EOF {
+		return err
+	}
+	if bytes.HasPrefix(b, []byte("\uFEFF")) {
+		_, err = br.Discard(3)
+		return err
+	}
+	return nil
+}
+
+func limitOr(max, def int64) int64 {
+	if max <= 0 {
+		return def
+	}
+	return max
+}
+
+// ---- CSV / TSV ----
+
+// csvSource reads records with a header row through encoding/csv.
+type csvSource struct {
+	name   string
+	cr     *csv.Reader
+	lim    *lineLimiter
+	max    int64
+	header []string
+	cols   map[string]int // lower-cased, trimmed column name -> index
+}
+
+// newCSVSource reads the header row. An empty input gives an empty header,
+// which require then reports.
+func newCSVSource(r io.Reader, name string, comma rune, max int64) (*csvSource, error) {
+	lim := &lineLimiter{r: r, comma: byte(comma), max: max + 1, line: 1} // +1: room for a '\r'
+	cr := csv.NewReader(lim)
+	cr.Comma = comma
+	cr.LazyQuotes = true
+	cr.FieldsPerRecord = -1
+	s := &csvSource{name: name, cr: cr, lim: lim, max: max, cols: map[string]int{}}
+	header, err := cr.Read()
+	switch {
+	case err == io.EOF:
+		return s, nil
+	case err != nil:
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, errorf(ErrMalformed, "ingest: %s: header: %v", name, pe.Err)
+		}
+		return nil, fmt.Errorf("ingest: read %s: %w", name, err)
+	}
+	if len(lim.long) > 0 && lim.long[0] == 1 {
+		return nil, errorf(ErrTooLarge, "ingest: %s: header line longer than %d bytes", name, max)
+	}
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\uFEFF")
+	}
+	s.header = header
+	for i, h := range header {
+		k := strings.ToLower(strings.TrimSpace(h))
+		if _, dup := s.cols[k]; !dup {
+			s.cols[k] = i
+		}
+	}
+	return s, nil
+}
+
+// require returns an error wrapping ErrMissingField that names the file,
+// the first missing column and the columns found.
+func (s *csvSource) require(names ...string) error {
+	for _, n := range names {
+		if _, ok := s.cols[strings.ToLower(n)]; ok {
+			continue
+		}
+		found := "none"
+		if len(s.header) > 0 {
+			q := make([]string, len(s.header))
+			for i, h := range s.header {
+				q[i] = strconv.Quote(h)
+			}
+			found = strings.Join(q, ", ")
+		}
+		return errorf(ErrMissingField, "ingest: %s: missing column %q in header (columns found: %s)", s.name, n, found)
+	}
+	return nil
+}
+
+// next returns the next row and the line it starts on. Item-level failures
+// come back as *Problem; io.EOF and read errors end the source.
+func (s *csvSource) next(ctx context.Context) (record, int, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, 0, err
+	}
+	row, err := s.cr.Read()
+	if err != nil {
+		var pe *csv.ParseError
+		switch {
+		case err == io.EOF:
+			return nil, 0, io.EOF
+		case errors.As(err, &pe):
+			return nil, pe.StartLine, &Problem{s.name, pe.StartLine, errorf(ErrMalformed, "%v", pe.Err)}
+		default:
+			return nil, 0, fmt.Errorf("ingest: read %s: %w", s.name, err)
+		}
+	}
+	start, _ := s.cr.FieldPos(0)
+	end, _ := s.cr.FieldPos(len(row) - 1)
+	end += strings.Count(row[len(row)-1], "\n")
+	if s.lim.cut(start, end) || recordSize(row) > s.max {
+		return nil, start, &Problem{s.name, start, errorf(ErrTooLarge, "record longer than %d bytes", s.max)}
+	}
+	if len(row) < len(s.header) {
+		return nil, start, &Problem{s.name, start, errorf(ErrMalformed, "short record: %d fields, header has %d", len(row), len(s.header))}
+	}
+	for _, extra := range row[len(s.header):] {
+		if extra != "" {
+			return nil, start, &Problem{s.name, start, errorf(ErrMalformed, "record has %d fields, header has %d", len(row), len(s.header))}
+		}
+	}
+	return csvRecord{cols: s.cols, row: row}, start, nil
+}
+
+func recordSize(row []string) int64 {
+	n := int64(len(row) - 1) // separators
+	for _, f := range row {
+		n += int64(len(f))
+	}
+	return n
+}
+
+// lineLimiter passes bytes through but cuts every physical line after max
+// bytes (keeping its '\n') and remembers which lines it cut. That bounds
+// the memory encoding/csv uses for one line; records touching a cut line
+// are reported as too large. To keep the parser in step after a cut, the
+// limiter follows the CSV quoting state of what it passed on and closes an
+// open quoted field at the cut, so the next line starts a new record.
+type lineLimiter struct {
+	r        io.Reader
+	comma    byte
+	max      int64
+	line     int   // current physical line, 1-based
+	cur      int64 // bytes of the current line so far
+	dropping bool
+	state    csvState
+	long     []int // cut lines not yet passed, ascending
+}
+
+// csvState is where encoding/csv (with LazyQuotes) is within a record.
+type csvState int
+
+const (
+	atFieldStart csvState = iota
+	inUnquoted
+	inQuoted
+	atQuoteInQuoted // saw '"' inside a quoted field
+)
+
+// step advances the quoting state by one byte passed on to the parser.
+func (l *lineLimiter) step(c byte) {
+	switch l.state {
+	case atFieldStart:
+		switch c {
+		case '"':
+			l.state = inQuoted
+		case l.comma, '\n':
+		default:
+			l.state = inUnquoted
+		}
+	case inUnquoted:
+		if c == l.comma || c == '\n' {
+			l.state = atFieldStart
+		}
+	case inQuoted:
+		if c == '"' {
+			l.state = atQuoteInQuoted
+		}
+	case atQuoteInQuoted:
+		switch c {
+		case l.comma, '\n':
+			l.state = atFieldStart
+		default: // "" is an escaped quote; anything else a lazy literal quote
+			l.state = inQuoted
+		}
+	}
+}
+
+func (l *lineLimiter) Read(p []byte) (int, error) {
+	for {
+		n, err := l.r.Read(p)
+		w := 0 // w <= i: bytes are filtered in place
+		for i := 0; i < n; i++ {
+			c := p[i]
+			switch {
+			case c == '\n':
+				l.line++
+				l.cur = 0
+				l.dropping = false
+			case l.dropping:
+				continue
+			default:
+				l.cur++
+				if l.cur <= l.max {
+					break
+				}
+				l.dropping = true
+				l.long = append(l.long, l.line)
+				if l.state != inQuoted {
+					continue
+				}
+				c = '"' // close the open field in place of the first dropped byte
+			}
+			l.step(c)
+			p[w] = c
+			w++
+		}
+		if w > 0 || n == 0 || err != nil {
+			return w, err
+		}
+		// Everything read was dropped; read again rather than return 0, nil.
+	}
+}
+
+// cut reports whether any line in [start, end] was cut, and forgets cut
+// lines up to end.
+func (l *lineLimiter) cut(start, end int) bool {
+	hit := false
+	for len(l.long) > 0 && l.long[0] <= end {
+		if l.long[0] >= start {
+			hit = true
+		}
+		l.long = l.long[1:]
+	}
+	return hit
+}

@@ -70,15 +70,9 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	b.Write(buf)
 	row := make([]byte, 4+k)
 	for c := range d {
-		w := m.w[c*k : c*k+k]
-		s := colScale(w)
-		binary.LittleEndian.PutUint32(row, math.Float32bits(s))
-		for j, x := range w {
-			q := 0.0
-			if s > 0 {
-				q = math.Round(float64(x) / float64(s))
-			}
-			row[4+j] = byte(int8(max(-127, min(127, q))))
+		binary.LittleEndian.PutUint32(row, math.Float32bits(m.w.scale[c]))
+		for j, q := range m.w.q[c*k : c*k+k] {
+			row[4+j] = byte(q)
 		}
 		b.Write(row)
 	}
@@ -176,14 +170,15 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		voc.idf[c] = math.Float32frombits(binary.LittleEndian.Uint32(p))
 		p = p[4:]
 	}
-	w := make([]float32, d*k)
+	w := weights{q: make([]int8, d*k), scale: make([]float32, d)}
 	for c := range d {
 		s := math.Float32frombits(binary.LittleEndian.Uint32(p))
-		if math.IsNaN(float64(s)) || math.IsInf(float64(s), 0) {
-			return bad("weight scale not finite")
+		if !(s >= 0) || math.IsInf(float64(s), 0) {
+			return bad("weight scale not finite and non-negative")
 		}
+		w.scale[c] = s
 		for j := range k {
-			w[c*k+j] = float32(int8(p[4+j])) * s
+			w.q[c*k+j] = int8(p[4+j])
 		}
 		p = p[4+k:]
 	}
@@ -196,6 +191,7 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		return bad("trailing bytes")
 	}
 	voc.build()
+	w.expand(k)
 	// Keys with both blocks in one bucket are not produced by Train.
 	for c := 1; c < d; c++ {
 		if voc.keys[c]>>1 == voc.keys[c-1]>>1 {

@@ -31,7 +31,7 @@ type FeatureOptions struct {
 	// words after a negation ("nicht", "kein", "not", "never", "n't", …) is
 	// added a second time, marked as negated.
 	NoNegation bool `json:"no_negation,omitempty"`
-	// MinDF drops features seen in fewer training texts (default 2).
+	// MinDF drops features seen in fewer training texts (default 1).
 	MinDF int `json:"min_df"`
 	// CharWeight scales the character block against the word block, each
 	// of which is L2-normalised on its own (default 1).
@@ -49,7 +49,7 @@ func (o FeatureOptions) withDefaults() FeatureOptions {
 		o.CharMax = 5
 	}
 	if o.MinDF == 0 {
-		o.MinDF = 2
+		o.MinDF = 1
 	}
 	if o.CharWeight == 0 {
 		o.CharWeight = 1
@@ -138,6 +138,23 @@ type extractor struct {
 	pad    []byte
 	names  map[uint32]string // when non-nil, a readable name per key
 	folded strings.Builder
+	stems  map[string]string // bounded cache: Snowball stemming is slow
+}
+
+// maxStemCache bounds an extractor's stem cache.
+const maxStemCache = 1 << 14
+
+func (e *extractor) stem(lang, t string) string {
+	key := lang + ":" + t
+	if s, ok := e.stems[key]; ok {
+		return s
+	}
+	if e.stems == nil || len(e.stems) >= maxStemCache {
+		e.stems = make(map[string]string, 1024)
+	}
+	s := nlp.Stem(lang, t)
+	e.stems[key] = s
+	return s
 }
 
 func newExtractor(o FeatureOptions) *extractor {
@@ -157,6 +174,14 @@ func (e *extractor) add(h uint64, block uint32, name func() string) {
 // extract computes the sorted, counted feature keys of text into r
 // (reusing its slices) and returns the detected language.
 func (e *extractor) extract(text string, r *raw) string {
+	lang := e.hashes(text)
+	e.count(r)
+	return lang
+}
+
+// hashes leaves the unsorted feature keys of text, repeats included, in
+// e.keys and returns the detected language.
+func (e *extractor) hashes(text string) string {
 	e.folded.Reset()
 	nlp.FoldAppend(&e.folded, text)
 	folded := e.folded.String()
@@ -190,7 +215,7 @@ func (e *extractor) extract(text string, r *raw) string {
 			prev = hw
 		}
 		if !e.o.NoStem && lang != nlp.Undetermined {
-			if s := nlp.Stem(lang, t); s != t {
+			if s := e.stem(lang, t); s != t {
 				e.add(hashBytes(nsStem, s), blockWord, func() string { return "s:" + s })
 			}
 		}
@@ -198,6 +223,11 @@ func (e *extractor) extract(text string, r *raw) string {
 			e.charGrams(t)
 		}
 	}
+	return lang
+}
+
+// count sorts e.keys and stores each distinct key with its count in r.
+func (e *extractor) count(r *raw) {
 	slices.Sort(e.keys)
 	r.keys = r.keys[:0]
 	r.counts = r.counts[:0]
@@ -214,7 +244,6 @@ func (e *extractor) extract(text string, r *raw) string {
 		r.counts = append(r.counts, uint16(c))
 		i = j
 	}
-	return lang
 }
 
 // charGrams adds the character n-grams of "<t>".
@@ -283,10 +312,66 @@ func (v *vocab) vectorize(r *raw, charWeight float64, dst *sparse) {
 		if c < 0 || v.block[c] != uint8(k&1) {
 			continue
 		}
-		x := (1 + math.Log(float64(r.counts[i]))) * float64(v.idf[c])
+		x := sublinear(int(r.counts[i])) * float64(v.idf[c])
 		norm[k&1] += x * x
 		dst.idx = append(dst.idx, c)
 		dst.val = append(dst.val, float32(x))
+	}
+	var scale [2]float64
+	for b := range norm {
+		if norm[b] > 0 {
+			scale[b] = 1 / math.Sqrt(norm[b])
+		}
+	}
+	scale[blockChar] *= charWeight
+	for i, c := range dst.idx {
+		dst.val[i] *= float32(scale[v.block[c]])
+	}
+}
+
+// logTable caches 1+ln(n) for small term counts.
+var logTable = func() (t [32]float64) {
+	for n := 1; n < len(t); n++ {
+		t[n] = 1 + math.Log(float64(n))
+	}
+	return t
+}()
+
+// sublinear is the sublinear term frequency 1+ln(n) of a count n ≥ 1.
+func sublinear(n int) float64 {
+	if n < len(logTable) {
+		return logTable[n]
+	}
+	return 1 + math.Log(float64(n))
+}
+
+// vectorizeKeys is vectorize for unsorted keys with repeats (the output
+// of extractor.hashes), counting through cnt, a zeroed scratch slice of
+// one counter per column that it leaves zeroed. Columns come out in
+// first-seen order; the values equal vectorize's.
+func (v *vocab) vectorizeKeys(keys []uint32, cnt []uint16, charWeight float64, dst *sparse) {
+	dst.idx = dst.idx[:0]
+	dst.val = dst.val[:0]
+	col := v.col
+	for _, k := range keys {
+		c := col[k>>1]
+		if c < 0 || v.block[c] != uint8(k&1) {
+			continue
+		}
+		if cnt[c] == 0 {
+			dst.idx = append(dst.idx, c)
+		}
+		if cnt[c] < math.MaxUint16 {
+			cnt[c]++
+		}
+	}
+	var norm [2]float64
+	dst.val = slices.Grow(dst.val, len(dst.idx))[:len(dst.idx)]
+	for i, c := range dst.idx {
+		x := sublinear(int(cnt[c])) * float64(v.idf[c])
+		cnt[c] = 0
+		norm[v.block[c]] += x * x
+		dst.val[i] = float32(x)
 	}
 	var scale [2]float64
 	for b := range norm {
@@ -305,6 +390,8 @@ type scratch struct {
 	ex     *extractor
 	raw    raw
 	vec    sparse
+	cnt    []uint16
+	acc    []float32
 	scores []float64
 }
 
@@ -312,11 +399,11 @@ type scratchPool struct {
 	p sync.Pool
 }
 
-func (sp *scratchPool) get(o FeatureOptions, k int) *scratch {
+func (sp *scratchPool) get(o FeatureOptions, k, d int) *scratch {
 	if s, ok := sp.p.Get().(*scratch); ok {
 		return s
 	}
-	return &scratch{ex: newExtractor(o), scores: make([]float64, k)}
+	return &scratch{ex: newExtractor(o), scores: make([]float64, k), acc: make([]float32, k), cnt: make([]uint16, d)}
 }
 
 func (sp *scratchPool) put(s *scratch) {

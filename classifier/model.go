@@ -29,9 +29,9 @@ type Model struct {
 	labels []string
 	fo     FeatureOptions
 	voc    vocab
-	// w holds the weights row-major by column: w[c*k+j] is the weight of
-	// vocabulary column c for label j. bias[j] is label j's intercept.
-	w    []float32
+	// w holds the weights, 8 bits each, row-major by column; bias[j] is
+	// label j's intercept.
+	w    weights
 	bias []float32
 	// temp is the softmax temperature fitted on held-out folds.
 	temp float64
@@ -121,7 +121,7 @@ func (m *Model) Predict(text string) Prediction {
 
 // PredictTop is Predict with up to k alternatives (k < 0 means all labels).
 func (m *Model) PredictTop(text string, k int) Prediction {
-	s := m.pool.get(m.fo, len(m.labels))
+	s := m.pool.get(m.fo, len(m.labels), len(m.voc.keys))
 	defer m.pool.put(s)
 	m.scoreInto(text, s)
 	return m.decide(s.scores, k)
@@ -130,14 +130,38 @@ func (m *Model) PredictTop(text string, k int) Prediction {
 // scoreInto leaves calibrated probabilities in s.scores, or all zeros when
 // the text has no known feature and no token.
 func (m *Model) scoreInto(text string, s *scratch) {
-	s.ex.extract(text, &s.raw)
-	m.voc.vectorize(&s.raw, m.fo.CharWeight, &s.vec)
-	m.rawScores(&s.vec, s.scores)
-	if len(s.raw.keys) == 0 {
+	s.ex.hashes(text)
+	m.voc.vectorizeKeys(s.ex.keys, s.cnt, m.fo.CharWeight, &s.vec)
+	if len(s.ex.keys) == 0 {
 		clear(s.scores)
 		return
 	}
+	m.rawScores32(&s.vec, s.acc)
+	for j, x := range s.acc {
+		s.scores[j] = float64(x)
+	}
 	softmax(s.scores, m.temp)
+}
+
+// rawScores32 is rawScores in float32, the prediction hot loop.
+func (m *Model) rawScores32(v *sparse, out []float32) {
+	k := len(out)
+	copy(out, m.bias)
+	for i, c := range v.idx {
+		x := v.val[i]
+		row := m.w.f[int(c)*k : int(c)*k+k]
+		row = row[:len(out)]
+		j := 0
+		for ; j+4 <= len(out); j += 4 {
+			out[j] += x * row[j]
+			out[j+1] += x * row[j+1]
+			out[j+2] += x * row[j+2]
+			out[j+3] += x * row[j+3]
+		}
+		for ; j < len(out); j++ {
+			out[j] += x * row[j]
+		}
+	}
 }
 
 func (m *Model) rawScores(v *sparse, out []float64) {
@@ -146,10 +170,10 @@ func (m *Model) rawScores(v *sparse, out []float64) {
 		out[j] = float64(m.bias[j])
 	}
 	for i, c := range v.idx {
-		x := v.val[i]
-		row := m.w[int(c)*k : int(c)*k+k]
-		for j, wj := range row {
-			out[j] += float64(x * wj)
+		x := float64(v.val[i]) * float64(m.w.scale[c])
+		row := m.w.q[int(c)*k : int(c)*k+k]
+		for j, q := range row {
+			out[j] += x * float64(q)
 		}
 	}
 }
@@ -212,7 +236,7 @@ func (m *Model) decide(p []float64, k int) Prediction {
 // Probabilities returns the calibrated probability of every label, in the
 // order of Labels.
 func (m *Model) Probabilities(text string) []float64 {
-	s := m.pool.get(m.fo, len(m.labels))
+	s := m.pool.get(m.fo, len(m.labels), len(m.voc.keys))
 	defer m.pool.put(s)
 	m.scoreInto(text, s)
 	return slices.Clone(s.scores)
@@ -234,7 +258,7 @@ func (m *Model) Explain(text, label string, n int) []Contribution {
 	k := len(m.labels)
 	out := make([]Contribution, 0, len(v.idx))
 	for i, c := range v.idx {
-		w := float64(v.val[i] * m.w[int(c)*k+j])
+		w := float64(v.val[i]) * float64(m.w.scale[c]) * float64(m.w.q[int(c)*k+j])
 		if w <= 0 {
 			continue
 		}
@@ -249,5 +273,48 @@ func (m *Model) Explain(text, label string, n int) []Contribution {
 	if len(out) > n {
 		out = out[:n]
 	}
+	return out
+}
+
+// weights are a d×k matrix stored with 8 bits per weight and one scale
+// per row (column of the vocabulary): w[c][j] = q[c*k+j]·scale[c]. f holds
+// the same values expanded to float32 for the prediction loop, which is
+// faster than converting 8-bit values on the fly.
+type weights struct {
+	q     []int8
+	scale []float32
+	f     []float32
+}
+
+// expand fills f from q and scale.
+func (w *weights) expand(k int) {
+	w.f = make([]float32, len(w.q))
+	for c, s := range w.scale {
+		for j, q := range w.q[c*k : c*k+k] {
+			w.f[c*k+j] = float32(q) * s
+		}
+	}
+}
+
+// quantizeWeights rounds the row-major d×k matrix w to weights.
+func quantizeWeights(w []float32, k int) weights {
+	d := len(w) / k
+	out := weights{q: make([]int8, len(w)), scale: make([]float32, d)}
+	for c := range d {
+		row := w[c*k : c*k+k]
+		var mx float64
+		for _, x := range row {
+			mx = max(mx, math.Abs(float64(x)))
+		}
+		if mx == 0 {
+			continue
+		}
+		s := mx / 127
+		out.scale[c] = float32(s)
+		for j, x := range row {
+			out.q[c*k+j] = int8(max(-127, min(127, math.Round(float64(x)/s))))
+		}
+	}
+	out.expand(k)
 	return out
 }

@@ -215,8 +215,7 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 		correct := 0
 		for f := range opts.Folds {
 			fw, fb := fits[ci*opts.Folds+f].rowMajor(ds.d, len(labels))
-			quantize(fw, len(labels))
-			fm := &Model{labels: labels, w: fw, bias: fb}
+			fm := &Model{labels: labels, w: quantizeWeights(fw, len(labels)), bias: fb}
 			for i, fi := range folds {
 				if fi != f {
 					continue
@@ -247,8 +246,8 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 		}
 		full = ff[0]
 	}
-	m.w, m.bias = full.rowMajor(ds.d, len(labels))
-	quantize(m.w, len(labels))
+	fw, fb := full.rowMajor(ds.d, len(labels))
+	m.w, m.bias = quantizeWeights(fw, len(labels)), fb
 
 	m.temp = fitTemperature(heldScores, ds.y)
 	held := heldOutReport(heldScores, ds.y, m.temp)
@@ -441,30 +440,6 @@ func fitJobs(ctx context.Context, ds *dataset, k int, jobs []fitJob, opts Option
 		return nil, err
 	}
 	return fits, nil
-}
-
-// quantize rounds each column's weights to 8 bits with a per-column scale,
-// exactly as MarshalBinary stores them, so a model behaves the same before
-// and after encoding.
-func quantize(w []float32, k int) {
-	for c := 0; c+k <= len(w); c += k {
-		row := w[c : c+k]
-		s := colScale(row)
-		if s == 0 {
-			continue
-		}
-		for j, x := range row {
-			row[j] = float32(math.Round(float64(x)/float64(s))) * s
-		}
-	}
-}
-
-func colScale(row []float32) float32 {
-	var mx float32
-	for _, x := range row {
-		mx = max(mx, float32(math.Abs(float64(x))))
-	}
-	return mx / 127
 }
 
 func argmax(s []float64) int {

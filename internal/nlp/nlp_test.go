@@ -111,3 +111,26 @@ func BenchmarkTokenize(b *testing.B) {
 		buf = AppendTokens(buf[:0], Fold(s))
 	}
 }
+
+func TestPersons(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads prose's model (0.35 s)")
+	}
+	n := NewNames()
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"My name is John Smith and my order 4711 has not arrived yet.", []string{"John Smith"}},
+		{"Mein Name ist Hans Müller, die Bestellung fehlt.", nil}, // German: not used
+	}
+	for _, tt := range tests {
+		got, err := n.Persons(tt.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("Persons(%q) mismatch (-want +got):\n%s", tt.text, diff)
+		}
+	}
+}

@@ -1,0 +1,10 @@
+package antwort
+
+import "errors"
+
+// Errors returned by this package.
+var (
+	// ErrNoModel is returned when a required model is missing: New without
+	// an intent model, or Load on a store with no active intent model.
+	ErrNoModel = errors.New("antwort: no intent model")
+)

@@ -1,0 +1,229 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/antwort-dev/antwort"
+	"github.com/antwort-dev/antwort/classifier"
+	"github.com/antwort-dev/antwort/ingest"
+	"github.com/antwort-dev/antwort/models"
+	"github.com/antwort-dev/antwort/sentiment"
+)
+
+type demoOptions struct {
+	g   *globalOptions
+	dir string
+}
+
+func newDemoCmd(g *globalOptions) *cobra.Command {
+	o := &demoOptions{g: g}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Train on the built-in sample mails and classify a sample inbox",
+		Long: `Train intent and sentiment models on antwort's own sample of German and
+English service requests (embedded in the binary), store them in a temporary
+model store (or in --dir), classify a held-out sample inbox and print, per
+message, the language, intent and sentiment with their confidence next to the
+true labels, then the accuracy on the held-out inbox.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runDemo(cmd.Context(), o) },
+	}
+	cmd.Flags().StringVar(&o.dir, "dir", "", "keep the trained store in DIR/antwort.db (default: a temporary directory, removed)")
+	return cmd
+}
+
+func runDemo(ctx context.Context, o *demoOptions) error {
+	dir := o.dir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "antwort-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	data := antwort.SampleData()
+	intents, err := readSample(ctx, data, "train.jsonl", "intent")
+	if err != nil {
+		return err
+	}
+	moods, err := readSample(ctx, data, "train.jsonl", "sentiment")
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(dir, "antwort.db")
+	store, err := models.Open(path, &models.Options{Timeout: o.g.lockTimeout})
+	if err != nil {
+		return err
+	}
+	w := o.g.io.Out
+	fmt.Fprintf(w, "Training on %d sample requests (German and English) ...\n", len(intents))
+	for _, t := range []struct {
+		name string
+		exs  []classifier.Example
+	}{{antwort.IntentModel, intents}, {antwort.SentimentModel, moods}} {
+		m, dur, err := o.g.trainModel(ctx, "train "+t.name, t.exs, classifier.Options{})
+		if err != nil {
+			store.Close()
+			return err
+		}
+		blob, err := m.MarshalBinary()
+		if err != nil {
+			store.Close()
+			return err
+		}
+		info, err := store.Save(ctx, t.name, models.Info{Kind: string(m.Kind()), Examples: len(t.exs), Labels: m.Meta().LabelCounts,
+			DataHash: dataHash(t.exs), CodeVersion: Version, Note: "demo",
+			Metrics: map[string]float64{"heldout_accuracy": m.Meta().HeldOut["accuracy"], "train_seconds": dur.Seconds()}}, blob)
+		if err == nil {
+			err = store.Activate(ctx, t.name, info.Version)
+		}
+		if err != nil {
+			store.Close()
+			return err
+		}
+		fmt.Fprintf(w, "  %-9s model: %d labels, cross-validated accuracy %.1f%%, trained in %.2fs\n",
+			t.name, len(m.Labels()), 100*m.Meta().HeldOut["accuracy"], dur.Seconds())
+	}
+	eng, err := antwort.Load(ctx, store, antwort.LoadOptions{Logger: o.g.logger})
+	store.Close()
+	if err != nil {
+		return err
+	}
+	inbox, err := data.Open("inbox.jsonl")
+	if err != nil {
+		return err
+	}
+	defer inbox.Close()
+	rd, err := ingest.NewReader(inbox, "inbox.jsonl", "jsonl", ingest.Options{})
+	if err != nil {
+		return err
+	}
+	truth, err := readTruth(data)
+	if err != nil {
+		return err
+	}
+	lex := sentiment.New()
+	fmt.Fprintf(w, "\nClassifying the held-out sample inbox (%d messages; '?' = abstained, '✗' = wrong):\n\n", len(truth))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tLANG\tINTENT\tCONF\tTRUE INTENT\tSENTIMENT\tCONF\tTRUE\tTEXT")
+	var n, okIntent, okMood, okLex int
+	for {
+		msg, err := rd.Next(ctx)
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			return err
+		}
+		res, err := eng.Classify(ctx, msg)
+		if err != nil {
+			return err
+		}
+		t := truth[msg.ID]
+		n++
+		mark := func(got, want string) string {
+			if got == want {
+				return got
+			}
+			return got + " ✗"
+		}
+		if res.Intent.Label == t.intent {
+			okIntent++
+		}
+		if res.Sentiment.Label == t.sentiment {
+			okMood++
+		}
+		if lex.Predict(antwort.Text(msg)).Label == t.sentiment {
+			okLex++
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\t%s\t%s\t%.2f\t%s\t%s\n", res.ID, res.Lang, mark(labelText(res.Intent), t.intent),
+			res.Intent.Confidence, t.intent, mark(labelText(res.Sentiment), t.sentiment), res.Sentiment.Confidence, t.sentiment, snippet(antwort.Text(msg), 48))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("demo inbox is empty")
+	}
+	fmt.Fprintf(w, "\nHeld-out accuracy on %d messages: intent %.1f%%, sentiment %.1f%% (built-in lexicon alone: %.1f%%)\n",
+		n, 100*float64(okIntent)/float64(n), 100*float64(okMood)/float64(n), 100*float64(okLex)/float64(n))
+	if o.dir != "" {
+		fmt.Fprintf(w, "Models stored in %s; try: antwort classify --db %s --format text\n", path, path)
+	}
+	return nil
+}
+
+func readSample(ctx context.Context, data fs.FS, name, field string) ([]classifier.Example, error) {
+	b, err := fs.ReadFile(data, name)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp("", "antwort-sample-*.jsonl")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return nil, err
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, err
+	}
+	ls, probs, err := ingest.ReadLabeled(ctx, tmp.Name(), ingest.Options{LabelField: field, Format: "jsonl"})
+	if err != nil {
+		return nil, err
+	}
+	if len(probs) > 0 {
+		return nil, fmt.Errorf("sample %s: %v", name, probs[0])
+	}
+	return examples(ls), nil
+}
+
+type truthRow struct{ intent, sentiment string }
+
+func readTruth(data fs.FS) (map[string]truthRow, error) {
+	b, err := fs.ReadFile(data, "inbox.jsonl")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]truthRow{}
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var r struct{ ID, Intent, Sentiment string }
+		if err := json.Unmarshal(line, &r); err != nil {
+			return nil, fmt.Errorf("sample inbox: %w", err)
+		}
+		out[r.ID] = truthRow{r.Intent, r.Sentiment}
+	}
+	return out, nil
+}
+
+func snippet(s string, n int) string {
+	r := []rune(s)
+	for i, c := range r {
+		if c == '\n' || c == '\t' || c == '\r' {
+			r[i] = ' '
+		}
+	}
+	if len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return string(r)
+}

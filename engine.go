@@ -37,7 +37,8 @@ type Config struct {
 	// Explain is the number of features given per explanation (default 5;
 	// negative for none).
 	Explain int
-	// Alternatives is the number of runner-up labels reported (default 3).
+	// Alternatives is the number of runner-up labels reported (default 3;
+	// negative for none).
 	Alternatives int
 	// Logger receives debug logs; nil discards.
 	Logger *slog.Logger
@@ -167,19 +168,23 @@ func (e *Engine) Classify(ctx context.Context, msg *ingest.Message) (*Result, er
 	}
 	text := Text(msg)
 	r := &Result{ID: msg.ID, Lang: nlp.Detect(text)}
-	ip := e.cfg.Intent.PredictTop(text, e.cfg.Alternatives)
+	alts := max(e.cfg.Alternatives, 0)
+	ip := e.cfg.Intent.PredictTop(text, alts)
 	r.Intent = label(ip, modelName(IntentModel, e.cfg.IntentVersion))
 	if e.cfg.Explain > 0 && ip.Label != "" {
 		r.Explanation.Intent = e.cfg.Intent.Explain(text, ip.Label, e.cfg.Explain)
 	}
 	if e.cfg.Sentiment != nil {
-		sp := e.cfg.Sentiment.PredictTop(text, e.cfg.Alternatives)
+		sp := e.cfg.Sentiment.PredictTop(text, alts)
 		r.Sentiment = label(sp, modelName(SentimentModel, e.cfg.SentimentVersion))
 		if e.cfg.Explain > 0 && sp.Label != "" {
 			r.Explanation.Sentiment = e.cfg.Sentiment.Explain(text, sp.Label, e.cfg.Explain)
 		}
 	} else {
 		sp := e.cfg.Lexicon.Predict(text)
+		if len(sp.Alternatives) > alts {
+			sp.Alternatives = sp.Alternatives[:alts]
+		}
 		r.Sentiment = label(sp, "lexicon")
 		if e.cfg.Explain > 0 {
 			ex := e.cfg.Lexicon.Explain(text)

@@ -130,6 +130,8 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		return bad(fmt.Sprintf("unknown kind %q", h.Kind))
 	case k < 2:
 		return bad("fewer than two labels")
+	case k > maxLabels:
+		return bad("too many labels")
 	case !slices.IsSorted(h.Labels) || len(slices.Compact(slices.Clone(h.Labels))) != k:
 		return bad("labels not sorted and unique")
 	case h.Features.validate() != nil:
@@ -191,7 +193,6 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		return bad("trailing bytes")
 	}
 	voc.build()
-	w.expand(k)
 	// Keys with both blocks in one bucket are not produced by Train.
 	for c := 1; c < d; c++ {
 		if voc.keys[c]>>1 == voc.keys[c-1]>>1 {
@@ -210,5 +211,6 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		kind: nm2.kind, labels: nm2.labels, fo: nm2.fo, voc: nm2.voc, w: nm2.w, bias: nm2.bias,
 		temp: nm2.temp, threshold: nm2.threshold, labelThreshold: nm2.labelThreshold, meta: nm2.meta,
 	}
+	m.prepare()
 	return nil
 }

@@ -138,22 +138,32 @@ type extractor struct {
 	pad    []byte
 	names  map[uint32]string // when non-nil, a readable name per key
 	folded strings.Builder
-	stems  map[string]string // bounded cache: Snowball stemming is slow
+	stems  [2]map[string]string // per language (de, en), bounded: Snowball stemming is slow
 }
 
 // maxStemCache bounds an extractor's stem cache.
 const maxStemCache = 1 << 14
 
 func (e *extractor) stem(lang, t string) string {
-	key := lang + ":" + t
-	if s, ok := e.stems[key]; ok {
+	li := 0
+	if lang == nlp.English {
+		li = 1
+	}
+	cache := e.stems[li]
+	if s, ok := cache[t]; ok {
 		return s
 	}
-	if e.stems == nil || len(e.stems) >= maxStemCache {
-		e.stems = make(map[string]string, 1024)
+	if cache == nil || len(cache) >= maxStemCache {
+		cache = make(map[string]string, 1024)
+		e.stems[li] = cache
 	}
 	s := nlp.Stem(lang, t)
-	e.stems[key] = s
+	// t points into the folded text, which is reused: store a copy.
+	t = strings.Clone(t)
+	if s == t {
+		s = t
+	}
+	cache[t] = s
 	return s
 }
 
@@ -279,20 +289,58 @@ type vocab struct {
 	bits  int
 	keys  []uint32  // kept keys (bucket<<1|block), sorted
 	idf   []float32 // per column
-	col   []int32   // bucket → column, -1 when not kept; len 2^bits
 	block []uint8   // per column
+	// tab is an open-addressing hash table from bucket to column: slot
+	// value (bucket+1)<<32 | column, 0 when empty. At most half full, it
+	// is far smaller than a table of all 2^bits buckets and so stays in
+	// the CPU caches, which matters more for speed than anything else in
+	// prediction.
+	tab   []uint64
+	shift uint
 }
 
 func (v *vocab) build() {
-	v.col = make([]int32, 1<<v.bits)
-	for i := range v.col {
-		v.col[i] = -1
-	}
 	v.block = make([]uint8, len(v.keys))
-	for c, k := range v.keys {
-		v.col[k>>1] = int32(c)
-		v.block[c] = uint8(k & 1)
+	size := 1024
+	for size < 2*len(v.keys) {
+		size *= 2
 	}
+	v.tab = make([]uint64, size)
+	v.shift = uint(64 - bitsLen(size-1))
+	mask := uint64(size - 1)
+	for c, k := range v.keys {
+		v.block[c] = uint8(k & 1)
+		b := uint64(k >> 1)
+		i := (b * 0x9E3779B97F4A7C15) >> v.shift
+		for v.tab[i] != 0 {
+			i = (i + 1) & mask
+		}
+		v.tab[i] = (b+1)<<32 | uint64(c)
+	}
+}
+
+// lookup returns the column of bucket b, or -1.
+func (v *vocab) lookup(b uint32) int32 {
+	mask := uint64(len(v.tab) - 1)
+	want := uint64(b) + 1
+	for i := (uint64(b) * 0x9E3779B97F4A7C15) >> v.shift; ; i = (i + 1) & mask {
+		e := v.tab[i]
+		if e == 0 {
+			return -1
+		}
+		if e>>32 == want {
+			return int32(uint32(e))
+		}
+	}
+}
+
+func bitsLen(x int) int {
+	n := 0
+	for x > 0 {
+		n++
+		x >>= 1
+	}
+	return n
 }
 
 // sparse is one example's feature vector over vocabulary columns.
@@ -308,7 +356,7 @@ func (v *vocab) vectorize(r *raw, charWeight float64, dst *sparse) {
 	dst.val = dst.val[:0]
 	var norm [2]float64
 	for i, k := range r.keys {
-		c := v.col[k>>1]
+		c := v.lookup(k >> 1)
 		if c < 0 || v.block[c] != uint8(k&1) {
 			continue
 		}
@@ -343,46 +391,6 @@ func sublinear(n int) float64 {
 		return logTable[n]
 	}
 	return 1 + math.Log(float64(n))
-}
-
-// vectorizeKeys is vectorize for unsorted keys with repeats (the output
-// of extractor.hashes), counting through cnt, a zeroed scratch slice of
-// one counter per column that it leaves zeroed. Columns come out in
-// first-seen order; the values equal vectorize's.
-func (v *vocab) vectorizeKeys(keys []uint32, cnt []uint16, charWeight float64, dst *sparse) {
-	dst.idx = dst.idx[:0]
-	dst.val = dst.val[:0]
-	col := v.col
-	for _, k := range keys {
-		c := col[k>>1]
-		if c < 0 || v.block[c] != uint8(k&1) {
-			continue
-		}
-		if cnt[c] == 0 {
-			dst.idx = append(dst.idx, c)
-		}
-		if cnt[c] < math.MaxUint16 {
-			cnt[c]++
-		}
-	}
-	var norm [2]float64
-	dst.val = slices.Grow(dst.val, len(dst.idx))[:len(dst.idx)]
-	for i, c := range dst.idx {
-		x := sublinear(int(cnt[c])) * float64(v.idf[c])
-		cnt[c] = 0
-		norm[v.block[c]] += x * x
-		dst.val[i] = float32(x)
-	}
-	var scale [2]float64
-	for b := range norm {
-		if norm[b] > 0 {
-			scale[b] = 1 / math.Sqrt(norm[b])
-		}
-	}
-	scale[blockChar] *= charWeight
-	for i, c := range dst.idx {
-		dst.val[i] *= float32(scale[v.block[c]])
-	}
 }
 
 // scratch is per-goroutine working memory for prediction.

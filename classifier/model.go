@@ -33,6 +33,14 @@ type Model struct {
 	// label j's intercept.
 	w    weights
 	bias []float32
+	// pc and ent are the prediction layout built by prepare: per column
+	// its IDF, block and the span of its non-zero weights in ent.
+	pc []predCol
+	// wf holds the weights expanded to float32, row-major by column: the
+	// dense, unrolled loop over a row beats sparse rows with indirection
+	// in Go (measured), although most 8-bit weights are zero.
+	wf []float32
+
 	// temp is the softmax temperature fitted on held-out folds.
 	temp float64
 	// threshold is the global abstain threshold; labelThreshold overrides
@@ -106,7 +114,7 @@ func (m *Model) WithThresholds(global float64, perLabel map[string]float64) (*Mo
 	}
 	c := &Model{
 		kind: m.kind, labels: m.labels, fo: m.fo, voc: m.voc, w: m.w, bias: m.bias,
-		temp: m.temp, threshold: global, labelThreshold: lt, meta: m.meta,
+		pc: m.pc, wf: m.wf, temp: m.temp, threshold: global, labelThreshold: lt, meta: m.meta,
 	}
 	return c, nil
 }
@@ -131,25 +139,46 @@ func (m *Model) PredictTop(text string, k int) Prediction {
 // the text has no known feature and no token.
 func (m *Model) scoreInto(text string, s *scratch) {
 	s.ex.hashes(text)
-	m.voc.vectorizeKeys(s.ex.keys, s.cnt, m.fo.CharWeight, &s.vec)
 	if len(s.ex.keys) == 0 {
 		clear(s.scores)
 		return
 	}
-	m.rawScores32(&s.vec, s.acc)
-	for j, x := range s.acc {
-		s.scores[j] = float64(x)
+	// Map keys to columns and count repeats; cnt is left zeroed.
+	pc, cnt := m.pc, s.cnt
+	idx := s.vec.idx[:0]
+	for _, k := range s.ex.keys {
+		c := m.voc.lookup(k >> 1)
+		if c < 0 || pc[c].block != uint8(k&1) {
+			continue
+		}
+		if cnt[c] == 0 {
+			idx = append(idx, c)
+		}
+		if cnt[c] < math.MaxUint16 {
+			cnt[c]++
+		}
 	}
-	softmax(s.scores, m.temp)
-}
-
-// rawScores32 is rawScores in float32, the prediction hot loop.
-func (m *Model) rawScores32(v *sparse, out []float32) {
-	k := len(out)
+	val := slices.Grow(s.vec.val[:0], len(idx))[:len(idx)]
+	var norm [2]float64
+	for i, c := range idx {
+		x := sublinear(int(cnt[c])) * float64(pc[c].idf)
+		cnt[c] = 0
+		norm[pc[c].block] += x * x
+		val[i] = float32(x)
+	}
+	var scale [2]float32
+	for b := range norm {
+		if norm[b] > 0 {
+			scale[b] = float32(1 / math.Sqrt(norm[b]))
+		}
+	}
+	scale[blockChar] *= float32(m.fo.CharWeight)
+	out := s.acc
 	copy(out, m.bias)
-	for i, c := range v.idx {
-		x := v.val[i]
-		row := m.w.f[int(c)*k : int(c)*k+k]
+	k := len(out)
+	for i, c := range idx {
+		x := val[i] * scale[pc[c].block]
+		row := m.wf[int(c)*k : int(c)*k+k]
 		row = row[:len(out)]
 		j := 0
 		for ; j+4 <= len(out); j += 4 {
@@ -162,8 +191,37 @@ func (m *Model) rawScores32(v *sparse, out []float32) {
 			out[j] += x * row[j]
 		}
 	}
+	s.vec.idx, s.vec.val = idx, val
+	for j, x := range out {
+		s.scores[j] = float64(x)
+	}
+	softmax(s.scores, m.temp)
 }
 
+// predCol is one vocabulary column's IDF and block, side by side.
+type predCol struct {
+	idf   float32
+	block uint8
+}
+
+// prepare builds the prediction layout from the vocabulary and the 8-bit
+// weights.
+func (m *Model) prepare() {
+	k := len(m.labels)
+	d := len(m.voc.keys)
+	m.pc = make([]predCol, d)
+	m.wf = make([]float32, d*k)
+	for c := range d {
+		m.pc[c] = predCol{idf: m.voc.idf[c], block: m.voc.block[c]}
+		s := m.w.scale[c]
+		for j, q := range m.w.q[c*k : c*k+k] {
+			m.wf[c*k+j] = float32(q) * s
+		}
+	}
+}
+
+// rawScores computes the decision values of v in float64 from the 8-bit
+// weights (used on held-out folds during training).
 func (m *Model) rawScores(v *sparse, out []float64) {
 	k := len(m.labels)
 	for j := range out {
@@ -178,14 +236,23 @@ func (m *Model) rawScores(v *sparse, out []float64) {
 	}
 }
 
+// softmax turns decision values into probabilities at temperature temp,
+// in place. Terms more than 40 below the maximum (after scaling) are set
+// to zero: their share is below 1e-17.
 func softmax(s []float64, temp float64) {
 	mx := math.Inf(-1)
 	for _, v := range s {
 		mx = max(mx, v)
 	}
+	inv := 1 / temp
 	var sum float64
 	for j, v := range s {
-		e := math.Exp((v - mx) / temp)
+		z := (v - mx) * inv
+		if z < -40 {
+			s[j] = 0
+			continue
+		}
+		e := math.Exp(z)
 		s[j] = e
 		sum += e
 	}
@@ -277,23 +344,10 @@ func (m *Model) Explain(text, label string, n int) []Contribution {
 }
 
 // weights are a d×k matrix stored with 8 bits per weight and one scale
-// per row (column of the vocabulary): w[c][j] = q[c*k+j]·scale[c]. f holds
-// the same values expanded to float32 for the prediction loop, which is
-// faster than converting 8-bit values on the fly.
+// per row (column of the vocabulary): w[c][j] = q[c*k+j]·scale[c].
 type weights struct {
 	q     []int8
 	scale []float32
-	f     []float32
-}
-
-// expand fills f from q and scale.
-func (w *weights) expand(k int) {
-	w.f = make([]float32, len(w.q))
-	for c, s := range w.scale {
-		for j, q := range w.q[c*k : c*k+k] {
-			w.f[c*k+j] = float32(q) * s
-		}
-	}
 }
 
 // quantizeWeights rounds the row-major d×k matrix w to weights.
@@ -315,6 +369,5 @@ func quantizeWeights(w []float32, k int) weights {
 			out.q[c*k+j] = int8(max(-127, min(127, math.Round(float64(x)/s))))
 		}
 	}
-	out.expand(k)
 	return out
 }

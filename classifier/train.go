@@ -106,6 +106,9 @@ func (o Options) validate() error {
 	return o.Features.validate()
 }
 
+// maxLabels is the most labels a model can have.
+const maxLabels = 65535
+
 // dataset is the vectorised training set in compressed sparse rows.
 type dataset struct {
 	rowPtr []int
@@ -145,6 +148,9 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 	}
 	if len(counts) < 2 {
 		return nil, ErrOneLabel
+	}
+	if len(counts) > maxLabels {
+		return nil, fmt.Errorf("%w: %d labels, at most %d", ErrOptions, len(counts), maxLabels)
 	}
 	labels := make([]string, 0, len(counts))
 	for l := range counts {
@@ -248,6 +254,7 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 	}
 	fw, fb := full.rowMajor(ds.d, len(labels))
 	m.w, m.bias = quantizeWeights(fw, len(labels)), fb
+	m.prepare()
 
 	m.temp = fitTemperature(heldScores, ds.y)
 	held := heldOutReport(heldScores, ds.y, m.temp)

@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -25,6 +28,7 @@ type classifyOptions struct {
 	explain   int
 	top       int
 	textField string
+	workers   int
 }
 
 func newClassifyCmd(g *globalOptions) *cobra.Command {
@@ -56,12 +60,16 @@ on stderr and skipped; the exit status is then 3.`,
 	f.IntVar(&o.explain, "explain", 5, "features listed per explanation (0 = none)")
 	f.IntVar(&o.top, "top", 3, "alternative labels listed")
 	f.StringVar(&o.textField, "text-field", "", `JSONL/CSV text field (default "text")`)
+	f.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "messages classified in parallel (output keeps input order)")
 	return cmd
 }
 
 func runClassify(ctx context.Context, o *classifyOptions) error {
 	if err := validFormat(o.format, "jsonl", "json", "text"); err != nil {
 		return err
+	}
+	if o.workers < 1 {
+		return flagErrorf("--workers %d: need at least 1", o.workers)
 	}
 	if o.threshold < 0 || o.threshold > 1 {
 		return flagErrorf("--threshold %v: must lie in [0,1]", o.threshold)
@@ -131,10 +139,26 @@ func classifyStream(ctx context.Context, o *classifyOptions, eng *antwort.Engine
 		return 0, err
 	}
 	skipped := 0
+	// Read a batch, classify it on all cores, write it in input order.
+	const batchSize = 512
+	batch := make([]*ingest.Message, 0, batchSize)
+	results := make([]*antwort.Result, batchSize)
+	flush := func() error {
+		if err := classifyBatch(ctx, eng, batch, results[:len(batch)], o.workers); err != nil {
+			return err
+		}
+		for _, r := range results[:len(batch)] {
+			if err := out.write(r); err != nil {
+				return err
+			}
+		}
+		batch = batch[:0]
+		return nil
+	}
 	for {
 		msg, err := rd.Next(ctx)
 		if errors.Is(err, io.EOF) {
-			return skipped, nil
+			return skipped, flush()
 		}
 		var p *ingest.Problem
 		if errors.As(err, &p) {
@@ -145,14 +169,41 @@ func classifyStream(ctx context.Context, o *classifyOptions, eng *antwort.Engine
 		if err != nil {
 			return skipped, err
 		}
-		res, err := eng.Classify(ctx, msg)
-		if err != nil {
-			return skipped, err
-		}
-		if err := out.write(res); err != nil {
-			return skipped, err
+		batch = append(batch, msg)
+		if len(batch) == batchSize {
+			if err := flush(); err != nil {
+				return skipped, err
+			}
 		}
 	}
+}
+
+// classifyBatch classifies msgs into results with up to workers
+// goroutines, which have all returned when it does.
+func classifyBatch(ctx context.Context, eng *antwort.Engine, msgs []*ingest.Message, results []*antwort.Result, workers int) error {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for w := range min(workers, len(msgs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(msgs) {
+					return
+				}
+				r, err := eng.Classify(ctx, msgs[i])
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				results[i] = r
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // resultWriter prints results as JSONL or as a table.

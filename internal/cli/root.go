@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,6 +22,8 @@ type globalOptions struct {
 	db          string
 	lockTimeout time.Duration
 	verbose     bool
+	cpuProfile  string
+	stopProfile func()
 	logger      *slog.Logger
 }
 
@@ -34,6 +37,9 @@ func Main(ctx context.Context, args []string, streams IOStreams) int {
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
 	err := root.ExecuteContext(ctx)
+	if g.stopProfile != nil {
+		g.stopProfile()
+	}
 	code := exitCode(err)
 	if err != nil && code != ExitPartial {
 		fmt.Fprintf(streams.ErrOut, "antwort: %v\n", err)
@@ -63,12 +69,24 @@ Quick start:
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       Version,
-		PersistentPreRun: func(cmd *cobra.Command, args []string) {
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			level := slog.LevelWarn
 			if g.verbose {
 				level = slog.LevelDebug
 			}
 			g.logger = slog.New(slog.NewTextHandler(g.io.ErrOut, &slog.HandlerOptions{Level: level}))
+			if g.cpuProfile != "" {
+				f, err := os.Create(g.cpuProfile)
+				if err != nil {
+					return err
+				}
+				if err := pprof.StartCPUProfile(f); err != nil {
+					f.Close()
+					return err
+				}
+				g.stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
+			}
+			return nil
 		},
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &FlagError{Err: err} })
@@ -79,6 +97,8 @@ Quick start:
 	root.PersistentFlags().StringVar(&g.db, "db", def, "model store file (env ANTWORT_DB)")
 	root.PersistentFlags().DurationVar(&g.lockTimeout, "lock-timeout", time.Second, "how long to wait for a store locked by another process")
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log details to stderr")
+	root.PersistentFlags().StringVar(&g.cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
+	_ = root.PersistentFlags().MarkHidden("cpuprofile")
 	root.AddCommand(newTrainCmd(g), newClassifyCmd(g), newEvalCmd(g), newModelsCmd(g), newDemoCmd(g), newVersionCmd(g))
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
 	return root

@@ -398,9 +398,11 @@ type scratch struct {
 	ex     *extractor
 	raw    raw
 	vec    sparse
-	cnt    []uint16
+	cnt    []uint32
 	acc    []float32
+	chars  []float32
 	scores []float64
+	words  map[string]*wordEntry
 }
 
 type scratchPool struct {
@@ -411,7 +413,7 @@ func (sp *scratchPool) get(o FeatureOptions, k, d int) *scratch {
 	if s, ok := sp.p.Get().(*scratch); ok {
 		return s
 	}
-	return &scratch{ex: newExtractor(o), scores: make([]float64, k), acc: make([]float32, k), cnt: make([]uint16, d)}
+	return &scratch{ex: newExtractor(o), scores: make([]float64, k), acc: make([]float32, k), chars: make([]float32, k), cnt: make([]uint32, d)}
 }
 
 func (sp *scratchPool) put(s *scratch) {

@@ -1,6 +1,10 @@
 package classifier
 
 import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/antwort-dev/antwort/internal/nlp"
 	"math"
 	"slices"
 	"sort"
@@ -138,31 +142,72 @@ func (m *Model) PredictTop(text string, k int) Prediction {
 // scoreInto leaves calibrated probabilities in s.scores, or all zeros when
 // the text has no known feature and no token.
 func (m *Model) scoreInto(text string, s *scratch) {
-	s.ex.hashes(text)
-	if len(s.ex.keys) == 0 {
+	ex := s.ex
+	ex.folded.Reset()
+	nlp.FoldAppend(&ex.folded, text)
+	ex.toks = nlp.AppendTokens(ex.toks[:0], ex.folded.String())
+	if len(ex.toks) == 0 {
 		clear(s.scores)
 		return
 	}
-	// Map keys to columns and count repeats; cnt is left zeroed.
+	fo := &m.fo
+	lang := nlp.Undetermined
+	if !fo.NoStem {
+		lang = nlp.DetectTokens(ex.toks, nlp.CountUmlauts(text))
+	}
 	pc, cnt := m.pc, s.cnt
 	idx := s.vec.idx[:0]
-	for _, k := range s.ex.keys {
-		c := m.voc.lookup(k >> 1)
-		if c < 0 || pc[c].block != uint8(k&1) {
-			continue
+	add := func(c int32) {
+		if c < 0 {
+			return
 		}
 		if cnt[c] == 0 {
 			idx = append(idx, c)
 		}
-		if cnt[c] < math.MaxUint16 {
-			cnt[c]++
+		cnt[c]++
+	}
+	chars := s.chars
+	clear(chars)
+	var prev uint64
+	negLeft := 0
+	for i, t := range ex.toks {
+		w := s.word(m, t)
+		if !fo.NoNegation {
+			punct := t == "!" || t == "?" || t == "!!" || t == "??"
+			if negLeft > 0 && t[0] != '<' && !punct {
+				add(w.neg)
+				negLeft--
+			} else if punct {
+				negLeft = 0
+			}
+			if negators[t] {
+				negLeft = 3
+			}
+		}
+		add(w.uni)
+		if !fo.NoBigrams {
+			if i > 0 {
+				add(m.column(hashPair(prev, w.hw), blockWord))
+			}
+			prev = w.hw
+		}
+		if !fo.NoStem && lang != nlp.Undetermined {
+			add(w.stemColumn(m, ex, lang, t))
+		}
+		for _, c := range w.chars {
+			add(c)
+		}
+		if w.v != nil {
+			v := w.v[:len(chars)]
+			for j := range chars {
+				chars[j] += v[j]
+			}
 		}
 	}
 	val := slices.Grow(s.vec.val[:0], len(idx))[:len(idx)]
 	var norm [2]float64
 	for i, c := range idx {
 		x := sublinear(int(cnt[c])) * float64(pc[c].idf)
-		cnt[c] = 0
 		norm[pc[c].block] += x * x
 		val[i] = float32(x)
 	}
@@ -172,23 +217,28 @@ func (m *Model) scoreInto(text string, s *scratch) {
 			scale[b] = float32(1 / math.Sqrt(norm[b]))
 		}
 	}
-	scale[blockChar] *= float32(m.fo.CharWeight)
+	scale[blockChar] *= float32(fo.CharWeight)
 	out := s.acc
 	copy(out, m.bias)
-	k := len(out)
+	// Word features one by one; character n-grams through the per-word
+	// sums, corrected for n-grams that occur more than once in the text
+	// (their weight is sublinear in the count, the sums' linear).
 	for i, c := range idx {
-		x := val[i] * scale[pc[c].block]
-		row := m.wf[int(c)*k : int(c)*k+k]
-		row = row[:len(out)]
-		j := 0
-		for ; j+4 <= len(out); j += 4 {
-			out[j] += x * row[j]
-			out[j+1] += x * row[j+1]
-			out[j+2] += x * row[j+2]
-			out[j+3] += x * row[j+3]
+		p := pc[c]
+		var x float32
+		if p.block == blockWord {
+			x = val[i] * scale[blockWord]
+		} else if n := cnt[c]; n > 1 {
+			x = float32((sublinear(int(n))-float64(n))*float64(p.idf)) * scale[blockChar]
 		}
-		for ; j < len(out); j++ {
-			out[j] += x * row[j]
+		cnt[c] = 0
+		if x != 0 {
+			m.addRow(out, c, x)
+		}
+	}
+	if sc := scale[blockChar]; sc != 0 {
+		for j, v := range chars {
+			out[j] += sc * v
 		}
 	}
 	s.vec.idx, s.vec.val = idx, val
@@ -196,6 +246,97 @@ func (m *Model) scoreInto(text string, s *scratch) {
 		s.scores[j] = float64(x)
 	}
 	softmax(s.scores, m.temp)
+}
+
+// addRow adds x times column c's weights to out.
+func (m *Model) addRow(out []float32, c int32, x float32) {
+	k := len(out)
+	row := m.wf[int(c)*k : int(c)*k+k]
+	row = row[:len(out)]
+	j := 0
+	for ; j+4 <= len(out); j += 4 {
+		out[j] += x * row[j]
+		out[j+1] += x * row[j+1]
+		out[j+2] += x * row[j+2]
+		out[j+3] += x * row[j+3]
+	}
+	for ; j < len(out); j++ {
+		out[j] += x * row[j]
+	}
+}
+
+// column returns the vocabulary column of hash h in block, or -1.
+func (m *Model) column(h uint64, block uint8) int32 {
+	c := m.voc.lookup(bucket(h, m.fo.Bits))
+	if c < 0 || m.pc[c].block != block {
+		return -1
+	}
+	return c
+}
+
+// wordEntry caches what one token contributes to a text's features,
+// whatever its context: its hash, the columns of its unigram, negated and
+// stem features, its character n-gram columns (repeats included) and their
+// IDF-weighted weight sum v. Most of a prediction's work is in the
+// character n-grams, and tokens repeat, so a cache hit saves most of it.
+type wordEntry struct {
+	hw    uint64
+	uni   int32
+	neg   int32
+	stem  [2]int32 // per language (de, en); -2 until computed
+	chars []int32
+	v     []float32
+}
+
+func (w *wordEntry) stemColumn(m *Model, ex *extractor, lang, t string) int32 {
+	li := 0
+	if lang == nlp.English {
+		li = 1
+	}
+	if w.stem[li] == -2 {
+		w.stem[li] = -1
+		if st := ex.stem(lang, t); st != t {
+			w.stem[li] = m.column(hashBytes(nsStem, st), blockWord)
+		}
+	}
+	return w.stem[li]
+}
+
+// maxCacheFloats bounds a scratch's word cache by the floats it holds.
+const maxCacheFloats = 1 << 21
+
+// word returns the cache entry for token t, computing it on a miss.
+func (s *scratch) word(m *Model, t string) *wordEntry {
+	if w, ok := s.words[t]; ok {
+		return w
+	}
+	k := len(m.labels)
+	if s.words == nil || (len(s.words)+1)*k > maxCacheFloats {
+		s.words = make(map[string]*wordEntry, 1024)
+	}
+	w := &wordEntry{hw: hashBytes(nsWord, t), stem: [2]int32{-2, -2}}
+	w.uni = m.column(w.hw, blockWord)
+	w.neg = m.column(hashBytes(nsNeg, t), blockWord)
+	if !m.fo.NoChars && t[0] != '<' && utf8.RuneCountInString(t) > 1 {
+		ex := s.ex
+		ex.keys = ex.keys[:0]
+		ex.charGrams(t)
+		for _, key := range ex.keys {
+			c := m.voc.lookup(key >> 1)
+			if c < 0 || m.pc[c].block != uint8(key&1) {
+				continue
+			}
+			w.chars = append(w.chars, c)
+		}
+		if len(w.chars) > 0 {
+			w.v = make([]float32, k)
+			for _, c := range w.chars {
+				m.addRow(w.v, c, m.pc[c].idf)
+			}
+		}
+	}
+	s.words[strings.Clone(t)] = w
+	return w
 }
 
 // predCol is one vocabulary column's IDF and block, side by side.

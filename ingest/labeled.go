@@ -37,8 +37,12 @@ type Options struct {
 
 	// LabelField names the label field or column. Default "label". For
 	// JSONL, when LabelField is "" or "label" and an object has no
-	// "label", its "intent" field is used instead.
+	// "label", its LabelFallback field is used instead.
 	LabelField string
+
+	// LabelFallback names the JSONL field used when LabelField is the
+	// default and an object has no "label" field. Default "intent".
+	LabelFallback string
 
 	// SplitField names the field or column holding the split ("train",
 	// "test", ...). Default "split". It is optional in the data.
@@ -64,6 +68,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.LabelField == "" {
 		o.LabelField = "label"
+	}
+	if o.LabelFallback == "" {
+		o.LabelFallback = "intent"
 	}
 	if o.SplitField == "" {
 		o.SplitField = "split"
@@ -275,7 +282,7 @@ func looksLikeJSONArray(path string) bool {
 }
 
 // labeledFromRecord builds an example from a JSONL object or CSV row.
-// fallback enables the "intent" field when "label" is absent.
+// fallback enables the o.LabelFallback field when "label" is absent.
 func labeledFromRecord(rec record, o Options, fallback bool) (Labeled, error) {
 	var l Labeled
 	text, kind := rec.field(o.TextField)
@@ -297,8 +304,8 @@ func labeledFromRecord(rec record, o Options, fallback bool) (Labeled, error) {
 	labelField := o.LabelField
 	label, kind := rec.field(labelField)
 	if kind == fieldAbsent && fallback {
-		if v, k := rec.field("intent"); k != fieldAbsent {
-			labelField, label, kind = "intent", v, k
+		if v, k := rec.field(o.LabelFallback); k != fieldAbsent {
+			labelField, label, kind = o.LabelFallback, v, k
 		}
 	}
 	switch kind {

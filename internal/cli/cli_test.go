@@ -307,3 +307,20 @@ func TestDemo(t *testing.T) {
 		t.Errorf("demo --dir left no store: %v", err)
 	}
 }
+
+func TestTrainTaskPicksLabelField(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "antwort.db")
+	for task, want := range map[string]int{"sentiment": 3, "intent": 12} {
+		code, out, errOut := run(t, "", "train", "--db", db, "--task", task, "--data", sampleTrain, "--folds", "2", "--c", "1")
+		if code != ExitOK {
+			t.Fatalf("train %s: exit %d: %s", task, code, errOut)
+		}
+		var r trainResult
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Labels) != want || r.Name != task {
+			t.Errorf("train --task %s: model %q with %d labels, want %d", task, r.Name, len(r.Labels), want)
+		}
+	}
+}

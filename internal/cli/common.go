@@ -29,22 +29,17 @@ type dataOptions struct {
 }
 
 // readLabeled reads all paths, reports skipped items on stderr and returns
-// the examples and the number skipped. fallbackLabel is tried as the label
-// field when the default one yields nothing.
+// the examples and the number skipped. fallbackLabel is the JSONL field
+// used when an object has no "label" (and --label-field is not given).
 func (g *globalOptions) readLabeled(ctx context.Context, d dataOptions, fallbackLabel string) ([]ingest.Labeled, int, error) {
 	var all []ingest.Labeled
 	skipped := 0
 	for _, p := range d.paths {
-		o := ingest.Options{TextField: d.textField, LabelField: d.labelField, SplitField: d.splitField, Format: d.format}
+		o := ingest.Options{TextField: d.textField, LabelField: d.labelField, LabelFallback: fallbackLabel,
+			SplitField: d.splitField, Format: d.format}
 		exs, probs, err := ingest.ReadLabeled(ctx, p, o)
 		if err != nil {
 			return nil, 0, err
-		}
-		if len(exs) == 0 && d.labelField == "" && fallbackLabel != "" && len(probs) > 0 {
-			o.LabelField = fallbackLabel
-			if exs2, probs2, err2 := ingest.ReadLabeled(ctx, p, o); err2 == nil && len(exs2) > 0 {
-				exs, probs = exs2, probs2
-			}
 		}
 		for i, pr := range probs {
 			if i == maxReported {

@@ -63,7 +63,7 @@ func addDataFlags(cmd *cobra.Command, d *dataOptions) {
 	f := cmd.Flags()
 	f.StringArrayVar(&d.paths, "data", nil, "labelled data: .jsonl, .csv, .tsv file or folder tree (repeatable)")
 	f.StringVar(&d.textField, "text-field", "", `text field or column (default "text")`)
-	f.StringVar(&d.labelField, "label-field", "", `label field or column (default "label", falling back to "intent" or the task name)`)
+	f.StringVar(&d.labelField, "label-field", "", `label field or column (default "label"; in JSONL, when absent, the task name: "intent" or "sentiment")`)
 	f.StringVar(&d.splitField, "split-field", "", `split field or column (default "split")`)
 	f.StringVar(&d.format, "data-format", "", "force the data format: jsonl, csv, tsv, dir, text (fastText lines)")
 }

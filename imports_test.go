@@ -1,0 +1,80 @@
+package antwort_test
+
+import (
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/antwort-dev/antwort"
+
+// TestImportRules enforces the layering in README.md ("Layout"): each
+// third-party dependency is imported by one package only, and project
+// dependencies point one way. It plays the part of golangci's depguard,
+// without needing the tool.
+func TestImportRules(t *testing.T) {
+	// only[prefix] = the one directory allowed to import it.
+	only := map[string]string{
+		"go.etcd.io/bbolt":                    "models",
+		"github.com/blevesearch/bleve":        "kb",
+		"github.com/jdkato/prose":             "internal/nlp",
+		"github.com/spf13/cobra":              "internal/cli",
+		"github.com/schollz/progressbar":      "internal/cli",
+		module + "/internal/cli":              "cmd/antwort",
+		"github.com/blevesearch/snowballstem": "internal/nlp",
+	}
+	// never[dir] = project packages that dir must not import.
+	never := map[string][]string{
+		"classifier":   {module + "/models", module + "/ingest", module + "/sentiment"},
+		"models":       {module + "/classifier", module + "/ingest"},
+		"ingest":       {module + "/classifier", module + "/models"},
+		"internal/nlp": {module + "/"},
+	}
+	// lower are the packages below the root package.
+	lower := map[string]bool{"classifier": true, "models": true, "ingest": true, "internal/nlp": true, "sentiment": true, "kb": true, "reply": true}
+	files := 0
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != "." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		files++
+		dir := filepath.ToSlash(filepath.Dir(path))
+		for _, spec := range f.Imports {
+			imp, _ := strconv.Unquote(spec.Path.Value)
+			for prefix, allowed := range only {
+				if strings.HasPrefix(imp, prefix) && dir != allowed {
+					t.Errorf("%s imports %s; only %s/ may", path, imp, allowed)
+				}
+			}
+			if imp == module && lower[dir] {
+				t.Errorf("%s imports the root package; the packages below it must not", path)
+			}
+			for _, bad := range never[dir] {
+				if strings.HasPrefix(imp, bad) {
+					t.Errorf("%s imports %s, against the layering", path, imp)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 20 {
+		t.Errorf("checked only %d files; is the walk broken?", files)
+	}
+}

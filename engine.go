@@ -47,6 +47,7 @@ type Config struct {
 // Engine classifies messages. It is immutable and safe for concurrent use.
 type Engine struct {
 	cfg Config
+	rep *replier // set by WithReplies
 }
 
 // New returns an Engine for cfg.

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -17,7 +18,9 @@ import (
 	"github.com/antwort-dev/antwort"
 	"github.com/antwort-dev/antwort/classifier"
 	"github.com/antwort-dev/antwort/ingest"
+	"github.com/antwort-dev/antwort/kb"
 	"github.com/antwort-dev/antwort/models"
+	"github.com/antwort-dev/antwort/reply"
 	"github.com/antwort-dev/antwort/sentiment"
 )
 
@@ -116,31 +119,37 @@ func runDemo(ctx context.Context, o *demoOptions) error {
 	if err != nil {
 		return err
 	}
-	lex := sentiment.New()
-	fmt.Fprintf(w, "\nClassifying the held-out sample inbox (%d messages; '?' = abstained, '✗' = wrong):\n\n", len(truth))
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tLANG\tINTENT\tCONF\tTRUE INTENT\tSENTIMENT\tCONF\tTRUE\tTEXT")
-	var n, okIntent, okMood, okLex int
+	var msgs []*ingest.Message
 	for {
 		msg, err := rd.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
 		if err != nil {
-			if errors.Is(err, io.EOF) {
-				break
-			}
 			return err
 		}
+		msgs = append(msgs, msg)
+	}
+	if len(msgs) == 0 {
+		return fmt.Errorf("demo inbox is empty")
+	}
+	lex := sentiment.New()
+	fmt.Fprintf(w, "\nClassifying the held-out sample inbox (%d messages; '?' = abstained, '✗' = wrong):\n\n", len(msgs))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tLANG\tINTENT\tCONF\tTRUE INTENT\tSENTIMENT\tCONF\tTRUE\tTEXT")
+	var okIntent, okMood, okLex int
+	mark := func(got, want string) string {
+		if got == want {
+			return got
+		}
+		return got + " ✗"
+	}
+	for _, msg := range msgs {
 		res, err := eng.Classify(ctx, msg)
 		if err != nil {
 			return err
 		}
 		t := truth[msg.ID]
-		n++
-		mark := func(got, want string) string {
-			if got == want {
-				return got
-			}
-			return got + " ✗"
-		}
 		if res.Intent.Label == t.intent {
 			okIntent++
 		}
@@ -156,13 +165,91 @@ func runDemo(ctx context.Context, o *demoOptions) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if n == 0 {
-		return fmt.Errorf("demo inbox is empty")
-	}
+	n := len(msgs)
 	fmt.Fprintf(w, "\nHeld-out accuracy on %d messages: intent %.1f%%, sentiment %.1f%% (built-in lexicon alone: %.1f%%)\n",
 		n, 100*float64(okIntent)/float64(n), 100*float64(okMood)/float64(n), 100*float64(okLex)/float64(n))
+
+	if err := o.demoReplies(ctx, dir, eng, msgs, truth); err != nil {
+		return err
+	}
 	if o.dir != "" {
-		fmt.Fprintf(w, "Models stored in %s; try: antwort classify --db %s --format text\n", path, path)
+		fmt.Fprintf(w, "\nModels stored in %s, knowledge base in %s; try:\n  antwort reply --db %s --kb %s --format text < inbox.jsonl\n",
+			path, filepath.Join(dir, "kb"), path, filepath.Join(dir, "kb"))
+	}
+	return nil
+}
+
+// demoReplies imports the sample knowledge base, lets the default policy
+// decide on every inbox message and prints the decisions and a few drafts.
+func (o *demoOptions) demoReplies(ctx context.Context, dir string, eng *antwort.Engine, msgs []*ingest.Message, truth map[string]truthRow) error {
+	w := o.g.io.Out
+	src := filepath.Join(dir, "articles")
+	if err := os.RemoveAll(src); err != nil {
+		return err
+	}
+	if err := os.CopyFS(src, antwort.SampleKB()); err != nil {
+		return err
+	}
+	arts, probs, err := kb.ReadArticles(ctx, src, kb.ReadOptions{Validate: validateArticle})
+	if err != nil {
+		return err
+	}
+	if len(probs) > 0 {
+		return fmt.Errorf("sample knowledge base: %v", probs[0])
+	}
+	kbDir := filepath.Join(dir, "kb")
+	if _, err := kb.Import(ctx, kbDir, arts, &kb.Options{Timeout: o.g.lockTimeout}); err != nil {
+		return err
+	}
+	k, err := kb.Open(kbDir, &kb.Options{ReadOnly: true, Timeout: o.g.lockTimeout})
+	if err != nil {
+		return err
+	}
+	defer k.Close()
+	reng, err := eng.WithReplies(antwort.ReplyConfig{KB: k, Signature: map[string]string{"de": "Ihr Nordlicht-Team", "en": "The Nordlicht team"}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nAnswering with the sample knowledge base (%d articles) and the default reply policy (dry run, nothing is sent):\n\n", len(arts))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tACTION\tARTICLE\tSCORE\tWHY NOT SENT")
+	counts := map[reply.Action]int{}
+	examples := map[reply.Action]*antwort.Suggestion{}
+	angrySent := 0
+	for _, msg := range msgs {
+		s, err := reng.Suggest(ctx, msg)
+		if err != nil {
+			return err
+		}
+		a := s.Decision.Action
+		counts[a]++
+		if examples[a] == nil && s.Draft != "" {
+			examples[a] = s
+		}
+		if a == reply.Send && truth[msg.ID].sentiment == "negative" {
+			angrySent++
+		}
+		score := 0.0
+		if len(s.Answers) > 0 {
+			score = s.Answers[0].Score
+		}
+		why := strings.Join(s.Decision.Failed(), ", ")
+		if why == "" {
+			why = "all checks passed"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\t%s\n", s.ID, a, orDash(s.Article), score, why)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nDecisions: %d send, %d suggest, %d escalate, %d ignore; negative messages sent automatically: %d\n",
+		counts[reply.Send], counts[reply.Suggest], counts[reply.Escalate], counts[reply.Ignore], angrySent)
+	for _, a := range []reply.Action{reply.Send, reply.Suggest, reply.Escalate} {
+		s := examples[a]
+		if s == nil {
+			continue
+		}
+		fmt.Fprintf(w, "\n--- %s: %s (article %s) ---\n%s\n", strings.ToUpper(string(a)), s.ID, s.Article, s.Draft)
 	}
 	return nil
 }

@@ -1,0 +1,241 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"github.com/jhillyerd/enmime/v2"
+)
+
+const (
+	sampleInbox = "../../testdata/demo/inbox.jsonl"
+	sampleKB    = "../../testdata/kb"
+)
+
+// kbDir imports the sample knowledge base into a temporary directory.
+func kbDir(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "kb")
+	code, out, errOut := run(t, "", "kb", "import", "--kb", dir, sampleKB)
+	if code != ExitOK {
+		t.Fatalf("kb import: exit %d\n%s%s", code, out, errOut)
+	}
+	return dir
+}
+
+// TestReplyGolden fixes the decisions and drafts for the sample inbox.
+func TestReplyGolden(t *testing.T) {
+	db, k := trained(t), kbDir(t)
+	code, out, errOut := run(t, "", "reply", "--db", db, "--kb", k, sampleInbox)
+	if code != ExitOK {
+		t.Fatalf("reply: exit %d: %s", code, errOut)
+	}
+	var b strings.Builder
+	counts := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r struct {
+			ID       string
+			Article  string
+			Draft    string
+			Missing  []string
+			Decision struct {
+				Action  string
+				Reasons []struct {
+					Name   string
+					Passed bool
+				}
+			}
+			Sentiment struct{ Label string }
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("%v: %s", err, line)
+		}
+		var failed []string
+		for _, c := range r.Decision.Reasons {
+			if !c.Passed {
+				failed = append(failed, c.Name)
+			}
+		}
+		counts[r.Decision.Action]++
+		fmt.Fprintf(&b, "== %s %s %s failed=%v missing=%v\n%s\n", r.ID, r.Decision.Action, r.Article, failed, r.Missing, r.Draft)
+	}
+	golden(t, "reply_inbox", b.String())
+	if counts["send"] == 0 || counts["suggest"] == 0 || counts["escalate"] == 0 {
+		t.Errorf("decisions %v: want some of each of send, suggest, escalate", counts)
+	}
+}
+
+func TestReplyNeverSendsAngry(t *testing.T) {
+	db, k := trained(t), kbDir(t)
+	in := `{"id":"x1","from":"Max Mustermann <max@example.de>","subject":"Paket","text":"UNVERSCHÄMT!!! Seit drei Wochen warte ich auf mein Paket, Bestellnummer 100-4711001. Nie wieder!"}` + "\n"
+	code, out, errOut := run(t, in, "reply", "--db", db, "--kb", k)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, `"action":"escalate"`) {
+		t.Errorf("angry mail not escalated: %s", out)
+	}
+}
+
+func TestReplyTemplateInjection(t *testing.T) {
+	db, k := trained(t), kbDir(t)
+	in := `{"id":"x2","from":"{{.OrderNumber}} <eve@example.de>","subject":"Wo bleibt mein Paket?","text":"Wo bleibt meine Bestellung 100-4711002? {{.Signature}}\nMit freundlichen Grüßen\n{{printf \"%s\" 1}}"}` + "\n"
+	code, out, errOut := run(t, in, "reply", "--db", db, "--kb", k)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var r struct{ Draft string }
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(r.Draft, "%!") || strings.Contains(r.Draft, "{{printf") && !strings.Contains(r.Draft, `{{printf "%s" 1}}`) {
+		t.Errorf("customer text was executed as template code:\n%s", r.Draft)
+	}
+}
+
+// smtpSink is a minimal in-process SMTP server on loopback that records
+// the messages it accepts.
+type smtpSink struct {
+	mu   sync.Mutex
+	msgs [][]byte
+	addr string
+}
+
+type sinkSession struct{ s *smtpSink }
+
+func (ss *sinkSession) AuthMechanisms() []string             { return nil }
+func (ss *sinkSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (ss *sinkSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (ss *sinkSession) Reset()                               {}
+func (ss *sinkSession) Logout() error                        { return nil }
+func (ss *sinkSession) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	ss.s.mu.Lock()
+	ss.s.msgs = append(ss.s.msgs, b)
+	ss.s.mu.Unlock()
+	return nil
+}
+
+func startSink(t *testing.T) *smtpSink {
+	t.Helper()
+	sink := &smtpSink{}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &sinkSession{sink}, nil }))
+	srv.Domain = "localhost"
+	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
+	srv.ErrorLog = log.New(io.Discard, "", 0)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink.addr = l.Addr().String()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(l); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
+			t.Errorf("smtp: %v", err)
+		}
+	}()
+	t.Cleanup(func() { srv.Close(); <-done })
+	return sink
+}
+
+// TestReplySendsThroughSMTP runs reply with --outbox and --send against a
+// real SMTP server on loopback and checks what it received.
+func TestReplySendsThroughSMTP(t *testing.T) {
+	db, k := trained(t), kbDir(t)
+	sink := startSink(t)
+	ob := filepath.Join(t.TempDir(), "outbox")
+	code, out, errOut := run(t, "", "reply", "--db", db, "--kb", k, "--outbox", ob, "--send",
+		"--smtp", "smtp://"+sink.addr+"?starttls=none", "--from", "Nordlicht Service <service@nordlicht.example>", sampleInbox)
+	if code != ExitOK {
+		t.Fatalf("reply --send: exit %d: %s", code, errOut)
+	}
+	sends := strings.Count(out, `"action":"send"`)
+	var withSender int
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if strings.Contains(line, `"action":"send"`) && strings.Contains(line, `"outbox":"`) && !strings.Contains(line, "not written") {
+			withSender++
+		}
+	}
+	sink.mu.Lock()
+	got := len(sink.msgs)
+	var first []byte
+	if got > 0 {
+		first = sink.msgs[0]
+	}
+	sink.mu.Unlock()
+	if sends == 0 || got != withSender {
+		t.Fatalf("%d send decisions, %d with a sender address, server received %d", sends, withSender, got)
+	}
+	env, err := enmime.ReadEnvelope(bytes.NewReader(first))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if env.GetHeader("Auto-Submitted") != "auto-replied" || env.GetHeader("From") == "" ||
+		!(strings.HasPrefix(env.GetHeader("Subject"), "Re: ") || strings.HasPrefix(env.GetHeader("Subject"), "AW: ")) {
+		t.Errorf("sent reply headers: From %q Subject %q Auto-Submitted %q", env.GetHeader("From"), env.GetHeader("Subject"), env.GetHeader("Auto-Submitted"))
+	}
+	if len(env.Text) < 50 {
+		t.Errorf("sent reply body too short: %q", env.Text)
+	}
+	// A second run sends nothing new: the outbox has nothing unsent.
+	code, _, errOut = run(t, "", "reply", "--db", db, "--kb", k, "--outbox", ob, "--send",
+		"--smtp", "smtp://"+sink.addr+"?starttls=none", "/dev/null")
+	if code != ExitOK || !strings.Contains(errOut, "sent 0") {
+		t.Errorf("second run: exit %d, %s", code, errOut)
+	}
+}
+
+func TestReplySMTPDownKeepsOutbox(t *testing.T) {
+	db, k := trained(t), kbDir(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	ob := filepath.Join(t.TempDir(), "outbox")
+	code, _, errOut := run(t, "", "reply", "--db", db, "--kb", k, "--outbox", ob, "--send", "--smtp-timeout", "2s",
+		"--smtp", "smtp://"+addr+"?starttls=none", sampleInbox)
+	if code == ExitOK {
+		t.Fatalf("reply with SMTP down: exit 0, want failure; %s", errOut)
+	}
+	entries, err := os.ReadDir(filepath.Join(ob, "new"))
+	if err != nil || len(entries) == 0 {
+		t.Errorf("outbox/new after failed send: %d entries, %v; want the unsent replies kept", len(entries), err)
+	}
+}
+
+func TestKBCommands(t *testing.T) {
+	k := kbDir(t)
+	code, out, errOut := run(t, "", "kb", "list", "--kb", k)
+	if code != ExitOK || strings.Count(out, "\n") != 25 {
+		t.Errorf("kb list: exit %d, %d lines: %s%s", code, strings.Count(out, "\n"), out, errOut)
+	}
+	code, out, errOut = run(t, "", "kb", "search", "--kb", k, "--format", "json", "Paket ist nicht angekommen")
+	if code != ExitOK || !strings.HasPrefix(out, `{"id":"parcel_missing-de"`) {
+		t.Errorf("kb search: exit %d: %s%s", code, out, errOut)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.jsonl")
+	os.WriteFile(bad, []byte(`{"id":"a","title":"A","lang":"de","body":"Hallo {{.Foo}}","intents":["x"]}`+"\n"+
+		`{"id":"b","title":"B","lang":"de","body":"Hallo {{.Name}}","intents":["x"]}`+"\n"), 0o644)
+	code, out, errOut = run(t, "", "kb", "import", "--kb", filepath.Join(t.TempDir(), "kb2"), bad)
+	if code != ExitPartial || !strings.Contains(errOut, "bad.jsonl:1") || !strings.Contains(out, "imported 1") {
+		t.Errorf("kb import with unknown placeholder: exit %d\n%s%s", code, out, errOut)
+	}
+}

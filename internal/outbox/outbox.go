@@ -1,0 +1,471 @@
+package outbox
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Outbox is a Maildir of replies waiting to be sent. See the package
+// documentation for the on-disk state scheme. An Outbox is safe for
+// concurrent use; Flush calls on the same Outbox run one at a time. Only
+// one process should Flush a given directory.
+type Outbox struct {
+	dir  string
+	host string // host part of new keys, escaped as Maildir wants
+	pid  int
+	seq  atomic.Uint64
+
+	mu      sync.Mutex // serializes state changes and failure records
+	flushMu sync.Mutex // serializes Flush
+}
+
+// Failure is the last failed delivery attempt of a message, as recorded by
+// MarkFailed.
+type Failure struct {
+	Attempts  int       `json:"attempts"`  // failed attempts so far
+	Time      time.Time `json:"time"`      // when the last attempt failed
+	Error     string    `json:"error"`     // its error message
+	Permanent bool      `json:"permanent"` // the server answered 5xx (IsPermanent)
+}
+
+const (
+	tmpDir    = "tmp"
+	newDir    = "new"
+	curDir    = "cur"
+	failedDir = "failed"
+
+	// infoSep separates a key from its Maildir info ("2,S").
+	infoSep = ":"
+)
+
+// OpenOutbox opens the Maildir at dir, creating dir (with its parents)
+// and its tmp, new, cur and failed subdirectories, mode 0700, when they are
+// missing.
+func OpenOutbox(dir string) (*Outbox, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("outbox: open: %w", err)
+	}
+	for _, d := range []string{dir, filepath.Join(dir, tmpDir), filepath.Join(dir, newDir),
+		filepath.Join(dir, curDir), filepath.Join(dir, failedDir)} {
+		if err := os.Mkdir(d, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("outbox: open %s: %w", dir, err)
+		}
+		if fi, err := os.Stat(d); err != nil {
+			return nil, fmt.Errorf("outbox: open %s: %w", dir, err)
+		} else if !fi.IsDir() {
+			return nil, fmt.Errorf("outbox: open %s: %s is not a directory", dir, d)
+		}
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "localhost"
+	}
+	host = strings.NewReplacer("/", `\057`, ":", `\072`).Replace(host)
+	return &Outbox{dir: dir, host: host, pid: os.Getpid()}, nil
+}
+
+// Dir returns the Maildir's path.
+func (o *Outbox) Dir() string { return o.dir }
+
+// Put renders r with WriteEML and queues it: the message is written and
+// synced to tmp/, then renamed into new/, so a reader never sees a partial
+// message. It returns the message's key.
+func (o *Outbox) Put(r Reply) (key string, err error) {
+	msg, err := r.render()
+	if err != nil {
+		return "", err
+	}
+	key = o.newKey()
+	tmp := filepath.Join(o.dir, tmpDir, key)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("outbox: put: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+			err = fmt.Errorf("outbox: put: %w", err)
+		}
+	}()
+	if _, err = f.Write(msg); err != nil {
+		return "", err
+	}
+	if err = f.Sync(); err != nil {
+		return "", err
+	}
+	if err = f.Close(); err != nil {
+		return "", err
+	}
+	if err = os.Rename(tmp, filepath.Join(o.dir, newDir, key)); err != nil {
+		return "", err
+	}
+	syncDir(filepath.Join(o.dir, newDir))
+	return key, nil
+}
+
+// newKey returns a unique Maildir key "sec.MusecPpidQseqRrand.host" (the
+// Dovecot style of time.unique.host) that sorts by creation time.
+func (o *Outbox) newKey() string {
+	now := time.Now()
+	var rnd [6]byte
+	rand.Read(rnd[:])
+	return fmt.Sprintf("%d.M%06dP%dQ%dR%s.%s", now.Unix(), now.Nanosecond()/1000,
+		o.pid, o.seq.Add(1), hex.EncodeToString(rnd[:]), o.host)
+}
+
+var keyTime = regexp.MustCompile(`^(\d+)\.M(\d{6})P\d+Q(\d+)R`)
+
+// entry is a message file found in new/ or cur/.
+type entry struct {
+	key   string
+	path  string
+	flags string // Maildir info flags, "" in new/
+	sent  bool
+}
+
+// Unsent returns the keys of all unsent messages (new/, plus cur/
+// entries without flag S), oldest first.
+func (o *Outbox) Unsent() ([]string, error) {
+	var all []entry
+	for _, sub := range []string{newDir, curDir} {
+		es, err := o.list(sub)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, es...)
+	}
+	type item struct {
+		key  string
+		t    time.Time
+		seq  uint64
+		path string
+	}
+	var items []item
+	for _, e := range all {
+		if e.sent {
+			continue
+		}
+		it := item{key: e.key, path: e.path}
+		if m := keyTime.FindStringSubmatch(e.key); m != nil {
+			sec, _ := strconv.ParseInt(m[1], 10, 64)
+			usec, _ := strconv.ParseInt(m[2], 10, 64)
+			it.t = time.Unix(sec, usec*1000)
+			it.seq, _ = strconv.ParseUint(m[3], 10, 64)
+		} else if fi, err := os.Stat(e.path); err == nil {
+			it.t = fi.ModTime() // delivered by another program
+		}
+		items = append(items, it)
+	}
+	slices.SortFunc(items, func(a, b item) int {
+		if c := a.t.Compare(b.t); c != 0 {
+			return c
+		}
+		if a.seq != b.seq {
+			if a.seq < b.seq {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	keys := make([]string, len(items))
+	for i, it := range items {
+		keys[i] = it.key
+	}
+	return keys, nil
+}
+
+// list returns the message files in the subdirectory sub.
+func (o *Outbox) list(sub string) ([]entry, error) {
+	des, err := os.ReadDir(filepath.Join(o.dir, sub))
+	if err != nil {
+		return nil, fmt.Errorf("outbox: list: %w", err)
+	}
+	var out []entry
+	for _, de := range des {
+		name := de.Name()
+		if strings.HasPrefix(name, ".") || de.IsDir() {
+			continue
+		}
+		out = append(out, parseEntry(filepath.Join(o.dir, sub), name))
+	}
+	return out, nil
+}
+
+func parseEntry(dir, name string) entry {
+	key, info, _ := strings.Cut(name, infoSep)
+	e := entry{key: key, path: filepath.Join(dir, name)}
+	if flags, ok := strings.CutPrefix(info, "2,"); ok {
+		e.flags = flags
+		e.sent = filepath.Base(dir) == curDir && strings.Contains(flags, "S")
+	}
+	return e
+}
+
+// locate finds the file holding key.
+func (o *Outbox) locate(key string) (entry, error) {
+	if key == "" || strings.ContainsAny(key, "/\x00"+infoSep) || strings.ContainsRune(key, filepath.Separator) ||
+		strings.HasPrefix(key, ".") {
+		return entry{}, fmt.Errorf("%w: %q", ErrInvalidKey, key)
+	}
+	// The common cases without reading a directory.
+	for _, c := range []struct{ sub, name string }{
+		{newDir, key}, {curDir, key + infoSep + "2,S"},
+	} {
+		if _, err := os.Lstat(filepath.Join(o.dir, c.sub, c.name)); err == nil {
+			return parseEntry(filepath.Join(o.dir, c.sub), c.name), nil
+		}
+	}
+	for _, sub := range []string{newDir, curDir} {
+		es, err := o.list(sub)
+		if err != nil {
+			return entry{}, err
+		}
+		for _, e := range es {
+			if e.key == key {
+				return e, nil
+			}
+		}
+	}
+	return entry{}, fmt.Errorf("%w: %s", ErrNotFound, key)
+}
+
+// Open opens the message with the given key, sent or not.
+func (o *Outbox) Open(key string) (io.ReadCloser, error) {
+	// A concurrent MarkSent may move the file between locate and open.
+	for range 3 {
+		e, err := o.locate(key)
+		if err != nil {
+			return nil, err
+		}
+		f, err := os.Open(e.path)
+		if err == nil {
+			return f, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("outbox: open: %w", err)
+		}
+	}
+	return nil, fmt.Errorf("%w: %s", ErrNotFound, key)
+}
+
+// IsSent reports whether the message with the given key has been marked
+// sent.
+func (o *Outbox) IsSent(key string) (bool, error) {
+	e, err := o.locate(key)
+	return e.sent, err
+}
+
+// MarkSent records that the message was delivered: it moves to cur/ with
+// the Maildir flag S, and its failure record is removed. Marking a sent
+// message again does nothing.
+func (o *Outbox) MarkSent(key string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	e, err := o.locate(key)
+	if err != nil {
+		return err
+	}
+	if e.sent {
+		return nil
+	}
+	flags := []byte(e.flags + "S")
+	slices.Sort(flags)
+	flags = slices.Compact(flags)
+	dst := filepath.Join(o.dir, curDir, key+infoSep+"2,"+string(flags))
+	if err := os.Rename(e.path, dst); err != nil {
+		return fmt.Errorf("outbox: mark sent: %w", err)
+	}
+	syncDir(filepath.Join(o.dir, curDir))
+	if err := os.Remove(o.failurePath(key)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("outbox: mark sent: %w", err)
+	}
+	return nil
+}
+
+// MarkFailed records a failed delivery attempt. The message stays unsent
+// and untouched; the attempt count, time and reason go to the failure
+// record failed/<key> (see Failure). It returns ErrAlreadySent for a sent
+// message.
+func (o *Outbox) MarkFailed(key string, reason error) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	e, err := o.locate(key)
+	if err != nil {
+		return err
+	}
+	if e.sent {
+		return fmt.Errorf("%w: %s", ErrAlreadySent, key)
+	}
+	f, _, err := o.readFailure(key)
+	if err != nil {
+		return err
+	}
+	f.Attempts++
+	f.Time = time.Now().UTC().Truncate(time.Millisecond)
+	f.Error = "unknown error"
+	f.Permanent = false
+	if reason != nil {
+		f.Error = reason.Error()
+		f.Permanent = IsPermanent(reason)
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		return fmt.Errorf("outbox: mark failed: %w", err)
+	}
+	if err := writeFileAtomic(o.failurePath(key), append(b, '\n')); err != nil {
+		return fmt.Errorf("outbox: mark failed: %w", err)
+	}
+	return nil
+}
+
+// Failure returns the failure record of the message with the given key;
+// ok is false when no attempt to send it has failed (or it has been sent
+// since).
+func (o *Outbox) Failure(key string) (f Failure, ok bool, err error) {
+	if _, err := o.locate(key); err != nil {
+		return Failure{}, false, err
+	}
+	return o.readFailure(key)
+}
+
+func (o *Outbox) failurePath(key string) string {
+	return filepath.Join(o.dir, failedDir, key)
+}
+
+func (o *Outbox) readFailure(key string) (Failure, bool, error) {
+	var f Failure
+	b, err := os.ReadFile(o.failurePath(key))
+	if errors.Is(err, fs.ErrNotExist) {
+		return f, false, nil
+	}
+	if err != nil {
+		return f, false, fmt.Errorf("outbox: failure record: %w", err)
+	}
+	if err := json.Unmarshal(bytes.TrimSpace(b), &f); err != nil {
+		return f, false, fmt.Errorf("outbox: failure record %s: %w", key, err)
+	}
+	return f, true, nil
+}
+
+// Flush sends every unsent message, oldest first, one SMTP connection per
+// message. A sent message is marked sent; a message that could not be sent
+// is marked failed (see MarkFailed) and stays queued for the next Flush.
+// Failed messages are retried on every Flush, permanent failures too:
+// check Failure to give up on them.
+//
+// Per-message failures are reported as a *BatchError after all messages
+// were tried. Any other error stops Flush at once: when ctx is done (the
+// interrupted message is not marked failed), or when the outbox itself
+// cannot be read or updated.
+func (o *Outbox) Flush(ctx context.Context, s *Sender) (sent int, failed int, err error) {
+	if s == nil {
+		return 0, 0, errors.New("outbox: flush: nil Sender")
+	}
+	o.flushMu.Lock()
+	defer o.flushMu.Unlock()
+
+	keys, err := o.Unsent()
+	if err != nil {
+		return 0, 0, err
+	}
+	var batch BatchError
+	stop := func(err error) (int, int, error) {
+		if len(batch.Failed) > 0 {
+			err = errors.Join(err, &batch)
+		}
+		return sent, failed, err
+	}
+	for _, key := range keys {
+		if err := ctx.Err(); err != nil {
+			return stop(fmt.Errorf("outbox: flush: %w", err))
+		}
+		sendErr, err := o.sendOne(ctx, s, key)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			continue // removed since Unsent
+		case err != nil:
+			return stop(err)
+		case sendErr == nil:
+			if err := o.MarkSent(key); err != nil {
+				// Delivered, but it will be sent again next time.
+				return stop(fmt.Errorf("outbox: flush: %s was sent but: %w", key, err))
+			}
+			sent++
+		case ctx.Err() != nil:
+			return stop(sendErr)
+		default:
+			if err := o.MarkFailed(key, sendErr); err != nil {
+				return stop(err)
+			}
+			failed++
+			batch.Failed = append(batch.Failed, KeyError{Key: key, Err: sendErr})
+		}
+	}
+	if len(batch.Failed) > 0 {
+		return sent, failed, &batch
+	}
+	return sent, failed, nil
+}
+
+// sendOne sends one message. sendErr is the delivery error; err is an
+// error reading the outbox.
+func (o *Outbox) sendOne(ctx context.Context, s *Sender, key string) (sendErr, err error) {
+	f, err := o.Open(key)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return s.Send(ctx, f), nil
+}
+
+// writeFileAtomic writes b to a temporary file next to path, syncs it and
+// renames it over path.
+func writeFileAtomic(path string, b []byte) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(b); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// syncDir makes a rename into dir durable. Errors are ignored: not every
+// file system can sync a directory, and the rename itself succeeded.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}

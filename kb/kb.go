@@ -1,0 +1,537 @@
+package kb
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// DefaultTimeout is how long Open, Create and Import wait for the index
+// lock when Options.Timeout is zero.
+const DefaultTimeout = time.Second
+
+// Options configures Open, Create and Import. A nil *Options means the
+// zero value, which means the documented defaults.
+type Options struct {
+	// Timeout is how long to wait for the index lock held by another KB
+	// value (in this process or another). Zero or negative means
+	// DefaultTimeout; the wait is never unbounded.
+	Timeout time.Duration
+
+	// ReadOnly opens the index for searching only. Read-only KBs share
+	// the index with each other; a writable one excludes everybody else.
+	// Put and Delete then fail with ErrReadOnly.
+	ReadOnly bool
+}
+
+func (o *Options) withDefaults() Options {
+	var r Options
+	if o != nil {
+		r = *o
+	}
+	if r.Timeout <= 0 {
+		r.Timeout = DefaultTimeout
+	}
+	return r
+}
+
+// KB is an open knowledge base. Its methods are safe for concurrent use.
+type KB struct {
+	dir  string
+	path string // the index directory in use
+	ro   bool
+
+	wmu sync.Mutex // serialises Put and Delete
+
+	mu  sync.RWMutex // guards idx against Close
+	idx bleve.Index  // nil once closed
+	an  map[string]analyzers
+	p   *params // scoring constants; nil means defaultParams
+}
+
+// analyzers are the query-side analyzers of one language, taken from the
+// index's own mapping so queries and documents are analysed alike.
+type analyzers struct {
+	word, ngram analysis.Analyzer
+}
+
+// Open opens the knowledge base in dir (the index its pointer file names,
+// see Import). It returns an error wrapping ErrNotFound when dir holds no
+// knowledge base, and one wrapping ErrLocked, naming dir, when the index
+// lock is not obtained within opts.Timeout.
+func Open(dir string, opts *Options) (*KB, error) {
+	o := opts.withDefaults()
+	var lastErr error
+	for attempt := 0; attempt < 3; attempt++ {
+		name, err := readPointer(dir)
+		if err != nil {
+			return nil, err
+		}
+		k, err := openIndex(dir, name, o)
+		if err == nil {
+			return k, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		lastErr = err // an import switched and removed the index between the two steps; retry
+	}
+	return nil, lastErr
+}
+
+// Create makes dir (and its parents) and an empty, writable knowledge base
+// in it. It fails with ErrExists if dir already holds one, and with
+// ErrReadOnly if opts asks for a read-only KB.
+func Create(dir string, opts *Options) (*KB, error) {
+	o := opts.withDefaults()
+	if o.ReadOnly {
+		return nil, errorf(ErrReadOnly, "kb: create %s: a new knowledge base cannot be read-only", dir)
+	}
+	if _, err := readPointer(dir); err == nil {
+		return nil, errorf(ErrExists, "kb: create %s: a knowledge base exists there already", dir)
+	} else if !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("kb: create %s: %w", dir, err)
+	}
+	name, err := buildIndex(context.Background(), dir, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := writePointer(dir, name); err != nil {
+		_ = os.RemoveAll(filepath.Join(dir, name))
+		return nil, err
+	}
+	return openIndex(dir, name, o)
+}
+
+// openIndex opens the index directory dir/name.
+func openIndex(dir, name string, o Options) (*KB, error) {
+	path := filepath.Join(dir, name)
+	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, errorf(ErrNotFound, "kb: open %s: index %s is missing", dir, name)
+		}
+		return nil, fmt.Errorf("kb: open %s: %w", dir, err)
+	}
+	cfg := map[string]any{"bolt_timeout": o.Timeout.String()}
+	if o.ReadOnly {
+		cfg["read_only"] = true
+	}
+	idx, err := bleve.OpenUsing(path, cfg)
+	if err != nil {
+		if isLockTimeout(err) {
+			return nil, wrapf(ErrLocked, err, "kb: open %s: index is locked by another writer or reader (waited %s)", dir, o.Timeout)
+		}
+		return nil, fmt.Errorf("kb: open %s: %w", dir, err)
+	}
+	v, err := idx.GetInternal([]byte(internalVersion))
+	if err != nil || string(v) != indexVersion {
+		_ = idx.Close()
+		if err != nil {
+			return nil, fmt.Errorf("kb: open %s: %w", dir, err)
+		}
+		return nil, errorf(ErrNotFound, "kb: open %s: index format %q, want %q", dir, v, indexVersion)
+	}
+	an, err := analyzersOf(idx.Mapping())
+	if err != nil {
+		_ = idx.Close()
+		return nil, fmt.Errorf("kb: open %s: %w", dir, err)
+	}
+	return &KB{dir: dir, path: path, ro: o.ReadOnly, idx: idx, an: an}, nil
+}
+
+// analyzersOf returns the analyzers of each language from m.
+func analyzersOf(m mapping.IndexMapping) (map[string]analyzers, error) {
+	an := map[string]analyzers{}
+	for _, lang := range langs() {
+		w := m.AnalyzerNamed(wordAnalyzer(lang))
+		g := m.AnalyzerNamed(ngramAnalyzer(lang))
+		if w == nil || g == nil {
+			return nil, fmt.Errorf("analyzers for %q missing from the index mapping", lang)
+		}
+		an[lang] = analyzers{word: w, ngram: g}
+	}
+	return an, nil
+}
+
+// isLockTimeout reports whether err is bbolt's lock timeout, which bleve
+// passes on unwrapped and whose package kb does not import.
+func isLockTimeout(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "timeout")
+}
+
+// internalVersion is the bleve internal key holding indexVersion.
+const internalVersion = "kb_version"
+
+// Close releases the index and its lock. Calling it again is a no-op.
+func (k *KB) Close() error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.idx == nil {
+		return nil
+	}
+	err := k.idx.Close()
+	k.idx = nil
+	if err != nil {
+		return fmt.Errorf("kb: close %s: %w", k.dir, err)
+	}
+	return nil
+}
+
+// Dir returns the directory the knowledge base was opened in.
+func (k *KB) Dir() string { return k.dir }
+
+// index returns the open index with k.mu read-locked; call the returned
+// function to unlock.
+func (k *KB) index() (bleve.Index, func(), error) {
+	k.mu.RLock()
+	if k.idx == nil {
+		k.mu.RUnlock()
+		return nil, nil, errorf(ErrClosed, "kb: %s is closed", k.dir)
+	}
+	return k.idx, k.mu.RUnlock, nil
+}
+
+// Put adds articles or replaces those with the same id. Articles are
+// normalised (see Article.Normalize) and checked (see Article.Check); the
+// first bad one fails the whole call and nothing is written. All articles
+// of one call are written in one batch.
+func (k *KB) Put(ctx context.Context, arts ...Article) error {
+	if k.ro {
+		return errorf(ErrReadOnly, "kb: put: %s is open read-only", k.dir)
+	}
+	docs := make([]doc, 0, len(arts)*4)
+	ids := make([]string, 0, len(arts))
+	for _, a := range arts {
+		a = a.Normalize()
+		if _, err := checkArticle(a, MaxBodyBytes); err != nil {
+			return fmt.Errorf("kb: put: %w", err)
+		}
+		d, err := docsFor(a, k.an)
+		if err != nil {
+			return fmt.Errorf("kb: put %q: %w", a.ID, err)
+		}
+		docs = append(docs, d...)
+		ids = append(ids, a.ID)
+	}
+	k.wmu.Lock()
+	defer k.wmu.Unlock()
+	idx, unlock, err := k.index()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	b := idx.NewBatch()
+	for _, id := range docIDsOf(ids) {
+		b.Delete(id)
+	}
+	for _, d := range docs {
+		if err := b.Index(d.id, d.fields); err != nil {
+			return fmt.Errorf("kb: put: %w", err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("kb: put: %w", err)
+	}
+	if err := idx.Batch(b); err != nil {
+		return fmt.Errorf("kb: put: %w", err)
+	}
+	return nil
+}
+
+// Delete removes the articles with the given ids. Unknown ids are
+// ignored.
+func (k *KB) Delete(ctx context.Context, ids ...string) error {
+	if k.ro {
+		return errorf(ErrReadOnly, "kb: delete: %s is open read-only", k.dir)
+	}
+	k.wmu.Lock()
+	defer k.wmu.Unlock()
+	idx, unlock, err := k.index()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("kb: delete: %w", err)
+	}
+	b := idx.NewBatch()
+	for _, id := range docIDsOf(ids) {
+		b.Delete(id)
+	}
+	if err := idx.Batch(b); err != nil {
+		return fmt.Errorf("kb: delete: %w", err)
+	}
+	return nil
+}
+
+// docIDsOf returns the ids of all index documents of the given articles,
+// whether they exist or not.
+func docIDsOf(ids []string) []string {
+	out := make([]string, 0, 3*len(ids))
+	for _, id := range ids {
+		if id != "" && !strings.Contains(id, idSep) {
+			out = append(out, id, id+idSep+keyProfile, id+idSep+keyBody)
+		}
+	}
+	return out
+}
+
+// Get returns the article with the given id, or an error wrapping
+// ErrNotFound.
+func (k *KB) Get(ctx context.Context, id string) (Article, error) {
+	if err := ctx.Err(); err != nil {
+		return Article{}, fmt.Errorf("kb: get: %w", err)
+	}
+	idx, unlock, err := k.index()
+	if err != nil {
+		return Article{}, err
+	}
+	defer unlock()
+	if id == "" || strings.Contains(id, idSep) {
+		return Article{}, errorf(ErrNotFound, "kb: get: no article %q", id)
+	}
+	doc, err := idx.Document(id)
+	if err != nil {
+		return Article{}, fmt.Errorf("kb: get %q: %w", id, err)
+	}
+	a, ok := articleFromDoc(doc)
+	if !ok {
+		return Article{}, errorf(ErrNotFound, "kb: get: no article %q", id)
+	}
+	return a, nil
+}
+
+// List returns all articles, sorted by id.
+func (k *KB) List(ctx context.Context) ([]Article, error) {
+	idx, unlock, err := k.index()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	var out []Article
+	const page = 1000
+	for from := 0; ; from += page {
+		req := bleve.NewSearchRequestOptions(kindQuery(), page, from, false)
+		req.Fields = []string{fieldSource}
+		req.SortBy([]string{"_id"})
+		res, err := idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("kb: list: %w", err)
+		}
+		for _, h := range res.Hits {
+			s, _ := h.Fields[fieldSource].(string)
+			a, err := decodeStored([]byte(s))
+			if err != nil {
+				return nil, fmt.Errorf("kb: list: article %q: %w", h.ID, err)
+			}
+			out = append(out, a)
+		}
+		if len(res.Hits) < page {
+			break
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// Len returns the number of articles.
+func (k *KB) Len() (int, error) {
+	idx, unlock, err := k.index()
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
+	req := bleve.NewSearchRequestOptions(kindQuery(), 0, 0, false)
+	res, err := idx.Search(req)
+	if err != nil {
+		return 0, fmt.Errorf("kb: len: %w", err)
+	}
+	return int(res.Total), nil
+}
+
+// kindQuery matches the article documents of all languages.
+func kindQuery() query.Query {
+	var qs []query.Query
+	for _, lang := range langs() {
+		t := bleve.NewTermQuery(articleKind(lang))
+		t.SetField(fieldKind)
+		qs = append(qs, t)
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// stored is the JSON kept in an article document: the article with its
+// Source.
+type stored struct {
+	Article
+	Source string `json:"source,omitempty"`
+}
+
+func decodeStored(b []byte) (Article, error) {
+	var s stored
+	if err := json.Unmarshal(b, &s); err != nil {
+		return Article{}, err
+	}
+	a := s.Article
+	a.Source = s.Source
+	return a, nil
+}
+
+// articleFromDoc decodes the stored article of an article document.
+func articleFromDoc(d index.Document) (Article, bool) {
+	if d == nil {
+		return Article{}, false
+	}
+	var src []byte
+	d.VisitFields(func(f index.Field) {
+		if f.Name() == fieldSource {
+			src = f.Value()
+		}
+	})
+	if src == nil {
+		return Article{}, false
+	}
+	a, err := decodeStored(src)
+	return a, err == nil
+}
+
+// doc is one bleve document to index.
+type doc struct {
+	id     string
+	fields map[string]any
+}
+
+// Document id suffixes (after idSep) of an article's documents.
+const (
+	keyProfile = "p"
+	keyBody    = "b"
+)
+
+// part is one short text of an article's profile: the title, the tags,
+// or a question.
+type part struct {
+	kind string // "title", "tags" or "question"
+	text string
+}
+
+func profileParts(a Article) []part {
+	var ps []part
+	if a.Title != "" {
+		ps = append(ps, part{"title", a.Title})
+	}
+	if len(a.Tags) > 0 {
+		ps = append(ps, part{"tags", strings.Join(a.Tags, ", ")})
+	}
+	for _, q := range a.Questions {
+		ps = append(ps, part{"question", q})
+	}
+	return ps
+}
+
+// partSize is what Search needs to know about one profile part: its kind
+// and how many distinct words and n-grams it has.
+type partSize struct {
+	kind         byte // 't', 'g' or 'q'
+	words, grams int
+}
+
+// encodeLens writes the part sizes as stored in a profile document:
+// "t3:12 q5:20 ...".
+func encodeLens(ps []partSize) string {
+	var b strings.Builder
+	for i, p := range ps {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%c%d:%d", p.kind, p.words, p.grams)
+	}
+	return b.String()
+}
+
+// decodeLens parses encodeLens's output; malformed entries become zero
+// sizes, which match nothing.
+func decodeLens(s string) []partSize {
+	fields := strings.Fields(s)
+	out := make([]partSize, len(fields))
+	for i, f := range fields {
+		if len(f) < 2 {
+			continue
+		}
+		w, g, _ := strings.Cut(f[1:], ":")
+		out[i].kind = f[0]
+		out[i].words, _ = strconv.Atoi(w)
+		out[i].grams, _ = strconv.Atoi(g)
+	}
+	return out
+}
+
+// distinct returns how many different terms an produces for text.
+func distinct(an analysis.Analyzer, text string) int {
+	seen := map[string]bool{}
+	for _, t := range an.Analyze([]byte(text)) {
+		seen[string(t.Term)] = true
+	}
+	return len(seen)
+}
+
+// docsFor returns the index documents of a: the article document (the
+// stored article and its intents), the profile document (title, tags and
+// questions as an array, so each stays identifiable, with their sizes) and
+// the body document.
+func docsFor(a Article, an map[string]analyzers) ([]doc, error) {
+	src, err := json.Marshal(stored{Article: a, Source: a.Source})
+	if err != nil {
+		return nil, err
+	}
+	intents := a.Intents
+	if intents == nil {
+		intents = []string{}
+	}
+	out := []doc{{id: a.ID, fields: map[string]any{
+		fieldType:   a.Lang,
+		fieldKind:   articleKind(a.Lang),
+		fieldIntent: intents,
+		fieldSource: string(src),
+	}}}
+	parts := profileParts(a)
+	if len(parts) > 0 {
+		texts := make([]string, len(parts))
+		sizes := make([]partSize, len(parts))
+		for i, p := range parts {
+			texts[i] = p.text
+			sizes[i] = partSize{kind: p.kind[0], words: distinct(an[a.Lang].word, p.text), grams: distinct(an[a.Lang].ngram, p.text)}
+		}
+		out = append(out, doc{id: a.ID + idSep + keyProfile, fields: map[string]any{
+			fieldType:              a.Lang,
+			profField(a.Lang):      texts,
+			profNgramField(a.Lang): texts,
+			fieldLens:              encodeLens(sizes),
+		}})
+	}
+	body := a.Body
+	if a.Short != "" {
+		body += "\n\n" + a.Short
+	}
+	out = append(out, doc{id: a.ID + idSep + keyBody, fields: map[string]any{
+		fieldType:         a.Lang,
+		bodyField(a.Lang): body,
+	}})
+	return out, nil
+}

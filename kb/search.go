@@ -1,0 +1,604 @@
+package kb
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/antwort-dev/antwort/internal/nlp"
+)
+
+// Search defaults.
+const (
+	// DefaultSize is the number of hits when Query.Size is zero.
+	DefaultSize = 5
+
+	// MaxSize caps Query.Size.
+	MaxSize = 100
+
+	// DefaultIntentWeight is the share of IntentScore in Score when
+	// Query.Intents is given and Query.IntentWeight is zero.
+	DefaultIntentWeight = 0.4
+)
+
+// Query is what Search looks for.
+type Query struct {
+	Text    string             // message body
+	Subject string             // weighted up
+	Lang    string             // "de", "en" or "" (detect with nlp.Detect; "und" = search both)
+	Intents map[string]float64 // optional intent probabilities from the classifier; articles linked to likely intents rank up
+	Size    int                // default 5
+
+	// IntentWeight is the share w of IntentScore in the fused score,
+	// Score = (1-w)*TextScore + w*IntentScore, when Intents is non-empty.
+	// Zero means DefaultIntentWeight; negative means 0 (text only);
+	// values above 1 mean 1.
+	IntentWeight float64
+}
+
+// Hit is one article found by Search.
+type Hit struct {
+	Article     Article
+	Score       float64  // fused, normalised to [0,1]: what the reply policy thresholds
+	TextScore   float64  // text match alone, normalised to [0,1]
+	IntentScore float64  // max probability among the article's linked intents (0 without Intents)
+	Reasons     []string // e.g. "text match 0.82 (title, questions)", "linked to intent cancel_order (p=0.97)"
+}
+
+// params are the scoring constants. They live in a value, not in package
+// variables, so tests can vary them per KB.
+type params struct {
+	subjectWeight float64 // query term frequency added per subject occurrence (text adds 1)
+	profShare     float64 // share of the article coverage in the short-text score; the rest is the best short document
+	profWordShare float64 // share of words (vs n-grams) in the article coverage
+	wordShare     float64 // share of words (vs n-grams) in a short document's similarity
+	covExp        float64 // exponent of query coverage in a short document's similarity; (1-covExp) goes to its precision
+	bodyWeight    float64 // how much body coverage can add: TextScore = s + (1-s)*bodyWeight*body
+	candidates    int     // article documents fetched per language (at least)
+	shortHits     int     // short documents fetched per language (at least)
+	maxWords      int     // distinct query words kept (highest weight first)
+	maxGrams      int     // distinct query n-grams kept
+	maxQueryBytes int     // text analysed per query field
+}
+
+func defaultParams() params {
+	return params{
+		subjectWeight: 2,
+		profShare:     0.8,
+		profWordShare: 0.5,
+		wordShare:     0.7,
+		covExp:        0.7,
+		bodyWeight:    0.3,
+		candidates:    40,
+		shortHits:     60,
+		maxWords:      48,
+		maxGrams:      96,
+		maxQueryBytes: 16 << 10,
+	}
+}
+
+// Search returns the articles that best answer q, best first, at most
+// q.Size (default DefaultSize, at most MaxSize).
+//
+// The message (Subject and Text) is analysed with the analyzers of its
+// language (q.Lang, or detected with nlp.Detect; "und" searches German and
+// English articles) and looked up in bleve (SearchInContext). Each
+// candidate article is scored by TextScore in [0,1], its best
+// question/title/tags match with a share of the body match, see the
+// package documentation. With q.Intents, Score fuses TextScore with
+// IntentScore; without, Score is TextScore. Articles linked to an intent
+// in q.Intents are candidates even without any text match.
+func (k *KB) Search(ctx context.Context, q Query) ([]Hit, error) {
+	size := q.Size
+	if size <= 0 {
+		size = DefaultSize
+	}
+	if size > MaxSize {
+		size = MaxSize
+	}
+	var search []string
+	switch strings.ToLower(strings.TrimSpace(q.Lang)) {
+	case German:
+		search = []string{German}
+	case English:
+		search = []string{English}
+	case nlp.Undetermined:
+		search = langs()
+	case "":
+		switch nlp.Detect(q.Subject + "\n" + q.Text) {
+		case nlp.German:
+			search = []string{German}
+		case nlp.English:
+			search = []string{English}
+		default:
+			search = langs()
+		}
+	default:
+		return nil, errorf(ErrUnknownLang, "kb: search: language %q is not de, en, und or empty", q.Lang)
+	}
+	idx, unlock, err := k.index()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("kb: search: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("kb: search: %w", err)
+	}
+	defer r.Close()
+
+	s := &searcher{k: k, p: k.params(), idx: idx, r: r, q: q, size: size, arts: map[string]*cand{}}
+	for _, lang := range search {
+		if err := s.text(ctx, lang); err != nil {
+			return nil, fmt.Errorf("kb: search: %w", err)
+		}
+	}
+	return s.finish(ctx)
+}
+
+// params returns the KB's scoring constants.
+func (k *KB) params() params {
+	if k.p != nil {
+		return *k.p
+	}
+	return defaultParams()
+}
+
+// cand is one candidate article.
+type cand struct {
+	id    string
+	prof  float64 // weighted share of the query found in the profile (title, tags, questions)
+	best  float64 // similarity of the best profile part
+	kinds []byte  // kind of each profile part that matched, parallel to sims
+	sims  []float64
+	body  float64 // weighted share of the query words found in the body
+	text  float64 // TextScore
+	parts []string
+}
+
+type searcher struct {
+	k    *KB
+	p    params
+	idx  bleve.Index
+	r    index.IndexReader
+	q    Query
+	size int
+	arts map[string]*cand
+}
+
+// qterm is an analysed query term with its weight.
+type qterm struct {
+	term string
+	w    float64 // idf * (1 + ln tf)
+}
+
+// terms analyses the query's subject and text with analyze (the index's
+// own analyzer) and returns the distinct terms with their frequencies,
+// subject occurrences counted p.subjectWeight times.
+func (s *searcher) terms(analyze func([]byte) []string) map[string]float64 {
+	tf := map[string]float64{}
+	add := func(text string, weight float64) {
+		if len(text) > s.p.maxQueryBytes {
+			text = text[:s.p.maxQueryBytes]
+		}
+		for _, t := range analyze([]byte(text)) {
+			tf[t] += weight
+		}
+	}
+	add(s.q.Subject, s.p.subjectWeight)
+	add(s.q.Text, 1)
+	return tf
+}
+
+// docFreq returns how many documents have term in field.
+func (s *searcher) docFreq(ctx context.Context, field, term string) (uint64, error) {
+	tfr, err := s.r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return 0, err
+	}
+	n := tfr.Count()
+	return n, tfr.Close()
+}
+
+// idf is the BM25 inverse document frequency; it is positive even for a
+// term in every document.
+func idf(df, n uint64) float64 {
+	return math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+// weigh looks up the document frequencies of the terms in field among n
+// documents and returns the terms weighted, heaviest first, at most max.
+func (s *searcher) weigh(ctx context.Context, field string, tf map[string]float64, n uint64, max int) ([]qterm, error) {
+	out := make([]qterm, 0, len(tf))
+	for t, f := range tf {
+		df, err := s.docFreq(ctx, field, t)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, qterm{term: t, w: idf(df, n) * (1 + math.Log(math.Max(f, 1)))})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].w != out[j].w {
+			return out[i].w > out[j].w
+		}
+		return out[i].term < out[j].term
+	})
+	if len(out) > max {
+		out = out[:max]
+	}
+	return out, nil
+}
+
+// text runs the text search for one language and scores the candidate
+// articles it finds.
+func (s *searcher) text(ctx context.Context, lang string) error {
+	an := s.k.an[lang]
+	wtf := s.terms(func(b []byte) []string { return tokens(an.word, b) })
+	gtf := s.terms(func(b []byte) []string { return tokens(an.ngram, b) })
+	if len(wtf) == 0 && len(gtf) == 0 {
+		return nil
+	}
+	n, err := s.docFreq(ctx, fieldKind, articleKind(lang))
+	if err != nil || n == 0 {
+		return err
+	}
+	words, err := s.weigh(ctx, profField(lang), wtf, n, s.p.maxWords)
+	if err != nil {
+		return err
+	}
+	grams, err := s.weigh(ctx, profNgramField(lang), gtf, n, s.p.maxGrams)
+	if err != nil {
+		return err
+	}
+	bodyWords, err := s.weigh(ctx, bodyField(lang), wtf, n, s.p.maxWords)
+	if err != nil {
+		return err
+	}
+
+	var clauses []query.Query
+	term := func(t, field string, boost float64) {
+		tq := bleve.NewTermQuery(t)
+		tq.SetField(field)
+		tq.SetBoost(boost)
+		clauses = append(clauses, tq)
+	}
+	for _, t := range words {
+		term(t.term, profField(lang), t.w)
+	}
+	for _, g := range grams {
+		term(g.term, profNgramField(lang), g.w*(1-s.p.profWordShare))
+	}
+	for _, t := range bodyWords {
+		term(t.term, bodyField(lang), t.w*s.p.bodyWeight)
+	}
+	if len(clauses) == 0 {
+		return nil
+	}
+	// Profile and body documents compete for the places.
+	k := 2 * max(s.p.candidates, 10*s.size)
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), k, 0, false)
+	req.IncludeLocations = true
+	req.Fields = []string{fieldLens}
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return err
+	}
+	qw, qg, qb := termWeights(words), termWeights(grams), termWeights(bodyWords)
+	for _, h := range res.Hits {
+		id, key, _ := strings.Cut(h.ID, idSep)
+		c := s.arts[id]
+		if c == nil {
+			c = &cand{id: id}
+			s.arts[id] = c
+		}
+		switch key {
+		case keyBody:
+			c.body = coverageOf(qb, h.Locations[bodyField(lang)])
+		case keyProfile:
+			lens, _ := h.Fields[fieldLens].(string)
+			s.profile(c, qw, qg, h.Locations[profField(lang)], h.Locations[profNgramField(lang)], decodeLens(lens))
+		}
+	}
+	return nil
+}
+
+// profile scores a candidate's profile document from the query terms it
+// matched: the weighted share of the query words and n-grams anywhere in
+// it, and the similarity of its best part (title, tags or one question).
+func (s *searcher) profile(c *cand, qw, qg map[string]float64, wl, gl search.TermLocationMap, sizes []partSize) {
+	pw := s.p.profWordShare
+	c.prof = pw*coverageOf(qw, wl) + (1-pw)*coverageOf(qg, gl)
+
+	// Which query terms each part has.
+	type partHits struct {
+		wcov, gcov float64
+		wn, gn     int
+	}
+	per := make([]partHits, len(sizes))
+	seen := make([]int, len(per)) // term number + 1 that last counted each part
+	termNo := 0
+	tally := func(q map[string]float64, locs search.TermLocationMap, words bool) {
+		var totalW float64
+		for _, w := range q {
+			totalW += w
+		}
+		if totalW == 0 {
+			return
+		}
+		for t, ls := range locs {
+			w, ok := q[t]
+			if !ok {
+				continue
+			}
+			termNo++
+			for _, l := range ls {
+				if len(l.ArrayPositions) == 0 {
+					continue
+				}
+				i := int(l.ArrayPositions[0])
+				if i >= len(per) || seen[i] == termNo {
+					continue
+				}
+				seen[i] = termNo
+				if words {
+					per[i].wcov += w / totalW
+					per[i].wn++
+				} else {
+					per[i].gcov += w / totalW
+					per[i].gn++
+				}
+			}
+		}
+	}
+	tally(qw, wl, true)
+	tally(qg, gl, false)
+	for i, ph := range per {
+		if ph.wn == 0 && ph.gn == 0 {
+			continue
+		}
+		sz := sizes[i]
+		sw := coverPrec(ph.wcov, ph.wn, sz.words, s.p.covExp)
+		sg := coverPrec(ph.gcov, ph.gn, sz.grams, s.p.covExp)
+		sim := s.p.wordShare*sw + (1-s.p.wordShare)*sg
+		c.sims = append(c.sims, sim)
+		c.kinds = append(c.kinds, sz.kind)
+		c.best = math.Max(c.best, sim)
+	}
+}
+
+// coverPrec is cov^e * prec^(1-e), where cov is the weighted share of the
+// query terms a part has and prec the share of the part's n distinct
+// terms that are query terms (hits of them). It is 1 when both have the
+// same terms.
+func coverPrec(cov float64, hits, n int, e float64) float64 {
+	if hits == 0 || n == 0 || cov <= 0 {
+		return 0
+	}
+	prec := math.Min(1, float64(hits)/float64(n))
+	return math.Pow(math.Min(cov, 1), e) * math.Pow(prec, 1-e)
+}
+
+// tokens returns the terms a produces for b.
+func tokens(a analysis.Analyzer, b []byte) []string {
+	ts := a.Analyze(b)
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t.Term)
+	}
+	return out
+}
+
+func termWeights(ts []qterm) map[string]float64 {
+	m := make(map[string]float64, len(ts))
+	for _, t := range ts {
+		m[t.term] = t.w
+	}
+	return m
+}
+
+// coverageOf returns the weighted share of the query terms in matched.
+func coverageOf(q map[string]float64, matched map[string]search.Locations) float64 {
+	var total, got float64
+	for t, w := range q {
+		total += w
+		if _, ok := matched[t]; ok {
+			got += w
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+// finish turns the candidates into hits: text score, intent fusion,
+// ranking, and the stored articles of the best.
+func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
+	for _, c := range s.arts {
+		s.articleScore(c)
+	}
+	// Intent-linked articles are candidates even without text.
+	var intents []string
+	for in, p := range s.q.Intents {
+		if p > 0 {
+			intents = append(intents, in)
+		}
+	}
+	w := s.q.IntentWeight
+	switch {
+	case len(intents) == 0 || w < 0:
+		w = 0
+	case w == 0:
+		w = DefaultIntentWeight
+	case w > 1:
+		w = 1
+	}
+	// The best text candidates, then the intent-linked ones.
+	ranked := make([]*cand, 0, len(s.arts))
+	for _, c := range s.arts {
+		ranked = append(ranked, c)
+	}
+	sortCands(ranked)
+	m := 3*s.size + 5
+	if w == 0 && len(ranked) > s.size {
+		m = s.size
+	}
+	if len(ranked) > m {
+		ranked = ranked[:m]
+	}
+	if w > 0 {
+		sort.Strings(intents)
+		ids, err := s.linked(ctx, intents, m)
+		if err != nil {
+			return nil, err
+		}
+		have := map[string]bool{}
+		for _, c := range ranked {
+			have[c.id] = true
+		}
+		for _, id := range ids {
+			if !have[id] {
+				have[id] = true
+				c := s.arts[id]
+				if c == nil {
+					c = &cand{id: id}
+				}
+				ranked = append(ranked, c)
+			}
+		}
+	}
+	hits := make([]Hit, 0, len(ranked))
+	for _, c := range ranked {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		d, err := s.idx.Document(c.id)
+		if err != nil {
+			return nil, err
+		}
+		a, ok := articleFromDoc(d)
+		if !ok {
+			continue
+		}
+		h := Hit{Article: a, TextScore: c.text}
+		if c.text > 0 {
+			h.Reasons = append(h.Reasons, fmt.Sprintf("text match %.2f (%s)", c.text, strings.Join(c.parts, ", ")))
+		}
+		best := ""
+		for _, in := range a.Intents {
+			if p, ok := s.q.Intents[in]; ok && p > h.IntentScore {
+				h.IntentScore, best = clamp01(p), in
+			}
+		}
+		if best != "" {
+			h.Reasons = append(h.Reasons, fmt.Sprintf("linked to intent %s (p=%.2f)", best, h.IntentScore))
+		}
+		h.Score = clamp01((1-w)*h.TextScore + w*h.IntentScore)
+		if h.Score <= 0 {
+			continue
+		}
+		hits = append(hits, h)
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		a, b := hits[i], hits[j]
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		if a.TextScore != b.TextScore {
+			return a.TextScore > b.TextScore
+		}
+		return a.Article.ID < b.Article.ID
+	})
+	if len(hits) > s.size {
+		hits = hits[:s.size]
+	}
+	return hits, nil
+}
+
+func sortCands(cs []*cand) {
+	sort.Slice(cs, func(i, j int) bool {
+		if cs[i].text != cs[j].text {
+			return cs[i].text > cs[j].text
+		}
+		return cs[i].id < cs[j].id
+	})
+}
+
+// articleScore sets c.text and c.parts.
+func (s *searcher) articleScore(c *cand) {
+	short := s.p.profShare*c.prof + (1-s.p.profShare)*c.best
+	c.text = clamp01(short + (1-short)*s.p.bodyWeight*c.body)
+	// Reasons: the kinds of short documents close to the best, and the body.
+	seen := map[string]bool{}
+	order := make([]int, len(c.sims))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(i, j int) bool { return c.sims[order[i]] > c.sims[order[j]] })
+	for _, i := range order {
+		if c.sims[i] < 0.5*c.best || c.sims[i] == 0 {
+			break
+		}
+		kind := partName(c.kinds[i])
+		if !seen[kind] {
+			seen[kind] = true
+			c.parts = append(c.parts, kind)
+		}
+	}
+	if c.body > 0 && c.body >= 0.5*c.prof {
+		c.parts = append(c.parts, "body")
+	}
+}
+
+// partName names a profile part kind in Reasons.
+func partName(kind byte) string {
+	switch kind {
+	case 't':
+		return "title"
+	case 'g':
+		return "tags"
+	}
+	return "questions"
+}
+
+// linked returns the ids of up to max articles linked to any of intents.
+func (s *searcher) linked(ctx context.Context, intents []string, max int) ([]string, error) {
+	var qs []query.Query
+	for _, in := range intents {
+		t := bleve.NewTermQuery(in)
+		t.SetField(fieldIntent)
+		qs = append(qs, t)
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), max, 0, false)
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids, nil
+}
+
+func clamp01(x float64) float64 {
+	switch {
+	case x < 0 || math.IsNaN(x):
+		return 0
+	case x > 1:
+		return 1
+	}
+	return x
+}

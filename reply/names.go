@@ -1,0 +1,431 @@
+package reply
+
+import (
+	"net/mail"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/antwort-dev/antwort/internal/nlp"
+)
+
+// Genders reported in Entities.Gender. The empty string means unknown.
+const (
+	GenderFemale = "f"
+	GenderMale   = "m"
+)
+
+// Values of Entities.NameSource.
+const (
+	NameSourceFrom      = "from"      // display name of the From header
+	NameSourceSignature = "signature" // line after a sign-off such as "Viele Grüße"
+	NameSourceNER       = "ner"       // named-entity recogniser (English only)
+)
+
+// personName is a customer name split into its parts.
+type personName struct {
+	first, last string
+	title       string // "", "Dr.", "Prof." or "Prof. Dr."
+	gender      string // from an honorific only; "" when there was none
+	family      bool   // "Familie Schulz", "Family Smith"
+}
+
+// full returns the name as the customer would write it, without honorific
+// or title: "Petra Schulz", "Familie Schulz".
+func (p personName) full() string {
+	switch {
+	case p.family && p.first == "":
+		return "Familie " + p.last
+	case p.first == "":
+		return p.last
+	case p.last == "":
+		return p.first
+	}
+	return p.first + " " + p.last
+}
+
+// nameFromHeader returns the person in the display name of a From header
+// value such as `Petra Schulz <petra@example.de>` or `"Schulz, Petra"
+// <p@example.de>`. A role or no-reply address (service@, info@, noreply@ …)
+// yields nothing, whatever its display name says, and so does a display
+// name that does not look like a person's name. A From value without an
+// address (chat handles, plain names) is taken as the display name.
+func nameFromHeader(from string) (personName, bool) {
+	from = strings.TrimSpace(from)
+	if from == "" {
+		return personName{}, false
+	}
+	display, addr := splitFrom(from)
+	if addr != "" && isRoleAddress(addr) {
+		return personName{}, false
+	}
+	if strings.Contains(display, "@") {
+		return personName{}, false
+	}
+	return parsePersonName(display)
+}
+
+// splitFrom splits a From header into display name and address. It uses
+// net/mail (which also decodes RFC 2047 words) and falls back to a lenient
+// split at the last '<' for values net/mail rejects, such as an unquoted
+// "Schulz, Petra <p@example.de>".
+func splitFrom(from string) (display, addr string) {
+	if a, err := mail.ParseAddress(from); err == nil {
+		return a.Name, a.Address
+	}
+	if i := strings.LastIndexByte(from, '<'); i >= 0 {
+		display = from[:i]
+		addr = from[i+1:]
+		if j := strings.IndexByte(addr, '>'); j >= 0 {
+			addr = addr[:j]
+		}
+		return strings.Trim(strings.TrimSpace(display), `"'`), strings.TrimSpace(addr)
+	}
+	if strings.Contains(from, "@") && !strings.ContainsAny(from, " \t") {
+		return "", from
+	}
+	return strings.Trim(from, `"'`), ""
+}
+
+// isRoleAddress reports whether the mailbox is a shared, role or
+// no-reply address whose display name does not name a person.
+func isRoleAddress(addr string) bool {
+	local, _, _ := strings.Cut(strings.TrimSpace(addr), "@")
+	local, _, _ = strings.Cut(local, "+")
+	local = nlp.Fold(local)
+	for _, p := range []string{"noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply", "mailer-daemon", "bounce"} {
+		if strings.HasPrefix(local, p) {
+			return true
+		}
+	}
+	switch local {
+	case "info", "service", "support", "kundenservice", "kundendienst", "kontakt", "contact",
+		"hello", "hallo", "mail", "email", "e-mail", "office", "buero", "admin", "administrator",
+		"postmaster", "hostmaster", "webmaster", "notification", "notifications", "notify",
+		"alert", "alerts", "newsletter", "news", "marketing", "sales", "vertrieb", "billing",
+		"invoice", "invoices", "rechnung", "rechnungen", "buchhaltung", "accounting", "order",
+		"orders", "bestellung", "bestellungen", "shop", "team", "help", "hilfe", "helpdesk",
+		"feedback", "abuse", "security", "privacy", "datenschutz", "jobs", "careers",
+		"bewerbung", "presse", "press", "reply", "system", "daemon", "root", "verwaltung",
+		"zentrale", "empfang", "reception", "service-team", "customerservice", "customer-service":
+		return true
+	}
+	return false
+}
+
+// parsePersonName parses s as a person's name: 1–4 capitalised words
+// without digits, optionally preceded by an honorific (Frau, Herr, Mr, Mrs,
+// Ms, Miss), an academic title (Dr., Prof.), "Familie"/"Family", or a
+// German signing prefix (i. A., i. V., ppa., Ihr/Ihre). "Schulz, Petra" is
+// read as "Petra Schulz". Parenthesised and bracketed parts and anything
+// after " | " or " - " are dropped. Words written in capitals are
+// converted to title case. It reports false for anything else, including
+// company names (GmbH, Ltd, Team, Kundenservice …).
+func parsePersonName(s string) (personName, bool) {
+	if len(s) > 200 {
+		return personName{}, false
+	}
+	s = dropBracketed(s)
+	for _, sep := range []string{" | ", " / ", " - ", " – ", " — ", "\t"} {
+		if i := strings.Index(s, sep); i >= 0 {
+			s = s[:i]
+		}
+	}
+	s = strings.Trim(strings.TrimSpace(s), `"'„“”‚‘’,;:`)
+	if s == "" || len(s) > 120 {
+		return personName{}, false
+	}
+	if left, right, ok := strings.Cut(s, ","); ok {
+		right = strings.TrimSpace(right)
+		lw := strings.Fields(left)
+		rw := strings.Fields(right)
+		if len(lw) == 1 && len(rw) >= 1 && len(rw) <= 3 && !strings.Contains(right, ",") {
+			// "Schulz, Petra" or "Schulz, Dr. Petra": swap, unless the
+			// part after the comma is not a name ("Petra, Berlin" is not
+			// told apart from that; both read as one person).
+			if p, ok := parseNameWords(append(rw, lw...)); ok {
+				return p, true
+			}
+		}
+		s = left
+	}
+	return parseNameWords(strings.Fields(s))
+}
+
+// parseNameWords does the work of parsePersonName on words.
+func parseNameWords(words []string) (personName, bool) {
+	var p personName
+	var dr, prof bool
+	// Leading prefixes, honorifics and titles, in any order.
+prefixes:
+	for len(words) > 0 {
+		f := nlp.Fold(words[0])
+		if len(words) > 1 && (f == "i." || f == "i") {
+			if n := nlp.Fold(words[1]); n == "a." || n == "v." {
+				words = words[2:] // "i. A. Petra Schulz"
+				continue
+			}
+		}
+		switch f {
+		case "i.a.", "i.v.", "ppa.", "ppa", "i.a", "i.v", "ihr", "ihre", "dein", "deine", "euer", "eure", "yours":
+		case "frau", "fr.", "mrs", "mrs.", "ms", "ms.", "miss":
+			p.gender = GenderFemale
+		case "herr", "hr.", "herrn", "mr", "mr.":
+			p.gender = GenderMale
+		case "familie", "family", "fam.":
+			p.family = true
+		case "dr.", "dr":
+			dr = true
+		case "med.", "dent.", "vet.", "rer.", "nat.", "phil.", "jur.", "oec.", "pol.", "h.c.", "habil.", "ing.", "mult.":
+			if !dr {
+				break prefixes
+			}
+			// "Dr. med.", "Dr. rer. nat."
+		case "prof.", "prof", "professor", "professorin":
+			prof = true
+		default:
+			switch {
+			case strings.HasPrefix(f, "dr."): // "Dr.-Ing.", "Dr.med."
+				dr = true
+			case strings.HasPrefix(f, "dipl.") || strings.HasPrefix(f, "dipl-"):
+			default:
+				break prefixes
+			}
+		}
+		words = words[1:]
+	}
+	// Trailing degrees and suffixes.
+	for len(words) > 1 {
+		switch strings.Trim(nlp.Fold(words[len(words)-1]), ".,") {
+		case "jr", "sr", "phd", "ph.d", "mba", "msc", "m.sc", "bsc", "b.sc", "m.a", "b.a", "ll.m", "iii", "ii":
+			words = words[:len(words)-1]
+			continue
+		}
+		break
+	}
+	if len(words) == 0 || len(words) > 5 {
+		return personName{}, false
+	}
+	capital := 0
+	for i, w := range words {
+		if isParticle(w) {
+			if i == len(words)-1 {
+				return personName{}, false
+			}
+			continue
+		}
+		if !isNameWord(w) || isNotNameWord(w) {
+			return personName{}, false
+		}
+		words[i] = titleCaseIfUpper(w)
+		capital++
+	}
+	if capital == 0 || capital > 4 {
+		return personName{}, false
+	}
+	switch {
+	case prof && dr:
+		p.title = "Prof. Dr."
+	case prof:
+		p.title = "Prof."
+	case dr:
+		p.title = "Dr."
+	}
+	// The last name is the last word with the particles before it.
+	i := len(words) - 1
+	for i > 0 && isParticle(words[i-1]) {
+		i--
+	}
+	if len(words) == 1 && p.gender == "" && p.title == "" && !p.family {
+		// A single word without an honorific is how people sign with
+		// their first name ("LG\nPetra").
+		p.first = words[0]
+		return p, true
+	}
+	p.last = strings.Join(words[i:], " ")
+	p.first = strings.Join(words[:i], " ")
+	if p.first != "" && isParticle(words[0]) {
+		return personName{}, false
+	}
+	return p, true
+}
+
+// dropBracketed removes "(…)" and "[…]" parts.
+func dropBracketed(s string) string {
+	for _, pair := range [][2]byte{{'(', ')'}, {'[', ']'}} {
+		for {
+			i := strings.IndexByte(s, pair[0])
+			if i < 0 {
+				break
+			}
+			j := strings.IndexByte(s[i:], pair[1])
+			if j < 0 {
+				s = s[:i]
+				break
+			}
+			s = s[:i] + " " + s[i+j+1:]
+		}
+	}
+	return s
+}
+
+// isParticle reports whether w is a lower-case name particle such as
+// "von" or "van".
+func isParticle(w string) bool {
+	switch w {
+	case "von", "vom", "van", "de", "der", "den", "del", "della", "di", "da", "du", "zu", "zur", "zum", "ten", "ter", "la", "le":
+		return true
+	}
+	return false
+}
+
+// isNameWord reports whether w looks like one word of a person's name:
+// an upper-case letter followed by letters, with inner hyphens or
+// apostrophes ("Müller-Lüdenscheidt", "O'Brien"), or an initial ("M.").
+func isNameWord(w string) bool {
+	if w == "" || len(w) > 40 {
+		return false
+	}
+	first, size := utf8.DecodeRuneInString(w)
+	if !unicode.IsUpper(first) {
+		return false
+	}
+	rest := w[size:]
+	if rest == "." {
+		return true // initial
+	}
+	prevJoin := false
+	for _, r := range rest {
+		switch {
+		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r):
+			prevJoin = false
+		case r == '-' || r == '\'' || r == '’':
+			if prevJoin {
+				return false
+			}
+			prevJoin = true
+		default:
+			return false
+		}
+	}
+	return !prevJoin
+}
+
+// titleCaseIfUpper turns an all-capital word of two or more letters into
+// title case ("SCHULZ" → "Schulz", "MÜLLER-LÜDENSCHEIDT" →
+// "Müller-Lüdenscheidt").
+func titleCaseIfUpper(w string) string {
+	letters := 0
+	for _, r := range w {
+		if unicode.IsLetter(r) {
+			if !unicode.IsUpper(r) {
+				return w
+			}
+			letters++
+		}
+	}
+	if letters < 2 {
+		return w
+	}
+	var b strings.Builder
+	start := true
+	for _, r := range w {
+		if start {
+			b.WriteRune(r)
+		} else {
+			b.WriteRune(unicode.ToLower(r))
+		}
+		start = r == '-' || r == '\'' || r == '’'
+	}
+	return b.String()
+}
+
+// isNotNameWord reports capitalised words that appear in signatures and
+// display names but are not part of a person's name: company forms,
+// departments, greetings, contact labels.
+func isNotNameWord(w string) bool {
+	switch strings.Trim(nlp.Fold(w), ".,;:!") {
+	case "gmbh", "ag", "kg", "ug", "ohg", "gbr", "ev", "e.v", "mbh", "co", "ltd", "inc", "llc", "plc",
+		"corp", "corporation", "company", "limited", "gesellschaft", "holding", "group", "gruppe",
+		"team", "service", "services", "support", "kundenservice", "kundendienst", "customer",
+		"shop", "store", "versand", "abteilung", "department", "sales", "vertrieb",
+		"buchhaltung", "verwaltung", "hausverwaltung", "info", "mail", "e-mail", "email", "admin",
+		"office", "newsletter", "redaktion", "praxis", "kanzlei", "bank", "versicherung",
+		"stadtwerke", "online", "hotline", "zentrale", "management", "marketing",
+		"tel", "telefon", "phone", "mobil", "mobile", "handy", "fax", "web", "www", "adresse",
+		"address", "strasse", "str", "deutschland", "germany",
+		"sent", "gesendet", "von", "from", "iphone", "android", "outlook",
+		"gruesse", "gruss", "gruessen", "regards", "thanks", "thank", "danke", "dank", "cheers",
+		"hallo", "hello", "hi", "dear", "sehr", "geehrte", "geehrter", "liebe", "lieber",
+		"guten", "tag", "mfg", "lg", "vg", "sincerely", "best", "kind", "freundlichen", "viele",
+		"beste", "herzliche", "schoene", "ich", "wir", "bitte", "please", "the", "und", "and",
+		"kunde", "kundin", "anonym", "anonymous", "unknown", "unbekannt", "user", "nutzer", "test":
+		return true
+	}
+	return false
+}
+
+// genderOfFirstName returns the gender of a common, unambiguous German or
+// English first name, or "" for any other. For a double name
+// ("Hans-Peter", "Anna Maria") the first part decides. Names used for
+// both sexes (Kim, Alex, Chris, Andrea, Sascha, Robin, Luca, Kai …) are
+// deliberately missing.
+func genderOfFirstName(first string) string {
+	if first == "" {
+		return ""
+	}
+	f := nlp.Fold(first)
+	if i := strings.IndexAny(f, " -"); i > 0 {
+		if g := genderOfFirstName(f[:i]); g != "" {
+			return g
+		}
+	}
+	switch f {
+	// German female
+	case "anna", "anja", "angelika", "anke", "annette", "antje", "barbara", "bettina", "birgit",
+		"brigitte", "carina", "carolin", "caroline", "christa", "christiane", "christina",
+		"christine", "claudia", "cornelia", "daniela", "diana", "doris", "dorothea", "elena",
+		"elisabeth", "elke", "emilia", "emma", "erika", "eva", "franziska", "gabriele", "gisela",
+		"hannah", "hanna", "heike", "helga", "ilse", "ines", "ingrid", "iris", "jana", "janina",
+		"jasmin", "johanna", "julia", "jutta", "karin", "katharina", "kathrin", "katrin",
+		"kerstin", "klara", "clara", "lara", "laura", "lea", "lena", "lina", "lisa", "luisa",
+		"magdalena", "manuela", "maren", "maria", "marie", "marina", "marion", "martina",
+		"melanie", "mia", "michaela", "miriam", "monika", "nadine", "natalie", "nicole", "nina",
+		"petra", "renate", "rita", "ruth", "sabine", "sabrina", "sandra", "sara", "sarah",
+		"silke", "simone", "sofia", "sophie", "sonja", "stefanie", "stephanie", "susanne",
+		"svenja", "tanja", "theresa", "ulrike", "ursula", "ute", "vanessa", "verena", "yvonne",
+		"gudrun", "hildegard", "irmgard", "waltraud", "heidi", "beate", "dagmar", "regina",
+		// English female
+		"amanda", "amy", "ashley", "betty", "carol", "catherine", "charlotte", "deborah", "donna",
+		"elizabeth", "emily", "grace", "helen", "jennifer", "jessica", "joan", "karen", "kate",
+		"kathleen", "kimberly", "linda", "margaret", "mary", "megan", "melissa", "michelle",
+		"nancy", "olivia", "patricia", "rachel", "rebecca", "sharon", "susan", "victoria",
+		"amelia", "chloe", "ella", "isabella", "lucy", "ava", "jane", "judith", "alice", "anne",
+		"ann", "diane", "julie", "heather", "samantha", "emilie", "sophia", "abigail", "ellie":
+		return GenderFemale
+	// German male
+	case "alexander", "andreas", "axel", "benjamin", "bernd", "bjoern", "christian",
+		"christoph", "daniel", "david", "dennis", "dieter", "dirk", "elias", "felix", "finn",
+		"florian", "frank", "friedrich", "georg", "gerhard", "guenter", "guenther", "hans",
+		"harald", "heinz", "helmut", "holger", "horst", "jan", "jens", "jonas", "joerg", "josef",
+		"juergen", "karl", "klaus", "lars", "leon", "lukas", "lucas", "marcel", "marco",
+		"markus", "marcus", "martin", "matthias", "max", "maximilian", "michael", "moritz",
+		"niklas", "nils", "noah", "oliver", "patrick", "paul", "peter", "philipp", "rainer",
+		"ralf", "reinhard", "robert", "roland", "rolf", "ruediger", "sebastian", "stefan",
+		"stephan", "sven", "thomas", "thorsten", "torsten", "tim", "tobias", "uwe", "volker",
+		"walter", "werner", "wolfgang", "ben", "jakob", "johannes", "julian", "heiko", "olaf",
+		"ulrich", "manfred", "kurt", "otto", "hermann", "ernst", "fritz", "gustav", "hubert",
+		"detlef", "norbert", "wilhelm", "dominik", "fabian", "kevin",
+		// English male
+		"james", "john", "william", "richard", "joseph", "charles", "christopher", "matthew",
+		"anthony", "mark", "donald", "steven", "andrew", "joshua", "kenneth", "brian", "george",
+		"edward", "ronald", "timothy", "jason", "jeffrey", "ryan", "jacob", "gary", "eric",
+		"stephen", "jonathan", "larry", "justin", "scott", "brandon", "samuel", "gregory",
+		"raymond", "jack", "jerry", "tyler", "aaron", "henry", "harry", "liam", "ethan", "oscar",
+		"alfie", "arthur", "leo", "freddie", "adam", "simon", "neil", "ian", "gavin", "graham",
+		"nigel", "stuart", "colin", "alan", "keith", "tom", "mike", "steve", "dave", "bob",
+		"bill", "jim", "joe", "nick", "douglas", "philip", "roger", "terry":
+		return GenderMale
+	}
+	return ""
+}

@@ -1,0 +1,426 @@
+package reply
+
+import (
+	"bytes"
+	"fmt"
+	"net/mail"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/antwort-dev/antwort/classifier"
+	"github.com/antwort-dev/antwort/internal/nlp"
+)
+
+// Action is what happens to a message.
+type Action string
+
+// Actions a Policy decides.
+const (
+	// Send: answer automatically (only with sending enabled; otherwise the
+	// answer goes to the outbox as a dry run).
+	Send Action = "send"
+	// Suggest: show the draft to an agent, who edits and sends it.
+	Suggest Action = "suggest"
+	// Escalate: route to a person at once (anger, legal threats, VIPs).
+	Escalate Action = "escalate"
+	// Ignore: do not answer (auto-replies, bounces, no-reply senders).
+	Ignore Action = "ignore"
+)
+
+// Check is one rule of the policy as applied to a message.
+type Check struct {
+	Name   string `json:"name"`
+	Passed bool   `json:"passed"`
+	Detail string `json:"detail"`
+}
+
+// Decision is the policy's verdict on a message.
+type Decision struct {
+	Action Action `json:"action"`
+	// Reasons lists every check evaluated, passed or failed, in order.
+	Reasons []Check `json:"reasons"`
+}
+
+// Failed returns the names of the checks that failed.
+func (d Decision) Failed() []string {
+	var out []string
+	for _, c := range d.Reasons {
+		if !c.Passed {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// RateLimit bounds automatic answers per sender.
+type RateLimit struct {
+	// Max answers per sender within Per (default 3; 0 in a policy file
+	// means the default, negative means no limit).
+	Max int           `yaml:"max"`
+	Per time.Duration `yaml:"per"` // default 24h
+}
+
+// Policy decides per message. The zero value is not useful; start from
+// DefaultPolicy or LoadPolicy, which fills what a file leaves out with the
+// defaults.
+type Policy struct {
+	// IntentThreshold is the least intent confidence for an automatic
+	// answer (default 0.85); IntentThresholds overrides it per intent.
+	IntentThreshold  float64            `yaml:"intent_threshold"`
+	IntentThresholds map[string]float64 `yaml:"intent_thresholds"`
+	// KBThreshold is the least knowledge-base score of the chosen article
+	// (default 0.5).
+	KBThreshold float64 `yaml:"kb_threshold"`
+	// MaxNegative: no automatic answer when the probability of negative
+	// sentiment is at least this (default 0.5).
+	MaxNegative float64 `yaml:"max_negative"`
+	// EscalateNegative: escalate when the probability of negative
+	// sentiment is at least this — an angry customer (default 0.85).
+	EscalateNegative float64 `yaml:"escalate_negative"`
+	// EscalateWords escalate a message that contains any of them (case
+	// and umlaut spelling ignored): legal threats and cancellations.
+	EscalateWords []string `yaml:"escalate_words"`
+	// NeverAuto lists intents that are never answered automatically.
+	NeverAuto []string `yaml:"never_auto"`
+	// VIPs are sender addresses or @domains whose mail is escalated.
+	VIPs []string `yaml:"vips"`
+	// NoReply are regular expressions on the sender address that mark
+	// automatic senders (no-reply, bounces): their mail is ignored.
+	NoReply []string `yaml:"no_reply"`
+	// Channels lists the channels on which automatic answers are allowed
+	// (default email, chat, facebook, twitter).
+	Channels  []string  `yaml:"channels"`
+	RateLimit RateLimit `yaml:"rate_limit"`
+
+	noReply []*regexp.Regexp
+	escape  []string // folded EscalateWords
+}
+
+// DefaultPolicy returns the built-in policy (see the field docs).
+func DefaultPolicy() Policy {
+	p := Policy{}
+	p.fill()
+	return p
+}
+
+func (p *Policy) fill() {
+	if p.IntentThreshold == 0 {
+		p.IntentThreshold = 0.85
+	}
+	if p.KBThreshold == 0 {
+		p.KBThreshold = 0.5
+	}
+	if p.MaxNegative == 0 {
+		p.MaxNegative = 0.5
+	}
+	if p.EscalateNegative == 0 {
+		p.EscalateNegative = 0.85
+	}
+	if p.EscalateWords == nil {
+		p.EscalateWords = []string{
+			"anwalt", "rechtsanwalt", "anwältin", "verbraucherzentrale", "klage", "verklagen", "gericht", "abmahnung",
+			"kündigung", "kündige", "lawyer", "attorney", "legal action", "sue you", "court", "small claims",
+		}
+	}
+	if p.NoReply == nil {
+		p.NoReply = []string{`(?i)^(no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?|notifications?)([+.\-_].*)?@`}
+	}
+	if p.Channels == nil {
+		p.Channels = []string{"email", "chat", "facebook", "twitter"}
+	}
+	if p.RateLimit.Max == 0 {
+		p.RateLimit.Max = 3
+	}
+	if p.RateLimit.Per == 0 {
+		p.RateLimit.Per = 24 * time.Hour
+	}
+	p.escape = p.escape[:0]
+	for _, w := range p.EscalateWords {
+		p.escape = append(p.escape, nlp.Fold(w))
+	}
+	p.noReply = p.noReply[:0]
+	for _, s := range p.NoReply {
+		if re, err := regexp.Compile(s); err == nil {
+			p.noReply = append(p.noReply, re)
+		}
+	}
+}
+
+func (p *Policy) validate() error {
+	check := func(name string, v float64) error {
+		if v < 0 || v > 1 {
+			return fmt.Errorf("%w: %s %v outside [0,1]", ErrPolicy, name, v)
+		}
+		return nil
+	}
+	for name, v := range map[string]float64{"intent_threshold": p.IntentThreshold, "kb_threshold": p.KBThreshold,
+		"max_negative": p.MaxNegative, "escalate_negative": p.EscalateNegative} {
+		if err := check(name, v); err != nil {
+			return err
+		}
+	}
+	for intent, v := range p.IntentThresholds {
+		if err := check("intent_thresholds."+intent, v); err != nil {
+			return err
+		}
+	}
+	for _, s := range p.NoReply {
+		if _, err := regexp.Compile(s); err != nil {
+			return fmt.Errorf("%w: no_reply pattern %q: %v", ErrPolicy, s, err)
+		}
+	}
+	return nil
+}
+
+// ParsePolicy reads a YAML policy; keys it leaves out keep their defaults.
+// Unknown keys and invalid values are errors wrapping ErrPolicy.
+func ParsePolicy(data []byte) (Policy, error) {
+	var p Policy
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&p); err != nil && err.Error() != "EOF" {
+		return Policy{}, fmt.Errorf("%w: %v", ErrPolicy, err)
+	}
+	if err := p.validate(); err != nil {
+		return Policy{}, err
+	}
+	p.fill()
+	return p, nil
+}
+
+// LoadPolicy reads a YAML policy file (see ParsePolicy).
+func LoadPolicy(path string) (Policy, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Policy{}, err
+	}
+	p, err := ParsePolicy(b)
+	if err != nil {
+		return Policy{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
+}
+
+// YAML encodes the policy, e.g. to write a starting policy file.
+func (p Policy) YAML() ([]byte, error) { return yaml.Marshal(p) }
+
+// Input is what the policy looks at for one message.
+type Input struct {
+	From    string // sender address, with or without display name
+	Channel string // email, chat, facebook, twitter, …
+	Text    string // subject and body, searched for escalation words
+	// AutoSubmitted is true when the message itself is an automatic one
+	// (Auto-Submitted header, out-of-office, bounce).
+	AutoSubmitted bool
+	Intent        classifier.Prediction
+	Sentiment     classifier.Prediction
+	// HasAnswer, Article and KBScore describe the best knowledge-base
+	// article; Linked is whether it is linked to the predicted intent.
+	HasAnswer bool
+	Article   string
+	KBScore   float64
+	Linked    bool
+	// Missing lists template placeholders the draft could not fill.
+	Missing []string
+	// Recent is how many automatic answers this sender got within the
+	// rate limit's window.
+	Recent int
+}
+
+// negative returns the probability of the "negative" label.
+func negative(p classifier.Prediction) float64 {
+	if p.Label == "negative" {
+		return p.Confidence
+	}
+	for _, a := range p.Alternatives {
+		if a.Label == "negative" {
+			return a.Confidence
+		}
+	}
+	return 0
+}
+
+// Decide applies the policy to one message: ignore automatic senders,
+// escalate anger, legal threats and VIPs, send when every automatic-answer
+// check passes, and suggest otherwise.
+func (p Policy) Decide(in Input) Decision {
+	var d Decision
+	add := func(name string, ok bool, format string, args ...any) bool {
+		d.Reasons = append(d.Reasons, Check{Name: name, Passed: ok, Detail: fmt.Sprintf(format, args...)})
+		return ok
+	}
+	addr := senderAddress(in.From)
+	// Loop protection.
+	noReply := ""
+	for _, re := range p.noReply {
+		if re.MatchString(addr) {
+			noReply = addr
+		}
+	}
+	ok := add("sender", addr != "" && noReply == "" && !in.AutoSubmitted, "%s", senderDetail(addr, noReply, in.AutoSubmitted))
+	if !ok && (noReply != "" || in.AutoSubmitted) {
+		d.Action = Ignore
+		return d
+	}
+	// Escalation.
+	folded := nlp.Fold(in.Text)
+	var words []string
+	for i, w := range p.escape {
+		if containsWord(folded, w) {
+			words = append(words, p.EscalateWords[i])
+		}
+	}
+	neg := negative(in.Sentiment)
+	vip := p.isVIP(addr)
+	esc := false
+	esc = !add("no escalation words", len(words) == 0, "%s", listOr(words, "none found")) || esc
+	esc = !add("not angry", neg < p.EscalateNegative, "P(negative) %.2f, escalate at %.2f", neg, p.EscalateNegative) || esc
+	esc = !add("not a VIP", !vip, "%s", map[bool]string{true: addr + " is a VIP", false: "no"}[vip]) || esc
+	if esc {
+		d.Action = Escalate
+		return d
+	}
+	// Automatic answer.
+	thr := p.IntentThreshold
+	if t, ok := p.IntentThresholds[in.Intent.Label]; ok {
+		thr = t
+	}
+	auto := true
+	auto = add("intent confident", in.Intent.Label != "" && !in.Intent.Abstain && in.Intent.Confidence >= thr,
+		"%s %.2f, threshold %.2f", orDash(in.Intent.Label), in.Intent.Confidence, thr) && auto
+	auto = add("intent allowed", !slices.Contains(p.NeverAuto, in.Intent.Label), "%s", orDash(in.Intent.Label)) && auto
+	auto = add("answer found", in.HasAnswer && in.KBScore >= p.KBThreshold,
+		"%s score %.2f, threshold %.2f", orDash(in.Article), in.KBScore, p.KBThreshold) && auto
+	auto = add("answer fits intent", in.HasAnswer && in.Linked, "%s linked to %s: %v", orDash(in.Article), orDash(in.Intent.Label), in.Linked) && auto
+	auto = add("not upset", neg < p.MaxNegative, "P(negative) %.2f, limit %.2f", neg, p.MaxNegative) && auto
+	auto = add("placeholders filled", len(in.Missing) == 0, "%s", listOr(in.Missing, "all filled")) && auto
+	auto = add("sender known", addr != "", "%s", orDash(addr)) && auto
+	auto = add("channel allowed", in.Channel == "" || slices.Contains(p.Channels, in.Channel), "%s", orDash(in.Channel)) && auto
+	limit := p.RateLimit.Max < 0 || in.Recent < p.RateLimit.Max
+	auto = add("rate limit", limit, "%d automatic answers to this sender in %s, limit %d", in.Recent, p.RateLimit.Per, p.RateLimit.Max) && auto
+	if auto {
+		d.Action = Send
+	} else {
+		d.Action = Suggest
+	}
+	return d
+}
+
+func (p Policy) isVIP(addr string) bool {
+	if addr == "" {
+		return false
+	}
+	for _, v := range p.VIPs {
+		v = strings.ToLower(strings.TrimSpace(v))
+		if v == addr || strings.HasPrefix(v, "@") && strings.HasSuffix(addr, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// senderAddress extracts the lower-cased address from a From value.
+func senderAddress(from string) string {
+	from = strings.TrimSpace(from)
+	if from == "" {
+		return ""
+	}
+	if a, err := mail.ParseAddress(from); err == nil {
+		return strings.ToLower(a.Address)
+	}
+	if strings.Contains(from, "@") && !strings.ContainsAny(from, " <>") {
+		return strings.ToLower(from)
+	}
+	return ""
+}
+
+func senderDetail(addr, noReply string, auto bool) string {
+	switch {
+	case auto:
+		return "the message is an automatic one (auto-reply, bounce)"
+	case noReply != "":
+		return noReply + " is an automatic sender"
+	case addr == "":
+		return "no sender address"
+	}
+	return addr
+}
+
+// containsWord reports whether folded text contains w at word boundaries
+// (w may span words).
+func containsWord(text, w string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], w)
+		if j < 0 {
+			return false
+		}
+		a, b := i+j, i+j+len(w)
+		if (a == 0 || !isWordByte(text[a-1])) && (b == len(text) || !isWordByte(text[b])) {
+			return true
+		}
+		i = a + 1
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+func listOr(items []string, none string) string {
+	if len(items) == 0 {
+		return none
+	}
+	return strings.Join(items, ", ")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// Limiter counts automatic answers per sender in a sliding window. It is
+// safe for concurrent use. The zero value is not usable; use NewLimiter.
+type Limiter struct {
+	mu   sync.Mutex
+	per  time.Duration
+	sent map[string][]time.Time
+}
+
+// NewLimiter returns a Limiter with the given window.
+func NewLimiter(per time.Duration) *Limiter {
+	return &Limiter{per: per, sent: make(map[string][]time.Time)}
+}
+
+// Recent returns how many answers sender got within the window before now.
+func (l *Limiter) Recent(sender string, now time.Time) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.prune(senderAddress(sender), now))
+}
+
+// Record notes an automatic answer to sender at now.
+func (l *Limiter) Record(sender string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	a := senderAddress(sender)
+	l.sent[a] = append(l.prune(a, now), now)
+}
+
+func (l *Limiter) prune(a string, now time.Time) []time.Time {
+	ts := l.sent[a]
+	i := 0
+	for i < len(ts) && now.Sub(ts[i]) >= l.per {
+		i++
+	}
+	ts = ts[i:]
+	l.sent[a] = ts
+	return ts
+}

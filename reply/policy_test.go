@@ -1,0 +1,128 @@
+package reply
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/antwort-dev/antwort/classifier"
+)
+
+func pred(label string, conf float64, alts ...classifier.Scored) classifier.Prediction {
+	return classifier.Prediction{Label: label, Confidence: conf, Alternatives: alts}
+}
+
+// good is an input that passes every check of the default policy.
+func good() Input {
+	return Input{
+		From: "Petra Schulz <petra@example.de>", Channel: "email", Text: "Wo bleibt meine Bestellung 4711?",
+		Intent:    pred("parcel_missing", 0.97),
+		Sentiment: pred("neutral", 0.8, classifier.Scored{Label: "negative", Confidence: 0.15}),
+		HasAnswer: true, Article: "parcel_missing-de", KBScore: 0.9, Linked: true,
+	}
+}
+
+func TestDecide(t *testing.T) {
+	p := DefaultPolicy()
+	tests := []struct {
+		name   string
+		change func(*Input)
+		want   Action
+		failed []string
+	}{
+		{"all good", func(*Input) {}, Send, nil},
+		{"no-reply sender", func(in *Input) { in.From = "noreply@shop.example" }, Ignore, []string{"sender"}},
+		{"bounce", func(in *Input) { in.From = "MAILER-DAEMON@mx.example" }, Ignore, []string{"sender"}},
+		{"auto-submitted", func(in *Input) { in.AutoSubmitted = true }, Ignore, []string{"sender"}},
+		{"lawyer", func(in *Input) { in.Text = "Ich schalte meinen Anwalt ein." }, Escalate, []string{"no escalation words"}},
+		{"cancellation", func(in *Input) { in.Text = "Hiermit KÜNDIGE ich fristgerecht." }, Escalate, []string{"no escalation words"}},
+		{"word inside another word", func(in *Input) { in.Text = "Ich möchte nicht kündigen, nur fragen." }, Send, nil},
+		{"angry", func(in *Input) { in.Sentiment = pred("negative", 0.93) }, Escalate, []string{"not angry"}},
+		{"upset but not angry", func(in *Input) { in.Sentiment = pred("negative", 0.6) }, Suggest, []string{"not upset"}},
+		{"unsure intent", func(in *Input) { in.Intent = pred("parcel_missing", 0.6) }, Suggest, []string{"intent confident"}},
+		{"abstained", func(in *Input) { in.Intent.Abstain = true }, Suggest, []string{"intent confident"}},
+		{"weak answer", func(in *Input) { in.KBScore = 0.3 }, Suggest, []string{"answer found"}},
+		{"no answer", func(in *Input) { in.HasAnswer, in.Article, in.KBScore, in.Linked = false, "", 0, false }, Suggest, []string{"answer found", "answer fits intent"}},
+		{"answer for another intent", func(in *Input) { in.Linked = false }, Suggest, []string{"answer fits intent"}},
+		{"placeholder missing", func(in *Input) { in.Missing = []string{"OrderNumber"} }, Suggest, []string{"placeholders filled"}},
+		{"no sender", func(in *Input) { in.From = "" }, Suggest, []string{"sender", "sender known"}},
+		{"rate limit", func(in *Input) { in.Recent = 3 }, Suggest, []string{"rate limit"}},
+		{"unknown channel", func(in *Input) { in.Channel = "fax" }, Suggest, []string{"channel allowed"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := good()
+			tt.change(&in)
+			d := p.Decide(in)
+			if d.Action != tt.want {
+				t.Errorf("Decide() action = %s, want %s; reasons %+v", d.Action, tt.want, d.Reasons)
+			}
+			if diff := cmp.Diff(tt.failed, d.Failed()); diff != "" {
+				t.Errorf("failed checks mismatch (-want +got):\n%s", diff)
+			}
+			for _, c := range d.Reasons {
+				if c.Detail == "" {
+					t.Errorf("check %q has no detail", c.Name)
+				}
+			}
+		})
+	}
+}
+
+func TestPolicyFile(t *testing.T) {
+	p, err := ParsePolicy([]byte(`
+intent_threshold: 0.9
+intent_thresholds: {password_reset: 0.7}
+never_auto: [complaint]
+vips: ["@bigcustomer.example"]
+rate_limit: {max: 1, per: 1h}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := good()
+	in.Intent = pred("password_reset", 0.75)
+	if d := p.Decide(in); d.Action != Send {
+		t.Errorf("per-intent threshold 0.7 at confidence 0.75: %s %v", d.Action, d.Failed())
+	}
+	in.Intent = pred("parcel_missing", 0.88)
+	if d := p.Decide(in); d.Action != Suggest {
+		t.Errorf("global threshold 0.9 at 0.88: %s", d.Action)
+	}
+	in = good()
+	in.Intent = pred("complaint", 0.99)
+	if d := p.Decide(in); d.Action != Suggest || d.Failed()[0] != "intent allowed" {
+		t.Errorf("never_auto intent: %s %v", d.Action, d.Failed())
+	}
+	in = good()
+	in.From = "boss@bigcustomer.example"
+	if d := p.Decide(in); d.Action != Escalate {
+		t.Errorf("VIP: %s", d.Action)
+	}
+	if p.KBThreshold != 0.5 || len(p.EscalateWords) == 0 {
+		t.Errorf("defaults not kept for keys the file leaves out: %+v", p)
+	}
+	for _, bad := range []string{"intent_treshold: 0.9", "kb_threshold: 1.5", "no_reply: ['(']", "intent_thresholds: {x: -1}"} {
+		if _, err := ParsePolicy([]byte(bad)); !errors.Is(err, ErrPolicy) {
+			t.Errorf("ParsePolicy(%q) error = %v, want ErrPolicy", bad, err)
+		}
+	}
+	if _, err := ParsePolicy(nil); err != nil {
+		t.Errorf("empty policy file: %v", err)
+	}
+}
+
+func TestLimiter(t *testing.T) {
+	l := NewLimiter(time.Hour)
+	t0 := time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC)
+	l.Record("Petra <PETRA@example.de>", t0)
+	l.Record("petra@example.de", t0.Add(30*time.Minute))
+	if n := l.Recent("petra@example.de", t0.Add(45*time.Minute)); n != 2 {
+		t.Errorf("Recent = %d, want 2", n)
+	}
+	if n := l.Recent("petra@example.de", t0.Add(61*time.Minute)); n != 1 {
+		t.Errorf("Recent after the window = %d, want 1", n)
+	}
+}

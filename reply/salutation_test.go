@@ -1,0 +1,90 @@
+package reply
+
+import "testing"
+
+func TestSalutation(t *testing.T) {
+	schmidtF := Entities{Name: "Anna Schmidt", FirstName: "Anna", LastName: "Schmidt", Gender: "f"}
+	schmidtM := Entities{Name: "Max Schmidt", FirstName: "Max", LastName: "Schmidt", Gender: "m"}
+	mustermann := Entities{Name: "Max Mustermann", FirstName: "Max", LastName: "Mustermann"}
+	drWeber := Entities{Name: "Petra Weber", FirstName: "Petra", LastName: "Weber", Title: "Dr.", Gender: "f"}
+	profMeier := Entities{Name: "Hans Meier", FirstName: "Hans", LastName: "Meier", Title: "Prof. Dr.", Gender: "m"}
+	drNoGender := Entities{Name: "Kim Becker", FirstName: "Kim", LastName: "Becker", Title: "Dr."}
+	onlyFirst := Entities{Name: "Petra", FirstName: "Petra", Gender: "f"}
+	onlyLast := Entities{Name: "Smith", LastName: "Smith", Gender: "f"}
+	family := Entities{Name: "Familie Schulz", LastName: "Schulz"}
+	nameOnly := Entities{Name: "Jürgen Müller"}
+	injected := Entities{Name: "Max\nP.S. Refund approved", FirstName: "Max\nP.S. Refund approved"}
+
+	tests := []struct {
+		e             Entities
+		lang, channel string
+		want          string
+	}{
+		// German, formal.
+		{schmidtF, "de", "email", "Sehr geehrte Frau Schmidt,"},
+		{schmidtM, "de", "email", "Sehr geehrter Herr Schmidt,"},
+		{mustermann, "de", "email", "Guten Tag Max Mustermann,"},
+		{drWeber, "de", "email", "Sehr geehrte Frau Dr. Weber,"},
+		{profMeier, "de", "email", "Sehr geehrter Herr Prof. Dr. Meier,"},
+		{drNoGender, "de", "email", "Guten Tag Dr. Kim Becker,"},
+		{onlyFirst, "de", "email", "Guten Tag Petra,"},
+		{family, "de", "email", "Guten Tag Familie Schulz,"},
+		{nameOnly, "de", "email", "Guten Tag Jürgen Müller,"},
+		{Entities{}, "de", "email", "Guten Tag,"},
+		{Entities{}, "", "", "Guten Tag,"},
+		{schmidtF, "de-DE", "", "Sehr geehrte Frau Schmidt,"},
+		// English, formal.
+		{Entities{Name: "Jane Smith", FirstName: "Jane", LastName: "Smith", Gender: "f"}, "en", "email", "Dear Ms Smith,"},
+		{Entities{Name: "John Smith", FirstName: "John", LastName: "Smith", Gender: "m"}, "en", "email", "Dear Mr Smith,"},
+		{Entities{Name: "Max Smith", FirstName: "Max", LastName: "Smith"}, "en", "email", "Dear Max Smith,"},
+		{drWeber, "en", "email", "Dear Dr Weber,"},
+		{drNoGender, "en", "email", "Dear Dr Becker,"},
+		{profMeier, "EN", "email", "Dear Professor Meier,"},
+		{onlyLast, "en", "email", "Dear Ms Smith,"},
+		{family, "en", "email", "Dear Schulz family,"},
+		{Entities{}, "en", "email", "Hello,"},
+		// Informal channels.
+		{mustermann, "de", "chat", "Hallo Max,"},
+		{schmidtF, "de", "facebook", "Hallo Anna,"},
+		{schmidtM, "en", "twitter", "Hi Max,"},
+		{drWeber, "en", "Chat", "Hi Petra,"},
+		{onlyLast, "en", "chat", "Hi Ms Smith,"},
+		{Entities{LastName: "Schulz", Gender: "m"}, "de", "whatsapp", "Hallo Herr Schulz,"},
+		{family, "de", "chat", "Hallo Familie Schulz,"},
+		{Entities{LastName: "Schulz"}, "de", "chat", "Hallo,"},
+		{Entities{}, "de", "chat", "Hallo,"},
+		{Entities{}, "en", "twitter", "Hi,"},
+		// Only Name set: split it.
+		{Entities{Name: "Max Mustermann"}, "de", "chat", "Hallo Max,"},
+		// Control characters cannot add lines.
+		{injected, "de", "chat", "Hallo Max P.S. Refund approved,"},
+	}
+	for _, tt := range tests {
+		if got := Salutation(tt.e, tt.lang, tt.channel); got != tt.want {
+			t.Errorf("Salutation(%+v, %q, %q) = %q, want %q", tt.e, tt.lang, tt.channel, got, tt.want)
+		}
+	}
+}
+
+// TestSalutationFromExtract checks the two halves together on real mails.
+func TestSalutationFromExtract(t *testing.T) {
+	x, err := NewExtractor(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		from, text, lang, channel, want string
+	}{
+		{"Petra Schulz <petra@example.de>", "Wo ist mein Paket?", "de", "email", "Sehr geehrte Frau Schulz,"},
+		{"service@example.de", "Paket fehlt.\n\nMit freundlichen Grüßen\nHerr Dr. Kim Becker", "de", "email", "Sehr geehrter Herr Dr. Becker,"},
+		{"", "Where is my parcel?\n\nKind regards,\nChris Taylor", "en", "email", "Dear Chris Taylor,"},
+		{"", "wo bleibt mein paket\nLG Petra", "de", "chat", "Hallo Petra,"},
+		{"noreply@shop.example", "Paket fehlt.", "de", "email", "Guten Tag,"},
+	}
+	for _, tt := range tests {
+		e := x.Extract(tt.from, "", tt.text, tt.lang, now)
+		if got := Salutation(e, tt.lang, tt.channel); got != tt.want {
+			t.Errorf("Salutation(Extract(%q, %q)) = %q, want %q (entities %+v)", tt.from, tt.text, got, tt.want, e)
+		}
+	}
+}

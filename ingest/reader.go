@@ -11,6 +11,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -24,12 +25,49 @@ const (
 
 // Message is one inbound message to classify.
 type Message struct {
+	// ID identifies the message: the Message-ID header without angle
+	// brackets for mail, the "id" field for JSONL/CSV, otherwise derived
+	// from where it was read ("inbox.txt:3").
 	ID      string `json:"id,omitempty"`
 	Channel string `json:"channel,omitempty"` // email, chat, twitter, facebook...
-	From    string `json:"from,omitempty"`
+	From    string `json:"from,omitempty"`    // sender, "Name <addr>" or an author handle
+	To      string `json:"to,omitempty"`      // recipients as written (mail only)
 	Subject string `json:"subject,omitempty"`
-	Text    string `json:"text"`
-	Source  string `json:"-"` // where it came from ("inbox.jsonl:3")
+	// Text is the customer's new text: for mail the decoded body with
+	// quoted history and signature removed (see Quoted and Signature).
+	Text string `json:"text"`
+	// Quoted is the quoted history removed from Text ("Am … schrieb …",
+	// "-----Ursprüngliche Nachricht-----", "> " lines, …).
+	Quoted string `json:"quoted,omitempty"`
+	// Signature is the closing and signature removed from Text ("Mit
+	// freundlichen Grüßen\nMax Mustermann", "Sent from my iPhone", legal
+	// disclaimers). Name extraction reads it.
+	Signature string `json:"signature,omitempty"`
+	// Date is when the message was written (Date header, "created" field);
+	// zero when unknown.
+	Date time.Time `json:"date,omitzero"`
+	// InReplyTo and References are the threading headers, Message-IDs
+	// without angle brackets.
+	InReplyTo  string   `json:"in_reply_to,omitempty"`
+	References []string `json:"references,omitempty"`
+	// Attachments are listed, never parsed.
+	Attachments []Attachment `json:"attachments,omitempty"`
+	// Auto is non-empty when the message was sent by a machine and must
+	// not be answered (auto-reply, bounce, bulk or list mail, our own
+	// reply): the reason, such as "Auto-Submitted: auto-replied" or
+	// "subject: Abwesenheitsnotiz".
+	Auto string `json:"auto,omitempty"`
+	// Size is the size of the raw item in bytes.
+	Size int64 `json:"size,omitempty"`
+	// Source is where it came from ("inbox.jsonl:3", a file path, "mbox:export.mbox#17").
+	Source string `json:"-"`
+}
+
+// Attachment describes one attachment of a mail.
+type Attachment struct {
+	Name string `json:"name"`
+	Type string `json:"type"` // media type, "application/pdf"
+	Size int    `json:"size"` // decoded bytes
 }
 
 // Reader yields messages one at a time from a stream. Next returns io.EOF

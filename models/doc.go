@@ -27,12 +27,12 @@
 //
 // # File layout
 //
-// Schema version 1 ([SchemaVersion]) lays out the bbolt file as follows.
-// Versions are stored as 8-byte big-endian unsigned integers, so cursors
-// visit them in numeric order.
+// Schema version 2 ([SchemaVersion]) lays out the bbolt file as follows.
+// Versions and sequence numbers are stored as 8-byte big-endian unsigned
+// integers, so cursors visit them in numeric order.
 //
 //	meta/                 bucket
-//	  schema              "1" (schema version as a decimal string)
+//	  schema              "2" (schema version as a decimal string)
 //	models/               bucket
 //	  <name>/             bucket per model name
 //	    active            version of the active model (absent if none)
@@ -40,12 +40,30 @@
 //	    next              version the next Save assigns
 //	    info/             bucket: version -> JSON-encoded Info (without "active")
 //	    blob/             bucket: version -> encoded model bytes
+//	audit/                bucket: seq -> JSON AuditEntry (who did what, when)      [schema 2]
+//	feedback/             bucket: seq -> JSON Feedback (agents' verdicts)          [schema 2]
+//	seen/                 bucket: message id -> JSON Seen (what antwort said)      [schema 2]
+//	seenorder/            bucket: seq -> message id (for forgetting the oldest)    [schema 2]
+//	data/                 bucket: key -> blob (training data by data hash)         [schema 2]
 //
 // [Open] refuses a file whose schema is newer than this code knows
 // ([ErrSchema]), a file that is not a bbolt database and a bbolt database
-// without the "meta" bucket ([ErrInvalidFile]). A file with an older schema
-// would be migrated inside the writable transaction of Open; schema 1 is the
-// first, so there is nothing to migrate yet.
+// without the "meta" bucket ([ErrInvalidFile]). A file with schema 1 is
+// migrated to schema 2 inside the writable transaction of Open (the five
+// log buckets are added, nothing else changes); opened read-only, it is
+// read as is and its logs are empty.
+//
+// # Audit trail, feedback and training data
+//
+// Save, Activate, Rollback and Delete append an [AuditEntry] in the same
+// transaction as the change, naming the actor set on the context with
+// [WithActor] (default: the process's user@host). [Store.Audit] records
+// other actions. [Store.AddFeedback] and [Store.FeedbackLog] keep the
+// agents' feedback, [Store.AddSeen] and [Store.SeenMessage] the messages
+// antwort answered (bounded: the oldest are forgotten), and
+// [Store.SaveData] / [Store.Data] the training data of models, so a
+// model can be retrained from the store alone. The store keeps texts as
+// given: redacting personal data is the caller's job.
 //
 // # Concurrency
 //

@@ -18,8 +18,11 @@ import (
 )
 
 // SchemaVersion is the layout version this code writes into the "meta"
-// bucket and the highest one it can read.
-const SchemaVersion = 1
+// bucket and the highest one it can read. Version 2 added the audit,
+// feedback, seen, seenorder and data buckets (see the package comment);
+// a version 1 file is migrated when it is opened read-write and read as
+// having empty logs when it is opened read-only.
+const SchemaVersion = 2
 
 // DefaultTimeout is how long [Open] waits for the file lock when
 // [Options.Timeout] is zero.
@@ -64,6 +67,7 @@ type Store struct {
 	db       *bolt.DB
 	path     string
 	readOnly bool
+	actor    string // default actor of audit entries, see ActorFrom
 }
 
 // Info describes one saved version of a model. The store treats the model
@@ -81,6 +85,19 @@ type Info struct {
 	CodeVersion string             `json:"code_version"`
 	Metrics     map[string]float64 `json:"metrics,omitempty"`
 	Note        string             `json:"note,omitempty"`
+
+	// BaseHash is the DataHash of the labelled data a retrained model
+	// started from (its own DataHash for a model trained from data alone).
+	BaseHash string `json:"base_hash,omitempty"`
+	// Feedback is the number of feedback examples the model was trained
+	// on, FeedbackSeq the sequence number of the last feedback entry
+	// considered.
+	Feedback    int   `json:"feedback,omitempty"`
+	FeedbackSeq int64 `json:"feedback_seq,omitempty"`
+	// HeldOut, when positive, says the model never saw the held-out rows
+	// of its data: those whose key hashes to 0 modulo HeldOut (see the
+	// root package's retraining).
+	HeldOut int `json:"held_out,omitempty"`
 
 	Size   int  `json:"size"`   // blob length in bytes; set by Save
 	Active bool `json:"active"` // set by Load, Info, List and Rollback; never stored
@@ -142,7 +159,7 @@ func Open(path string, opts *Options) (*Store, error) {
 		return nil, newError(ErrInvalidFile, nil, "open %s: not a bbolt database file (%v)", path, err)
 	}
 
-	s := &Store{db: db, path: path, readOnly: o.ReadOnly}
+	s := &Store{db: db, path: path, readOnly: o.ReadOnly, actor: defaultActor()}
 	if o.ReadOnly {
 		err = db.View(s.checkSchema)
 	} else {
@@ -171,8 +188,7 @@ func (s *Store) initSchema(tx *bolt.Tx) error {
 		if err := s.checkSchema(tx); err != nil {
 			return err
 		}
-		// Future migrations from older schemas go here, inside this tx.
-		return nil
+		return s.migrate(tx)
 	}
 	if err := tx.ForEach(func([]byte, *bolt.Bucket) error { return errForeign }); err != nil {
 		return newError(ErrInvalidFile, nil, "open %s: bbolt file has no %q bucket; not a model store", s.path, bucketMeta)
@@ -187,7 +203,7 @@ func (s *Store) initSchema(tx *bolt.Tx) error {
 	if _, err := tx.CreateBucket(bucketModels); err != nil {
 		return fmt.Errorf("models: open %s: %w", s.path, err)
 	}
-	return nil
+	return s.createLogBuckets(tx)
 }
 
 // errForeign stops the bucket scan in initSchema; it never leaves the package.
@@ -271,7 +287,10 @@ func (s *Store) Save(ctx context.Context, name string, info Info, blob []byte) (
 		if err := blobs.Put(versionKey(v), blob); err != nil {
 			return err
 		}
-		return nb.Put(keyNext, versionKey(v+1))
+		if err := nb.Put(keyNext, versionKey(v+1)); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditEntry{Action: AuditSave, Name: name, Version: v, Note: info.Note})
 	})
 	if err != nil {
 		return Info{}, err
@@ -297,7 +316,7 @@ func (s *Store) Activate(ctx context.Context, name string, version int) error {
 		}
 		prev := getVersion(nb, keyActive)
 		if prev == version {
-			return nil
+			return s.audit(ctx, tx, AuditEntry{Action: AuditActivate, Name: name, Version: version, Previous: prev, Note: "already active"})
 		}
 		if prev > 0 {
 			hist, err := getHistory(nb)
@@ -308,7 +327,10 @@ func (s *Store) Activate(ctx context.Context, name string, version int) error {
 				return err
 			}
 		}
-		return nb.Put(keyActive, versionKey(version))
+		if err := nb.Put(keyActive, versionKey(version)); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditEntry{Action: AuditActivate, Name: name, Version: version, Previous: prev})
 	})
 }
 
@@ -345,7 +367,10 @@ func (s *Store) Rollback(ctx context.Context, name string) (Info, error) {
 			if err := putHistory(nb, hist); err != nil {
 				return err
 			}
-			return nb.Put(keyActive, versionKey(v))
+			if err := nb.Put(keyActive, versionKey(v)); err != nil {
+				return err
+			}
+			return s.audit(ctx, tx, AuditEntry{Action: AuditRollback, Name: name, Version: v, Previous: active})
 		}
 		return newError(ErrNoHistory, nil, "%s: no previous active version", op)
 	})
@@ -490,9 +515,11 @@ func (s *Store) Delete(ctx context.Context, name string, version int) error {
 			return err
 		}
 		if b := nb.Bucket(bucketBlob); b != nil {
-			return b.Delete(key)
+			if err := b.Delete(key); err != nil {
+				return err
+			}
 		}
-		return nil
+		return s.audit(ctx, tx, AuditEntry{Action: AuditDelete, Name: name, Version: version})
 	})
 }
 

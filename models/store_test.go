@@ -654,7 +654,7 @@ func TestOpenBadFiles(t *testing.T) {
 			name:     "newer schema",
 			setup:    setSchema("99"),
 			wantErr:  ErrSchema,
-			wantText: []string{"schema version 99", "supported version 1"},
+			wantText: []string{"schema version 99", fmt.Sprintf("supported version %d", SchemaVersion)},
 		},
 		{
 			name:     "bad schema",

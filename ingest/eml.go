@@ -5,54 +5,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/jhillyerd/enmime/v2"
 	"golang.org/x/text/encoding/charmap"
 )
-
-// mail is what this package takes from a parsed RFC 5322 message.
-type mail struct {
-	id      string // Message-ID header, as written
-	from    string // decoded From header
-	subject string // decoded Subject
-	text    string // decoded text body; from the HTML part for HTML-only mail
-}
-
-// parseMail parses one message with enmime. It rejects binary data and
-// input that does not start with a header field before handing it to
-// enmime, which would otherwise accept almost anything as a body.
-func parseMail(raw []byte) (*mail, error) {
-	raw = bytes.TrimPrefix(raw, []byte("\uFEFF"))
-	raw = trimBlankLines(raw)
-	if isBinary(raw) {
-		return nil, errorf(ErrBinary, "binary data, not a mail message")
-	}
-	if !startsWithHeader(raw) {
-		return nil, errorf(ErrNotMail, "not a mail message: no RFC 5322 header at the start")
-	}
-	env, err := enmime.ReadEnvelope(bytes.NewReader(raw))
-	if err != nil {
-		return nil, errorf(ErrMalformed, "cannot parse mail: %v", err)
-	}
-	return &mail{
-		id:      cleanLine(env.GetHeader("Message-Id")),
-		from:    cleanLine(env.GetHeader("From")),
-		subject: cleanLine(env.GetHeader("Subject")),
-		text:    cleanText(env.Text),
-	}, nil
-}
-
-// labeledText is the text of a mail as a training example: the subject, a
-// blank line and the body, or whichever of the two is not empty.
-func (m *mail) labeledText() string {
-	switch {
-	case m.subject == "":
-		return m.text
-	case m.text == "":
-		return m.subject
-	default:
-		return m.subject + "\n\n" + m.text
-	}
-}
 
 // trimBlankLines drops empty or white-space-only lines at the start; a
 // blank first line would end the header before it begins.

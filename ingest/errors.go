@@ -42,6 +42,11 @@ var (
 	// binary data (NUL bytes or mostly control characters) instead of text.
 	ErrBinary = errors.New("ingest: binary data")
 
+	// ErrTooComplex is wrapped by a Problem for a mail whose MIME
+	// structure is over the limits: more than 1000 parts, or multiparts
+	// nested more than 32 levels deep.
+	ErrTooComplex = errors.New("ingest: mail structure too complex")
+
 	// ErrNotMail is wrapped by a Problem for an .eml input that does not
 	// start with an RFC 5322 header field.
 	ErrNotMail = errors.New("ingest: not a mail message")

@@ -56,10 +56,44 @@ type Options struct {
 	Format string
 
 	// MaxBytes limits one item. Zero or negative means the defaults:
-	// 1 MiB per JSONL/text line or CSV/TSV record, 25 MiB per file in
-	// directory mode and per message in NewReader's "eml" format. A
-	// larger item is a Problem; reading continues after it.
+	// 1 MiB per JSONL/text line or CSV/TSV record, 25 MiB per mail (a
+	// file in a folder or Maildir, a message in an mbox, an "eml" stream)
+	// and per file in directory mode. A larger item is a Problem; reading
+	// continues after it, and no more than MaxBytes+1 bytes of it are ever
+	// held in memory.
 	MaxBytes int64
+
+	// MaxHeaderBytes limits one header field of a mail, continuation
+	// lines included. Zero or negative means 128 KiB. A mail with a longer
+	// field is a Problem (ErrTooLarge).
+	MaxHeaderBytes int64
+
+	// NoClean turns off Clean: Message.Text is then the whole decoded
+	// body (or text field), and Quoted and Signature stay empty. Mail
+	// from Parse, Open and NewReader's "eml" format, and posts read by
+	// Open from JSONL or CSV, are cleaned by default; so are mail examples
+	// in ReadLabeled.
+	NoClean bool
+
+	// KeepRaw keeps the raw bytes of each mail in Message.Raw (Parse and
+	// Open), for callers that file the original somewhere.
+	KeepRaw bool
+
+	// LoopID is the X-Loop value that marks our own replies (see
+	// Message.Auto). Default "antwort".
+	LoopID string
+
+	// OwnDomains are our own mail domains: a mail whose Message-ID is in
+	// one of them (or a subdomain) is our own and gets Message.Auto set.
+	OwnDomains []string
+
+	// Label is the label of every example read by ReadLabeled from an
+	// mbox file. Default: the file's base name without extension.
+	Label string
+
+	// Stdin is read for the spec "-" (and "jsonl:-", "eml:-", ...) in
+	// Open. Default os.Stdin.
+	Stdin io.Reader
 }
 
 func (o Options) withDefaults() Options {
@@ -431,7 +465,7 @@ func readDir(ctx context.Context, root string, o Options) ([]Labeled, []Problem,
 			problems = append(problems, Problem{Source: p, Err: errorf(ErrNoLabel, "no label folder: file lies directly in %s", root)})
 			return nil
 		}
-		text, err := readExample(p, ext, max)
+		text, err := readExample(p, ext, max, o.NoClean)
 		if err != nil {
 			problems = append(problems, Problem{Source: p, Err: err})
 			return nil
@@ -466,7 +500,7 @@ func isRegular(p string, d fs.DirEntry) bool {
 
 // readExample reads one .txt or .eml file of at most max bytes and returns
 // its text.
-func readExample(path, ext string, max int64) (string, error) {
+func readExample(path, ext string, max int64, noClean bool) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err
@@ -485,11 +519,25 @@ func readExample(path, ext string, max int64) (string, error) {
 	if ext == ".txt" {
 		return decodeText(b)
 	}
-	m, err := parseMail(b)
+	m, err := parseMessage(b, Options{NoClean: noClean})
 	if err != nil {
 		return "", err
 	}
-	text := m.labeledText()
+	return labeledText(m)
+}
+
+// labeledText is the text of a mail as a training example: the subject, a
+// blank line and the (cleaned) body, or whichever of the two is not empty.
+func labeledText(m *Message) (string, error) {
+	var text string
+	switch {
+	case m.Subject == "":
+		text = m.Text
+	case m.Text == "":
+		text = m.Subject
+	default:
+		text = m.Subject + "\n\n" + m.Text
+	}
 	if text == "" {
 		return "", errorf(ErrNoText, "mail has neither subject nor text")
 	}

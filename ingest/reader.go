@@ -59,8 +59,12 @@ type Message struct {
 	Auto string `json:"auto,omitempty"`
 	// Size is the size of the raw item in bytes.
 	Size int64 `json:"size,omitempty"`
-	// Source is where it came from ("inbox.jsonl:3", a file path, "mbox:export.mbox#17").
+	// Source is where it came from: the file path for a mail in a file,
+	// "export.mbox#17" for the 17th message of an mbox, "inbox.jsonl:3"
+	// for a line or record.
 	Source string `json:"-"`
+	// Raw holds the raw bytes of a mail when Options.KeepRaw is set.
+	Raw []byte `json:"-"`
 }
 
 // Attachment describes one attachment of a mail.
@@ -107,6 +111,7 @@ type Reader struct {
 	format  string // "" until sniffed by the first Next
 	text    string // text field name
 	max     int64  // limit per line/record, or per message for eml
+	opts    Options
 	br      *bufio.Reader
 	started bool
 	lines   *lineReader
@@ -136,6 +141,7 @@ func NewReader(r io.Reader, name string, format string, opts Options) (*Reader, 
 		format: f,
 		text:   o.TextField,
 		max:    opts.MaxBytes,
+		opts:   opts,
 		br:     bufio.NewReaderSize(&stickyReader{r: r}, bufSize),
 	}, nil
 }
@@ -332,24 +338,11 @@ func (r *Reader) nextEML() (*Message, error) {
 	if int64(len(raw)) > max {
 		return nil, r.problem(0, errorf(ErrTooLarge, "message longer than %d bytes", max))
 	}
-	ml, err := parseMail(raw)
+	m, err := parseMessage(raw, r.opts)
 	if err != nil {
 		return nil, r.problem(0, err)
 	}
-	if ml.subject == "" && ml.text == "" {
-		return nil, r.problem(0, errorf(ErrNoText, "mail has neither subject nor text"))
-	}
-	m := &Message{
-		ID:      ml.id,
-		Channel: "email",
-		From:    ml.from,
-		Subject: ml.subject,
-		Text:    ml.text,
-		Source:  r.name,
-	}
-	if m.ID == "" {
-		m.ID = r.name
-	}
+	m.Source = r.name
 	return m, nil
 }
 

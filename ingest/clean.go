@@ -1,0 +1,632 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Cleaned is a message body split into the customer's new text, the
+// quoted history and the signature. Joined in the right order the three
+// hold every non-blank line of the input.
+type Cleaned struct {
+	// Text is what the customer wrote now: greeting and request, without
+	// quoted history, sign-off and signature.
+	Text string `json:"text"`
+	// Quoted is the quoted history: "> " lines with the attribution line
+	// above them ("Am 12.03.2026 um 10:15 schrieb …:", "On … wrote:"),
+	// and everything from a separator ("-----Ursprüngliche Nachricht-----",
+	// "---------- Forwarded message ---------") or an Outlook header block
+	// ("Von: … Gesendet: … An: … Betreff: …") to the end.
+	Quoted string `json:"quoted,omitempty"`
+	// Signature is the sign-off and what follows it ("Mit freundlichen
+	// Grüßen\nMax Mustermann\nTel. …"), a "-- " signature, a mobile footer
+	// ("Gesendet von meinem iPhone") and a legal disclaimer.
+	Signature string `json:"signature,omitempty"`
+}
+
+// Clean separates the new text of a message from its quoted history and
+// its signature. It knows the German and English forms of mail clients
+// (Outlook, Gmail, Apple Mail, Thunderbird, iOS and Android mail apps):
+//
+//   - quoted history: lines starting with ">" wherever they are (inline
+//     and bottom-posted answers keep the customer's lines in Text), with
+//     the attribution line before them; "Am … schrieb …:", "On … wrote:",
+//     "… schrieb am …:" also when wrapped over up to three lines;
+//     separators such as "-----Ursprüngliche Nachricht-----", "-----Original
+//     Message-----", "---------- Forwarded message ---------", "Begin
+//     forwarded message:", "Anfang der weitergeleiteten Nachricht:"; Outlook
+//     header blocks ("Von:" followed within a few lines by "Gesendet:" or
+//     "Datum:" and "Betreff:", in English "From:", "Sent:"/"Date:",
+//     "Subject:", also in bold "*Von:*") and the "_____" line above them.
+//     A separator, a header block or an attribution not followed by ">"
+//     lines moves everything after it to Quoted.
+//   - signature: a "-- " line; a mobile footer ("Gesendet von meinem
+//     iPhone", "Von meinem iPhone gesendet", "Sent from my iPhone", "Sent
+//     from Outlook for Android", "Get Outlook for iOS"); a legal disclaimer
+//     or company footer that starts a paragraph ("Diese E-Mail enthält
+//     vertrauliche …", "This e-mail is confidential …", "Sitz der
+//     Gesellschaft:", "Amtsgericht …"); a sign-off line ("Mit freundlichen
+//     Grüßen", "Viele Grüße", "LG", "Gruß Max", "Best regards", "Cheers,",
+//     "Thanks,\nJohn") followed only by signature-like lines (names,
+//     addresses, phone numbers; no prose).
+//
+// A sign-off only counts when it is a line of its own (optionally with a
+// short name after it) below some text: "Grüße" inside a sentence, or a
+// message that is only "Viele Grüße", stays in Text. A "P.S." paragraph
+// after the sign-off is moved back to Text. When nothing is left of the
+// text but the history was cut at a separator or header block (a forward
+// without a comment), the first quoted message becomes the text.
+//
+// Clean accepts "\r\n" and "\n" line endings and returns "\n"; each part
+// is trimmed and runs of blank lines are collapsed to one.
+func Clean(text string) Cleaned {
+	return clean(text, 0)
+}
+
+// clean is Clean with the recursion depth of the forward fallback.
+func clean(text string, depth int) Cleaned {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	lines := strings.Split(text, "\n")
+
+	quoted := make([]bool, len(lines))
+	cut, cutBySeparator := findQuotes(lines, quoted)
+
+	// The unquoted lines above the cut, by index.
+	var body []int
+	for i := 0; i < cut; i++ {
+		if !quoted[i] {
+			body = append(body, i)
+		}
+	}
+	sig, ps := findSignature(lines, body)
+
+	var textLines, sigLines, quoteLines []string
+	for k, i := range body {
+		switch {
+		case k < sig || k >= ps:
+			textLines = append(textLines, lines[i])
+		default:
+			sigLines = append(sigLines, lines[i])
+		}
+	}
+	for i := 0; i < len(lines); i++ {
+		if i >= cut || quoted[i] {
+			quoteLines = append(quoteLines, lines[i])
+		}
+	}
+	c := Cleaned{
+		Text:      joinLines(textLines),
+		Quoted:    joinLines(quoteLines),
+		Signature: joinLines(sigLines),
+	}
+	if c.Text == "" && cutBySeparator && depth == 0 {
+		if inner := forwardedBody(lines[cut:]); inner != "" {
+			f := clean(inner, depth+1)
+			if f.Text != "" {
+				// The forwarded message's own history stays in Quoted as a
+				// whole; its signature joins ours.
+				c.Text = f.Text
+				c.Signature = joinLines([]string{c.Signature, f.Signature})
+			}
+		}
+	}
+	return c
+}
+
+// joinLines joins lines with "\n", trims the result and collapses runs of
+// blank lines to a single blank line.
+func joinLines(lines []string) string {
+	var b strings.Builder
+	blank := 0
+	for _, l := range lines {
+		l = strings.TrimRightFunc(l, unicode.IsSpace)
+		if l == "" {
+			blank++
+			continue
+		}
+		if b.Len() > 0 {
+			if blank > 0 {
+				b.WriteString("\n\n")
+			} else {
+				b.WriteByte('\n')
+			}
+		}
+		blank = 0
+		b.WriteString(l)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// ---- quoted history ----
+
+// findQuotes marks quoted lines and returns the index from which all lines
+// are history (len(lines) when there is no such cut) and whether the cut
+// was made at a separator or header block (rather than an attribution
+// without ">" lines).
+func findQuotes(lines []string, quoted []bool) (int, bool) {
+	for i := 0; i < len(lines); i++ {
+		t := strings.TrimSpace(lines[i])
+		if t == "" {
+			continue
+		}
+		if isQuoteLine(t) {
+			quoted[i] = true
+			continue
+		}
+		if isSeparator(t) {
+			return i, true
+		}
+		if isUnderscoreLine(t) {
+			if j := nextNonBlank(lines, i+1); j >= 0 && isHeaderBlock(lines, j) {
+				return i, true
+			}
+		}
+		if isHeaderBlock(lines, i) {
+			return i, true
+		}
+		if n := attribution(lines, i); n > 0 {
+			j := nextNonBlank(lines, i+n)
+			if j >= 0 && isQuoteLine(strings.TrimSpace(lines[j])) {
+				for k := i; k < i+n; k++ {
+					quoted[k] = true
+				}
+				i += n - 1
+				continue
+			}
+			if strongAttribution(lines, i, n) {
+				return i, true
+			}
+		}
+	}
+	return len(lines), false
+}
+
+func nextNonBlank(lines []string, from int) int {
+	for j := from; j < len(lines); j++ {
+		if strings.TrimSpace(lines[j]) != "" {
+			return j
+		}
+	}
+	return -1
+}
+
+func isQuoteLine(t string) bool { return strings.HasPrefix(t, ">") }
+
+var separatorRE = regexp.MustCompile(`(?i)^[-_=*\s]*(?:` +
+	`urspr(?:ü|ue|u)ngliche nachricht|original[- ]?nachricht|original message|originalnachricht|` +
+	`weitergeleitete nachricht|forwarded message|begin forwarded message|` +
+	`anfang der weitergeleiteten nachricht|nachricht weitergeleitet|message transféré|message d'origine` +
+	`)[-_=*\s:]*$`)
+
+// isSeparator reports whether t is a line that starts quoted or forwarded
+// history: "-----Ursprüngliche Nachricht-----", "-------- Original Message
+// --------", "---------- Forwarded message ---------", "Begin forwarded
+// message:".
+func isSeparator(t string) bool {
+	if len(t) > 100 {
+		return false
+	}
+	if !separatorRE.MatchString(t) {
+		return false
+	}
+	// Without dashes around it the phrase must end in ':' or stand alone
+	// as a known full line ("Begin forwarded message:").
+	if strings.ContainsAny(t, "-_=*") {
+		return true
+	}
+	l := strings.ToLower(strings.TrimRight(t, " :"))
+	return strings.HasSuffix(t, ":") && (strings.HasPrefix(l, "begin forwarded") ||
+		strings.HasPrefix(l, "anfang der weitergeleiteten") || strings.HasPrefix(l, "weitergeleitete nachricht") ||
+		strings.HasPrefix(l, "ursprüngliche nachricht") || strings.HasPrefix(l, "original message"))
+}
+
+func isUnderscoreLine(t string) bool {
+	return len(t) >= 8 && strings.Trim(t, "_") == ""
+}
+
+// headerName returns the lower-cased field name when t looks like
+// "Name: value" or "*Name:* value" with a name from a quoted header block.
+func headerName(t string) string {
+	t = strings.TrimLeft(t, "*_ \t")
+	i := strings.IndexByte(t, ':')
+	if i <= 0 || i > 20 {
+		return ""
+	}
+	name := strings.ToLower(strings.TrimRight(t[:i], "* \t"))
+	switch name {
+	case "von", "from", "gesendet", "sent", "datum", "date", "an", "to", "cc", "betreff", "subject", "antwort an", "reply-to", "wichtigkeit", "importance":
+		return name
+	}
+	return ""
+}
+
+// isHeaderBlock reports whether the lines from i on are a quoted header
+// block: a sender field ("Von:", "From:"), a date field ("Gesendet:",
+// "Sent:", "Datum:", "Date:") and a subject field ("Betreff:",
+// "Subject:") within seven lines, starting with the sender or the date
+// (GMX and WEB.DE put "Gesendet:" first), or all of them on one line.
+func isHeaderBlock(lines []string, i int) bool {
+	first := strings.TrimSpace(lines[i])
+	var from, date, subject bool
+	switch headerName(first) {
+	case "von", "from":
+		if oneLineHeaderRE.MatchString(first) {
+			return true
+		}
+		from = true
+	case "gesendet", "sent", "datum", "date":
+		date = true
+	default:
+		return false
+	}
+	for j := i + 1; j < len(lines) && j <= i+7; j++ {
+		t := strings.TrimSpace(lines[j])
+		if t == "" {
+			continue
+		}
+		switch headerName(t) {
+		case "von", "from":
+			from = true
+		case "gesendet", "sent", "datum", "date":
+			date = true
+		case "betreff", "subject":
+			subject = true
+		case "an", "to", "cc", "antwort an", "reply-to", "wichtigkeit", "importance":
+		default:
+			// A wrapped long value ("To: a@x, b@y,\n c@z") is allowed.
+			if !strings.HasPrefix(lines[j], " ") && !strings.HasPrefix(lines[j], "\t") && !strings.Contains(t, "@") {
+				return from && date && subject
+			}
+		}
+		if from && date && subject {
+			return true
+		}
+	}
+	return false
+}
+
+var oneLineHeaderRE = regexp.MustCompile(`(?i)^\*?(?:von|from):.{1,200}\b(?:gesendet|sent|datum|date):.{1,100}\b(?:betreff|subject):`)
+
+// Attribution lines. Each must end with ':' and is matched on up to three
+// joined lines (Gmail wraps long ones).
+var (
+	attrStrongRE = regexp.MustCompile(`(?i)^(?:` +
+		`am\s.{4,160}\s(?:schrieb|schrieben)(?:\s.{1,160})?|` + // Am 12.03.2026 um 10:15 schrieb Max <m@x>:
+		`on\s.{4,160}\s(?:wrote|writes)|` + // On Thu, Mar 12, 2026 at 10:15 AM Max <m@x> wrote:
+		`.{1,160}\sschrieb am\s.{4,100}|` + // Max <m@x> schrieb am Do., 12. März 2026, 10:15:
+		`.{1,160}\swrote on\s.{4,100}|` +
+		`zitat von\s.{1,160}|quoting\s.{1,160}` + // Horde
+		`):$`)
+	attrWeakRE = regexp.MustCompile(`(?i)^.{1,120}\s(?:schrieb|wrote|writes|hat geschrieben|a écrit)\s?:$`)
+)
+
+// attribution returns how many lines (1 to 3) starting at i form an
+// attribution line, or 0.
+func attribution(lines []string, i int) int {
+	joined := ""
+	for n := 1; n <= 3 && i+n-1 < len(lines); n++ {
+		t := strings.TrimSpace(lines[i+n-1])
+		if t == "" || isQuoteLine(t) {
+			return 0
+		}
+		if joined == "" {
+			joined = t
+		} else {
+			joined += " " + t
+		}
+		if len(joined) > 400 {
+			return 0
+		}
+		if strings.HasSuffix(joined, ":") {
+			if attrStrongRE.MatchString(joined) || attrWeakRE.MatchString(joined) {
+				return n
+			}
+			return 0
+		}
+		// Only a line that starts like an attribution may continue.
+		if n == 1 && !attrStartRE.MatchString(t) {
+			return 0
+		}
+	}
+	return 0
+}
+
+var attrStartRE = regexp.MustCompile(`(?i)^(?:am|on)\s|\s(?:schrieb|wrote)\b|<[^>]*$`)
+
+// strongAttribution reports whether the attribution at i (n lines) is
+// specific enough to cut the message even without ">" lines below it: the
+// "Am … schrieb" / "On … wrote" forms with a time or an address in them.
+func strongAttribution(lines []string, i, n int) bool {
+	parts := make([]string, 0, n)
+	for k := i; k < i+n; k++ {
+		parts = append(parts, strings.TrimSpace(lines[k]))
+	}
+	joined := strings.Join(parts, " ")
+	return attrStrongRE.MatchString(joined) && timeOrAddrRE.MatchString(joined)
+}
+
+// timeOrAddrRE finds a time of day or an address in an attribution; mail
+// clients always write one, a customer's "Am 3.5. schrieb mir Ihr
+// Kollege:" has neither.
+var timeOrAddrRE = regexp.MustCompile(`\d{1,2}:\d{2}|@`)
+
+// forwardedBody returns the first message of quoted history without its
+// separator and header block and with one level of ">" removed.
+func forwardedBody(lines []string) string {
+	i := 0
+	// Separator and underscore lines.
+	for i < len(lines) {
+		t := strings.TrimSpace(lines[i])
+		if t == "" || isSeparator(t) || isUnderscoreLine(t) {
+			i++
+			continue
+		}
+		break
+	}
+	// Header block fields and their continuation lines, or an attribution.
+	if i < len(lines) && isHeaderBlock(lines, i) {
+		for i < len(lines) {
+			t := strings.TrimSpace(lines[i])
+			if t == "" {
+				break
+			}
+			if headerName(t) == "" && !strings.HasPrefix(lines[i], " ") && !strings.HasPrefix(lines[i], "\t") && !strings.Contains(t, "@") {
+				break
+			}
+			i++
+		}
+	} else if i < len(lines) {
+		if n := attribution(lines, i); n > 0 {
+			i += n
+		}
+	}
+	out := make([]string, 0, len(lines)-i)
+	for _, l := range lines[i:] {
+		t := strings.TrimLeft(l, " \t")
+		if strings.HasPrefix(t, ">") {
+			l = strings.TrimPrefix(t[1:], " ")
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
+}
+
+// ---- signature ----
+
+// findSignature looks at the body lines (indexes into lines) and returns
+// the position in body where the signature starts (len(body) when there
+// is none) and where a "P.S." after it starts (len(body) when none).
+func findSignature(lines []string, body []int) (int, int) {
+	n := len(body)
+	line := func(k int) string { return strings.TrimSpace(lines[body[k]]) }
+	// The first non-blank body line: nothing before it counts as text.
+	first := -1
+	for k := 0; k < n; k++ {
+		if line(k) != "" {
+			first = k
+			break
+		}
+	}
+	if first < 0 {
+		return n, n
+	}
+
+	// Hard markers: "-- ", mobile footers, disclaimers. They need text
+	// above them.
+	hard := n
+	for k := first + 1; k < n; k++ {
+		raw := strings.TrimRight(lines[body[k]], "\r")
+		t := line(k)
+		switch {
+		case raw == "-- " || t == "--" && n-k <= 25:
+			hard = k
+		case isMobileFooter(t):
+			hard = k
+		case isDisclaimer(t) && (k == 0 || line(k-1) == ""):
+			hard = k
+		default:
+			continue
+		}
+		break
+	}
+
+	// A sign-off above the hard marker whose following lines look like a
+	// signature. The first such line wins.
+	sig := hard
+	for k := first + 1; k < hard; k++ {
+		kind := signOff(line(k))
+		if kind == noSignOff {
+			continue
+		}
+		if signatureBelow(lines, body, k+1, hard, kind) {
+			sig = k
+			break
+		}
+	}
+	// A P.S. below the sign-off belongs to the text.
+	ps := n
+	if sig < n {
+		for k := sig + 1; k < n; k++ {
+			if psRE.MatchString(line(k)) {
+				ps = k
+				break
+			}
+		}
+	}
+	return sig, ps
+}
+
+var psRE = regexp.MustCompile(`^(?i:p\.?\s?s\.?)(?:[:\s]|$)`)
+
+// signatureBelow reports whether body lines [from, to) look like the rest
+// of a signature: a few short lines (names, titles, addresses, phone
+// numbers, links), no prose. After a weak sign-off ("Thanks,", "Danke")
+// a name must follow and at most four lines.
+func signatureBelow(lines []string, body []int, from, to int, kind int) bool {
+	nonBlank := 0
+	for k := from; k < to; k++ {
+		t := strings.TrimSpace(lines[body[k]])
+		if t == "" {
+			continue
+		}
+		if psRE.MatchString(t) {
+			break
+		}
+		nonBlank++
+		if isProse(t) {
+			return false
+		}
+	}
+	switch kind {
+	case strongSignOff:
+		return nonBlank <= 15
+	case weakNamed:
+		return nonBlank <= 4
+	}
+	return nonBlank >= 1 && nonBlank <= 4
+}
+
+// isProse reports whether t reads like a sentence of a message rather
+// than a signature line: a question, a sentence of five or more words
+// ending in '.' or '!', or any line of twelve words or more. Contact
+// lines and lines split by '|' are never prose.
+func isProse(t string) bool {
+	if contactRE.MatchString(t) || strings.Contains(t, " | ") || strings.Contains(t, "·") {
+		return false
+	}
+	words := 0
+	for _, w := range strings.Fields(t) {
+		if strings.IndexFunc(w, unicode.IsLetter) >= 0 {
+			words++
+		}
+	}
+	switch {
+	case strings.HasSuffix(t, "?"):
+		return true
+	case words >= 5 && (strings.HasSuffix(t, ".") || strings.HasSuffix(t, "!")):
+		return true
+	}
+	return words >= 12
+}
+
+var contactRE = regexp.MustCompile(`(?i)@|https?://|www\.|\+?\d[\d /()-]{6,}|^(?:tel|fon|phone|mobil|mobile|fax|e-?mail|web|adresse|address)\b`)
+
+// Sign-off phrases, matched on the whole line in lower case with umlauts
+// spelled out. "strong" ones open a signature of up to 15 lines; "weak"
+// ones (thanks) only a short one with a name.
+var (
+	signOffStrongRE = regexp.MustCompile(`^(?:` +
+		`mit (?:den )?(?:freundlichen|freundlichem|besten|herzlichen|lieben|vielen) gr(?:ue|u)(?:ss|s)(?:en|e)?|` +
+		`(?:freundliche|viele|liebe|beste|herzliche|schoene|sonnige|nette|gute) gr(?:ue|u)(?:ss|s)(?:e|en)?|` +
+		`(?:viele|liebe|beste|herzliche|schoene|freundliche) gr(?:ue|u)(?:ss|s)e aus [\p{L}.-]+(?: [\p{L}.-]+)?|` +
+		`gr(?:ue|u)(?:ss|s)e(?: aus [\p{L}.-]+(?: [\p{L}.-]+)?)?|gr(?:ue|u)(?:ss|s)|` +
+		`(?:danke|vielen dank|besten dank|herzlichen dank) und (?:viele |beste |liebe |freundliche )?gr(?:ue|u)(?:ss|s)(?:e)?|` +
+		`(?:danke|vielen dank) (?:im voraus|vorab) und (?:viele |beste |liebe |freundliche )?gr(?:ue|u)(?:ss|s)(?:e)?|` +
+		`mfg|vg|lg|bg|hochachtungsvoll|mit hochachtung|` +
+		`(?:best|kind|kindest|warm|warmest|warm and kind) regards|regards|with (?:best|kind|warm) regards|` +
+		`best wishes|all the best|best|cheers|sincerely|yours sincerely|sincerely yours|yours faithfully|yours truly|` +
+		`(?:thanks|thank you|many thanks) (?:and|&) (?:best |kind )?regards|respectfully|br` +
+		`)$`)
+	signOffWeakRE = regexp.MustCompile(`^(?:danke(?: schoen| sehr)?|vielen dank|besten dank|herzlichen dank|` +
+		`thanks|thank you|many thanks|thanks again|thx|ty)$`)
+)
+
+// Kinds of sign-off lines.
+const (
+	noSignOff   = iota
+	weakSignOff // "Thanks,", "Danke": a name must follow on the next lines
+	weakNamed   // "Thanks, John"
+	strongSignOff
+)
+
+// signOff classifies t as a sign-off line, optionally followed by a short
+// name ("Viele Grüße, Max", "Gruß Max", "Cheers, Tom", "Thanks, John").
+func signOff(t string) int {
+	if len(t) > 80 {
+		return noSignOff
+	}
+	try := func(s string) int {
+		s = strings.TrimRight(foldUmlauts(strings.ToLower(s)), " ,.!:;-–")
+		switch {
+		case s == "":
+			return noSignOff
+		case signOffStrongRE.MatchString(s):
+			return strongSignOff
+		case signOffWeakRE.MatchString(s):
+			return weakSignOff
+		}
+		return noSignOff
+	}
+	if k := try(t); k != noSignOff {
+		return k
+	}
+	// "Phrase, Name" or "Phrase Name": up to three name words, each
+	// starting with an upper-case letter.
+	words := strings.Fields(strings.ReplaceAll(t, ",", ", "))
+	for cut := len(words) - 1; cut >= 1 && len(words)-cut <= 3; cut-- {
+		if !allNameWords(words[cut:]) {
+			break
+		}
+		switch try(strings.Join(words[:cut], " ")) {
+		case strongSignOff:
+			return strongSignOff
+		case weakSignOff:
+			return weakNamed
+		}
+	}
+	return noSignOff
+}
+
+func allNameWords(ws []string) bool {
+	for _, w := range ws {
+		w = strings.Trim(w, ",.")
+		r, _ := utf8.DecodeRuneInString(w)
+		if w == "" || !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
+}
+
+var umlautFolder = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss")
+
+func foldUmlauts(s string) string { return umlautFolder.Replace(s) }
+
+var mobileRE = regexp.MustCompile(`(?i)^(?:` +
+	`(?:gesendet|versendet|verschickt) (?:von|mit|über|ueber|vom|via) (?:meinem|meiner|mein|der|dem|einem|einer) .{2,60}|` +
+	`von meinem .{2,40} (?:gesendet|verschickt)|` +
+	`sent (?:from|with|via|using|by) (?:my |the )?.{2,60}|` +
+	`(?:get|holen sie sich) outlook (?:f(?:ü|ue|u)r|for) (?:ios|android).*|` +
+	`diese nachricht wurde von meinem .{2,40} gesendet` +
+	`)\.?$`)
+
+// isMobileFooter reports whether t is a mail app footer such as "Gesendet
+// von meinem iPhone" or "Sent from Outlook for Android".
+func isMobileFooter(t string) bool {
+	return len(t) <= 100 && mobileRE.MatchString(t)
+}
+
+var disclaimerRE = regexp.MustCompile(`(?i)^(?:` +
+	`diese (?:e-?mail|nachricht|mail)\b.{0,80}\b(?:vertraulich|ausschlie(?:ß|ss)lich f(?:ü|ue)r|rechtlich gesch(?:ü|ue)tzt)|` +
+	`der inhalt dieser (?:e-?mail|nachricht)\b.{0,40}vertraulich|` +
+	`(?:wenn|sollten|falls) sie nicht der (?:richtige|beabsichtigte|vorgesehene) (?:adressat|empf(?:ä|ae)nger)|` +
+	`vertraulichkeitshinweis|rechtlicher hinweis|haftungsausschluss|pflichtangaben|` +
+	`sitz der gesellschaft|gesch(?:ä|ae)ftsf(?:ü|ue)hr(?:er|ung|erin)\s*:|vorstand\s*:|aufsichtsrat(?:svorsitz\w*)?\s*:|` +
+	`registergericht|amtsgericht \p{L}|handelsregister|ust-?id|` +
+	`bitte (?:denken sie an die umwelt|(?:pr(?:ü|ue)fen sie|überlegen sie), ob sie diese e-?mail (?:wirklich )?ausdrucken)|` +
+	`this (?:e-?mail|message|communication)\b.{0,80}\b(?:confidential|privileged|intended (?:only|solely) for)|` +
+	`the information (?:contained )?in this (?:e-?mail|message|communication)|` +
+	`if you (?:are not|have received this).{0,40}(?:intended recipient|in error)|` +
+	`confidentiality (?:notice|note|statement)|disclaimer\s*:?|legal notice|` +
+	`registered (?:office|in england)|company registration|` +
+	`please consider the environment before printing` +
+	`)`)
+
+// isDisclaimer reports whether t starts a legal disclaimer or a company
+// footer.
+func isDisclaimer(t string) bool {
+	return disclaimerRE.MatchString(t)
+}

@@ -1,0 +1,610 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"mime"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/inbucket/html2text"
+	"github.com/jhillyerd/enmime/v2"
+	"golang.org/x/text/encoding/charmap"
+)
+
+// Limits on the MIME structure of one mail. enmime nests one reader per
+// multipart level, so parsing time grows with the square of the depth;
+// mail clients nest a handful of levels and rarely write more than a few
+// dozen parts.
+const (
+	maxParts         = 1000
+	maxDepth         = 32
+	maxEmbedded      = 3         // message/rfc822 levels parsed for text
+	defaultHeaderMax = 128 << 10 // one header field, continuation lines included
+)
+
+// Parse reads one RFC 5322 mail from r and returns it as a Message with
+// every field filled as far as the mail allows: ID (the Message-ID
+// without angle brackets, or "sha256:<hex>" of the raw bytes when there is
+// none), Channel "email", From, To, Subject (RFC 2047 decoded), Date,
+// InReplyTo, References, Attachments (listed, not parsed), Size, Auto (see
+// Options.LoopID), and Text, cleaned into Text, Quoted and Signature by
+// Clean unless Options.NoClean is set.
+//
+// The body text is the text/plain part (all of them, in order, for
+// multipart/mixed); mail with only an HTML part is converted to text. Body
+// and headers are converted to UTF-8 from their declared charset; text
+// declared as UTF-8 that is not, and UTF-8 that was declared as ISO-8859-1
+// or windows-1252 ("Ã¼" for "ü"), are repaired. NUL bytes and other
+// control characters are dropped. When a mail has no text of its own but
+// forwards a message as an attachment (message/rfc822), the text of that
+// message is used.
+//
+// Parse reads at most Options.MaxBytes (default 25 MiB) plus one byte.
+// Errors wrap ErrTooLarge (the mail or one header field is over its
+// limit, see Options.MaxHeaderBytes), ErrTooComplex (more than 1000 MIME
+// parts or multipart nesting deeper than 32), ErrBinary, ErrNotMail (no
+// header at the start), ErrMalformed (enmime cannot parse it) or ErrNoText
+// (neither subject nor text); a read error is returned as it is.
+func Parse(ctx context.Context, r io.Reader, opts Options) (*Message, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	max := limitOr(opts.MaxBytes, defaultFileMax)
+	raw, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(raw)) > max {
+		return nil, errorf(ErrTooLarge, "mail is over the limit of %d bytes", max)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return parseMessage(raw, opts)
+}
+
+// parseMessage turns the raw bytes of one mail into a Message (without
+// Source). The caller has checked the size.
+func parseMessage(raw []byte, opts Options) (*Message, error) {
+	return parseMessageDepth(raw, opts, 0)
+}
+
+func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
+	data := bytes.TrimPrefix(raw, []byte("\uFEFF"))
+	data = trimBlankLines(data)
+	// An mbox "From " line in front of a single message.
+	if bytes.HasPrefix(data, []byte("From ")) {
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			data = data[i+1:]
+		}
+	}
+	hasNUL := bytes.IndexByte(data, 0) >= 0
+	switch {
+	case looksBinary(data):
+		return nil, errorf(ErrBinary, "binary data, not a mail message")
+	case !startsWithHeader(data) && hasNUL:
+		return nil, errorf(ErrBinary, "binary data, not a mail message")
+	case !startsWithHeader(data):
+		return nil, errorf(ErrNotMail, "not a mail message: no RFC 5322 header at the start")
+	case hasNUL:
+		data = bytes.ReplaceAll(data, []byte{0}, nil)
+	}
+	if err := checkStructure(data, limitOr(opts.MaxHeaderBytes, defaultHeaderMax)); err != nil {
+		return nil, err
+	}
+	p := enmime.NewParser(
+		enmime.SkipMalformedParts(true),
+		enmime.MaxStoredPartErrors(10),
+		enmime.SetReadPartErrorPolicy(enmime.AllowCorruptTextPartErrorPolicy),
+	)
+	env, err := p.ReadEnvelope(bytes.NewReader(data))
+	if err != nil {
+		return nil, errorf(ErrMalformed, "cannot parse mail: %v", err)
+	}
+
+	m := &Message{
+		Channel:    "email",
+		From:       headerText(env.GetHeader("From")),
+		To:         headerText(env.GetHeader("To")),
+		Subject:    headerText(env.GetHeader("Subject")),
+		InReplyTo:  firstMsgID(env.GetHeader("In-Reply-To")),
+		References: msgIDs(env.GetHeader("References")),
+		Size:       int64(len(raw)),
+	}
+	m.ID = firstMsgID(env.GetHeader("Message-Id"))
+	if m.ID == "" {
+		m.ID = contentID(raw)
+	}
+	m.Date = parseDate(env.GetHeader("Date"))
+	m.Attachments = attachments(env)
+	text := bodyText(env)
+	if text == "" && depth < maxEmbedded {
+		text = embeddedText(env, opts, depth)
+	}
+	m.Text = text
+	if !opts.NoClean {
+		c := Clean(m.Text)
+		m.Text, m.Quoted, m.Signature = c.Text, c.Quoted, c.Signature
+	}
+	m.Auto = autoReason(env, m.Subject, opts)
+	if m.Subject == "" && m.Text == "" && m.Quoted == "" && m.Signature == "" {
+		return nil, errorf(ErrNoText, "mail has neither subject nor text")
+	}
+	if opts.KeepRaw {
+		m.Raw = raw
+	}
+	return m, nil
+}
+
+// contentID is the ID of a mail without Message-ID: the SHA-256 of its
+// raw bytes.
+func contentID(raw []byte) string {
+	sum := sha256.Sum256(raw)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// looksBinary reports whether b is binary data rather than a mail: more
+// than 10% control characters (NUL included) in the first 8 KiB. Bytes
+// >= 0x80 are not counted, so 8-bit charsets pass; a few stray NUL bytes
+// in a text mail do not make it binary (they are dropped).
+func looksBinary(b []byte) bool {
+	if len(b) > 8<<10 {
+		b = b[:8<<10]
+	}
+	ctrl := 0
+	for _, c := range b {
+		switch {
+		case c == '\t', c == '\n', c == '\r', c == '\f', c == '\v', c == 0x1b: // ESC: ISO-2022-JP
+		case c < 0x20, c == 0x7f:
+			ctrl++
+		}
+	}
+	return ctrl*10 > len(b)
+}
+
+// ---- structure ----
+
+// checkStructure walks the header and the MIME boundaries of data without
+// decoding anything, so that over-long header fields and pathological
+// nesting are rejected before enmime sees them.
+func checkStructure(data []byte, maxField int64) error {
+	pos, ctype, err := scanHeader(data, 0, maxField)
+	if err != nil {
+		return err
+	}
+	var stack []string
+	if b := boundaryOf(ctype); b != "" {
+		stack = append(stack, b)
+	}
+	parts := 0
+	for pos < len(data) && len(stack) > 0 {
+		line, next := lineAt(data, pos)
+		pos = next
+		if !bytes.HasPrefix(line, []byte("--")) {
+			continue
+		}
+		level, closing := -1, false
+		for k := len(stack) - 1; k >= 0; k-- {
+			if rest, ok := bytes.CutPrefix(line[2:], []byte(stack[k])); ok {
+				level, closing = k, bytes.HasPrefix(rest, []byte("--"))
+				break
+			}
+		}
+		switch {
+		case level < 0:
+			continue
+		case closing:
+			stack = stack[:level]
+			continue
+		}
+		stack = stack[:level+1]
+		if parts++; parts > maxParts {
+			return errorf(ErrTooComplex, "mail has more than %d MIME parts", maxParts)
+		}
+		end, ct, err := scanHeader(data, pos, maxField)
+		if err != nil {
+			return err
+		}
+		pos = end
+		if b := boundaryOf(ct); b != "" {
+			if stack = append(stack, b); len(stack) > maxDepth {
+				return errorf(ErrTooComplex, "MIME parts nested more than %d levels deep (line %d)", maxDepth, lineNumber(data, pos))
+			}
+		}
+	}
+	return nil
+}
+
+// lineAt returns the line starting at pos without its line ending, and
+// the position after it.
+func lineAt(data []byte, pos int) ([]byte, int) {
+	i := bytes.IndexByte(data[pos:], '\n')
+	if i < 0 {
+		return data[pos:], len(data)
+	}
+	line := data[pos : pos+i]
+	return bytes.TrimSuffix(line, []byte("\r")), pos + i + 1
+}
+
+func lineNumber(data []byte, pos int) int {
+	return bytes.Count(data[:min(pos, len(data))], []byte("\n")) + 1
+}
+
+// scanHeader reads a header section starting at pos up to and including
+// the blank line that ends it. It returns the position after it and the
+// unfolded Content-Type value, and an error wrapping ErrTooLarge when a
+// field (with its continuation lines) is longer than maxField.
+func scanHeader(data []byte, pos int, maxField int64) (int, string, error) {
+	var (
+		fieldStart = pos
+		fieldLen   int64
+		ctype      []byte
+		inCtype    bool
+	)
+	for pos < len(data) {
+		line, next := lineAt(data, pos)
+		if len(bytes.TrimSpace(line)) == 0 {
+			return next, string(ctype), nil
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			fieldLen += int64(len(line))
+			if inCtype && int64(len(ctype)) < maxField {
+				ctype = append(append(ctype, ' '), bytes.TrimSpace(line)...)
+			}
+		} else {
+			fieldStart, fieldLen = pos, int64(len(line))
+			name, value, _ := bytes.Cut(line, []byte(":"))
+			inCtype = bytes.EqualFold(bytes.TrimSpace(name), []byte("Content-Type"))
+			if inCtype && int64(len(line)) <= maxField {
+				ctype = append(ctype[:0], bytes.TrimSpace(value)...)
+			}
+		}
+		if fieldLen > maxField {
+			name, _, _ := bytes.Cut(data[fieldStart:min(fieldStart+80, len(data))], []byte(":"))
+			return 0, "", errorf(ErrTooLarge, "header field %q at line %d is longer than %d bytes",
+				truncate(string(name), 40), lineNumber(data, fieldStart), maxField)
+		}
+		pos = next
+	}
+	return pos, string(ctype), nil
+}
+
+func truncate(s string, n int) string {
+	s = strings.ToValidUTF8(s, "?")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+var boundaryRE = regexp.MustCompile(`(?i)boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))`)
+
+// boundaryOf returns the boundary of a multipart Content-Type, or "".
+func boundaryOf(ctype string) string {
+	if !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ctype)), "multipart/") {
+		return ""
+	}
+	if _, params, err := mime.ParseMediaType(ctype); err == nil && params["boundary"] != "" {
+		return params["boundary"]
+	}
+	if m := boundaryRE.FindStringSubmatch(ctype); m != nil {
+		return m[1] + m[2]
+	}
+	return ""
+}
+
+// ---- headers ----
+
+// headerText cleans a decoded header value: valid UTF-8 (repairing
+// mislabelled charsets), no control characters, white space collapsed.
+func headerText(s string) string {
+	return strings.Join(strings.Fields(dropControls(fixMojibake(toUTF8(s)))), " ")
+}
+
+var msgIDRE = regexp.MustCompile(`<([^<>\s]+)>`)
+
+// msgIDs returns the message IDs in a References or In-Reply-To value,
+// without angle brackets. Values without brackets are split at white
+// space and commas.
+func msgIDs(v string) []string {
+	v = strings.ToValidUTF8(v, "")
+	var ids []string
+	if ms := msgIDRE.FindAllStringSubmatch(v, -1); ms != nil {
+		for _, m := range ms {
+			ids = append(ids, m[1])
+		}
+		return ids
+	}
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || r == ',' }) {
+		if strings.Contains(f, "@") {
+			ids = append(ids, f)
+		}
+	}
+	return ids
+}
+
+// firstMsgID returns the first message ID in v without angle brackets, or
+// the trimmed value when it has no brackets and no white space.
+func firstMsgID(v string) string {
+	v = strings.TrimSpace(strings.ToValidUTF8(v, ""))
+	if m := msgIDRE.FindStringSubmatch(v); m != nil {
+		return m[1]
+	}
+	v = strings.Trim(v, "<>")
+	if v == "" || strings.ContainsAny(v, " \t\r\n") {
+		return ""
+	}
+	return v
+}
+
+// dateLayouts are tried after net/mail.ParseDate, for Date headers that
+// mail clients and spam tools wrote outside RFC 5322.
+var dateLayouts = []string{
+	"Mon, 2 Jan 2006 15:04:05 -0700 (MST)",
+	"Mon, 2 Jan 2006 15:04:05 MST",
+	"Mon, 2 Jan 2006 15:04 -0700",
+	"Mon, 2 Jan 06 15:04:05 -0700",
+	"2 Jan 2006 15:04:05 MST",
+	"Mon Jan 2 15:04:05 2006",
+	"Mon Jan 2 15:04:05 MST 2006",
+	"Monday, January 2, 2006 15:04:05 -0700",
+	time.RFC3339,
+	"2006-01-02 15:04:05 -0700",
+	"2006-01-02 15:04:05",
+}
+
+// parseDate parses a Date header; the zero time means unknown.
+func parseDate(v string) time.Time {
+	v = strings.Join(strings.Fields(v), " ")
+	if v == "" {
+		return time.Time{}
+	}
+	if t, err := mail.ParseDate(v); err == nil {
+		return t
+	}
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, v); err == nil {
+			return t
+		}
+	}
+	// Drop a trailing comment or zone name: "… +0100 (CET)", "… +0100 CET".
+	if i := strings.LastIndexAny(v, " ("); i > 0 {
+		if t, err := mail.ParseDate(strings.TrimSpace(v[:i])); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// ---- body ----
+
+// bodyText returns the decoded text of a mail: the first text/plain part
+// of a multipart/alternative, all text/plain parts of other multiparts
+// separated by a blank line, or the HTML part converted to text.
+func bodyText(env *enmime.Envelope) string {
+	var text string
+	root := env.Root
+	if root != nil && root.FirstChild != nil {
+		isText := func(p *enmime.Part) bool {
+			return p.ContentType == "text/plain" && p.Disposition != "attachment" && p.FileName == ""
+		}
+		if strings.EqualFold(root.ContentType, "multipart/alternative") {
+			if p := root.BreadthMatchFirst(isText); p != nil {
+				text = string(p.Content)
+			}
+		} else {
+			var parts []string
+			for _, p := range root.DepthMatchAll(isText) {
+				parts = append(parts, string(p.Content))
+			}
+			text = strings.Join(parts, "\n\n")
+		}
+	} else {
+		text = env.Text
+	}
+	text = bodyClean(text)
+	if text == "" && strings.TrimSpace(env.HTML) != "" {
+		if t, err := html2text.FromString(env.HTML); err == nil {
+			text = bodyClean(t)
+		}
+	}
+	return text
+}
+
+// bodyClean makes decoded body text valid UTF-8 with "\n" line endings and
+// no control characters, and trims it.
+func bodyClean(s string) string {
+	s = fixMojibake(toUTF8(s))
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	return strings.TrimSpace(dropControls(s))
+}
+
+// dropControls removes control characters other than tab and line feed,
+// and U+FEFF.
+func dropControls(s string) string {
+	clean := true
+	for _, r := range s {
+		if r != '\n' && r != '\t' && (unicode.IsControl(r) || r == '\uFEFF') {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r != '\n' && r != '\t' && (unicode.IsControl(r) || r == '\uFEFF') {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// mojibakeRE matches UTF-8 that was decoded as ISO-8859-1 or windows-1252:
+// "Ã¤" for "ä", "â€™" for "’".
+var mojibakeRE = regexp.MustCompile(`Ã[\x{80}-\x{BF}\x{152}\x{153}\x{160}\x{161}\x{178}\x{17D}\x{17E}\x{192}\x{2C6}\x{2DC}\x{2013}\x{2014}\x{2018}-\x{201E}\x{2020}-\x{2022}\x{2026}\x{2030}\x{2039}\x{203A}\x{20AC}\x{2122}]|â€`)
+
+// fixMojibake undoes UTF-8 text decoded as ISO-8859-1 or windows-1252, as
+// happens when a mail declares the wrong charset: when s holds at least
+// two such sequences and encoding it back to single bytes gives valid
+// UTF-8 with fewer of them, that is returned.
+func fixMojibake(s string) string {
+	if len(mojibakeRE.FindAllStringIndex(s, 2)) < 2 {
+		return s
+	}
+	for _, enc := range []*charmap.Charmap{charmap.Windows1252, charmap.ISO8859_1} {
+		b, err := enc.NewEncoder().Bytes([]byte(s))
+		if err != nil || !utf8.Valid(b) {
+			continue
+		}
+		if fixed := string(b); len(mojibakeRE.FindAllStringIndex(fixed, -1)) < len(mojibakeRE.FindAllStringIndex(s, -1)) {
+			return fixed
+		}
+	}
+	return s
+}
+
+// embeddedText returns the text of the first message/rfc822 part that
+// parses, for a mail that forwards a message as an attachment and has no
+// text of its own.
+func embeddedText(env *enmime.Envelope, opts Options, depth int) string {
+	for _, p := range append(append([]*enmime.Part{}, env.Attachments...), env.OtherParts...) {
+		if !strings.EqualFold(p.ContentType, "message/rfc822") || len(p.Content) == 0 {
+			continue
+		}
+		o := opts
+		o.NoClean = true
+		inner, err := parseMessageDepth(p.Content, o, depth+1)
+		if err != nil {
+			continue
+		}
+		if inner.Text != "" {
+			return inner.Text
+		}
+	}
+	return ""
+}
+
+// attachments lists the parts of a mail that are not its body text:
+// attachments, inline images, forwarded messages, delivery reports.
+func attachments(env *enmime.Envelope) []Attachment {
+	var out []Attachment
+	seen := map[*enmime.Part]bool{}
+	add := func(ps []*enmime.Part, skipText bool) {
+		for _, p := range ps {
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			ct := strings.ToLower(p.ContentType)
+			if skipText && (ct == "text/plain" || ct == "text/html") && p.FileName == "" {
+				continue // body text marked inline
+			}
+			out = append(out, Attachment{Name: headerText(p.FileName), Type: ct, Size: len(p.Content)})
+		}
+	}
+	add(env.Attachments, false)
+	add(env.Inlines, true)
+	add(env.OtherParts, true)
+	return out
+}
+
+// ---- loop protection ----
+
+// autoHeaders are headers whose presence (with any value but "no" or
+// "false") marks a machine-written mail.
+var autoHeaders = []string{
+	"X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Auto-Response", "X-Autogenerated",
+	"X-Mail-Autoreply", "X-Autoreply-From", "X-FC-MachineGenerated",
+}
+
+var autoSubjectRE = regexp.MustCompile(`(?i)^[\s\[(*]*(?:` +
+	`abwesenheitsnotiz|automatische antwort|automatic reply|auto(?:matic)?[- ]?(?:reply|response)\b|` +
+	`out of (?:the )?office\b|i am out of the office|ich bin (?:derzeit |zurzeit )?nicht im b(?:ü|ue)ro|` +
+	`undeliverable\s*:|unzustellbar\s*:|nicht zustellbar\s*:|undelivered mail returned to sender|` +
+	`mail delivery failed|delivery status notification|returned mail\s*:|failure notice|` +
+	`zustellung fehlgeschlagen|benachrichtigung (?:zum|über den) (?:übermittlungsstatus|zustellstatus)` +
+	`)`)
+
+// autoReason returns why a mail must not be answered, or "" when it may
+// be: our own reply (X-Loop, Message-ID domain), an auto-reply, a bounce
+// or delivery report, bulk or list mail.
+func autoReason(env *enmime.Envelope, subject string, o Options) string {
+	loopID := o.LoopID
+	if loopID == "" {
+		loopID = "antwort"
+	}
+	for _, v := range env.GetHeaderValues("X-Loop") {
+		if strings.EqualFold(strings.TrimSpace(v), loopID) {
+			return "X-Loop: " + loopID + " (our own reply)"
+		}
+	}
+	if id := firstMsgID(env.GetHeader("Message-Id")); id != "" && len(o.OwnDomains) > 0 {
+		if _, domain, ok := strings.Cut(id, "@"); ok {
+			domain = strings.ToLower(domain)
+			for _, own := range o.OwnDomains {
+				own = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(own), "@"))
+				if own != "" && (domain == own || strings.HasSuffix(domain, "."+own)) {
+					return "Message-ID domain " + domain + " (our own message)"
+				}
+			}
+		}
+	}
+	if v := strings.TrimSpace(env.GetHeader("Auto-Submitted")); v != "" && !strings.EqualFold(v, "no") {
+		return "Auto-Submitted: " + headerText(v)
+	}
+	if root := env.Root; root != nil && strings.EqualFold(root.ContentType, "multipart/report") {
+		rt := strings.ToLower(root.ContentTypeParams["report-type"])
+		switch rt {
+		case "delivery-status":
+			return "multipart/report (delivery status notification)"
+		case "disposition-notification":
+			return "multipart/report (read receipt)"
+		}
+		return "multipart/report (" + headerText(rt) + ")"
+	}
+	for _, v := range env.GetHeaderValues("Return-Path") {
+		if strings.TrimSpace(v) == "<>" {
+			return "Return-Path: <> (bounce)"
+		}
+	}
+	for _, h := range autoHeaders {
+		for _, v := range env.GetHeaderValues(h) {
+			if v = strings.TrimSpace(v); !strings.EqualFold(v, "no") && !strings.EqualFold(v, "false") {
+				return h + ": " + truncate(headerText(v), 60)
+			}
+		}
+	}
+	switch p := strings.ToLower(strings.TrimSpace(env.GetHeader("Precedence"))); p {
+	case "bulk", "list", "junk", "auto_reply", "auto-reply":
+		return "Precedence: " + p
+	}
+	if v := strings.TrimSpace(env.GetHeader("List-Id")); v != "" {
+		return "List-Id: " + truncate(headerText(v), 80)
+	}
+	if env.GetHeader("List-Unsubscribe") != "" {
+		return "List-Unsubscribe (newsletter or mailing list)"
+	}
+	if addrs, err := mail.ParseAddressList(env.GetHeader("From")); err == nil && len(addrs) == 1 {
+		local, _, _ := strings.Cut(strings.ToLower(addrs[0].Address), "@")
+		if local == "mailer-daemon" || local == "postmaster" {
+			return "From: " + addrs[0].Address + " (bounce)"
+		}
+	}
+	if m := autoSubjectRE.FindString(subject); m != "" {
+		return "subject: " + strings.TrimSpace(strings.TrimLeft(strings.TrimRight(m, " :"), " [(*"))
+	}
+	return ""
+}

@@ -3,6 +3,7 @@ package ingest
 import (
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // Sentinel errors. Problems and errors returned by this package wrap one of
@@ -54,23 +55,43 @@ var (
 
 // Problem is one input item that was skipped, with where and why.
 //
-// ReadLabeled returns problems as a slice; Reader.Next returns a *Problem
-// as its error and continues with the following item on the next call.
-// Problem implements error; its Unwrap returns Err, which wraps one of the
-// package's sentinel errors (or an I/O error).
+// ReadLabeled returns problems as a slice; Reader.Next and Source.Next
+// return a *Problem as their error and continue with the following item
+// on the next call. Problem implements error; its Unwrap returns Err,
+// which wraps one of the package's sentinel errors (or an I/O error).
 type Problem struct {
 	Source string // file or stream name as given by the caller
 	Line   int    // 1-based line of the item; 0 when the item is a whole file
 	Err    error  // why the item was skipped
+	// Index is the 1-based number of the message in an mbox file, 0
+	// otherwise. Line is then the line of its "From " separator.
+	Index int
 }
 
-// Error returns "source:line: reason", or "source: reason" when Line is 0.
+// Where returns the place of the item in the form Message.Source uses:
+// "export.mbox#17", "inbox.jsonl:3" or a file path.
+func (p Problem) Where() string {
+	switch {
+	case p.Index > 0:
+		return p.Source + "#" + strconv.Itoa(p.Index)
+	case p.Line > 0:
+		return p.Source + ":" + strconv.Itoa(p.Line)
+	}
+	return p.Source
+}
+
+// Error returns "source:line: reason", "source: reason" when Line is 0,
+// and "source#index (line N): reason" for a message in an mbox.
 func (p Problem) Error() string {
 	msg := "unknown problem"
 	if p.Err != nil {
 		msg = p.Err.Error()
 	}
 	switch {
+	case p.Index > 0 && p.Line > 0:
+		return fmt.Sprintf("%s#%d (line %d): %s", p.Source, p.Index, p.Line, msg)
+	case p.Index > 0:
+		return fmt.Sprintf("%s#%d: %s", p.Source, p.Index, msg)
 	case p.Line > 0:
 		return fmt.Sprintf("%s:%d: %s", p.Source, p.Line, msg)
 	case p.Source != "":

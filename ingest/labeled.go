@@ -380,7 +380,7 @@ func nextFastText(ctx context.Context, name string, lines *lineReader) (Labeled,
 		line := lines.line
 		switch {
 		case err == errLineTooLong:
-			return Labeled{}, line, &Problem{name, line, errorf(ErrTooLarge, "line longer than %d bytes", lines.max)}
+			return Labeled{}, line, &Problem{Source: name, Line: line, Err: errorf(ErrTooLarge, "line longer than %d bytes", lines.max)}
 		case err != nil:
 			return Labeled{}, line, err
 		}
@@ -390,7 +390,7 @@ func nextFastText(ctx context.Context, name string, lines *lineReader) (Labeled,
 		}
 		l, err := parseFastText(b)
 		if err != nil {
-			return Labeled{}, line, &Problem{name, line, err}
+			return Labeled{}, line, &Problem{Source: name, Line: line, Err: err}
 		}
 		return l, line, nil
 	}

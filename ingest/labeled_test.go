@@ -464,9 +464,9 @@ func TestProblemError(t *testing.T) {
 		p    Problem
 		want string
 	}{
-		{Problem{"f.jsonl", 12, errorf(ErrMissingField, `label field "label" missing`)}, `f.jsonl:12: label field "label" missing`},
-		{Problem{"dir/x.eml", 0, errorf(ErrBinary, "binary data")}, "dir/x.eml: binary data"},
-		{Problem{"", 0, ErrNoText}, "ingest: no text"},
+		{Problem{Source: "f.jsonl", Line: 12, Err: errorf(ErrMissingField, `label field "label" missing`)}, `f.jsonl:12: label field "label" missing`},
+		{Problem{Source: "dir/x.eml", Line: 0, Err: errorf(ErrBinary, "binary data")}, "dir/x.eml: binary data"},
+		{Problem{Source: "", Line: 0, Err: ErrNoText}, "ingest: no text"},
 		{Problem{}, "unknown problem"},
 	}
 	for _, tt := range tests {
@@ -474,7 +474,7 @@ func TestProblemError(t *testing.T) {
 			t.Errorf("%#v.Error() = %q, want %q", tt.p, got, tt.want)
 		}
 	}
-	var err error = &Problem{"f", 1, errorf(ErrTooLarge, "x")}
+	var err error = &Problem{Source: "f", Line: 1, Err: errorf(ErrTooLarge, "x")}
 	if !errors.Is(err, ErrTooLarge) {
 		t.Errorf("errors.Is(%v, ErrTooLarge) = false", err)
 	}

@@ -295,11 +295,16 @@ func (r *Reader) nextCSV(ctx context.Context) (*Message, error) {
 	return m, nil
 }
 
-// finish fills in Source and, when the item had none, the ID.
+// finish fills in Source and, when the item had none, the ID, and cleans
+// the text unless Options.NoClean.
 func (r *Reader) finish(m *Message, line int) {
 	m.Source = r.name + ":" + strconv.Itoa(line)
 	if m.ID == "" {
 		m.ID = m.Source
+	}
+	if !r.opts.NoClean && m.Text != "" {
+		c := Clean(m.Text)
+		m.Text, m.Quoted, m.Signature = c.Text, c.Quoted, c.Signature
 	}
 }
 
@@ -363,6 +368,26 @@ func messageFromRecord(rec record, textField string) (*Message, error) {
 	}
 	m.ID = strings.TrimSpace(m.ID)
 	m.Channel = strings.TrimSpace(m.Channel)
+	if m.From == "" {
+		if m.From, err = optionalString(rec, "author", false); err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range []string{"created", "date"} {
+		v, err := optionalString(rec, name, true)
+		if err != nil {
+			return nil, err
+		}
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		t, ok := parseCreated(v)
+		if !ok {
+			return nil, errorf(ErrMalformed, "%s field %q is not a date (want RFC 3339 \"2026-03-12T10:15:00+01:00\", \"2026-03-12 10:15:00\", \"2026-03-12\", RFC 5322 or Unix seconds)", name, truncate(v, 40))
+		}
+		m.Date = t
+		break
+	}
 	text, kind := rec.field(textField)
 	switch kind {
 	case fieldAbsent:
@@ -381,6 +406,43 @@ func messageFromRecord(rec record, textField string) (*Message, error) {
 		return nil, errorf(ErrMalformed, "text field %q is not a string", textField)
 	}
 	return &m, nil
+}
+
+// createdLayouts are the date forms accepted in the "created" and "date"
+// fields of JSONL and CSV; times without a zone are UTC.
+var createdLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05",
+	"2006-01-02 15:04:05Z07:00",
+	"2006-01-02 15:04:05 -0700",
+	"2006-01-02 15:04:05",
+	"2006-01-02 15:04",
+	"2006-01-02",
+	"02.01.2006 15:04:05",
+	"02.01.2006 15:04",
+	"02.01.2006",
+	"Mon Jan 02 15:04:05 -0700 2006", // Twitter
+}
+
+// parseCreated parses a post's creation time: one of createdLayouts, an
+// RFC 5322 date, or Unix time in seconds (or milliseconds, when larger
+// than 10^11).
+func parseCreated(v string) (time.Time, bool) {
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n > 1e11 || n < -1e11 {
+			return time.UnixMilli(n).UTC(), true
+		}
+		return time.Unix(n, 0).UTC(), true
+	}
+	for _, l := range createdLayouts {
+		if t, err := time.Parse(l, v); err == nil {
+			return t, true
+		}
+	}
+	if t := parseDate(v); !t.IsZero() {
+		return t, true
+	}
+	return time.Time{}, false
 }
 
 // ---- records: a JSONL object or a CSV row, read field by field ----
@@ -503,7 +565,7 @@ func (s jsonlSource) next(ctx context.Context) (record, int, error) {
 		line := s.lines.line
 		switch {
 		case err == errLineTooLong:
-			return nil, line, &Problem{s.name, line, errorf(ErrTooLarge, "line longer than %d bytes", s.lines.max)}
+			return nil, line, &Problem{Source: s.name, Line: line, Err: errorf(ErrTooLarge, "line longer than %d bytes", s.lines.max)}
 		case err == io.EOF:
 			return nil, line, io.EOF
 		case err != nil:
@@ -514,14 +576,14 @@ func (s jsonlSource) next(ctx context.Context) (record, int, error) {
 			continue
 		}
 		if !utf8.Valid(b) {
-			return nil, line, &Problem{s.name, line, invalidUTF8("line", b)}
+			return nil, line, &Problem{Source: s.name, Line: line, Err: invalidUTF8("line", b)}
 		}
 		if b[0] != '{' {
-			return nil, line, &Problem{s.name, line, errorf(ErrMalformed, "not a JSON object")}
+			return nil, line, &Problem{Source: s.name, Line: line, Err: errorf(ErrMalformed, "not a JSON object")}
 		}
 		var m map[string]json.RawMessage
 		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, line, &Problem{s.name, line, errorf(ErrMalformed, "invalid JSON: %v", err)}
+			return nil, line, &Problem{Source: s.name, Line: line, Err: errorf(ErrMalformed, "invalid JSON: %v", err)}
 		}
 		return jsonRecord(m), line, nil
 	}
@@ -695,7 +757,7 @@ func (s *csvSource) next(ctx context.Context) (record, int, error) {
 		case err == io.EOF:
 			return nil, 0, io.EOF
 		case errors.As(err, &pe):
-			return nil, pe.StartLine, &Problem{s.name, pe.StartLine, errorf(ErrMalformed, "%v", pe.Err)}
+			return nil, pe.StartLine, &Problem{Source: s.name, Line: pe.StartLine, Err: errorf(ErrMalformed, "%v", pe.Err)}
 		default:
 			return nil, 0, fmt.Errorf("ingest: read %s: %w", s.name, err)
 		}
@@ -704,14 +766,14 @@ func (s *csvSource) next(ctx context.Context) (record, int, error) {
 	end, _ := s.cr.FieldPos(len(row) - 1)
 	end += strings.Count(row[len(row)-1], "\n")
 	if s.lim.cut(start, end) || recordSize(row) > s.max {
-		return nil, start, &Problem{s.name, start, errorf(ErrTooLarge, "record longer than %d bytes", s.max)}
+		return nil, start, &Problem{Source: s.name, Line: start, Err: errorf(ErrTooLarge, "record longer than %d bytes", s.max)}
 	}
 	if len(row) < len(s.header) {
-		return nil, start, &Problem{s.name, start, errorf(ErrMalformed, "short record: %d fields, header has %d", len(row), len(s.header))}
+		return nil, start, &Problem{Source: s.name, Line: start, Err: errorf(ErrMalformed, "short record: %d fields, header has %d", len(row), len(s.header))}
 	}
 	for _, extra := range row[len(s.header):] {
 		if extra != "" {
-			return nil, start, &Problem{s.name, start, errorf(ErrMalformed, "record has %d fields, header has %d", len(row), len(s.header))}
+			return nil, start, &Problem{Source: s.name, Line: start, Err: errorf(ErrMalformed, "record has %d fields, header has %d", len(row), len(s.header))}
 		}
 	}
 	return csvRecord{cols: s.cols, row: row}, start, nil

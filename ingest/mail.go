@@ -112,8 +112,8 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 
 	m := &Message{
 		Channel:    "email",
-		From:       headerText(env.GetHeader("From")),
-		To:         headerText(env.GetHeader("To")),
+		From:       addressText(env.GetHeader("From")),
+		To:         addressText(env.GetHeader("To")),
 		Subject:    headerText(env.GetHeader("Subject")),
 		InReplyTo:  firstMsgID(env.GetHeader("In-Reply-To")),
 		References: msgIDs(env.GetHeader("References")),
@@ -312,6 +312,29 @@ func headerText(s string) string {
 	return strings.Join(strings.Fields(dropControls(fixMojibake(toUTF8(s)))), " ")
 }
 
+// addressText returns an address header as "Name <addr>, addr2", without
+// the quotes and encoded words of the raw header; a value that does not
+// parse as an address list is returned as headerText has it.
+func addressText(v string) string {
+	v = headerText(v)
+	if v == "" {
+		return ""
+	}
+	addrs, err := mail.ParseAddressList(v)
+	if err != nil || len(addrs) == 0 {
+		return v
+	}
+	parts := make([]string, len(addrs))
+	for i, a := range addrs {
+		if name := strings.TrimSpace(a.Name); name != "" {
+			parts[i] = name + " <" + a.Address + ">"
+		} else {
+			parts[i] = a.Address
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 var msgIDRE = regexp.MustCompile(`<([^<>\s]+)>`)
 
 // msgIDs returns the message IDs in a References or In-Reply-To value,
@@ -457,11 +480,12 @@ func dropControls(s string) string {
 var mojibakeRE = regexp.MustCompile(`Ã[\x{80}-\x{BF}\x{152}\x{153}\x{160}\x{161}\x{178}\x{17D}\x{17E}\x{192}\x{2C6}\x{2DC}\x{2013}\x{2014}\x{2018}-\x{201E}\x{2020}-\x{2022}\x{2026}\x{2030}\x{2039}\x{203A}\x{20AC}\x{2122}]|â€`)
 
 // fixMojibake undoes UTF-8 text decoded as ISO-8859-1 or windows-1252, as
-// happens when a mail declares the wrong charset: when s holds at least
-// two such sequences and encoding it back to single bytes gives valid
-// UTF-8 with fewer of them, that is returned.
+// happens when a mail declares the wrong charset: when s holds such a
+// sequence and encoding it back to single bytes gives valid UTF-8 with
+// fewer of them, that is returned. (Genuine Latin-1 text with non-ASCII
+// letters practically never re-encodes to valid UTF-8.)
 func fixMojibake(s string) string {
-	if len(mojibakeRE.FindAllStringIndex(s, 2)) < 2 {
+	if !mojibakeRE.MatchString(s) {
 		return s
 	}
 	for _, enc := range []*charmap.Charmap{charmap.Windows1252, charmap.ISO8859_1} {
@@ -562,23 +586,26 @@ func autoReason(env *enmime.Envelope, subject string, o Options) string {
 			}
 		}
 	}
-	if v := strings.TrimSpace(env.GetHeader("Auto-Submitted")); v != "" && !strings.EqualFold(v, "no") {
-		return "Auto-Submitted: " + headerText(v)
-	}
 	if root := env.Root; root != nil && strings.EqualFold(root.ContentType, "multipart/report") {
-		rt := strings.ToLower(root.ContentTypeParams["report-type"])
+		var rt string
+		if _, params, err := mime.ParseMediaType(root.Header.Get("Content-Type")); err == nil {
+			rt = strings.ToLower(params["report-type"])
+		}
 		switch rt {
 		case "delivery-status":
 			return "multipart/report (delivery status notification)"
 		case "disposition-notification":
 			return "multipart/report (read receipt)"
 		}
-		return "multipart/report (" + headerText(rt) + ")"
+		return strings.TrimSuffix("multipart/report ("+headerText(rt)+")", " ()")
 	}
 	for _, v := range env.GetHeaderValues("Return-Path") {
 		if strings.TrimSpace(v) == "<>" {
 			return "Return-Path: <> (bounce)"
 		}
+	}
+	if v := strings.TrimSpace(env.GetHeader("Auto-Submitted")); v != "" && !strings.EqualFold(v, "no") {
+		return "Auto-Submitted: " + headerText(v)
 	}
 	for _, h := range autoHeaders {
 		for _, v := range env.GetHeaderValues(h) {

@@ -1,0 +1,624 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Source kinds, the prefixes of an input spec ("maildir:./mail").
+const (
+	KindEML     = "eml"     // one RFC 5322 mail in a file
+	KindDir     = "dir"     // a folder of .eml files, recursive
+	KindMaildir = "maildir" // a Maildir: the files in new/ and cur/
+	KindMbox    = "mbox"    // an mbox file
+	KindJSONL   = "jsonl"   // one JSON object per line
+	KindCSV     = "csv"     // CSV with a header row
+	KindTSV     = "tsv"     // TSV with a header row
+	KindText    = "text"    // one message per line
+	KindStream  = "stream"  // stdin with the format sniffed ("-")
+)
+
+var kinds = []string{KindEML, KindDir, KindMaildir, KindMbox, KindJSONL, KindCSV, KindTSV, KindText}
+
+// SplitSpec splits an input spec into its kind and path. A spec is
+// "KIND:PATH" with KIND one of eml, dir, maildir, mbox, jsonl (or
+// ndjson), csv, tsv, text; "-" for stdin (the format sniffed) or
+// "KIND:-"; or a bare path, for which kind is "" (Open then chooses by
+// the file: see Open). A prefix that is not a kind is part of the path
+// ("C:\mail\x.eml", "./a:b.eml").
+func SplitSpec(spec string) (kind, path string) {
+	if spec == "-" {
+		return KindStream, "-"
+	}
+	if k, p, ok := strings.Cut(spec, ":"); ok {
+		k = strings.ToLower(k)
+		if k == "ndjson" {
+			k = KindJSONL
+		}
+		for _, known := range kinds {
+			if k == known {
+				return k, p
+			}
+		}
+	}
+	return "", spec
+}
+
+// Source yields the messages of one input, one at a time, whatever its
+// size: the files of a folder or Maildir are read one by one (only the
+// sorted list of names of one folder is held), an mbox and a JSONL or CSV
+// file are streamed.
+//
+// Next returns io.EOF at the end. A broken item (a file that is not
+// mail, is too large or cannot be read, a bad line) yields a *Problem
+// that names it (Problem.Where: the path, "FILE#N" for an mbox message,
+// "FILE:LINE" for a line) and says why; the next call goes on with the
+// following item. Any other error ends the Source.
+//
+// Every message has Source set to where it came from, in the same form:
+// the file path for eml, dir and maildir, "FILE#N" for the N-th message of
+// an mbox, "FILE:LINE" for JSONL, CSV, TSV and text. A Source never yields
+// the same file twice (see Open for Maildir and symbolic links). It reads
+// only: it never moves, renames or flags a mail.
+//
+// A Source is not safe for concurrent use.
+type Source struct {
+	kind, path string
+	opts       Options
+	max        int64
+
+	walk   *walker
+	mbox   *mboxReader
+	reader *Reader
+	closer io.Closer
+
+	err error // sticky: io.EOF or a fatal error
+}
+
+// Open opens the input named by spec (see SplitSpec) for reading:
+//
+//   - "eml:FILE" (or a path ending in .eml): one mail.
+//   - "dir:DIR": every *.eml file below DIR (case-insensitive; names
+//     starting with "." are skipped), in sorted path order, folders
+//     depth first. Symbolic links to files are followed unless they point
+//     into DIR (the file is read as itself); links to folders are not.
+//   - "maildir:DIR": the files in DIR/new and then DIR/cur, each sorted by
+//     name (Maildir names start with the delivery time); tmp/ and the
+//     files beside new/ and cur/ are not read. A mail moved from new/ to
+//     cur/ by a mail client during the run is read once.
+//   - "mbox:FILE" (or a path ending in .mbox or .mbx): an mbox file.
+//   - "jsonl:FILE", "csv:FILE", "tsv:FILE", "text:FILE" (or a path ending
+//     in .jsonl, .ndjson, .json, .csv, .tsv, .txt): posts or chat
+//     messages, as NewReader reads them, with "author" accepted for From
+//     and "created" (or "date") for Date.
+//   - "-": stdin (Options.Stdin), with the format sniffed as NewReader
+//     does; "jsonl:-", "csv:-", "tsv:-", "text:-", "eml:-", "mbox:-" name
+//     the format.
+//
+// A bare directory is a Maildir when it has a cur/ or new/ folder and a
+// folder of .eml files otherwise; a bare file with another name is looked
+// at: a first line "From " means mbox, a mail header means eml, '{' means
+// JSONL.
+//
+// Mail is parsed as Parse does (Options.MaxBytes, MaxHeaderBytes,
+// NoClean, KeepRaw, LoopID, OwnDomains apply); JSONL and CSV texts are
+// cleaned too unless Options.NoClean. Open fails when the path does not
+// exist, is of the wrong type (a file for dir:, a folder without cur/ and
+// new/ for maildir:) or its format cannot be told.
+func Open(ctx context.Context, spec string, opts Options) (*Source, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	kind, path := SplitSpec(spec)
+	if path == "" {
+		return nil, fmt.Errorf("ingest: input %q: empty path (want KIND:PATH, a path, or \"-\" for stdin)", spec)
+	}
+	s := &Source{kind: kind, path: path, opts: opts, max: limitOr(opts.MaxBytes, defaultFileMax)}
+	if path == "-" {
+		return s, s.openStdin(spec)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: input %q: %w", spec, err)
+	}
+	if s.kind == "" {
+		if s.kind, err = guessKind(path, fi); err != nil {
+			return nil, err
+		}
+	}
+	switch s.kind {
+	case KindEML:
+		if fi.IsDir() {
+			return nil, fmt.Errorf("ingest: input %q: %s is a folder; use dir:%s for a folder of .eml files or maildir:%s for a Maildir", spec, path, path, path)
+		}
+		s.walk = &walker{single: path}
+	case KindDir:
+		if !fi.IsDir() {
+			return nil, fmt.Errorf("ingest: input %q: %s is not a folder", spec, path)
+		}
+		s.walk = &walker{root: path}
+	case KindMaildir:
+		if !fi.IsDir() {
+			return nil, fmt.Errorf("ingest: input %q: %s is not a folder", spec, path)
+		}
+		if !isMaildir(path) {
+			return nil, fmt.Errorf("ingest: input %q: %s is not a Maildir (it has neither cur/ nor new/); use dir:%s for a folder of .eml files", spec, path, path)
+		}
+		s.walk = &walker{root: path, maildir: true}
+	default: // mbox and line formats
+		if fi.IsDir() {
+			return nil, fmt.Errorf("ingest: input %q: %s is a folder, want a %s file", spec, path, s.kind)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("ingest: input %q: %w", spec, err)
+		}
+		s.closer = f
+		if err := s.openStream(f, path); err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// openStdin sets s up to read Options.Stdin.
+func (s *Source) openStdin(spec string) error {
+	switch s.kind {
+	case KindDir, KindMaildir:
+		return fmt.Errorf("ingest: input %q: a %s cannot be read from stdin", spec, s.kind)
+	}
+	in := s.opts.Stdin
+	if in == nil {
+		in = os.Stdin
+	}
+	if s.kind == KindStream {
+		br := bufio.NewReaderSize(in, bufSize)
+		if sniffMbox(br) {
+			s.kind = KindMbox
+		}
+		in = br
+	}
+	return s.openStream(in, "stdin")
+}
+
+// openStream sets s up to read an mbox or a NewReader format from r.
+func (s *Source) openStream(r io.Reader, name string) error {
+	if s.kind == KindMbox {
+		s.mbox = newMboxReader(r, name, s.max)
+		return nil
+	}
+	format := s.kind
+	if format == KindStream {
+		format = ""
+	}
+	rd, err := NewReader(r, name, format, s.opts)
+	if err != nil {
+		return err
+	}
+	s.reader = rd
+	return nil
+}
+
+// guessKind chooses the kind of a bare path.
+func guessKind(path string, fi fs.FileInfo) (string, error) {
+	if fi.IsDir() {
+		if isMaildir(path) {
+			return KindMaildir, nil
+		}
+		return KindDir, nil
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".eml":
+		return KindEML, nil
+	case ".mbox", ".mbx":
+		return KindMbox, nil
+	case ".jsonl", ".ndjson", ".json":
+		return KindJSONL, nil
+	case ".csv":
+		return KindCSV, nil
+	case ".tsv":
+		return KindTSV, nil
+	case ".txt":
+		return KindText, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("ingest: input %q: %w", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(f, head)
+	head = trimBlankLines(bytes.TrimPrefix(head[:n], []byte("\uFEFF")))
+	switch {
+	case bytes.HasPrefix(head, []byte("From ")) && startsWithHeader(head):
+		return KindMbox, nil
+	case startsWithHeader(head):
+		return KindEML, nil
+	case len(bytes.TrimSpace(head)) > 0 && bytes.TrimSpace(head)[0] == '{':
+		return KindJSONL, nil
+	}
+	return "", errorf(ErrUnknownFormat, "ingest: input %q: cannot tell the format of %s; name it: eml:, mbox:, jsonl:, csv:, tsv:, text:, dir: or maildir:", path, path)
+}
+
+func isMaildir(dir string) bool {
+	for _, sub := range []string{"cur", "new"} {
+		if fi, err := os.Stat(filepath.Join(dir, sub)); err == nil && fi.IsDir() {
+			return true
+		}
+	}
+	return false
+}
+
+// Kind returns the kind of the input: one of the Kind constants.
+func (s *Source) Kind() string { return s.kind }
+
+// Path returns the path of the input, "-" for stdin.
+func (s *Source) Path() string { return s.path }
+
+// Close releases the open file, if any. It does not close Options.Stdin.
+func (s *Source) Close() error {
+	if s.closer == nil {
+		return nil
+	}
+	err := s.closer.Close()
+	s.closer = nil
+	return err
+}
+
+// Next returns the next message, io.EOF after the last one, a *Problem for
+// an item that was skipped (call Next again to go on), or another error
+// when the input cannot be read further; after io.EOF or such an error
+// every call returns the same error. An error of ctx is returned as it is
+// and does not end the Source.
+func (s *Source) Next(ctx context.Context) (*Message, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var (
+		m   *Message
+		err error
+	)
+	switch {
+	case s.walk != nil:
+		m, err = s.nextFile(ctx)
+	case s.mbox != nil:
+		m, err = s.nextMbox(ctx)
+	default:
+		m, err = s.reader.Next(ctx)
+	}
+	if err != nil {
+		var p *Problem
+		if !errors.As(err, &p) && !isContextErr(err) {
+			s.err = err
+		}
+		return nil, err
+	}
+	return m, nil
+}
+
+func (s *Source) nextFile(ctx context.Context) (*Message, error) {
+	for {
+		path, err := s.walk.next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		m, err := readMailFile(path, s.max, s.opts)
+		if err != nil && s.walk.maildir && errors.Is(err, fs.ErrNotExist) {
+			// A mail client moved the file after it was listed: from new/
+			// to cur/ (cur/ is listed later) or to a new name in cur/
+			// (flags changed), which is looked up by its key.
+			if filepath.Base(filepath.Dir(path)) == "new" {
+				continue
+			}
+			moved := s.walk.findMoved(path)
+			if moved == "" {
+				continue // deleted
+			}
+			path = moved
+			m, err = readMailFile(path, s.max, s.opts)
+		}
+		if err != nil {
+			return nil, &Problem{Source: path, Err: err}
+		}
+		if m == nil {
+			continue // not a regular file
+		}
+		s.walk.done(path)
+		return m, nil
+	}
+}
+
+func (s *Source) nextMbox(ctx context.Context) (*Message, error) {
+	raw, index, line, err := s.mbox.next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m, err := parseMessage(raw, s.opts)
+	if err != nil {
+		return nil, &Problem{Source: s.mbox.name, Index: index, Line: line, Err: err}
+	}
+	if m.Raw != nil {
+		m.Raw = bytes.Clone(raw) // raw is the reader's buffer
+	}
+	m.Source = s.mbox.name + "#" + strconv.Itoa(index)
+	return m, nil
+}
+
+// readMailFile reads and parses one mail file. It returns nil, nil for a
+// path that is not a regular file (a FIFO would block), and an error to
+// report otherwise.
+func readMailFile(path string, max int64, opts Options) (*Message, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, pathErr(err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, nil
+	}
+	if fi.Size() > max {
+		return nil, errorf(ErrTooLarge, "file is %d bytes, over the limit of %d", fi.Size(), max)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, pathErr(err)
+	}
+	defer f.Close()
+	raw, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, pathErr(err)
+	}
+	if int64(len(raw)) > max {
+		return nil, errorf(ErrTooLarge, "file is over the limit of %d bytes", max)
+	}
+	m, err := parseMessage(raw, opts)
+	if err != nil {
+		return nil, err
+	}
+	m.Source = path
+	return m, nil
+}
+
+// pathErr drops the path from an *fs.PathError, since the Problem names
+// the file already: "cannot read: permission denied".
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("cannot %s: %w", pe.Op, pe.Err)
+	}
+	return err
+}
+
+// ---- walking folders ----
+
+// walker lists the mail files of a folder tree or a Maildir one at a time,
+// in sorted order, holding the sorted names of one folder per level.
+type walker struct {
+	root    string
+	maildir bool
+	single  string // eml: the one file
+
+	started bool
+	stack   []*frame
+	newKeys map[string]bool // Maildir: unique names read from new/
+	found   int             // mail files yielded
+	ignored int             // dir: files without .eml
+	final   bool
+}
+
+type frame struct {
+	dir     string
+	entries []dirEntry
+	i       int
+	sub     string // Maildir: "new" or "cur"
+}
+
+type dirEntry struct {
+	name string
+	mode fs.FileMode // type bits
+}
+
+// next returns the path of the next file to read, a *Problem for a
+// folder that cannot be listed, or io.EOF.
+func (w *walker) next(ctx context.Context) (string, error) {
+	if w.single != "" {
+		if w.started {
+			return "", io.EOF
+		}
+		w.started = true
+		return w.single, nil
+	}
+	if !w.started {
+		w.started = true
+		if w.maildir {
+			w.newKeys = map[string]bool{}
+			// cur/ is listed after new/ is done, so that a mail moved in
+			// between is seen in cur/ and recognised by its key.
+			if err := w.push(filepath.Join(w.root, "new"), "new"); err != nil {
+				return "", err
+			}
+		} else if err := w.push(w.root, ""); err != nil {
+			return "", err
+		}
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		if len(w.stack) == 0 {
+			if w.maildir && !w.final {
+				w.final = true
+				if err := w.push(filepath.Join(w.root, "cur"), "cur"); err != nil {
+					return "", err
+				}
+				continue
+			}
+			if !w.maildir && w.found == 0 && w.ignored > 0 && !w.final {
+				w.final = true
+				return "", &Problem{Source: w.root, Err: errorf(ErrUnknownFormat,
+					"no .eml files in the folder (%d other file(s) ignored); for a Maildir use maildir:%s", w.ignored, w.root)}
+			}
+			return "", io.EOF
+		}
+		f := w.stack[len(w.stack)-1]
+		if f.i >= len(f.entries) {
+			w.stack = w.stack[:len(w.stack)-1]
+			continue
+		}
+		e := f.entries[f.i]
+		f.i++
+		p := filepath.Join(f.dir, e.name)
+		if strings.HasPrefix(e.name, ".") {
+			continue
+		}
+		if w.maildir {
+			if !e.mode.IsRegular() && e.mode&fs.ModeSymlink == 0 {
+				continue
+			}
+			if f.sub == "cur" && w.newKeys[maildirKey(e.name)] {
+				continue // read from new/ already
+			}
+			return p, nil
+		}
+		switch {
+		case e.mode.IsDir():
+			if err := w.push(p, ""); err != nil {
+				return "", err
+			}
+		case !strings.EqualFold(filepath.Ext(e.name), ".eml"):
+			if e.mode.IsRegular() {
+				w.ignored++
+			}
+		case e.mode&fs.ModeSymlink != 0:
+			if w.linkInside(p) {
+				continue
+			}
+			return p, nil
+		case e.mode.IsRegular():
+			return p, nil
+		}
+	}
+}
+
+// done records that path was read as a mail.
+func (w *walker) done(path string) {
+	w.found++
+	if w.maildir && filepath.Base(filepath.Dir(path)) == "new" {
+		w.newKeys[maildirKey(filepath.Base(path))] = true
+	}
+}
+
+// findMoved returns the current path of the Maildir file that was listed
+// as path in cur/ and has been renamed (its flags changed), or "".
+func (w *walker) findMoved(path string) string {
+	key := maildirKey(filepath.Base(path))
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), globEscape(key)+"[:;!]*"))
+	for _, m := range matches {
+		if m != path {
+			return m
+		}
+	}
+	return ""
+}
+
+// globEscape quotes the characters filepath.Match treats specially.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[]\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// linkInside reports whether the symbolic link p points to a file inside
+// the root, which is read under its own name.
+func (w *walker) linkInside(p string) bool {
+	target, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return false // reported when it is read
+	}
+	root, err := filepath.EvalSymlinks(w.root)
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(root, target)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// push lists dir and makes it the current folder. A folder that cannot be
+// listed is a Problem; a missing Maildir new/ or cur/ is empty.
+func (w *walker) push(dir, sub string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		if sub != "" && errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return &Problem{Source: dir, Err: pathErr(err)}
+	}
+	defer f.Close()
+	des, err := f.ReadDir(-1)
+	if err != nil {
+		return &Problem{Source: dir, Err: pathErr(err)}
+	}
+	entries := make([]dirEntry, len(des))
+	for i, d := range des {
+		entries[i] = dirEntry{name: d.Name(), mode: d.Type()}
+	}
+	sortEntries(entries)
+	w.stack = append(w.stack, &frame{dir: dir, entries: entries, sub: sub})
+	return nil
+}
+
+func sortEntries(es []dirEntry) {
+	// Byte order, as os.ReadDir: deterministic on every system.
+	slices.SortFunc(es, func(a, b dirEntry) int { return strings.Compare(a.name, b.name) })
+}
+
+// maildirKey is the unique part of a Maildir file name, before the info
+// ("1700000000.M1P2.host:2,S" -> "1700000000.M1P2.host"). Some systems
+// write ';' or '!' instead of ':'.
+func maildirKey(name string) string {
+	if i := strings.IndexAny(name, ":;!"); i >= 0 {
+		return name[:i]
+	}
+	return name
+}
+
+// sniffMbox reports whether br starts like an mbox: a "From " line
+// followed by a header field. It reads no more than needed to decide, so
+// a live stream is not held up.
+func sniffMbox(br *bufio.Reader) bool {
+	b, err := br.Peek(5)
+	if err != nil || string(b) != "From " {
+		return false
+	}
+	for {
+		head, _ := br.Peek(br.Buffered())
+		if i := bytes.IndexByte(head, '\n'); i >= 0 {
+			rest := head[i+1:]
+			if bytes.IndexByte(rest, ':') >= 0 || bytes.IndexByte(rest, '\n') >= 0 {
+				return startsWithHeader(head)
+			}
+		}
+		if _, err := br.Peek(len(head) + 1); err != nil {
+			head, _ = br.Peek(br.Buffered())
+			return startsWithHeader(head)
+		}
+	}
+}

@@ -104,6 +104,7 @@ Quick start:
 	root.PersistentFlags().StringVar(&g.cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
 	_ = root.PersistentFlags().MarkHidden("cpuprofile")
 	root.AddCommand(newTrainCmd(g), newClassifyCmd(g), newEvalCmd(g), newModelsCmd(g), newKBCmd(g), newReplyCmd(g), newDemoCmd(g), newVersionCmd(g))
+	root.AddCommand(newPolicyCmd(g))
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
 	return root
 }

@@ -1,0 +1,109 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/antwort-dev/antwort/reply"
+)
+
+// Keys of the reply policy that UpdatePolicy sets.
+const (
+	keyThreshold  = "intent_threshold"
+	keyThresholds = "intent_thresholds"
+)
+
+// UpdatePolicy returns the YAML of a reply policy (see reply.Policy) with
+// the advice's thresholds: intent_threshold is set to the global
+// threshold and intent_thresholds to the intents with a threshold of their
+// own, each with a comment giving its held-out support and precision.
+// Every other key of existing, and its comments, are kept; existing may be
+// empty (a new policy with defaults for the rest). note, if not empty,
+// becomes the comment above intent_threshold. The result is checked with
+// reply.ParsePolicy. Thresholds are rounded down to 4 decimals, so an
+// answer the advice admits stays admitted.
+func UpdatePolicy(existing []byte, a *Advice, note string) ([]byte, error) {
+	var doc yaml.Node
+	if len(bytes.TrimSpace(existing)) > 0 {
+		if err := yaml.Unmarshal(existing, &doc); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrPolicyFile, err)
+		}
+	}
+	if doc.Kind == 0 {
+		doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode, Tag: "!!map"}}}
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%w: the policy is not a YAML mapping of settings", ErrPolicyFile)
+	}
+	m := doc.Content[0]
+	global, per := a.Thresholds()
+	tk, _ := setKey(m, keyThreshold, scalar(global), 0)
+	if note != "" {
+		tk.HeadComment = note
+	}
+	tm := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	for _, l := range slices.Sorted(maps.Keys(per)) {
+		ia := a.Intents[l]
+		k := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: l}
+		v := scalar(per[l])
+		if ia.Source == Never {
+			v.LineComment = fmt.Sprintf("never reaches %s precision on %d held-out predictions", pct(a.TargetPrecision), ia.Support)
+		} else {
+			v.LineComment = fmt.Sprintf("%d held-out predictions: %s answered, %s right", ia.Support, pct(ia.Coverage), pct(ia.Precision))
+		}
+		tm.Content = append(tm.Content, k, v)
+	}
+	if len(tm.Content) == 0 {
+		tm.Style = yaml.FlowStyle
+	}
+	setKey(m, keyThresholds, tm, 1)
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(&doc); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrPolicyFile, err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrPolicyFile, err)
+	}
+	if _, err := reply.ParsePolicy(b.Bytes()); err != nil {
+		return nil, fmt.Errorf("%w: the result would not load: %v", ErrPolicyFile, err)
+	}
+	return b.Bytes(), nil
+}
+
+// scalar returns a YAML float node with v rounded down to 4 decimals.
+func scalar(v float64) *yaml.Node {
+	v = math.Floor(v*1e4+1e-9) / 1e4
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: strconv.FormatFloat(v, 'f', -1, 64)}
+}
+
+// setKey sets key to value in mapping m, keeping the key's position and
+// comments if it exists, else inserting it as the pos-th pair. It returns
+// the key node and whether it existed.
+func setKey(m *yaml.Node, key string, value *yaml.Node, pos int) (*yaml.Node, bool) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			value.LineComment = firstNonEmpty(value.LineComment, m.Content[i+1].LineComment)
+			m.Content[i+1] = value
+			return m.Content[i], true
+		}
+	}
+	k := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}
+	at := min(2*pos, len(m.Content))
+	m.Content = slices.Insert(m.Content, at, k, value)
+	return k, false
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

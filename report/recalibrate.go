@@ -1,0 +1,125 @@
+package report
+
+import (
+	"maps"
+	"math"
+	"slices"
+
+	"github.com/antwort-dev/antwort/classifier"
+)
+
+// recalibration estimates the chance that a prediction is right from its
+// confidence c and predicted intent l as σ(a0 + off[l] + b·logit(c)):
+// a logistic curve shared by all intents, shifted per intent. Offsets are
+// shrunk towards 0 (ridge), so an intent moves away from the shared curve
+// only as far as its held-out predictions show.
+type recalibration struct {
+	a0, b float64
+	off   map[string]float64
+}
+
+func logit(p float64) float64 {
+	p = min(max(p, 1e-9), 1-1e-9)
+	return math.Log(p / (1 - p))
+}
+
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+// fitRecalibration maximises the penalised likelihood by alternating
+// Newton steps on (a0, b) and on each offset; own says which intents get
+// an offset (the others keep 0).
+func fitRecalibration(outs []classifier.Outcome, own func(string) bool) recalibration {
+	r := recalibration{b: 1, off: map[string]float64{}}
+	xs := make([]float64, len(outs))
+	ys := make([]float64, len(outs))
+	for i, o := range outs {
+		xs[i] = logit(o.Confidence)
+		if o.Predicted == o.Gold {
+			ys[i] = 1
+		}
+	}
+	for range 60 {
+		var g0, g1, h00, h01, h11 float64
+		g := map[string]float64{}
+		h := map[string]float64{}
+		for i, o := range outs {
+			p := sigmoid(r.a0 + r.off[o.Predicted] + r.b*xs[i])
+			w := p * (1 - p)
+			g0 += p - ys[i]
+			g1 += (p - ys[i]) * xs[i]
+			h00 += w
+			h01 += w * xs[i]
+			h11 += w * xs[i] * xs[i]
+			if o.Predicted != "" && own(o.Predicted) {
+				g[o.Predicted] += p - ys[i]
+				h[o.Predicted] += w
+			}
+		}
+		if det := h00*h11 - h01*h01; det > 1e-12 {
+			r.a0 -= (h11*g0 - h01*g1) / det
+			r.b -= (h00*g1 - h01*g0) / det
+		}
+		for l := range g {
+			r.off[l] -= (g[l] + shrink*r.off[l]) / (h[l] + shrink)
+		}
+	}
+	if !(r.b > 1e-6) || math.IsNaN(r.a0) {
+		// Degenerate data (all right, all wrong, one confidence): fall back
+		// to ranking by confidence alone.
+		r = recalibration{b: 1, off: map[string]float64{}}
+	}
+	return r
+}
+
+func (r recalibration) p(o classifier.Outcome) float64 {
+	return sigmoid(r.a0 + r.off[o.Predicted] + r.b*logit(o.Confidence))
+}
+
+// confidenceAt returns the confidence at which intent l's estimate
+// reaches q.
+func (r recalibration) confidenceAt(l string, q float64) float64 {
+	return sigmoid((logit(q) - r.a0 - r.off[l]) / r.b)
+}
+
+// thresholds ranks outs by the estimate, keeps the largest most-likely
+// set whose precision reaches target, and turns the estimate at that cut
+// into a confidence threshold per intent with an offset and one for the
+// rest. When no set reaches the target every threshold is 1.
+func (r recalibration) thresholds(outs []classifier.Outcome, target float64) (global float64, per map[string]float64) {
+	c := make([]bool, len(outs))
+	s := make([]float64, len(outs))
+	for i, o := range outs {
+		c[i] = o.Predicted == o.Gold
+		s[i] = r.p(o)
+	}
+	per = map[string]float64{}
+	_, q, ok := classifier.CoverageAtPrecision(c, s, target)
+	if !ok {
+		for _, l := range slices.Sorted(maps.Keys(r.off)) {
+			per[l] = 1
+		}
+		return 1, per
+	}
+	// The threshold is the least confidence of a kept prediction, so
+	// rounding in the inversion cannot drop one.
+	least := map[string]float64{}
+	for i, o := range outs {
+		if s[i] >= q {
+			if v, seen := least[o.Predicted]; !seen || o.Confidence < v {
+				least[o.Predicted] = o.Confidence
+			}
+		}
+	}
+	fit := func(l string) float64 {
+		t := r.confidenceAt(l, q)
+		if v, seen := least[l]; seen && v < t {
+			t = v
+		}
+		return min(max(t, 0), 1)
+	}
+	for l := range r.off {
+		per[l] = fit(l)
+	}
+	global = min(max(r.confidenceAt("", q), 0), 1)
+	return global, per
+}

@@ -44,8 +44,9 @@ type Suggestion struct {
 	Found    Found          `json:"found"`
 	Answers  []Answer       `json:"answers"`
 	Decision reply.Decision `json:"decision"`
-	// Draft is the best answer's template filled for this message; empty
-	// when no answer was found.
+	// Draft is the best answer's template filled for this message, with a
+	// marker such as "[Bestellnummer]" for each value it lacks (see Missing);
+	// empty when no answer was found.
 	Draft   string   `json:"draft,omitempty"`
 	Article string   `json:"article,omitempty"`
 	Missing []string `json:"missing,omitempty"`
@@ -70,6 +71,10 @@ type ReplyConfig struct {
 	Answers int
 	// Now returns the current time (default time.Now).
 	Now func() time.Time
+	// Learned, when set, down-weights articles that agents declined or
+	// edited heavily for the predicted intent (answer learning, see
+	// AnswerStats); the answers are re-ranked by the weighted score.
+	Learned AnswerWeigher
 }
 
 // replier holds the reply state of an Engine.
@@ -158,25 +163,40 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 		intents[l] = probs[i]
 	}
 	q := kb.Query{Text: msg.Text, Subject: msg.Subject, Intents: intents, Size: rc.Answers}
+	if rc.Learned != nil {
+		q.Size = rc.Answers + 3 // room for down-weighted articles to drop out
+	}
 	if lang == "de" || lang == "en" {
 		q.Lang = lang
 	}
-	hits, err := rc.KB.Search(ctx, q)
-	if err != nil {
-		return nil, err
+	var hits []kb.Hit
+	if msg.Auto == "" { // machine mail is ignored: no search, no draft
+		hits, err = rc.KB.Search(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if rc.Learned != nil {
+		hits = reweigh(hits, res.Intent.Label, rc.Learned, rc.Answers)
 	}
 	for _, h := range hits {
 		s.Answers = append(s.Answers, Answer{ID: h.Article.ID, Title: h.Article.Title, Score: h.Score,
 			TextScore: h.TextScore, IntentScore: h.IntentScore, Reasons: h.Reasons})
 	}
-	ent := rc.Extractor.Extract(msg.From, msg.Subject, msg.Text, lang, now)
+	// The signature the mail cleaner removed still names the customer.
+	body := msg.Text
+	if msg.Signature != "" {
+		body += "\n\n" + msg.Signature
+	}
+	ent := rc.Extractor.Extract(msg.From, msg.Subject, body, lang, now)
 	s.Found = Found{Name: ent.Name, NameSource: ent.NameSource, Gender: ent.Gender, OrderNumber: ent.OrderNumber,
 		CustomerNumber: ent.CustomerNumber, ContractNumber: ent.ContractNumber, TicketNumber: ent.TicketNumber,
 		Contacts: len(ent.Emails) + len(ent.Phones) + len(ent.IBANs)}
 	for _, d := range ent.Dates {
 		s.Found.Dates = append(s.Found.Dates, d.Text)
 	}
-	in := reply.Input{From: msg.From, Channel: msg.Channel, Text: Text(msg), Intent: ipred(res.Intent), Sentiment: e.sentimentAll(Text(msg))}
+	in := reply.Input{From: msg.From, Channel: msg.Channel, Text: Text(msg), AutoReason: msg.Auto,
+		Intent: ipred(res.Intent), Sentiment: e.sentimentAll(Text(msg))}
 	if len(hits) > 0 {
 		best := hits[0]
 		a := best.Article
@@ -194,11 +214,11 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 		if len(ent.Dates) > 0 {
 			date = ent.Dates[0].Text
 		}
-		r, err := t.Render(reply.Data{
+		r, err := t.RenderMarked(reply.Data{
 			Salutation: reply.Salutation(ent, alang, msg.Channel), Name: ent.Name, FirstName: ent.FirstName, LastName: ent.LastName,
 			OrderNumber: ent.OrderNumber, CustomerNumber: ent.CustomerNumber, ContractNumber: ent.ContractNumber,
 			TicketNumber: ent.TicketNumber, Date: date, Signature: rc.Signature[alang], Lang: alang,
-		})
+		}, reply.Marker(alang)) // a gap an agent must fill reads "[Bestellnummer]"; such a draft is never sent
 		if err != nil {
 			return nil, fmt.Errorf("article %s: %w", a.ID, err)
 		}

@@ -92,6 +92,9 @@ func runDemo(ctx context.Context, o *demoOptions) error {
 			DataHash: dataHash(t.exs), CodeVersion: Version, Note: "demo",
 			Metrics: map[string]float64{"heldout_accuracy": m.Meta().HeldOut["accuracy"], "train_seconds": dur.Seconds()}}, blob)
 		if err == nil {
+			_, err = antwort.SaveTrainingData(ctx, store, t.exs) // for 'antwort retrain'
+		}
+		if err == nil {
 			err = store.Activate(ctx, t.name, info.Version)
 		}
 		if err != nil {

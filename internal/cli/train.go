@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/antwort-dev/antwort"
 	"github.com/antwort-dev/antwort/models"
 )
 
@@ -148,6 +149,11 @@ func runTrain(ctx context.Context, o *trainOptions) error {
 		Options: optJSON, CodeVersion: Version, Metrics: metrics, Note: o.note,
 	}, blob)
 	if err != nil {
+		return err
+	}
+	// Keep the training data with the model, so 'antwort retrain' needs
+	// nothing but the store.
+	if _, err := antwort.SaveTrainingData(ctx, store, exs); err != nil {
 		return err
 	}
 	if !o.noActivate {

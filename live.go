@@ -235,3 +235,25 @@ func (e *Engine) KB() *kb.KB {
 	}
 	return e.rep.cfg.KB
 }
+
+// Labels returns the labels the engine's model name (IntentModel or
+// SentimentModel) can predict, sorted; nil for another name.
+func (e *Engine) Labels(name string) []string {
+	switch {
+	case name == IntentModel:
+		return e.cfg.Intent.Labels()
+	case name == SentimentModel && e.cfg.Sentiment != nil:
+		return e.cfg.Sentiment.Labels()
+	case name == SentimentModel:
+		return []string{"negative", "neutral", "positive"} // the lexicon's
+	}
+	return nil
+}
+
+// Policy returns the reply policy of an Engine from WithReplies, or nil.
+func (e *Engine) Policy() *reply.Policy {
+	if e.rep == nil {
+		return nil
+	}
+	return e.rep.cfg.Policy
+}

@@ -374,7 +374,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 
 // ModelsResponse is the answer to GET /v1/models.
 type ModelsResponse struct {
-	Models []models.Info      `json:"models"`
+	Models []models.Info     `json:"models"`
 	Engine antwort.LiveState `json:"engine"`
 }
 
@@ -408,7 +408,9 @@ type ChangeResponse struct {
 }
 
 // engineModel reports whether the model name is one the engine uses.
-func engineModel(name string) bool { return name == antwort.IntentModel || name == antwort.SentimentModel }
+func engineModel(name string) bool {
+	return name == antwort.IntentModel || name == antwort.SentimentModel
+}
 
 func (s *Server) activate(w http.ResponseWriter, r *http.Request) error {
 	store, err := s.needStore()

@@ -209,6 +209,9 @@ func isSeparator(t string) bool {
 	if len(t) > 100 {
 		return false
 	}
+	if l := strings.ToLower(t); !strings.Contains(l, "nachricht") && !strings.Contains(l, "message") {
+		return false
+	}
 	if !separatorRE.MatchString(t) {
 		return false
 	}
@@ -253,7 +256,7 @@ func isHeaderBlock(lines []string, i int) bool {
 	var from, date, subject bool
 	switch headerName(first) {
 	case "von", "from":
-		if oneLineHeaderRE.MatchString(first) {
+		if l := strings.ToLower(first); (strings.Contains(l, "betreff:") || strings.Contains(l, "subject:")) && oneLineHeaderRE.MatchString(first) {
 			return true
 		}
 		from = true
@@ -293,19 +296,37 @@ var oneLineHeaderRE = regexp.MustCompile(`(?i)^\*?(?:von|from):.{1,200}\b(?:gese
 // Attribution lines. Each must end with ':' and is matched on up to three
 // joined lines (Gmail wraps long ones).
 var (
+	// The joined lines are at most 400 bytes, so unbounded repetitions
+	// are fine (and keep the programs small).
 	attrStrongRE = regexp.MustCompile(`(?i)^(?:` +
-		`am\s.{4,160}\s(?:schrieb|schrieben)(?:\s.{1,160})?|` + // Am 12.03.2026 um 10:15 schrieb Max <m@x>:
-		`on\s.{4,160}\s(?:wrote|writes)|` + // On Thu, Mar 12, 2026 at 10:15 AM Max <m@x> wrote:
-		`.{1,160}\sschrieb am\s.{4,100}|` + // Max <m@x> schrieb am Do., 12. März 2026, 10:15:
-		`.{1,160}\swrote on\s.{4,100}|` +
-		`zitat von\s.{1,160}|quoting\s.{1,160}` + // Horde
+		`am\s.+\s(?:schrieb|schrieben)(?:\s.+)?|` + // Am 12.03.2026 um 10:15 schrieb Max <m@x>:
+		`on\s.+\s(?:wrote|writes)|` + // On Thu, Mar 12, 2026 at 10:15 AM Max <m@x> wrote:
+		`.+\sschrieb am\s.+|` + // Max <m@x> schrieb am Do., 12. März 2026, 10:15:
+		`.+\swrote on\s.+|` +
+		`zitat von\s.+|quoting\s.+` + // Horde
 		`):$`)
-	attrWeakRE = regexp.MustCompile(`(?i)^.{1,120}\s(?:schrieb|wrote|writes|hat geschrieben|a écrit)\s?:$`)
+	attrWeakRE = regexp.MustCompile(`(?i)^.+\s(?:schrieb|wrote|writes|hat geschrieben|a écrit)\s?:$`)
 )
+
+// mayStartAttribution is a cheap test whether line t can start an
+// attribution, so that the regular expressions run on few lines.
+func mayStartAttribution(t string) bool {
+	if len(t) > 400 {
+		return false
+	}
+	l := strings.ToLower(t)
+	return strings.HasPrefix(l, "am ") || strings.HasPrefix(l, "on ") || strings.HasPrefix(l, "zitat von") ||
+		strings.HasPrefix(l, "quoting") || strings.Contains(l, "schrieb") || strings.Contains(l, "wrote") ||
+		strings.Contains(l, "writes") || strings.Contains(l, "geschrieben") || strings.Contains(l, "a écrit") ||
+		strings.HasSuffix(l, "<")
+}
 
 // attribution returns how many lines (1 to 3) starting at i form an
 // attribution line, or 0.
 func attribution(lines []string, i int) int {
+	if !mayStartAttribution(strings.TrimSpace(lines[i])) {
+		return 0
+	}
 	joined := ""
 	for n := 1; n <= 3 && i+n-1 < len(lines); n++ {
 		t := strings.TrimSpace(lines[i+n-1])
@@ -434,9 +455,11 @@ func findSignature(lines []string, body []int) (int, int) {
 	}
 
 	// A sign-off above the hard marker whose following lines look like a
-	// signature. The first such line wins.
+	// signature. The first such line wins. A signature has at most 15
+	// lines and a P.S. after it is short, so only the last 400 lines
+	// above the marker are candidates (which also bounds the work).
 	sig := hard
-	for k := first + 1; k < hard; k++ {
+	for k := max(first+1, hard-400); k < hard; k++ {
 		kind := signOff(line(k))
 		if kind == noSignOff {
 			continue
@@ -466,8 +489,15 @@ var psRE = regexp.MustCompile(`^(?i:p\.?\s?s\.?)(?:[:\s]|$)`)
 // numbers, links), no prose. After a weak sign-off ("Thanks,", "Danke")
 // a name must follow and at most four lines.
 func signatureBelow(lines []string, body []int, from, to int, kind int) bool {
+	limit := 4
+	if kind == strongSignOff {
+		limit = 15
+	}
 	nonBlank := 0
 	for k := from; k < to; k++ {
+		if k-from > 200 {
+			return false // a signature is not that long; also bounds the work
+		}
 		t := strings.TrimSpace(lines[body[k]])
 		if t == "" {
 			continue
@@ -475,8 +505,7 @@ func signatureBelow(lines []string, body []int, from, to int, kind int) bool {
 		if psRE.MatchString(t) {
 			break
 		}
-		nonBlank++
-		if isProse(t) {
+		if nonBlank++; nonBlank > limit || isProse(t) {
 			return false
 		}
 	}
@@ -606,7 +635,36 @@ var mobileRE = regexp.MustCompile(`(?i)^(?:` +
 // isMobileFooter reports whether t is a mail app footer such as "Gesendet
 // von meinem iPhone" or "Sent from Outlook for Android".
 func isMobileFooter(t string) bool {
-	return len(t) <= 100 && mobileRE.MatchString(t)
+	if len(t) > 100 {
+		return false
+	}
+	switch firstWord(t) {
+	case "gesendet", "versendet", "verschickt", "von", "sent", "get", "holen", "diese":
+		return mobileRE.MatchString(t)
+	}
+	return false
+}
+
+// firstWord returns the first word of t in lower case, without
+// punctuation.
+func firstWord(t string) string {
+	if i := strings.IndexAny(t, " \t,:;"); i >= 0 {
+		t = t[:i]
+	}
+	if len(t) > 40 {
+		return ""
+	}
+	return strings.ToLower(t)
+}
+
+// disclaimerWords are the first words of the disclaimers disclaimerRE
+// knows.
+var disclaimerWords = map[string]bool{
+	"diese": true, "der": true, "wenn": true, "sollten": true, "falls": true, "vertraulichkeitshinweis": true,
+	"rechtlicher": true, "haftungsausschluss": true, "pflichtangaben": true, "sitz": true, "vorstand": true,
+	"registergericht": true, "amtsgericht": true, "handelsregister": true, "bitte": true, "this": true,
+	"the": true, "if": true, "confidentiality": true, "disclaimer": true, "legal": true, "registered": true,
+	"company": true, "please": true,
 }
 
 var disclaimerRE = regexp.MustCompile(`(?i)^(?:` +
@@ -628,5 +686,9 @@ var disclaimerRE = regexp.MustCompile(`(?i)^(?:` +
 // isDisclaimer reports whether t starts a legal disclaimer or a company
 // footer.
 func isDisclaimer(t string) bool {
+	w := firstWord(t)
+	if !disclaimerWords[w] && !strings.HasPrefix(w, "gesch") && !strings.HasPrefix(w, "aufsichtsrat") && !strings.HasPrefix(w, "ust") {
+		return false
+	}
 	return disclaimerRE.MatchString(t)
 }

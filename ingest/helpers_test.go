@@ -21,6 +21,7 @@ var sentinels = []struct {
 	{"ErrNoLabel", ErrNoLabel},
 	{"ErrBinary", ErrBinary},
 	{"ErrNotMail", ErrNotMail},
+	{"ErrTooComplex", ErrTooComplex},
 }
 
 // kindOf names the sentinel err wraps, or returns err's text.

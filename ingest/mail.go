@@ -102,6 +102,8 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 	}
 	p := enmime.NewParser(
 		enmime.SkipMalformedParts(true),
+		enmime.MultipartWOBoundaryAsSinglePart(true),
+		enmime.DisableCharacterDetection(true), // trust the declared charset; fixMojibake and toUTF8 repair the rest
 		enmime.MaxStoredPartErrors(10),
 		enmime.SetReadPartErrorPolicy(enmime.AllowCorruptTextPartErrorPolicy),
 	)
@@ -437,6 +439,10 @@ func bodyText(env *enmime.Envelope) string {
 		text = env.Text
 	}
 	text = bodyClean(text)
+	if text == "" && root != nil && root.FirstChild == nil && strings.HasPrefix(root.ContentType, "multipart/") {
+		// A multipart without boundary, read as one part.
+		text = bodyClean(string(root.Content))
+	}
 	if text == "" && strings.TrimSpace(env.HTML) != "" {
 		if t, err := html2text.FromString(env.HTML); err == nil {
 			text = bodyClean(t)
@@ -485,7 +491,7 @@ var mojibakeRE = regexp.MustCompile(`Ã[\x{80}-\x{BF}\x{152}\x{153}\x{160}\x{161
 // fewer of them, that is returned. (Genuine Latin-1 text with non-ASCII
 // letters practically never re-encodes to valid UTF-8.)
 func fixMojibake(s string) string {
-	if !mojibakeRE.MatchString(s) {
+	if !strings.Contains(s, "Ã") && !strings.Contains(s, "â€") || !mojibakeRE.MatchString(s) {
 		return s
 	}
 	for _, enc := range []*charmap.Charmap{charmap.Windows1252, charmap.ISO8859_1} {
@@ -533,6 +539,9 @@ func attachments(env *enmime.Envelope) []Attachment {
 			}
 			seen[p] = true
 			ct := strings.ToLower(p.ContentType)
+			if p == env.Root && strings.HasPrefix(ct, "multipart/") {
+				continue // a multipart without boundary: its content is the text
+			}
 			if skipText && (ct == "text/plain" || ct == "text/html") && p.FileName == "" {
 				continue // body text marked inline
 			}

@@ -30,7 +30,8 @@ type mboxReader struct {
 	done      bool
 	err       error // sticky read error
 
-	buf []byte // the current message
+	buf     []byte // the current message
+	lineBuf []byte // the current line, reused
 }
 
 func newMboxReader(r io.Reader, name string, max int64) *mboxReader {
@@ -38,7 +39,7 @@ func newMboxReader(r io.Reader, name string, max int64) *mboxReader {
 }
 
 // readLine returns the next line including its "\n" (absent on the last
-// line), and false at the end. Lines longer than the buffer are returned
+// line), and false at the end. The line is valid until the next call. Lines longer than the buffer are returned
 // in full unless keep is false, in which case only the first bufSize
 // bytes are returned (enough to recognise a separator) and the rest is
 // skipped.
@@ -46,7 +47,8 @@ func (m *mboxReader) readLine(keep func(n int) bool) ([]byte, bool) {
 	if m.done || m.err != nil {
 		return nil, false
 	}
-	var line []byte
+	line := m.lineBuf[:0]
+	defer func() { m.lineBuf = line[:0] }()
 	first := true
 	for {
 		chunk, err := m.br.ReadSlice('\n')
@@ -151,7 +153,10 @@ func (m *mboxReader) next(ctx context.Context) ([]byte, int, int, error) {
 			}
 		}
 		if tooLarge || int64(len(m.buf)+len(line)) > m.max+1 {
-			tooLarge = true
+			if !tooLarge {
+				tooLarge = true
+				m.buf = nil // let it go while the rest is skipped
+			}
 			continue
 		}
 		m.buf = append(m.buf, line...)

@@ -201,10 +201,11 @@ func TestReader(t *testing.T) {
 			want:   []result{problem("0:ErrTooLarge")},
 		},
 		{
-			name:   "eml broken multipart",
+			name:   "eml multipart without boundary, read as one part",
 			input:  "Subject: x\nContent-Type: multipart/mixed\n\nbody\n",
 			format: "eml",
-			want:   []result{problem("0:ErrMalformed")},
+			want: []result{{Msg: &Message{ID: contentID([]byte("Subject: x\nContent-Type: multipart/mixed\n\nbody\n")),
+				Channel: "email", Subject: "x", Text: "body", Size: 47, Source: "in"}}},
 		},
 		{name: "empty sniffed", input: ""},
 		{name: "blank sniffed", input: " \n\r\n\t"},

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/antwort-dev/antwort"
@@ -140,7 +141,13 @@ func decodeJSON(body []byte, v any) error {
 		return jsonPos(body, int64(len(body)), CodeInvalidJSON, "", "unexpected end of JSON input")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return jsonPos(body, dec.InputOffset()-1, CodeInvalidRequest, name, fmt.Sprintf("unknown field %q", name))
+		off := dec.InputOffset() - 1
+		// Point at the key: its last occurrence before where decoding stopped.
+		re := regexp.MustCompile(`"` + regexp.QuoteMeta(name) + `"\s*:`)
+		if locs := re.FindAllIndex(body[:min(max(off+1, 0), int64(len(body)))], -1); len(locs) > 0 {
+			off = int64(locs[len(locs)-1][0])
+		}
+		return jsonPos(body, off, CodeInvalidRequest, name, fmt.Sprintf("unknown field %q", name))
 	}
 	return jsonPos(body, dec.InputOffset(), CodeInvalidJSON, "", err.Error())
 }

@@ -20,8 +20,8 @@ import (
 )
 
 // DPI is the resolution of the PNG figures: a figure of W×H points is
-// ⌈W·DPI/72⌉×⌈H·DPI/72⌉ pixels (twice the CSS pixel density, sharp on
-// high-density screens).
+// W·DPI/72 × H·DPI/72 pixels, rounded (twice the CSS pixel density, sharp
+// on high-density screens). Figures are sized in whole points.
 const DPI = 144
 
 // Figure is one picture of a report, drawn as PNG or SVG.
@@ -39,7 +39,7 @@ type Figure struct {
 
 // PixelSize returns the size of the PNG in pixels.
 func (f *Figure) PixelSize() (w, h int) {
-	return int(math.Ceil(f.Width * DPI / 72)), int(math.Ceil(f.Height * DPI / 72))
+	return int(f.Width*DPI/72 + 0.5), int(f.Height*DPI/72 + 0.5)
 }
 
 // WritePNG draws the figure as a PNG image.

@@ -81,7 +81,8 @@ func lineStyle(col color.Color, width float64, dashes ...float64) draw.LineStyle
 
 // plotFigure wraps a plot as a figure.
 func plotFigure(name, title, caption string, w, h float64, p *plot.Plot) *Figure {
-	return &Figure{Name: name, Title: title, Caption: caption, Width: w, Height: h, draw: func(c draw.Canvas) { p.Draw(c) }}
+	w, h = math.Ceil(w), math.Ceil(h)
+	return &Figure{Name: name, Title: title, Caption: caption, Width: math.Ceil(w), Height: math.Ceil(h), draw: func(c draw.Canvas) { p.Draw(c) }}
 }
 
 // ConfusionFigure draws the confusion matrix as a heat map: gold labels
@@ -170,6 +171,7 @@ func ConfusionFigure(name string, outs []classifier.Outcome, labels []string) *F
 	}})
 	caption := "Rows are the true intents, columns the predicted ones, ordered so that intents the model mixes up sit next to each other. " +
 		"Blue on the diagonal: share of an intent's messages recognised (recall). Orange to dark red off the diagonal: share of the intent's messages taken for the column's intent (square-root colour scale, so rare confusions stay visible)."
+	w, h = math.Ceil(w), math.Ceil(h)
 	return &Figure{Name: name, Title: title, Caption: caption, Width: w, Height: h, draw: func(c draw.Canvas) {
 		main := draw.Crop(c, 0, -vg.Length(legendW), 0, 0)
 		p.Draw(main)
@@ -260,8 +262,8 @@ func ece(outs []classifier.Outcome) float64 {
 
 // ReliabilityFigure draws the reliability diagram (calibration) of one or
 // more models: messages are binned by confidence (15 bins); a bar shows
-// the accuracy within a bin, the red part the gap to the diagonal, where
-// accuracy equals confidence. The number above a bar is its message
+// the accuracy within a bin, a red line its mean confidence and the
+// shade between them the gap; on the diagonal accuracy equals confidence. The number above a bar is its message
 // count. With several series each is a line through the bins' (mean
 // confidence, accuracy). The title carries the ECE.
 func ReliabilityFigure(name string, series ...Series) *Figure {
@@ -293,6 +295,7 @@ func ReliabilityFigure(name string, series ...Series) *Figure {
 		bs := reliabilityBins(series[0].Outcomes)
 		lab := textStyle(6.5)
 		lab.XAlign = draw.XCenter
+		tickStyle := lineStyle(red, 1.5)
 		p.Add(&custom{0, 1, 0, 1, func(c draw.Canvas, x, y func(float64) vg.Length) {
 			for _, b := range bs {
 				if b.n == 0 {
@@ -301,13 +304,15 @@ func ReliabilityFigure(name string, series ...Series) *Figure {
 				l, r := x(b.lo)+1, x(b.hi)-1
 				c.SetColor(color.NRGBA{0x1f, 0x5f, 0xa8, 0xcc})
 				c.Fill(rect(l, y(0), r, y(b.acc)))
-				c.SetColor(color.NRGBA{0xe0, 0x30, 0x30, 0x80})
+				c.SetColor(color.NRGBA{0xe0, 0x30, 0x30, 0x50})
 				c.Fill(rect(l, y(min(b.acc, b.conf)), r, y(max(b.acc, b.conf))))
+				c.StrokeLine2(tickStyle, l, y(b.conf), r, y(b.conf))
 				c.FillText(lab, vg.Point{X: (l + r) / 2, Y: y(max(b.acc, b.conf)) + 2}, strconv.Itoa(b.n))
 			}
 		}})
 		p.Legend.Add("accuracy in bin (n above)", legendEntry{fill: color.NRGBA{0x1f, 0x5f, 0xa8, 0xcc}})
-		p.Legend.Add("gap to calibration", legendEntry{fill: color.NRGBA{0xe0, 0x30, 0x30, 0x80}})
+		p.Legend.Add("mean confidence in bin", legendEntry{line: &tickStyle})
+		p.Legend.Add("gap between them", legendEntry{fill: color.NRGBA{0xe0, 0x30, 0x30, 0x50}})
 	} else {
 		for i, s := range series {
 			bs := reliabilityBins(s.Outcomes)
@@ -329,7 +334,7 @@ func ReliabilityFigure(name string, series ...Series) *Figure {
 		}
 	}
 	caption := "Messages binned by the model's confidence (15 equal bins). A well calibrated model's bars reach the diagonal: of the messages it answers with 80 % confidence, 80 % are right. " +
-		"Red shows the gap; ECE is the gap averaged over all messages."
+		"The red line is the bin's mean confidence and the shade the gap; ECE is the gap averaged over all messages."
 	return plotFigure(name, title, caption, 460, 400, p)
 }
 

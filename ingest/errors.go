@@ -43,6 +43,11 @@ var (
 	// binary data (NUL bytes or mostly control characters) instead of text.
 	ErrBinary = errors.New("ingest: binary data")
 
+	// ErrAuto is wrapped by a Problem for a mail in labelled data that was
+	// sent by a machine (an auto-reply, a bounce, list mail; see
+	// Message.Auto): it is not used for training.
+	ErrAuto = errors.New("ingest: machine-written mail")
+
 	// ErrTooComplex is wrapped by a Problem for a mail whose MIME
 	// structure is over the limits: more than 1000 parts, or multiparts
 	// nested more than 32 levels deep.

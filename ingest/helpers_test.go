@@ -22,6 +22,7 @@ var sentinels = []struct {
 	{"ErrBinary", ErrBinary},
 	{"ErrNotMail", ErrNotMail},
 	{"ErrTooComplex", ErrTooComplex},
+	{"ErrAuto", ErrAuto},
 }
 
 // kindOf names the sentinel err wraps, or returns err's text.

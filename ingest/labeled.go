@@ -48,11 +48,13 @@ type Options struct {
 	// "test", ...). Default "split". It is optional in the data.
 	SplitField string
 
-	// Format selects the reader in ReadLabeled. "" chooses by the path:
-	// a directory is "dir"; the extensions .jsonl, .ndjson and .json are
-	// "jsonl", .csv is "csv", .tsv is "tsv" (case-insensitive). Explicit
-	// values: "jsonl", "csv", "tsv", "dir", "text". NewReader takes its
-	// format as a parameter and ignores this field.
+	// Format selects the reader in ReadLabeled. "" chooses by the path
+	// (or its spec prefix, "maildir:DIR"): a directory is "maildir" when it
+	// is a Maildir or holds Maildirs and "dir" otherwise; the extensions
+	// .jsonl, .ndjson and .json are "jsonl", .csv is "csv", .tsv is "tsv",
+	// .mbox and .mbx are "mbox" (case-insensitive). Explicit values:
+	// "jsonl", "csv", "tsv", "dir", "maildir", "mbox", "text". NewReader
+	// takes its format as a parameter and ignores this field.
 	Format string
 
 	// MaxBytes limits one item. Zero or negative means the defaults:
@@ -152,6 +154,15 @@ func (o Options) withDefaults() Options {
 // trimmed (fastText lines, files).
 func ReadLabeled(ctx context.Context, path string, opts Options) ([]Labeled, []Problem, error) {
 	o := opts.withDefaults()
+	switch kind, p := SplitSpec(path); kind {
+	case "":
+	case KindStream:
+		return nil, nil, fmt.Errorf("ingest: labelled data cannot be read from stdin; give a file or folder")
+	case KindEML:
+		return nil, nil, fmt.Errorf("ingest: %s: a single mail has no label; use dir:, maildir: or mbox: (with Options.Label)", path)
+	default:
+		path, o.Format = p, kind
+	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("ingest: %w", err)
@@ -161,16 +172,24 @@ func ReadLabeled(ctx context.Context, path string, opts Options) ([]Labeled, []P
 		format = formatOf(path, fi)
 		if format == "" {
 			return nil, nil, errorf(ErrUnknownFormat,
-				"ingest: %s: unknown format %q (want .jsonl, .ndjson, .json, .csv, .tsv or a directory, or set Options.Format)",
-				path, filepath.Ext(path))
+				"ingest: %s: unknown format %q (want .jsonl, .ndjson, .json, .csv, .tsv, .mbox or a directory, or a spec such as mbox:%s)",
+				path, filepath.Ext(path), path)
 		}
 	}
 	switch format {
-	case "dir":
+	case "dir", KindMaildir:
 		if !fi.IsDir() {
-			return nil, nil, fmt.Errorf("ingest: %s: format \"dir\" needs a directory", path)
+			return nil, nil, fmt.Errorf("ingest: %s: format %q needs a directory", path, format)
+		}
+		if format == KindMaildir {
+			return readMaildirTree(ctx, path, o)
 		}
 		return readDir(ctx, path, o)
+	case KindMbox:
+		if fi.IsDir() {
+			return nil, nil, fmt.Errorf("ingest: %s: is a directory, want an mbox file", path)
+		}
+		return readMboxLabeled(ctx, path, o)
 	case "jsonl", "ndjson", "csv", "tsv", "text":
 		if fi.IsDir() {
 			return nil, nil, fmt.Errorf("ingest: %s: is a directory, want a %s file", path, format)
@@ -178,13 +197,24 @@ func ReadLabeled(ctx context.Context, path string, opts Options) ([]Labeled, []P
 		return readFile(ctx, path, format, o)
 	default:
 		return nil, nil, errorf(ErrUnknownFormat,
-			"ingest: %s: unknown format %q (want jsonl, csv, tsv, dir or text)", path, o.Format)
+			"ingest: %s: unknown format %q (want jsonl, csv, tsv, text, dir, maildir or mbox)", path, o.Format)
 	}
 }
 
-// formatOf chooses a format from the file name, or "" if it cannot.
+// formatOf chooses a format from the file name, or "" if it cannot. A
+// directory that is a Maildir or holds Maildirs is "maildir".
 func formatOf(path string, fi fs.FileInfo) string {
 	if fi.IsDir() {
+		if isMaildir(path) {
+			return KindMaildir
+		}
+		if des, err := os.ReadDir(path); err == nil {
+			for _, d := range des {
+				if d.IsDir() && isMaildir(filepath.Join(path, d.Name())) {
+					return KindMaildir
+				}
+			}
+		}
 		return "dir"
 	}
 	switch strings.ToLower(filepath.Ext(path)) {
@@ -194,6 +224,8 @@ func formatOf(path string, fi fs.FileInfo) string {
 		return "csv"
 	case ".tsv":
 		return "tsv"
+	case ".mbox", ".mbx":
+		return KindMbox
 	}
 	return ""
 }
@@ -465,7 +497,7 @@ func readDir(ctx context.Context, root string, o Options) ([]Labeled, []Problem,
 			problems = append(problems, Problem{Source: p, Err: errorf(ErrNoLabel, "no label folder: file lies directly in %s", root)})
 			return nil
 		}
-		text, err := readExample(p, ext, max, o.NoClean)
+		text, err := readExample(p, ext, max, o)
 		if err != nil {
 			problems = append(problems, Problem{Source: p, Err: err})
 			return nil
@@ -500,7 +532,17 @@ func isRegular(p string, d fs.DirEntry) bool {
 
 // readExample reads one .txt or .eml file of at most max bytes and returns
 // its text.
-func readExample(path, ext string, max int64, noClean bool) (string, error) {
+func readExample(path, ext string, max int64, o Options) (string, error) {
+	if ext != ".txt" {
+		m, err := readMailFile(path, max, o)
+		if err != nil {
+			return "", err
+		}
+		if m == nil {
+			return "", errorf(ErrNotMail, "not a regular file")
+		}
+		return mailExample(m)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err
@@ -516,12 +558,14 @@ func readExample(path, ext string, max int64, noClean bool) (string, error) {
 	if int64(len(b)) > max {
 		return "", errorf(ErrTooLarge, "file is over the limit of %d bytes", max)
 	}
-	if ext == ".txt" {
-		return decodeText(b)
-	}
-	m, err := parseMessage(b, Options{NoClean: noClean})
-	if err != nil {
-		return "", err
+	return decodeText(b)
+}
+
+// mailExample is the training text of a parsed mail; machine-written mail
+// (Message.Auto) is refused with ErrAuto.
+func mailExample(m *Message) (string, error) {
+	if m.Auto != "" {
+		return "", errorf(ErrAuto, "not used for training: sent by a machine (%s)", m.Auto)
 	}
 	return labeledText(m)
 }

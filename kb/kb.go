@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -61,6 +62,12 @@ type KB struct {
 	idx bleve.Index  // nil once closed
 	an  map[string]analyzers
 	p   *params // scoring constants; nil means defaultParams
+
+	// dfCache maps field+"\x00"+term to its document frequency, for
+	// read-only KBs only (their index never changes); dfCached counts
+	// the entries.
+	dfCache  sync.Map
+	dfCached atomic.Int64
 }
 
 // analyzers are the query-side analyzers of one language, taken from the

@@ -67,6 +67,8 @@ type params struct {
 	maxWords      int     // distinct query words kept (highest weight first)
 	maxGrams      int     // distinct query n-grams kept
 	maxQueryBytes int     // text analysed per query field
+	maxPostings   uint64  // per field: terms are kept, heaviest first, while their document frequencies sum to at most this
+	minTerms      int     // per field: terms kept whatever their document frequency
 }
 
 func defaultParams() params {
@@ -82,6 +84,8 @@ func defaultParams() params {
 		maxWords:      48,
 		maxGrams:      96,
 		maxQueryBytes: 16 << 10,
+		maxPostings:   1500,
+		minTerms:      4,
 	}
 }
 
@@ -202,15 +206,33 @@ func (s *searcher) terms(analyze func([]byte) []string) map[string]float64 {
 	return tf
 }
 
-// docFreq returns how many documents have term in field.
+// docFreq returns how many documents have term in field. A read-only KB
+// never changes, so it remembers the answers (up to maxDFCache of them).
 func (s *searcher) docFreq(ctx context.Context, field, term string) (uint64, error) {
+	key := field + "\x00" + term
+	if s.k.ro {
+		if n, ok := s.k.dfCache.Load(key); ok {
+			return n.(uint64), nil
+		}
+	}
 	tfr, err := s.r.TermFieldReader(ctx, []byte(term), field, false, false, false)
 	if err != nil {
 		return 0, err
 	}
 	n := tfr.Count()
-	return n, tfr.Close()
+	if err := tfr.Close(); err != nil {
+		return 0, err
+	}
+	if s.k.ro && s.k.dfCached.Load() < maxDFCache {
+		if _, loaded := s.k.dfCache.LoadOrStore(key, n); !loaded {
+			s.k.dfCached.Add(1)
+		}
+	}
+	return n, nil
 }
+
+// maxDFCache bounds the document frequencies a read-only KB remembers.
+const maxDFCache = 1 << 20
 
 // idf is the BM25 inverse document frequency; it is positive even for a
 // term in every document.
@@ -220,23 +242,44 @@ func idf(df, n uint64) float64 {
 
 // weigh looks up the document frequencies of the terms in field among n
 // documents and returns the terms weighted, heaviest first, at most max.
+//
+// Terms are kept, heaviest first, while the postings they would make Bleve walk
+// (their document frequencies) add up to at most p.maxPostings; the first
+// p.minTerms are kept in any case. On a large knowledge base this drops
+// the common words and n-grams ("ung", "the"), which carry little weight
+// and cost the most, and bounds the work per query; on a small one it
+// changes nothing. Terms found in no document cost nothing and stay: they
+// count against the coverage of every article.
 func (s *searcher) weigh(ctx context.Context, field string, tf map[string]float64, n uint64, max int) ([]qterm, error) {
-	out := make([]qterm, 0, len(tf))
+	type dterm struct {
+		qterm
+		df uint64
+	}
+	all := make([]dterm, 0, len(tf))
 	for t, f := range tf {
 		df, err := s.docFreq(ctx, field, t)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, qterm{term: t, w: idf(df, n) * (1 + math.Log(math.Max(f, 1)))})
+		all = append(all, dterm{qterm{term: t, w: idf(df, n) * (1 + math.Log(math.Max(f, 1)))}, df})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].w != out[j].w {
-			return out[i].w > out[j].w
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].w != all[j].w {
+			return all[i].w > all[j].w
 		}
-		return out[i].term < out[j].term
+		return all[i].term < all[j].term
 	})
-	if len(out) > max {
-		out = out[:max]
+	out := make([]qterm, 0, min(len(all), max))
+	var postings uint64
+	for i, t := range all {
+		if len(out) == max {
+			break
+		}
+		if i >= s.p.minTerms && postings+t.df > s.p.maxPostings {
+			continue // a rarer, lighter term may still fit
+		}
+		postings += t.df
+		out = append(out, t.qterm)
 	}
 	return out, nil
 }

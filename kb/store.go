@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 )
 
 // On-disk layout of a knowledge base directory:
@@ -177,6 +178,12 @@ func buildIndexCount(ctx context.Context, dir string, arts []Article) (name stri
 			return fail(err)
 		}
 	}
+	// Merge the batches' segments into one: every query term is then
+	// looked up once instead of once per segment. The index is read-only
+	// from here on, so the merge pays off on every search.
+	if err := forceMerge(ctx, idx); err != nil {
+		return fail(err)
+	}
 	if err := idx.Close(); err != nil {
 		_ = os.RemoveAll(tmp)
 		return "", 0, fmt.Errorf("kb: build index in %s: %w", dir, err)
@@ -274,4 +281,20 @@ func cleanup(dir, cur, prev string) []string {
 		}
 	}
 	return removed
+}
+
+// forceMerge merges idx into a single segment when its index type
+// supports that (scorch does).
+func forceMerge(ctx context.Context, idx bleve.Index) error {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return err
+	}
+	m, ok := adv.(interface {
+		ForceMerge(context.Context, *mergeplan.MergePlanOptions) error
+	})
+	if !ok {
+		return nil
+	}
+	return m.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions)
 }

@@ -218,8 +218,12 @@ type Input struct {
 	// AutoSubmitted is true when the message itself is an automatic one
 	// (Auto-Submitted header, out-of-office, bounce).
 	AutoSubmitted bool
-	Intent        classifier.Prediction
-	Sentiment     classifier.Prediction
+	// AutoReason says why the message is automatic ("Auto-Submitted:
+	// auto-replied", "subject: Abwesenheitsnotiz"); it is shown in the
+	// decision. A non-empty AutoReason implies AutoSubmitted.
+	AutoReason string
+	Intent     classifier.Prediction
+	Sentiment  classifier.Prediction
 	// HasAnswer, Article and KBScore describe the best knowledge-base
 	// article; Linked is whether it is linked to the predicted intent.
 	HasAnswer bool
@@ -263,8 +267,9 @@ func (p Policy) Decide(in Input) Decision {
 			noReply = addr
 		}
 	}
-	ok := add("sender", addr != "" && noReply == "" && !in.AutoSubmitted, "%s", senderDetail(addr, noReply, in.AutoSubmitted))
-	if !ok && (noReply != "" || in.AutoSubmitted) {
+	machine := in.AutoSubmitted || in.AutoReason != ""
+	ok := add("sender", addr != "" && noReply == "" && !machine, "%s", senderDetail(addr, noReply, machine, in.AutoReason))
+	if !ok && (noReply != "" || machine) {
 		d.Action = Ignore
 		return d
 	}
@@ -340,8 +345,10 @@ func senderAddress(from string) string {
 	return ""
 }
 
-func senderDetail(addr, noReply string, auto bool) string {
+func senderDetail(addr, noReply string, auto bool, reason string) string {
 	switch {
+	case auto && reason != "":
+		return "the message is an automatic one: " + reason
 	case auto:
 		return "the message is an automatic one (auto-reply, bounce)"
 	case noReply != "":

@@ -2,6 +2,7 @@ package reply
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,6 +37,7 @@ func TestDecide(t *testing.T) {
 		{"no-reply sender", func(in *Input) { in.From = "noreply@shop.example" }, Ignore, []string{"sender"}},
 		{"bounce", func(in *Input) { in.From = "MAILER-DAEMON@mx.example" }, Ignore, []string{"sender"}},
 		{"auto-submitted", func(in *Input) { in.AutoSubmitted = true }, Ignore, []string{"sender"}},
+		{"out of office", func(in *Input) { in.AutoReason = "subject: Abwesenheitsnotiz" }, Ignore, []string{"sender"}},
 		{"lawyer", func(in *Input) { in.Text = "Ich schalte meinen Anwalt ein." }, Escalate, []string{"no escalation words"}},
 		{"cancellation", func(in *Input) { in.Text = "Hiermit KÜNDIGE ich fristgerecht." }, Escalate, []string{"no escalation words"}},
 		{"word inside another word", func(in *Input) { in.Text = "Ich möchte nicht kündigen, nur fragen." }, Send, nil},
@@ -66,6 +68,9 @@ func TestDecide(t *testing.T) {
 				if c.Detail == "" {
 					t.Errorf("check %q has no detail", c.Name)
 				}
+			}
+			if in.AutoReason != "" && !strings.Contains(d.Reasons[0].Detail, in.AutoReason) {
+				t.Errorf("sender check %q does not give the reason %q", d.Reasons[0].Detail, in.AutoReason)
 			}
 		})
 	}

@@ -101,7 +101,15 @@ func (t *Template) Fields() []string { return slices.Clone(t.fields) }
 // wraps [ErrTemplate]; with a template from ParseTemplate it does not
 // happen in practice.
 func (t *Template) Render(d Data) (Rendered, error) {
-	rd := &renderData{Data: cleanData(d)}
+	return t.RenderMarked(d, nil)
+}
+
+// RenderMarked is Render, except that a field printed on its own while
+// empty ({{.OrderNumber}}) is replaced by mark(field), so a draft shows an
+// agent where something is to be filled in (see Marker). Missing lists
+// those fields as with Render. A nil mark means Render.
+func (t *Template) RenderMarked(d Data, mark func(field string) string) (Rendered, error) {
+	rd := &renderData{Data: cleanData(d), mark: mark}
 	var b strings.Builder
 	if err := t.tmpl.Execute(&b, rd); err != nil {
 		return Rendered{}, fmt.Errorf("%w %q: %w", ErrTemplate, t.name, err)
@@ -114,6 +122,7 @@ func (t *Template) Render(d Data) (Rendered, error) {
 type renderData struct {
 	Data
 	missing []string
+	mark    func(string) string
 }
 
 // recordUsed is appended to printing actions as
@@ -124,14 +133,50 @@ func recordUsed(d *renderData, args ...any) any {
 		return ""
 	}
 	v := reflect.ValueOf(d.Data)
-	for _, a := range args[:len(args)-1] {
+	names := args[:len(args)-1]
+	for _, a := range names {
 		name, _ := a.(string)
 		f := v.FieldByName(name)
 		if f.IsValid() && f.Kind() == reflect.String && f.String() == "" && !slices.Contains(d.missing, name) {
 			d.missing = append(d.missing, name)
 		}
 	}
-	return args[len(args)-1]
+	val := args[len(args)-1]
+	if s, ok := val.(string); ok && s == "" && d.mark != nil && len(names) == 1 {
+		if name, _ := names[0].(string); name != "" {
+			return d.mark(name)
+		}
+	}
+	return val
+}
+
+// markerNames are the readable names of the fields in Marker's output.
+var markerNames = map[string][2]string{ // field: German, English
+	"Salutation":     {"Anrede", "salutation"},
+	"Name":           {"Name", "name"},
+	"FirstName":      {"Vorname", "first name"},
+	"LastName":       {"Nachname", "last name"},
+	"OrderNumber":    {"Bestellnummer", "order number"},
+	"CustomerNumber": {"Kundennummer", "customer number"},
+	"ContractNumber": {"Vertragsnummer", "contract number"},
+	"TicketNumber":   {"Vorgangsnummer", "reference number"},
+	"Date":           {"Datum", "date"},
+	"Signature":      {"Signatur", "signature"},
+}
+
+// Marker returns a mark function for RenderMarked that writes a missing
+// field as "[Bestellnummer]" (lang "de") or "[order number]" (otherwise).
+func Marker(lang string) func(field string) string {
+	i := 1
+	if normLang(lang) == "de" {
+		i = 0
+	}
+	return func(field string) string {
+		if n, ok := markerNames[field]; ok {
+			return "[" + n[i] + "]"
+		}
+		return "[" + field + "]"
+	}
 }
 
 // cleanData replaces control characters in the values by spaces (keeping

@@ -246,3 +246,34 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+func TestRenderMarked(t *testing.T) {
+	tmpl, err := ParseTemplate("t", "{{.Salutation}} Ihr Vorgang {{.TicketNumber}}, Bestellung {{if .OrderNumber}}{{.OrderNumber}}{{else}}unbekannt{{end}}, {{print .Name \"!\"}}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		lang string
+		want string
+	}{
+		{"de", "Guten Tag, Ihr Vorgang [Vorgangsnummer], Bestellung unbekannt, !"},
+		{"en", "Guten Tag, Ihr Vorgang [reference number], Bestellung unbekannt, !"},
+	}
+	for _, tt := range tests {
+		got, err := tmpl.RenderMarked(Data{Salutation: "Guten Tag,"}, Marker(tt.lang))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Text != tt.want {
+			t.Errorf("RenderMarked(%s) = %q, want %q", tt.lang, got.Text, tt.want)
+		}
+		if diff := cmp.Diff([]string{"TicketNumber", "Name"}, got.Missing); diff != "" {
+			t.Errorf("Missing (-want +got):\n%s", diff)
+		}
+	}
+	// Values that look like markers or template code stay literal.
+	got, _ := tmpl.RenderMarked(Data{TicketNumber: "{{.Name}}", Name: "[Name]"}, Marker("de"))
+	if want := "[Anrede] Ihr Vorgang {{.Name}}, Bestellung unbekannt, [Name]!"; got.Text != want {
+		t.Errorf("RenderMarked with code-like values = %q, want %q", got.Text, want)
+	}
+}

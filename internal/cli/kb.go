@@ -32,7 +32,7 @@ with YAML front matter, or a JSONL / CSV file with those fields.`,
 		Args: noArgs,
 	}
 	cmd.PersistentFlags().StringVar(&dir, "kb", "kb", "knowledge base directory")
-	cmd.AddCommand(newKBImportCmd(g, &dir), newKBSearchCmd(g, &dir), newKBListCmd(g, &dir), newKBEvalCmd(g, &dir))
+	cmd.AddCommand(newKBImportCmd(g, &dir), newKBAddCmd(g, &dir), newKBRemoveCmd(g, &dir), newKBSearchCmd(g, &dir), newKBListCmd(g, &dir), newKBEvalCmd(g, &dir))
 	return cmd
 }
 
@@ -85,7 +85,10 @@ when something was skipped.`,
 				skipped += len(probs)
 				all = append(all, arts...)
 			}
-			all = dedupe(all)
+			all = dedupe(all, func(old, by kb.Article) {
+				fmt.Fprintf(g.io.ErrOut, "antwort: %s: duplicate id %q: replaced by the article in %s\n", old.Source, old.ID, by.Source)
+				skipped++
+			})
 			start := time.Now()
 			st, err := kb.Import(ctx, *dir, all, kbOptions(g, false))
 			if err != nil {
@@ -101,8 +104,9 @@ when something was skipped.`,
 	}
 }
 
-// dedupe keeps the last article per id, in first-seen order.
-func dedupe(arts []kb.Article) []kb.Article {
+// dedupe keeps the last article per id, in first-seen order, and calls
+// replaced (when not nil) for every article a later one replaces.
+func dedupe(arts []kb.Article, replaced func(old, by kb.Article)) []kb.Article {
 	last := map[string]int{}
 	for i, a := range arts {
 		last[a.ID] = i
@@ -111,6 +115,8 @@ func dedupe(arts []kb.Article) []kb.Article {
 	for i, a := range arts {
 		if last[a.ID] == i {
 			out = append(out, a)
+		} else if replaced != nil {
+			replaced(a, arts[last[a.ID]])
 		}
 	}
 	return out

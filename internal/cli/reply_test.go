@@ -239,3 +239,38 @@ func TestKBCommands(t *testing.T) {
 		t.Errorf("kb import with unknown placeholder: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+func TestKBAddRemove(t *testing.T) {
+	k := kbDir(t)
+	art := filepath.Join(t.TempDir(), "neu.md")
+	os.WriteFile(art, []byte("---\nid: gutschein-de\ntitle: Gutschein einlösen\nlang: de\nintents: [voucher]\n"+
+		"questions: [\"Wie löse ich meinen Gutschein ein?\"]\n---\n{{.Salutation}}\n\nIhren Gutschein lösen Sie im Warenkorb ein.\n"), 0o644)
+	code, out, errOut := run(t, "", "kb", "add", "--kb", k, art)
+	if code != ExitOK || !strings.Contains(out, "added 1, updated 0") || !strings.Contains(out, "25 in all") {
+		t.Fatalf("kb add: exit %d: %s%s", code, out, errOut)
+	}
+	code, out, errOut = run(t, "", "kb", "search", "--kb", k, "--format", "json", "Gutschein einlösen geht nicht")
+	if code != ExitOK || !strings.HasPrefix(out, `{"id":"gutschein-de"`) {
+		t.Errorf("search after add: exit %d: %s%s", code, out, errOut)
+	}
+	// Adding it again updates it.
+	code, out, _ = run(t, "", "kb", "add", "--kb", k, art)
+	if code != ExitOK || !strings.Contains(out, "added 0, updated 1") {
+		t.Errorf("kb add again: exit %d: %s", code, out)
+	}
+	code, out, errOut = run(t, "", "kb", "rm", "--kb", k, "gutschein-de", "praise-en", "no-such-id")
+	if code != ExitPartial || !strings.Contains(out, "removed 2") || !strings.Contains(out, "23 left") || !strings.Contains(errOut, `"no-such-id"`) {
+		t.Errorf("kb rm: exit %d: %s%s", code, out, errOut)
+	}
+	code, out, _ = run(t, "", "kb", "list", "--kb", k)
+	if code != ExitOK || strings.Contains(out, "gutschein-de") || strings.Contains(out, "praise-en") || strings.Count(out, "\n") != 24 {
+		t.Errorf("kb list after rm: exit %d: %s", code, out)
+	}
+	// Duplicate ids across two paths: the last wins, reported.
+	dup := filepath.Join(t.TempDir(), "dup.jsonl")
+	os.WriteFile(dup, []byte(`{"id":"praise-de","lang":"de","body":"Danke!","intents":["praise"]}`+"\n"), 0o644)
+	code, out, errOut = run(t, "", "kb", "import", "--kb", filepath.Join(t.TempDir(), "kb3"), sampleKB, dup)
+	if code != ExitPartial || !strings.Contains(errOut, `duplicate id "praise-de"`) || !strings.Contains(out, "imported 24") {
+		t.Errorf("kb import with a duplicate across paths: exit %d: %s%s", code, out, errOut)
+	}
+}

@@ -67,6 +67,11 @@ type Reply struct {
 	// the header's presence.
 	Auto bool
 
+	// Loop is the value of the X-Loop header written on every reply, which
+	// lets antwort (and other responders) recognise its own mail and never
+	// answer it. Empty means DefaultLoop.
+	Loop string
+
 	// Headers are extra header fields such as "X-Antwort-Intent". Values
 	// are unstructured text (RFC 2047-encoded when not ASCII); empty
 	// values are skipped. Names of headers WriteEML writes itself and of
@@ -74,6 +79,10 @@ type Reply struct {
 	// ErrInvalidHeader.
 	Headers map[string]string
 }
+
+// DefaultLoop is the X-Loop value of replies when Reply.Loop is empty;
+// ingest recognises it.
+const DefaultLoop = "antwort"
 
 // maxReferences caps the References header (RFC 5322 §3.6.4 allows
 // trimming): the first id and the most recent ones are kept.
@@ -92,7 +101,7 @@ var reserved = map[string]bool{
 	"X-Auto-Response-Suppress": true, "Mime-Version": true,
 	"Content-Type": true, "Content-Transfer-Encoding": true,
 	"Content-Disposition": true, "Sender": true, "Reply-To": true,
-	"Return-Path": true,
+	"Return-Path": true, "X-Loop": true,
 }
 
 // WriteEML writes r to w as an RFC 5322 message: CRLF line endings, a
@@ -173,6 +182,11 @@ func (r Reply) render() ([]byte, error) {
 		h("Auto-Submitted", "auto-replied")
 		h("X-Auto-Response-Suppress", "All")
 	}
+	loop := strings.TrimSpace(r.Loop)
+	if loop == "" {
+		loop = DefaultLoop
+	}
+	h("X-Loop", encodeText("X-Loop", loop))
 	for _, kv := range extra {
 		h(kv[0], kv[1])
 	}

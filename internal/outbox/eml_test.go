@@ -87,6 +87,7 @@ func crlf(s string) string {
 type parsedHeaders struct {
 	From, To, Subject, Date, MessageID, InReplyTo, References string
 	AutoSubmitted, Suppress, Intent, Note, ContentType, CTE   string
+	Loop                                                      string
 }
 
 func parse(t *testing.T, raw []byte) (parsedHeaders, string) {
@@ -104,7 +105,7 @@ func parse(t *testing.T, raw []byte) (parsedHeaders, string) {
 		MessageID: h("Message-ID"), InReplyTo: h("In-Reply-To"), References: h("References"),
 		AutoSubmitted: h("Auto-Submitted"), Suppress: h("X-Auto-Response-Suppress"),
 		Intent: h("X-Antwort-Intent"), Note: h("X-Antwort-Note"),
-		ContentType: h("Content-Type"), CTE: h("Content-Transfer-Encoding"),
+		ContentType: h("Content-Type"), CTE: h("Content-Transfer-Encoding"), Loop: h("X-Loop"),
 	}, env.Text
 }
 
@@ -122,6 +123,7 @@ var wantHeaders = parsedHeaders{
 	Note:          "Rückfrage nötig",
 	ContentType:   "text/plain; charset=utf-8",
 	CTE:           "quoted-printable",
+	Loop:          "antwort",
 }
 
 func TestWriteEMLParses(t *testing.T) {

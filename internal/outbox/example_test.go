@@ -42,6 +42,7 @@ func ExampleWriteEML() {
 	// References: <4700@kunde.example> <4711@kunde.example>
 	// Auto-Submitted: auto-replied
 	// X-Auto-Response-Suppress: All
+	// X-Loop: antwort
 	// X-Antwort-Intent: order_status
 	// MIME-Version: 1.0
 	// Content-Type: text/plain; charset=utf-8

@@ -1,0 +1,469 @@
+package kb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// sampleKB is the project's own sample knowledge base (24 articles,
+// written for antwort).
+const sampleKB = "../testdata/kb"
+
+// sampleArticles reads the sample knowledge base and fails on any problem.
+func sampleArticles(t testing.TB) []Article {
+	t.Helper()
+	arts, probs, err := ReadArticles(context.Background(), sampleKB, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range probs {
+		t.Errorf("sample KB: %v", p)
+	}
+	if len(arts) != 24 {
+		t.Fatalf("sample KB has %d articles, want 24", len(arts))
+	}
+	return arts
+}
+
+// importSample imports the sample KB into a temporary directory and opens
+// it read-only.
+func importSample(t testing.TB) (dir string, k *KB) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), "kb")
+	if _, err := Import(context.Background(), dir, sampleArticles(t), nil); err != nil {
+		t.Fatal(err)
+	}
+	k, err := Open(dir, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { k.Close() })
+	return dir, k
+}
+
+func TestSearchSample(t *testing.T) {
+	_, k := importSample(t)
+	ctx := context.Background()
+	tests := []struct {
+		name    string
+		q       Query
+		wantTop string
+	}{
+		{"de parcel", Query{Text: "Mein Paket ist immer noch nicht angekommen, die Sendungsverfolgung zeigt nichts an.", Lang: "de"}, "parcel_missing-de"},
+		{"de compound address", Query{Text: "Ich bin umgezogen und brauche eine neue Lieferadresse.", Lang: "de"}, "change_address-de"},
+		{"de cancel, subject weighted", Query{Subject: "Kündigung", Text: "Hiermit beende ich zum nächsten Termin.", Lang: "de"}, "cancel_contract-de"},
+		{"de password typo", Query{Text: "passwrot vergessen, kann mich nicht einlogen", Lang: "de"}, "password_reset-de"},
+		{"de detected", Query{Text: "Die Rechnung ist falsch, der Rabatt fehlt auf meiner Rechnung."}, "invoice_wrong-de"},
+		{"en refund", Query{Text: "I sent the jacket back two weeks ago, when do I get my money back?", Lang: "en"}, "refund_request-en"},
+		{"en damaged", Query{Text: "The vase arrived broken, the box was crushed.", Lang: "en"}, "damaged_item-en"},
+		{"en typo", Query{Text: "how do i chnage my pasword", Lang: "en"}, "password_reset-en"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hits, err := k.Search(ctx, tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(hits) == 0 {
+				t.Fatalf("Search(%q) found nothing, want %s", tt.q.Text, tt.wantTop)
+			}
+			if hits[0].Article.ID != tt.wantTop {
+				t.Errorf("Search(%q) top = %s (%.2f), want %s; hits %v", tt.q.Text, hits[0].Article.ID, hits[0].Score, tt.wantTop, ids(hits))
+			}
+			for i, h := range hits {
+				if h.Score < 0 || h.Score > 1 || h.TextScore < 0 || h.TextScore > 1 || math.IsNaN(h.Score) {
+					t.Errorf("hit %d %s: score %v, text %v: want both in [0,1]", i, h.Article.ID, h.Score, h.TextScore)
+				}
+				if i > 0 && h.Score > hits[i-1].Score {
+					t.Errorf("hits not sorted: %v", ids(hits))
+				}
+				if len(h.Reasons) == 0 || !strings.HasPrefix(h.Reasons[0], "text match") {
+					t.Errorf("hit %s: reasons %q, want a text match reason", h.Article.ID, h.Reasons)
+				}
+			}
+			if q := tt.q.Lang; q != "" {
+				for _, h := range hits {
+					if h.Article.Lang != q {
+						t.Errorf("hit %s has lang %s, searched %s only", h.Article.ID, h.Article.Lang, q)
+					}
+				}
+			}
+		})
+	}
+}
+
+func ids(hits []Hit) []string {
+	var out []string
+	for _, h := range hits {
+		out = append(out, fmt.Sprintf("%s:%.2f", h.Article.ID, h.Score))
+	}
+	return out
+}
+
+// TestSearchIntentFusion checks that the classifier's intent distribution
+// moves linked articles up, brings in articles without any word in
+// common, and is named in the reasons.
+func TestSearchIntentFusion(t *testing.T) {
+	_, k := importSample(t)
+	ctx := context.Background()
+	// Ambiguous text: a parcel that arrived (damaged? wrong?) and money.
+	text := "Das Paket kam heute, ich will mein Geld zurück."
+	plain, err := k.Search(ctx, Query{Text: text, Lang: "de", Size: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fused, err := k.Search(ctx, Query{Text: text, Lang: "de", Size: 3, Intents: map[string]float64{"damaged_item": 0.9, "refund_request": 0.05}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fused) == 0 || fused[0].Article.ID != "damaged_item-de" {
+		t.Fatalf("fused top = %v, want damaged_item-de (text alone: %v)", ids(fused), ids(plain))
+	}
+	if fused[0].IntentScore != 0.9 {
+		t.Errorf("IntentScore = %v, want 0.9", fused[0].IntentScore)
+	}
+	found := false
+	for _, r := range fused[0].Reasons {
+		if strings.Contains(r, "linked to intent damaged_item") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("reasons %q do not name the intent link", fused[0].Reasons)
+	}
+
+	// No word in common: the intent alone finds the article.
+	only, err := k.Search(ctx, Query{Text: "xyzzy", Lang: "en", Intents: map[string]float64{"praise": 0.8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(only) == 0 || only[0].Article.ID != "praise-de" && only[0].Article.ID != "praise-en" {
+		t.Fatalf("intent-only search = %v, want a praise article", ids(only))
+	}
+	if only[0].TextScore != 0 || only[0].Score <= 0 {
+		t.Errorf("intent-only hit: text %v score %v, want 0 and > 0", only[0].TextScore, only[0].Score)
+	}
+
+	// IntentWeight < 0 means text only.
+	textOnly, err := k.Search(ctx, Query{Text: text, Lang: "de", Size: 3, IntentWeight: -1, Intents: map[string]float64{"damaged_item": 0.9}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(ids(plain), ids(textOnly)); diff != "" {
+		t.Errorf("IntentWeight -1 differs from text alone (-plain +textOnly):\n%s", diff)
+	}
+}
+
+func TestSearchEdgeCases(t *testing.T) {
+	_, k := importSample(t)
+	ctx := context.Background()
+	for _, q := range []Query{
+		{},
+		{Text: "   "},
+		{Text: "{{.Name}} {{ index . 0 }}"},
+		{Text: strings.Repeat("Paket Bestellung ", 200000)}, // 3.4 MB
+		{Text: "\xff\xfe\x00garbage"},
+		{Text: "Paket", Lang: "und"},
+		{Text: "Paket", Size: 1000},
+	} {
+		hits, err := k.Search(ctx, q)
+		if err != nil {
+			t.Errorf("Search(%.40q): %v", q.Text, err)
+		}
+		if len(hits) > MaxSize {
+			t.Errorf("Search(%.40q): %d hits, more than MaxSize", q.Text, len(hits))
+		}
+	}
+	if _, err := k.Search(ctx, Query{Text: "x", Lang: "fr"}); !errors.Is(err, ErrUnknownLang) {
+		t.Errorf("Search(lang fr) error = %v, want ErrUnknownLang", err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := k.Search(cctx, Query{Text: "Paket nicht angekommen"}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Search with canceled ctx: %v, want context.Canceled", err)
+	}
+}
+
+// TestImportAtomic re-imports while readers search: a KB opened before
+// the switch keeps its content, one opened after sees the new content in
+// full, and concurrent searches never fail or see a mix.
+func TestImportAtomic(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "kb")
+	gen := func(v, n int) []Article {
+		var out []Article
+		for i := range n {
+			out = append(out, Article{ID: fmt.Sprintf("a%d", i), Lang: "en", Title: fmt.Sprintf("version%d topic %d", v, i),
+				Body: fmt.Sprintf("Answer %d of version%d.", i, v), Intents: []string{"topic"}})
+		}
+		return out
+	}
+	if _, err := Import(ctx, dir, gen(1, 50), nil); err != nil {
+		t.Fatal(err)
+	}
+	old, err := Open(dir, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+
+	var stop atomic.Bool
+	var searches, failures atomic.Int64
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() {
+				k, err := Open(dir, &Options{ReadOnly: true, Timeout: 5 * time.Second})
+				if err != nil {
+					t.Errorf("open during import: %v", err)
+					failures.Add(1)
+					return
+				}
+				arts, err := k.List(ctx)
+				k.Close()
+				if err != nil {
+					t.Errorf("list during import: %v", err)
+					failures.Add(1)
+					return
+				}
+				versions := map[string]bool{}
+				for _, a := range arts {
+					versions[strings.Fields(a.Title)[0]] = true
+				}
+				if len(versions) != 1 || (len(arts) != 50 && len(arts) != 80) {
+					t.Errorf("reader saw %d articles of versions %v: a half-built or mixed index", len(arts), versions)
+					failures.Add(1)
+				}
+				searches.Add(1)
+			}
+		}()
+	}
+	for v := 2; v <= 4; v++ {
+		n := 50
+		if v%2 == 0 {
+			n = 80
+		}
+		if _, err := Import(ctx, dir, gen(v, n), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stop.Store(true)
+	wg.Wait()
+	if searches.Load() == 0 || failures.Load() != 0 {
+		t.Fatalf("%d reads during imports, %d failed", searches.Load(), failures.Load())
+	}
+	// The KB opened before the imports still has version 1.
+	a, err := old.Get(ctx, "a0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(a.Title, "version1") {
+		t.Errorf("old reader sees %q, want version 1", a.Title)
+	}
+	cur, err := Open(dir, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cur.Close()
+	if n, _ := cur.Len(); n != 80 {
+		t.Errorf("after the last import: %d articles, want 80", n)
+	}
+	a, _ = cur.Get(ctx, "a0")
+	if !strings.HasPrefix(a.Title, "version4") {
+		t.Errorf("new reader sees %q, want version 4", a.Title)
+	}
+	// Only the current and the previous index are kept.
+	entries, _ := os.ReadDir(dir)
+	var indexes []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), indexPrefix) {
+			indexes = append(indexes, e.Name())
+		}
+	}
+	if len(indexes) > 2 {
+		t.Errorf("index directories left: %v, want at most 2", indexes)
+	}
+}
+
+func TestImportRejectsBadArticle(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "kb")
+	good := []Article{{ID: "x", Lang: "de", Body: "Hallo"}}
+	if _, err := Import(ctx, dir, good, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Import(ctx, dir, append(good, Article{ID: "y", Lang: "fr", Body: "Bonjour"}), nil)
+	if !errors.Is(err, ErrUnknownLang) {
+		t.Fatalf("Import with lang fr: %v, want ErrUnknownLang", err)
+	}
+	k, err := Open(dir, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	if n, _ := k.Len(); n != 1 {
+		t.Errorf("after a failed import the KB has %d articles, want the old 1", n)
+	}
+	// Duplicates: the last one wins and is counted.
+	st, err := Import(ctx, dir, []Article{{ID: "d", Lang: "en", Body: "first"}, {ID: "d", Lang: "en", Body: "second"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Articles != 1 || st.Duplicates != 1 {
+		t.Errorf("stats %+v, want 1 article, 1 duplicate", st)
+	}
+	k2, err := Open(dir, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k2.Close()
+	if a, _ := k2.Get(ctx, "d"); a.Body != "second" {
+		t.Errorf("duplicate id: body %q, want the last one", a.Body)
+	}
+}
+
+// TestLocked: a writable KB excludes other opens, which fail after the
+// timeout with ErrLocked naming the directory, never hang.
+func TestLocked(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "kb")
+	w, err := Create(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for _, ro := range []bool{false, true} {
+		start := time.Now()
+		_, err := Open(dir, &Options{ReadOnly: ro, Timeout: 150 * time.Millisecond})
+		if !errors.Is(err, ErrLocked) {
+			t.Fatalf("Open(read-only=%v) while a writer holds it: %v, want ErrLocked", ro, err)
+		}
+		if !strings.Contains(err.Error(), dir) {
+			t.Errorf("error %q does not name %s", err, dir)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("Open took %v, want about the timeout", d)
+		}
+	}
+	// Import builds beside and needs the current index read-only: the
+	// writer blocks it too, with the same clear error.
+	if _, err := Import(context.Background(), dir, []Article{{ID: "a", Lang: "de", Body: "x"}}, &Options{Timeout: 150 * time.Millisecond}); !errors.Is(err, ErrLocked) {
+		t.Errorf("Import while a writer holds the index: %v, want ErrLocked", err)
+	}
+	// Readers share.
+	w.Close()
+	r1, err := Open(dir, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r1.Close()
+	r2, err := Open(dir, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("second read-only open: %v", err)
+	}
+	r2.Close()
+}
+
+func TestOpenMissing(t *testing.T) {
+	if _, err := Open(filepath.Join(t.TempDir(), "nope"), nil); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Open(missing) = %v, want ErrNotFound", err)
+	}
+	dir := filepath.Join(t.TempDir(), "kb")
+	k, err := Create(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.Close()
+	if _, err := Create(dir, nil); !errors.Is(err, ErrExists) {
+		t.Errorf("Create twice = %v, want ErrExists", err)
+	}
+}
+
+func TestPutGetDeleteList(t *testing.T) {
+	ctx := context.Background()
+	k, err := Create(filepath.Join(t.TempDir(), "kb"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	a := Article{ID: " faq-1 ", Lang: "DE", Title: "Lieferzeit", Body: "Die Lieferzeit beträgt 2–3 Werktage.  \n",
+		Intents: []string{"delivery", "delivery", ""}, Questions: []string{"Wie lange dauert die Lieferung?"}, Tags: []string{"versand"}}
+	if err := k.Put(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	got, err := k.Get(ctx, "faq-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Article{ID: "faq-1", Lang: "de", Title: "Lieferzeit", Body: "Die Lieferzeit beträgt 2–3 Werktage.",
+		Intents: []string{"delivery"}, Questions: []string{"Wie lange dauert die Lieferung?"}, Tags: []string{"versand"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Get after Put (-want +got):\n%s", diff)
+	}
+	hits, err := k.Search(ctx, Query{Text: "Wie lange dauert die Lieferung nach Österreich?", Lang: "de"})
+	if err != nil || len(hits) != 1 || hits[0].Article.ID != "faq-1" {
+		t.Fatalf("Search = %v, %v; want faq-1", ids(hits), err)
+	}
+	// Update replaces, including its index documents.
+	a.Questions = []string{"Kann ich per Rechnung zahlen?"}
+	if err := k.Put(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	hits, _ = k.Search(ctx, Query{Text: "Rechnung zahlen", Lang: "de"})
+	if len(hits) != 1 {
+		t.Errorf("after update: %v, want the new question to match", ids(hits))
+	}
+	if err := k.Put(ctx, Article{ID: "b", Lang: "en", Body: "B"}, Article{ID: "c", Lang: "en"}); !errors.Is(err, ErrMissingField) {
+		t.Errorf("Put without body: %v, want ErrMissingField", err)
+	}
+	if _, err := k.Get(ctx, "b"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a failed Put wrote article b: %v", err)
+	}
+	if err := k.Put(ctx, Article{ID: "b", Lang: "en", Body: "B"}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := k.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].ID != "b" || list[1].ID != "faq-1" {
+		t.Errorf("List = %v, want b, faq-1", list)
+	}
+	if err := k.Delete(ctx, "faq-1", "unknown"); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := k.Len(); n != 1 {
+		t.Errorf("Len after Delete = %d, want 1", n)
+	}
+	if hits, _ := k.Search(ctx, Query{Text: "Rechnung zahlen", Lang: "de"}); len(hits) != 0 {
+		t.Errorf("deleted article still found: %v", ids(hits))
+	}
+	if err := k.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Search(ctx, Query{Text: "x"}); !errors.Is(err, ErrClosed) {
+		t.Errorf("Search after Close: %v, want ErrClosed", err)
+	}
+}
+
+func TestReadOnlyRefusesWrites(t *testing.T) {
+	_, k := importSample(t)
+	if err := k.Put(context.Background(), Article{ID: "x", Lang: "de", Body: "x"}); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("Put on read-only KB: %v, want ErrReadOnly", err)
+	}
+	if err := k.Delete(context.Background(), "x"); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("Delete on read-only KB: %v, want ErrReadOnly", err)
+	}
+}

@@ -26,6 +26,7 @@ type dataOptions struct {
 	labelField string
 	splitField string
 	format     string
+	label      string // label of the mails of an mbox (or a Maildir's own folder)
 }
 
 // readLabeled reads all paths, reports skipped items on stderr and returns
@@ -36,7 +37,7 @@ func (g *globalOptions) readLabeled(ctx context.Context, d dataOptions, fallback
 	skipped := 0
 	for _, p := range d.paths {
 		o := ingest.Options{TextField: d.textField, LabelField: d.labelField, LabelFallback: fallbackLabel,
-			SplitField: d.splitField, Format: d.format}
+			SplitField: d.splitField, Format: d.format, Label: d.label}
 		exs, probs, err := ingest.ReadLabeled(ctx, p, o)
 		if err != nil {
 			return nil, 0, err

@@ -105,6 +105,7 @@ Quick start:
 	_ = root.PersistentFlags().MarkHidden("cpuprofile")
 	root.AddCommand(newTrainCmd(g), newClassifyCmd(g), newEvalCmd(g), newModelsCmd(g), newKBCmd(g), newReplyCmd(g), newDemoCmd(g), newVersionCmd(g))
 	root.AddCommand(newPolicyCmd(g))
+	root.AddCommand(newParseCmd(g))
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
 	return root
 }

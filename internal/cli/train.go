@@ -36,15 +36,22 @@ version of the model named after the task; the new version becomes active
 unless --no-activate is given.
 
 Data (--data, repeatable): JSONL (fields --text-field, --label-field; the
-label falls back to "intent" or the task name), CSV/TSV with a header row, or
-a folder tree of .eml/.txt files whose folder name is the label. Broken lines
-and files are reported on stderr and skipped; the exit status is then 3.
+label falls back to "intent" or the task name), CSV/TSV with a header row, a
+folder tree of .eml/.txt files whose folder name is the label (dir:DIR), a
+tree of Maildirs whose folder name is the label (maildir:DIR; Maildir++ ".name"
+folders too), or an mbox file whose mails all get --label or the file's name
+(mbox:FILE). Mail is parsed and cleaned as in 'antwort parse': the example is
+the subject and the new text, without quoted history and signature; auto-
+replies, bounces and list mail are skipped. Broken lines and files are
+reported on stderr and skipped; the exit status is then 3.
 
 Probabilities are calibrated on held-out cross-validation folds, which also
 choose the SVM's C when --c is 0; their figures are stored with the model.`,
 		Example: `  antwort train --task intent --data mails.jsonl
   antwort train --task sentiment --data feedback.csv --text-field body --label-field mood
-  antwort train --task intent --data ./labelled/`,
+  antwort train --task intent --data ./labelled/
+  antwort train --task intent --data maildir:./mail/labelled
+  antwort train --task intent --data mbox:refunds.mbox --label refund_request`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runTrain(cmd.Context(), o) },
 	}
@@ -62,11 +69,12 @@ choose the SVM's C when --c is 0; their figures are stored with the model.`,
 
 func addDataFlags(cmd *cobra.Command, d *dataOptions) {
 	f := cmd.Flags()
-	f.StringArrayVar(&d.paths, "data", nil, "labelled data: .jsonl, .csv, .tsv file or folder tree (repeatable)")
+	f.StringArrayVar(&d.paths, "data", nil, "labelled data: .jsonl, .csv, .tsv file, folder tree, maildir:DIR, mbox:FILE (repeatable)")
+	f.StringVar(&d.label, "label", "", "label of every mail in an mbox file (default: the file name without extension) or in a Maildir's own cur/ and new/")
 	f.StringVar(&d.textField, "text-field", "", `text field or column (default "text")`)
 	f.StringVar(&d.labelField, "label-field", "", `label field or column (default "label"; in JSONL, when absent, the task name: "intent" or "sentiment")`)
 	f.StringVar(&d.splitField, "split-field", "", `split field or column (default "split")`)
-	f.StringVar(&d.format, "data-format", "", "force the data format: jsonl, csv, tsv, dir, text (fastText lines)")
+	f.StringVar(&d.format, "data-format", "", "force the data format: jsonl, csv, tsv, dir, maildir, mbox, text (fastText lines)")
 }
 
 func addTrainFlags(cmd *cobra.Command, t *trainFlags, foldsFlag string) {

@@ -80,6 +80,7 @@ func parseMessage(raw []byte, opts Options) (*Message, error) {
 func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 	data := bytes.TrimPrefix(raw, []byte("\uFEFF"))
 	data = trimBlankLines(data)
+	data = bytes.TrimLeft(data, " \t") // " From: …": a first header indented by a broken relay
 	// An mbox "From " line in front of a single message.
 	if bytes.HasPrefix(data, []byte("From ")) {
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
@@ -103,6 +104,7 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 	p := enmime.NewParser(
 		enmime.SkipMalformedParts(true),
 		enmime.MultipartWOBoundaryAsSinglePart(true),
+		enmime.StripMediaTypeInvalidCharacters(true),
 		enmime.DisableCharacterDetection(true), // trust the declared charset; fixMojibake and toUTF8 repair the rest
 		enmime.MaxStoredPartErrors(10),
 		enmime.SetReadPartErrorPolicy(enmime.AllowCorruptTextPartErrorPolicy),

@@ -132,10 +132,11 @@ func (s *Server) readMessage(w http.ResponseWriter, r *http.Request) (*ingest.Me
 			return nil, err
 		}
 		return msg, nil
-	case "", "application/json":
 	default:
-		return nil, apiErr(http.StatusUnsupportedMediaType, CodeUnsupportedMedia,
-			fmt.Sprintf("Content-Type %q: send application/json or message/rfc822", mt))
+		if !jsonType(mt) {
+			return nil, apiErr(http.StatusUnsupportedMediaType, CodeUnsupportedMedia,
+				fmt.Sprintf("Content-Type %q: send application/json or message/rfc822", mt))
+		}
 	}
 	var req MessageRequest
 	if err := decodeJSON(body, &req); err != nil {
@@ -257,7 +258,7 @@ func (s *Server) feedback(w http.ResponseWriter, r *http.Request) error {
 	}
 	if mt, err := mediaType(r); err != nil {
 		return err
-	} else if mt != "" && mt != "application/json" {
+	} else if !jsonType(mt) {
 		return apiErr(http.StatusUnsupportedMediaType, CodeUnsupportedMedia, fmt.Sprintf("Content-Type %q: send application/json", mt))
 	}
 	body, err := readBody(w, r, s.opts.MaxBody)
@@ -548,6 +549,9 @@ func (s *Server) diffModels(w http.ResponseWriter, r *http.Request) error {
 		opts.Messages = n
 	}
 	s.extendDeadlines(w)
+	if err := s.Flush(r.Context()); err != nil { // the latest answered messages count too
+		return err
+	}
 	eng, release, err := s.acquire()
 	if err != nil {
 		return err
@@ -668,9 +672,11 @@ func (s *Server) importKB(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out.Articles, out.Index, out.Previous, out.Seconds = st.Articles, st.Index, st.Previous, st.Duration.Seconds()
+	p := s.readKBPointer()
 	if err := s.reloadLive(ctx); err != nil {
 		return err
 	}
+	s.kbPointer = p
 	out.Engine, _ = s.live.State()
 	if s.opts.Store != nil {
 		detail, _ := json.Marshal(map[string]any{"articles": st.Articles, "skipped": len(out.Skipped), "index": st.Index, "previous": st.Previous})
@@ -803,9 +809,7 @@ func (s *Server) scheduledRetrain(ctx context.Context) {
 }
 
 func (s *Server) reload(w http.ResponseWriter, r *http.Request) error {
-	s.admin.Lock()
-	defer s.admin.Unlock()
-	if err := s.reloadLive(r.Context()); err != nil {
+	if err := s.Reload(r.Context()); err != nil {
 		return err
 	}
 	st, _ := s.live.State()

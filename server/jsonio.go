@@ -114,6 +114,19 @@ func mediaType(r *http.Request) (string, error) {
 	return strings.ToLower(mt), nil
 }
 
+// jsonType reports whether a body of media type mt is read as JSON:
+// application/json and +json types, no type at all, and
+// application/x-www-form-urlencoded and text/plain, which is what curl -d
+// and simple clients send for a JSON body.
+func jsonType(mt string) bool {
+	switch {
+	case mt == "", mt == "application/json", strings.HasSuffix(mt, "+json"),
+		mt == "application/x-www-form-urlencoded", mt == "text/plain":
+		return true
+	}
+	return false
+}
+
 // decodeJSON decodes body into v, strictly: unknown fields, trailing data
 // and type mismatches are errors that say where.
 func decodeJSON(body []byte, v any) error {

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -103,7 +105,8 @@ type Server struct {
 	rec  *recorder // nil without a store or with Remember < 0
 	log  *slog.Logger
 
-	admin sync.Mutex // serialises model changes, imports, retrains and their reloads
+	admin     sync.Mutex // serialises model changes, imports, retrains and their reloads
+	kbPointer string     // content of KBDir/CURRENT when last loaded; guarded by admin
 }
 
 // New returns a Server answering with the engines of live. It starts no
@@ -150,7 +153,53 @@ func New(live *antwort.Live, opts Options) (*Server, error) {
 	}
 	s.routes()
 	s.observeEngine()
+	s.kbPointer = s.readKBPointer()
 	return s, nil
+}
+
+// readKBPointer returns the content of the knowledge base's pointer file
+// (kb.Import switches it atomically), "" without one.
+func (s *Server) readKBPointer() string {
+	if s.opts.KBDir == "" {
+		return ""
+	}
+	b, err := os.ReadFile(filepath.Join(s.opts.KBDir, "CURRENT"))
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// checkKB reloads the engine when another process changed the knowledge
+// base ('antwort kb add', an import not sent to this server).
+func (s *Server) checkKB(ctx context.Context) {
+	if s.opts.KBDir == "" {
+		return
+	}
+	s.admin.Lock()
+	defer s.admin.Unlock()
+	p := s.readKBPointer()
+	if p == "" || p == s.kbPointer {
+		return
+	}
+	s.log.Info("knowledge base changed on disk; reloading", slog.String("kb", s.opts.KBDir))
+	if err := s.reloadLive(ctx); err == nil {
+		s.kbPointer = p
+	}
+}
+
+// Reload rebuilds the engine from the store's active models and the
+// knowledge base as they are now, and swaps it in (what POST /v1/reload
+// and SIGHUP in 'antwort serve' do).
+func (s *Server) Reload(ctx context.Context) error {
+	s.admin.Lock()
+	defer s.admin.Unlock()
+	p := s.readKBPointer()
+	if err := s.reloadLive(ctx); err != nil {
+		return err
+	}
+	s.kbPointer = p
+	return nil
 }
 
 // access is who may call an endpoint.
@@ -225,12 +274,30 @@ func tokenOf(r *http.Request) Token {
 	return t
 }
 
-// actor names who sent r, for the audit trail and the feedback log.
+// ActorHeader optionally names the person behind a request
+// ("cli:anna@host"); the audit trail records it after the token's name.
+const ActorHeader = "X-Antwort-Actor"
+
+// actor names who sent r, for the audit trail and the feedback log:
+// "token:<name>", followed by "/" and the ActorHeader value if given.
 func actor(r *http.Request) string {
+	a := "http:" + r.RemoteAddr
 	if t := tokenOf(r); t.Name != "" {
-		return "token:" + t.Name
+		a = "token:" + t.Name
 	}
-	return "http:" + r.RemoteAddr
+	if h := r.Header.Get(ActorHeader); h != "" {
+		h = strings.Map(func(c rune) rune {
+			if c < ' ' || c > '~' {
+				return -1
+			}
+			return c
+		}, h)
+		if len(h) > 64 {
+			h = h[:64]
+		}
+		a += "/" + h
+	}
+	return a
 }
 
 // wrap adds authentication, metrics, logging and error rendering.
@@ -307,8 +374,9 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Run does the background work until ctx is done: it writes answered
-// messages to the store every FlushInterval and, with RetrainEvery,
-// retrains on schedule. On return everything queued has been written
+// messages to the store every FlushInterval, reloads the engine when the
+// knowledge base was changed on disk by another process, and, with
+// RetrainEvery, retrains on schedule. On return everything queued has been written
 // (or the error says why not).
 func (s *Server) Run(ctx context.Context) error {
 	tick := time.NewTicker(FlushInterval)
@@ -327,6 +395,7 @@ func (s *Server) Run(ctx context.Context) error {
 			if err := s.Flush(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("write answered messages", slog.String("err", err.Error()))
 			}
+			s.checkKB(ctx)
 		case <-retrain:
 			s.scheduledRetrain(ctx)
 		}

@@ -32,7 +32,9 @@ with YAML front matter, or a JSONL / CSV file with those fields.`,
 		Args: noArgs,
 	}
 	cmd.PersistentFlags().StringVar(&dir, "kb", "kb", "knowledge base directory")
-	cmd.AddCommand(newKBImportCmd(g, &dir), newKBAddCmd(g, &dir), newKBRemoveCmd(g, &dir), newKBSearchCmd(g, &dir), newKBListCmd(g, &dir), newKBEvalCmd(g, &dir))
+	ro := &remoteOptions{}
+	addRemoteFlags(cmd.PersistentFlags(), ro)
+	cmd.AddCommand(newKBImportCmd(g, &dir, ro), newKBAddCmd(g, &dir), newKBRemoveCmd(g, &dir), newKBSearchCmd(g, &dir), newKBListCmd(g, &dir, ro), newKBEvalCmd(g, &dir))
 	return cmd
 }
 
@@ -54,7 +56,7 @@ func validateArticle(a kb.Article) error {
 	return nil
 }
 
-func newKBImportCmd(g *globalOptions, dir *string) *cobra.Command {
+func newKBImportCmd(g *globalOptions, dir *string, ro *remoteOptions) *cobra.Command {
 	return &cobra.Command{
 		Use:   "import PATH...",
 		Short: "Replace the knowledge base with the articles in PATHs (atomic)",
@@ -63,7 +65,11 @@ replace the knowledge base with them. The new index is built beside the old one
 and switched in at once: a reader never sees a half-built index. Bad articles
 (missing id or lang, unknown placeholder, too long) are reported with file and
 line and skipped; duplicate ids: the last one wins (reported). Exit status 3
-when something was skipped.`,
+when something was skipped.
+
+While 'antwort serve' serves this knowledge base, the articles are sent to it
+(the server imports them, records who did in the audit trail and answers with
+the new content at once).`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return flagErrorf("kb import needs at least one PATH")
@@ -90,12 +96,16 @@ when something was skipped.`,
 				skipped++
 			})
 			start := time.Now()
-			st, err := kb.Import(ctx, *dir, all, kbOptions(g, false))
+			sent, err := g.kbImportViaServer(ctx, *ro, *dir, all)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(g.io.Out, "imported %d articles into %s in %s\n", len(all), *dir, time.Since(start).Round(time.Millisecond))
-			_ = st
+			if !sent {
+				if _, err := kb.Import(ctx, *dir, all, kbOptions(g, false)); err != nil {
+					return err
+				}
+				fmt.Fprintf(g.io.Out, "imported %d articles into %s in %s\n", len(all), *dir, time.Since(start).Round(time.Millisecond))
+			}
 			if skipped > 0 {
 				return &partialError{skipped: skipped}
 			}
@@ -122,7 +132,7 @@ func dedupe(arts []kb.Article, replaced func(old, by kb.Article)) []kb.Article {
 	return out
 }
 
-func newKBListCmd(g *globalOptions, dir *string) *cobra.Command {
+func newKBListCmd(g *globalOptions, dir *string, ro *remoteOptions) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -141,20 +151,24 @@ func newKBListCmd(g *globalOptions, dir *string) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			fb, err := g.answerFeedback(cmd.Context(), *ro)
+			if err != nil {
+				return err
+			}
 			if format == "json" {
 				enc := json.NewEncoder(g.io.Out)
 				enc.SetEscapeHTML(false)
 				for _, a := range arts {
-					if err := enc.Encode(a); err != nil {
+					if err := enc.Encode(fb.article(a)); err != nil {
 						return err
 					}
 				}
 				return nil
 			}
 			tw := tabwriter.NewWriter(g.io.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tLANG\tINTENTS\tQUESTIONS\tTITLE")
+			fmt.Fprintln(tw, "ID\tLANG\tINTENTS\tQUESTIONS\tUSED\tEDITED\tDECLINED\tWEIGHT\tTITLE")
 			for _, a := range arts {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", a.ID, a.Lang, strings.Join(a.Intents, ","), len(a.Questions), a.Title)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", a.ID, a.Lang, strings.Join(a.Intents, ","), len(a.Questions), fb.columns(a.ID), a.Title)
 			}
 			return tw.Flush()
 		},

@@ -106,6 +106,7 @@ Quick start:
 	root.AddCommand(newTrainCmd(g), newClassifyCmd(g), newEvalCmd(g), newModelsCmd(g), newKBCmd(g), newReplyCmd(g), newDemoCmd(g), newVersionCmd(g))
 	root.AddCommand(newPolicyCmd(g))
 	root.AddCommand(newParseCmd(g))
+	root.AddCommand(newServeCmd(g), newRetrainCmd(g))
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
 	return root
 }

@@ -19,9 +19,25 @@
 //
 // # Concurrency
 //
-// An Engine is immutable after New or Load and safe for concurrent use by
-// multiple goroutines; Classify is synchronous and starts no goroutines.
-// To switch models, build a new Engine and swap the pointer.
+// An Engine is immutable after New, Load or WithReplies and safe for
+// concurrent use by multiple goroutines; Classify and Suggest are
+// synchronous and start no goroutines. The only state Suggest changes is
+// the reply.Limiter's per-sender count, which is safe for concurrent use
+// (pass one Limiter to every Engine that should share the limit).
+//
+// To switch models or knowledge base in a running program, use a Live: it
+// holds the current Engine behind an atomic pointer. Reload builds a new
+// Engine completely (active models from the store, the knowledge base
+// reopened) and only then swaps it in; a failed Reload leaves the old one.
+// Acquire returns the current Engine and a release function: until it is
+// called, that Engine and its knowledge base stay open however many
+// Reloads happen, so a request never fails because of a swap. Reloads are
+// serialised. package server builds its HTTP API on a Live.
+//
+// AnswerStats (answer learning) is safe for concurrent use: a server adds
+// feedback while Suggest reads the weights. A Redactor is immutable.
+// Retrain and DiffModels are synchronous; the models.Store they use
+// serialises writers.
 //
 // # Packages
 //

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/antwort-dev/antwort"
+	"github.com/antwort-dev/antwort/kb"
 	"github.com/antwort-dev/antwort/models"
 	"github.com/antwort-dev/antwort/server"
 )
@@ -535,5 +537,42 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	if _, ok, err := e.store.SeenMessage(context.Background(), "c1"); !ok || err != nil {
 		t.Errorf("the answered message was not flushed at shutdown: %v, %v", ok, err)
+	}
+}
+
+// TestRunReloadsAndRetrains runs the background loop: a knowledge base
+// changed on disk by another process is picked up, and with RetrainEvery
+// new feedback leads to a retrained, promoted model.
+func TestRunReloadsAndRetrains(t *testing.T) {
+	e := newEnv(t, func(o *server.Options) { o.RetrainEvery = 300 * time.Millisecond })
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- e.srv.Run(ctx) }()
+
+	arts := sampleArticles(t)[:6]
+	if _, err := kb.Import(context.Background(), filepath.Join(e.dir, "kb"), arts, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"Gutscheincode geht nicht", "Geschenkgutschein einlösen?", "gift card rejected", "redeem my gift card", "voucher code invalid"} {
+		e.do(t, "POST", "/v1/feedback", clientToken, map[string]any{"message_id": text, "intent": "gift_card", "text": text}).ok(t, "feedback")
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		st, _ := e.live.State()
+		if st.Articles == len(arts) && slices.Contains(st.Versions, "intent@3") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("engine after waiting = %+v; want %d articles and intent@3 from the scheduled retrain", st, len(arts))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	if err := <-ran; err != nil {
+		t.Errorf("Run() = %v", err)
+	}
+	audit, _ := e.store.AuditLog(context.Background(), models.AuditQuery{Name: "intent", Last: 1})
+	if len(audit) != 1 || audit[0].Action != antwort.AuditRetrain || !strings.HasPrefix(audit[0].Actor, "server:schedule") {
+		t.Errorf("last intent audit entry = %+v, want a scheduled retrain", audit)
 	}
 }

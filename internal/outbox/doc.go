@@ -37,6 +37,15 @@
 //     message itself untouched, so a failure never loses a message;
 //     MarkSent removes it. The directory name does not start with a dot,
 //     so Maildir++ servers do not take it for a folder.
+//   - sending/<key>: the claim Flush writes (and syncs) before handing a
+//     message to the server and removes once the server has answered. A
+//     claim left behind means the delivery was interrupted and may have
+//     succeeded: Flush does not send that message again until Release.
+//
+// Put chooses a fresh key; PutKey takes the caller's key and writes
+// nothing when a message with that key exists, so a batch that is killed
+// and rerun queues each reply once (KeyFor derives the key from the
+// customer's Message-ID).
 //
 // Keys look like "1767225600.M123456P4242Q7R0a1b2c3d4e5f.host" (Dovecot's
 // time.unique.host style); Unsent orders by the time and counter in the
@@ -66,11 +75,14 @@
 //
 // # Caveats
 //
-//   - Delivery is at least once. When the connection breaks or times out
-//     after the message data was sent but before the server answered, the
-//     server may have accepted the message; it is marked failed and sent
-//     again by the next Flush. Likewise if the process dies between the
-//     server's answer and MarkSent.
+//   - Delivery is at most once. When the connection breaks or times out
+//     after the message data was sent but before the server answered, or
+//     the process dies between handing the message over and MarkSent, the
+//     server may have accepted the message. Flush then reports it as
+//     uncertain (ErrUncertain, Uncertain) and leaves it queued but does not
+//     send it again: check the recipient's side and call Release to send
+//     it, or MarkSent. A customer never gets the same answer twice, and no
+//     answer is silently dropped.
 //   - Flush retries failed messages forever, permanent failures (IsPermanent)
 //     included; callers decide when to give up using Failure.
 //   - Sent messages stay in cur/ for the record. Unsent reads cur/ too, so

@@ -39,6 +39,12 @@ var (
 	// the password is not sent.
 	ErrCleartextAuth = errors.New("outbox: refusing to send credentials without TLS")
 
+	// ErrUncertain marks a delivery that may or may not have reached the
+	// server: the connection broke, or the process died, after the message
+	// data was sent and before the server answered. Flush does not send
+	// such a message again until it is released (Outbox.Release).
+	ErrUncertain = errors.New("outbox: delivery uncertain")
+
 	// ErrAlreadySent is returned by MarkFailed for a message that has
 	// already been marked sent.
 	ErrAlreadySent = errors.New("outbox: message already sent")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -45,10 +46,11 @@ type Failure struct {
 }
 
 const (
-	tmpDir    = "tmp"
-	newDir    = "new"
-	curDir    = "cur"
-	failedDir = "failed"
+	tmpDir     = "tmp"
+	newDir     = "new"
+	curDir     = "cur"
+	failedDir  = "failed"
+	sendingDir = "sending"
 
 	// infoSep separates a key from its Maildir info ("2,S").
 	infoSep = ":"
@@ -62,7 +64,7 @@ func OpenOutbox(dir string) (*Outbox, error) {
 		return nil, fmt.Errorf("outbox: open: %w", err)
 	}
 	for _, d := range []string{dir, filepath.Join(dir, tmpDir), filepath.Join(dir, newDir),
-		filepath.Join(dir, curDir), filepath.Join(dir, failedDir)} {
+		filepath.Join(dir, curDir), filepath.Join(dir, failedDir), filepath.Join(dir, sendingDir)} {
 		if err := os.Mkdir(d, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 			return nil, fmt.Errorf("outbox: open %s: %w", dir, err)
 		}
@@ -118,6 +120,81 @@ func (o *Outbox) Put(r Reply) (key string, err error) {
 	}
 	syncDir(filepath.Join(o.dir, newDir))
 	return key, nil
+}
+
+// PutKey is Put with a key chosen by the caller, for idempotent queueing:
+// when a message with key is already in the outbox (queued, sent or
+// failed), PutKey writes nothing and returns false. A batch that is
+// killed and run again thus queues each reply once, whatever the point it
+// was killed at; KeyFor derives a key from the customer's message.
+// Two PutKey calls with the same key at the same moment queue one message.
+func (o *Outbox) PutKey(key string, r Reply) (created bool, err error) {
+	if err := validKey(key); err != nil {
+		return false, err
+	}
+	if _, err := o.locate(key); err == nil {
+		return false, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return false, err
+	}
+	msg, err := r.render()
+	if err != nil {
+		return false, err
+	}
+	tmp := filepath.Join(o.dir, tmpDir, key+"."+strconv.FormatUint(o.seq.Add(1), 10)+"."+strconv.Itoa(o.pid))
+	if err := writeFileSync(tmp, msg); err != nil {
+		return false, fmt.Errorf("outbox: put: %w", err)
+	}
+	defer os.Remove(tmp)
+	// Link fails when the name exists: of two racing writers one wins.
+	if err := os.Link(tmp, filepath.Join(o.dir, newDir, key)); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return false, nil
+		}
+		return false, fmt.Errorf("outbox: put: %w", err)
+	}
+	syncDir(filepath.Join(o.dir, newDir))
+	return true, nil
+}
+
+// KeyFor returns the outbox key of the reply to the message with the
+// given id (its Message-ID or another stable identifier): the same id
+// always gives the same key.
+func KeyFor(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return "r" + hex.EncodeToString(sum[:16]) + ".antwort"
+}
+
+// validKey checks that key can name a Maildir file.
+func validKey(key string) error {
+	if key == "" || len(key) > 200 || strings.ContainsAny(key, "/\x00"+infoSep) || strings.ContainsRune(key, filepath.Separator) ||
+		strings.HasPrefix(key, ".") {
+		return fmt.Errorf("%w: %q", ErrInvalidKey, key)
+	}
+	return nil
+}
+
+// writeFileSync creates path (which must not exist) with b and syncs it.
+func writeFileSync(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(path)
+		return err
+	}
+	return nil
 }
 
 // newKey returns a unique Maildir key "sec.MusecPpidQseqRrand.host" (the
@@ -221,9 +298,8 @@ func parseEntry(dir, name string) entry {
 
 // locate finds the file holding key.
 func (o *Outbox) locate(key string) (entry, error) {
-	if key == "" || strings.ContainsAny(key, "/\x00"+infoSep) || strings.ContainsRune(key, filepath.Separator) ||
-		strings.HasPrefix(key, ".") {
-		return entry{}, fmt.Errorf("%w: %q", ErrInvalidKey, key)
+	if err := validKey(key); err != nil {
+		return entry{}, err
 	}
 	// The common cases without reading a directory.
 	for _, c := range []struct{ sub, name string }{
@@ -371,6 +447,17 @@ func (o *Outbox) readFailure(key string) (Failure, bool, error) {
 // Failed messages are retried on every Flush, permanent failures too:
 // check Failure to give up on them.
 //
+// Delivery is at most once. Before a message is handed to the server,
+// Flush claims it (a file sending/<key>, synced); the claim is removed
+// when the server has accepted the message (with MarkSent) or has
+// certainly not (a refusal, or a failure before the end of the data). A
+// claim that is left — the process died during the send, or the
+// connection broke after the data was sent and before the server answered
+// — means the message may have been delivered: Flush does not send it
+// again but reports it with an error wrapping ErrUncertain, until someone
+// checks and calls Release (or marks it sent). A reply is never sent
+// twice and never lost.
+//
 // Per-message failures are reported as a *BatchError after all messages
 // were tried. Any other error stops Flush at once: when ctx is done (the
 // interrupted message is not marked failed), or when the outbox itself
@@ -397,21 +484,44 @@ func (o *Outbox) Flush(ctx context.Context, s *Sender) (sent int, failed int, er
 		if err := ctx.Err(); err != nil {
 			return stop(fmt.Errorf("outbox: flush: %w", err))
 		}
+		claimed, err := o.claim(key)
+		if err != nil {
+			return stop(err)
+		}
+		if !claimed {
+			failed++
+			batch.Failed = append(batch.Failed, KeyError{Key: key, Err: fmt.Errorf("%w: a send was interrupted; check whether it arrived, then release it", ErrUncertain)})
+			continue
+		}
 		sendErr, err := o.sendOne(ctx, s, key)
 		switch {
 		case errors.Is(err, ErrNotFound):
+			o.unclaim(key)
 			continue // removed since Unsent
 		case err != nil:
+			o.unclaim(key)
 			return stop(err)
 		case sendErr == nil:
 			if err := o.MarkSent(key); err != nil {
-				// Delivered, but it will be sent again next time.
+				// Delivered; the claim stays, so it is not sent again.
 				return stop(fmt.Errorf("outbox: flush: %s was sent but: %w", key, err))
 			}
+			o.unclaim(key)
 			sent++
+		case errors.Is(sendErr, ErrUncertain):
+			if err := o.MarkFailed(key, sendErr); err != nil {
+				return stop(err)
+			}
+			failed++
+			batch.Failed = append(batch.Failed, KeyError{Key: key, Err: sendErr})
+			if ctx.Err() != nil {
+				return stop(sendErr)
+			}
 		case ctx.Err() != nil:
+			o.unclaim(key)
 			return stop(sendErr)
 		default:
+			o.unclaim(key)
 			if err := o.MarkFailed(key, sendErr); err != nil {
 				return stop(err)
 			}
@@ -423,6 +533,54 @@ func (o *Outbox) Flush(ctx context.Context, s *Sender) (sent int, failed int, er
 		return sent, failed, &batch
 	}
 	return sent, failed, nil
+}
+
+// claim creates the claim file of key; false means it exists already.
+func (o *Outbox) claim(key string) (bool, error) {
+	p := filepath.Join(o.dir, sendingDir, key)
+	if err := writeFileSync(p, []byte(time.Now().UTC().Format(time.RFC3339Nano)+"\n")); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return false, nil
+		}
+		return false, fmt.Errorf("outbox: claim %s: %w", key, err)
+	}
+	syncDir(filepath.Join(o.dir, sendingDir))
+	return true, nil
+}
+
+// unclaim removes the claim file of key.
+func (o *Outbox) unclaim(key string) {
+	_ = os.Remove(filepath.Join(o.dir, sendingDir, key))
+}
+
+// Uncertain returns the keys of unsent messages whose delivery was
+// interrupted: they may or may not have reached the server, and Flush does
+// not send them until they are released.
+func (o *Outbox) Uncertain() ([]string, error) {
+	es, err := os.ReadDir(filepath.Join(o.dir, sendingDir))
+	if err != nil {
+		return nil, fmt.Errorf("outbox: %w", err)
+	}
+	var out []string
+	for _, e := range es {
+		key := e.Name()
+		if sent, err := o.IsSent(key); err == nil && !sent {
+			out = append(out, key)
+		}
+	}
+	return out, nil
+}
+
+// Release lets Flush send the message with key again after an uncertain
+// delivery (see Flush); call it when the message did not arrive.
+func (o *Outbox) Release(key string) error {
+	if err := validKey(key); err != nil {
+		return err
+	}
+	if err := os.Remove(filepath.Join(o.dir, sendingDir, key)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("outbox: release %s: %w", key, err)
+	}
+	return nil
 }
 
 // sendOne sends one message. sendErr is the delivery error; err is an

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -192,16 +193,18 @@ func TestOutboxLifecycle(t *testing.T) {
 
 // TestFlushFailures: a refusing or hanging server leaves every message
 // queued and intact, with the failure recorded; a later Flush to a working
-// server sends them.
+// server sends them. A server that takes the data and never answers may
+// have delivered: such messages are not sent again until released.
 func TestFlushFailures(t *testing.T) {
 	tests := []struct {
 		name          string
 		cfg           serverConfig
 		wantPermanent bool
 		wantIs        error
+		uncertain     bool
 	}{
-		{"RCPT refused", serverConfig{rejectRcpt: true}, true, nil},
-		{"no answer to DATA", serverConfig{hangData: true}, false, os.ErrDeadlineExceeded},
+		{"RCPT refused", serverConfig{rejectRcpt: true}, true, nil, false},
+		{"no answer to DATA", serverConfig{hangData: true}, false, ErrUncertain, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -235,8 +238,12 @@ func TestFlushFailures(t *testing.T) {
 					if err != nil || !ok {
 						t.Fatalf("Failure(%s) = %v, %v", k, ok, err)
 					}
-					if f.Attempts != attempt || f.Permanent != tt.wantPermanent || f.Error == "" || time.Since(f.Time) > time.Minute {
-						t.Errorf("Failure(%s) = %+v, want attempt %d, permanent %v", k, f, attempt, tt.wantPermanent)
+					wantAttempts := attempt
+					if tt.uncertain {
+						wantAttempts = 1 // not tried again
+					}
+					if f.Attempts != wantAttempts || f.Permanent != tt.wantPermanent || f.Error == "" || time.Since(f.Time) > time.Minute {
+						t.Errorf("Failure(%s) = %+v, want attempt %d, permanent %v", k, f, wantAttempts, tt.wantPermanent)
 					}
 					if b := read(t, o, k); string(b) != string(before[k]) {
 						t.Errorf("message %s changed after a failed Flush", k)
@@ -246,9 +253,30 @@ func TestFlushFailures(t *testing.T) {
 			if n := len(bad.Messages()); n != 0 {
 				t.Errorf("bad server recorded %d messages", n)
 			}
-
 			good := startServer(t, serverConfig{})
-			sent, failed, err := o.Flush(t.Context(), newSender(t, SMTPOptions{URL: good.URL("smtp", nil, ""), Timeout: 5 * time.Second}))
+			gs := newSender(t, SMTPOptions{URL: good.URL("smtp", nil, ""), Timeout: 5 * time.Second})
+			unc, err := o.Uncertain()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.uncertain {
+				if diff := cmp.Diff(keys, unc); diff != "" {
+					t.Errorf("Uncertain (-want +got):\n%s", diff)
+				}
+				// Not sent again, even to a working server, until released.
+				if sent, failed, err := o.Flush(t.Context(), gs); sent != 0 || failed != 2 || !errors.Is(err, ErrUncertain) {
+					t.Errorf("Flush of uncertain messages = %d, %d, %v; want 0, 2, ErrUncertain", sent, failed, err)
+				}
+				for _, k := range keys {
+					if err := o.Release(k); err != nil {
+						t.Fatal(err)
+					}
+				}
+			} else if len(unc) != 0 {
+				t.Errorf("Uncertain = %v after certain failures, want none", unc)
+			}
+
+			sent, failed, err := o.Flush(t.Context(), gs)
 			if sent != 2 || failed != 0 || err != nil {
 				t.Fatalf("Flush to a good server = %d, %d, %v; want 2, 0, nil", sent, failed, err)
 			}
@@ -269,8 +297,9 @@ func TestFlushFailures(t *testing.T) {
 	}
 }
 
-// TestFlushCanceled: a cancelled Flush stops, sends nothing more and
-// records no failure for the interrupted message.
+// TestFlushCanceled: a cancelled Flush stops and sends nothing more. The
+// message whose data the server had taken is uncertain; the next one was
+// not tried.
 func TestFlushCanceled(t *testing.T) {
 	o := openOutbox(t)
 	keys := []string{put(t, o, replyTo(1)), put(t, o, replyTo(2))}
@@ -280,8 +309,8 @@ func TestFlushCanceled(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	sent, failed, err := o.Flush(ctx, s)
-	if sent != 0 || failed != 0 || !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("Flush = %d, %d, %v; want 0, 0, context.DeadlineExceeded", sent, failed, err)
+	if sent != 0 || failed != 1 || !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, ErrUncertain) {
+		t.Errorf("Flush = %d, %d, %v; want 0, 1, context.DeadlineExceeded and ErrUncertain", sent, failed, err)
 	}
 	if elapsed := time.Since(start); elapsed > 3*time.Second {
 		t.Errorf("Flush took %v after the context ended", elapsed)
@@ -289,10 +318,14 @@ func TestFlushCanceled(t *testing.T) {
 	if diff := cmp.Diff(keys, unsent(t, o)); diff != "" {
 		t.Errorf("Unsent (-want +got):\n%s", diff)
 	}
-	for _, k := range keys {
-		if _, ok, _ := o.Failure(k); ok {
-			t.Errorf("Failure(%s) recorded for a cancelled send", k)
-		}
+	if _, ok, _ := o.Failure(keys[0]); !ok {
+		t.Errorf("no failure recorded for the interrupted send of %s", keys[0])
+	}
+	if _, ok, _ := o.Failure(keys[1]); ok {
+		t.Errorf("Failure(%s) recorded for a message that was not tried", keys[1])
+	}
+	if unc, _ := o.Uncertain(); !slices.Equal(unc, keys[:1]) {
+		t.Errorf("Uncertain = %v, want %v", unc, keys[:1])
 	}
 	if _, _, err := o.Flush(t.Context(), nil); err == nil {
 		t.Error("Flush with a nil Sender succeeded")
@@ -458,5 +491,96 @@ func TestOutboxErrors(t *testing.T) {
 	}
 	if err := o.MarkFailed(key, errors.New("late")); !errors.Is(err, ErrAlreadySent) {
 		t.Errorf("MarkFailed after MarkSent = %v, want %v", err, ErrAlreadySent)
+	}
+}
+
+// TestPutKey: queueing under a caller's key is idempotent, whatever state
+// the first message is in, and concurrent callers queue one message.
+func TestPutKey(t *testing.T) {
+	o := openOutbox(t)
+	key := KeyFor("<q1@kunde.example>")
+	if key != KeyFor("<q1@kunde.example>") || key == KeyFor("<q2@kunde.example>") {
+		t.Fatalf("KeyFor is not a function of the id: %s", key)
+	}
+	created, err := o.PutKey(key, replyTo(1))
+	if err != nil || !created {
+		t.Fatalf("PutKey = %v, %v; want true", created, err)
+	}
+	first := read(t, o, key)
+	if created, err := o.PutKey(key, replyTo(2)); created || err != nil {
+		t.Errorf("second PutKey = %v, %v; want false, nil", created, err)
+	}
+	if string(read(t, o, key)) != string(first) {
+		t.Error("second PutKey changed the queued message")
+	}
+	if err := o.MarkSent(key); err != nil {
+		t.Fatal(err)
+	}
+	if created, err := o.PutKey(key, replyTo(1)); created || err != nil {
+		t.Errorf("PutKey after sending = %v, %v; want false, nil", created, err)
+	}
+	// Racing writers of one key: exactly one creates it.
+	k2 := KeyFor("race")
+	var wg sync.WaitGroup
+	var made atomic.Int32
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := o.PutKey(k2, replyTo(3))
+			if err != nil {
+				t.Error(err)
+			}
+			if c {
+				made.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if made.Load() != 1 {
+		t.Errorf("%d racing PutKey calls created the message, want 1", made.Load())
+	}
+	if ks := unsent(t, o); !slices.Equal(ks, []string{k2}) {
+		t.Errorf("Unsent = %v, want [%s]", ks, k2)
+	}
+	if tmp, _ := os.ReadDir(filepath.Join(o.Dir(), "tmp")); len(tmp) != 0 {
+		t.Errorf("tmp/ holds %d files", len(tmp))
+	}
+	for _, bad := range []string{"", "a/b", "a:2,S", ".hidden"} {
+		if _, err := o.PutKey(bad, replyTo(1)); !errors.Is(err, ErrInvalidKey) {
+			t.Errorf("PutKey(%q) = %v, want ErrInvalidKey", bad, err)
+		}
+	}
+}
+
+// TestFlushAfterCrash: a claim left by a process that died while sending
+// keeps the message from being sent twice; the others are sent.
+func TestFlushAfterCrash(t *testing.T) {
+	o := openOutbox(t)
+	keys := []string{put(t, o, replyTo(1)), put(t, o, replyTo(2))}
+	// What a process killed between claiming and marking leaves behind.
+	if ok, err := o.claim(keys[0]); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	srv := startServer(t, serverConfig{})
+	s := newSender(t, SMTPOptions{URL: srv.URL("smtp", nil, ""), Timeout: 5 * time.Second})
+	sent, failed, err := o.Flush(t.Context(), s)
+	if sent != 1 || failed != 1 || !errors.Is(err, ErrUncertain) {
+		t.Fatalf("Flush = %d, %d, %v; want 1 sent, 1 uncertain", sent, failed, err)
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Errorf("server got %d messages, want 1", n)
+	}
+	if sent, _ := o.IsSent(keys[0]); sent {
+		t.Error("the uncertain message was marked sent")
+	}
+	if err := o.Release(keys[0]); err != nil {
+		t.Fatal(err)
+	}
+	if sent, failed, err := o.Flush(t.Context(), s); sent != 1 || failed != 0 || err != nil {
+		t.Errorf("Flush after Release = %d, %d, %v; want 1, 0, nil", sent, failed, err)
+	}
+	if unc, _ := o.Uncertain(); len(unc) != 0 {
+		t.Errorf("Uncertain after sending = %v", unc)
 	}
 }

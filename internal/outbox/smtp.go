@@ -297,9 +297,15 @@ func (s *Sender) send(ctx context.Context, from string, rcpts []string, raw []by
 	if err := do("data", func() error { _, err := w.Write(raw); return err }); err != nil {
 		return err
 	}
-	// Close writes the final "." and waits for the server's answer.
+	// Close writes the final "." and waits for the server's answer. An
+	// answer is certain (a refusal); anything else (a timeout, a broken
+	// connection) leaves open whether the server took the message.
 	if err := do("data end", w.Close); err != nil {
-		return err
+		var te *textproto.Error
+		if errors.As(err, &te) {
+			return refused(err)
+		}
+		return fmt.Errorf("%w: %w", ErrUncertain, err)
 	}
 	quit() // the message is accepted; a failing QUIT changes nothing
 	return nil

@@ -257,3 +257,15 @@ func (e *Engine) Policy() *reply.Policy {
 	}
 	return e.rep.cfg.Policy
 }
+
+// WithExplain returns a copy of e that explains each label with n
+// features (n <= 0: no explanation, which makes Classify and Suggest
+// cheaper). The copy shares everything else with e.
+func (e *Engine) WithExplain(n int) *Engine {
+	c := *e
+	if n <= 0 {
+		n = -1
+	}
+	c.cfg.Explain = n
+	return &c
+}

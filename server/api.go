@@ -44,7 +44,13 @@ type MessageRequest struct {
 	// Auto, when not empty, says the message was sent by a machine
 	// (auto-reply, bounce): the reason. It is never answered.
 	Auto string `json:"auto"`
+	// Explain is the number of features that explain each label (0 to
+	// 20; default Options.Explain).
+	Explain *int `json:"explain"`
 }
+
+// maxExplain bounds MessageRequest.Explain.
+const maxExplain = 20
 
 // FeedbackRequest is the JSON body of POST /v1/feedback.
 type FeedbackRequest struct {
@@ -109,48 +115,74 @@ func newID() string {
 }
 
 // readMessage reads a message: JSON (MessageRequest) or, with
-// Content-Type message/rfc822, a raw mail.
-func (s *Server) readMessage(w http.ResponseWriter, r *http.Request) (*ingest.Message, error) {
+// Content-Type message/rfc822, a raw mail (?explain=N then sets the
+// explanation). It also returns the number of explanation features asked
+// for.
+func (s *Server) readMessage(w http.ResponseWriter, r *http.Request) (*ingest.Message, int, error) {
+	msg, explain, err := s.readMessageBody(w, r)
+	if err != nil {
+		return nil, 0, err
+	}
+	if explain == nil {
+		if q := r.URL.Query().Get("explain"); q != "" {
+			n, err := strconv.Atoi(q)
+			if err != nil {
+				return nil, 0, fieldErr("explain", "query parameter explain=%q: want a number from 0 to %d", q, maxExplain)
+			}
+			explain = &n
+		}
+	}
+	n := s.opts.Explain
+	if explain != nil {
+		n = *explain
+	}
+	if n < 0 || n > maxExplain {
+		return nil, 0, fieldErr("explain", "explain %d: want a number from 0 to %d", n, maxExplain)
+	}
+	return msg, n, nil
+}
+
+func (s *Server) readMessageBody(w http.ResponseWriter, r *http.Request) (*ingest.Message, *int, error) {
 	mt, err := mediaType(r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	body, err := readBody(w, r, s.opts.MaxBody)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	switch mt {
 	case "message/rfc822":
 		msg, err := ingest.Parse(r.Context(), bytes.NewReader(body), ingest.Options{MaxBytes: s.opts.MaxBody})
 		if err != nil {
-			return nil, apiErr(http.StatusBadRequest, CodeInvalidMail, err.Error())
+			return nil, nil, apiErr(http.StatusBadRequest, CodeInvalidMail, err.Error())
 		}
 		if id := r.URL.Query().Get("id"); id != "" {
 			msg.ID = id
 		}
 		if err := checkID("id", msg.ID); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return msg, nil
+		return msg, nil, nil
 	default:
 		if !jsonType(mt) {
-			return nil, apiErr(http.StatusUnsupportedMediaType, CodeUnsupportedMedia,
+			return nil, nil, apiErr(http.StatusUnsupportedMediaType, CodeUnsupportedMedia,
 				fmt.Sprintf("Content-Type %q: send application/json or message/rfc822", mt))
 		}
 	}
 	var req MessageRequest
 	if err := decodeJSON(body, &req); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if strings.TrimSpace(req.Text) == "" && strings.TrimSpace(req.Subject) == "" {
-		return nil, fieldErr("text", "the message has neither text nor subject")
+		return nil, nil, fieldErr("text", "the message has neither text nor subject")
 	}
 	if err := checkID("id", req.ID); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ch := strings.ToLower(strings.TrimSpace(req.Channel))
 	if len(ch) > 32 {
-		return nil, fieldErr("channel", "channel is %d bytes, at most 32 allowed", len(ch))
+		return nil, nil, fieldErr("channel", "channel is %d bytes, at most 32 allowed", len(ch))
 	}
 	msg := &ingest.Message{ID: req.ID, Subject: req.Subject, Text: req.Text, From: req.From, Channel: ch, Auto: req.Auto}
 	clean := ch == "" || ch == "email"
@@ -161,7 +193,7 @@ func (s *Server) readMessage(w http.ResponseWriter, r *http.Request) (*ingest.Me
 		c := ingest.Clean(req.Text)
 		msg.Text, msg.Quoted, msg.Signature = c.Text, c.Quoted, c.Signature
 	}
-	return msg, nil
+	return msg, req.Explain, nil
 }
 
 // acquire returns the current engine or a 503.
@@ -174,7 +206,7 @@ func (s *Server) acquire() (*antwort.Engine, func(), error) {
 }
 
 func (s *Server) classify(w http.ResponseWriter, r *http.Request) error {
-	msg, err := s.readMessage(w, r)
+	msg, explain, err := s.readMessage(w, r)
 	if err != nil {
 		return err
 	}
@@ -186,7 +218,7 @@ func (s *Server) classify(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer release()
-	res, err := eng.Classify(r.Context(), msg)
+	res, err := eng.WithExplain(explain).Classify(r.Context(), msg)
 	if err != nil {
 		return err
 	}
@@ -196,7 +228,7 @@ func (s *Server) classify(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) suggest(w http.ResponseWriter, r *http.Request) error {
-	msg, err := s.readMessage(w, r)
+	msg, explain, err := s.readMessage(w, r)
 	if err != nil {
 		return err
 	}
@@ -211,7 +243,7 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) error {
 	if eng.KB() == nil {
 		return apiErr(http.StatusServiceUnavailable, CodeUnavailable, "no knowledge base: the server was started without one")
 	}
-	sug, err := eng.Suggest(r.Context(), msg)
+	sug, err := eng.WithExplain(explain).Suggest(r.Context(), msg)
 	if err != nil {
 		return err
 	}

@@ -61,6 +61,10 @@ type Options struct {
 	// Answers receives every feedback entry (answer learning). Pass the
 	// one the Live's ReplyConfig.Learned uses; nil: none.
 	Answers *antwort.AnswerStats
+	// Explain is how many features explain each label in /v1/classify
+	// and /v1/suggest answers when the request does not say (0, the
+	// default: no explanation, which is cheaper; at most 20).
+	Explain int
 	// Remember is how many answered messages the store keeps for
 	// feedback (default DefaultRemember; negative: none are recorded, so
 	// feedback must carry the text).

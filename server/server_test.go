@@ -194,8 +194,16 @@ func TestClassifyAndSuggest(t *testing.T) {
 	e := newEnv(t, nil)
 	var res antwort.Result
 	e.do(t, "POST", "/v1/classify", clientToken, cancelJSON).ok(t, "classify").json(t, &res)
-	if res.ID != "c1" || res.Intent.Label != "cancel_contract" || res.Intent.Model != "intent@1" || res.Lang != "de" {
+	if res.ID != "c1" || res.Intent.Label != "cancel_contract" || res.Intent.Model != "intent@1" || res.Lang != "de" || len(res.Explanation.Intent) != 0 {
 		t.Errorf("classify = %+v", res)
+	}
+	var ex antwort.Result
+	e.do(t, "POST", "/v1/classify", clientToken, strings.Replace(cancelJSON, `{`, `{"explain":3,`, 1)).ok(t, "classify with explain").json(t, &ex)
+	if len(ex.Explanation.Intent) != 3 || len(ex.Explanation.Sentiment) != 3 {
+		t.Errorf("classify with explain 3 = %+v", ex.Explanation)
+	}
+	if r := e.do(t, "POST", "/v1/classify?explain=99", clientToken, cancelJSON); r.status != 400 || r.error(t).Field != "explain" {
+		t.Errorf("explain=99: %d %s", r.status, r.body)
 	}
 	var sug antwort.Suggestion
 	e.do(t, "POST", "/v1/suggest", clientToken, cancelJSON).ok(t, "suggest").json(t, &sug)

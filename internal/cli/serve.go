@@ -39,6 +39,7 @@ type serveOptions struct {
 	writeTimeout    time.Duration
 	shutdownTimeout time.Duration
 	threshold       float64
+	explain         int
 }
 
 func newServeCmd(g *globalOptions) *cobra.Command {
@@ -88,6 +89,7 @@ SIGINT/SIGTERM stop accepting connections, let requests in flight finish
 	f.DurationVar(&o.writeTimeout, "write-timeout", server.DefaultWriteTimeout, "time to answer a request")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", server.DefaultShutdownTimeout, "time in-flight requests get at shutdown")
 	f.Float64Var(&o.threshold, "threshold", 0, "abstain when the intent confidence is below this (0: the model's own)")
+	f.IntVar(&o.explain, "explain", 0, "features explaining each label in answers when the request does not ask (\"explain\": N); 0: none, cheaper")
 	return cmd
 }
 
@@ -158,7 +160,7 @@ func runServe(ctx context.Context, o *serveOptions) error {
 	}
 	srv, err := server.New(live, server.Options{
 		Tokens: tokens, NoAuth: o.noAuth, PublicMetrics: o.publicMetrics, Store: store, KBDir: o.kbDir,
-		Redactor: red, Answers: stats, Remember: remember, MaxBody: o.maxBody,
+		Redactor: red, Answers: stats, Remember: remember, MaxBody: o.maxBody, Explain: o.explain,
 		ReadTimeout: o.readTimeout, WriteTimeout: o.writeTimeout, ShutdownTimeout: o.shutdownTimeout,
 		Retrain: antwort.RetrainOptions{CodeVersion: Version}, RetrainEvery: o.retrainEvery,
 		Version: Version, Logger: g.logger,

@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
+	"sync"
 	"testing"
 )
 
@@ -55,21 +57,27 @@ func BenchmarkClean(b *testing.B) {
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "texts/s")
 }
 
-// BenchmarkSourceMaildir reads a Maildir of 2,000 mails through Open and
-// Next: listing, reading, parsing and cleaning.
-func BenchmarkSourceMaildir(b *testing.B) {
+// makeMaildir writes count corpus mails into a new Maildir's cur/.
+func makeMaildir(b *testing.B, count int) string {
+	b.Helper()
 	mails := loadCorpus(b, filepath.Join(mailCorpus, "*.eml"))
 	dir := b.TempDir()
 	for _, sub := range []string{"new", "cur", "tmp"} {
 		os.Mkdir(filepath.Join(dir, sub), 0o755)
 	}
-	const count = 2000
 	for i := range count {
 		name := filepath.Join(dir, "cur", "1773310500."+strconv.Itoa(i)+".bench:2,S")
 		if err := os.WriteFile(name, mails[i%len(mails)], 0o644); err != nil {
 			b.Fatal(err)
 		}
 	}
+	return dir
+}
+
+// BenchmarkSourceMaildir reads a Maildir of 2,000 mails through Open and
+// Next on one goroutine: listing, reading, parsing and cleaning.
+func BenchmarkSourceMaildir(b *testing.B) {
+	dir := makeMaildir(b, 2000)
 	ctx := context.Background()
 	total := 0
 	for b.Loop() {
@@ -87,6 +95,48 @@ func BenchmarkSourceMaildir(b *testing.B) {
 			}
 			total++
 		}
+		s.Close()
+	}
+	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "mails/s")
+}
+
+// BenchmarkSourceMaildirParallel reads the same Maildir with NextRaw on
+// one goroutine and parses on GOMAXPROCS goroutines.
+func BenchmarkSourceMaildirParallel(b *testing.B) {
+	dir := makeMaildir(b, 2000)
+	ctx := context.Background()
+	total := 0
+	for b.Loop() {
+		s, err := Open(ctx, "maildir:"+dir, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		items := make(chan *RawItem, 64)
+		var wg sync.WaitGroup
+		for range runtime.GOMAXPROCS(0) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for it := range items {
+					if _, err := it.Parse(); err != nil {
+						b.Error(err)
+					}
+				}
+			}()
+		}
+		for {
+			it, err := s.NextRaw(ctx)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			items <- it
+			total++
+		}
+		close(items)
+		wg.Wait()
 		s.Close()
 	}
 	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "mails/s")

@@ -280,8 +280,54 @@ func (s *Source) Close() error {
 // an item that was skipped (call Next again to go on), or another error
 // when the input cannot be read further; after io.EOF or such an error
 // every call returns the same error. An error of ctx is returned as it is
-// and does not end the Source.
+// and does not end the Source. Next is NextRaw followed by RawItem.Parse.
 func (s *Source) Next(ctx context.Context) (*Message, error) {
+	it, err := s.nextRaw(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	return it.Parse()
+}
+
+// RawItem is one item of a Source that has been read but not parsed: the
+// raw bytes of a mail, or a JSONL/CSV post (which is decoded while it is
+// read). Parse it with Parse, which is safe to call from another
+// goroutine, so that one goroutine can read a Source while several parse.
+type RawItem struct {
+	// Source is where the item is, as Message.Source will be.
+	Source string
+	// Data is the raw mail; nil for a post read from JSONL, CSV or text.
+	Data []byte
+
+	msg   *Message // a post, already decoded
+	file  string   // Problem.Source for a failed parse
+	index int      // mbox message number
+	line  int      // mbox separator line
+	opts  Options
+}
+
+// Parse parses the item as Source.Next would and returns the message, or
+// a *Problem naming the item and why it cannot be used.
+func (it *RawItem) Parse() (*Message, error) {
+	if it.msg != nil {
+		return it.msg, nil
+	}
+	m, err := parseMessage(it.Data, it.opts)
+	if err != nil {
+		return nil, &Problem{Source: it.file, Index: it.index, Line: it.line, Err: err}
+	}
+	m.Source = it.Source
+	return m, nil
+}
+
+// NextRaw returns the next item without parsing it; errors are as for
+// Next, except that a mail that does not parse is reported by
+// RawItem.Parse. Data is the item's own copy.
+func (s *Source) NextRaw(ctx context.Context) (*RawItem, error) {
+	return s.nextRaw(ctx, true)
+}
+
+func (s *Source) nextRaw(ctx context.Context, own bool) (*RawItem, error) {
 	if s.err != nil {
 		return nil, s.err
 	}
@@ -289,16 +335,19 @@ func (s *Source) Next(ctx context.Context) (*Message, error) {
 		return nil, err
 	}
 	var (
-		m   *Message
+		it  *RawItem
 		err error
 	)
 	switch {
 	case s.walk != nil:
-		m, err = s.nextFile(ctx)
+		it, err = s.nextFile(ctx)
 	case s.mbox != nil:
-		m, err = s.nextMbox(ctx)
+		it, err = s.nextMbox(ctx, own)
 	default:
-		m, err = s.reader.Next(ctx)
+		var m *Message
+		if m, err = s.reader.Next(ctx); err == nil {
+			it = &RawItem{Source: m.Source, Data: m.Raw, msg: m}
+		}
 	}
 	if err != nil {
 		var p *Problem
@@ -307,16 +356,17 @@ func (s *Source) Next(ctx context.Context) (*Message, error) {
 		}
 		return nil, err
 	}
-	return m, nil
+	it.opts = s.opts
+	return it, nil
 }
 
-func (s *Source) nextFile(ctx context.Context) (*Message, error) {
+func (s *Source) nextFile(ctx context.Context) (*RawItem, error) {
 	for {
 		path, err := s.walk.next(ctx)
 		if err != nil {
 			return nil, err
 		}
-		m, err := readMailFile(path, s.max, s.opts)
+		raw, err := readMailBytes(path, s.max)
 		if err != nil && s.walk.maildir && errors.Is(err, fs.ErrNotExist) {
 			// A mail client moved the file after it was listed: from new/
 			// to cur/ (cur/ is listed later) or to a new name in cur/
@@ -329,39 +379,49 @@ func (s *Source) nextFile(ctx context.Context) (*Message, error) {
 				continue // deleted
 			}
 			path = moved
-			m, err = readMailFile(path, s.max, s.opts)
+			raw, err = readMailBytes(path, s.max)
 		}
 		if err != nil {
 			return nil, &Problem{Source: path, Err: err}
 		}
-		if m == nil {
+		if raw == nil {
 			continue // not a regular file
 		}
 		s.walk.done(path)
-		return m, nil
+		return &RawItem{Source: path, Data: raw, file: path}, nil
 	}
 }
 
-func (s *Source) nextMbox(ctx context.Context) (*Message, error) {
+func (s *Source) nextMbox(ctx context.Context, own bool) (*RawItem, error) {
 	raw, index, line, err := s.mbox.next(ctx)
 	if err != nil {
 		return nil, err
 	}
-	m, err := parseMessage(raw, s.opts)
-	if err != nil {
-		return nil, &Problem{Source: s.mbox.name, Index: index, Line: line, Err: err}
+	if own || s.opts.KeepRaw {
+		raw = bytes.Clone(raw) // raw is the reader's buffer
 	}
-	if m.Raw != nil {
-		m.Raw = bytes.Clone(raw) // raw is the reader's buffer
-	}
-	m.Source = s.mbox.name + "#" + strconv.Itoa(index)
-	return m, nil
+	return &RawItem{Source: s.mbox.name + "#" + strconv.Itoa(index), Data: raw, file: s.mbox.name, index: index, line: line}, nil
 }
 
 // readMailFile reads and parses one mail file. It returns nil, nil for a
 // path that is not a regular file (a FIFO would block), and an error to
 // report otherwise.
 func readMailFile(path string, max int64, opts Options) (*Message, error) {
+	raw, err := readMailBytes(path, max)
+	if err != nil || raw == nil {
+		return nil, err
+	}
+	m, err := parseMessage(raw, opts)
+	if err != nil {
+		return nil, err
+	}
+	m.Source = path
+	return m, nil
+}
+
+// readMailBytes reads one mail file of at most max bytes. It returns nil,
+// nil for a path that is not a regular file.
+func readMailBytes(path string, max int64) ([]byte, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, pathErr(err)
@@ -384,12 +444,10 @@ func readMailFile(path string, max int64, opts Options) (*Message, error) {
 	if int64(len(raw)) > max {
 		return nil, errorf(ErrTooLarge, "file is over the limit of %d bytes", max)
 	}
-	m, err := parseMessage(raw, opts)
-	if err != nil {
-		return nil, err
+	if raw == nil {
+		raw = []byte{}
 	}
-	m.Source = path
-	return m, nil
+	return raw, nil
 }
 
 // pathErr drops the path from an *fs.PathError, since the Problem names

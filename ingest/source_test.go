@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -618,5 +619,94 @@ func TestSourceContext(t *testing.T) {
 	// A canceled call does not end the Source.
 	if m, err := s.Next(context.Background()); err != nil || m.Subject == "" {
 		t.Fatalf("Next after cancel = %v, %v", m, err)
+	}
+}
+
+// TestSourceNextRawParallel reads with NextRaw in one goroutine and
+// parses on several, as a batch runner does: the results are those of
+// Next, item for item.
+func TestSourceNextRawParallel(t *testing.T) {
+	dir := t.TempDir()
+	files, _ := filepath.Glob(filepath.Join(mailCorpus, "*.eml"))
+	var mb bytes.Buffer
+	for i, f := range files {
+		b, _ := os.ReadFile(f)
+		os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644)
+		mb.WriteString("From x@example.com Thu Mar 12 10:15:00 2026\n")
+		mb.Write(bytes.ReplaceAll(b, []byte("\nFrom "), []byte("\n>From ")))
+		mb.WriteString("\n\n")
+		if i == 3 {
+			mb.WriteString("From broken Thu Mar 12 10:15:00 2026\nno header\n\n")
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "broken.eml"), []byte("no header\n"), 0o644)
+	mbox := writeFile(t, "all.mbox", mb.String())
+	posts := writeFile(t, "posts.jsonl", `{"id":"p1","text":"Paket fehlt"}`+"\n"+`{"id":`+"\n"+`{"id":"p3","text":"Danke!"}`+"\n")
+
+	for _, spec := range []string{"dir:" + dir, "mbox:" + mbox, "jsonl:" + posts} {
+		t.Run(spec, func(t *testing.T) {
+			want, _ := drainSource(t, openSource(t, spec, Options{}))
+
+			s := openSource(t, spec, Options{})
+			type job struct {
+				i  int
+				it *RawItem
+			}
+			jobs := make(chan job)
+			results := map[int]item{}
+			var mu sync.Mutex
+			var wg sync.WaitGroup
+			for range 4 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for j := range jobs {
+						m, err := j.it.Parse()
+						var r item
+						var p *Problem
+						switch {
+						case errors.As(err, &p):
+							r = item{Source: p.Where(), Kind: kindOf(p.Err)}
+						case err != nil:
+							t.Error(err)
+						default:
+							r = item{Source: m.Source, ID: m.ID}
+						}
+						mu.Lock()
+						results[j.i] = r
+						mu.Unlock()
+					}
+				}()
+			}
+			n := 0
+			for {
+				it, err := s.NextRaw(context.Background())
+				if err == io.EOF {
+					break
+				}
+				var p *Problem
+				if errors.As(err, &p) {
+					mu.Lock()
+					results[n] = item{Source: p.Where(), Kind: kindOf(p.Err)}
+					mu.Unlock()
+					n++
+					continue
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				jobs <- job{n, it}
+				n++
+			}
+			close(jobs)
+			wg.Wait()
+			got := make([]item, n)
+			for i := range n {
+				got[i] = results[i]
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("NextRaw + parallel Parse differs from Next (-Next +parallel):\n%s", diff)
+			}
+		})
 	}
 }

@@ -1,0 +1,243 @@
+package antwort
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/antwort-dev/antwort/classifier"
+	"github.com/antwort-dev/antwort/ingest"
+)
+
+// sliceSource yields fixed messages; a nil entry is a broken item.
+type sliceSource struct {
+	msgs []*ingest.Message
+	i    int
+	err  error // returned after the messages instead of io.EOF
+}
+
+func (s *sliceSource) Next(ctx context.Context) (*ingest.Message, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if s.i >= len(s.msgs) {
+		if s.err != nil {
+			return nil, s.err
+		}
+		return nil, io.EOF
+	}
+	m := s.msgs[s.i]
+	s.i++
+	if m == nil {
+		return nil, &ingest.Problem{Source: "slice", Line: s.i, Err: ingest.ErrNotMail}
+	}
+	return m, nil
+}
+
+var (
+	engineOnce sync.Once
+	engineVal  *Engine
+	engineErr  error
+)
+
+// classifyEngine is an engine trained on the sample corpus (shared by the
+// tests of this file).
+func classifyEngine(t *testing.T) *Engine {
+	t.Helper()
+	engineOnce.Do(func() {
+		var m *classifier.Model
+		m, engineErr = classifier.Train(context.Background(), sample(t, "intent"), classifier.Options{})
+		if engineErr == nil {
+			engineVal, engineErr = New(Config{Intent: m})
+		}
+	})
+	if engineErr != nil {
+		t.Fatal(engineErr)
+	}
+	return engineVal
+}
+
+// classifyOnly processes a message with Classify (no knowledge base).
+func classifyOnly(e *Engine) func(context.Context, *ingest.Message) (*Suggestion, error) {
+	return func(ctx context.Context, m *ingest.Message) (*Suggestion, error) {
+		r, err := e.Classify(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		return &Suggestion{Result: r}, nil
+	}
+}
+
+func TestRun(t *testing.T) {
+	e := classifyEngine(t)
+	day := func(d int) time.Time { return time.Date(2026, 3, d, 10, 0, 0, 0, time.UTC) }
+	msgs := []*ingest.Message{
+		{ID: "a", Text: "Mein Paket ist nicht angekommen, Sendungsverfolgung zeigt nichts. Bestellung 4711", Date: day(5)},
+		{ID: "b", Text: "Ich möchte meinen Vertrag kündigen.", Date: day(6)},
+		nil, // broken
+		{ID: "a", Text: "the same Message-ID again", Date: day(7)},
+		{ID: "c", Text: "Mein Passwort funktioniert nicht mehr", Date: day(1)}, // old
+		{ID: "d", Text: "Please refund my order", Date: day(8)},                 // done before
+		{ID: "", Text: "no id, never a duplicate"},
+		{ID: "", Text: "no id, never a duplicate"},
+	}
+	var problems []string
+	var got []string
+	st, err := e.Run(context.Background(), &sliceSource{msgs: msgs}, func(o *Outcome) error {
+		if o.Err != nil {
+			return o.Err
+		}
+		got = append(got, o.Message.ID+":"+o.Suggestion.Intent.Label)
+		return nil
+	}, RunOptions{
+		Workers: 3,
+		Since:   day(3),
+		Done:    func(k string) (bool, error) { return k == "d", nil },
+		Process: classifyOnly(e),
+		Problem: func(err error) { problems = append(problems, err.Error()) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(got)
+	want := []string{":", ":", "a:parcel_missing", "b:cancel_contract"}
+	for i := range got {
+		if strings.HasPrefix(got[i], ":") {
+			got[i] = ":"
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("processed (-want +got):\n%s", diff)
+	}
+	wantSt := RunStats{Read: 7, Problems: 1, Duplicates: 1, Done: 1, Old: 1, Processed: 4}
+	if diff := cmp.Diff(wantSt, st); diff != "" {
+		t.Errorf("stats (-want +got):\n%s", diff)
+	}
+	if len(problems) != 1 || !strings.Contains(problems[0], "slice:3") {
+		t.Errorf("problems %q, want the broken item at slice:3", problems)
+	}
+}
+
+func TestRunFailuresAndStops(t *testing.T) {
+	e := classifyEngine(t)
+	msgs := make([]*ingest.Message, 200)
+	for i := range msgs {
+		msgs[i] = &ingest.Message{ID: fmt.Sprint(i), Text: "Paket fehlt", Source: fmt.Sprintf("in.jsonl:%d", i+1)}
+	}
+
+	t.Run("a failing message is reported, the rest processed", func(t *testing.T) {
+		n := 0
+		var failed []error
+		st, err := e.Run(context.Background(), &sliceSource{msgs: msgs}, func(o *Outcome) error {
+			if o.Err != nil {
+				failed = append(failed, o.Err)
+			} else {
+				n++
+			}
+			return nil
+		}, RunOptions{Process: func(ctx context.Context, m *ingest.Message) (*Suggestion, error) {
+			if m.ID == "17" {
+				return nil, errors.New("boom")
+			}
+			return classifyOnly(e)(ctx, m)
+		}})
+		if err != nil || n != 199 || st.Failed != 1 || len(failed) != 1 || !strings.Contains(failed[0].Error(), "in.jsonl:18: boom") {
+			t.Errorf("Run = %+v, %v; %d processed, failures %v", st, err, n, failed)
+		}
+	})
+
+	t.Run("limit", func(t *testing.T) {
+		st, err := e.Run(context.Background(), &sliceSource{msgs: msgs}, func(*Outcome) error { return nil },
+			RunOptions{Limit: 25, Process: classifyOnly(e)})
+		if err != nil || st.Processed != 25 {
+			t.Errorf("Run with limit 25 = %+v, %v", st, err)
+		}
+	})
+
+	t.Run("sink error stops the run", func(t *testing.T) {
+		stop := errors.New("disk full")
+		calls := 0
+		_, err := e.Run(context.Background(), &sliceSource{msgs: msgs}, func(*Outcome) error {
+			calls++
+			if calls == 5 {
+				return stop
+			}
+			return nil
+		}, RunOptions{Process: classifyOnly(e)})
+		if !errors.Is(err, stop) || calls != 5 {
+			t.Errorf("Run = %v after %d sink calls, want the sink's error after 5", err, calls)
+		}
+	})
+
+	t.Run("source error stops the run", func(t *testing.T) {
+		bad := errors.New("disk gone")
+		_, err := e.Run(context.Background(), &sliceSource{msgs: msgs[:3], err: bad}, func(*Outcome) error { return nil },
+			RunOptions{Process: classifyOnly(e)})
+		if !errors.Is(err, bad) {
+			t.Errorf("Run = %v, want the source's error", err)
+		}
+	})
+
+	t.Run("cancel", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		calls := 0
+		_, err := e.Run(ctx, &sliceSource{msgs: msgs}, func(*Outcome) error {
+			calls++
+			if calls == 3 {
+				cancel()
+			}
+			return nil
+		}, RunOptions{Process: classifyOnly(e)})
+		if !errors.Is(err, context.Canceled) || calls > 3 {
+			t.Errorf("Run = %v with %d sink calls, want context.Canceled after 3", err, calls)
+		}
+	})
+}
+
+// TestRunRawSource reads a folder of mails through ingest with parsing in
+// the workers: every mail once, the broken one reported by path.
+func TestRunRawSource(t *testing.T) {
+	e := classifyEngine(t)
+	dir := t.TempDir()
+	for i := range 30 {
+		mail := fmt.Sprintf("From: Kunde %d <k%d@example.de>\r\nSubject: Bestellung %d\r\nMessage-ID: <m%d@example.de>\r\n\r\nWo bleibt meine Bestellung %d?\r\n", i, i, 4700+i, i%25, 4700+i)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%02d.eml", i)), []byte(mail), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "zz-broken.eml"), []byte("\x00\x01\x02 binary"), 0o644)
+	src, err := ingest.Open(context.Background(), "dir:"+dir, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var ids []string
+	var problems []string
+	st, err := e.Run(context.Background(), src, func(o *Outcome) error {
+		if o.Err != nil {
+			return o.Err
+		}
+		ids = append(ids, o.Message.ID)
+		return nil
+	}, RunOptions{Process: classifyOnly(e), Problem: func(err error) { problems = append(problems, err.Error()) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 30 files, Message-IDs m0..m24 with m0..m4 twice.
+	if st.Processed != 25 || st.Duplicates != 5 || st.Problems != 1 || len(ids) != 25 {
+		t.Errorf("stats %+v, %d ids", st, len(ids))
+	}
+	if len(problems) != 1 || !strings.Contains(problems[0], "zz-broken.eml") {
+		t.Errorf("problems %q, want zz-broken.eml named", problems)
+	}
+}

@@ -87,7 +87,7 @@ func TestRun(t *testing.T) {
 		nil, // broken
 		{ID: "a", Text: "the same Message-ID again", Date: day(7)},
 		{ID: "c", Text: "Mein Passwort funktioniert nicht mehr", Date: day(1)}, // old
-		{ID: "d", Text: "Please refund my order", Date: day(8)},                 // done before
+		{ID: "d", Text: "Please refund my order", Date: day(8)},                // done before
 		{ID: "", Text: "no id, never a duplicate"},
 		{ID: "", Text: "no id, never a duplicate"},
 	}

@@ -262,8 +262,10 @@ func ece(outs []classifier.Outcome) float64 {
 
 // ReliabilityFigure draws the reliability diagram (calibration) of one or
 // more models: messages are binned by confidence (15 bins); a bar shows
-// the accuracy within a bin, a red line its mean confidence and the
-// shade between them the gap; on the diagonal accuracy equals confidence. The number above a bar is its message
+// the accuracy within a bin (its top), a red line the bin's mean
+// confidence; light blue marks bins where the model is right more often
+// than it is confident, pink where it is less often. On the diagonal
+// accuracy equals confidence. The number above a bar is its message
 // count. With several series each is a line through the bins' (mean
 // confidence, accuracy). The title carries the ECE.
 func ReliabilityFigure(name string, series ...Series) *Figure {
@@ -296,23 +298,31 @@ func ReliabilityFigure(name string, series ...Series) *Figure {
 		lab := textStyle(6.5)
 		lab.XAlign = draw.XCenter
 		tickStyle := lineStyle(red, 1.5)
+		barBlue := color.RGBA{0x3b, 0x75, 0xb8, 0xff}
+		underBlue := color.RGBA{0xa6, 0xc8, 0xea, 0xff}
+		overPink := color.RGBA{0xf6, 0xb8, 0xb8, 0xff}
 		p.Add(&custom{0, 1, 0, 1, func(c draw.Canvas, x, y func(float64) vg.Length) {
 			for _, b := range bs {
 				if b.n == 0 {
 					continue
 				}
 				l, r := x(b.lo)+1, x(b.hi)-1
-				c.SetColor(color.NRGBA{0x1f, 0x5f, 0xa8, 0xcc})
-				c.Fill(rect(l, y(0), r, y(b.acc)))
-				c.SetColor(color.NRGBA{0xe0, 0x30, 0x30, 0x50})
+				c.SetColor(barBlue)
+				c.Fill(rect(l, y(0), r, y(min(b.acc, b.conf))))
+				if b.acc > b.conf {
+					c.SetColor(underBlue)
+				} else {
+					c.SetColor(overPink)
+				}
 				c.Fill(rect(l, y(min(b.acc, b.conf)), r, y(max(b.acc, b.conf))))
 				c.StrokeLine2(tickStyle, l, y(b.conf), r, y(b.conf))
 				c.FillText(lab, vg.Point{X: (l + r) / 2, Y: y(max(b.acc, b.conf)) + 2}, strconv.Itoa(b.n))
 			}
 		}})
-		p.Legend.Add("accuracy in bin (n above)", legendEntry{fill: color.NRGBA{0x1f, 0x5f, 0xa8, 0xcc}})
+		p.Legend.Add("accuracy in bin: top of the bar (n above)", legendEntry{fill: barBlue})
 		p.Legend.Add("mean confidence in bin", legendEntry{line: &tickStyle})
-		p.Legend.Add("gap between them", legendEntry{fill: color.NRGBA{0xe0, 0x30, 0x30, 0x50}})
+		p.Legend.Add("right more often than confident", legendEntry{fill: underBlue})
+		p.Legend.Add("confident more often than right", legendEntry{fill: overPink})
 	} else {
 		for i, s := range series {
 			bs := reliabilityBins(s.Outcomes)
@@ -334,7 +344,7 @@ func ReliabilityFigure(name string, series ...Series) *Figure {
 		}
 	}
 	caption := "Messages binned by the model's confidence (15 equal bins). A well calibrated model's bars reach the diagonal: of the messages it answers with 80 % confidence, 80 % are right. " +
-		"The red line is the bin's mean confidence and the shade the gap; ECE is the gap averaged over all messages."
+		"The top of a bar is the accuracy, the red line the mean confidence: pink means overconfident (the model says 90 %, is right less often), light blue underconfident. ECE is the gap averaged over all messages."
 	return plotFigure(name, title, caption, 460, 400, p)
 }
 
@@ -384,7 +394,7 @@ func CoverageFigure(name string, marks []Mark, series ...Series) *Figure {
 	for _, m := range marks {
 		lowest = min(lowest, m.Precision)
 	}
-	ymin := max(0, math.Floor((lowest-0.02)*20)/20)
+	ymin := max(0, math.Floor((lowest-0.01)*100)/100)
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, ymin, 1.005
 	guide := lineStyle(color.Gray{0xbb}, 0.7, 2, 2)
 	lab := textStyle(7.5)
@@ -638,5 +648,5 @@ func DeltaF1Figure(name string, cmp *Comparison) *Figure {
 		c.StrokeLine2(lineStyle(ink, 0.8), x(0), y(-0.6), x(0), y(float64(n)-0.4))
 	}})
 	caption := "Per label, how much F1 changed from the first model to the second: green bars got better, red ones worse, largest drop at the top."
-	return plotFigure(name, p.Title.Text, caption, 420+maxW, float64(n)*row+80, p)
+	return plotFigure(name, p.Title.Text, caption, 436+maxW, float64(n)*row+80, p)
 }

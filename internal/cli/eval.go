@@ -45,6 +45,7 @@ type adviceFlags struct {
 	precision  float64
 	minSupport int
 	mode       string
+	confidence float64
 }
 
 func addAdviceFlags(cmd *cobra.Command, a *adviceFlags) {
@@ -52,6 +53,7 @@ func addAdviceFlags(cmd *cobra.Command, a *adviceFlags) {
 	f.Float64Var(&a.precision, "precision", report.DefaultPrecision, "target precision of automatic answers for the threshold advice (0..1]")
 	f.IntVar(&a.minSupport, "min-support", report.DefaultMinSupport, "least held-out predictions of an intent for a threshold of its own")
 	f.StringVar(&a.mode, "mode", report.Joint, "threshold advice: joint (all answers together reach --precision) or each (every intent does)")
+	f.Float64Var(&a.confidence, "confidence", 0, "safety margin: reach --precision with this one-sided confidence (Wilson bound, e.g. 0.9; 0 = none)")
 }
 
 func (a adviceFlags) options() (report.AdviceOptions, error) {
@@ -64,7 +66,10 @@ func (a adviceFlags) options() (report.AdviceOptions, error) {
 	if a.mode != report.Joint && a.mode != report.Each {
 		return report.AdviceOptions{}, flagErrorf("--mode %q: want %s or %s", a.mode, report.Joint, report.Each)
 	}
-	return report.AdviceOptions{Precision: a.precision, MinSupport: a.minSupport, Mode: a.mode}, nil
+	if a.confidence != 0 && (a.confidence < 0.5 || a.confidence >= 1 || math.IsNaN(a.confidence)) {
+		return report.AdviceOptions{}, flagErrorf("--confidence %v: want 0 (no margin) or a value in [0.5,1)", a.confidence)
+	}
+	return report.AdviceOptions{Precision: a.precision, MinSupport: a.minSupport, Mode: a.mode, Confidence: a.confidence}, nil
 }
 
 func newEvalCmd(g *globalOptions) *cobra.Command {

@@ -272,8 +272,8 @@ func peakHeap(f func()) uint64 {
 // limit raised it is parsed, its attachment listed, and memory stays
 // within a small multiple of the mail.
 func TestLargeAttachment(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes a 68 MB mail")
+	if testing.Short() || raceDetector {
+		t.Skip("writes a 68 MB mail and measures the heap; not with -short or -race")
 	}
 	const size = 50_000_000
 	raw := withAttachment(size)

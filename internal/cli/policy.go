@@ -133,7 +133,13 @@ func runPolicySuggest(ctx context.Context, o *policySuggestOptions) error {
 	if err != nil {
 		return err
 	}
-	ls, skipped, err := o.g.readLabeled(ctx, o.data, "intent")
+	// Without --label-field, JSONL rows without "label" use the field named
+	// after the model's task.
+	task := "intent"
+	if o.model == "sentiment" {
+		task = "sentiment"
+	}
+	ls, skipped, err := o.g.readLabeled(ctx, o.data, task)
 	if err != nil {
 		return err
 	}

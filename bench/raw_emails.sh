@@ -40,7 +40,7 @@ echo "hang:      $([ "$status" = 124 ] && echo yes || echo no)"
 echo "parsed:    $parsed"
 echo "rejected:  $rejected"
 echo "accounted: $((parsed + rejected)) of ${#files[@]}"
-echo "time:      $(cat bench/out/raw_emails.time)"
+echo "time:      $(tail -1 bench/out/raw_emails.time)"
 echo
 sed -n '/^summary:/,$p' bench/out/raw_emails.stderr | grep -v '^antwort: '
 echo

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/antwort-dev/antwort/internal/outbox"
 )
 
 const mailDir = "../../testdata/mail"
@@ -166,5 +168,23 @@ func TestTrainFromMaildir(t *testing.T) {
 	code, out, errOut = run(t, "", "train", "--db", db, "--data", "maildir:"+filepath.Join(mailDir, "labelled"), "--data", mbox, "--label", "lob", "--folds", "2")
 	if code != ExitOK || !strings.Contains(out, `"lob":4`) {
 		t.Errorf("train with mbox and --label: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestParseOwnReply: a reply as internal/outbox writes it is recognised as
+// our own, so that a batch never answers it.
+func TestParseOwnReply(t *testing.T) {
+	var b strings.Builder
+	err := outbox.WriteEML(&b, outbox.Reply{
+		From: "Nordlicht Service <service@nordlicht.example>", To: "Kunde <kunde@example.de>",
+		Subject: "Bestellung 4711", Lang: "de", Text: "Guten Tag,\nIhr Paket ist unterwegs.\n\nIhr Kundenservice",
+		InReplyTo: "<m1@example.de>",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, b.String(), "parse", "eml:-")
+	if code != ExitOK || !strings.Contains(out, `"auto":"X-Loop: antwort (our own reply)"`) || !strings.Contains(out, `"in_reply_to":"m1@example.de"`) {
+		t.Errorf("exit %d, out %s%s", code, out, errOut)
 	}
 }

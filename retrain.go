@@ -165,25 +165,27 @@ func examplesOf(rows []keyed) []classifier.Example {
 }
 
 // FeedbackExamples turns a feedback log into labelled examples for the
-// model name (intent or sentiment labels): the latest entry per message
-// id wins; entries without the label are ignored, and those with the
-// label but without text are counted in skipped.
+// model name (intent or sentiment labels): of the entries with a label,
+// the latest per message id wins; entries without the label are ignored,
+// and those with the label but without text are counted in skipped.
 func FeedbackExamples(log []models.Feedback, name string) (exs []classifier.Example, keys []string, seqs []int64, skipped int) {
+	labelOf := func(f models.Feedback) string {
+		if name == SentimentModel {
+			return f.Sentiment
+		}
+		return f.Intent
+	}
+	// The latest entry with a label wins; a later entry about the
+	// answer only does not erase the label.
 	latest := map[string]int{}
 	for i, f := range log {
-		if f.MessageID != "" {
+		if f.MessageID != "" && labelOf(f) != "" {
 			latest[f.MessageID] = i
 		}
 	}
 	for i, f := range log {
-		if f.MessageID != "" && latest[f.MessageID] != i {
-			continue
-		}
-		label := f.Intent
-		if name == SentimentModel {
-			label = f.Sentiment
-		}
-		if label == "" {
+		label := labelOf(f)
+		if label == "" || f.MessageID != "" && latest[f.MessageID] != i {
 			continue
 		}
 		text := Text(&ingest.Message{Subject: f.Subject, Text: f.Text})

@@ -265,3 +265,27 @@ func TestDiffModels(t *testing.T) {
 		t.Errorf("DiffModels(version 9) error = %v, want ErrNotFound", err)
 	}
 }
+
+func TestFeedbackExamples(t *testing.T) {
+	log := []models.Feedback{
+		{Seq: 1, MessageID: "a", Text: "Paket fehlt", Intent: "refund_request"},
+		{Seq: 2, MessageID: "a", Text: "Paket fehlt", Intent: "parcel_missing", Sentiment: "negative"},
+		{Seq: 3, MessageID: "a", Text: "Paket fehlt", AnswerUsed: "x"}, // answer only: keeps the label of 2
+		{Seq: 4, MessageID: "b", Intent: "praise"},                      // no text
+		{Seq: 5, Text: "ohne id", Intent: "praise"},
+		{Seq: 6, Text: "ohne id", Intent: "praise"},
+		{Seq: 7, MessageID: "c", Subject: "Rechnung", Text: "falsch", Intent: "invoice_wrong"},
+	}
+	exs, keys, seqs, skipped := antwort.FeedbackExamples(log, antwort.IntentModel)
+	got := fmt.Sprint(exs, keys, seqs, skipped)
+	want := fmt.Sprint([]classifier.Example{{Text: "Paket fehlt", Label: "parcel_missing"}, {Text: "ohne id", Label: "praise"},
+		{Text: "ohne id", Label: "praise"}, {Text: "Rechnung\n\nfalsch", Label: "invoice_wrong"}},
+		[]string{"a", "ohne id", "ohne id", "c"}, []int64{2, 5, 6, 7}, 1)
+	if got != want {
+		t.Errorf("FeedbackExamples(intent) =\n%s\nwant\n%s", got, want)
+	}
+	exs, _, _, _ = antwort.FeedbackExamples(log, antwort.SentimentModel)
+	if len(exs) != 1 || exs[0].Label != "negative" {
+		t.Errorf("FeedbackExamples(sentiment) = %v", exs)
+	}
+}

@@ -482,8 +482,10 @@ func (s *Server) activate(w http.ResponseWriter, r *http.Request) error {
 	if err := store.Activate(ctx, name, req.Version); err != nil {
 		return err
 	}
-	if err := s.reloadAfterChange(ctx, name, prev); err != nil {
-		return err
+	if prev != req.Version { // activating the active version changes nothing but the audit trail
+		if err := s.reloadAfterChange(ctx, name, prev); err != nil {
+			return err
+		}
 	}
 	st, _ := s.live.State()
 	return writeJSON(w, http.StatusOK, ChangeResponse{Name: name, Version: req.Version, Previous: prev, Engine: st})

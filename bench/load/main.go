@@ -67,30 +67,36 @@ func main() {
 
 // result is what the run measured.
 type result struct {
-	Clients        int            `json:"clients"`
-	Seconds        float64        `json:"seconds"`
-	Requests       int64          `json:"requests"`
-	Errors         int64          `json:"errors"`
-	FirstErrors    []string       `json:"first_errors,omitempty"`
-	RPS            float64        `json:"requests_per_second"`
-	P50ms          float64        `json:"p50_ms"`
-	P90ms          float64        `json:"p90_ms"`
-	P99ms          float64        `json:"p99_ms"`
-	MaxMs          float64        `json:"max_ms"`
-	ByModel        map[string]int `json:"answers_by_intent_model"`
-	Activation     string         `json:"activation,omitempty"`
-	ActivationAt   float64        `json:"activation_at_s,omitempty"`
-	Import         string         `json:"kb_import,omitempty"`
-	ImportAt       float64        `json:"kb_import_at_s,omitempty"`
-	RSS            []rssSample    `json:"rss"`
-	RSSStartMiB    float64        `json:"rss_after_warmup_mib"`
-	RSSEndMiB      float64        `json:"rss_end_mib"`
-	RSSMaxMiB      float64        `json:"rss_max_mib"`
-	AnonStartMiB   float64        `json:"rss_anon_after_warmup_mib"`
-	AnonEndMiB     float64        `json:"rss_anon_end_mib"`
-	Windows        []window       `json:"windows"`
-	ServerExitCode int            `json:"server_exit_code"`
-	CPUs           int            `json:"cpus"`
+	Clients      int            `json:"clients"`
+	Seconds      float64        `json:"seconds"`
+	Requests     int64          `json:"requests"`
+	Errors       int64          `json:"errors"`
+	FirstErrors  []string       `json:"first_errors,omitempty"`
+	RPS          float64        `json:"requests_per_second"`
+	P50ms        float64        `json:"p50_ms"`
+	P90ms        float64        `json:"p90_ms"`
+	P99ms        float64        `json:"p99_ms"`
+	MaxMs        float64        `json:"max_ms"`
+	ByModel      map[string]int `json:"answers_by_intent_model"`
+	Activation   string         `json:"activation,omitempty"`
+	ActivationAt float64        `json:"activation_at_s,omitempty"`
+	Import       string         `json:"kb_import,omitempty"`
+	ImportAt     float64        `json:"kb_import_at_s,omitempty"`
+	RSS          []rssSample    `json:"rss"`
+	RSSStartMiB  float64        `json:"rss_after_warmup_mib"`
+	RSSEndMiB    float64        `json:"rss_end_mib"`
+	RSSMaxMiB    float64        `json:"rss_max_mib"`
+	AnonStartMiB float64        `json:"rss_anon_after_warmup_mib"`
+	AnonEndMiB   float64        `json:"rss_anon_end_mib"`
+	Windows      []window       `json:"windows"`
+	// ServerP50ms and ServerP99ms are the server's own view of
+	// /v1/suggest (handler time, from its latency histogram, interpolated
+	// within buckets as Prometheus's histogram_quantile does).
+	ServerP50ms    float64 `json:"server_p50_ms"`
+	ServerP99ms    float64 `json:"server_p99_ms"`
+	ServerRequests float64 `json:"server_requests"`
+	ServerExitCode int     `json:"server_exit_code"`
+	CPUs           int     `json:"cpus"`
 }
 
 // window are the figures of the requests that started in one 5-second
@@ -284,6 +290,10 @@ func run(c config) error {
 	cancel()
 	rssDone.Wait()
 
+	if err := serverLatency(hc, url, secret, res); err != nil {
+		logf("server latency histogram: %v", err)
+	}
+
 	// Stop the server as an operator would.
 	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
 		return err
@@ -444,6 +454,69 @@ func suggest(hc *http.Client, url, token string, body []byte) (string, error) {
 	return s.Intent.Model, nil
 }
 
+// serverLatency reads the server's latency histogram of /v1/suggest from
+// /metrics.
+func serverLatency(hc *http.Client, url, token string, r *result) error {
+	req, _ := http.NewRequest(http.MethodGet, url+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	type bucket struct{ le, n float64 }
+	var bs []bucket
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	const prefix = `antwort_http_request_duration_seconds_bucket{route="POST /v1/suggest",le="`
+	for sc.Scan() {
+		line := sc.Text()
+		rest, ok := strings.CutPrefix(line, prefix)
+		if !ok {
+			continue
+		}
+		le, count, ok := strings.Cut(rest, `"} `)
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseFloat(count, 64)
+		if err != nil {
+			continue
+		}
+		b := bucket{n: n}
+		if le == "+Inf" {
+			b.le = -1
+		} else if b.le, err = strconv.ParseFloat(le, 64); err != nil {
+			continue
+		}
+		bs = append(bs, b)
+	}
+	if len(bs) < 2 {
+		return errors.New("no /v1/suggest histogram")
+	}
+	total := bs[len(bs)-1].n
+	r.ServerRequests = total
+	q := func(p float64) float64 {
+		rank := p * total
+		lower, below := 0.0, 0.0
+		for _, b := range bs {
+			if b.n >= rank {
+				if b.le < 0 {
+					return lower * 1000
+				}
+				if b.n == below {
+					return b.le * 1000
+				}
+				return (lower + (b.le-lower)*(rank-below)/(b.n-below)) * 1000
+			}
+			lower, below = b.le, b.n
+		}
+		return lower * 1000
+	}
+	r.ServerP50ms, r.ServerP99ms = q(0.5), q(0.99)
+	return sc.Err()
+}
+
 func sleepUntil(ctx context.Context, t time.Time) {
 	select {
 	case <-ctx.Done():
@@ -497,6 +570,7 @@ func summarizeRSS(r *result) {
 func printText(w io.Writer, r *result) {
 	fmt.Fprintf(w, "\n%d clients, %.1f s, %d CPUs: %d requests, %d errors, %.0f requests/s\n", r.Clients, r.Seconds, r.CPUs, r.Requests, r.Errors, r.RPS)
 	fmt.Fprintf(w, "latency: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms\n", r.P50ms, r.P90ms, r.P99ms, r.MaxMs)
+	fmt.Fprintf(w, "server-side /v1/suggest handler time: p50 %.1f ms, p99 %.1f ms over %.0f requests (incl. warm-up)\n", r.ServerP50ms, r.ServerP99ms, r.ServerRequests)
 	fmt.Fprintf(w, "answers by intent model: %v\n", r.ByModel)
 	for _, win := range r.Windows {
 		fmt.Fprintf(w, "  requests started at %3.0f-%3.0f s: %6d, p50 %7.1f ms, p99 %7.1f ms\n", win.From, win.From+5, win.Requests, win.P50ms, win.P99ms)

@@ -271,7 +271,7 @@ func TestFeedbackExamples(t *testing.T) {
 		{Seq: 1, MessageID: "a", Text: "Paket fehlt", Intent: "refund_request"},
 		{Seq: 2, MessageID: "a", Text: "Paket fehlt", Intent: "parcel_missing", Sentiment: "negative"},
 		{Seq: 3, MessageID: "a", Text: "Paket fehlt", AnswerUsed: "x"}, // answer only: keeps the label of 2
-		{Seq: 4, MessageID: "b", Intent: "praise"},                      // no text
+		{Seq: 4, MessageID: "b", Intent: "praise"},                     // no text
 		{Seq: 5, Text: "ohne id", Intent: "praise"},
 		{Seq: 6, Text: "ohne id", Intent: "praise"},
 		{Seq: 7, MessageID: "c", Subject: "Rechnung", Text: "falsch", Intent: "invoice_wrong"},

@@ -17,6 +17,7 @@ import (
 
 	"github.com/antwort-dev/antwort/classifier"
 	"github.com/antwort-dev/antwort/ingest"
+	"github.com/antwort-dev/antwort/kb"
 )
 
 // sliceSource yields fixed messages; a nil entry is a broken item.
@@ -240,4 +241,61 @@ func TestRunRawSource(t *testing.T) {
 	if len(problems) != 1 || !strings.Contains(problems[0], "zz-broken.eml") {
 		t.Errorf("problems %q, want zz-broken.eml named", problems)
 	}
+}
+
+// BenchmarkSuggest measures the whole decision for one message (classify,
+// knowledge-base search, entities, template, policy) with the sample
+// models and knowledge base, over the sample inbox.
+func BenchmarkSuggest(b *testing.B) {
+	ctx := context.Background()
+	im, err := classifier.Train(ctx, sample(b, "intent"), classifier.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sm, err := classifier.Train(ctx, sample(b, "sentiment"), classifier.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng, err := New(Config{Intent: im, Sentiment: sm, Explain: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	arts, probs, err := kb.ReadArticles(ctx, "testdata/kb", kb.ReadOptions{})
+	if err != nil || len(probs) > 0 {
+		b.Fatal(err, probs)
+	}
+	dir := filepath.Join(b.TempDir(), "kb")
+	if _, err := kb.Import(ctx, dir, arts, nil); err != nil {
+		b.Fatal(err)
+	}
+	k, err := kb.Open(dir, &kb.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer k.Close()
+	if eng, err = eng.WithReplies(ReplyConfig{KB: k}); err != nil {
+		b.Fatal(err)
+	}
+	src, err := ingest.Open(ctx, "jsonl:testdata/demo/inbox.jsonl", ingest.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var msgs []*ingest.Message
+	for {
+		m, err := src.Next(ctx)
+		if err != nil {
+			break
+		}
+		m.From = "Kunde <kunde@example.de>"
+		msgs = append(msgs, m)
+	}
+	src.Close()
+	i := 0
+	for b.Loop() {
+		if _, err := eng.Suggest(ctx, msgs[i%len(msgs)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "msgs/s")
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/antwort-dev/antwort/models"
 )
 
-func sample(t *testing.T, field string) []classifier.Example {
+func sample(t testing.TB, field string) []classifier.Example {
 	t.Helper()
 	ls, probs, err := ingest.ReadLabeled(context.Background(), "testdata/demo/train.jsonl", ingest.Options{LabelField: field})
 	if err != nil || len(probs) > 0 {

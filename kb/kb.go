@@ -68,6 +68,11 @@ type KB struct {
 	// the entries.
 	dfCache  sync.Map
 	dfCached atomic.Int64
+
+	// artCache maps an article id to its decoded article, for read-only
+	// KBs only; artCached counts the entries.
+	artCache  sync.Map
+	artCached atomic.Int64
 }
 
 // analyzers are the query-side analyzers of one language, taken from the

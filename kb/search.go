@@ -186,6 +186,7 @@ type searcher struct {
 type qterm struct {
 	term string
 	w    float64 // idf * (1 + ln tf)
+	df   uint64  // documents with the term in the field
 }
 
 // terms analyses the query's subject and text with analyze (the index's
@@ -251,17 +252,13 @@ func idf(df, n uint64) float64 {
 // changes nothing. Terms found in no document cost nothing and stay: they
 // count against the coverage of every article.
 func (s *searcher) weigh(ctx context.Context, field string, tf map[string]float64, n uint64, max int) ([]qterm, error) {
-	type dterm struct {
-		qterm
-		df uint64
-	}
-	all := make([]dterm, 0, len(tf))
+	all := make([]qterm, 0, len(tf))
 	for t, f := range tf {
 		df, err := s.docFreq(ctx, field, t)
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, dterm{qterm{term: t, w: idf(df, n) * (1 + math.Log(math.Max(f, 1)))}, df})
+		all = append(all, qterm{term: t, w: idf(df, n) * (1 + math.Log(math.Max(f, 1))), df: df})
 	}
 	sort.Slice(all, func(i, j int) bool {
 		if all[i].w != all[j].w {
@@ -279,7 +276,7 @@ func (s *searcher) weigh(ctx context.Context, field string, tf map[string]float6
 			continue // a rarer, lighter term may still fit
 		}
 		postings += t.df
-		out = append(out, t.qterm)
+		out = append(out, t)
 	}
 	return out, nil
 }
@@ -311,20 +308,23 @@ func (s *searcher) text(ctx context.Context, lang string) error {
 	}
 
 	var clauses []query.Query
-	term := func(t, field string, boost float64) {
-		tq := bleve.NewTermQuery(t)
+	term := func(t qterm, field string, boost float64) {
+		if t.df == 0 {
+			return // in no document: it can only count as missing (see coverageOf)
+		}
+		tq := bleve.NewTermQuery(t.term)
 		tq.SetField(field)
 		tq.SetBoost(boost)
 		clauses = append(clauses, tq)
 	}
 	for _, t := range words {
-		term(t.term, profField(lang), t.w)
+		term(t, profField(lang), t.w)
 	}
 	for _, g := range grams {
-		term(g.term, profNgramField(lang), g.w*(1-s.p.profWordShare))
+		term(g, profNgramField(lang), g.w*(1-s.p.profWordShare))
 	}
 	for _, t := range bodyWords {
-		term(t.term, bodyField(lang), t.w*s.p.bodyWeight)
+		term(t, bodyField(lang), t.w*s.p.bodyWeight)
 	}
 	if len(clauses) == 0 {
 		return nil
@@ -527,11 +527,10 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		d, err := s.idx.Document(c.id)
+		a, ok, err := s.k.article(s.idx, c.id)
 		if err != nil {
 			return nil, err
 		}
-		a, ok := articleFromDoc(d)
 		if !ok {
 			continue
 		}
@@ -645,3 +644,28 @@ func clamp01(x float64) float64 {
 	}
 	return x
 }
+
+// article returns the stored article with the given id from idx. A
+// read-only KB never changes, so it keeps the decoded articles (up to
+// maxArticleCache of them) instead of decoding them for every search.
+func (k *KB) article(idx bleve.Index, id string) (Article, bool, error) {
+	if k.ro {
+		if a, ok := k.artCache.Load(id); ok {
+			return a.(Article), true, nil
+		}
+	}
+	d, err := idx.Document(id)
+	if err != nil {
+		return Article{}, false, err
+	}
+	a, ok := articleFromDoc(d)
+	if ok && k.ro && k.artCached.Load() < maxArticleCache {
+		if _, loaded := k.artCache.LoadOrStore(id, a); !loaded {
+			k.artCached.Add(1)
+		}
+	}
+	return a, ok, nil
+}
+
+// maxArticleCache bounds the decoded articles a read-only KB keeps.
+const maxArticleCache = 1 << 16

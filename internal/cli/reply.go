@@ -229,7 +229,16 @@ func (o *replyOptions) replyStream(ctx context.Context, eng *antwort.Engine, nam
 			target = drafts
 		}
 		if target != nil && s.Draft != "" && (s.Decision.Action == reply.Send || s.Decision.Action == reply.Suggest) {
-			key, err := target.Put(o.replyFor(msg, s))
+			r := replyFor(o.from, msg, s)
+			var key string
+			var err error
+			if msg.ID != "" {
+				// One reply per message, however often reply runs on it.
+				key = outbox.KeyFor(msg.ID)
+				_, err = target.PutKey(key, r)
+			} else {
+				key, err = target.Put(r)
+			}
 			switch {
 			case errors.Is(err, outbox.ErrNoRecipient):
 				rec.Outbox = "not written: no sender address to answer"
@@ -245,14 +254,21 @@ func (o *replyOptions) replyStream(ctx context.Context, eng *antwort.Engine, nam
 	}
 }
 
-func (o *replyOptions) replyFor(msg *ingest.Message, s *antwort.Suggestion) outbox.Reply {
+// replyFor is the reply (or draft) to msg from the sender from: the
+// suggestion's draft, threaded to msg (In-Reply-To, References), marked
+// automatic when the policy sends it.
+func replyFor(from string, msg *ingest.Message, s *antwort.Suggestion) outbox.Reply {
 	r := outbox.Reply{
-		From: o.from, To: msg.From, Subject: msg.Subject, Lang: s.Lang, Text: s.Draft, Date: time.Now(),
+		From: from, To: msg.From, Subject: msg.Subject, Lang: s.Lang, Text: s.Draft, Date: time.Now(),
 		Auto:    s.Decision.Action == reply.Send,
 		Headers: map[string]string{"X-Antwort-Intent": s.Intent.Label, "X-Antwort-Action": string(s.Decision.Action)},
 	}
+	if s.Article != "" {
+		r.Headers["X-Antwort-Article"] = s.Article
+	}
 	if strings.Contains(msg.ID, "@") {
 		r.InReplyTo = msg.ID
+		r.References = msg.References
 	}
 	return r
 }

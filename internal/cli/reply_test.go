@@ -274,3 +274,10 @@ func TestKBAddRemove(t *testing.T) {
 		t.Errorf("kb import with a duplicate across paths: exit %d: %s%s", code, out, errOut)
 	}
 }
+
+// messages returns a copy of what the server accepted.
+func (s *smtpSink) messages() [][]byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([][]byte(nil), s.msgs...)
+}

@@ -107,6 +107,7 @@ Quick start:
 	root.AddCommand(newPolicyCmd(g))
 	root.AddCommand(newParseCmd(g))
 	root.AddCommand(newServeCmd(g), newRetrainCmd(g))
+	root.AddCommand(newBatchCmd(g))
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
 	return root
 }

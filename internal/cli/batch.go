@@ -1,0 +1,818 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/antwort-dev/antwort"
+	"github.com/antwort-dev/antwort/ingest"
+	"github.com/antwort-dev/antwort/internal/outbox"
+	"github.com/antwort-dev/antwort/journal"
+	"github.com/antwort-dev/antwort/kb"
+	"github.com/antwort-dev/antwort/reply"
+)
+
+type batchOptions struct {
+	g        *globalOptions
+	kbDir    string
+	policy   string
+	in       []string
+	out      string
+	journal  string
+	dryRun   bool
+	outbox   string
+	drafts   string
+	send     bool
+	smtp     string
+	from     string
+	route    string
+	routeBy  string
+	move     bool
+	limit    int
+	since    string
+	workers  int
+	timeout  time.Duration
+	maxBytes int64
+	ownDoms  []string
+	fromSet  bool
+}
+
+func newBatchCmd(g *globalOptions) *cobra.Command {
+	o := &batchOptions{g: g}
+	cmd := &cobra.Command{
+		Use:   "batch --in SPEC [--in SPEC...]",
+		Short: "Process inbound queues: decide, queue replies, route mails; resumable",
+		Long: `Read every message of the inputs (--in, repeatable), classify it, search the
+knowledge base, let the reply policy decide (send, suggest, escalate, ignore)
+and write one decision per message to --out. Inputs:
+
+  maildir:DIR  dir:DIR  eml:FILE  mbox:FILE  jsonl:FILE  csv:FILE  -  (stdin)
+
+A journal (--journal, a bbolt file) records each processed message under its
+Message-ID (or a content hash): kill the run at any moment and start the same
+command again, and it goes on where it stopped. A message is processed once
+across runs; the same Message-ID twice is processed once. The --out file is
+cut back to what the journal committed, so it holds each message exactly once.
+
+Replies: with --outbox DIR, the answers the policy allows to send are queued
+there as .eml (a Maildir); with --drafts DIR, suggested drafts for agents.
+Queueing is idempotent (one reply per message, whatever was interrupted).
+--send (with --smtp) then delivers the outbox during and after the run, at
+most once per reply: a delivery interrupted after the data was sent is left
+for a person to check instead of being repeated. Without --send nothing is
+sent.
+
+Routing: --route maildir:DIR files a copy of each mail into a Maildir folder
+per action (--route-by action, the default), intent, or action/intent;
+--route-move then removes the original from a Maildir or folder input after
+the journal has recorded it. Mails are never deleted otherwise.
+
+Auto-replies, bounces, mailing lists and antwort's own replies are recognised
+and get the action "ignore". Broken mails are reported on stderr with where
+they are and skipped; the exit status is then 3. --dry-run decides and writes
+--out only: no journal, no outbox, no routing, no sending.`,
+		Example: `  antwort batch --db antwort.db --kb ./kb --in maildir:./mail/service --out jsonl:decisions.jsonl
+  antwort batch --kb ./kb --in mbox:export.mbox --in dir:./eml/ --in jsonl:tweets.jsonl --out csv:decisions.csv
+  antwort batch --kb ./kb --in maildir:./mail/service --route maildir:./mail/sorted --route-by intent
+  antwort batch --kb ./kb --in maildir:./mail/service --outbox ./outbox --send --smtp smtp://user:pass@host:587`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.fromSet = cmd.Flags().Changed("from")
+			return runBatch(cmd.Context(), o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&o.in, "in", nil, "input: maildir:DIR, dir:DIR, eml:FILE, mbox:FILE, jsonl:FILE, csv:FILE or - (repeatable)")
+	f.StringVar(&o.out, "out", "jsonl:-", "decisions: jsonl:FILE, csv:FILE (- = stdout)")
+	f.StringVar(&o.kbDir, "kb", "kb", "knowledge base directory")
+	f.StringVar(&o.policy, "policy", "", "reply policy file (YAML); default: built-in policy")
+	f.StringVar(&o.journal, "journal", envOr("ANTWORT_JOURNAL", "antwort.journal"), "journal file (env ANTWORT_JOURNAL)")
+	f.BoolVar(&o.dryRun, "dry-run", false, "decide and write --out only: no journal, outbox, routing or sending")
+	f.StringVar(&o.outbox, "outbox", "", "queue the answers to send as .eml in this Maildir")
+	f.StringVar(&o.drafts, "drafts", "", "write suggested drafts as .eml into this Maildir")
+	f.BoolVar(&o.send, "send", false, "deliver the outbox via --smtp")
+	f.StringVar(&o.smtp, "smtp", "", "SMTP server: smtp://user:pass@host:587 or smtps://host:465")
+	f.DurationVar(&o.timeout, "smtp-timeout", 30*time.Second, "timeout for connecting and for each SMTP command")
+	f.StringVar(&o.from, "from", "Kundenservice <service@example.com>", "sender of the answers; when given, its domain marks our own mail")
+	f.StringArrayVar(&o.ownDoms, "own-domain", nil, "a domain of our own: mail with a Message-ID there is never answered (repeatable)")
+	f.StringVar(&o.route, "route", "", "file a copy of each mail into maildir:DIR/<folder>")
+	f.StringVar(&o.routeBy, "route-by", "action", "route folders: action, intent or action/intent")
+	f.BoolVar(&o.move, "route-move", false, "move mails out of a Maildir or folder input instead of copying (after they are journaled)")
+	f.IntVar(&o.limit, "limit", 0, "stop after this many messages (0 = all)")
+	f.StringVar(&o.since, "since", "", "skip mails dated before this (2026-03-01 or RFC 3339)")
+	f.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "messages processed in parallel")
+	f.Int64Var(&o.maxBytes, "max-bytes", 0, "skip mails larger than this many bytes (default 25 MiB)")
+	return cmd
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// batchRun is the state of one batch run, used by the sink on Run's
+// calling goroutine only (the flusher has its own).
+type batchRun struct {
+	o       *batchOptions
+	g       *globalOptions
+	j       *journal.Journal // nil in a dry run
+	out     *decisionOutput
+	outbox  *outbox.Outbox
+	drafts  *outbox.Outbox
+	route   *router
+	pending []journal.Entry
+	moves   []string // originals to remove after the next commit
+	last    time.Time
+	flush   chan struct{} // wakes the flusher after a commit
+	counts  map[string]int
+	intents map[string]int
+	failed  int
+	noRoute bool
+}
+
+const (
+	commitEvery = 256
+	commitAfter = 250 * time.Millisecond
+)
+
+func runBatch(ctx context.Context, o *batchOptions) error {
+	if len(o.in) == 0 {
+		return flagErrorf("batch needs at least one --in")
+	}
+	if o.workers < 1 {
+		return flagErrorf("--workers %d: need at least 1", o.workers)
+	}
+	if o.send && (o.smtp == "" || o.outbox == "") {
+		return flagErrorf("--send needs --smtp and --outbox")
+	}
+	if o.dryRun && (o.send || o.outbox != "" || o.drafts != "" || o.route != "") {
+		return flagErrorf("--dry-run changes nothing: it cannot be combined with --send, --outbox, --drafts or --route")
+	}
+	switch o.routeBy {
+	case "action", "intent", "action/intent":
+	default:
+		return flagErrorf("--route-by %q: want action, intent or action/intent", o.routeBy)
+	}
+	if o.move && o.route == "" {
+		return flagErrorf("--route-move needs --route")
+	}
+	var since time.Time
+	if o.since != "" {
+		var err error
+		if since, err = parseSince(o.since); err != nil {
+			return flagErrorf("--since %q: %v", o.since, err)
+		}
+	}
+	fromAddr, err := mail.ParseAddress(o.from)
+	if err != nil {
+		return flagErrorf("--from %q: %v", o.from, err)
+	}
+	var sender *outbox.Sender
+	if o.send {
+		if sender, err = outbox.NewSender(outbox.SMTPOptions{URL: o.smtp, Timeout: o.timeout}); err != nil {
+			return flagErrorf("--smtp: %v", err)
+		}
+	}
+	outKind, outPath, ok := strings.Cut(o.out, ":")
+	if !ok || (outKind != "jsonl" && outKind != "csv") || outPath == "" {
+		return flagErrorf("--out %q: want jsonl:FILE or csv:FILE (FILE - for stdout)", o.out)
+	}
+	pol := reply.DefaultPolicy()
+	if o.policy != "" {
+		if pol, err = reply.LoadPolicy(o.policy); err != nil {
+			return err
+		}
+	}
+
+	// Models (read-only), knowledge base (read-only), engine.
+	store, err := o.g.openStore(true)
+	if err != nil {
+		return err
+	}
+	eng, err := antwort.Load(ctx, store, antwort.LoadOptions{Logger: o.g.logger, Explain: -1})
+	store.Close()
+	if err != nil {
+		return err
+	}
+	k, err := kb.Open(o.kbDir, &kb.Options{ReadOnly: true, Timeout: o.g.lockTimeout})
+	if err != nil {
+		return err
+	}
+	defer k.Close()
+	if eng, err = eng.WithReplies(antwort.ReplyConfig{KB: k, Policy: &pol}); err != nil {
+		return err
+	}
+
+	b := &batchRun{o: o, g: o.g, counts: map[string]int{}, intents: map[string]int{}, last: time.Now(), flush: make(chan struct{}, 1)}
+	if !o.dryRun {
+		if b.j, err = journal.Open(o.journal, &journal.Options{Timeout: o.g.lockTimeout}); err != nil {
+			return err
+		}
+		defer b.j.Close()
+	}
+	if b.out, err = openDecisionOutput(o.g, outKind, outPath, b.j); err != nil {
+		return err
+	}
+	defer b.out.close()
+	if o.outbox != "" {
+		if b.outbox, err = outbox.OpenOutbox(o.outbox); err != nil {
+			return err
+		}
+	}
+	if o.drafts != "" {
+		if b.drafts, err = outbox.OpenOutbox(o.drafts); err != nil {
+			return err
+		}
+	}
+	if o.route != "" {
+		kind, dir, ok := strings.Cut(o.route, ":")
+		if !ok || kind != "maildir" || dir == "" {
+			return flagErrorf("--route %q: want maildir:DIR", o.route)
+		}
+		b.route = &router{dir: dir, by: o.routeBy}
+	}
+
+	own := o.ownDoms
+	if o.fromSet {
+		own = append(own, domainOf(fromAddr.Address))
+	}
+	iopts := ingest.Options{MaxBytes: o.maxBytes, KeepRaw: o.route != "", OwnDomains: own, Stdin: o.g.io.In}
+	src := &multiSource{ctx: ctx, specs: o.in, opts: iopts}
+	defer src.Close()
+
+	// Deliveries run beside the processing, woken after each commit.
+	var sendStats sendTally
+	var wgSend sync.WaitGroup
+	sendCtx, stopSend := context.WithCancel(ctx)
+	if o.send {
+		wgSend.Add(1)
+		go func() {
+			defer wgSend.Done()
+			for {
+				select {
+				case <-sendCtx.Done():
+					return
+				case <-b.flush:
+					sendStats.flush(sendCtx, b.outbox, sender)
+				}
+			}
+		}()
+	}
+
+	var progress func(done, total int)
+	var endProgress func()
+	if o.g.io.IsStderrTTY {
+		progress, endProgress = o.g.progress("batch")
+		defer endProgress()
+	}
+	problems := 0
+	start := time.Now()
+	st, runErr := eng.Run(ctx, src, func(oc *antwort.Outcome) error {
+		if err := b.handle(ctx, oc); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(len(b.pending)+b.out.n, -1)
+		}
+		return nil
+	}, antwort.RunOptions{
+		Workers: o.workers, Limit: o.limit, Since: since,
+		Done: func(key string) (bool, error) {
+			if b.j == nil {
+				return false, nil
+			}
+			return b.j.Done(key)
+		},
+		Problem: func(err error) {
+			problems++
+			if problems <= maxReported {
+				fmt.Fprintf(o.g.io.ErrOut, "antwort: skipped %v\n", err)
+			} else if problems == maxReported+1 {
+				fmt.Fprintf(o.g.io.ErrOut, "antwort: more skipped inputs are counted but not shown\n")
+			}
+		},
+	})
+	// Commit what was written, also after an interruption: those results
+	// are complete.
+	commitErr := b.commit(context.WithoutCancel(ctx))
+	elapsed := time.Since(start)
+	stopSend()
+	wgSend.Wait()
+	if o.send && runErr == nil && commitErr == nil {
+		sendStats.flush(ctx, b.outbox, sender) // what the last commit queued
+	}
+	b.summary(st, elapsed, &sendStats)
+	switch {
+	case runErr != nil:
+		return runErr
+	case commitErr != nil:
+		return commitErr
+	case st.Problems > 0 || st.Failed > 0 || sendStats.failed > 0:
+		return &partialError{skipped: st.Problems + st.Failed + sendStats.failed}
+	}
+	return nil
+}
+
+// handle records one outcome: decision output, reply queueing, routing,
+// journal entry; commits every so often.
+func (b *batchRun) handle(ctx context.Context, oc *antwort.Outcome) error {
+	if oc.Err != nil {
+		b.failed++
+		fmt.Fprintf(b.g.io.ErrOut, "antwort: failed %v\n", oc.Err)
+		return nil
+	}
+	msg, s := oc.Message, oc.Suggestion
+	rec := batchRecord{Suggestion: s, Source: msg.Source}
+	if msg.Auto != "" {
+		rec.Auto = msg.Auto
+	}
+	action := string(s.Decision.Action)
+	key := msg.ID
+	if b.j != nil && key != "" {
+		if err := b.queue(msg, s, &rec); err != nil {
+			return err
+		}
+		if b.route != nil {
+			if msg.Raw == nil {
+				b.noRoute = true
+			} else {
+				p, err := b.route.file(msg, key, action, s.Intent.Label)
+				if err != nil {
+					return err
+				}
+				rec.Route = p
+				if b.o.move && movable(msg) {
+					b.moves = append(b.moves, msg.Source)
+				}
+			}
+		}
+	}
+	if err := b.out.write(&rec); err != nil {
+		return err
+	}
+	b.counts[action]++
+	if s.Intent.Label != "" {
+		b.intents[s.Intent.Label]++
+	}
+	if b.j != nil && key != "" {
+		b.pending = append(b.pending, journal.Entry{Key: key, Time: time.Now().UTC(), Source: msg.Source, Action: action,
+			Intent: s.Intent.Label, Outbox: rec.Outbox, Route: rec.Route})
+	}
+	if len(b.pending) >= commitEvery || time.Since(b.last) >= commitAfter {
+		return b.commit(ctx)
+	}
+	return nil
+}
+
+// queue puts the reply (send) or the draft (suggest) into its Maildir under
+// a key derived from the message, so a rerun never queues it twice.
+func (b *batchRun) queue(msg *ingest.Message, s *antwort.Suggestion, rec *batchRecord) error {
+	target := b.drafts
+	switch s.Decision.Action {
+	case reply.Send:
+		target = b.outbox
+	case reply.Suggest:
+	default:
+		return nil
+	}
+	if target == nil || s.Draft == "" {
+		return nil
+	}
+	r := replyFor(b.o.from, msg, s)
+	okey := outbox.KeyFor(msg.ID)
+	if _, err := target.PutKey(okey, r); err != nil {
+		if errors.Is(err, outbox.ErrNoRecipient) {
+			rec.Outbox = "not queued: no sender address to answer"
+			return nil
+		}
+		return fmt.Errorf("%s: queue reply: %w", msg.Source, err)
+	}
+	rec.Outbox = okey
+	return nil
+}
+
+// commit makes the output durable, records the pending entries and the
+// output's length in the journal, then removes routed originals.
+func (b *batchRun) commit(ctx context.Context) error {
+	b.last = time.Now()
+	off, err := b.out.sync()
+	if err != nil {
+		return err
+	}
+	if b.j == nil {
+		b.pending = b.pending[:0]
+		return nil
+	}
+	if len(b.pending) == 0 && b.out.name == "" {
+		return nil
+	}
+	offsets := map[string]int64{}
+	if b.out.name != "" {
+		offsets[b.out.name] = off
+	}
+	if err := b.j.Commit(ctx, b.pending, offsets); err != nil {
+		return err
+	}
+	b.pending = b.pending[:0]
+	for _, p := range b.moves {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(b.g.io.ErrOut, "antwort: route-move: %v\n", err)
+		}
+	}
+	b.moves = b.moves[:0]
+	select {
+	case b.flush <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+func (b *batchRun) summary(st antwort.RunStats, elapsed time.Duration, s *sendTally) {
+	w := b.g.io.ErrOut
+	rate := float64(st.Processed) / max(elapsed.Seconds(), 1e-9)
+	fmt.Fprintf(w, "antwort: batch: %d processed in %s (%.0f/s)", st.Processed, elapsed.Round(time.Millisecond), rate)
+	var acts []string
+	for _, a := range []string{"send", "suggest", "escalate", "ignore"} {
+		if n := b.counts[a]; n > 0 {
+			acts = append(acts, fmt.Sprintf("%s %d", a, n))
+		}
+	}
+	if len(acts) > 0 {
+		fmt.Fprintf(w, ": %s", strings.Join(acts, ", "))
+	}
+	fmt.Fprintln(w)
+	var skips []string
+	for _, x := range []struct {
+		n    int
+		what string
+	}{{st.Done, "already done"}, {st.Duplicates, "duplicate Message-ID"}, {st.Old, "older than --since"},
+		{st.Problems, "broken (reported above)"}, {st.Failed, "failed (reported above)"}} {
+		if x.n > 0 {
+			skips = append(skips, fmt.Sprintf("%d %s", x.n, x.what))
+		}
+	}
+	if len(skips) > 0 {
+		fmt.Fprintf(w, "antwort: batch: skipped %s\n", strings.Join(skips, ", "))
+	}
+	if len(b.intents) > 0 {
+		type kv struct {
+			k string
+			n int
+		}
+		var top []kv
+		for k, n := range b.intents {
+			top = append(top, kv{k, n})
+		}
+		sort.Slice(top, func(i, j int) bool { return top[i].n > top[j].n || top[i].n == top[j].n && top[i].k < top[j].k })
+		var parts []string
+		for i, x := range top {
+			if i == 10 {
+				parts = append(parts, fmt.Sprintf("… %d more", len(top)-10))
+				break
+			}
+			parts = append(parts, fmt.Sprintf("%s %d", x.k, x.n))
+		}
+		fmt.Fprintf(w, "antwort: batch: intents: %s\n", strings.Join(parts, ", "))
+	}
+	if b.noRoute {
+		fmt.Fprintf(w, "antwort: batch: posts from JSONL/CSV inputs are not mail and were not routed\n")
+	}
+	if b.o.send {
+		fmt.Fprintf(w, "antwort: batch: sent %d replies, %d failed (kept in %s)", s.sent, s.failed, b.o.outbox)
+		if s.uncertain > 0 {
+			fmt.Fprintf(w, ", %d uncertain (a delivery was interrupted: check and release them)", s.uncertain)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// sendTally counts deliveries across Flush calls.
+type sendTally struct {
+	mu                      sync.Mutex
+	sent, failed, uncertain int
+}
+
+func (t *sendTally) flush(ctx context.Context, ob *outbox.Outbox, s *outbox.Sender) {
+	sent, failed, err := ob.Flush(ctx, s)
+	unc := 0
+	var be *outbox.BatchError
+	if errors.As(err, &be) {
+		for _, f := range be.Failed {
+			if errors.Is(f.Err, outbox.ErrUncertain) {
+				unc++
+			}
+		}
+	}
+	t.mu.Lock()
+	t.sent += sent
+	t.failed = failed // the messages still unsent after the latest Flush
+	t.uncertain = unc
+	t.mu.Unlock()
+}
+
+// batchRecord is one line of batch's output.
+type batchRecord struct {
+	*antwort.Suggestion
+	Source string `json:"source,omitempty"`
+	Auto   string `json:"auto,omitempty"`
+	Outbox string `json:"outbox,omitempty"`
+	Route  string `json:"route,omitempty"`
+}
+
+// decisionOutput writes decisions as JSONL or CSV to a file or stdout. A
+// file is cut back to the length the journal committed, then appended to.
+type decisionOutput struct {
+	kind string
+	name string // absolute path; "" for stdout
+	f    *os.File
+	w    *bufio.Writer
+	csv  *csv.Writer
+	n    int // records written by this run
+}
+
+func openDecisionOutput(g *globalOptions, kind, path string, j *journal.Journal) (*decisionOutput, error) {
+	d := &decisionOutput{kind: kind}
+	var w io.Writer = g.io.Out
+	header := kind == "csv"
+	if path != "-" {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return nil, err
+		}
+		d.name = abs
+		f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o644)
+		if err != nil {
+			return nil, fmt.Errorf("--out: %w", err)
+		}
+		fi, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		size := fi.Size()
+		if j != nil {
+			off, ok, err := j.Offset(abs)
+			if err != nil {
+				f.Close()
+				return nil, err
+			}
+			switch {
+			case ok && off < size:
+				// Results written after the last commit: their messages
+				// are processed again, so cut them.
+				if err := f.Truncate(off); err != nil {
+					f.Close()
+					return nil, fmt.Errorf("--out %s: %w", path, err)
+				}
+				fmt.Fprintf(g.io.ErrOut, "antwort: %s: resuming after %d committed bytes (dropped %d uncommitted)\n", path, off, size-off)
+				size = off
+			case ok && off > size:
+				fmt.Fprintf(g.io.ErrOut, "antwort: %s is shorter than the journal says (%d < %d bytes); appending\n", path, size, off)
+			case !ok && size > 0:
+				fmt.Fprintf(g.io.ErrOut, "antwort: %s exists; appending\n", path)
+			}
+		} else if size > 0 {
+			if err := f.Truncate(0); err != nil {
+				f.Close()
+				return nil, err
+			}
+			size = 0
+		}
+		if _, err := f.Seek(size, io.SeekStart); err != nil {
+			f.Close()
+			return nil, err
+		}
+		header = header && size == 0
+		d.f, w = f, f
+	}
+	d.w = bufio.NewWriterSize(w, 64<<10)
+	if kind == "csv" {
+		d.csv = csv.NewWriter(d.w)
+		if header {
+			if err := d.csv.Write(csvHeader); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return d, nil
+}
+
+var csvHeader = []string{"id", "source", "action", "intent", "intent_confidence", "sentiment", "sentiment_confidence",
+	"lang", "article", "kb_score", "failed_checks", "auto", "outbox", "route"}
+
+func (d *decisionOutput) write(r *batchRecord) error {
+	d.n++
+	if d.csv != nil {
+		score := ""
+		if len(r.Answers) > 0 {
+			score = strconv.FormatFloat(r.Answers[0].Score, 'f', 3, 64)
+		}
+		return d.csv.Write([]string{r.ID, r.Source, string(r.Decision.Action), r.Intent.Label,
+			strconv.FormatFloat(r.Intent.Confidence, 'f', 3, 64), r.Sentiment.Label,
+			strconv.FormatFloat(r.Sentiment.Confidence, 'f', 3, 64), r.Lang, r.Article, score,
+			strings.Join(r.Decision.Failed(), "; "), r.Auto, r.Outbox, r.Route})
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	d.w.Write(b)
+	return d.w.WriteByte('\n')
+}
+
+// sync flushes the output (and syncs a file) and returns its length.
+func (d *decisionOutput) sync() (int64, error) {
+	if d.csv != nil {
+		d.csv.Flush()
+		if err := d.csv.Error(); err != nil {
+			return 0, err
+		}
+	}
+	if err := d.w.Flush(); err != nil {
+		return 0, fmt.Errorf("--out: %w", err)
+	}
+	if d.f == nil {
+		return 0, nil
+	}
+	if err := d.f.Sync(); err != nil {
+		return 0, fmt.Errorf("--out: %w", err)
+	}
+	return d.f.Seek(0, io.SeekCurrent)
+}
+
+func (d *decisionOutput) close() {
+	if d.f != nil {
+		d.f.Close()
+	}
+}
+
+// router files copies of mails into Maildir folders.
+type router struct {
+	dir string
+	by  string
+	mu  sync.Mutex
+	ok  map[string]bool // folders created
+}
+
+// file writes a copy of msg into the folder for action/intent and returns
+// its path. The file name is derived from key, so filing again is a no-op.
+func (r *router) file(msg *ingest.Message, key, action, intent string) (string, error) {
+	if intent == "" {
+		intent = "unknown"
+	}
+	var folder string
+	switch r.by {
+	case "intent":
+		folder = folderName(intent)
+	case "action/intent":
+		folder = filepath.Join(folderName(action), folderName(intent))
+	default:
+		folder = folderName(action)
+	}
+	base := filepath.Join(r.dir, folder)
+	r.mu.Lock()
+	if r.ok == nil {
+		r.ok = map[string]bool{}
+	}
+	if !r.ok[base] {
+		for _, sub := range []string{"tmp", "new", "cur"} {
+			if err := os.MkdirAll(filepath.Join(base, sub), 0o700); err != nil {
+				r.mu.Unlock()
+				return "", fmt.Errorf("--route: %w", err)
+			}
+		}
+		r.ok[base] = true
+	}
+	r.mu.Unlock()
+	name := strings.TrimSuffix(outbox.KeyFor(key), ".antwort") + ".routed"
+	dst := filepath.Join(base, "new", name)
+	if _, err := os.Stat(dst); err == nil {
+		return dst, nil
+	}
+	tmp := filepath.Join(base, "tmp", name)
+	if err := os.WriteFile(tmp, msg.Raw, 0o600); err != nil {
+		return "", fmt.Errorf("--route: %w", err)
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		return "", fmt.Errorf("--route: %w", err)
+	}
+	return dst, nil
+}
+
+// folderName makes a label safe as a folder name.
+func folderName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '/' || r == '\\' || r == 0 || r < ' ':
+			return '_'
+		}
+		return r
+	}, s)
+	if s == "" || s == "." || s == ".." || strings.HasPrefix(s, ".") {
+		s = "_" + s
+	}
+	return s
+}
+
+// movable reports whether msg was read from a file of its own (Maildir,
+// folder or single .eml), which --route-move may remove.
+func movable(msg *ingest.Message) bool {
+	if msg.Source == "" || strings.ContainsAny(msg.Source, "#") {
+		return false
+	}
+	fi, err := os.Stat(msg.Source)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+func domainOf(addr string) string {
+	_, d, _ := strings.Cut(addr, "@")
+	return strings.ToLower(d)
+}
+
+func parseSince(s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, errors.New("want YYYY-MM-DD or RFC 3339")
+}
+
+// multiSource reads several inputs one after the other.
+type multiSource struct {
+	ctx   context.Context
+	specs []string
+	opts  ingest.Options
+	cur   *ingest.Source
+	i     int
+}
+
+func (m *multiSource) open(ctx context.Context) error {
+	for m.cur == nil {
+		if m.i >= len(m.specs) {
+			return io.EOF
+		}
+		src, err := ingest.Open(ctx, m.specs[m.i], m.opts)
+		m.i++
+		if err != nil {
+			return fmt.Errorf("--in %s: %w", m.specs[m.i-1], err)
+		}
+		m.cur = src
+	}
+	return nil
+}
+
+func (m *multiSource) Next(ctx context.Context) (*ingest.Message, error) {
+	for {
+		if err := m.open(ctx); err != nil {
+			return nil, err
+		}
+		msg, err := m.cur.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			m.cur.Close()
+			m.cur = nil
+			continue
+		}
+		return msg, err
+	}
+}
+
+func (m *multiSource) NextRaw(ctx context.Context) (*ingest.RawItem, error) {
+	for {
+		if err := m.open(ctx); err != nil {
+			return nil, err
+		}
+		it, err := m.cur.NextRaw(ctx)
+		if errors.Is(err, io.EOF) {
+			m.cur.Close()
+			m.cur = nil
+			continue
+		}
+		return it, err
+	}
+}
+
+func (m *multiSource) Close() error {
+	if m.cur != nil {
+		return m.cur.Close()
+	}
+	return nil
+}

@@ -28,9 +28,13 @@
 // all intents and shifted per intent (shrunk towards no shift), ranks the
 // messages by their estimated chance of being right; the largest set
 // whose measured precision reaches the target is kept, and each intent's
-// threshold is the confidence at which it enters that set. In Each mode
-// every intent must reach the target on its own. Intents with fewer than
-// MinSupport held-out predictions keep the global threshold.
+// threshold is the confidence at which it enters that set; the strength of
+// the shrinkage is chosen by cross-validation on the held-out predictions.
+// In Each mode every intent must reach the target on its own. Intents with
+// fewer than MinSupport held-out predictions keep the global threshold.
+// With Confidence set, a set of answers counts as reaching the target only
+// if the lower Wilson bound of its precision does, a safety margin for new
+// data. UpdatePolicy writes the thresholds into a reply policy file.
 //
 // # Concurrency
 //

@@ -38,3 +38,31 @@ func ExampleAdvise() {
 	// refund_request  threshold 0.70 (intent), 10 held-out
 	// answered 80 % at 100 % precision
 }
+
+// UpdatePolicy writes advised thresholds into a reply policy file and
+// keeps its other settings and comments.
+func ExampleUpdatePolicy() {
+	a := &report.Advice{
+		TargetPrecision: 0.95,
+		GlobalThreshold: 0.62871,
+		Intents: map[string]report.IntentAdvice{
+			"parcel_missing": {Threshold: 0.41, Source: report.FromIntent, Support: 48, Coverage: 0.979, Precision: 0.979},
+			"praise":         {Threshold: 0.62871, Source: report.FromGlobal, Support: 7},
+		},
+	}
+	existing := []byte("# Kundenservice Nordlicht\nkb_threshold: 0.6\nnever_auto: [complaint]\n")
+	out, err := report.UpdatePolicy(existing, a, "# thresholds for 95 % precision")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(string(out))
+	// Output:
+	// # Kundenservice Nordlicht
+	// kb_threshold: 0.6
+	// never_auto: [complaint]
+	// # thresholds for 95 % precision
+	// intent_threshold: 0.6287
+	// intent_thresholds:
+	//   parcel_missing: 0.41 # 48 held-out predictions: 97.9 % answered, 97.9 % right
+}

@@ -43,7 +43,7 @@ func UpdatePolicy(existing []byte, a *Advice, note string) ([]byte, error) {
 	}
 	m := doc.Content[0]
 	global, per := a.Thresholds()
-	tk, _ := setKey(m, keyThreshold, scalar(global), 0)
+	tk, _ := setKey(m, keyThreshold, scalar(global))
 	if note != "" {
 		tk.HeadComment = note
 	}
@@ -62,7 +62,7 @@ func UpdatePolicy(existing []byte, a *Advice, note string) ([]byte, error) {
 	if len(tm.Content) == 0 {
 		tm.Style = yaml.FlowStyle
 	}
-	setKey(m, keyThresholds, tm, 1)
+	setKey(m, keyThresholds, tm)
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
@@ -85,9 +85,10 @@ func scalar(v float64) *yaml.Node {
 }
 
 // setKey sets key to value in mapping m, keeping the key's position and
-// comments if it exists, else inserting it as the pos-th pair. It returns
-// the key node and whether it existed.
-func setKey(m *yaml.Node, key string, value *yaml.Node, pos int) (*yaml.Node, bool) {
+// comments if it exists, else appending it (so that comments above the
+// existing keys stay where they are). It returns the key node and whether
+// it existed.
+func setKey(m *yaml.Node, key string, value *yaml.Node) (*yaml.Node, bool) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
 			value.LineComment = firstNonEmpty(value.LineComment, m.Content[i+1].LineComment)
@@ -96,8 +97,7 @@ func setKey(m *yaml.Node, key string, value *yaml.Node, pos int) (*yaml.Node, bo
 		}
 	}
 	k := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}
-	at := min(2*pos, len(m.Content))
-	m.Content = slices.Insert(m.Content, at, k, value)
+	m.Content = append(m.Content, k, value)
 	return k, false
 }
 

@@ -192,8 +192,10 @@ type evalRun struct {
 	fit       []classifier.Outcome
 	fitOn     string
 	threshold float64
-	about     []string
-	folds     *report.Folds
+	// labelThresholds are the model's own per-label abstain thresholds.
+	labelThresholds map[string]float64
+	about           []string
+	folds           *report.Folds
 }
 
 func runEval(ctx context.Context, o *evalOptions) error {
@@ -276,7 +278,8 @@ func runEval(ctx context.Context, o *evalOptions) error {
 	}
 	res.ThresholdAdvice = adv
 	if pol != nil {
-		res.Policy = &policyCheck{File: o.policy, Automation: report.Automate(run.outs, pol.IntentThreshold, pol.IntentThresholds, pol.NeverAuto)}
+		global, per := effectiveThresholds(pol, run)
+		res.Policy = &policyCheck{File: o.policy, Automation: report.Automate(run.outs, global, per, pol.NeverAuto)}
 	}
 	if err := o.print(res); err != nil {
 		return err
@@ -298,6 +301,25 @@ func runEval(ctx context.Context, o *evalOptions) error {
 		return &partialError{skipped: res.Skipped}
 	}
 	return nil
+}
+
+// effectiveThresholds combines a policy's intent thresholds with the
+// model's own abstain thresholds: the reply policy answers only when the
+// model does not abstain and the confidence reaches the policy's threshold.
+func effectiveThresholds(pol *reply.Policy, run *evalRun) (float64, map[string]float64) {
+	per := make(map[string]float64)
+	for _, l := range run.labels {
+		pt, ok := pol.IntentThresholds[l]
+		if !ok {
+			pt = pol.IntentThreshold
+		}
+		mt, ok := run.labelThresholds[l]
+		if !ok {
+			mt = run.threshold
+		}
+		per[l] = max(pt, mt)
+	}
+	return max(pol.IntentThreshold, run.threshold), per
 }
 
 func (o *evalOptions) writeReport(ctx context.Context, page *report.Page) error {
@@ -451,7 +473,7 @@ func (o *evalOptions) trainAndTest(ctx context.Context, train, test []classifier
 	meta := m.Meta()
 	res := &evalResult{Report: rep, NTrain: len(train), NDev: len(dev), Skipped: skipped, TrainSeconds: dur.Seconds(),
 		ModelBytes: len(blob), C: meta.Options.C, HeldOut: meta.HeldOut}
-	run := &evalRun{outs: outs, test: test, labels: m.Labels(), fit: outs, fitOn: "test", threshold: m.Threshold()}
+	run := &evalRun{outs: outs, test: test, labels: m.Labels(), fit: outs, fitOn: "test", threshold: m.Threshold(), labelThresholds: m.LabelThresholds()}
 	run.about = []string{about, fmt.Sprintf("model: %s trained here on %d examples (%d labels), C = %g, seed %d, %.1f s", m.Kind(), len(train), len(m.Labels()), meta.Options.C, copts.Seed, dur.Seconds())}
 	if len(dev) > 0 {
 		fit, _, err := classifier.Predictions(ctx, m, dev, 0)
@@ -512,7 +534,7 @@ func (o *evalOptions) evalStored(ctx context.Context) (*evalResult, *evalRun, er
 	}
 	res := &evalResult{Report: rep, NTrain: m.Meta().Examples, Skipped: skipped, ModelBytes: size,
 		C: m.Meta().Options.C, HeldOut: m.Meta().HeldOut, Model: name}
-	run := &evalRun{outs: outs, test: test, labels: m.Labels(), fit: outs, fitOn: "test", threshold: m.Threshold(),
+	run := &evalRun{outs: outs, test: test, labels: m.Labels(), fit: outs, fitOn: "test", threshold: m.Threshold(), labelThresholds: m.LabelThresholds(),
 		about: []string{fmt.Sprintf("data: %s%s", o.testFile, splitNote(o.testSplit)), fmt.Sprintf("model: %s from %s (%s, trained on %d examples)", name, o.g.db, m.Kind(), m.Meta().Examples)}}
 	return res, run, nil
 }

@@ -384,3 +384,18 @@ func TestEvalFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestEffectiveThresholds(t *testing.T) {
+	pol := reply.DefaultPolicy()
+	pol.IntentThreshold = 0.6
+	pol.IntentThresholds = map[string]float64{"a": 0.3, "b": 0.95}
+	run := &evalRun{labels: []string{"a", "b", "c", "d"}, threshold: 0.5, labelThresholds: map[string]float64{"c": 0.8}}
+	global, per := effectiveThresholds(&pol, run)
+	want := map[string]float64{"a": 0.5, "b": 0.95, "c": 0.8, "d": 0.6}
+	if global != 0.6 {
+		t.Errorf("global %v, want 0.6", global)
+	}
+	if diff := cmp.Diff(want, per); diff != "" {
+		t.Errorf("per intent (-want +got):\n%s", diff)
+	}
+}

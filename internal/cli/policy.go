@@ -177,6 +177,9 @@ func runPolicySuggest(ctx context.Context, o *policySuggestOptions) error {
 		return err
 	}
 	adv.FitOn = o.data.paths[0] + splitNote(o.split)
+	if mt := m.Threshold(); mt > adv.GlobalThreshold {
+		fmt.Fprintf(o.g.io.ErrOut, "antwort: %s abstains below %.3f by itself, above the suggested global threshold %.3f; lower thresholds than the model's have no effect\n", name, mt, adv.GlobalThreshold)
+	}
 	res := &suggestResult{Model: name, Data: o.data.paths[0], Split: o.split, Skipped: skipped, Advice: adv}
 	if !o.dryRun {
 		note := fmt.Sprintf("Set by 'antwort policy suggest' for %s: %s thresholds for %.3g precision, fitted on %d held-out messages of %s.\n"+

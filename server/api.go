@@ -268,11 +268,7 @@ func (s *Server) record(msg *ingest.Message, res *antwort.Result, sug *antwort.S
 			m.Answers = append([]string{sug.Article}, m.Answers...)
 		}
 	}
-	if s.rec.add(m) {
-		if err := s.rec.flush(context.Background()); err != nil {
-			s.log.Warn("write answered messages", slog.String("err", err.Error()))
-		}
-	}
+	s.rec.add(m)
 }
 
 // needStore returns the store or a 503.

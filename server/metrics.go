@@ -13,18 +13,20 @@ import (
 // metrics are the server's Prometheus metrics, in a registry of its own
 // (no global state).
 type metrics struct {
-	reg        *prometheus.Registry
-	requests   *prometheus.CounterVec
-	latency    *prometheus.HistogramVec
-	inFlight   prometheus.Gauge
-	decisions  *prometheus.CounterVec
-	intents    *prometheus.CounterVec
-	version    *prometheus.GaugeVec
-	reloads    *prometheus.CounterVec
-	feedback   *prometheus.CounterVec
-	articles   prometheus.Gauge
-	seenQueued prometheus.Gauge
-	handler    http.Handler
+	reg         *prometheus.Registry
+	requests    *prometheus.CounterVec
+	latency     *prometheus.HistogramVec
+	inFlight    prometheus.Gauge
+	decisions   *prometheus.CounterVec
+	intents     *prometheus.CounterVec
+	version     *prometheus.GaugeVec
+	reloads     *prometheus.CounterVec
+	feedback    *prometheus.CounterVec
+	articles    prometheus.Gauge
+	seenQueued  prometheus.Gauge
+	seenDropped prometheus.Counter
+	flush       prometheus.Histogram
+	handler     http.Handler
 }
 
 func newMetrics() *metrics {
@@ -60,8 +62,15 @@ func newMetrics() *metrics {
 	m.seenQueued = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "antwort_seen_queued", Help: "Answered messages waiting to be written to the store.",
 	})
+	m.seenDropped = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "antwort_seen_dropped_total", Help: "Answered messages not recorded because the queue to the store was full (the store is too slow).",
+	})
+	m.flush = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name: "antwort_store_flush_seconds", Help: "Time to write the queued answered messages to the store.",
+		Buckets: prometheus.ExponentialBuckets(0.001, 2, 14), // 1 ms .. 8 s
+	})
 	m.reg.MustRegister(m.requests, m.latency, m.inFlight, m.decisions, m.intents, m.version, m.reloads, m.feedback,
-		m.articles, m.seenQueued, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		m.articles, m.seenQueued, m.seenDropped, m.flush, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 	return m
 }

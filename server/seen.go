@@ -8,8 +8,13 @@ import (
 )
 
 // maxQueued bounds the answered messages held in memory between
-// flushes; when it is reached, the request that adds one more flushes.
-const maxQueued = 4096
+// flushes. Beyond it new ones are dropped (and counted): a slow disk must
+// never slow down or block answering.
+const maxQueued = 16384
+
+// flushSoon is the queue length at which Run is asked to flush before
+// its next tick.
+const flushSoon = 2048
 
 // recorder queues the messages the server answered and writes them to
 // the store in batches (one bbolt transaction per flush instead of one
@@ -19,30 +24,45 @@ type recorder struct {
 	keep   int
 	redact func(string) string // applied before anything is written
 
-	mu     sync.Mutex
-	queue  []models.Seen
-	byID   map[string]int // index into queue
-	wmu    sync.Mutex     // serialises flushes
-	onSize func(n int)
+	mu      sync.Mutex
+	queue   []models.Seen
+	byID    map[string]int // index into queue
+	wmu     sync.Mutex     // serialises flushes
+	onSize  func(n int)
+	dropped func()        // called for each message dropped from a full queue
+	soon    chan struct{} // asks Run to flush now (non-blocking send)
 }
 
-func newRecorder(store *models.Store, keep int, redact func(string) string, onSize func(int)) *recorder {
-	return &recorder{store: store, keep: keep, redact: redact, byID: map[string]int{}, onSize: onSize}
+func newRecorder(store *models.Store, keep int, redact func(string) string, onSize func(int), dropped func()) *recorder {
+	return &recorder{store: store, keep: keep, redact: redact, byID: map[string]int{}, onSize: onSize, dropped: dropped,
+		soon: make(chan struct{}, 1)}
 }
 
-// add queues m; it reports whether the queue is full and should be
-// flushed now.
-func (r *recorder) add(m models.Seen) (full bool) {
+// add queues m without ever waiting for the store. When the queue is
+// long it asks Run to flush early; when it is full, m is dropped.
+func (r *recorder) add(m models.Seen) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if i, ok := r.byID[m.ID]; ok {
+	n := len(r.queue)
+	switch i, ok := r.byID[m.ID]; {
+	case ok:
 		r.queue[i] = m
-	} else {
-		r.byID[m.ID] = len(r.queue)
+	case n >= maxQueued:
+		r.mu.Unlock()
+		r.dropped()
+		return
+	default:
+		r.byID[m.ID] = n
 		r.queue = append(r.queue, m)
+		n++
 	}
-	r.onSize(len(r.queue))
-	return len(r.queue) >= maxQueued
+	r.mu.Unlock()
+	r.onSize(n)
+	if n >= flushSoon {
+		select {
+		case r.soon <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // lookup finds message id in the queue, then in the store.

@@ -153,7 +153,8 @@ func New(live *antwort.Live, opts Options) (*Server, error) {
 	}
 	s := &Server{live: live, opts: opts, mux: http.NewServeMux(), m: newMetrics(), log: opts.Logger}
 	if opts.Store != nil && opts.Remember > 0 {
-		s.rec = newRecorder(opts.Store, opts.Remember, opts.Redactor.Redact, func(n int) { s.m.seenQueued.Set(float64(n)) })
+		s.rec = newRecorder(opts.Store, opts.Remember, opts.Redactor.Redact, func(n int) { s.m.seenQueued.Set(float64(n)) },
+			func() { s.m.seenDropped.Inc() })
 	}
 	s.routes()
 	s.observeEngine()
@@ -385,6 +386,10 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) Run(ctx context.Context) error {
 	tick := time.NewTicker(FlushInterval)
 	defer tick.Stop()
+	var soon <-chan struct{}
+	if s.rec != nil {
+		soon = s.rec.soon
+	}
 	var retrain <-chan time.Time
 	if s.opts.RetrainEvery > 0 && s.opts.Store != nil {
 		t := time.NewTicker(s.opts.RetrainEvery)
@@ -395,6 +400,10 @@ func (s *Server) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return s.Flush(context.Background())
+		case <-soon:
+			if err := s.Flush(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("write answered messages", slog.String("err", err.Error()))
+			}
 		case <-tick.C:
 			if err := s.Flush(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("write answered messages", slog.String("err", err.Error()))
@@ -411,7 +420,10 @@ func (s *Server) Flush(ctx context.Context) error {
 	if s.rec == nil {
 		return nil
 	}
-	return s.rec.flush(ctx)
+	start := time.Now()
+	err := s.rec.flush(ctx)
+	s.m.flush.Observe(time.Since(start).Seconds())
+	return err
 }
 
 // Serve serves HTTP on ln until ctx is done, with the timeouts of

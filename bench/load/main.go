@@ -454,8 +454,8 @@ func suggest(hc *http.Client, url, token string, body []byte) (string, error) {
 	return s.Intent.Model, nil
 }
 
-// serverLatency reads the server's latency histogram of /v1/suggest from
-// /metrics.
+// serverLatency reads the server's latency histogram of /v1/suggest, its
+// store flush histogram and dropped-message counter from /metrics.
 func serverLatency(hc *http.Client, url, token string, r *result) error {
 	req, _ := http.NewRequest(http.MethodGet, url+"/metrics", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -464,13 +464,36 @@ func serverLatency(hc *http.Client, url, token string, r *result) error {
 		return err
 	}
 	defer resp.Body.Close()
-	type bucket struct{ le, n float64 }
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	text := string(data)
+	bs := buckets(text, `antwort_http_request_duration_seconds_bucket{route="POST /v1/suggest",le="`)
+	if len(bs) < 2 {
+		return errors.New("no /v1/suggest histogram")
+	}
+	r.ServerRequests = bs[len(bs)-1].n
+	r.ServerP50ms, r.ServerP99ms = quantile(bs, 0.5)*1000, quantile(bs, 0.99)*1000
+	if fb := buckets(text, `antwort_store_flush_seconds_bucket{le="`); len(fb) > 1 {
+		r.Flushes = fb[len(fb)-1].n
+		r.FlushP99ms = quantile(fb, 0.99) * 1000
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if v, ok := strings.CutPrefix(line, "antwort_seen_dropped_total "); ok {
+			r.SeenDropped, _ = strconv.ParseFloat(v, 64)
+		}
+	}
+	return nil
+}
+
+type bucket struct{ le, n float64 } // le < 0: +Inf
+
+// buckets parses the cumulative buckets of one histogram series whose
+// lines start with prefix (up to the le value).
+func buckets(text, prefix string) []bucket {
 	var bs []bucket
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	const prefix = `antwort_http_request_duration_seconds_bucket{route="POST /v1/suggest",le="`
-	for sc.Scan() {
-		line := sc.Text()
+	for _, line := range strings.Split(text, "\n") {
 		rest, ok := strings.CutPrefix(line, prefix)
 		if !ok {
 			continue
@@ -483,38 +506,35 @@ func serverLatency(hc *http.Client, url, token string, r *result) error {
 		if err != nil {
 			continue
 		}
-		b := bucket{n: n}
-		if le == "+Inf" {
-			b.le = -1
-		} else if b.le, err = strconv.ParseFloat(le, 64); err != nil {
-			continue
+		b := bucket{le: -1, n: n}
+		if le != "+Inf" {
+			if b.le, err = strconv.ParseFloat(le, 64); err != nil {
+				continue
+			}
 		}
 		bs = append(bs, b)
 	}
-	if len(bs) < 2 {
-		return errors.New("no /v1/suggest histogram")
-	}
-	total := bs[len(bs)-1].n
-	r.ServerRequests = total
-	q := func(p float64) float64 {
-		rank := p * total
-		lower, below := 0.0, 0.0
-		for _, b := range bs {
-			if b.n >= rank {
-				if b.le < 0 {
-					return lower * 1000
-				}
-				if b.n == below {
-					return b.le * 1000
-				}
-				return (lower + (b.le-lower)*(rank-below)/(b.n-below)) * 1000
+	return bs
+}
+
+// quantile interpolates within buckets as Prometheus's
+// histogram_quantile does.
+func quantile(bs []bucket, p float64) float64 {
+	rank := p * bs[len(bs)-1].n
+	lower, below := 0.0, 0.0
+	for _, b := range bs {
+		if b.n >= rank {
+			if b.le < 0 {
+				return lower
 			}
-			lower, below = b.le, b.n
+			if b.n == below {
+				return b.le
+			}
+			return lower + (b.le-lower)*(rank-below)/(b.n-below)
 		}
-		return lower * 1000
+		lower, below = b.le, b.n
 	}
-	r.ServerP50ms, r.ServerP99ms = q(0.5), q(0.99)
-	return sc.Err()
+	return lower
 }
 
 func sleepUntil(ctx context.Context, t time.Time) {
@@ -571,6 +591,7 @@ func printText(w io.Writer, r *result) {
 	fmt.Fprintf(w, "\n%d clients, %.1f s, %d CPUs: %d requests, %d errors, %.0f requests/s\n", r.Clients, r.Seconds, r.CPUs, r.Requests, r.Errors, r.RPS)
 	fmt.Fprintf(w, "latency: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms\n", r.P50ms, r.P90ms, r.P99ms, r.MaxMs)
 	fmt.Fprintf(w, "server-side /v1/suggest handler time: p50 %.1f ms, p99 %.1f ms over %.0f requests (incl. warm-up)\n", r.ServerP50ms, r.ServerP99ms, r.ServerRequests)
+	fmt.Fprintf(w, "store: %.0f flushes of answered messages, p99 %.1f ms; %.0f messages dropped\n", r.Flushes, r.FlushP99ms, r.SeenDropped)
 	fmt.Fprintf(w, "answers by intent model: %v\n", r.ByModel)
 	for _, win := range r.Windows {
 		fmt.Fprintf(w, "  requests started at %3.0f-%3.0f s: %6d, p50 %7.1f ms, p99 %7.1f ms\n", win.From, win.From+5, win.Requests, win.P50ms, win.P99ms)

@@ -1,7 +1,9 @@
 package report_test
 
 import (
+	"context"
 	"fmt"
+	"os"
 
 	"github.com/antwort-dev/antwort/classifier"
 	"github.com/antwort-dev/antwort/report"
@@ -65,4 +67,49 @@ func ExampleUpdatePolicy() {
 	// intent_threshold: 0.6287
 	// intent_thresholds:
 	//   parcel_missing: 0.41 # 48 held-out predictions: 97.9 % answered, 97.9 % right
+}
+
+// Write puts a report into a directory: index.html, every figure as PNG
+// and SVG, and summary.json.
+func ExampleWrite() {
+	outs := []classifier.Outcome{
+		{Gold: "parcel_missing", Predicted: "parcel_missing", Confidence: 0.93},
+		{Gold: "parcel_missing", Predicted: "refund_request", Confidence: 0.55},
+		{Gold: "refund_request", Predicted: "refund_request", Confidence: 0.88},
+		{Gold: "cancel_contract", Predicted: "cancel_contract", Confidence: 0.97},
+	}
+	texts := []string{"Wo bleibt mein Paket?", "Paket nicht da, Geld zurück! mail: a@b.example", "Bitte erstatten", "Ich kündige"}
+	labels := []string{"cancel_contract", "parcel_missing", "refund_request"}
+	rep := classifier.Score(outs, labels)
+	dir, err := os.MkdirTemp("", "report")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	err = report.Write(context.Background(), dir, &report.Page{
+		Title: "intent", Summary: rep,
+		Runs: []report.Run{{Name: "intent@1", Report: rep, Outcomes: outs, Texts: texts, Labels: labels}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		fmt.Println(e.Name())
+	}
+	// Output:
+	// confidence.png
+	// confidence.svg
+	// confusion.png
+	// confusion.svg
+	// coverage.png
+	// coverage.svg
+	// f1.png
+	// f1.svg
+	// index.html
+	// reliability.png
+	// reliability.svg
+	// summary.json
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -60,6 +61,9 @@ threshold.
 intent gets a lower threshold when the model is right on it more often than
 its confidence says, a higher one when less often. --mode each: every intent's
 answers reach the target on their own (a guarantee per intent, less coverage).
+--confidence C adds a safety margin: a set of answers counts as reaching the
+target only if the lower Wilson bound of its precision at confidence C does
+(use it when the thresholds must hold on new mail; needs more held-out data).
 
 The held-out data must not have been used to train the model: a development
 split, or recent mail labelled since.
@@ -176,11 +180,11 @@ func runPolicySuggest(ctx context.Context, o *policySuggestOptions) error {
 	if err != nil {
 		return err
 	}
-	adv.FitOn = o.data.paths[0] + splitNote(o.split)
+	adv.FitOn = strings.Join(o.data.paths, ", ") + splitNote(o.split)
 	if mt := m.Threshold(); mt > adv.GlobalThreshold {
 		fmt.Fprintf(o.g.io.ErrOut, "antwort: %s abstains below %.3f by itself, above the suggested global threshold %.3f; lower thresholds than the model's have no effect\n", name, mt, adv.GlobalThreshold)
 	}
-	res := &suggestResult{Model: name, Data: o.data.paths[0], Split: o.split, Skipped: skipped, Advice: adv}
+	res := &suggestResult{Model: name, Data: strings.Join(o.data.paths, ", "), Split: o.split, Skipped: skipped, Advice: adv}
 	if !o.dryRun {
 		note := fmt.Sprintf("Set by 'antwort policy suggest' for %s: %s thresholds for %.3g precision, fitted on %d held-out messages of %s.\n"+
 			"Expected: %.1f %% of messages pass the intent check, %.2f %% of them right (one threshold alone: %.1f %%).",

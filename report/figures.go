@@ -565,7 +565,7 @@ func ConfidenceFigure(name string, outs []classifier.Outcome, thresholds []Mark)
 	lab := textStyle(7.5)
 	lab.Rotation = math.Pi / 2
 	lab.XAlign = draw.XRight
-	lab.YAlign = draw.YTop
+	lab.YAlign = draw.YBottom // after the rotation: left of the line
 	p.Add(&custom{0, 1, 0, top, func(c draw.Canvas, x, y func(float64) vg.Length) {
 		for b := range nb {
 			lo, hi := float64(b)/nb, float64(b+1)/nb

@@ -151,3 +151,34 @@ func BenchmarkBitext(b *testing.B) {
 	b.ReportMetric(m.mrr, "MRR")
 	b.ReportMetric(0, "ns/op")
 }
+
+// TestBitextMemoryMatchesBleve compares the two search backends on the
+// bitext test queries, text only and fused with an intent distribution.
+func TestBitextMemoryMatchesBleve(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	arts, test := bitextKB(t)
+	dir := t.TempDir()
+	if _, err := Import(context.Background(), dir, arts, nil); err != nil {
+		t.Fatal(err)
+	}
+	open := func(noMem bool) *KB {
+		k, err := Open(dir, &Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		k.noMem = noMem
+		t.Cleanup(func() { k.Close() })
+		return k
+	}
+	var qs []Query
+	for i, r := range test {
+		q := Query{Text: r.Text, Lang: English, Size: 3}
+		if i%2 == 0 {
+			q.Intents = map[string]float64{r.Label: 0.8, test[(i+7)%len(test)].Label: 0.15}
+		}
+		qs = append(qs, q)
+	}
+	compareBackends(t, open(false), open(true), qs)
+}

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -63,16 +62,12 @@ type KB struct {
 	an  map[string]analyzers
 	p   *params // scoring constants; nil means defaultParams
 
-	// dfCache maps field+"\x00"+term to its document frequency, for
-	// read-only KBs only (their index never changes); dfCached counts
-	// the entries.
-	dfCache  sync.Map
-	dfCached atomic.Int64
-
-	// artCache maps an article id to its decoded article, for read-only
-	// KBs only; artCached counts the entries.
-	artCache  sync.Map
-	artCached atomic.Int64
+	// mem is the in-memory copy of a read-only KB's index that Search
+	// uses, built on the first search (see memIndex).
+	noMem   bool // tests: query Bleve even when read-only
+	memOnce sync.Once
+	mem     *memIndex
+	memErr  error
 }
 
 // analyzers are the query-side analyzers of one language, taken from the

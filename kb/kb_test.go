@@ -467,3 +467,56 @@ func TestReadOnlyRefusesWrites(t *testing.T) {
 		t.Errorf("Delete on read-only KB: %v, want ErrReadOnly", err)
 	}
 }
+
+// TestMemoryMatchesBleve: a read-only KB searches an in-memory copy of the
+// index; it must rank and score exactly as a search of the Bleve index.
+func TestMemoryMatchesBleve(t *testing.T) {
+	dir, mem := importSample(t)
+	viaBleve, err := Open(dir, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer viaBleve.Close()
+	viaBleve.noMem = true
+	compareBackends(t, mem, viaBleve, sampleQueries(t))
+}
+
+// sampleQueries are the questions of the sample articles, reworded a
+// little, plus the sample inbox's texts, with and without intents.
+func sampleQueries(t *testing.T) []Query {
+	var qs []Query
+	for i, a := range sampleArticles(t) {
+		for j, q := range a.Questions {
+			words := strings.Fields(q)
+			if len(words) > 3 {
+				words = words[1:]
+			}
+			query := Query{Text: strings.Join(words, " "), Size: 3 + j%3}
+			if i%2 == 0 {
+				query.Intents = map[string]float64{a.Intents[0]: 0.7, "complaint": 0.2, "praise": 0.1}
+			}
+			if j%4 == 0 {
+				query.Lang = a.Lang
+			}
+			qs = append(qs, query)
+		}
+	}
+	return qs
+}
+
+func compareBackends(t testing.TB, mem, viaBleve *KB, qs []Query) {
+	ctx := context.Background()
+	for _, q := range qs {
+		a, err := mem.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := viaBleve.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(b, a, cmp.Comparer(func(x, y float64) bool { return math.Abs(x-y) < 1e-9 })); diff != "" {
+			t.Errorf("Search(%q): memory differs from Bleve (-bleve +memory):\n%s", q.Text, diff)
+		}
+	}
+}

@@ -7,11 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
-	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/antwort-dev/antwort/internal/nlp"
 )
@@ -133,17 +129,22 @@ func (k *KB) Search(ctx context.Context, q Query) ([]Hit, error) {
 		return nil, err
 	}
 	defer unlock()
-	adv, err := idx.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("kb: search: %w", err)
+	var be backend
+	if k.ro && !k.noMem {
+		m, err := k.memory(idx)
+		if err != nil {
+			return nil, fmt.Errorf("kb: search: %w", err)
+		}
+		be = m
+	} else {
+		b, err := newBleveBackend(idx)
+		if err != nil {
+			return nil, fmt.Errorf("kb: search: %w", err)
+		}
+		defer b.close()
+		be = b
 	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("kb: search: %w", err)
-	}
-	defer r.Close()
-
-	s := &searcher{k: k, p: k.params(), idx: idx, r: r, q: q, size: size, arts: map[string]*cand{}}
+	s := &searcher{k: k, p: k.params(), be: be, q: q, size: size, arts: map[string]*cand{}}
 	for _, lang := range search {
 		if err := s.text(ctx, lang); err != nil {
 			return nil, fmt.Errorf("kb: search: %w", err)
@@ -175,11 +176,39 @@ type cand struct {
 type searcher struct {
 	k    *KB
 	p    params
-	idx  bleve.Index
-	r    index.IndexReader
+	be   backend
 	q    Query
 	size int
 	arts map[string]*cand
+}
+
+// backend is where a search gets its statistics and matches from: the
+// Bleve index itself (writable KBs), or an in-memory copy of it built from
+// the stored articles with the index's own analyzers (read-only KBs, which
+// never change; see memIndex). Both give the same answers.
+type backend interface {
+	// docFreq returns how many documents have term in field.
+	docFreq(ctx context.Context, field, term string) (uint64, error)
+	// match returns the profile and body documents of lang that have any
+	// of the terms (those with df > 0): all of them, or at least the k
+	// best by a BM25 disjunction with n-gram and body terms weighted by
+	// gramBoost and bodyBoost.
+	match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int) ([]docHit, error)
+	// article returns the stored article with the given id.
+	article(id string) (Article, bool, error)
+	// linked returns the ids of up to max articles linked to the intents,
+	// those of the first intent first.
+	linked(ctx context.Context, intents []string, max int) ([]string, error)
+}
+
+// docHit is one profile or body document that matched: the query terms it
+// has, each with the profile part it is in (body documents: part 0),
+// sorted by term number, then part.
+type docHit struct {
+	id           string
+	body         bool
+	words, grams []termPart
+	sizes        []partSize // profile only
 }
 
 // qterm is an analysed query term with its weight.
@@ -207,33 +236,10 @@ func (s *searcher) terms(analyze func([]byte) []string) map[string]float64 {
 	return tf
 }
 
-// docFreq returns how many documents have term in field. A read-only KB
-// never changes, so it remembers the answers (up to maxDFCache of them).
+// docFreq returns how many documents have term in field.
 func (s *searcher) docFreq(ctx context.Context, field, term string) (uint64, error) {
-	key := field + "\x00" + term
-	if s.k.ro {
-		if n, ok := s.k.dfCache.Load(key); ok {
-			return n.(uint64), nil
-		}
-	}
-	tfr, err := s.r.TermFieldReader(ctx, []byte(term), field, false, false, false)
-	if err != nil {
-		return 0, err
-	}
-	n := tfr.Count()
-	if err := tfr.Close(); err != nil {
-		return 0, err
-	}
-	if s.k.ro && s.k.dfCached.Load() < maxDFCache {
-		if _, loaded := s.k.dfCache.LoadOrStore(key, n); !loaded {
-			s.k.dfCached.Add(1)
-		}
-	}
-	return n, nil
+	return s.be.docFreq(ctx, field, term)
 }
-
-// maxDFCache bounds the document frequencies a read-only KB remembers.
-const maxDFCache = 1 << 20
 
 // idf is the BM25 inverse document frequency; it is positive even for a
 // term in every document.
@@ -307,51 +313,21 @@ func (s *searcher) text(ctx context.Context, lang string) error {
 		return err
 	}
 
-	var clauses []query.Query
-	term := func(t qterm, field string, boost float64) {
-		if t.df == 0 {
-			return // in no document: it can only count as missing (see coverageOf)
-		}
-		tq := bleve.NewTermQuery(t.term)
-		tq.SetField(field)
-		tq.SetBoost(boost)
-		clauses = append(clauses, tq)
-	}
-	for _, t := range words {
-		term(t, profField(lang), t.w)
-	}
-	for _, g := range grams {
-		term(g, profNgramField(lang), g.w*(1-s.p.profWordShare))
-	}
-	for _, t := range bodyWords {
-		term(t, bodyField(lang), t.w*s.p.bodyWeight)
-	}
-	if len(clauses) == 0 {
-		return nil
-	}
-	// Profile and body documents compete for the places.
-	k := 2 * max(s.p.candidates, 10*s.size)
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), k, 0, false)
-	req.IncludeLocations = true
-	req.Fields = []string{fieldLens}
-	res, err := s.idx.SearchInContext(ctx, req)
+	k := 2 * max(s.p.candidates, 10*s.size) // profile and body documents compete for the places
+	hits, err := s.be.match(ctx, lang, words, grams, bodyWords, 1-s.p.profWordShare, s.p.bodyWeight, k)
 	if err != nil {
 		return err
 	}
-	qw, qg, qb := termWeights(words), termWeights(grams), termWeights(bodyWords)
-	for _, h := range res.Hits {
-		id, key, _ := strings.Cut(h.ID, idSep)
-		c := s.arts[id]
+	for _, h := range hits {
+		c := s.arts[h.id]
 		if c == nil {
-			c = &cand{id: id}
-			s.arts[id] = c
+			c = &cand{id: h.id}
+			s.arts[h.id] = c
 		}
-		switch key {
-		case keyBody:
-			c.body = coverageOf(qb, h.Locations[bodyField(lang)])
-		case keyProfile:
-			lens, _ := h.Fields[fieldLens].(string)
-			s.profile(c, qw, qg, h.Locations[profField(lang)], h.Locations[profNgramField(lang)], decodeLens(lens))
+		if h.body {
+			c.body = coverageOf(bodyWords, h.words)
+		} else {
+			s.profile(c, words, grams, h.words, h.grams, h.sizes)
 		}
 	}
 	return nil
@@ -360,7 +336,9 @@ func (s *searcher) text(ctx context.Context, lang string) error {
 // profile scores a candidate's profile document from the query terms it
 // matched: the weighted share of the query words and n-grams anywhere in
 // it, and the similarity of its best part (title, tags or one question).
-func (s *searcher) profile(c *cand, qw, qg map[string]float64, wl, gl search.TermLocationMap, sizes []partSize) {
+// Sums run in the order of the query terms, so scores are the same on
+// every run, to the last bit.
+func (s *searcher) profile(c *cand, qw, qg []qterm, wl, gl []termPart, sizes []partSize) {
 	pw := s.p.profWordShare
 	c.prof = pw*coverageOf(qw, wl) + (1-pw)*coverageOf(qg, gl)
 
@@ -370,38 +348,28 @@ func (s *searcher) profile(c *cand, qw, qg map[string]float64, wl, gl search.Ter
 		wn, gn     int
 	}
 	per := make([]partHits, len(sizes))
-	seen := make([]int, len(per)) // term number + 1 that last counted each part
-	termNo := 0
-	tally := func(q map[string]float64, locs search.TermLocationMap, words bool) {
+	tally := func(q []qterm, tps []termPart, words bool) {
 		var totalW float64
-		for _, w := range q {
-			totalW += w
+		for _, t := range q {
+			totalW += t.w
 		}
 		if totalW == 0 {
 			return
 		}
-		for t, ls := range locs {
-			w, ok := q[t]
-			if !ok {
+		last := termPart{t: -1}
+		for _, tp := range tps { // sorted by term, then part
+			i := int(tp.part)
+			if tp == last || i >= len(per) {
 				continue
 			}
-			termNo++
-			for _, l := range ls {
-				if len(l.ArrayPositions) == 0 {
-					continue
-				}
-				i := int(l.ArrayPositions[0])
-				if i >= len(per) || seen[i] == termNo {
-					continue
-				}
-				seen[i] = termNo
-				if words {
-					per[i].wcov += w / totalW
-					per[i].wn++
-				} else {
-					per[i].gcov += w / totalW
-					per[i].gn++
-				}
+			last = tp
+			w := q[tp.t].w / totalW
+			if words {
+				per[i].wcov += w
+				per[i].wn++
+			} else {
+				per[i].gcov += w
+				per[i].gn++
 			}
 		}
 	}
@@ -443,21 +411,25 @@ func tokens(a analysis.Analyzer, b []byte) []string {
 	return out
 }
 
-func termWeights(ts []qterm) map[string]float64 {
-	m := make(map[string]float64, len(ts))
-	for _, t := range ts {
-		m[t.term] = t.w
-	}
-	return m
+// termPart says that query term number t (an index into the query's term
+// list) is in profile part number part of a document (0 for a body).
+type termPart struct {
+	t    int32
+	part uint16
 }
 
-// coverageOf returns the weighted share of the query terms in matched.
-func coverageOf(q map[string]float64, matched map[string]search.Locations) float64 {
+// coverageOf returns the weighted share of the query terms q that are in
+// matched (sorted by term), summed in the order of q.
+func coverageOf(q []qterm, matched []termPart) float64 {
 	var total, got float64
-	for t, w := range q {
-		total += w
-		if _, ok := matched[t]; ok {
-			got += w
+	j := 0
+	for i, t := range q {
+		total += t.w
+		for j < len(matched) && int(matched[j].t) < i {
+			j++
+		}
+		if j < len(matched) && int(matched[j].t) == i {
+			got += t.w
 		}
 	}
 	if total == 0 {
@@ -502,8 +474,13 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		ranked = ranked[:m]
 	}
 	if w > 0 {
-		sort.Strings(intents)
-		ids, err := s.linked(ctx, intents, m)
+		// Most likely intents first, so that with many linked articles
+		// those of the likely intents are the ones considered.
+		sort.Slice(intents, func(i, j int) bool {
+			pi, pj := s.q.Intents[intents[i]], s.q.Intents[intents[j]]
+			return pi > pj || pi == pj && intents[i] < intents[j]
+		})
+		ids, err := s.be.linked(ctx, intents, m)
 		if err != nil {
 			return nil, err
 		}
@@ -527,7 +504,7 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		a, ok, err := s.k.article(s.idx, c.id)
+		a, ok, err := s.be.article(c.id)
 		if err != nil {
 			return nil, err
 		}
@@ -615,26 +592,6 @@ func partName(kind byte) string {
 	return "questions"
 }
 
-// linked returns the ids of up to max articles linked to any of intents.
-func (s *searcher) linked(ctx context.Context, intents []string, max int) ([]string, error) {
-	var qs []query.Query
-	for _, in := range intents {
-		t := bleve.NewTermQuery(in)
-		t.SetField(fieldIntent)
-		qs = append(qs, t)
-	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), max, 0, false)
-	res, err := s.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		ids = append(ids, h.ID)
-	}
-	return ids, nil
-}
-
 func clamp01(x float64) float64 {
 	switch {
 	case x < 0 || math.IsNaN(x):
@@ -644,28 +601,3 @@ func clamp01(x float64) float64 {
 	}
 	return x
 }
-
-// article returns the stored article with the given id from idx. A
-// read-only KB never changes, so it keeps the decoded articles (up to
-// maxArticleCache of them) instead of decoding them for every search.
-func (k *KB) article(idx bleve.Index, id string) (Article, bool, error) {
-	if k.ro {
-		if a, ok := k.artCache.Load(id); ok {
-			return a.(Article), true, nil
-		}
-	}
-	d, err := idx.Document(id)
-	if err != nil {
-		return Article{}, false, err
-	}
-	a, ok := articleFromDoc(d)
-	if ok && k.ro && k.artCached.Load() < maxArticleCache {
-		if _, loaded := k.artCache.LoadOrStore(id, a); !loaded {
-			k.artCached.Add(1)
-		}
-	}
-	return a, ok, nil
-}
-
-// maxArticleCache bounds the decoded articles a read-only KB keeps.
-const maxArticleCache = 1 << 16

@@ -164,29 +164,34 @@ func Text(msg *ingest.Message) string {
 // yields abstaining labels, not an error. Classify only fails when ctx is
 // done.
 func (e *Engine) Classify(ctx context.Context, msg *ingest.Message) (*Result, error) {
+	r, _, _, err := e.classify(ctx, msg)
+	return r, err
+}
+
+// classify is Classify that also returns the full intent and sentiment
+// predictions (every label's probability, as Suggest needs them), so that
+// each model scores the text once.
+func (e *Engine) classify(ctx context.Context, msg *ingest.Message) (r *Result, ip, sp classifier.Prediction, err error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, ip, sp, err
 	}
 	text := Text(msg)
-	r := &Result{ID: msg.ID, Lang: nlp.Detect(text)}
+	r = &Result{ID: msg.ID, Lang: nlp.Detect(text)}
 	alts := max(e.cfg.Alternatives, 0)
-	ip := e.cfg.Intent.PredictTop(text, alts)
-	r.Intent = label(ip, modelName(IntentModel, e.cfg.IntentVersion))
+	ip = e.cfg.Intent.PredictTop(text, -1)
+	r.Intent = label(top(ip, alts), modelName(IntentModel, e.cfg.IntentVersion))
 	if e.cfg.Explain > 0 && ip.Label != "" {
 		r.Explanation.Intent = e.cfg.Intent.Explain(text, ip.Label, e.cfg.Explain)
 	}
 	if e.cfg.Sentiment != nil {
-		sp := e.cfg.Sentiment.PredictTop(text, alts)
-		r.Sentiment = label(sp, modelName(SentimentModel, e.cfg.SentimentVersion))
+		sp = e.cfg.Sentiment.PredictTop(text, -1)
+		r.Sentiment = label(top(sp, alts), modelName(SentimentModel, e.cfg.SentimentVersion))
 		if e.cfg.Explain > 0 && sp.Label != "" {
 			r.Explanation.Sentiment = e.cfg.Sentiment.Explain(text, sp.Label, e.cfg.Explain)
 		}
 	} else {
-		sp := e.cfg.Lexicon.Predict(text)
-		if len(sp.Alternatives) > alts {
-			sp.Alternatives = sp.Alternatives[:alts]
-		}
-		r.Sentiment = label(sp, "lexicon")
+		sp = e.cfg.Lexicon.Predict(text)
+		r.Sentiment = label(top(sp, alts), "lexicon")
 		if e.cfg.Explain > 0 {
 			ex := e.cfg.Lexicon.Explain(text)
 			if len(ex) > e.cfg.Explain {
@@ -195,7 +200,15 @@ func (e *Engine) Classify(ctx context.Context, msg *ingest.Message) (*Result, er
 			r.Explanation.Sentiment = ex
 		}
 	}
-	return r, nil
+	return r, ip, sp, nil
+}
+
+// top returns p with at most k alternatives.
+func top(p classifier.Prediction, k int) classifier.Prediction {
+	if len(p.Alternatives) > k {
+		p.Alternatives = p.Alternatives[:k:k]
+	}
+	return p
 }
 
 func label(p classifier.Prediction, model string) Label {

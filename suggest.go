@@ -149,7 +149,7 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 	if e.rep == nil {
 		return nil, fmt.Errorf("antwort: Suggest needs an Engine with a knowledge base (WithReplies)")
 	}
-	res, err := e.Classify(ctx, msg)
+	res, ip, sp, err := e.classify(ctx, msg)
 	if err != nil {
 		return nil, err
 	}
@@ -157,10 +157,12 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 	now := rc.Now()
 	s := &Suggestion{Result: res}
 	lang := res.Lang
-	probs := e.cfg.Intent.Probabilities(Text(msg))
-	intents := make(map[string]float64, len(probs))
-	for i, l := range e.cfg.Intent.Labels() {
-		intents[l] = probs[i]
+	intents := make(map[string]float64, len(ip.Alternatives)+1)
+	if ip.Label != "" {
+		intents[ip.Label] = ip.Confidence
+	}
+	for _, a := range ip.Alternatives {
+		intents[a.Label] = a.Confidence
 	}
 	q := kb.Query{Text: msg.Text, Subject: msg.Subject, Intents: intents, Size: rc.Answers}
 	if rc.Learned != nil {
@@ -196,7 +198,7 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 		s.Found.Dates = append(s.Found.Dates, d.Text)
 	}
 	in := reply.Input{From: msg.From, Channel: msg.Channel, Text: Text(msg), AutoReason: msg.Auto,
-		Intent: ipred(res.Intent), Sentiment: e.sentimentAll(Text(msg))}
+		Intent: ipred(res.Intent), Sentiment: sp}
 	if len(hits) > 0 {
 		best := hits[0]
 		a := best.Article
@@ -237,11 +239,3 @@ func ipred(l Label) classifier.Prediction {
 	return classifier.Prediction{Label: l.Label, Confidence: l.Confidence, Abstain: l.Abstain, Alternatives: l.Alternatives}
 }
 
-// sentimentAll predicts sentiment with every label's probability, which
-// the policy needs whatever the number of alternatives reported.
-func (e *Engine) sentimentAll(text string) classifier.Prediction {
-	if e.cfg.Sentiment != nil {
-		return e.cfg.Sentiment.PredictTop(text, -1)
-	}
-	return e.cfg.Lexicon.Predict(text)
-}

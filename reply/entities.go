@@ -525,6 +525,18 @@ const monthPat = `january|february|september|dezember|december|november|oktober|
 	`jaenner|jänner|januar|august|feber|maerz|april|march|märz|juni|juli|june|july|sept|` +
 	`mai|may|jan|feb|mär|mrz|mar|apr|jun|jul|aug|sep|okt|oct|nov|dez|dec`
 
+// monthStems are lower-case beginnings that every name in monthPat has
+// one of.
+var monthStems = []string{"jan", "jä", "jae", "feb", "mae", "mär", "mrz", "mar", "apr", "mai", "may", "jun", "jul", "aug", "sep", "okt", "oct", "nov", "dez", "dec"}
+
+// findIf returns re's submatch indexes in s, or nothing when ok is false.
+func findIf(ok bool, re *regexp.Regexp, s string) [][]int {
+	if !ok {
+		return nil
+	}
+	return re.FindAllStringSubmatchIndex(s, -1)
+}
+
 // monthPatEN lists the English month names and abbreviations; only English
 // puts the month before the day ("March 3rd").
 const monthPatEN = `january|february|september|december|november|october|august|april|march|` +
@@ -545,6 +557,20 @@ type dateHit struct {
 
 // findDates returns the dates in s, in order, without overlaps.
 func findDates(s string, now time.Time) []dateHit {
+	// Every form needs a digit, a month name, a '.' or a '-': checking
+	// for them first spares the regular expressions most texts.
+	if strings.IndexFunc(s, func(r rune) bool { return r >= '0' && r <= '9' }) < 0 {
+		return nil
+	}
+	lower := strings.ToLower(s)
+	monthy := false
+	for _, stem := range monthStems {
+		if strings.Contains(lower, stem) {
+			monthy = true
+			break
+		}
+	}
+	dots, dashes := strings.IndexByte(s, '.') >= 0, strings.IndexByte(s, '-') >= 0
 	var hits []dateHit
 	add := func(start, end, y, m, d int) {
 		t, ok := makeDate(y, m, d, now)
@@ -552,7 +578,7 @@ func findDates(s string, now time.Time) []dateHit {
 			hits = append(hits, dateHit{Date{Text: s[start:end], Time: t}, span{start, end}})
 		}
 	}
-	for _, m := range dayMonthRE.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range findIf(monthy, dayMonthRE, s) {
 		month := s[m[4]:m[5]]
 		end := m[5]
 		if m[6] >= 0 {
@@ -574,7 +600,7 @@ func findDates(s string, now time.Time) []dateHit {
 		}
 		add(m[2], end, y, int(monthOf(month)), atoi(s[m[2]:m[3]]))
 	}
-	for _, m := range monthDayRE.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range findIf(monthy, monthDayRE, s) {
 		month := s[m[2]:m[3]]
 		if !monthCaseOK(month) {
 			continue
@@ -593,7 +619,7 @@ func findDates(s string, now time.Time) []dateHit {
 		}
 		add(m[2], end, y, int(monthOf(month)), atoi(s[m[4]:m[5]]))
 	}
-	for _, m := range numericRE.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range findIf(dots, numericRE, s) {
 		end := m[1]
 		if end < len(s) && (isDigit(s[end]) || s[end] == '.' && end+1 < len(s) && isDigit(s[end+1])) {
 			continue // "1.2.345", "1.2.3.4"
@@ -604,14 +630,14 @@ func findDates(s string, now time.Time) []dateHit {
 		}
 		add(m[2], end, y, atoi(s[m[4]:m[5]]), atoi(s[m[2]:m[3]]))
 	}
-	for _, m := range numericNoYRE.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range findIf(dots, numericNoYRE, s) {
 		end := m[1]
 		if end < len(s) && isDigit(s[end]) {
 			continue // "am 3.3.2026" is numericRE's
 		}
 		add(m[2], end, 0, atoi(s[m[4]:m[5]]), atoi(s[m[2]:m[3]]))
 	}
-	for _, m := range isoRE.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range findIf(dashes, isoRE, s) {
 		end := m[1]
 		if end < len(s) && (isDigit(s[end]) || s[end] == '-' && end+1 < len(s) && isDigit(s[end+1])) {
 			continue

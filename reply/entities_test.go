@@ -490,3 +490,19 @@ func BenchmarkRedact(b *testing.B) {
 		Redact(text)
 	}
 }
+
+// TestMonthStems: the quick check before the date expressions must let
+// every month name through.
+func TestMonthStems(t *testing.T) {
+	for _, name := range strings.Split(monthPat, "|") {
+		ok := false
+		for _, stem := range monthStems {
+			if strings.HasPrefix(strings.ToLower(name), stem) {
+				ok = true
+			}
+		}
+		if !ok {
+			t.Errorf("month %q has none of the stems %q", name, monthStems)
+		}
+	}
+}

@@ -586,8 +586,18 @@ func openDecisionOutput(g *globalOptions, kind, path string, j *journal.Journal)
 				size = off
 			case ok && off > size:
 				fmt.Fprintf(g.io.ErrOut, "antwort: %s is shorter than the journal says (%d < %d bytes); appending\n", path, size, off)
-			case !ok && size > 0:
-				fmt.Fprintf(g.io.ErrOut, "antwort: %s exists; appending\n", path)
+			case !ok:
+				// First use of this output with this journal: what is in
+				// the file now is not ours; record its length at once, so
+				// that a run killed before its first commit is cut back
+				// to exactly this.
+				if err := j.Commit(context.Background(), nil, map[string]int64{abs: size}); err != nil {
+					f.Close()
+					return nil, err
+				}
+				if size > 0 {
+					fmt.Fprintf(g.io.ErrOut, "antwort: %s exists; appending\n", path)
+				}
 			}
 		} else if size > 0 {
 			if err := f.Truncate(0); err != nil {

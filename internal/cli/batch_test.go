@@ -234,7 +234,7 @@ func TestBatchKilledAndResumed(t *testing.T) {
 		b, _ := os.ReadFile(out)
 		return strings.Count(string(b), "\n")
 	}
-	for _, killAt := range []int{150, 450} {
+	for _, killAt := range []int{20, 150, 450} { // the first before any commit
 		cmd := childCmd(t, args...)
 		var stderr strings.Builder
 		cmd.Stderr = &stderr
@@ -322,8 +322,8 @@ func TestBatchKilledAndResumed(t *testing.T) {
 	}
 	// A reply may only be missing when a kill hit its delivery: at most
 	// one per kill.
-	if uncertain > 2 {
-		t.Errorf("%d send decisions without a delivered reply, want at most 2 (one per kill)", uncertain)
+	if uncertain > 3 {
+		t.Errorf("%d send decisions without a delivered reply, want at most 3 (one per kill)", uncertain)
 	}
 	t.Logf("%d mails, %d send decisions, %d replies delivered, %d left uncertain by the kills", n, len(sends), len(received), uncertain)
 	if diff := cmp.Diff(len(received)+uncertain, len(sends)); diff != "" {

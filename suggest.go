@@ -238,4 +238,3 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 func ipred(l Label) classifier.Prediction {
 	return classifier.Prediction{Label: l.Label, Confidence: l.Confidence, Abstain: l.Abstain, Alternatives: l.Alternatives}
 }
-

@@ -95,6 +95,12 @@ type result struct {
 	ServerP50ms    float64 `json:"server_p50_ms"`
 	ServerP99ms    float64 `json:"server_p99_ms"`
 	ServerRequests float64 `json:"server_requests"`
+	// FlushP99ms is the time to write a batch of answered messages to
+	// the store (99th percentile); SeenDropped the messages not recorded
+	// because that was too slow.
+	FlushP99ms     float64 `json:"store_flush_p99_ms"`
+	Flushes        float64 `json:"store_flushes"`
+	SeenDropped    float64 `json:"seen_dropped"`
 	ServerExitCode int     `json:"server_exit_code"`
 	CPUs           int     `json:"cpus"`
 }

@@ -74,6 +74,52 @@ type KB struct {
 // index's own mapping so queries and documents are analysed alike.
 type analyzers struct {
 	word, ngram analysis.Analyzer
+
+	// shared is the common front of word and ngram (char filters,
+	// tokenizer, all token filters but the last) when the two chains
+	// share it, and wordLast and ngramLast their last filters: a query
+	// is then tokenised once for both (see both).
+	shared              *analysis.DefaultAnalyzer
+	wordLast, ngramLast analysis.TokenFilter
+}
+
+// both returns the terms of the word and of the n-gram analyzer for b.
+func (a analyzers) both(b []byte) (words, grams analysis.TokenStream) {
+	if a.shared == nil {
+		return a.word.Analyze(b), a.ngram.Analyze(b)
+	}
+	ts := a.shared.Analyze(b)
+	cp := make(analysis.TokenStream, len(ts))
+	for i, t := range ts {
+		c := *t
+		c.Term = append([]byte(nil), t.Term...) // the stemmer changes terms in place
+		cp[i] = &c
+	}
+	return a.wordLast.Filter(ts), a.ngramLast.Filter(cp)
+}
+
+// shareFront sets a.shared when word and ngram differ only in their last
+// token filter.
+func (a *analyzers) shareFront() {
+	w, ok1 := a.word.(*analysis.DefaultAnalyzer)
+	g, ok2 := a.ngram.(*analysis.DefaultAnalyzer)
+	if !ok1 || !ok2 || len(w.TokenFilters) == 0 || len(w.TokenFilters) != len(g.TokenFilters) ||
+		len(w.CharFilters) != len(g.CharFilters) || w.Tokenizer != g.Tokenizer {
+		return
+	}
+	for i := range w.CharFilters {
+		if w.CharFilters[i] != g.CharFilters[i] {
+			return
+		}
+	}
+	n := len(w.TokenFilters) - 1
+	for i := range n {
+		if w.TokenFilters[i] != g.TokenFilters[i] {
+			return
+		}
+	}
+	a.shared = &analysis.DefaultAnalyzer{CharFilters: w.CharFilters, Tokenizer: w.Tokenizer, TokenFilters: w.TokenFilters[:n:n]}
+	a.wordLast, a.ngramLast = w.TokenFilters[n], g.TokenFilters[n]
 }
 
 // Open opens the knowledge base in dir (the index its pointer file names,
@@ -172,7 +218,9 @@ func analyzersOf(m mapping.IndexMapping) (map[string]analyzers, error) {
 		if w == nil || g == nil {
 			return nil, fmt.Errorf("analyzers for %q missing from the index mapping", lang)
 		}
-		an[lang] = analyzers{word: w, ngram: g}
+		a := analyzers{word: w, ngram: g}
+		a.shareFront()
+		an[lang] = a
 	}
 	return an, nil
 }

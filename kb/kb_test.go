@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -519,4 +520,38 @@ func compareBackends(t testing.TB, mem, viaBleve *KB, qs []Query) {
 			t.Errorf("Search(%q): memory differs from Bleve (-bleve +memory):\n%s", q.Text, diff)
 		}
 	}
+}
+
+// TestSharedAnalysis: tokenising a query once for the word and the n-gram
+// chain gives what the two analyzers give on their own.
+func TestSharedAnalysis(t *testing.T) {
+	_, k := importSample(t)
+	texts := []string{
+		"Die Kundendienstmitarbeiterin hat meine Bestellungen nicht geändert; Häuser, Straße, GRÖSSE {{.Name}} 123456",
+		"The customer's orders were delayed and the refunds haven't arrived; shipping shipments running",
+		"", "   ", "\xff\xfe", "Ärger über Rücksendungen!!! Lieferadresse",
+	}
+	for _, lang := range langs() {
+		an := k.an[lang]
+		if an.shared == nil {
+			t.Fatalf("%s: the word and n-gram chains do not share their front", lang)
+		}
+		for _, text := range texts {
+			w, g := an.both([]byte(text))
+			if diff := cmp.Diff(termList(an.word.Analyze([]byte(text))), termList(w)); diff != "" {
+				t.Errorf("%s words of %q (-alone +shared):\n%s", lang, text, diff)
+			}
+			if diff := cmp.Diff(termList(an.ngram.Analyze([]byte(text))), termList(g)); diff != "" {
+				t.Errorf("%s n-grams of %q (-alone +shared):\n%s", lang, text, diff)
+			}
+		}
+	}
+}
+
+func termList(ts analysis.TokenStream) []string {
+	var out []string
+	for _, t := range ts {
+		out = append(out, fmt.Sprintf("%s@%d", t.Term, t.Position))
+	}
+	return out
 }

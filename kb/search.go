@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/blevesearch/bleve/v2/analysis"
 
 	"github.com/antwort-dev/antwort/internal/nlp"
 )
@@ -218,22 +217,26 @@ type qterm struct {
 	df   uint64  // documents with the term in the field
 }
 
-// terms analyses the query's subject and text with analyze (the index's
-// own analyzer) and returns the distinct terms with their frequencies,
-// subject occurrences counted p.subjectWeight times.
-func (s *searcher) terms(analyze func([]byte) []string) map[string]float64 {
-	tf := map[string]float64{}
+// terms analyses the query's subject and text with the index's own word
+// and n-gram analyzers and returns the distinct terms of each with their
+// frequencies, subject occurrences counted p.subjectWeight times.
+func (s *searcher) terms(an analyzers) (words, grams map[string]float64) {
+	words, grams = map[string]float64{}, map[string]float64{}
 	add := func(text string, weight float64) {
 		if len(text) > s.p.maxQueryBytes {
 			text = text[:s.p.maxQueryBytes]
 		}
-		for _, t := range analyze([]byte(text)) {
-			tf[t] += weight
+		w, g := an.both([]byte(text))
+		for _, t := range w {
+			words[string(t.Term)] += weight
+		}
+		for _, t := range g {
+			grams[string(t.Term)] += weight
 		}
 	}
 	add(s.q.Subject, s.p.subjectWeight)
 	add(s.q.Text, 1)
-	return tf
+	return words, grams
 }
 
 // docFreq returns how many documents have term in field.
@@ -291,8 +294,7 @@ func (s *searcher) weigh(ctx context.Context, field string, tf map[string]float6
 // articles it finds.
 func (s *searcher) text(ctx context.Context, lang string) error {
 	an := s.k.an[lang]
-	wtf := s.terms(func(b []byte) []string { return tokens(an.word, b) })
-	gtf := s.terms(func(b []byte) []string { return tokens(an.ngram, b) })
+	wtf, gtf := s.terms(an)
 	if len(wtf) == 0 && len(gtf) == 0 {
 		return nil
 	}
@@ -399,16 +401,6 @@ func coverPrec(cov float64, hits, n int, e float64) float64 {
 	}
 	prec := math.Min(1, float64(hits)/float64(n))
 	return math.Pow(math.Min(cov, 1), e) * math.Pow(prec, 1-e)
-}
-
-// tokens returns the terms a produces for b.
-func tokens(a analysis.Analyzer, b []byte) []string {
-	ts := a.Analyze(b)
-	out := make([]string, len(ts))
-	for i, t := range ts {
-		out[i] = string(t.Term)
-	}
-	return out
 }
 
 // termPart says that query term number t (an index into the query's term

@@ -26,6 +26,7 @@ type memIndex struct {
 	byID    map[string]int32
 	intents map[string][]int32 // intent → articles, sorted by id
 	langs   map[string]*memLang
+	fields  map[string]memField // field name → its index
 }
 
 // memLang is the index of one language's fields.
@@ -54,9 +55,14 @@ func (k *KB) memory(idx bleve.Index) (*memIndex, error) {
 // docsFor did when it was indexed.
 func buildMem(idx bleve.Index, an map[string]analyzers) (*memIndex, error) {
 	m := &memIndex{byID: map[string]int32{}, intents: map[string][]int32{}, langs: map[string]*memLang{}}
+	m.fields = map[string]memField{}
 	for _, lang := range langs() {
-		m.langs[lang] = &memLang{words: map[string]*postings{}, grams: map[string]*postings{},
+		ml := &memLang{words: map[string]*postings{}, grams: map[string]*postings{},
 			body: map[string][]int32{}, sizes: map[int32][]partSize{}}
+		m.langs[lang] = ml
+		m.fields[profField(lang)] = memField{ml, memWords}
+		m.fields[profNgramField(lang)] = memField{ml, memGrams}
+		m.fields[bodyField(lang)] = memField{ml, memBody}
 	}
 	const page = 1000
 	for from := 0; ; from += page {
@@ -154,28 +160,43 @@ func termSet(a analysis.Analyzer, text string) map[string]bool {
 }
 
 func (m *memIndex) docFreq(_ context.Context, field, term string) (uint64, error) {
-	for lang, ml := range m.langs {
-		switch field {
-		case profField(lang):
-			if p := ml.words[term]; p != nil {
-				return p.df, nil
-			}
-			return 0, nil
-		case profNgramField(lang):
-			if p := ml.grams[term]; p != nil {
-				return p.df, nil
-			}
-			return 0, nil
-		case bodyField(lang):
-			return uint64(len(ml.body[term])), nil
-		case fieldKind:
-			if term == articleKind(lang) {
-				return ml.n, nil
+	f, ok := m.fields[field]
+	if !ok {
+		if field == fieldKind {
+			for lang, ml := range m.langs {
+				if term == articleKind(lang) {
+					return ml.n, nil
+				}
 			}
 		}
+		return 0, nil
+	}
+	switch f.kind {
+	case memWords:
+		if p := f.lang.words[term]; p != nil {
+			return p.df, nil
+		}
+	case memGrams:
+		if p := f.lang.grams[term]; p != nil {
+			return p.df, nil
+		}
+	case memBody:
+		return uint64(len(f.lang.body[term])), nil
 	}
 	return 0, nil
 }
+
+// memField is what a field name of the index refers to in a memIndex.
+type memField struct {
+	lang *memLang
+	kind int // memWords, memGrams or memBody
+}
+
+const (
+	memWords = iota
+	memGrams
+	memBody
+)
 
 // memCandidates is the least number of documents match keeps: scoring
 // them costs microseconds each.

@@ -181,13 +181,19 @@ func (x *Extractor) Extract(from, subject, text, lang string, now time.Time) Ent
 			continue
 		}
 		taken := newCover(len(s)) // keyword numbers, dates and personal data
+		lower := strings.ToLower(s)
 		for k := range numKinds {
+			if !containsAny(lower, builtinStems[k]) {
+				continue // no keyword of this kind: its expression cannot match
+			}
 			for _, m := range findNumbers(builtinRE[k], s, 4) {
 				if nums[k].kw == "" {
 					nums[k].kw = m.value
 				}
 				taken.add(m.span)
 			}
+		}
+		for k := range numKinds {
 			for _, re := range x.extra[k] {
 				for _, m := range findNumbers(re, s, 0) {
 					if nums[k].extra == "" {
@@ -451,18 +457,45 @@ func keywordRE(keywords string) *regexp.Regexp {
 	return regexp.MustCompile(`(?i)\b(?:` + keywords + `)` + fillPat + idPat)
 }
 
+// builtinKeywords are the built-in keyword alternatives per kind.
+var builtinKeywords = [numKinds]string{
+	kindOrder: `bestell(?:ungs)?[- ]?(?:nummer|nr\.?)|bestellung(?:en)?|best\.-?nr\.?` +
+		`|auftrags?[- ]?(?:nummer|nr\.?)|auftrag` +
+		`|order[ \t]?(?:number|no\.?|nr\.?|id)|orders?`,
+	kindCustomer: `kunden?[- ]?(?:nummer|nr\.?|id)|kd\.?[- ]?nr\.?` +
+		`|customer[ \t]?(?:number|no\.?|nr\.?|id|#)|client[ \t]?(?:number|no\.?|id)`,
+	kindContract: `vertrags?[- ]?(?:nummer|nr\.?)|vertrag` +
+		`|contract[ \t]?(?:number|no\.?|nr\.?|id)|contract|policy[ \t]?(?:number|no\.?)`,
+	kindTicket: `ticket[- ]?(?:nummer|nr\.?|number|no\.?|id)|ticket` +
+		`|vorgangs?[- ]?(?:nummer|nr\.?)|vorgang|case[ \t]?(?:number|no\.?|id)|case` +
+		`|fall[- ]?(?:nummer|nr\.?)|anfrage[- ]?(?:nummer|nr\.?)`,
+}
+
 // builtinRE are the built-in keyword patterns per kind.
 var builtinRE = [numKinds]*regexp.Regexp{
-	kindOrder: keywordRE(`bestell(?:ungs)?[- ]?(?:nummer|nr\.?)|bestellung(?:en)?|best\.-?nr\.?` +
-		`|auftrags?[- ]?(?:nummer|nr\.?)|auftrag` +
-		`|order[ \t]?(?:number|no\.?|nr\.?|id)|orders?`),
-	kindCustomer: keywordRE(`kunden?[- ]?(?:nummer|nr\.?|id)|kd\.?[- ]?nr\.?` +
-		`|customer[ \t]?(?:number|no\.?|nr\.?|id|#)|client[ \t]?(?:number|no\.?|id)`),
-	kindContract: keywordRE(`vertrags?[- ]?(?:nummer|nr\.?)|vertrag` +
-		`|contract[ \t]?(?:number|no\.?|nr\.?|id)|contract|policy[ \t]?(?:number|no\.?)`),
-	kindTicket: keywordRE(`ticket[- ]?(?:nummer|nr\.?|number|no\.?|id)|ticket` +
-		`|vorgangs?[- ]?(?:nummer|nr\.?)|vorgang|case[ \t]?(?:number|no\.?|id)|case` +
-		`|fall[- ]?(?:nummer|nr\.?)|anfrage[- ]?(?:nummer|nr\.?)`),
+	kindOrder:    keywordRE(builtinKeywords[kindOrder]),
+	kindCustomer: keywordRE(builtinKeywords[kindCustomer]),
+	kindContract: keywordRE(builtinKeywords[kindContract]),
+	kindTicket:   keywordRE(builtinKeywords[kindTicket]),
+}
+
+// builtinStems are lower-case beginnings of the keywords in builtinRE:
+// a text with none of a kind's stems cannot match its expression.
+var builtinStems = [numKinds][]string{
+	kindOrder:    {"best", "auftrag", "order"},
+	kindCustomer: {"kund", "kd", "customer", "client"},
+	kindContract: {"vertrag", "contract", "policy"},
+	kindTicket:   {"ticket", "vorgang", "case", "fall", "anfrage"},
+}
+
+// containsAny reports whether s contains any of subs.
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // bareTicketRE is a ticket number in brackets without a keyword, as

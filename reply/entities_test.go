@@ -506,3 +506,38 @@ func TestMonthStems(t *testing.T) {
 		}
 	}
 }
+
+// TestBuiltinStems: the quick check before the keyword expressions must
+// let every keyword through: each top-level alternative starts with one
+// of its kind's stems.
+func TestBuiltinStems(t *testing.T) {
+	for k, kws := range builtinKeywords {
+		depth, start := 0, 0
+		var alts []string
+		for i, c := range kws {
+			switch c {
+			case '(':
+				depth++
+			case ')':
+				depth--
+			case '|':
+				if depth == 0 {
+					alts = append(alts, kws[start:i])
+					start = i + 1
+				}
+			}
+		}
+		alts = append(alts, kws[start:])
+		for _, alt := range alts {
+			ok := false
+			for _, stem := range builtinStems[k] {
+				if strings.HasPrefix(alt, stem) {
+					ok = true
+				}
+			}
+			if !ok {
+				t.Errorf("keyword %q of kind %d has none of the stems %q", alt, k, builtinStems[k])
+			}
+		}
+	}
+}

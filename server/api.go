@@ -257,7 +257,11 @@ func (s *Server) record(msg *ingest.Message, res *antwort.Result, sug *antwort.S
 	if s.rec == nil {
 		return
 	}
-	m := models.Seen{ID: msg.ID, Time: time.Now(), Subject: msg.Subject, Text: msg.Text, Lang: res.Lang, Channel: msg.Channel,
+	// Redacted here, by the request that brought the text: a background
+	// flush that had to redact thousands of texts would starve among the
+	// request goroutines.
+	m := models.Seen{ID: msg.ID, Time: time.Now(), Subject: s.opts.Redactor.Redact(msg.Subject), Text: s.opts.Redactor.Redact(msg.Text),
+		Lang: res.Lang, Channel: msg.Channel,
 		Intent: res.Intent.Label, Confidence: res.Intent.Confidence, Sentiment: res.Sentiment.Label, Model: res.Intent.Model}
 	if sug != nil {
 		m.Action = string(sug.Decision.Action)

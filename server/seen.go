@@ -20,9 +20,8 @@ const flushSoon = 2048
 // the store in batches (one bbolt transaction per flush instead of one
 // fsync per request).
 type recorder struct {
-	store  *models.Store
-	keep   int
-	redact func(string) string // applied before anything is written
+	store *models.Store
+	keep  int
 
 	mu      sync.Mutex
 	queue   []models.Seen
@@ -33,8 +32,10 @@ type recorder struct {
 	soon    chan struct{} // asks Run to flush now (non-blocking send)
 }
 
-func newRecorder(store *models.Store, keep int, redact func(string) string, onSize func(int), dropped func()) *recorder {
-	return &recorder{store: store, keep: keep, redact: redact, byID: map[string]int{}, onSize: onSize, dropped: dropped,
+// newRecorder returns a recorder; the messages given to add must be
+// redacted already.
+func newRecorder(store *models.Store, keep int, onSize func(int), dropped func()) *recorder {
+	return &recorder{store: store, keep: keep, byID: map[string]int{}, onSize: onSize, dropped: dropped,
 		soon: make(chan struct{}, 1)}
 }
 
@@ -99,12 +100,7 @@ func (r *recorder) flush(ctx context.Context) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	clean := make([]models.Seen, len(batch))
-	for i, m := range batch {
-		m.Subject, m.Text = r.redact(m.Subject), r.redact(m.Text)
-		clean[i] = m
-	}
-	err := r.store.AddSeen(ctx, clean, r.keep)
+	err := r.store.AddSeen(ctx, batch, r.keep)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err != nil && len(r.queue) < maxQueued {

@@ -153,7 +153,7 @@ func New(live *antwort.Live, opts Options) (*Server, error) {
 	}
 	s := &Server{live: live, opts: opts, mux: http.NewServeMux(), m: newMetrics(), log: opts.Logger}
 	if opts.Store != nil && opts.Remember > 0 {
-		s.rec = newRecorder(opts.Store, opts.Remember, opts.Redactor.Redact, func(n int) { s.m.seenQueued.Set(float64(n)) },
+		s.rec = newRecorder(opts.Store, opts.Remember, func(n int) { s.m.seenQueued.Set(float64(n)) },
 			func() { s.m.seenDropped.Inc() })
 	}
 	s.routes()

@@ -282,8 +282,12 @@ func TestFeedback(t *testing.T) {
 		t.Errorf("stored feedback text not redacted: %q", got)
 	}
 	// The answered message itself is stored redacted too.
+	e.do(t, "POST", "/v1/classify", clientToken, `{"id":"pii","text":"Rückruf bitte unter 0170 1234567, Bestellnummer 4711-2231, IBAN DE89 3704 0044 0532 0130 00"}`).ok(t, "classify pii")
 	if err := e.srv.Flush(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+	if pii, ok, _ := e.store.SeenMessage(context.Background(), "pii"); !ok || pii.Text != "Rückruf bitte unter [TELEFON], Bestellnummer [ORDER], IBAN [IBAN]" {
+		t.Errorf("stored answered message = %q, want it redacted", pii.Text)
 	}
 	seen, ok, err := e.store.SeenMessage(context.Background(), "c1")
 	if err != nil || !ok || seen.Intent != "cancel_contract" || len(seen.Answers) == 0 {

@@ -58,7 +58,8 @@ type ReplyConfig struct {
 	KB *kb.KB
 	// Policy decides per message (default reply.DefaultPolicy()).
 	Policy *reply.Policy
-	// Extractor finds names and numbers (default built-in patterns).
+	// Extractor finds names and numbers (default: the built-in patterns
+	// and the policy's Patterns).
 	Extractor *reply.Extractor
 	// Limiter counts automatic answers per sender (default: a new one
 	// with the policy's window). Suggest records an answer when the
@@ -94,7 +95,7 @@ func (e *Engine) WithReplies(rc ReplyConfig) (*Engine, error) {
 		rc.Policy = &p
 	}
 	if rc.Extractor == nil {
-		x, err := reply.NewExtractor(nil)
+		x, err := reply.NewExtractor(&rc.Policy.Patterns)
 		if err != nil {
 			return nil, err
 		}

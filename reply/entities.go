@@ -64,7 +64,10 @@ type Entities struct {
 // keyword match ("Bestellnummer 4711") wins, then the extra patterns in
 // order, then the built-in bare forms ("#A-77412", "100-4588213").
 type Patterns struct {
-	Order, Customer, Contract, Ticket []string
+	Order    []string `yaml:"order,omitempty"`
+	Customer []string `yaml:"customer,omitempty"`
+	Contract []string `yaml:"contract,omitempty"`
+	Ticket   []string `yaml:"ticket,omitempty"`
 }
 
 // PersonFinder finds person names in text. *nlp.Names (prose's

@@ -97,6 +97,10 @@ type Policy struct {
 	// (default email, chat, facebook, twitter).
 	Channels  []string  `yaml:"channels"`
 	RateLimit RateLimit `yaml:"rate_limit"`
+	// Patterns are this deployment's own formats of order, customer,
+	// contract and ticket numbers, regular expressions whose first group
+	// is the number (see Patterns), e.g. order: ['\b(NL-\d{6})\b'].
+	Patterns Patterns `yaml:"patterns,omitempty"`
 
 	noReply []*regexp.Regexp
 	escape  []string // folded EscalateWords
@@ -174,6 +178,9 @@ func (p *Policy) validate() error {
 		if _, err := regexp.Compile(s); err != nil {
 			return fmt.Errorf("%w: no_reply pattern %q: %v", ErrPolicy, s, err)
 		}
+	}
+	if _, err := NewExtractor(&p.Patterns); err != nil {
+		return fmt.Errorf("%w: patterns: %v", ErrPolicy, err)
 	}
 	return nil
 }

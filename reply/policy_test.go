@@ -131,3 +131,23 @@ func TestLimiter(t *testing.T) {
 		t.Errorf("Recent after the window = %d, want 1", n)
 	}
 }
+
+// TestPolicyPatterns: a deployment's own number formats come from the
+// policy file and reach the extractor; a bad expression is a policy error.
+func TestPolicyPatterns(t *testing.T) {
+	p, err := ParsePolicy([]byte("patterns:\n  order: ['\\b(NL-\\d{6})\\b']\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := NewExtractor(&p.Patterns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := x.Extract("", "Lieferung", "Meine Lieferung NL-123456 ist nicht da.", "de", time.Now())
+	if e.OrderNumber != "NL-123456" {
+		t.Errorf("OrderNumber = %q, want NL-123456 from the policy's pattern", e.OrderNumber)
+	}
+	if _, err := ParsePolicy([]byte("patterns:\n  ticket: ['(unclosed']\n")); !errors.Is(err, ErrPolicy) {
+		t.Errorf("bad pattern: %v, want ErrPolicy", err)
+	}
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Batch throughput (issue 4): generates a Maildir of N mails with
+# bench/genmail (default 100,000), trains the demo models and imports the
+# sample knowledge base, then runs
+#   antwort batch --in maildir:... --dry-run --out jsonl:...
+# under /usr/bin/time and prints mails/s and peak RSS. Needs nothing from
+# ../shared. Everything goes to bench/out/ (git-ignored).
+#
+#   bench/batch.sh            # 100,000 mails
+#   N=20000 bench/batch.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${N:-100000}"
+OUT=bench/out/batch
+mkdir -p "$OUT"
+go build -o bench/out/antwort ./cmd/antwort
+A=bench/out/antwort
+if [ ! -d "$OUT/demo" ]; then
+  "$A" demo --dir "$OUT/demo" > /dev/null
+fi
+if [ ! -d "$OUT/mail$N" ]; then
+  go run ./bench/genmail -n "$N" -out "$OUT/mail$N"
+fi
+rm -f "$OUT/decisions.jsonl"
+echo "== antwort batch --dry-run over $N mails ($(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg))"
+/usr/bin/time -f "wall %e s, peak RSS %M KB" "$A" batch --db "$OUT/demo/antwort.db" --kb "$OUT/demo/kb" \
+  --in "maildir:$OUT/mail$N" --dry-run --out "jsonl:$OUT/decisions.jsonl"
+echo "decisions written: $(wc -l < "$OUT/decisions.jsonl")"

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -31,6 +32,9 @@ const (
 	// store.
 	FlushInterval = time.Second
 )
+
+// DefaultMaxInFlight is 4 × GOMAXPROCS.
+func DefaultMaxInFlight() int { return 4 * runtime.GOMAXPROCS(0) }
 
 // Options configures New. The zero value, with Tokens set, is a server
 // that requires tokens, has no store (no feedback, no model management)
@@ -69,6 +73,11 @@ type Options struct {
 	// feedback (default DefaultRemember; negative: none are recorded, so
 	// feedback must carry the text).
 	Remember int
+
+	// MaxInFlight bounds how many classify, suggest and feedback requests
+	// are worked on at once; the others wait their turn in arrival order
+	// (default DefaultMaxInFlight(); negative: no limit).
+	MaxInFlight int
 
 	// MaxBody limits request bodies (default DefaultMaxBody);
 	// MaxAdminBody those of POST /v1/kb/import (default
@@ -109,8 +118,9 @@ type Server struct {
 	rec  *recorder // nil without a store or with Remember < 0
 	log  *slog.Logger
 
-	admin     sync.Mutex // serialises model changes, imports, retrains and their reloads
-	kbPointer string     // content of KBDir/CURRENT when last loaded; guarded by admin
+	slots     chan struct{} // MaxInFlight; nil: no limit
+	admin     sync.Mutex    // serialises model changes, imports, retrains and their reloads
+	kbPointer string        // content of KBDir/CURRENT when last loaded; guarded by admin
 }
 
 // New returns a Server answering with the engines of live. It starts no
@@ -152,6 +162,12 @@ func New(live *antwort.Live, opts Options) (*Server, error) {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{live: live, opts: opts, mux: http.NewServeMux(), m: newMetrics(), log: opts.Logger}
+	if opts.MaxInFlight == 0 {
+		opts.MaxInFlight = DefaultMaxInFlight()
+	}
+	if opts.MaxInFlight > 0 {
+		s.slots = make(chan struct{}, opts.MaxInFlight)
+	}
 	if opts.Store != nil && opts.Remember > 0 {
 		s.rec = newRecorder(opts.Store, opts.Remember, func(n int) { s.m.seenQueued.Set(float64(n)) },
 			func() { s.m.seenDropped.Inc() })
@@ -229,9 +245,9 @@ func (s *Server) routes() {
 		s.m.handler.ServeHTTP(w, r)
 		return nil
 	}))
-	h("POST /v1/classify", client, s.classify)
-	h("POST /v1/suggest", client, s.suggest)
-	h("POST /v1/feedback", client, s.feedback)
+	h("POST /v1/classify", client, s.limited(s.classify))
+	h("POST /v1/suggest", client, s.limited(s.suggest))
+	h("POST /v1/feedback", client, s.limited(s.feedback))
 	h("GET /v1/models", client, s.listModels)
 	h("GET /v1/models/{name}/diff", client, s.diffModels)
 	h("POST /v1/models/{name}/activate", admin, s.activate)
@@ -243,6 +259,25 @@ func (s *Server) routes() {
 	h("POST /v1/retrain", admin, s.retrain)
 	h("POST /v1/reload", admin, s.reload)
 	h("/", public, s.notFound)
+}
+
+// limited runs fn when one of the MaxInFlight slots is free. Waiting
+// requests queue in arrival order (they are not runnable meanwhile), so
+// the CPU goes to few requests at a time, and to Run's background work,
+// instead of being spread over hundreds that all finish late.
+func (s *Server) limited(fn func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
+	if s.slots == nil {
+		return fn
+	}
+	return func(w http.ResponseWriter, r *http.Request) error {
+		select {
+		case s.slots <- struct{}{}:
+		case <-r.Context().Done():
+			return r.Context().Err()
+		}
+		defer func() { <-s.slots }()
+		return fn(w, r)
+	}
 }
 
 // ServeHTTP implements http.Handler.

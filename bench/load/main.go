@@ -48,6 +48,7 @@ type config struct {
 	dir      string
 	jsonOut  bool
 	noSwap   bool
+	serveArg string
 }
 
 func main() {
@@ -58,6 +59,7 @@ func main() {
 	flag.StringVar(&c.dir, "dir", "", "work directory (default: a temporary one, removed)")
 	flag.BoolVar(&c.jsonOut, "json", false, "print the result as JSON on stdout")
 	flag.BoolVar(&c.noSwap, "no-swap", false, "do not activate a model or re-import the knowledge base during the run")
+	flag.StringVar(&c.serveArg, "serve-args", "", "extra arguments for 'antwort serve', e.g. \"--remember 0\"")
 	flag.Parse()
 	if err := run(c); err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
@@ -68,6 +70,7 @@ func main() {
 // result is what the run measured.
 type result struct {
 	Clients      int            `json:"clients"`
+	ServeArgs    string         `json:"serve_args,omitempty"`
 	Seconds      float64        `json:"seconds"`
 	Requests     int64          `json:"requests"`
 	Errors       int64          `json:"errors"`
@@ -180,7 +183,8 @@ func run(c config) error {
 	}
 
 	// The server, as its own process.
-	srv := exec.Command(bin, "serve", "--db", db, "--kb", kbDir, "--addr", "127.0.0.1:0", "--token-file", tokens)
+	srv := exec.Command(bin, append([]string{"serve", "--db", db, "--kb", kbDir, "--addr", "127.0.0.1:0", "--token-file", tokens},
+		strings.Fields(c.serveArg)...)...)
 	var srvErr bytes.Buffer
 	srv.Stderr = &srvErr
 	if err := srv.Start(); err != nil {
@@ -200,7 +204,7 @@ func run(c config) error {
 		return err
 	}
 
-	res := &result{Clients: c.clients, ByModel: map[string]int{}, CPUs: runtime.NumCPU()}
+	res := &result{Clients: c.clients, ServeArgs: c.serveArg, ByModel: map[string]int{}, CPUs: runtime.NumCPU()}
 	lctx, cancel := context.WithTimeout(ctx, c.duration)
 	defer cancel()
 	start := time.Now()
@@ -594,7 +598,8 @@ func summarizeRSS(r *result) {
 }
 
 func printText(w io.Writer, r *result) {
-	fmt.Fprintf(w, "\n%d clients, %.1f s, %d CPUs: %d requests, %d errors, %.0f requests/s\n", r.Clients, r.Seconds, r.CPUs, r.Requests, r.Errors, r.RPS)
+	fmt.Fprintf(w, "\n%d clients, %.1f s, %d CPUs, serve %s: %d requests, %d errors, %.0f requests/s\n", r.Clients, r.Seconds, r.CPUs,
+		orDefault(r.ServeArgs), r.Requests, r.Errors, r.RPS)
 	fmt.Fprintf(w, "latency: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms\n", r.P50ms, r.P90ms, r.P99ms, r.MaxMs)
 	fmt.Fprintf(w, "server-side /v1/suggest handler time: p50 %.1f ms, p99 %.1f ms over %.0f requests (incl. warm-up)\n", r.ServerP50ms, r.ServerP99ms, r.ServerRequests)
 	fmt.Fprintf(w, "store: %.0f flushes of answered messages, p99 %.1f ms; %.0f messages dropped\n", r.Flushes, r.FlushP99ms, r.SeenDropped)
@@ -618,4 +623,11 @@ func printText(w io.Writer, r *result) {
 	for _, e := range r.FirstErrors {
 		fmt.Fprintf(w, "error: %s\n", e)
 	}
+}
+
+func orDefault(s string) string {
+	if s == "" {
+		return "with default options"
+	}
+	return s
 }

@@ -40,6 +40,7 @@ type serveOptions struct {
 	shutdownTimeout time.Duration
 	threshold       float64
 	explain         int
+	maxInFlight     int
 }
 
 func newServeCmd(g *globalOptions) *cobra.Command {
@@ -85,6 +86,7 @@ SIGINT/SIGTERM stop accepting connections, let requests in flight finish
 	f.IntVar(&o.remember, "remember", server.DefaultRemember, "answered messages kept for feedback (0: none; feedback must then carry the text)")
 	f.DurationVar(&o.retrainEvery, "retrain-every", 0, "retrain models with new feedback at this interval, promoting only a candidate that is not worse (0: never)")
 	f.Int64Var(&o.maxBody, "max-body", server.DefaultMaxBody, "request body limit in bytes")
+	f.IntVar(&o.maxInFlight, "max-in-flight", server.DefaultMaxInFlight(), "classify/suggest/feedback requests worked on at once; others queue in arrival order (-1: no limit)")
 	f.DurationVar(&o.readTimeout, "read-timeout", server.DefaultReadTimeout, "time to read a request")
 	f.DurationVar(&o.writeTimeout, "write-timeout", server.DefaultWriteTimeout, "time to answer a request")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", server.DefaultShutdownTimeout, "time in-flight requests get at shutdown")
@@ -160,7 +162,7 @@ func runServe(ctx context.Context, o *serveOptions) error {
 	}
 	srv, err := server.New(live, server.Options{
 		Tokens: tokens, NoAuth: o.noAuth, PublicMetrics: o.publicMetrics, Store: store, KBDir: o.kbDir,
-		Redactor: red, Answers: stats, Remember: remember, MaxBody: o.maxBody, Explain: o.explain,
+		Redactor: red, Answers: stats, Remember: remember, MaxBody: o.maxBody, Explain: o.explain, MaxInFlight: o.maxInFlight,
 		ReadTimeout: o.readTimeout, WriteTimeout: o.writeTimeout, ShutdownTimeout: o.shutdownTimeout,
 		Retrain: antwort.RetrainOptions{CodeVersion: Version}, RetrainEvery: o.retrainEvery,
 		Version: Version, Logger: g.logger,

@@ -32,7 +32,9 @@ type Config struct {
 	Sentiment *classifier.Model
 	// SentimentVersion is recorded on every result (0 = unknown).
 	SentimentVersion int
-	// Lexicon is the fallback sentiment scorer (default sentiment.New()).
+	// Lexicon is the built-in sentiment scorer (default sentiment.New()):
+	// the sentiment without a trained model, and a second opinion on
+	// anger for the reply policy with one.
 	Lexicon *sentiment.Lexicon
 	// Explain is the number of features given per explanation (default 5;
 	// negative for none).
@@ -55,7 +57,9 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Intent == nil {
 		return nil, ErrNoModel
 	}
-	if cfg.Lexicon == nil && cfg.Sentiment == nil {
+	if cfg.Lexicon == nil {
+		// The fallback without a sentiment model, and the policy's second
+		// opinion beside one (see Suggest).
 		cfg.Lexicon = sentiment.New()
 	}
 	if cfg.Explain == 0 {

@@ -200,6 +200,11 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 	}
 	in := reply.Input{From: msg.From, Channel: msg.Channel, Text: Text(msg), AutoReason: msg.Auto,
 		Intent: ipred(res.Intent), Sentiment: sp}
+	if e.cfg.Sentiment != nil {
+		// A trained model may miss anger the lexicon's cues catch
+		// ("Zum dritten Mal …!", "😒"): the policy hears both.
+		in.NegativeHint = lexiconNegative(e.cfg.Lexicon.Predict(Text(msg)))
+	}
 	if len(hits) > 0 {
 		best := hits[0]
 		a := best.Article
@@ -238,4 +243,17 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 
 func ipred(l Label) classifier.Prediction {
 	return classifier.Prediction{Label: l.Label, Confidence: l.Confidence, Abstain: l.Abstain, Alternatives: l.Alternatives}
+}
+
+// lexiconNegative returns the probability the lexicon gives "negative".
+func lexiconNegative(p classifier.Prediction) float64 {
+	if p.Label == "negative" {
+		return p.Confidence
+	}
+	for _, a := range p.Alternatives {
+		if a.Label == "negative" {
+			return a.Confidence
+		}
+	}
+	return 0
 }

@@ -3,6 +3,7 @@ package reply
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"net/mail"
 	"os"
 	"regexp"
@@ -78,7 +79,8 @@ type Policy struct {
 	// (default 0.5).
 	KBThreshold float64 `yaml:"kb_threshold"`
 	// MaxNegative: no automatic answer when the probability of negative
-	// sentiment is at least this (default 0.5).
+	// sentiment (the larger of Sentiment and NegativeHint) is at least this
+	// (default 0.3: when in doubt, a person answers).
 	MaxNegative float64 `yaml:"max_negative"`
 	// EscalateNegative: escalate when the probability of negative
 	// sentiment is at least this — an angry customer (default 0.85).
@@ -121,7 +123,7 @@ func (p *Policy) fill() {
 		p.KBThreshold = 0.5
 	}
 	if p.MaxNegative == 0 {
-		p.MaxNegative = 0.5
+		p.MaxNegative = 0.3
 	}
 	if p.EscalateNegative == 0 {
 		p.EscalateNegative = 0.85
@@ -130,6 +132,8 @@ func (p *Policy) fill() {
 		p.EscalateWords = []string{
 			"anwalt", "rechtsanwalt", "anwältin", "verbraucherzentrale", "klage", "verklagen", "gericht", "abmahnung",
 			"kündigung", "kündige", "lawyer", "attorney", "legal action", "sue you", "court", "small claims",
+			// Security and fraud: a person must look at these.
+			"gehackt", "betrug", "unbefugt", "identitätsdiebstahl", "hacked", "fraud", "unauthorized", "unauthorised", "identity theft",
 		}
 	}
 	if p.NoReply == nil {
@@ -231,6 +235,11 @@ type Input struct {
 	AutoReason string
 	Intent     classifier.Prediction
 	Sentiment  classifier.Prediction
+	// NegativeHint is a second estimate of P(negative), such as the
+	// built-in lexicon's beside a trained sentiment model; the policy
+	// goes by the larger of the two, so a customer either of them finds
+	// upset is not answered automatically.
+	NegativeHint float64
 	// HasAnswer, Article and KBScore describe the best knowledge-base
 	// article; Linked is whether it is linked to the predicted intent.
 	HasAnswer bool
@@ -288,7 +297,7 @@ func (p Policy) Decide(in Input) Decision {
 			words = append(words, p.EscalateWords[i])
 		}
 	}
-	neg := negative(in.Sentiment)
+	neg := math.Max(negative(in.Sentiment), in.NegativeHint)
 	vip := p.isVIP(addr)
 	esc := false
 	esc = !add("no escalation words", len(words) == 0, "%s", listOr(words, "none found")) || esc

@@ -588,3 +588,41 @@ func TestRunReloadsAndRetrains(t *testing.T) {
 		t.Errorf("last intent audit entry = %+v, want a scheduled retrain", audit)
 	}
 }
+
+// TestMaxInFlight holds the only slot with a request whose body is still
+// coming: a second request waits for it instead of running beside it.
+func TestMaxInFlight(t *testing.T) {
+	e := newEnv(t, func(o *server.Options) { o.MaxInFlight = 1 })
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest("POST", e.http.URL+"/v1/classify", pr)
+	req.Header.Set("Authorization", "Bearer "+clientToken)
+	first := make(chan int, 1)
+	go func() {
+		resp, err := e.http.Client().Do(req)
+		if err != nil {
+			first <- -1
+			return
+		}
+		resp.Body.Close()
+		first <- resp.StatusCode
+	}()
+	if _, err := io.WriteString(pw, `{"text": "Wo ist `); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // the first request holds the slot, reading its body
+	second := make(chan response, 1)
+	go func() { second <- e.do(t, "POST", "/v1/classify", clientToken, `{"text":"Danke!"}`) }()
+	select {
+	case r := <-second:
+		t.Fatalf("second request answered (%d) while the only slot was taken", r.status)
+	case <-time.After(300 * time.Millisecond):
+	}
+	io.WriteString(pw, `mein Paket?"}`)
+	pw.Close()
+	if code := <-first; code != 200 {
+		t.Errorf("first request: %d", code)
+	}
+	if r := <-second; r.status != 200 {
+		t.Errorf("second request after the first: %d %s", r.status, r.body)
+	}
+}

@@ -30,7 +30,9 @@ func TestImportRules(t *testing.T) {
 		"github.com/schollz/progressbar":      {"internal/cli"},
 		module + "/internal/cli":              {"cmd/antwort"},
 		"github.com/blevesearch/snowballstem": {"internal/nlp"},
-		"github.com/prometheus/client_golang": {"server"},
+		"github.com/prometheus/client_golang": {"server", "internal/natsq"},
+		"github.com/nats-io/nats.go":          {"internal/natsq"},
+		"github.com/nats-io/nats-server":      {}, // tests only: an embedded server
 		"gonum.org/v1/plot":                   {"report"},
 	}
 	// never[dir] = project packages that dir must not import.

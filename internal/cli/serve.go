@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/antwort-dev/antwort"
+	"github.com/antwort-dev/antwort/kb"
 	"github.com/antwort-dev/antwort/models"
 	"github.com/antwort-dev/antwort/reply"
 	"github.com/antwort-dev/antwort/server"
@@ -144,6 +145,9 @@ func runServe(ctx context.Context, o *serveOptions) error {
 		Load:  antwort.LoadOptions{Threshold: o.threshold},
 		Reply: antwort.ReplyConfig{Policy: &pol, Learned: stats},
 	})
+	if errors.Is(err, kb.ErrNotFound) {
+		return fmt.Errorf("%w (import one with 'antwort kb import --kb %s PATH', or serve without: --kb \"\")", err, o.kbDir)
+	}
 	if err != nil {
 		return err
 	}

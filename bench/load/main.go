@@ -602,7 +602,11 @@ func printText(w io.Writer, r *result) {
 		orDefault(r.ServeArgs), r.Requests, r.Errors, r.RPS)
 	fmt.Fprintf(w, "latency: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms\n", r.P50ms, r.P90ms, r.P99ms, r.MaxMs)
 	fmt.Fprintf(w, "server-side /v1/suggest handler time: p50 %.1f ms, p99 %.1f ms over %.0f requests (incl. warm-up)\n", r.ServerP50ms, r.ServerP99ms, r.ServerRequests)
-	fmt.Fprintf(w, "store: %.0f flushes of answered messages, p99 %.1f ms; %.0f messages dropped\n", r.Flushes, r.FlushP99ms, r.SeenDropped)
+	if r.Flushes > 0 {
+		fmt.Fprintf(w, "store: %.0f flushes of answered messages, p99 %.1f ms; %.0f messages dropped\n", r.Flushes, r.FlushP99ms, r.SeenDropped)
+	} else {
+		fmt.Fprintf(w, "store: no answered messages written (%.0f dropped)\n", r.SeenDropped)
+	}
 	fmt.Fprintf(w, "answers by intent model: %v\n", r.ByModel)
 	for _, win := range r.Windows {
 		fmt.Fprintf(w, "  requests started at %3.0f-%3.0f s: %6d, p50 %7.1f ms, p99 %7.1f ms\n", win.From, win.From+5, win.Requests, win.P50ms, win.P99ms)

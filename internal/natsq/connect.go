@@ -115,7 +115,7 @@ func Connect(ctx context.Context, urls string, opts ConnectOptions) (*Conn, erro
 			return nil, fmt.Errorf("nats %s: %w", Redact(urls), err)
 		}
 		elapsed := time.Since(start)
-		if opts.Retry < 0 || elapsed+wait > opts.Retry {
+		if opts.Retry < 0 || elapsed >= opts.Retry {
 			return nil, fmt.Errorf("%w: %s: gave up after %d attempt(s) in %s: %w",
 				ErrUnreachable, Redact(urls), attempt, elapsed.Round(100*time.Millisecond), err)
 		}
@@ -124,7 +124,7 @@ func Connect(ctx context.Context, urls string, opts ConnectOptions) (*Conn, erro
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case <-time.After(wait):
+		case <-time.After(min(wait, opts.Retry-elapsed)):
 		}
 		wait = min(2*wait, 5*time.Second)
 	}

@@ -160,13 +160,16 @@ func localEngine(t *testing.T, v int) func(context.Context) (*antwort.Engine, st
 }
 
 // smtpSink is an SMTP server on loopback that records what it accepts.
-// With failData set it breaks the connection after receiving the data of
-// a message, without answering (an uncertain delivery).
+// With refuse set it answers the data with a temporary error (451); with
+// hang set it records the message and then waits that long before
+// answering, so a sender with a shorter timeout cannot know whether it
+// arrived.
 type smtpSink struct {
-	mu       sync.Mutex
-	msgs     [][]byte
-	addr     string
-	failData bool
+	mu     sync.Mutex
+	msgs   [][]byte
+	addr   string
+	refuse bool
+	hang   time.Duration
 }
 
 type sinkSession struct{ s *smtpSink }
@@ -182,11 +185,14 @@ func (ss *sinkSession) Data(r io.Reader) error {
 		return err
 	}
 	ss.s.mu.Lock()
-	defer ss.s.mu.Unlock()
-	if ss.s.failData {
+	if ss.s.refuse {
+		ss.s.mu.Unlock()
 		return &smtp.SMTPError{Code: 451, Message: "try later"}
 	}
 	ss.s.msgs = append(ss.s.msgs, b)
+	hang := ss.s.hang
+	ss.s.mu.Unlock()
+	time.Sleep(hang)
 	return nil
 }
 
@@ -211,6 +217,12 @@ func startSink(t *testing.T) *smtpSink {
 	}()
 	t.Cleanup(func() { srv.Close(); <-done })
 	return sink
+}
+
+func (s *smtpSink) set(refuse bool, hang time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuse, s.hang = refuse, hang
 }
 
 func (s *smtpSink) messages() [][]byte {

@@ -186,7 +186,9 @@ func TestHealthAndMetrics(t *testing.T) {
 	ns := startNATS(t, nil)
 	c := connect(t, ns.url)
 	publishMails(t, c, 0, 20)
-	ws, _ := runWorkers(t, 1, func(int) WorkerConfig { return WorkerConfig{Conn: c, Name: "w-health", KBDir: kbDir(t), Local: localEngine(t, 2)} })
+	ws, _ := runWorkers(t, 1, func(int) WorkerConfig {
+		return WorkerConfig{Conn: c, Name: "w-health", KBDir: kbDir(t), Local: localEngine(t, 2)}
+	})
 	waitFor(t, time.Minute, "decisions", func() bool { return streamMsgs(t, c, DecisionsStream) >= 20 })
 	srv := httptest.NewServer(ws[0].Handler())
 	defer srv.Close()

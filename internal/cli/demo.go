@@ -25,8 +25,9 @@ import (
 )
 
 type demoOptions struct {
-	g   *globalOptions
-	dir string
+	g       *globalOptions
+	dir     string
+	answers bool
 }
 
 func newDemoCmd(g *globalOptions) *cobra.Command {
@@ -38,11 +39,16 @@ func newDemoCmd(g *globalOptions) *cobra.Command {
 English service requests (embedded in the binary), store them in a temporary
 model store (or in --dir), classify a held-out sample inbox and print, per
 message, the language, intent and sentiment with their confidence next to the
-true labels, then the accuracy on the held-out inbox.`,
+true labels, then the accuracy on the held-out inbox. Then import the sample
+knowledge base and let the default reply policy decide for every message:
+action (send, suggest, escalate, ignore), the article, the start of the filled
+answer and the checks that kept it from being sent automatically; --answers
+prints every filled answer in full. Nothing is sent.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runDemo(cmd.Context(), o) },
 	}
 	cmd.Flags().StringVar(&o.dir, "dir", "", "keep the trained store in DIR/antwort.db (default: a temporary directory, removed)")
+	cmd.Flags().BoolVar(&o.answers, "answers", false, "print every filled answer in full")
 	return cmd
 }
 
@@ -215,10 +221,11 @@ func (o *demoOptions) demoReplies(ctx context.Context, dir string, eng *antwort.
 	}
 	fmt.Fprintf(w, "\nAnswering with the sample knowledge base (%d articles) and the default reply policy (dry run, nothing is sent):\n\n", len(arts))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tACTION\tARTICLE\tSCORE\tWHY NOT SENT")
+	fmt.Fprintln(tw, "ID\tACTION\tARTICLE\tSCORE\tANSWER (START)\tWHY NOT SENT")
 	counts := map[reply.Action]int{}
 	examples := map[reply.Action]*antwort.Suggestion{}
 	angrySent := 0
+	var all []*antwort.Suggestion
 	for _, msg := range msgs {
 		s, err := reng.Suggest(ctx, msg)
 		if err != nil {
@@ -240,13 +247,22 @@ func (o *demoOptions) demoReplies(ctx context.Context, dir string, eng *antwort.
 		if why == "" {
 			why = "all checks passed"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\t%s\n", s.ID, a, orDash(s.Article), score, why)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\t%s\t%s\n", s.ID, a, orDash(s.Article), score, orDash(answerStart(s.Draft, 48)), why)
+		all = append(all, s)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\nDecisions: %d send, %d suggest, %d escalate, %d ignore; negative messages sent automatically: %d\n",
 		counts[reply.Send], counts[reply.Suggest], counts[reply.Escalate], counts[reply.Ignore], angrySent)
+	if o.answers {
+		for _, s := range all {
+			if s.Draft != "" {
+				fmt.Fprintf(w, "\n--- %s: %s (article %s) ---\n%s\n", strings.ToUpper(string(s.Decision.Action)), s.ID, s.Article, s.Draft)
+			}
+		}
+		return nil
+	}
 	for _, a := range []reply.Action{reply.Send, reply.Suggest, reply.Escalate} {
 		s := examples[a]
 		if s == nil {
@@ -254,7 +270,18 @@ func (o *demoOptions) demoReplies(ctx context.Context, dir string, eng *antwort.
 		}
 		fmt.Fprintf(w, "\n--- %s: %s (article %s) ---\n%s\n", strings.ToUpper(string(a)), s.ID, s.Article, s.Draft)
 	}
+	fmt.Fprintf(w, "\n(every answer in full: antwort demo --answers)\n")
 	return nil
+}
+
+// answerStart returns the start of a draft on one line: the salutation
+// and the first words, at most n characters.
+func answerStart(draft string, n int) string {
+	s := strings.Join(strings.Fields(draft), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }
 
 func readSample(ctx context.Context, data fs.FS, name, field string) ([]classifier.Example, error) {

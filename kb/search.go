@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 
-
 	"github.com/antwort-dev/antwort/internal/nlp"
 )
 

@@ -108,12 +108,20 @@ Quick start:
 	root.AddCommand(newParseCmd(g))
 	root.AddCommand(newServeCmd(g), newRetrainCmd(g))
 	root.AddCommand(newBatchCmd(g))
+	root.AddCommand(newPublishCmd(g), newWorkerCmd(g))
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
 	return root
 }
 
 func (g *globalOptions) openStore(readOnly bool) (*models.Store, error) {
-	return models.Open(g.db, &models.Options{ReadOnly: readOnly, Timeout: g.lockTimeout})
+	s, err := models.Open(g.db, &models.Options{ReadOnly: readOnly, Timeout: g.lockTimeout})
+	if errors.Is(err, models.ErrLocked) {
+		// Say who holds it when it is our own server.
+		if f, ok, _ := readServerFile(g.db); ok {
+			return nil, fmt.Errorf("%w: antwort serve (pid %d, %s) owns %s; use its API, or stop it first", err, f.PID, f.URL, g.db)
+		}
+	}
+	return s, err
 }
 
 func newVersionCmd(g *globalOptions) *cobra.Command {

@@ -138,8 +138,8 @@ func TestServeAndCommands(t *testing.T) {
 		t.Fatalf("announcement %s: %v, mode %v; want mode 0600", serverFilePath(db), err, fi.Mode())
 	}
 	// The store is the server's: a direct writer cannot have it.
-	if code, _, errOut := run(t, "", "train", "--db", db, "--data", sampleTrain, "--lock-timeout", "100ms"); code != ExitLocked {
-		t.Errorf("train while serving: exit %d, want %d: %s", code, ExitLocked, errOut)
+	if code, _, errOut := run(t, "", "train", "--db", db, "--data", sampleTrain, "--lock-timeout", "100ms"); code != ExitLocked || !strings.Contains(errOut, "antwort serve (pid") {
+		t.Errorf("train while serving: exit %d, want %d and the server named: %s", code, ExitLocked, errOut)
 	}
 
 	steps := []struct {

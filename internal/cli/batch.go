@@ -51,6 +51,7 @@ type batchOptions struct {
 	maxBytes int64
 	ownDoms  []string
 	fromSet  bool
+	nats     natsFlags // for --out nats:SUBJECT
 }
 
 func newBatchCmd(g *globalOptions) *cobra.Command {
@@ -99,7 +100,8 @@ they are and skipped; the exit status is then 3. --dry-run decides and writes
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&o.in, "in", nil, "input: maildir:DIR, dir:DIR, eml:FILE, mbox:FILE, jsonl:FILE, csv:FILE or - (repeatable)")
-	f.StringVar(&o.out, "out", "jsonl:-", "decisions: jsonl:FILE, csv:FILE (- = stdout)")
+	f.StringVar(&o.out, "out", "jsonl:-", "decisions: jsonl:FILE, csv:FILE (- = stdout), nats:SUBJECT (a JetStream stream, see --nats)")
+	o.nats.register(f)
 	f.StringVar(&o.kbDir, "kb", "kb", "knowledge base directory")
 	f.StringVar(&o.policy, "policy", "", "reply policy file (YAML); default: built-in policy")
 	f.StringVar(&o.journal, "journal", envOr("ANTWORT_JOURNAL", "antwort.journal"), "journal file (env ANTWORT_JOURNAL)")
@@ -192,8 +194,8 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 		}
 	}
 	outKind, outPath, ok := strings.Cut(o.out, ":")
-	if !ok || (outKind != "jsonl" && outKind != "csv") || outPath == "" {
-		return flagErrorf("--out %q: want jsonl:FILE or csv:FILE (FILE - for stdout)", o.out)
+	if !ok || (outKind != "jsonl" && outKind != "csv" && outKind != "nats") || outPath == "" {
+		return flagErrorf("--out %q: want jsonl:FILE, csv:FILE (FILE - for stdout) or nats:SUBJECT", o.out)
 	}
 	pol := reply.DefaultPolicy()
 	if o.policy != "" {
@@ -228,7 +230,12 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 		}
 		defer b.j.Close()
 	}
-	if b.out, err = openDecisionOutput(o.g, outKind, outPath, b.j); err != nil {
+	if outKind == "nats" {
+		b.out, err = openNatsOutput(ctx, o.g, &o.nats, outPath)
+	} else {
+		b.out, err = openDecisionOutput(o.g, outKind, outPath, b.j)
+	}
+	if err != nil {
 		return err
 	}
 	defer b.out.close()
@@ -545,7 +552,8 @@ type decisionOutput struct {
 	f    *os.File
 	w    *bufio.Writer
 	csv  *csv.Writer
-	n    int // records written by this run
+	n    int         // records written by this run
+	nats *natsOutput // for nats:SUBJECT, which the fields above are not used for
 }
 
 func openDecisionOutput(g *globalOptions, kind, path string, j *journal.Journal) (*decisionOutput, error) {
@@ -630,6 +638,9 @@ var csvHeader = []string{"id", "source", "action", "intent", "intent_confidence"
 
 func (d *decisionOutput) write(r *batchRecord) error {
 	d.n++
+	if d.nats != nil {
+		return d.nats.write(r)
+	}
 	if d.csv != nil {
 		score := ""
 		if len(r.Answers) > 0 {
@@ -650,6 +661,9 @@ func (d *decisionOutput) write(r *batchRecord) error {
 
 // sync flushes the output (and syncs a file) and returns its length.
 func (d *decisionOutput) sync() (int64, error) {
+	if d.nats != nil {
+		return 0, d.nats.sync()
+	}
 	if d.csv != nil {
 		d.csv.Flush()
 		if err := d.csv.Error(); err != nil {
@@ -669,6 +683,9 @@ func (d *decisionOutput) sync() (int64, error) {
 }
 
 func (d *decisionOutput) close() {
+	if d.nats != nil {
+		d.nats.close()
+	}
 	if d.f != nil {
 		d.f.Close()
 	}

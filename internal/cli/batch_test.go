@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -30,7 +31,11 @@ func TestMain(m *testing.M) {
 				break
 			}
 		}
-		os.Exit(Main(context.Background(), args, System()))
+		// As cmd/antwort does: SIGINT and SIGTERM cancel the context.
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := Main(ctx, args, System())
+		stop()
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }

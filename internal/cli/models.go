@@ -121,6 +121,7 @@ audit trail ('antwort models audit').`,
 		},
 	}
 	cmd.AddCommand(list, activate, rollback, rm, newModelsDiffCmd(g, &format, &ro), newModelsAuditCmd(g, &format, &ro))
+	cmd.AddCommand(newModelsPushCmd(g, &format))
 	return cmd
 }
 

@@ -38,7 +38,7 @@ func (w *Worker) Health() Health {
 		h.Status = "draining"
 	case !h.Connected:
 		h.Status = "disconnected"
-	case !w.ready.Load():
+	case h.Models == nil:
 		h.Status = "starting"
 	default:
 		h.Status = "ok"

@@ -129,6 +129,7 @@ func (w *Worker) apply(ctx context.Context, m *Manifest) error {
 			} else {
 				w.m.pushes.WithLabelValues("failed").Inc()
 			}
+			w.wake()
 		}
 		return err
 	}
@@ -167,6 +168,7 @@ func (w *Worker) swap(g *generation) {
 	w.m.model.Reset()
 	w.m.model.WithLabelValues(g.ref.Push, strings.Join(g.ref.Versions, ",")).Set(1)
 	w.m.generation.Set(float64(g.ref.Generation))
+	w.wake()
 	w.log.Info("models in use", slog.String("push", g.ref.Push), slog.Any("versions", g.ref.Versions),
 		slog.String("kb", g.ref.KB), slog.Int("generation", g.ref.Generation))
 }

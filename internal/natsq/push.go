@@ -38,12 +38,11 @@ type Manifest struct {
 	// Schema is the model store schema (models.SchemaVersion) of the
 	// antwort that pushed; a worker that knows an older one refuses the
 	// push. ModelFormat likewise for the model encoding.
-	Schema      int            `json:"store_schema"`
-	ModelFormat int            `json:"model_format"`
-	Code        string         `json:"code_version,omitempty"`
-	Models      []PushedModel  `json:"models"`
-	KB          *PushedKB      `json:"kb,omitempty"`
-	Extra       map[string]any `json:"extra,omitempty"`
+	Schema      int           `json:"store_schema"`
+	ModelFormat int           `json:"model_format"`
+	Code        string        `json:"code_version,omitempty"`
+	Models      []PushedModel `json:"models"`
+	KB          *PushedKB     `json:"kb,omitempty"`
 }
 
 // PushedModel is one model version in a push.

@@ -112,13 +112,13 @@ type Worker struct {
 	claims   jetstream.KeyValue
 	outboxSt jetstream.Stream
 
-	ready     atomic.Bool
 	draining  atomic.Bool
 	processed atomic.Int64
 	refused   atomic.Pointer[refusal]
 	lastPush  atomic.Pointer[string] // id of the last push tried
 	loadMu    sync.Mutex             // serialises loading pushes
 	started   time.Time
+	beat      chan struct{} // wakes the heartbeat after a model swap
 }
 
 type refusal struct {
@@ -171,7 +171,7 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	w := &Worker{cfg: cfg, log: cfg.Logger.With(slog.String("worker", cfg.Name)), js: cfg.Conn.JS, m: newMetrics(),
-		limiter: reply.NewLimiter(cfg.Policy.RateLimit.Per), started: time.Now()}
+		limiter: reply.NewLimiter(cfg.Policy.RateLimit.Per), started: time.Now(), beat: make(chan struct{}, 1)}
 	return w, nil
 }
 
@@ -225,10 +225,14 @@ func (w *Worker) Run(ctx context.Context) error {
 		return err
 	}
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		w.watch(watchCtx)
+	}()
+	go func() {
+		defer wg.Done()
+		w.heartbeat(watchCtx)
 	}()
 	defer wg.Wait()
 	if _, ok := w.gens.current(); !ok {
@@ -244,12 +248,11 @@ func (w *Worker) Run(ctx context.Context) error {
 			}
 		}
 	}
-	w.ready.Store(true)
 
 	if w.cfg.Sender != nil {
 		scons, err := js.CreateOrUpdateConsumer(ctx, OutboxStream, jetstream.ConsumerConfig{
 			Durable: SendersConsumer, Description: "antwort reply senders (shared)", AckPolicy: jetstream.AckExplicitPolicy,
-			AckWait: max(w.cfg.AckWait, 2*outbox.DefaultTimeout+10*time.Second), MaxAckPending: w.cfg.MaxAckPending, MaxDeliver: -1,
+			AckWait: w.cfg.AckWait, MaxAckPending: w.cfg.MaxAckPending, MaxDeliver: -1,
 			FilterSubject: OutboxPrefix + ".>", DeliverPolicy: jetstream.DeliverAllPolicy, MaxWaiting: 512,
 		})
 		if err != nil {
@@ -334,7 +337,9 @@ func (w *Worker) consume(ctx context.Context, cons jetstream.Consumer, stream st
 			wg.Add(1)
 			gauge.Inc()
 			go func() {
+				stop := keepAlive(m, w.cfg.AckWait/3)
 				defer func() {
+					stop()
 					gauge.Dec()
 					<-sem
 					wg.Done()
@@ -364,6 +369,34 @@ func (w *Worker) consume(ctx context.Context, cons jetstream.Consumer, stream st
 		w.log.Warn("drain timeout: messages still in flight are left to be delivered again", slog.String("stream", stream))
 		cancelProc()
 		<-done
+	}
+}
+
+// keepAlive tells the server every interval that m is still being
+// worked on (a slow SMTP server, a huge mail), so it is not delivered to
+// another worker after AckWait; stop ends it.
+func keepAlive(m jetstream.Msg, every time.Duration) (stop func()) {
+	var (
+		mu      sync.Mutex
+		stopped bool
+		t       *time.Timer
+	)
+	mu.Lock()
+	defer mu.Unlock()
+	t = time.AfterFunc(every, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped {
+			return
+		}
+		_ = m.InProgress()
+		t.Reset(every)
+	})
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stopped = true
+		t.Stop()
 	}
 }
 

@@ -104,3 +104,61 @@ func TestCrashLoopDeadLettered(t *testing.T) {
 		t.Errorf("%d decisions for a dead-lettered message", n)
 	}
 }
+
+// TestFailingMessageRetriedThenDeadLettered makes every decision fail
+// (the decisions stream is gone): each message is tried MaxAttempts times
+// with a delay in between, then dead-lettered with the last error; nothing
+// is acknowledged without a decision.
+func TestFailingMessageRetriedThenDeadLettered(t *testing.T) {
+	ns := startNATS(t, nil)
+	c := connect(t, ns.url)
+	ctx := context.Background()
+	publishMails(t, c, 0, 2)
+	if err := c.JS.DeleteStream(ctx, DecisionsStream); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	runWorkers(t, 1, func(int) WorkerConfig { return WorkerConfig{Conn: c, KBDir: kbDir(t), Local: localEngine(t, 1), MaxAttempts: 2} })
+	waitFor(t, 30*time.Second, "inbound stream empty", func() bool { return streamMsgs(t, c, InboundStream) == 0 })
+	if took := time.Since(start); took < time.Second {
+		t.Errorf("dead-lettered after %s: no delay before the second attempt", took)
+	}
+	dead, err := DeadLetters(ctx, c.JS, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dead) != 2 {
+		t.Fatalf("%d dead letters, want 2: %+v", len(dead), dead)
+	}
+	for _, d := range dead {
+		if d.Attempts != 2 || !strings.Contains(d.Error, "failed 2 times; last error: publish decision") {
+			t.Errorf("dead letter %+v", d)
+		}
+	}
+}
+
+// TestInFlightBounded checks that one worker never holds more messages
+// unacknowledged than its InFlight.
+func TestInFlightBounded(t *testing.T) {
+	ns := startNATS(t, nil)
+	c := connect(t, ns.url)
+	publishMails(t, c, 0, 300)
+	const limit = 3
+	ws, _ := runWorkers(t, 1, func(int) WorkerConfig { return WorkerConfig{Conn: c, KBDir: kbDir(t), Local: localEngine(t, 1), InFlight: limit} })
+	ctx := context.Background()
+	peak, serverPeak := int64(0), 0
+	waitFor(t, time.Minute, "all decided", func() bool {
+		peak = max(peak, ws[0].Health().InFlight)
+		if cons, err := c.JS.Consumer(ctx, InboundStream, WorkersConsumer); err == nil {
+			if info, err := cons.Info(ctx); err == nil {
+				serverPeak = max(serverPeak, info.NumAckPending)
+			}
+		}
+		return streamMsgs(t, c, DecisionsStream) >= 300
+	})
+	if peak > limit || peak == 0 {
+		t.Errorf("peak of messages in flight %d, want 1..%d", peak, limit)
+	}
+	// The server counts a message until the acknowledgement reaches it.
+	t.Logf("peak in flight %d at the worker, %d unacknowledged at the server", peak, serverPeak)
+}

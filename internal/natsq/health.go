@@ -21,12 +21,15 @@ type Health struct {
 	// Refused is the last push this worker did not apply, and why.
 	Refused   *refusal `json:"refused,omitempty"`
 	Processed int64    `json:"processed"`
-	Uptime    string   `json:"uptime"`
+	// InFlight is the number of inbound messages fetched and not yet
+	// finished (at most WorkerConfig.InFlight).
+	InFlight int64  `json:"in_flight"`
+	Uptime   string `json:"uptime"`
 }
 
 // Health reports the worker's state.
 func (w *Worker) Health() Health {
-	h := Health{Worker: w.cfg.Name, Connected: w.cfg.Conn.NC.IsConnected(), Processed: w.processed.Load(),
+	h := Health{Worker: w.cfg.Name, Connected: w.cfg.Conn.NC.IsConnected(), Processed: w.processed.Load(), InFlight: w.inFlight.Load(),
 		Refused: w.refused.Load(), Uptime: time.Since(w.started).Round(time.Second).String()}
 	if g, release := w.gens.acquire(); g != nil {
 		ref := g.ref

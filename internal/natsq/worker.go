@@ -114,6 +114,7 @@ type Worker struct {
 
 	draining  atomic.Bool
 	processed atomic.Int64
+	inFlight  atomic.Int64 // inbound messages fetched, not finished
 	refused   atomic.Pointer[refusal]
 	lastPush  atomic.Pointer[string] // id of the last push tried
 	loadMu    sync.Mutex             // serialises loading pushes
@@ -304,6 +305,10 @@ func (w *Worker) consume(ctx context.Context, cons jetstream.Consumer, stream st
 	procCtx, cancelProc := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelProc()
 	gauge := w.m.inFlight.WithLabelValues(stream)
+	var count *atomic.Int64
+	if stream == "inbound" {
+		count = &w.inFlight
+	}
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		select {
@@ -336,11 +341,17 @@ func (w *Worker) consume(ctx context.Context, cons jetstream.Consumer, stream st
 			got++
 			wg.Add(1)
 			gauge.Inc()
+			if count != nil {
+				count.Add(1)
+			}
 			go func() {
 				stop := keepAlive(m, w.cfg.AckWait/3)
 				defer func() {
 					stop()
 					gauge.Dec()
+					if count != nil {
+						count.Add(-1)
+					}
 					<-sem
 					wg.Done()
 				}()

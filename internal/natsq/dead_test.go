@@ -118,7 +118,9 @@ func TestFailingMessageRetriedThenDeadLettered(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	runWorkers(t, 1, func(int) WorkerConfig { return WorkerConfig{Conn: c, KBDir: kbDir(t), Local: localEngine(t, 1), MaxAttempts: 2} })
+	runWorkers(t, 1, func(int) WorkerConfig {
+		return WorkerConfig{Conn: c, KBDir: kbDir(t), Local: localEngine(t, 1), MaxAttempts: 2}
+	})
 	waitFor(t, 30*time.Second, "inbound stream empty", func() bool { return streamMsgs(t, c, InboundStream) == 0 })
 	if took := time.Since(start); took < time.Second {
 		t.Errorf("dead-lettered after %s: no delay before the second attempt", took)
@@ -144,7 +146,9 @@ func TestInFlightBounded(t *testing.T) {
 	c := connect(t, ns.url)
 	publishMails(t, c, 0, 300)
 	const limit = 3
-	ws, _ := runWorkers(t, 1, func(int) WorkerConfig { return WorkerConfig{Conn: c, KBDir: kbDir(t), Local: localEngine(t, 1), InFlight: limit} })
+	ws, _ := runWorkers(t, 1, func(int) WorkerConfig {
+		return WorkerConfig{Conn: c, KBDir: kbDir(t), Local: localEngine(t, 1), InFlight: limit}
+	})
 	ctx := context.Background()
 	peak, serverPeak := int64(0), 0
 	waitFor(t, time.Minute, "all decided", func() bool {

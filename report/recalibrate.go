@@ -68,8 +68,10 @@ func chooseShrink(outs []classifier.Outcome, own func(string) bool) float64 {
 }
 
 // fitRecalibration maximises the likelihood with a ridge penalty lambda on
-// the offsets, by alternating Newton steps on (a0, b) and on each offset;
-// own says which intents get an offset (the others keep 0).
+// the offsets, by alternating Newton steps on (a0, b) and on the offsets;
+// own says which intents get an offset (the others keep 0). Each step is
+// halved until the penalised log loss does not grow, so the fit cannot run
+// away (an undamped step can overshoot when confidences lie close to 0 or 1).
 func fitRecalibration(outs []classifier.Outcome, own func(string) bool, lambda float64) recalibration {
 	r := recalibration{b: 1, off: map[string]float64{}}
 	xs := make([]float64, len(outs))
@@ -80,10 +82,22 @@ func fitRecalibration(outs []classifier.Outcome, own func(string) bool, lambda f
 			ys[i] = 1
 		}
 	}
-	for range 60 {
+	loss := func(a0, b float64, off map[string]float64) float64 {
+		var sum float64
+		for i, o := range outs {
+			z := a0 + off[o.Predicted] + b*xs[i]
+			// log(1+e^z) - y·z, computed without overflow.
+			sum += max(z, 0) + math.Log1p(math.Exp(-math.Abs(z))) - ys[i]*z
+		}
+		for _, v := range off {
+			sum += lambda / 2 * v * v
+		}
+		return sum
+	}
+	cur := loss(r.a0, r.b, r.off)
+	for range 100 {
+		before := cur
 		var g0, g1, h00, h01, h11 float64
-		g := map[string]float64{}
-		h := map[string]float64{}
 		for i, o := range outs {
 			p := sigmoid(r.a0 + r.off[o.Predicted] + r.b*xs[i])
 			w := p * (1 - p)
@@ -92,17 +106,44 @@ func fitRecalibration(outs []classifier.Outcome, own func(string) bool, lambda f
 			h00 += w
 			h01 += w * xs[i]
 			h11 += w * xs[i] * xs[i]
-			if o.Predicted != "" && own(o.Predicted) {
-				g[o.Predicted] += p - ys[i]
-				h[o.Predicted] += w
-			}
 		}
 		if det := h00*h11 - h01*h01; det > 1e-12 {
-			r.a0 -= (h11*g0 - h01*g1) / det
-			r.b -= (h00*g1 - h01*g0) / det
+			d0, d1 := (h11*g0-h01*g1)/det, (h00*g1-h01*g0)/det
+			for step := 1.0; step > 1e-6; step /= 2 {
+				if l := loss(r.a0-step*d0, r.b-step*d1, r.off); l <= cur {
+					r.a0, r.b, cur = r.a0-step*d0, r.b-step*d1, l
+					break
+				}
+			}
 		}
-		for l := range g {
-			r.off[l] -= (g[l] + lambda*r.off[l]) / (h[l] + lambda)
+		g := map[string]float64{}
+		h := map[string]float64{}
+		for i, o := range outs {
+			if o.Predicted == "" || !own(o.Predicted) {
+				continue
+			}
+			p := sigmoid(r.a0 + r.off[o.Predicted] + r.b*xs[i])
+			g[o.Predicted] += p - ys[i]
+			h[o.Predicted] += p * (1 - p)
+		}
+		if len(g) > 0 {
+			d := make(map[string]float64, len(g))
+			for l := range g {
+				d[l] = (g[l] + lambda*r.off[l]) / (h[l] + lambda)
+			}
+			for step := 1.0; step > 1e-6; step /= 2 {
+				next := maps.Clone(r.off)
+				for l, v := range d {
+					next[l] -= step * v
+				}
+				if l := loss(r.a0, r.b, next); l <= cur {
+					r.off, cur = next, l
+					break
+				}
+			}
+		}
+		if before-cur <= 1e-10*max(1, math.Abs(cur)) {
+			break
 		}
 	}
 	if !(r.b > 1e-6) || math.IsNaN(r.a0) {

@@ -35,6 +35,7 @@ type evalOptions struct {
 	format      string
 	reportDir   string
 	devFraction float64
+	adviceFolds int
 	advice      adviceFlags
 	policy      string
 }
@@ -101,8 +102,12 @@ Threshold advice: confidence thresholds, global and per intent, at which the
 automatic answers reach --precision (see 'antwort policy suggest'). They are
 fitted on held-out predictions: with --dev-fraction F on a stratified share F
 of the training data (the model is then trained on the rest, and the advice is
-checked on the test data); with --folds on the out-of-fold predictions;
-otherwise on the test data itself, which is optimistic and said so.
+checked on the test data); with --advice-folds K on out-of-fold predictions
+of the whole training data (K models, each trained on K-1 stratified parts,
+predict the remaining part; the evaluated model is trained on all of it, and
+the advice is checked on the test data); with --folds on the out-of-fold
+predictions; otherwise on the test data itself, which is optimistic and said
+so.
 
 --policy FILE measures what a reply policy's intent thresholds do to the test
 messages: how many pass, how many of those are right.
@@ -114,6 +119,7 @@ also the change of F1 per label) and DIR/summary.json, the object printed on
 stdout. Messages shown in the report are redacted (e-mail, phone, IBAN).`,
 		Example: `  antwort eval --data banking77.jsonl --train-split train --test-split test --report ./report/
   antwort eval --data banking77.jsonl --train-split train --test-split test --dev-fraction 0.2 --precision 0.95
+  antwort eval --data banking77.jsonl --train-split train --test-split test --advice-folds 5 --precision 0.95
   antwort eval --data germeval2017.jsonl --split-field test_set --train-split dev --test-split test_syn
   antwort eval --data mails.jsonl --folds 5 --seed 7 --report ./report/
   antwort eval --model intent --test holdout.jsonl --policy policy.yaml --report ./report/
@@ -137,6 +143,7 @@ stdout. Messages shown in the report are redacted (e-mail, phone, IBAN).`,
 	f.StringVar(&o.format, "format", "json", "output: json or text")
 	f.StringVar(&o.reportDir, "report", "", "write an HTML report with figures into this directory")
 	f.Float64Var(&o.devFraction, "dev-fraction", 0, "fit the threshold advice on this stratified share of the training data, held out from training (0 = fit on the test data)")
+	f.IntVar(&o.adviceFolds, "advice-folds", 0, "fit the threshold advice on out-of-fold predictions of the training data from this many models (K >= 2; 0 = off)")
 	addAdviceFlags(cmd, &o.advice)
 	f.StringVar(&o.policy, "policy", "", "reply policy file whose intent thresholds to measure on the test data")
 	return cmd
@@ -149,6 +156,7 @@ type evalResult struct {
 	Task            string             `json:"task"`
 	NTrain          int                `json:"n_train"`
 	NDev            int                `json:"n_dev,omitempty"`
+	AdviceFolds     int                `json:"advice_folds,omitempty"`
 	Skipped         int                `json:"skipped"`
 	Seed            int64              `json:"seed"`
 	TrainSeconds    float64            `json:"train_seconds"`
@@ -215,6 +223,17 @@ func runEval(ctx context.Context, o *evalOptions) error {
 	}
 	if o.devFraction < 0 || o.devFraction >= 1 || math.IsNaN(o.devFraction) {
 		return flagErrorf("--dev-fraction %v: must lie in [0,1)", o.devFraction)
+	}
+	if o.adviceFolds != 0 {
+		if o.adviceFolds < 2 {
+			return flagErrorf("--advice-folds %d: need at least 2", o.adviceFolds)
+		}
+		if o.devFraction > 0 {
+			return flagErrorf("--advice-folds and --dev-fraction are two ways to hold data out for the threshold advice: give one")
+		}
+		if o.folds != 0 || o.model != "" || len(o.compare) > 0 {
+			return flagErrorf("--advice-folds needs training (--data with splits, or --train and --test); --folds fits the advice on its own out-of-fold predictions")
+		}
 	}
 	var pol *reply.Policy
 	if o.policy != "" {
@@ -458,6 +477,13 @@ func (o *evalOptions) trainAndTest(ctx context.Context, train, test []classifier
 	if o.devFraction > 0 {
 		train, dev = carveDev(train, o.devFraction, copts.Seed)
 	}
+	var oof []classifier.Outcome
+	if o.adviceFolds > 0 {
+		var err error
+		if oof, err = o.g.outOfFold(ctx, train, o.adviceFolds, copts); err != nil {
+			return nil, nil, err
+		}
+	}
 	m, dur, err := o.g.trainModel(ctx, "train", train, copts)
 	if err != nil {
 		return nil, nil, err
@@ -482,6 +508,11 @@ func (o *evalOptions) trainAndTest(ctx context.Context, train, test []classifier
 		}
 		run.fit, run.fitOn = fit, "dev"
 		run.about = append(run.about, fmt.Sprintf("threshold advice fitted on %d development examples (a stratified %g share of the training data, seed %d, held out from training) and checked on the test data", len(dev), o.devFraction, copts.Seed))
+	}
+	if oof != nil {
+		run.fit, run.fitOn = oof, "train-folds"
+		res.AdviceFolds = o.adviceFolds
+		run.about = append(run.about, fmt.Sprintf("threshold advice fitted on the out-of-fold predictions of all %d training examples (%d models, each trained on %d of %d stratified parts, seed %d) and checked on the test data", len(oof), o.adviceFolds, o.adviceFolds-1, o.adviceFolds, copts.Seed))
 	}
 	return res, run, nil
 }
@@ -627,6 +658,41 @@ func (o *evalOptions) evalFolds(ctx context.Context, copts classifier.Options) (
 		about: []string{fmt.Sprintf("data: %s, %d examples, %d-fold cross-validation (stratified by label, seed %d)", strings.Join(o.data.paths, ", "), len(exs), o.folds, copts.Seed),
 			fmt.Sprintf("models: %s, one per fold, each trained on the other folds; the figures pool the out-of-fold predictions", copts.Kind)}}
 	return res, run, nil
+}
+
+// outOfFold splits exs into k folds stratified by label (stratify, with
+// opts.Seed) and returns every example's prediction by a model trained
+// with opts on the other k-1 folds, in the order of exs.
+func (g *globalOptions) outOfFold(ctx context.Context, exs []classifier.Example, k int, opts classifier.Options) ([]classifier.Outcome, error) {
+	if k > len(exs) {
+		return nil, fmt.Errorf("%d out-of-fold parts of %d examples: need at least one example per part", k, len(exs))
+	}
+	fold := stratify(exs, k, opts.Seed)
+	out := make([]classifier.Outcome, len(exs))
+	for f := range k {
+		var train, held []classifier.Example
+		var at []int
+		for i, e := range exs {
+			if fold[i] == f {
+				held = append(held, e)
+				at = append(at, i)
+			} else {
+				train = append(train, e)
+			}
+		}
+		m, _, err := g.trainModel(ctx, fmt.Sprintf("advice fold %d/%d", f+1, k), train, opts)
+		if err != nil {
+			return nil, err
+		}
+		outs, _, err := classifier.Predictions(ctx, m, held, 0)
+		if err != nil {
+			return nil, err
+		}
+		for j, i := range at {
+			out[i] = outs[j]
+		}
+	}
+	return out, nil
 }
 
 // meanStd returns the mean and the sample standard deviation (n−1).

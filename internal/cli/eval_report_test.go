@@ -377,6 +377,10 @@ func TestEvalFlagErrors(t *testing.T) {
 		{"--train", sampleTrain, "--test", sampleInbox, "--min-support", "0"},
 		{"--data", sampleTrain, "--folds", "3", "--dev-fraction", "0.2"},
 		{"--model", "intent", "--test", sampleInbox, "--dev-fraction", "0.2"},
+		{"--train", sampleTrain, "--test", sampleInbox, "--advice-folds", "1"},
+		{"--train", sampleTrain, "--test", sampleInbox, "--advice-folds", "3", "--dev-fraction", "0.2"},
+		{"--data", sampleTrain, "--folds", "3", "--advice-folds", "3"},
+		{"--model", "intent", "--test", sampleInbox, "--advice-folds", "3"},
 	} {
 		code, _, errOut := run(t, "", append([]string{"eval", "--db", filepath.Join(t.TempDir(), "none.db")}, args...)...)
 		if code != ExitUsage {

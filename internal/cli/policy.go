@@ -38,6 +38,7 @@ type policySuggestOptions struct {
 	ver    int
 	data   dataOptions
 	split  string
+	folds  int
 	advice adviceFlags
 	in     string
 	out    string
@@ -66,7 +67,14 @@ target only if the lower Wilson bound of its precision at confidence C does
 (use it when the thresholds must hold on new mail; needs more held-out data).
 
 The held-out data must not have been used to train the model: a development
-split, or recent mail labelled since.
+split, or recent mail labelled since. Or, with --advice-folds K, --data is the
+model's own training data: K models, trained with the model's options (and
+seed) each on K-1 stratified parts of it, predict the remaining part, and the
+thresholds are fitted on these out-of-fold predictions of all of it. That
+needs K trainings, but the estimates rest on every labelled message instead of
+a share held out, and the model keeps all of them for training; the fold
+models saw a (K-1)/K share of the data, so the advice errs on the careful side
+for the model trained on all of it.
 
 The thresholds are written into the reply policy as intent_threshold and
 intent_thresholds (replacing those two, keeping every other setting and
@@ -78,7 +86,8 @@ precision and the expected automation rate, overall and per intent), or a
 table with --format text.`,
 		Example: `  antwort policy suggest --db antwort.db --data holdout.jsonl --precision 0.95
   antwort policy suggest --data mails.jsonl --split dev --precision 0.98 --min-support 30 --out policy.yaml --format text
-  antwort policy suggest --data holdout.jsonl --policy base.yaml --out tuned.yaml --mode each`,
+  antwort policy suggest --data holdout.jsonl --policy base.yaml --out tuned.yaml --mode each
+  antwort policy suggest --data train.jsonl --advice-folds 5 --precision 0.95`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runPolicySuggest(cmd.Context(), o) },
 	}
@@ -87,6 +96,7 @@ table with --format text.`,
 	f.IntVar(&o.ver, "version", 0, "version of --model (0 = active)")
 	addDataFlags(cmd, &o.data)
 	f.StringVar(&o.split, "split", "", "use only rows whose split field has this value")
+	f.IntVar(&o.folds, "advice-folds", 0, "--data is the model's training data: fit on out-of-fold predictions of this many models trained like it (K >= 2; 0 = predict --data with the model)")
 	addAdviceFlags(cmd, &o.advice)
 	f.StringVar(&o.in, "policy", "", "policy file to start from (default: --out if it exists, else the built-in defaults)")
 	f.StringVar(&o.out, "out", "policy.yaml", "policy file to write")
@@ -116,6 +126,9 @@ func runPolicySuggest(ctx context.Context, o *policySuggestOptions) error {
 	aopts, err := o.advice.options()
 	if err != nil {
 		return err
+	}
+	if o.folds != 0 && o.folds < 2 {
+		return flagErrorf("--advice-folds %d: need at least 2", o.folds)
 	}
 	if !o.dryRun && o.out == "" {
 		return flagErrorf("--out is empty: give a file, or --dry-run")
@@ -172,7 +185,15 @@ func runPolicySuggest(ctx context.Context, o *policySuggestOptions) error {
 	if unknown > 0 {
 		fmt.Fprintf(o.g.io.ErrOut, "antwort: %d of %d messages carry a label %s does not know; they count as wrong answers\n", unknown, len(exs), name)
 	}
-	outs, _, err := classifier.Predictions(ctx, m, exs, 0)
+	var outs []classifier.Outcome
+	if o.folds > 0 {
+		if d := sameData(m.Meta(), exs); d != "" {
+			fmt.Fprintf(o.g.io.ErrOut, "antwort: --advice-folds: %s was trained on other data than --data (%s); the thresholds are for a model trained on --data\n", name, d)
+		}
+		outs, err = o.g.outOfFold(ctx, exs, o.folds, m.Meta().Options)
+	} else {
+		outs, _, err = classifier.Predictions(ctx, m, exs, 0)
+	}
 	if err != nil {
 		return err
 	}
@@ -181,6 +202,9 @@ func runPolicySuggest(ctx context.Context, o *policySuggestOptions) error {
 		return err
 	}
 	adv.FitOn = strings.Join(o.data.paths, ", ") + splitNote(o.split)
+	if o.folds > 0 {
+		adv.FitOn += fmt.Sprintf(", out of fold (%d models)", o.folds)
+	}
 	if mt := m.Threshold(); mt > adv.GlobalThreshold {
 		fmt.Fprintf(o.g.io.ErrOut, "antwort: %s abstains below %.3f by itself, above the suggested global threshold %.3f; lower thresholds than the model's have no effect\n", name, mt, adv.GlobalThreshold)
 	}
@@ -235,6 +259,29 @@ func printAdvice(g *globalOptions, r *suggestResult) {
 		single = fmt.Sprintf("%.4f", r.SingleThreshold)
 	}
 	fmt.Fprintf(g.io.Out, "one threshold for all (%s): %.1f %% answered, %.2f %% right\n", single, 100*r.Single.Coverage, 100*r.Single.Precision)
+}
+
+// sameData compares the labelled examples with the label counts a model was
+// trained on; it returns "" when they agree, else what differs.
+func sameData(meta classifier.Meta, exs []classifier.Example) string {
+	counts := map[string]int{}
+	for _, e := range exs {
+		counts[e.Label]++
+	}
+	if maps.Equal(counts, meta.LabelCounts) {
+		return ""
+	}
+	for _, l := range slices.Sorted(maps.Keys(counts)) {
+		if counts[l] != meta.LabelCounts[l] {
+			return fmt.Sprintf("%d examples of %q, the model %d", counts[l], l, meta.LabelCounts[l])
+		}
+	}
+	for _, l := range slices.Sorted(maps.Keys(meta.LabelCounts)) {
+		if _, ok := counts[l]; !ok {
+			return fmt.Sprintf("no example of %q, the model %d", l, meta.LabelCounts[l])
+		}
+	}
+	return "different examples"
 }
 
 // writeFileAtomic writes data to a temporary file beside path and renames

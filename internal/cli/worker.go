@@ -103,7 +103,7 @@ On stdout: one JSON line when the worker listens and one when it stops.`,
 	f.BoolVar(&o.send, "send", false, "also deliver replies from the outbox stream via --smtp")
 	f.StringVar(&o.smtp, "smtp", "", "SMTP server: smtp://user:pass@host:587 or smtps://host:465")
 	f.DurationVar(&o.smtpTimeout, "smtp-timeout", outbox.DefaultTimeout, "timeout for connecting and for each SMTP command")
-	f.IntVar(&o.inFlight, "in-flight", 2*runtime.GOMAXPROCS(0), "messages this worker fetches and processes at once")
+	f.IntVar(&o.inFlight, "in-flight", 8*runtime.GOMAXPROCS(0), "messages this worker fetches and processes at once (8 per core)")
 	f.IntVar(&o.sendInFlight, "send-in-flight", 4, "replies this worker delivers at once (with --send)")
 	f.DurationVar(&o.ackWait, "ack-wait", natsq.DefaultAckWait, "time before a message not acknowledged goes to another worker (sets the shared consumer)")
 	f.IntVar(&o.maxAckPending, "max-ack-pending", natsq.DefaultMaxAckPending, "unacknowledged messages of all workers together (sets the shared consumer)")

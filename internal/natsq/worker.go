@@ -37,7 +37,9 @@ type WorkerConfig struct {
 	Name string
 
 	// InFlight bounds the inbound messages this worker has fetched and
-	// not yet acknowledged (default 2×GOMAXPROCS).
+	// not yet acknowledged (default 8×GOMAXPROCS: a message spends most
+	// of its time waiting for the stream to store its decision, so a
+	// worker needs several per core to keep the cores busy).
 	InFlight int
 	// AckWait is how long the server waits for an acknowledgement before
 	// it delivers a message again, to another worker (default 30 s).
@@ -141,7 +143,7 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 		cfg.Name = fmt.Sprintf("%s-%d", h, os.Getpid())
 	}
 	if cfg.InFlight <= 0 {
-		cfg.InFlight = 2 * runtime.GOMAXPROCS(0)
+		cfg.InFlight = 8 * runtime.GOMAXPROCS(0)
 	}
 	if cfg.AckWait <= 0 {
 		cfg.AckWait = DefaultAckWait

@@ -132,8 +132,6 @@ func runWorker(ctx context.Context, o *workerOptions) error {
 		return flagErrorf("--ack-wait %s: need at least 1s", o.ackWait)
 	case o.send && o.smtp == "":
 		return flagErrorf("--send needs --smtp")
-	case o.send && o.from == "":
-		return flagErrorf("--send needs --from (the replies it delivers are the ones queued with --from)")
 	}
 	var fromAddr *mail.Address
 	if o.from != "" {

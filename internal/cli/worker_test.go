@@ -393,7 +393,7 @@ func TestWorkerCommandErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"worker", "--send"},
 		{"worker", "--in-flight", "0"},
-		{"worker", "--send", "--smtp", "smtp://localhost:25", "--from", ""},
+		{"worker", "--send", "--smtp", "ftp://localhost:25"},
 		{"worker", "--from", "not an address"},
 		{"worker", "--max-ack-pending", "2", "--in-flight", "8"},
 		{"publish"},

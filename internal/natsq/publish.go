@@ -117,6 +117,10 @@ func MailID(raw []byte) string {
 			data = data[i+1:]
 		}
 	}
+	// The header is read the way enmime (and so ingest) reads a broken
+	// one: a line starting with white space, or one without a colon,
+	// continues the field before it; a line starting with a colon or with
+	// a bad byte in its field name is skipped.
 	var value []byte
 	in := false
 	for len(data) > 0 {
@@ -130,20 +134,23 @@ func MailID(raw []byte) string {
 		if len(line) == 0 {
 			break // end of header
 		}
-		if line[0] == ' ' || line[0] == '\t' {
+		colon := bytes.IndexByte(line, ':')
+		switch {
+		case line[0] == ' ' || line[0] == '\t' || colon < 0:
 			if in {
 				value = append(value, ' ')
 				value = append(value, bytes.TrimSpace(line)...)
 			}
 			continue
+		case colon == 0 || !validFieldName(line[:colon]):
+			continue
 		}
 		if in {
 			break
 		}
-		name, v, ok := bytes.Cut(line, []byte(":"))
-		if ok && strings.EqualFold(string(bytes.TrimSpace(name)), "Message-ID") {
+		if strings.EqualFold(string(bytes.TrimSpace(line[:colon])), "Message-ID") {
 			in = true
-			value = append(value[:0], bytes.TrimSpace(v)...)
+			value = append(value[:0], bytes.TrimSpace(line[colon+1:])...)
 		}
 	}
 	if in {
@@ -158,6 +165,17 @@ func MailID(raw []byte) string {
 	}
 	sum := sha256.Sum256(raw)
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// validFieldName reports whether name is a header field name enmime
+// accepts: printable ASCII (spaces allowed).
+func validFieldName(name []byte) bool {
+	for _, c := range name {
+		if c != ' ' && (c <= ' ' || c >= 0x7f) {
+			return false
+		}
+	}
+	return true
 }
 
 // PublishResult is the outcome of publishing one Item.

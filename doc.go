@@ -1,7 +1,9 @@
-// Package antwort classifies customer messages — e-mail, chat, social
-// posts, in German and English — by intent (what the customer wants) and
-// sentiment (how they feel), with calibrated confidence and the option to
-// abstain.
+// Package antwort answers customer messages — e-mail, chat, social posts,
+// in German and English. It classifies each by intent (what the customer
+// wants) and sentiment (how they feel), with calibrated confidence and the
+// option to abstain, finds the best answer in a knowledge base, fills its
+// template with what the message says, and lets a reply policy decide:
+// send, suggest a draft, escalate or ignore, with the reasons.
 //
 // # Overview
 //
@@ -16,6 +18,19 @@
 // Models are trained with package classifier and kept, versioned, in a
 // models.Store. Without a trained sentiment model the Engine falls back to
 // the built-in German/English lexicon of package sentiment.
+//
+// WithReplies adds a knowledge base and a reply policy; Suggest then
+// returns the classification, the ranked answers, the filled draft and the
+// decision:
+//
+//	k, _ := kb.Open("kb", &kb.Options{ReadOnly: true})
+//	eng, _ = eng.WithReplies(antwort.ReplyConfig{KB: k})
+//	s, _ := eng.Suggest(ctx, msg)
+//	fmt.Println(s.Decision.Action, s.Article, s.Decision.Failed(), s.Draft)
+//
+// Run processes a whole queue (a Source such as ingest.Open's) with a
+// bounded pool of workers, skipping duplicates and what a journal says is
+// done; the antwort batch command is built on it.
 //
 // # Concurrency
 //
@@ -43,7 +58,13 @@
 //
 //   - classifier: features, training (linear SVM, naive Bayes), calibration,
 //     prediction, evaluation, binary encoding.
-//   - models: the versioned bbolt model store.
-//   - ingest: reading labelled data and inbound messages.
+//   - models: the versioned bbolt model store, feedback log, audit trail.
+//   - kb: the knowledge base of answer articles over Bleve.
+//   - reply: templates, salutations, entity extraction, the reply policy.
+//   - ingest: MIME parsing, mail sources, cleaning, loop protection,
+//     labelled data.
+//   - journal: the record of processed messages of a batch run.
 //   - sentiment: the built-in lexicon sentiment scorer.
+//   - report: evaluation figures, HTML reports, threshold advice.
+//   - server: the HTTP API as an http.Handler.
 package antwort

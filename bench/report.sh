@@ -16,6 +16,13 @@
 #       development split, then `antwort eval --policy` on the test split,
 #       per-intent (joint, each) against one threshold, without and with a
 #       safety margin (--confidence 0.9).
+#    c) fitted instead on out-of-fold predictions of the whole training split
+#       (--advice-folds 5: five models, each trained on four fifths of it, the
+#       evaluated model on all of it): `antwort eval --advice-folds 5` without
+#       and with a margin (--confidence 0.95), with seeds 2 and 3 (other
+#       folds and training seeds), and `antwort policy suggest
+#       --advice-folds 5` on a stored model trained on the whole training
+#       split, then `antwort eval --policy` on the test split.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA="${ANTWORT_DATA:-../shared/data}"
@@ -117,19 +124,48 @@ suggest single --mode each --min-support 1000000
 suggest joint-c90 --mode joint --confidence 0.9
 suggest single-c90 --mode each --min-support 1000000 --confidence 0.9
 
+echo "== 3c. threshold advice on out-of-fold predictions of all training data (--advice-folds 5)" >&2
+"$A" eval --data "$B77" --train-split train --test-split test --advice-folds 5 --precision 0.95 --format json > "$OUT/advice-folds.json"
+"$A" eval --data "$B77" --train-split train --test-split test --advice-folds 5 --precision 0.95 --confidence 0.95 --format json > "$OUT/advice-folds-c95.json"
+for seed in 2 3; do
+  "$A" eval --data "$B77" --train-split train --test-split test --advice-folds 5 --precision 0.95 --seed $seed --format json > "$OUT/advice-folds-seed$seed.json"
+done
+DBF="$OUT/b77-full.db"
+"$A" train --db "$DBF" --task intent --data "$B77" --split train > /dev/null
+suggest_folds() { # name extra-args...
+  local name=$1; shift
+  "$A" policy suggest --db "$DBF" --data "$B77" --split train --advice-folds 5 --precision 0.95 "$@" --out "$OUT/policy-$name.yaml" > "$OUT/suggest-$name.json" 2>/dev/null
+  "$A" eval --db "$DBF" --model intent --test "$B77" --test-split test --policy "$OUT/policy-$name.yaml" --format json > "$OUT/policy-$name-test.json"
+}
+suggest_folds folds-joint --mode joint
+suggest_folds folds-single --mode each --min-support 1000000
+
 python3 - "$OUT" <<'PY'
 import json, sys, os
 o = sys.argv[1]
 def load(n): return json.load(open(os.path.join(o, n)))
 print("threshold advice at 95 % precision on Banking77, fitted on a 20 % dev split of train, applied to test")
-print(f"{'route':44} {'dev: answered':>14} {'dev: precision':>15} {'test: answered':>15} {'test: precision':>16}")
-for name, f in [("eval --dev-fraction 0.2", "advice-eval.json")]:
+print(f"{'route':52} {'dev: answered':>14} {'dev: precision':>15} {'test: answered':>15} {'test: precision':>16}")
+def eval_rows(name, f):
     a = load(f)["threshold_advice"]
-    print(f"{name+': per-intent':44} {100*a['expected']['coverage']:13.1f}% {100*a['expected']['precision']:14.2f}% {100*a['test']['per_intent_thresholds']['coverage']:14.1f}% {100*a['test']['per_intent_thresholds']['precision']:15.2f}%")
-    print(f"{name+': one threshold':44} {100*a['single']['coverage']:13.1f}% {100*a['single']['precision']:14.2f}% {100*a['test']['single_threshold']['coverage']:14.1f}% {100*a['test']['single_threshold']['precision']:15.2f}%")
+    print(f"{name+': per-intent':52} {100*a['expected']['coverage']:13.1f}% {100*a['expected']['precision']:14.2f}% {100*a['test']['per_intent_thresholds']['coverage']:14.1f}% {100*a['test']['per_intent_thresholds']['precision']:15.2f}%")
+    print(f"{name+': one threshold':52} {100*a['single']['coverage']:13.1f}% {100*a['single']['precision']:14.2f}% {100*a['test']['single_threshold']['coverage']:14.1f}% {100*a['test']['single_threshold']['precision']:15.2f}%")
+    t = a['test']
+    print(f"{'':52} test answered: per-intent {t['per_intent_thresholds']['answered']}, one threshold {t['single_threshold']['answered']} of {t['single_threshold']['n']}")
+eval_rows("eval --dev-fraction 0.2", "advice-eval.json")
 for name, label in [("joint", "--mode joint"), ("each", "--mode each"), ("single", "one threshold"),
                     ("joint-c90", "--mode joint --confidence 0.9"), ("single-c90", "one threshold, --confidence 0.9")]:
     t = load(f"policy-{name}-test.json")["policy"]
     dev = load(f"suggest-{name}.json")["expected"]
-    print(f"{'policy suggest '+label:44} {100*dev['coverage']:13.1f}% {100*dev['precision']:14.2f}% {100*t['coverage']:14.1f}% {100*t['precision']:15.2f}%")
+    print(f"{'policy suggest '+label:52} {100*dev['coverage']:13.1f}% {100*dev['precision']:14.2f}% {100*t['coverage']:14.1f}% {100*t['precision']:15.2f}%")
+print()
+print("fitted on out-of-fold predictions of the whole training split (5 folds); 'dev' columns: the out-of-fold predictions")
+eval_rows("eval --advice-folds 5", "advice-folds.json")
+eval_rows("eval --advice-folds 5 --confidence 0.95", "advice-folds-c95.json")
+for seed in (2, 3):
+    eval_rows(f"eval --advice-folds 5 --seed {seed}", f"advice-folds-seed{seed}.json")
+for name, label in [("folds-joint", "--advice-folds 5 --mode joint"), ("folds-single", "--advice-folds 5, one threshold")]:
+    t = load(f"policy-{name}-test.json")["policy"]
+    dev = load(f"suggest-{name}.json")["expected"]
+    print(f"{'policy suggest '+label:52} {100*dev['coverage']:13.1f}% {100*dev['precision']:14.2f}% {100*t['coverage']:14.1f}% {100*t['precision']:15.2f}%  ({t['answered']} answered)")
 PY

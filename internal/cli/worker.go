@@ -168,7 +168,7 @@ func runWorker(ctx context.Context, o *workerOptions) error {
 			return eng, "local:" + store.Path(), err
 		}
 	} else if o.dbSet {
-		return fmt.Errorf("--db %s: %w", g.db, models.ErrNotFound)
+		return fmt.Errorf("--db %s does not exist (without --db a worker runs on what 'antwort models push' distributes): %w", g.db, models.ErrNotFound)
 	}
 
 	var wk atomic.Pointer[natsq.Worker]

@@ -86,7 +86,9 @@ type RunStats struct {
 // every outcome to sink, one at a time from the calling goroutine, in the
 // order they finish. When src is a RawSource, the workers parse the mail
 // too. A message whose key was seen earlier in this run, or that opts.Done
-// reports as done, is skipped: Run processes each key once.
+// reports as done, is skipped: Run processes each key once. (Of two
+// messages with the same key read close together, the one a worker gets
+// to first is processed; with one worker, the first one read.)
 //
 // Memory stays bounded whatever the number of messages: at most a few
 // messages per worker are in flight, and the de-duplication set keeps 8

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -203,12 +202,6 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 		if pol, err = reply.LoadPolicy(o.policy); err != nil {
 			return err
 		}
-	}
-
-	// The heap is small (a few messages in flight, the models, the KB):
-	// collect garbage less often unless the user chose GOGC.
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 
 	// Models (read-only), knowledge base (read-only), engine.

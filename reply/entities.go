@@ -565,6 +565,29 @@ const monthPat = `january|february|september|dezember|december|november|oktober|
 // one of.
 var monthStems = []string{"jan", "jä", "jae", "feb", "mae", "mär", "mrz", "mar", "apr", "mai", "may", "jun", "jul", "aug", "sep", "okt", "oct", "nov", "dez", "dec"}
 
+// monthNearDigit reports whether lower (lower-cased text) has a month stem
+// with a digit close before it ("3. März") or after it ("March 3rd"),
+// which dayMonthRE and monthDayRE both need.
+func monthNearDigit(lower string) bool {
+	for _, stem := range monthStems {
+		for off := 0; ; {
+			i := strings.Index(lower[off:], stem)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + len(stem)
+			lo, hi := max(0, i-24), min(len(lower), off+40)
+			if strings.IndexFunc(lower[lo:i], isDigitRune) >= 0 || strings.IndexFunc(lower[off:hi], isDigitRune) >= 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isDigitRune(r rune) bool { return r >= '0' && r <= '9' }
+
 // findIf returns re's submatch indexes in s, or nothing when ok is false.
 func findIf(ok bool, re *regexp.Regexp, s string) [][]int {
 	if !ok {
@@ -592,21 +615,28 @@ type dateHit struct {
 }
 
 // findDates returns the dates in s, in order, without overlaps.
-func findDates(s string, now time.Time) []dateHit {
+func findDates(s string, now time.Time) []dateHit { return findDatesQ(s, now, true) }
+
+// findDatesQ is findDates; quick=false runs every expression without the
+// cheap checks first (tests compare the two).
+func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 	// Every form needs a digit, a month name, a '.' or a '-': checking
 	// for them first spares the regular expressions most texts.
-	if strings.IndexFunc(s, func(r rune) bool { return r >= '0' && r <= '9' }) < 0 {
-		return nil
-	}
-	lower := strings.ToLower(s)
-	monthy := false
-	for _, stem := range monthStems {
-		if strings.Contains(lower, stem) {
-			monthy = true
-			break
+	monthy, dots, dashes := true, true, true
+	if quick {
+		if strings.IndexFunc(s, isDigitRune) < 0 {
+			return nil
+		}
+		monthy = monthNearDigit(strings.ToLower(s))
+		// "3.3.2026", "am 3.3.": digit '.' digit; "2026-03-03": digit '-' digit.
+		dots, dashes = false, false
+		for i := 1; i+1 < len(s) && !(dots && dashes); i++ {
+			if isDigit(s[i-1]) && isDigit(s[i+1]) {
+				dots = dots || s[i] == '.'
+				dashes = dashes || s[i] == '-'
+			}
 		}
 	}
-	dots, dashes := strings.IndexByte(s, '.') >= 0, strings.IndexByte(s, '-') >= 0
 	var hits []dateHit
 	add := func(start, end, y, m, d int) {
 		t, ok := makeDate(y, m, d, now)
@@ -814,14 +844,33 @@ var (
 // right, and to be redacted when valid or when it has the exact length of
 // its country's IBANs (a mistyped IBAN is still personal data). IBAN-shaped
 // strings are never taken for phone numbers.
-func findPII(s string, taken cover) []piiHit {
+func findPII(s string, taken cover) []piiHit { return findPIIQ(s, taken, true) }
+
+// findPIIQ is findPII; quick=false runs every expression without the cheap
+// checks first (tests compare the two).
+func findPIIQ(s string, taken cover, quick bool) []piiHit {
 	var hits []piiHit
-	for _, m := range emailRE.FindAllStringIndex(s, -1) {
+	// Cheap necessary conditions first: an address has '@', an IBAN two
+	// letters and two digits in a row, a phone number "+d", "(d" or a 0.
+	email := !quick || strings.IndexByte(s, '@') >= 0
+	iban, phone := !quick, !quick || strings.IndexByte(s, '0') >= 0
+	for i := 0; quick && i+1 < len(s); i++ {
+		if !phone && (s[i] == '+' || s[i] == '(') && isDigit(s[i+1]) {
+			phone = true
+		}
+		if !iban && i+3 < len(s) && isASCIILetter(s[i]) && isASCIILetter(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
+			iban = true
+		}
+		if phone && iban {
+			break
+		}
+	}
+	for _, m := range findAllIf(email, emailRE, s) {
 		sp := span{m[0], m[1]}
 		hits = append(hits, piiHit{kind: piiEmail, redact: true, span: sp})
 		taken.add(sp)
 	}
-	for _, m := range ibanRE.FindAllStringIndex(s, -1) {
+	for _, m := range findAllIf(iban, ibanRE, s) {
 		sp := span{m[0], m[1]}
 		if taken.any(sp) {
 			continue
@@ -832,7 +881,7 @@ func findPII(s string, taken cover) []piiHit {
 			hits = append(hits, piiHit{kind: piiIBAN, valid: valid, redact: true, span: span{m[0], m[0] + end}})
 		}
 	}
-	for _, m := range phoneRE.FindAllStringIndex(s, -1) {
+	for _, m := range findAllIf(phone, phoneRE, s) {
 		sp := span{m[0], m[1]}
 		if taken.any(sp) || !isPhone(s, sp) {
 			continue
@@ -843,6 +892,16 @@ func findPII(s string, taken cover) []piiHit {
 	slices.SortFunc(hits, func(a, b piiHit) int { return a.start - b.start })
 	return hits
 }
+
+// findAllIf returns re's match indexes in s, or nothing when ok is false.
+func findAllIf(ok bool, re *regexp.Regexp, s string) [][]int {
+	if !ok {
+		return nil
+	}
+	return re.FindAllStringIndex(s, -1)
+}
+
+func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
 // isPhone validates a phoneRE candidate s[sp.start:sp.end].
 func isPhone(s string, sp span) bool {

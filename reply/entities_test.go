@@ -541,3 +541,46 @@ func TestBuiltinStems(t *testing.T) {
 		}
 	}
 }
+
+// TestMonthNearDigit: the quick check lets through every form the date
+// expressions read, and spares texts without a date.
+func TestMonthNearDigit(t *testing.T) {
+	for _, s := range []string{"am 3. März 2026", "3März", "bis 12.mai", "March 3rd, 2026", "the 5th of May", "Dec. 24",
+		"Lieferung am 1. Jänner", "1 sept 2026", "zum 2. MRZ"} {
+		if !monthNearDigit(strings.ToLower(s)) {
+			t.Errorf("monthNearDigit(%q) = false, want true", s)
+		}
+		if d := findDates(s, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)); len(d) == 0 {
+			t.Errorf("findDates(%q) found nothing", s)
+		}
+	}
+	for _, s := range []string{"Bitte per E-Mail antworten", "Marktplatz", "no dates here", "Formular ausgefüllt, Seite 1234567890123456789012345"} {
+		if monthNearDigit(strings.ToLower(s)) {
+			t.Errorf("monthNearDigit(%q) = true, want false", s)
+		}
+	}
+}
+
+// FuzzQuickChecks: the cheap checks before the date and personal-data
+// expressions never change what is found.
+func FuzzQuickChecks(f *testing.F) {
+	for _, s := range []string{
+		"am 3. März 2026, 3März, bis 12.mai, March 3rd, the 5th of May, Dec. 24, 1 sept 2026",
+		"Bestellnummer 4711-2231 vom 03.03.2026 und 2026-03-04, seit 1.2.",
+		"DE89 3704 0044 0532 0130 00 +49 170 1234567 a@b.de (030) 1234567 0171-2345678",
+		"Bitte per E-Mail antworten, Formular 12, Marktplatz",
+		"\xff\xfe{{.Name}}\x00 ſep 3 K 4",
+	} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		if diff := cmp.Diff(findDatesQ(s, now, false), findDatesQ(s, now, true), cmp.AllowUnexported(dateHit{}, span{}, Date{})); diff != "" {
+			t.Errorf("findDates(%q): quick checks changed the result (-slow +quick):\n%s", s, diff)
+		}
+		slow, quick := findPIIQ(s, newCover(len(s)), false), findPIIQ(s, newCover(len(s)), true)
+		if diff := cmp.Diff(slow, quick, cmp.AllowUnexported(piiHit{}, span{})); diff != "" {
+			t.Errorf("findPII(%q): quick checks changed the result (-slow +quick):\n%s", s, diff)
+		}
+	})
+}

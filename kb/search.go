@@ -62,7 +62,7 @@ type params struct {
 	maxGrams      int     // distinct query n-grams kept
 	maxQueryBytes int     // text analysed per query field
 	maxPostings   uint64  // per field: terms are kept, heaviest first, while their document frequencies sum to at most this
-	minTerms      int     // per field: terms kept whatever their document frequency
+	minTerms      int     // per field: terms kept whatever their document frequency (2: with 4, queries made only of common words walked 4x the budget, p99 13.5 ms on 10k articles)
 }
 
 func defaultParams() params {
@@ -79,7 +79,7 @@ func defaultParams() params {
 		maxGrams:      96,
 		maxQueryBytes: 16 << 10,
 		maxPostings:   1500,
-		minTerms:      4,
+		minTerms:      2,
 	}
 }
 

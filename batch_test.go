@@ -87,8 +87,8 @@ func TestRun(t *testing.T) {
 		{ID: "b", Text: "Ich möchte meinen Vertrag kündigen.", Date: day(6)},
 		nil, // broken
 		{ID: "a", Text: "Mein Paket ist nicht angekommen, Bestellung 4711", Date: day(7)}, // the same Message-ID again (which of the two is processed depends on the workers)
-		{ID: "c", Text: "Mein Passwort funktioniert nicht mehr", Date: day(1)}, // old
-		{ID: "d", Text: "Please refund my order", Date: day(8)},                // done before
+		{ID: "c", Text: "Mein Passwort funktioniert nicht mehr", Date: day(1)},            // old
+		{ID: "d", Text: "Please refund my order", Date: day(8)},                           // done before
 		{ID: "", Text: "no id, never a duplicate"},
 		{ID: "", Text: "no id, never a duplicate"},
 	}

@@ -118,7 +118,7 @@ they are and skipped; the exit status is then 3. --dry-run decides and writes
 	f.BoolVar(&o.move, "route-move", false, "move mails out of a Maildir or folder input instead of copying (after they are journaled)")
 	f.IntVar(&o.limit, "limit", 0, "stop after this many messages (0 = all)")
 	f.StringVar(&o.since, "since", "", "skip mails dated before this (2026-03-01 or RFC 3339)")
-	f.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "messages processed in parallel")
+	f.IntVar(&o.workers, "workers", 2*runtime.GOMAXPROCS(0), "messages processed in parallel (default: two per core, so reading overlaps with work)")
 	f.Int64Var(&o.maxBytes, "max-bytes", 0, "skip mails larger than this many bytes (default 25 MiB)")
 	return cmd
 }

@@ -78,23 +78,10 @@ the new content at once).`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			var all []kb.Article
-			skipped := 0
-			for _, p := range args {
-				arts, probs, err := kb.ReadArticles(ctx, p, kb.ReadOptions{Validate: validateArticle})
-				if err != nil {
-					return err
-				}
-				for _, pr := range probs {
-					fmt.Fprintf(g.io.ErrOut, "antwort: %v\n", pr)
-				}
-				skipped += len(probs)
-				all = append(all, arts...)
+			all, skipped, err := g.readArticles(ctx, args)
+			if err != nil {
+				return err
 			}
-			all = dedupe(all, func(old, by kb.Article) {
-				fmt.Fprintf(g.io.ErrOut, "antwort: %s: duplicate id %q: replaced by the article in %s\n", old.Source, old.ID, by.Source)
-				skipped++
-			})
 			start := time.Now()
 			sent, err := g.kbImportViaServer(ctx, *ro, *dir, all)
 			if err != nil {
@@ -112,6 +99,30 @@ the new content at once).`,
 			return nil
 		},
 	}
+}
+
+// readArticles reads the articles of all paths, reports bad ones and
+// duplicate ids (the last one wins) on stderr, and returns the articles
+// and how many were skipped.
+func (g *globalOptions) readArticles(ctx context.Context, paths []string) ([]kb.Article, int, error) {
+	var all []kb.Article
+	skipped := 0
+	for _, p := range paths {
+		arts, probs, err := kb.ReadArticles(ctx, p, kb.ReadOptions{Validate: validateArticle})
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, pr := range probs {
+			fmt.Fprintf(g.io.ErrOut, "antwort: %v\n", pr)
+		}
+		skipped += len(probs)
+		all = append(all, arts...)
+	}
+	all = dedupe(all, func(old, by kb.Article) {
+		fmt.Fprintf(g.io.ErrOut, "antwort: %s: duplicate id %q: replaced by the article in %s\n", old.Source, old.ID, by.Source)
+		skipped++
+	})
+	return all, skipped, nil
 }
 
 // dedupe keeps the last article per id, in first-seen order, and calls

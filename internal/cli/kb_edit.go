@@ -35,18 +35,9 @@ skipped (exit status 3); the rest is added. Atomic, like import.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			var add []kb.Article
-			skipped := 0
-			for _, p := range args {
-				arts, probs, err := kb.ReadArticles(ctx, p, kb.ReadOptions{Validate: validateArticle})
-				if err != nil {
-					return err
-				}
-				for _, pr := range probs {
-					fmt.Fprintf(g.io.ErrOut, "antwort: %v\n", pr)
-				}
-				skipped += len(probs)
-				add = append(add, arts...)
+			add, skipped, err := g.readArticles(ctx, args)
+			if err != nil {
+				return err
 			}
 			cur, err := currentArticles(ctx, g, *dir)
 			if err != nil {
@@ -57,7 +48,7 @@ skipped (exit status 3); the rest is added. Atomic, like import.`,
 				existing[a.ID] = true
 			}
 			added, updated := 0, 0
-			for _, a := range dedupe(add, nil) {
+			for _, a := range add {
 				if existing[a.ID] {
 					updated++
 				} else {

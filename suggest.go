@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/antwort-dev/antwort/classifier"
 	"github.com/antwort-dev/antwort/ingest"
 	"github.com/antwort-dev/antwort/kb"
 	"github.com/antwort-dev/antwort/reply"
@@ -198,12 +197,13 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 	for _, d := range ent.Dates {
 		s.Found.Dates = append(s.Found.Dates, d.Text)
 	}
-	in := reply.Input{From: msg.From, Channel: msg.Channel, Text: Text(msg), AutoReason: msg.Auto,
-		Intent: ipred(res.Intent), Sentiment: sp}
+	text := Text(msg)
+	in := reply.Input{From: msg.From, Channel: msg.Channel, Text: text, AutoReason: msg.Auto,
+		Intent: ip, Sentiment: sp}
 	if e.cfg.Sentiment != nil {
 		// A trained model may miss anger the lexicon's cues catch
 		// ("Zum dritten Mal …!", "😒"): the policy hears both.
-		in.NegativeHint = lexiconNegative(e.cfg.Lexicon.Predict(Text(msg)))
+		in.SecondOpinion = e.cfg.Lexicon.Predict(text)
 	}
 	if len(hits) > 0 {
 		best := hits[0]
@@ -239,21 +239,4 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 		rc.Limiter.Record(msg.From, now)
 	}
 	return s, nil
-}
-
-func ipred(l Label) classifier.Prediction {
-	return classifier.Prediction{Label: l.Label, Confidence: l.Confidence, Abstain: l.Abstain, Alternatives: l.Alternatives}
-}
-
-// lexiconNegative returns the probability the lexicon gives "negative".
-func lexiconNegative(p classifier.Prediction) float64 {
-	if p.Label == "negative" {
-		return p.Confidence
-	}
-	for _, a := range p.Alternatives {
-		if a.Label == "negative" {
-			return a.Confidence
-		}
-	}
-	return 0
 }

@@ -537,15 +537,6 @@ func decodeLens(s string) []partSize {
 	return out
 }
 
-// distinct returns how many different terms an produces for text.
-func distinct(an analysis.Analyzer, text string) int {
-	seen := map[string]bool{}
-	for _, t := range an.Analyze([]byte(text)) {
-		seen[string(t.Term)] = true
-	}
-	return len(seen)
-}
-
 // docsFor returns the index documents of a: the article document (the
 // stored article and its intents), the profile document (title, tags and
 // questions as an array, so each stays identifiable, with their sizes) and
@@ -571,7 +562,7 @@ func docsFor(a Article, an map[string]analyzers) ([]doc, error) {
 		sizes := make([]partSize, len(parts))
 		for i, p := range parts {
 			texts[i] = p.text
-			sizes[i] = partSize{kind: p.kind[0], words: distinct(an[a.Lang].word, p.text), grams: distinct(an[a.Lang].ngram, p.text)}
+			sizes[i] = partSize{kind: p.kind[0], words: len(termSet(an[a.Lang].word, p.text)), grams: len(termSet(an[a.Lang].ngram, p.text))}
 		}
 		out = append(out, doc{id: a.ID + idSep + keyProfile, fields: map[string]any{
 			fieldType:              a.Lang,

@@ -238,11 +238,6 @@ func (s *searcher) terms(an analyzers) (words, grams map[string]float64) {
 	return words, grams
 }
 
-// docFreq returns how many documents have term in field.
-func (s *searcher) docFreq(ctx context.Context, field, term string) (uint64, error) {
-	return s.be.docFreq(ctx, field, term)
-}
-
 // idf is the BM25 inverse document frequency; it is positive even for a
 // term in every document.
 func idf(df, n uint64) float64 {
@@ -262,7 +257,7 @@ func idf(df, n uint64) float64 {
 func (s *searcher) weigh(ctx context.Context, field string, tf map[string]float64, n uint64, max int) ([]qterm, error) {
 	all := make([]qterm, 0, len(tf))
 	for t, f := range tf {
-		df, err := s.docFreq(ctx, field, t)
+		df, err := s.be.docFreq(ctx, field, t)
 		if err != nil {
 			return nil, err
 		}
@@ -297,7 +292,7 @@ func (s *searcher) text(ctx context.Context, lang string) error {
 	if len(wtf) == 0 && len(gtf) == 0 {
 		return nil
 	}
-	n, err := s.docFreq(ctx, fieldKind, articleKind(lang))
+	n, err := s.be.docFreq(ctx, fieldKind, articleKind(lang))
 	if err != nil || n == 0 {
 		return err
 	}

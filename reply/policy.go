@@ -79,7 +79,7 @@ type Policy struct {
 	// (default 0.5).
 	KBThreshold float64 `yaml:"kb_threshold"`
 	// MaxNegative: no automatic answer when the probability of negative
-	// sentiment (the larger of Sentiment and NegativeHint) is at least this
+	// sentiment (the larger of Sentiment's and SecondOpinion's) is at least this
 	// (default 0.3: when in doubt, a person answers).
 	MaxNegative float64 `yaml:"max_negative"`
 	// EscalateNegative: escalate when the probability of negative
@@ -235,11 +235,11 @@ type Input struct {
 	AutoReason string
 	Intent     classifier.Prediction
 	Sentiment  classifier.Prediction
-	// NegativeHint is a second estimate of P(negative), such as the
-	// built-in lexicon's beside a trained sentiment model; the policy
-	// goes by the larger of the two, so a customer either of them finds
-	// upset is not answered automatically.
-	NegativeHint float64
+	// SecondOpinion is another sentiment estimate, such as the built-in
+	// lexicon's beside a trained model (zero value: none); the policy goes
+	// by the larger P(negative) of the two, so a customer either of them
+	// finds upset is not answered automatically.
+	SecondOpinion classifier.Prediction
 	// HasAnswer, Article and KBScore describe the best knowledge-base
 	// article; Linked is whether it is linked to the predicted intent.
 	HasAnswer bool
@@ -297,7 +297,7 @@ func (p Policy) Decide(in Input) Decision {
 			words = append(words, p.EscalateWords[i])
 		}
 	}
-	neg := math.Max(negative(in.Sentiment), in.NegativeHint)
+	neg := math.Max(negative(in.Sentiment), negative(in.SecondOpinion))
 	vip := p.isVIP(addr)
 	esc := false
 	esc = !add("no escalation words", len(words) == 0, "%s", listOr(words, "none found")) || esc

@@ -262,7 +262,7 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 		own = append(own, domainOf(fromAddr.Address))
 	}
 	iopts := ingest.Options{MaxBytes: o.maxBytes, KeepRaw: o.route != "", OwnDomains: own, Stdin: o.g.io.In}
-	src := &multiSource{ctx: ctx, specs: o.in, opts: iopts}
+	src := &multiSource{specs: o.in, opts: iopts}
 	defer src.Close()
 
 	// Deliveries run beside the processing, woken after each commit.
@@ -354,8 +354,14 @@ func (b *batchRun) handle(ctx context.Context, oc *antwort.Outcome) error {
 	action := string(s.Decision.Action)
 	key := msg.ID
 	if b.j != nil && key != "" {
-		if err := b.queue(msg, s, &rec); err != nil {
-			return err
+		okey, err := queueReply(b.o.from, msg, s, b.outbox, b.drafts)
+		switch {
+		case errors.Is(err, outbox.ErrNoRecipient):
+			rec.Outbox = "not queued: no sender address to answer"
+		case err != nil:
+			return fmt.Errorf("%s: queue reply: %w", msg.Source, err)
+		default:
+			rec.Outbox = okey
 		}
 		if b.route != nil {
 			if msg.Raw == nil {
@@ -386,33 +392,6 @@ func (b *batchRun) handle(ctx context.Context, oc *antwort.Outcome) error {
 	if len(b.pending) >= commitEvery || time.Since(b.last) >= commitAfter {
 		return b.commit(ctx)
 	}
-	return nil
-}
-
-// queue puts the reply (send) or the draft (suggest) into its Maildir under
-// a key derived from the message, so a rerun never queues it twice.
-func (b *batchRun) queue(msg *ingest.Message, s *antwort.Suggestion, rec *batchRecord) error {
-	target := b.drafts
-	switch s.Decision.Action {
-	case reply.Send:
-		target = b.outbox
-	case reply.Suggest:
-	default:
-		return nil
-	}
-	if target == nil || s.Draft == "" {
-		return nil
-	}
-	r := replyFor(b.o.from, msg, s)
-	okey := outbox.KeyFor(msg.ID)
-	if _, err := target.PutKey(okey, r); err != nil {
-		if errors.Is(err, outbox.ErrNoRecipient) {
-			rec.Outbox = "not queued: no sender address to answer"
-			return nil
-		}
-		return fmt.Errorf("%s: queue reply: %w", msg.Source, err)
-	}
-	rec.Outbox = okey
 	return nil
 }
 
@@ -785,7 +764,6 @@ func parseSince(s string) (time.Time, error) {
 
 // multiSource reads several inputs one after the other.
 type multiSource struct {
-	ctx   context.Context
 	specs []string
 	opts  ingest.Options
 	cur   *ingest.Source

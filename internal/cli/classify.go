@@ -120,25 +120,6 @@ func runClassify(ctx context.Context, o *classifyOptions) error {
 }
 
 func classifyStream(ctx context.Context, o *classifyOptions, eng *antwort.Engine, name string, out *resultWriter) (int, error) {
-	var r io.Reader = o.g.io.In
-	display := "stdin"
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return 0, err
-		}
-		defer f.Close()
-		r, display = f, name
-	}
-	format := o.inFormat
-	if format == "" && name != "-" && strings.HasSuffix(strings.ToLower(name), ".eml") {
-		format = "eml"
-	}
-	rd, err := ingest.NewReader(r, display, format, ingest.Options{TextField: o.textField})
-	if err != nil {
-		return 0, err
-	}
-	skipped := 0
 	// Read a batch, classify it on all cores, write it in input order.
 	const batchSize = 512
 	batch := make([]*ingest.Message, 0, batchSize)
@@ -155,25 +136,58 @@ func classifyStream(ctx context.Context, o *classifyOptions, eng *antwort.Engine
 		batch = batch[:0]
 		return nil
 	}
+	skipped, err := o.g.eachMessage(ctx, name, o.inFormat, ingest.Options{TextField: o.textField}, func(msg *ingest.Message) error {
+		batch = append(batch, msg)
+		if len(batch) == batchSize {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return skipped, err
+	}
+	return skipped, flush()
+}
+
+// eachMessage reads the messages of the file name ("-" for stdin) in
+// inFormat (sniffed when empty; a name ending in .eml is one mail), calls
+// fn for each, and reports broken items on stderr and skips them; it
+// returns how many it skipped. It stops at fn's first error.
+func (g *globalOptions) eachMessage(ctx context.Context, name, inFormat string, opts ingest.Options, fn func(*ingest.Message) error) (int, error) {
+	var r io.Reader = g.io.In
+	display := "stdin"
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return 0, err
+		}
+		defer f.Close()
+		r, display = f, name
+	}
+	if inFormat == "" && name != "-" && strings.HasSuffix(strings.ToLower(name), ".eml") {
+		inFormat = "eml"
+	}
+	rd, err := ingest.NewReader(r, display, inFormat, opts)
+	if err != nil {
+		return 0, err
+	}
+	skipped := 0
 	for {
 		msg, err := rd.Next(ctx)
 		if errors.Is(err, io.EOF) {
-			return skipped, flush()
+			return skipped, nil
 		}
 		var p *ingest.Problem
 		if errors.As(err, &p) {
-			fmt.Fprintf(o.g.io.ErrOut, "antwort: skipped %v\n", err)
+			fmt.Fprintf(g.io.ErrOut, "antwort: skipped %v\n", err)
 			skipped++
 			continue
 		}
 		if err != nil {
 			return skipped, err
 		}
-		batch = append(batch, msg)
-		if len(batch) == batchSize {
-			if err := flush(); err != nil {
-				return skipped, err
-			}
+		if err := fn(msg); err != nil {
+			return skipped, err
 		}
 	}
 }

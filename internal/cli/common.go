@@ -55,6 +55,20 @@ func (g *globalOptions) readLabeled(ctx context.Context, d dataOptions, fallback
 	return all, skipped, nil
 }
 
+// inSplit keeps the examples of split ("" keeps all).
+func inSplit(ls []ingest.Labeled, split string) []ingest.Labeled {
+	if split == "" {
+		return ls
+	}
+	kept := ls[:0]
+	for _, l := range ls {
+		if l.Split == split {
+			kept = append(kept, l)
+		}
+	}
+	return kept
+}
+
 func examples(ls []ingest.Labeled) []classifier.Example {
 	out := make([]classifier.Example, len(ls))
 	for i, l := range ls {

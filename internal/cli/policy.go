@@ -160,15 +160,7 @@ func runPolicySuggest(ctx context.Context, o *policySuggestOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.split != "" {
-		kept := ls[:0]
-		for _, l := range ls {
-			if l.Split == o.split {
-				kept = append(kept, l)
-			}
-		}
-		ls = kept
-	}
+	ls = inSplit(ls, o.split)
 	exs := examples(ls)
 	if len(exs) == 0 {
 		return fmt.Errorf("%s: no labelled messages%s", o.data.paths[0], splitNote(o.split))

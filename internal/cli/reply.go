@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -186,72 +185,51 @@ func runReply(ctx context.Context, o *replyOptions) error {
 }
 
 func (o *replyOptions) replyStream(ctx context.Context, eng *antwort.Engine, name string, w *decisionWriter, out, drafts *outbox.Outbox) (int, error) {
-	var r io.Reader = o.g.io.In
-	display := "stdin"
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return 0, err
-		}
-		defer f.Close()
-		r, display = f, name
-	}
-	format := o.inFormat
-	if format == "" && name != "-" && strings.HasSuffix(strings.ToLower(name), ".eml") {
-		format = "eml"
-	}
-	rd, err := ingest.NewReader(r, display, format, ingest.Options{})
-	if err != nil {
-		return 0, err
-	}
-	skipped := 0
-	for {
-		msg, err := rd.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			return skipped, nil
-		}
-		var p *ingest.Problem
-		if errors.As(err, &p) {
-			fmt.Fprintf(o.g.io.ErrOut, "antwort: skipped %v\n", err)
-			skipped++
-			continue
-		}
-		if err != nil {
-			return skipped, err
-		}
+	return o.g.eachMessage(ctx, name, o.inFormat, ingest.Options{}, func(msg *ingest.Message) error {
 		s, err := eng.Suggest(ctx, msg)
 		if err != nil {
-			return skipped, err
+			return err
 		}
 		rec := decisionRecord{Suggestion: s}
-		target := out
-		if s.Decision.Action != reply.Send {
-			target = drafts
+		key, err := queueReply(o.from, msg, s, out, drafts)
+		switch {
+		case errors.Is(err, outbox.ErrNoRecipient):
+			rec.Outbox = "not written: no sender address to answer"
+		case err != nil:
+			return err
+		default:
+			rec.Outbox = key
 		}
-		if target != nil && s.Draft != "" && (s.Decision.Action == reply.Send || s.Decision.Action == reply.Suggest) {
-			r := replyFor(o.from, msg, s)
-			var key string
-			var err error
-			if msg.ID != "" {
-				// One reply per message, however often reply runs on it.
-				key = outbox.KeyFor(msg.ID)
-				_, err = target.PutKey(key, r)
-			} else {
-				key, err = target.Put(r)
-			}
-			switch {
-			case errors.Is(err, outbox.ErrNoRecipient):
-				rec.Outbox = "not written: no sender address to answer"
-			case err != nil:
-				return skipped, err
-			default:
-				rec.Outbox = key
-			}
-		}
-		if err := w.write(&rec); err != nil {
-			return skipped, err
-		}
+		return w.write(&rec)
+	})
+}
+
+// queueReply puts the answer the policy allows to send into out, or a
+// suggested draft into drafts (either may be nil: not wanted), and returns
+// its key; "" when there was nothing to queue. A message with an ID gets
+// the key outbox.KeyFor(ID), so it is queued once however often it is
+// processed. A message without a sender address gives an error wrapping
+// outbox.ErrNoRecipient.
+func queueReply(from string, msg *ingest.Message, s *antwort.Suggestion, out, drafts *outbox.Outbox) (string, error) {
+	var target *outbox.Outbox
+	switch s.Decision.Action {
+	case reply.Send:
+		target = out
+	case reply.Suggest:
+		target = drafts
 	}
+	if target == nil || s.Draft == "" {
+		return "", nil
+	}
+	r := replyFor(from, msg, s)
+	if msg.ID == "" {
+		return target.Put(r)
+	}
+	key := outbox.KeyFor(msg.ID)
+	if _, err := target.PutKey(key, r); err != nil {
+		return "", err
+	}
+	return key, nil
 }
 
 // replyFor is the reply (or draft) to msg from the sender from: the

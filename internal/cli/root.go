@@ -94,10 +94,7 @@ Quick start:
 		},
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &FlagError{Err: err} })
-	def := os.Getenv("ANTWORT_DB")
-	if def == "" {
-		def = "antwort.db"
-	}
+	def := envOr("ANTWORT_DB", "antwort.db")
 	root.PersistentFlags().StringVar(&g.db, "db", def, "model store file (env ANTWORT_DB)")
 	root.PersistentFlags().DurationVar(&g.lockTimeout, "lock-timeout", time.Second, "how long to wait for a store locked by another process")
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log details to stderr")

@@ -128,15 +128,7 @@ func runTrain(ctx context.Context, o *trainOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.split != "" {
-		kept := ls[:0]
-		for _, l := range ls {
-			if l.Split == o.split {
-				kept = append(kept, l)
-			}
-		}
-		ls = kept
-	}
+	ls = inSplit(ls, o.split)
 	exs := examples(ls)
 	m, dur, err := o.g.trainModel(ctx, "train "+name, exs, copts)
 	if err != nil {

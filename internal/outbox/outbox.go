@@ -95,28 +95,12 @@ func (o *Outbox) Put(r Reply) (key string, err error) {
 	}
 	key = o.newKey()
 	tmp := filepath.Join(o.dir, tmpDir, key)
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
+	if err := writeFileSync(tmp, msg); err != nil {
 		return "", fmt.Errorf("outbox: put: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-			err = fmt.Errorf("outbox: put: %w", err)
-		}
-	}()
-	if _, err = f.Write(msg); err != nil {
-		return "", err
-	}
-	if err = f.Sync(); err != nil {
-		return "", err
-	}
-	if err = f.Close(); err != nil {
-		return "", err
-	}
-	if err = os.Rename(tmp, filepath.Join(o.dir, newDir, key)); err != nil {
-		return "", err
+	if err := os.Rename(tmp, filepath.Join(o.dir, newDir, key)); err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("outbox: put: %w", err)
 	}
 	syncDir(filepath.Join(o.dir, newDir))
 	return key, nil

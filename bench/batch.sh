@@ -23,6 +23,6 @@ if [ ! -d "$OUT/mail$N" ]; then
 fi
 rm -f "$OUT/decisions.jsonl"
 echo "== antwort batch --dry-run over $N mails ($(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg))"
-/usr/bin/time -f "wall %e s, peak RSS %M KB" "$A" batch --db "$OUT/demo/antwort.db" --kb "$OUT/demo/kb" \
+/usr/bin/time -f "wall %e s, CPU user %U s + sys %S s, peak RSS %M KB" "$A" batch --db "$OUT/demo/antwort.db" --kb "$OUT/demo/kb" \
   --in "maildir:$OUT/mail$N" --dry-run --out "jsonl:$OUT/decisions.jsonl"
 echo "decisions written: $(wc -l < "$OUT/decisions.jsonl")"

@@ -2,6 +2,7 @@ package kb
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -164,5 +165,42 @@ func BenchmarkSearch10k(b *testing.B) {
 			// sanity check that speed did not cost the matching.
 			b.ReportMetric(float64(top)/float64(i), "hit@1")
 		})
+	}
+}
+
+// inboxQueries are the sample inbox's messages (../testdata/demo) as the
+// reply engine asks them: subject and text, with an intent distribution
+// that puts most of the mass on the labelled intent.
+func inboxQueries(tb testing.TB) []Query {
+	tb.Helper()
+	data, err := os.ReadFile("../testdata/demo/inbox.jsonl")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var qs []Query
+	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var m struct{ Subject, Text, Intent string }
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			tb.Fatalf("inbox line %d: %v", i+1, err)
+		}
+		qs = append(qs, Query{Subject: m.Subject, Text: m.Text, Size: 6,
+			Intents: map[string]float64{m.Intent: 0.8, "complaint": 0.12, "praise": 0.05, "parcel_missing": 0.03}})
+	}
+	return qs
+}
+
+// BenchmarkSearchInbox is one search of the sample KB per op, over the
+// sample inbox, as a batch run makes them (subject, text, intents, 6 hits).
+func BenchmarkSearchInbox(b *testing.B) {
+	_, k := importSample(b)
+	qs := inboxQueries(b)
+	ctx := context.Background()
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := k.Search(ctx, qs[i%len(qs)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
 	}
 }

@@ -1,20 +1,24 @@
 package kb
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/token/ngram"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
@@ -81,6 +85,12 @@ type analyzers struct {
 	// is then tokenised once for both (see both).
 	shared              *analysis.DefaultAnalyzer
 	wordLast, ngramLast analysis.TokenFilter
+
+	// gramMin and gramMax are the n-gram lengths of ngramLast when it is
+	// bleve's n-gram filter and gramsOf was checked to produce exactly its
+	// n-grams (see shareFront); zero otherwise. count then makes the
+	// n-grams itself, without a token per n-gram.
+	gramMin, gramMax int
 }
 
 // both returns the terms of the word and of the n-gram analyzer for b.
@@ -120,6 +130,89 @@ func (a *analyzers) shareFront() {
 	}
 	a.shared = &analysis.DefaultAnalyzer{CharFilters: w.CharFilters, Tokenizer: w.Tokenizer, TokenFilters: w.TokenFilters[:n:n]}
 	a.wordLast, a.ngramLast = w.TokenFilters[n], g.TokenFilters[n]
+	a.gramMin, a.gramMax = gramLengths(a.ngramLast)
+}
+
+// count adds the distinct terms of b, as the word and the n-gram analyzer
+// produce them, to words and grams: weight per occurrence. It gives what
+// both gives, counted, with one tokenisation and no token per n-gram.
+func (a analyzers) count(b []byte, weight float64, words, grams map[string]float64) {
+	if a.shared == nil || a.gramMax == 0 {
+		w, g := a.both(b)
+		for _, t := range w {
+			words[string(t.Term)] += weight
+		}
+		for _, t := range g {
+			grams[string(t.Term)] += weight
+		}
+		return
+	}
+	ts := a.shared.Analyze(b)
+	var offs [64]int
+	for _, t := range ts { // before wordLast: the stemmer changes terms in place
+		gramsOf(t.Term, a.gramMin, a.gramMax, offs[:0], func(g []byte) { grams[string(g)] += weight })
+	}
+	for _, t := range a.wordLast.Filter(ts) {
+		words[string(t.Term)] += weight
+	}
+}
+
+// gramsOf calls fn with the character n-grams of term of lo to hi runes,
+// in the order bleve's n-gram filter makes them (by start, then length).
+// Like that filter it reads invalid UTF-8 as U+FFFD. offs is scratch
+// space; fn must not keep its argument.
+func gramsOf(term []byte, lo, hi int, offs []int, fn func([]byte)) {
+	if !utf8.Valid(term) {
+		runes := bytes.Runes(term)
+		for i := range runes {
+			for n := lo; n <= hi && i+n <= len(runes); n++ {
+				fn([]byte(string(runes[i : i+n])))
+			}
+		}
+		return
+	}
+	for i := range string(term) {
+		offs = append(offs, i)
+	}
+	offs = append(offs, len(term))
+	runes := len(offs) - 1
+	for i := 0; i < runes; i++ {
+		for n := lo; n <= hi && i+n <= runes; n++ {
+			fn(term[offs[i]:offs[i+n]])
+		}
+	}
+}
+
+// gramLengths returns the n-gram lengths of f when it is bleve's n-gram
+// filter and gramsOf reproduces its output exactly on probe terms (ASCII,
+// umlauts, invalid UTF-8, short terms); otherwise 0, 0.
+func gramLengths(f analysis.TokenFilter) (lo, hi int) {
+	if _, ok := f.(*ngram.NgramFilter); !ok {
+		return 0, 0
+	}
+	probes := []string{"abcdefghij", "straßenbahnhaltestelle", "äöü", "ab", "a", "x\xffyz\xc3", "日本語のテキスト"}
+	var ts analysis.TokenStream
+	for _, p := range probes {
+		ts = append(ts, &analysis.Token{Term: []byte(p)})
+	}
+	var want []string
+	lo, hi = 1<<30, 0
+	for _, t := range f.Filter(ts) {
+		want = append(want, string(t.Term))
+		n := utf8.RuneCount(t.Term)
+		lo, hi = min(lo, n), max(hi, n)
+	}
+	if hi == 0 {
+		return 0, 0
+	}
+	var got []string
+	for _, p := range probes {
+		gramsOf([]byte(p), lo, hi, nil, func(g []byte) { got = append(got, string(g)) })
+	}
+	if !slices.Equal(got, want) {
+		return 0, 0
+	}
+	return lo, hi
 }
 
 // Open opens the knowledge base in dir (the index its pointer file names,

@@ -15,6 +15,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // sampleKB is the project's own sample knowledge base (24 articles,
@@ -554,4 +555,75 @@ func termList(ts analysis.TokenStream) []string {
 		out = append(out, fmt.Sprintf("%s@%d", t.Term, t.Position))
 	}
 	return out
+}
+
+// countBoth counts what both returns, as count did before it made the
+// n-grams itself.
+func countBoth(an analyzers, text string) (words, grams map[string]float64) {
+	words, grams = map[string]float64{}, map[string]float64{}
+	w, g := an.both([]byte(text))
+	for _, t := range w {
+		words[string(t.Term)]++
+	}
+	for _, t := range g {
+		grams[string(t.Term)]++
+	}
+	return words, grams
+}
+
+// TestCountMatchesBoth: count, which makes the n-grams itself, counts
+// exactly the terms of the two analyzers.
+func TestCountMatchesBoth(t *testing.T) {
+	_, k := importSample(t)
+	texts := []string{
+		"Die Kundendienstmitarbeiterin hat meine Bestellungen nicht geändert; Häuser, Straße, GRÖSSE {{.Name}} 123456",
+		"The customer's orders were delayed and the refunds haven't arrived; shipping shipments running",
+		"", "a", "ab abc abcd", "\xff\xfe", "Ärger über Rücksendungen!!! Lieferadresse \xc3 x\xe2\x82",
+		"日本語のテキスト und ein Wort", strings.Repeat("Lieferung ", 50),
+	}
+	for _, q := range sampleQueries(t) {
+		texts = append(texts, q.Text)
+	}
+	for _, lang := range langs() {
+		an := k.an[lang]
+		if an.gramMax == 0 {
+			t.Fatalf("%s: the n-gram filter was not recognised; count falls back to both", lang)
+		}
+		for _, text := range texts {
+			checkCount(t, an, text)
+		}
+	}
+}
+
+func checkCount(t *testing.T, an analyzers, text string) {
+	t.Helper()
+	ww, wg := countBoth(an, text)
+	gw, gg := map[string]float64{}, map[string]float64{}
+	an.count([]byte(text), 1, gw, gg)
+	if diff := cmp.Diff(ww, gw, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("words of %q (-both +count):\n%s", text, diff)
+	}
+	if diff := cmp.Diff(wg, gg, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("n-grams of %q (-both +count):\n%s", text, diff)
+	}
+}
+
+func FuzzCount(f *testing.F) {
+	for _, s := range []string{"Lieferadresse geändert", "refunds haven't arrived", "\xff\xfeä", "日本語"} {
+		f.Add(s)
+	}
+	dir := filepath.Join(f.TempDir(), "kb")
+	if _, err := Import(context.Background(), dir, sampleArticles(f), nil); err != nil {
+		f.Fatal(err)
+	}
+	k, err := Open(dir, &Options{ReadOnly: true})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer k.Close()
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, lang := range langs() {
+			checkCount(t, k.an[lang], text)
+		}
+	})
 }

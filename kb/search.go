@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/antwort-dev/antwort/internal/nlp"
 )
@@ -142,7 +144,13 @@ func (k *KB) Search(ctx context.Context, q Query) ([]Hit, error) {
 		defer b.close()
 		be = b
 	}
-	s := &searcher{k: k, p: k.params(), be: be, q: q, size: size, arts: map[string]*cand{}}
+	sc := termScratch.Get().(*termCounts)
+	defer func() {
+		clear(sc.words)
+		clear(sc.grams)
+		termScratch.Put(sc)
+	}()
+	s := &searcher{k: k, p: k.params(), be: be, q: q, size: size, arts: map[string]*cand{}, tc: sc}
 	for _, lang := range search {
 		if err := s.text(ctx, lang); err != nil {
 			return nil, fmt.Errorf("kb: search: %w", err)
@@ -168,7 +176,6 @@ type cand struct {
 	sims  []float64
 	body  float64 // weighted share of the query words found in the body
 	text  float64 // TextScore
-	parts []string
 }
 
 type searcher struct {
@@ -178,7 +185,19 @@ type searcher struct {
 	q    Query
 	size int
 	arts map[string]*cand
+	tc   *termCounts
 }
+
+// termCounts are the query term frequencies of one language (see terms).
+// The maps are reused across searches: a message has hundreds of
+// n-grams, and making their map was a tenth of a search.
+type termCounts struct {
+	words, grams map[string]float64
+}
+
+var termScratch = sync.Pool{New: func() any {
+	return &termCounts{words: make(map[string]float64, 64), grams: make(map[string]float64, 512)}
+}}
 
 // backend is where a search gets its statistics and matches from: the
 // Bleve index itself (writable KBs), or an in-memory copy of it built from
@@ -187,6 +206,8 @@ type searcher struct {
 type backend interface {
 	// docFreq returns how many documents have term in field.
 	docFreq(ctx context.Context, field, term string) (uint64, error)
+	// docFreqs sets the df of each term: docFreq for many terms.
+	docFreqs(ctx context.Context, field string, terms []qterm) error
 	// match returns the profile and body documents of lang that have any
 	// of the terms (those with df > 0): all of them, or at least the k
 	// best by a BM25 disjunction with n-gram and body terms weighted by
@@ -220,18 +241,14 @@ type qterm struct {
 // and n-gram analyzers and returns the distinct terms of each with their
 // frequencies, subject occurrences counted p.subjectWeight times.
 func (s *searcher) terms(an analyzers) (words, grams map[string]float64) {
-	words, grams = map[string]float64{}, map[string]float64{}
+	words, grams = s.tc.words, s.tc.grams
+	clear(words) // the previous language's
+	clear(grams)
 	add := func(text string, weight float64) {
 		if len(text) > s.p.maxQueryBytes {
 			text = text[:s.p.maxQueryBytes]
 		}
-		w, g := an.both([]byte(text))
-		for _, t := range w {
-			words[string(t.Term)] += weight
-		}
-		for _, t := range g {
-			grams[string(t.Term)] += weight
-		}
+		an.count([]byte(text), weight, words, grams)
 	}
 	add(s.q.Subject, s.p.subjectWeight)
 	add(s.q.Text, 1)
@@ -257,17 +274,31 @@ func idf(df, n uint64) float64 {
 func (s *searcher) weigh(ctx context.Context, field string, tf map[string]float64, n uint64, max int) ([]qterm, error) {
 	all := make([]qterm, 0, len(tf))
 	for t, f := range tf {
-		df, err := s.be.docFreq(ctx, field, t)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, qterm{term: t, w: idf(df, n) * (1 + math.Log(math.Max(f, 1))), df: df})
+		all = append(all, qterm{term: t, w: f}) // w holds the frequency until weighed
 	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].w != all[j].w {
-			return all[i].w > all[j].w
+	if err := s.be.docFreqs(ctx, field, all); err != nil {
+		return nil, err
+	}
+	idf0 := idf(0, n) // most query n-grams are in no document
+	for i := range all {
+		t := &all[i]
+		w := idf0
+		if t.df != 0 {
+			w = idf(t.df, n)
 		}
-		return all[i].term < all[j].term
+		if f := t.w; f > 1 { // 1 + ln f is 1 for f <= 1
+			w *= 1 + math.Log(f)
+		}
+		t.w = w
+	}
+	slices.SortFunc(all, func(a, b qterm) int {
+		switch {
+		case a.w > b.w:
+			return -1
+		case a.w < b.w:
+			return 1
+		}
+		return strings.Compare(a.term, b.term)
 	})
 	out := make([]qterm, 0, min(len(all), max))
 	var postings uint64
@@ -485,7 +516,14 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 			}
 		}
 	}
-	hits := make([]Hit, 0, len(ranked))
+	// Score every candidate, rank, and only then write the reasons of
+	// those that are returned.
+	type scored struct {
+		Hit
+		c      *cand
+		intent string // the linked intent behind IntentScore
+	}
+	hits := make([]scored, 0, len(ranked))
 	for _, c := range ranked {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -497,18 +535,11 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		if !ok {
 			continue
 		}
-		h := Hit{Article: a, TextScore: c.text}
-		if c.text > 0 {
-			h.Reasons = append(h.Reasons, fmt.Sprintf("text match %.2f (%s)", c.text, strings.Join(c.parts, ", ")))
-		}
-		best := ""
+		h := scored{Hit: Hit{Article: a, TextScore: c.text}, c: c}
 		for _, in := range a.Intents {
 			if p, ok := s.q.Intents[in]; ok && p > h.IntentScore {
-				h.IntentScore, best = clamp01(p), in
+				h.IntentScore, h.intent = clamp01(p), in
 			}
-		}
-		if best != "" {
-			h.Reasons = append(h.Reasons, fmt.Sprintf("linked to intent %s (p=%.2f)", best, h.IntentScore))
 		}
 		h.Score = clamp01((1-w)*h.TextScore + w*h.IntentScore)
 		if h.Score <= 0 {
@@ -516,20 +547,40 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		}
 		hits = append(hits, h)
 	}
-	sort.SliceStable(hits, func(i, j int) bool {
-		a, b := hits[i], hits[j]
-		if a.Score != b.Score {
-			return a.Score > b.Score
+	slices.SortStableFunc(hits, func(a, b scored) int {
+		switch {
+		case a.Score != b.Score:
+			return cmpDesc(a.Score, b.Score)
+		case a.TextScore != b.TextScore:
+			return cmpDesc(a.TextScore, b.TextScore)
 		}
-		if a.TextScore != b.TextScore {
-			return a.TextScore > b.TextScore
-		}
-		return a.Article.ID < b.Article.ID
+		return strings.Compare(a.Article.ID, b.Article.ID)
 	})
 	if len(hits) > s.size {
 		hits = hits[:s.size]
 	}
-	return hits, nil
+	out := make([]Hit, len(hits))
+	for i, h := range hits {
+		if h.c.text > 0 {
+			h.Reasons = append(h.Reasons, fmt.Sprintf("text match %.2f (%s)", h.c.text, strings.Join(s.parts(h.c), ", ")))
+		}
+		if h.intent != "" {
+			h.Reasons = append(h.Reasons, fmt.Sprintf("linked to intent %s (p=%.2f)", h.intent, h.IntentScore))
+		}
+		out[i] = h.Hit
+	}
+	return out, nil
+}
+
+// cmpDesc orders larger numbers first.
+func cmpDesc(a, b float64) int {
+	switch {
+	case a > b:
+		return -1
+	case a < b:
+		return 1
+	}
+	return 0
 }
 
 func sortCands(cs []*cand) {
@@ -541,12 +592,16 @@ func sortCands(cs []*cand) {
 	})
 }
 
-// articleScore sets c.text and c.parts.
+// articleScore sets c.text.
 func (s *searcher) articleScore(c *cand) {
 	short := s.p.profShare*c.prof + (1-s.p.profShare)*c.best
 	c.text = clamp01(short + (1-short)*s.p.bodyWeight*c.body)
-	// Reasons: the kinds of short documents close to the best, and the body.
-	seen := map[string]bool{}
+}
+
+// parts names what made c's text score, for its reason: the kinds of the
+// profile parts close to the best one, and the body.
+func (s *searcher) parts(c *cand) []string {
+	var parts []string
 	order := make([]int, len(c.sims))
 	for i := range order {
 		order[i] = i
@@ -556,15 +611,14 @@ func (s *searcher) articleScore(c *cand) {
 		if c.sims[i] < 0.5*c.best || c.sims[i] == 0 {
 			break
 		}
-		kind := partName(c.kinds[i])
-		if !seen[kind] {
-			seen[kind] = true
-			c.parts = append(c.parts, kind)
+		if kind := partName(c.kinds[i]); !slices.Contains(parts, kind) {
+			parts = append(parts, kind)
 		}
 	}
 	if c.body > 0 && c.body >= 0.5*c.prof {
-		c.parts = append(c.parts, "body")
+		parts = append(parts, "body")
 	}
+	return parts
 }
 
 // partName names a profile part kind in Reasons.

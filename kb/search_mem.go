@@ -186,6 +186,36 @@ func (m *memIndex) docFreq(_ context.Context, field, term string) (uint64, error
 	return 0, nil
 }
 
+func (m *memIndex) docFreqs(ctx context.Context, field string, terms []qterm) error {
+	f, ok := m.fields[field]
+	if !ok {
+		for i := range terms {
+			df, err := m.docFreq(ctx, field, terms[i].term)
+			if err != nil {
+				return err
+			}
+			terms[i].df = df
+		}
+		return nil
+	}
+	for i := range terms {
+		t := &terms[i]
+		switch f.kind {
+		case memWords:
+			if p := f.lang.words[t.term]; p != nil {
+				t.df = p.df
+			}
+		case memGrams:
+			if p := f.lang.grams[t.term]; p != nil {
+				t.df = p.df
+			}
+		case memBody:
+			t.df = uint64(len(f.lang.body[t.term]))
+		}
+	}
+	return nil
+}
+
 // memField is what a field name of the index refers to in a memIndex.
 type memField struct {
 	lang *memLang

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 
 	"github.com/antwort-dev/antwort/classifier"
 	"github.com/antwort-dev/antwort/ingest"
-	"github.com/antwort-dev/antwort/internal/nlp"
 	"github.com/antwort-dev/antwort/models"
 	"github.com/antwort-dev/antwort/sentiment"
 )
@@ -180,15 +180,20 @@ func (e *Engine) classify(ctx context.Context, msg *ingest.Message) (r *Result, 
 		return nil, ip, sp, err
 	}
 	text := Text(msg)
-	r = &Result{ID: msg.ID, Lang: nlp.Detect(text)}
+	// Both models and the language detection fold and tokenise the text
+	// the same way: prepare it once. pt.Lang() is nlp.Detect(text).
+	pt := preparedTexts.Get().(*classifier.Text)
+	defer preparedTexts.Put(pt)
+	pt.Reset(text)
+	r = &Result{ID: msg.ID, Lang: pt.Lang()}
 	alts := max(e.cfg.Alternatives, 0)
-	ip = e.cfg.Intent.PredictTop(text, -1)
+	ip = e.cfg.Intent.PredictText(pt, -1)
 	r.Intent = label(top(ip, alts), modelName(IntentModel, e.cfg.IntentVersion))
 	if e.cfg.Explain > 0 && ip.Label != "" {
 		r.Explanation.Intent = e.cfg.Intent.Explain(text, ip.Label, e.cfg.Explain)
 	}
 	if e.cfg.Sentiment != nil {
-		sp = e.cfg.Sentiment.PredictTop(text, -1)
+		sp = e.cfg.Sentiment.PredictText(pt, -1)
 		r.Sentiment = label(top(sp, alts), modelName(SentimentModel, e.cfg.SentimentVersion))
 		if e.cfg.Explain > 0 && sp.Label != "" {
 			r.Explanation.Sentiment = e.cfg.Sentiment.Explain(text, sp.Label, e.cfg.Explain)
@@ -206,6 +211,9 @@ func (e *Engine) classify(ctx context.Context, msg *ingest.Message) (r *Result, 
 	}
 	return r, ip, sp, nil
 }
+
+// preparedTexts recycles classify's prepared texts.
+var preparedTexts = sync.Pool{New: func() any { return new(classifier.Text) }}
 
 // top returns p with at most k alternatives.
 func top(p classifier.Prediction, k int) classifier.Prediction {

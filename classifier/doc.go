@@ -29,6 +29,14 @@
 // the label's threshold (WithThresholds), and Explain names the features
 // that pushed a label.
 //
+// A caller that runs several models over one text (intent and sentiment)
+// prepares it once with PrepareText, or Text.Reset, and passes it to each
+// model's PredictText; the prediction is exactly PredictTop's, and
+// Text.Lang is nlp.Detect's language of the text:
+//
+//	t := classifier.PrepareText(text)
+//	intent, mood := im.PredictText(t, 3), sm.PredictText(t, 3)
+//
 // Evaluate and Score compute accuracy, macro-F1, expected calibration
 // error, coverage at a target precision and per-label figures.
 //

@@ -395,6 +395,7 @@ func sublinear(n int) float64 {
 
 // scratch is per-goroutine working memory for prediction.
 type scratch struct {
+	text   Text // PredictTop's prepared text
 	ex     *extractor
 	raw    raw
 	vec    sparse
@@ -402,7 +403,7 @@ type scratch struct {
 	acc    []float32
 	chars  []float32
 	scores []float64
-	words  map[string]*wordEntry
+	words  wordTable
 }
 
 type scratchPool struct {

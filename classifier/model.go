@@ -135,26 +135,31 @@ func (m *Model) Predict(text string) Prediction {
 func (m *Model) PredictTop(text string, k int) Prediction {
 	s := m.pool.get(m.fo, len(m.labels), len(m.voc.keys))
 	defer m.pool.put(s)
-	m.scoreInto(text, s)
+	s.text.Reset(text)
+	m.scoreInto(&s.text, s)
+	return m.decide(s.scores, k)
+}
+
+// PredictText is PredictTop for a prepared text: the same prediction,
+// without preparing the text again.
+func (m *Model) PredictText(t *Text, k int) Prediction {
+	s := m.pool.get(m.fo, len(m.labels), len(m.voc.keys))
+	defer m.pool.put(s)
+	m.scoreInto(t, s)
 	return m.decide(s.scores, k)
 }
 
 // scoreInto leaves calibrated probabilities in s.scores, or all zeros when
 // the text has no known feature and no token.
-func (m *Model) scoreInto(text string, s *scratch) {
-	ex := s.ex
-	ex.folded.Reset()
-	nlp.FoldAppend(&ex.folded, text)
-	ex.toks = nlp.AppendTokens(ex.toks[:0], ex.folded.String())
-	if len(ex.toks) == 0 {
+func (m *Model) scoreInto(pt *Text, s *scratch) {
+	toks, hws := pt.toks, pt.hw
+	if len(toks) == 0 {
 		clear(s.scores)
 		return
 	}
+	ex := s.ex
 	fo := &m.fo
-	lang := nlp.Undetermined
-	if !fo.NoStem {
-		lang = nlp.DetectTokens(ex.toks, nlp.CountUmlauts(text))
-	}
+	lang := pt.Lang()
 	pc, cnt := m.pc, s.cnt
 	idx := s.vec.idx[:0]
 	add := func(c int32) {
@@ -170,24 +175,23 @@ func (m *Model) scoreInto(text string, s *scratch) {
 	clear(chars)
 	var prev uint64
 	negLeft := 0
-	for i, t := range ex.toks {
-		w := s.word(m, t)
+	for i, t := range toks {
+		w := s.word(m, t, hws[i])
 		if !fo.NoNegation {
-			punct := t == "!" || t == "?" || t == "!!" || t == "??"
-			if negLeft > 0 && t[0] != '<' && !punct {
+			if negLeft > 0 && t[0] != '<' && !w.punct {
 				add(w.neg)
 				negLeft--
-			} else if punct {
+			} else if w.punct {
 				negLeft = 0
 			}
-			if negators[t] {
+			if w.negator {
 				negLeft = 3
 			}
 		}
 		add(w.uni)
 		if !fo.NoBigrams {
 			if i > 0 {
-				add(m.column(hashPair(prev, w.hw), blockWord))
+				add(w.bigram(m, prev))
 			}
 			prev = w.hw
 		}
@@ -280,12 +284,31 @@ func (m *Model) column(h uint64, block uint8) int32 {
 // IDF-weighted weight sum v. Most of a prediction's work is in the
 // character n-grams, and tokens repeat, so a cache hit saves most of it.
 type wordEntry struct {
+	key   string // the token
 	hw    uint64
 	uni   int32
 	neg   int32
 	stem  [2]int32 // per language (de, en); -2 until computed
 	chars []int32
 	v     []float32
+	// negator and punct tell whether the token starts or ends a negation
+	// scope.
+	negator, punct bool
+	// bgPrev and bgCol remember the bigram column after the word hashed
+	// bgPrev (a word repeats mostly after the same word); valid when
+	// bgSet.
+	bgSet  bool
+	bgCol  int32
+	bgPrev uint64
+}
+
+// bigram returns the column of the bigram of the word hashed prev and w.
+func (w *wordEntry) bigram(m *Model, prev uint64) int32 {
+	if !w.bgSet || w.bgPrev != prev {
+		w.bgSet, w.bgPrev = true, prev
+		w.bgCol = m.column(hashPair(prev, w.hw), blockWord)
+	}
+	return w.bgCol
 }
 
 func (w *wordEntry) stemColumn(m *Model, ex *extractor, lang, t string) int32 {
@@ -305,16 +328,18 @@ func (w *wordEntry) stemColumn(m *Model, ex *extractor, lang, t string) int32 {
 // maxCacheFloats bounds a scratch's word cache by the floats it holds.
 const maxCacheFloats = 1 << 21
 
-// word returns the cache entry for token t, computing it on a miss.
-func (s *scratch) word(m *Model, t string) *wordEntry {
-	if w, ok := s.words[t]; ok {
+// word returns the cache entry for token t, whose word hash is hw,
+// computing it on a miss.
+func (s *scratch) word(m *Model, t string, hw uint64) *wordEntry {
+	if w := s.words.find(hw, t); w != nil {
 		return w
 	}
 	k := len(m.labels)
-	if s.words == nil || (len(s.words)+1)*k > maxCacheFloats {
-		s.words = make(map[string]*wordEntry, 1024)
+	if (s.words.n+1)*k > maxCacheFloats {
+		s.words = wordTable{}
 	}
-	w := &wordEntry{hw: hashBytes(nsWord, t), stem: [2]int32{-2, -2}}
+	w := &wordEntry{key: strings.Clone(t), hw: hw, stem: [2]int32{-2, -2},
+		negator: negators[t], punct: t == "!" || t == "?" || t == "!!" || t == "??"}
 	w.uni = m.column(w.hw, blockWord)
 	w.neg = m.column(hashBytes(nsNeg, t), blockWord)
 	if !m.fo.NoChars && t[0] != '<' && utf8.RuneCountInString(t) > 1 {
@@ -335,8 +360,56 @@ func (s *scratch) word(m *Model, t string) *wordEntry {
 			}
 		}
 	}
-	s.words[strings.Clone(t)] = w
+	s.words.insert(w)
 	return w
+}
+
+// wordTable is the word cache: an open-addressing hash table of entries
+// on their word hash, at most half full. The hash comes with the prepared
+// text, shared by all models, so a lookup hashes nothing.
+type wordTable struct {
+	slots []*wordEntry
+	n     int
+	shift uint
+}
+
+func (wt *wordTable) find(hw uint64, t string) *wordEntry {
+	if wt.n == 0 {
+		return nil
+	}
+	mask := uint64(len(wt.slots) - 1)
+	for i := (hw * 0x9E3779B97F4A7C15) >> wt.shift; ; i = (i + 1) & mask {
+		w := wt.slots[i]
+		if w == nil || w.hw == hw && w.key == t {
+			return w
+		}
+	}
+}
+
+// insert adds w, whose key is not in the table.
+func (wt *wordTable) insert(w *wordEntry) {
+	if 2*(wt.n+1) > len(wt.slots) {
+		old := wt.slots
+		size := max(1024, 2*len(old))
+		wt.slots = make([]*wordEntry, size)
+		wt.shift = uint(64 - bitsLen(size-1))
+		for _, o := range old {
+			if o != nil {
+				wt.place(o)
+			}
+		}
+	}
+	wt.place(w)
+	wt.n++
+}
+
+func (wt *wordTable) place(w *wordEntry) {
+	mask := uint64(len(wt.slots) - 1)
+	i := (w.hw * 0x9E3779B97F4A7C15) >> wt.shift
+	for wt.slots[i] != nil {
+		i = (i + 1) & mask
+	}
+	wt.slots[i] = w
 }
 
 // predCol is one vocabulary column's IDF and block, side by side.
@@ -446,7 +519,8 @@ func (m *Model) decide(p []float64, k int) Prediction {
 func (m *Model) Probabilities(text string) []float64 {
 	s := m.pool.get(m.fo, len(m.labels), len(m.voc.keys))
 	defer m.pool.put(s)
-	m.scoreInto(text, s)
+	s.text.Reset(text)
+	m.scoreInto(&s.text, s)
 	return slices.Clone(s.scores)
 }
 

@@ -11,7 +11,7 @@ const (
 
 // Function words and very frequent service words, in folded spelling.
 var (
-	deWords = wordSet(`der die das den dem des ein eine einen einem einer eines und oder aber ist sind war waren
+	deWords = wordList(`der die das den dem des ein eine einen einem einer eines und oder aber ist sind war waren
 		bin bist hat habe haben hatte hatten wird werden wurde wurden kann koennen koennte konnte muss muessen
 		soll sollte will moechte moechten ich du er sie es wir ihr mich mir dich dir uns euch ihnen ihre ihren
 		ihrem ihrer sein seine mein meine meinen meinem meiner dein deine nicht kein keine keinen keiner nichts
@@ -19,7 +19,7 @@ var (
 		wie was wo warum wann wer welche welcher welches wieso weshalb bitte danke vielen dank hallo guten tag
 		gruesse gruss freundlichen geehrte geehrter damen herren leider gerne dass wenn weil ob denn doch mal
 		jetzt heute gestern morgen immer wieder bestellung rechnung lieferung paket konto kuendigung`)
-	enWords = wordSet(`the a an and or but is are was were be been being am has have had having will would
+	enWords = wordList(`the a an and or but is are was were be been being am has have had having will would
 		shall should can could may might must do does did done i you he she it we they me him her us them my
 		your his its our their mine yours not no never nothing none still already also only very with from to
 		for on in at by of about after since before into over under how what where why when who which please
@@ -27,13 +27,27 @@ var (
 		just yet again now today yesterday tomorrow always order invoice delivery parcel account refund`)
 )
 
-func wordSet(s string) map[string]struct{} {
-	m := make(map[string]struct{})
-	for _, w := range AppendTokens(nil, s) {
-		m[w] = struct{}{}
+// wordList returns the tokens of a word list.
+func wordList(s string) []string { return AppendTokens(nil, s) }
+
+// Cue bits of a word in cueWords.
+const (
+	cueDE = 1 << iota
+	cueEN
+)
+
+// cueWords holds the cue bits of deWords and enWords in one map, so that
+// DetectTokens looks each token up once.
+var cueWords = func() map[string]uint8 {
+	m := make(map[string]uint8, len(deWords)+len(enWords))
+	for _, w := range deWords {
+		m[w] |= cueDE
+	}
+	for _, w := range enWords {
+		m[w] |= cueEN
 	}
 	return m
-}
+}()
 
 // Detect returns the language of s: German ("de"), English ("en"), or
 // "und" when the text gives no clear evidence.
@@ -47,10 +61,11 @@ func Detect(s string) string {
 func DetectTokens(tokens []string, umlauts int) string {
 	de, en := 0, 0
 	for _, t := range tokens {
-		if _, ok := deWords[t]; ok {
+		c := cueWords[t]
+		if c&cueDE != 0 {
 			de++
 		}
-		if _, ok := enWords[t]; ok {
+		if c&cueEN != 0 {
 			en++
 		}
 	}

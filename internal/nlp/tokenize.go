@@ -31,36 +31,74 @@ func Tokenize(s string) []string {
 func AppendTokens(dst []string, s string) []string {
 	for len(s) > 0 {
 		// Skip spaces.
-		r, size := utf8.DecodeRuneInString(s)
-		if isSpace(r) {
+		if c := s[0]; c < utf8.RuneSelf {
+			if ascii[c]&clSpace != 0 {
+				s = s[1:]
+				continue
+			}
+		} else if r, size := utf8.DecodeRuneInString(s); unicode.IsSpace(r) {
 			s = s[size:]
 			continue
 		}
-		end := chunkEnd(s)
-		dst = appendChunk(dst, s[:end])
+		end, at := chunkEnd(s)
+		dst = appendChunk(dst, s[:end], at)
 		s = s[end:]
 	}
 	return dst
 }
 
-func isSpace(r rune) bool {
-	return r == ' ' || r == '\n' || r == '\t' || r == '\r' || unicode.IsSpace(r)
-}
+// Classes of ASCII bytes in ascii.
+const (
+	clSpace  = 1 << iota // unicode.IsSpace: '\t', '\n', '\v', '\f', '\r', ' '
+	clWord               // a letter or digit (isWordRune)
+	clDigit              // '0'–'9'
+	clJoiner             // isJoiner
+)
 
-func chunkEnd(s string) int {
+// ascii holds the classes of each ASCII byte.
+var ascii = func() (t [utf8.RuneSelf]uint8) {
+	for c := range t {
+		r := rune(c)
+		if unicode.IsSpace(r) {
+			t[c] |= clSpace
+		}
+		if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' {
+			t[c] |= clWord
+		}
+		if '0' <= r && r <= '9' {
+			t[c] |= clDigit
+		}
+		if isJoiner(byte(c)) {
+			t[c] |= clJoiner
+		}
+	}
+	return t
+}()
+
+// chunkEnd returns the index of the first space (unicode.IsSpace) in s, or
+// len(s), and whether s[:end] contains an '@'.
+func chunkEnd(s string) (end int, at bool) {
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if ascii[c]&clSpace != 0 {
+				return i, at
+			}
+			at = at || c == '@'
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if isSpace(r) {
-			return i
+		if unicode.IsSpace(r) {
+			return i, at
 		}
 		i += size
 	}
-	return len(s)
+	return len(s), at
 }
 
 func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+		return ascii[r]&clWord != 0
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
@@ -73,12 +111,13 @@ func isJoiner(c byte) bool {
 	return false
 }
 
-// appendChunk tokenises one whitespace-free chunk.
-func appendChunk(dst []string, c string) []string {
+// appendChunk tokenises one whitespace-free chunk; at tells whether it
+// contains an '@' (and so may be an e-mail address).
+func appendChunk(dst []string, c string, at bool) []string {
 	if looksLikeURL(c) {
 		return append(dst, TokURL)
 	}
-	if looksLikeEmail(c) {
+	if at && looksLikeEmail(c) {
 		return append(dst, TokEmail)
 	}
 	for i := 0; i < len(c); {
@@ -116,19 +155,30 @@ func appendChunk(dst []string, c string) []string {
 func wordEnd(c string, i int) int {
 	j := i
 	for j < len(c) {
-		r, size := utf8.DecodeRuneInString(c[j:])
-		if isWordRune(r) {
-			j += size
-			continue
-		}
-		if r < utf8.RuneSelf && isJoiner(byte(r)) && j+1 < len(c) {
-			r2, _ := utf8.DecodeRuneInString(c[j+1:])
-			if isWordRune(r2) {
+		if b := c[j]; b < utf8.RuneSelf {
+			cl := ascii[b]
+			if cl&clWord != 0 {
 				j++
 				continue
 			}
+			if cl&clJoiner != 0 && j+1 < len(c) {
+				if n := c[j+1]; n < utf8.RuneSelf && ascii[n]&clWord != 0 {
+					j++
+					continue
+				} else if n >= utf8.RuneSelf {
+					if r2, _ := utf8.DecodeRuneInString(c[j+1:]); isWordRune(r2) {
+						j++
+						continue
+					}
+				}
+			}
+			break
 		}
-		break
+		r, size := utf8.DecodeRuneInString(c[j:])
+		if !isWordRune(r) {
+			break
+		}
+		j += size
 	}
 	return j
 }
@@ -136,18 +186,26 @@ func wordEnd(c string, i int) int {
 // appendWord classifies a joined word: masks numbers, IDs and dates, and
 // splits ordinary words at their joiners ("e-mail" → "e", "mail").
 func appendWord(dst []string, w string) []string {
-	digits, letters := 0, 0
+	digits, letters, joiners := 0, 0, 0
 	for i := 0; i < len(w); i++ {
 		c := w[i]
+		var cl uint8
+		if c < utf8.RuneSelf {
+			cl = ascii[c]
+		}
 		switch {
-		case '0' <= c && c <= '9':
+		case cl&clDigit != 0:
 			digits++
-		case isJoiner(c):
+		case cl&clJoiner != 0:
+			joiners++
 		default:
 			letters++
 		}
 	}
 	if digits == 0 {
+		if joiners == 0 {
+			return append(dst, w)
+		}
 		start := 0
 		for i := 0; i < len(w); i++ {
 			if isJoiner(w[i]) {

@@ -144,13 +144,12 @@ func (k *KB) Search(ctx context.Context, q Query) ([]Hit, error) {
 		defer b.close()
 		be = b
 	}
-	sc := termScratch.Get().(*termCounts)
+	sc := searchScratch.Get().(*scratch)
 	defer func() {
-		clear(sc.words)
-		clear(sc.grams)
-		termScratch.Put(sc)
+		sc.reset()
+		searchScratch.Put(sc)
 	}()
-	s := &searcher{k: k, p: k.params(), be: be, q: q, size: size, arts: map[string]*cand{}, tc: sc}
+	s := &searcher{k: k, p: k.params(), be: be, q: q, size: size, arts: map[string]*cand{}, sc: sc}
 	for _, lang := range search {
 		if err := s.text(ctx, lang); err != nil {
 			return nil, fmt.Errorf("kb: search: %w", err)
@@ -185,19 +184,34 @@ type searcher struct {
 	q    Query
 	size int
 	arts map[string]*cand
-	tc   *termCounts
+	sc   *scratch
 }
 
-// termCounts are the query term frequencies of one language (see terms).
-// The maps are reused across searches: a message has hundreds of
-// n-grams, and making their map was a tenth of a search.
-type termCounts struct {
-	words, grams map[string]float64
+// scratch is the memory a search reuses from the previous ones: a message
+// has hundreds of n-grams, and allocating for each was a large share of a
+// search. Nothing in it outlives the search.
+type scratch struct {
+	words, grams map[string]float64 // query term frequencies of one language (see terms)
+	all          []qterm            // weigh's terms before selection
+	order        []int32            // weigh's sort order
+	weighed      [3][]qterm         // text's words, grams and body words
+	per          []partHits         // profile's per-part tallies
 }
 
-var termScratch = sync.Pool{New: func() any {
-	return &termCounts{words: make(map[string]float64, 64), grams: make(map[string]float64, 512)}
+var searchScratch = sync.Pool{New: func() any {
+	return &scratch{words: make(map[string]float64, 64), grams: make(map[string]float64, 512)}
 }}
+
+// reset drops what the last search left, keeping the memory.
+func (sc *scratch) reset() {
+	clear(sc.words)
+	clear(sc.grams)
+	clear(sc.all) // the strings
+	for i := range sc.weighed {
+		clear(sc.weighed[i])
+		sc.weighed[i] = sc.weighed[i][:0]
+	}
+}
 
 // backend is where a search gets its statistics and matches from: the
 // Bleve index itself (writable KBs), or an in-memory copy of it built from
@@ -241,7 +255,7 @@ type qterm struct {
 // and n-gram analyzers and returns the distinct terms of each with their
 // frequencies, subject occurrences counted p.subjectWeight times.
 func (s *searcher) terms(an analyzers) (words, grams map[string]float64) {
-	words, grams = s.tc.words, s.tc.grams
+	words, grams = s.sc.words, s.sc.grams
 	clear(words) // the previous language's
 	clear(grams)
 	add := func(text string, weight float64) {
@@ -271,8 +285,8 @@ func idf(df, n uint64) float64 {
 // and cost the most, and bounds the work per query; on a small one it
 // changes nothing. Terms found in no document cost nothing and stay: they
 // count against the coverage of every article.
-func (s *searcher) weigh(ctx context.Context, field string, tf map[string]float64, n uint64, max int) ([]qterm, error) {
-	all := make([]qterm, 0, len(tf))
+func (s *searcher) weigh(ctx context.Context, field string, tf map[string]float64, n uint64, max int, dst []qterm) ([]qterm, error) {
+	all := s.sc.all[:0]
 	for t, f := range tf {
 		all = append(all, qterm{term: t, w: f}) // w holds the frequency until weighed
 	}
@@ -291,7 +305,16 @@ func (s *searcher) weigh(ctx context.Context, field string, tf map[string]float6
 		}
 		t.w = w
 	}
-	slices.SortFunc(all, func(a, b qterm) int {
+	// Sort positions, not terms: swapping a term (which holds a pointer)
+	// costs a write barrier while the garbage collector runs.
+	s.sc.all = all
+	order := s.sc.order[:0]
+	for i := range all {
+		order = append(order, int32(i))
+	}
+	s.sc.order = order
+	slices.SortFunc(order, func(i, j int32) int {
+		a, b := &all[i], &all[j]
 		switch {
 		case a.w > b.w:
 			return -1
@@ -300,9 +323,10 @@ func (s *searcher) weigh(ctx context.Context, field string, tf map[string]float6
 		}
 		return strings.Compare(a.term, b.term)
 	})
-	out := make([]qterm, 0, min(len(all), max))
+	out := dst[:0]
 	var postings uint64
-	for i, t := range all {
+	for i, oi := range order {
+		t := all[oi]
 		if len(out) == max {
 			break
 		}
@@ -327,18 +351,22 @@ func (s *searcher) text(ctx context.Context, lang string) error {
 	if err != nil || n == 0 {
 		return err
 	}
-	words, err := s.weigh(ctx, profField(lang), wtf, n, s.p.maxWords)
+	// The weighed terms are only used in this call: their memory is
+	// reused by the next language's.
+	wb := &s.sc.weighed
+	words, err := s.weigh(ctx, profField(lang), wtf, n, s.p.maxWords, wb[0])
 	if err != nil {
 		return err
 	}
-	grams, err := s.weigh(ctx, profNgramField(lang), gtf, n, s.p.maxGrams)
+	grams, err := s.weigh(ctx, profNgramField(lang), gtf, n, s.p.maxGrams, wb[1])
 	if err != nil {
 		return err
 	}
-	bodyWords, err := s.weigh(ctx, bodyField(lang), wtf, n, s.p.maxWords)
+	bodyWords, err := s.weigh(ctx, bodyField(lang), wtf, n, s.p.maxWords, wb[2])
 	if err != nil {
 		return err
 	}
+	wb[0], wb[1], wb[2] = words, grams, bodyWords
 
 	k := 2 * max(s.p.candidates, 10*s.size) // profile and body documents compete for the places
 	hits, err := s.be.match(ctx, lang, words, grams, bodyWords, 1-s.p.profWordShare, s.p.bodyWeight, k)
@@ -370,11 +398,11 @@ func (s *searcher) profile(c *cand, qw, qg []qterm, wl, gl []termPart, sizes []p
 	c.prof = pw*coverageOf(qw, wl) + (1-pw)*coverageOf(qg, gl)
 
 	// Which query terms each part has.
-	type partHits struct {
-		wcov, gcov float64
-		wn, gn     int
+	per := s.sc.per[:0]
+	for range sizes {
+		per = append(per, partHits{})
 	}
-	per := make([]partHits, len(sizes))
+	s.sc.per = per
 	tally := func(q []qterm, tps []termPart, words bool) {
 		var totalW float64
 		for _, t := range q {
@@ -414,6 +442,12 @@ func (s *searcher) profile(c *cand, qw, qg []qterm, wl, gl []termPart, sizes []p
 		c.kinds = append(c.kinds, sz.kind)
 		c.best = math.Max(c.best, sim)
 	}
+}
+
+// partHits tallies the query terms a profile part has.
+type partHits struct {
+	wcov, gcov float64
+	wn, gn     int
 }
 
 // coverPrec is cov^e * prec^(1-e), where cov is the weighted share of the
@@ -523,7 +557,7 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		c      *cand
 		intent string // the linked intent behind IntentScore
 	}
-	hits := make([]scored, 0, len(ranked))
+	store := make([]scored, 0, len(ranked))
 	for _, c := range ranked {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -545,9 +579,13 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		if h.Score <= 0 {
 			continue
 		}
-		hits = append(hits, h)
+		store = append(store, h)
 	}
-	slices.SortStableFunc(hits, func(a, b scored) int {
+	hits := make([]*scored, len(store)) // sorting pointers moves less than sorting hits
+	for i := range store {
+		hits[i] = &store[i]
+	}
+	slices.SortStableFunc(hits, func(a, b *scored) int {
 		switch {
 		case a.Score != b.Score:
 			return cmpDesc(a.Score, b.Score)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -22,11 +23,26 @@ import (
 // run. Walking the postings of a map costs a tenth of that. A writable KB
 // changes under Put and Delete and keeps querying Bleve.
 type memIndex struct {
+	scratch sync.Pool // *matchScratch
 	arts    []Article
 	byID    map[string]int32
 	intents map[string][]int32 // intent → articles, sorted by id
 	langs   map[string]*memLang
 	fields  map[string]memField // field name → its index
+}
+
+// matchScratch is match's per-article scratch space.
+type matchScratch struct {
+	at, bodyAt []int32
+	arts       []int32 // the articles with a hit
+	found      []found
+}
+
+// found is a query term found in a document of match's result.
+type found struct {
+	doc  int32 // in match's result
+	gram bool  // a profile n-gram, else a word
+	tp   termPart
 }
 
 // memLang is the index of one language's fields.
@@ -55,6 +71,7 @@ func (k *KB) memory(idx bleve.Index) (*memIndex, error) {
 // docsFor did when it was indexed.
 func buildMem(idx bleve.Index, an map[string]analyzers) (*memIndex, error) {
 	m := &memIndex{byID: map[string]int32{}, intents: map[string][]int32{}, langs: map[string]*memLang{}}
+	m.scratch.New = func() any { return new(matchScratch) }
 	m.fields = map[string]memField{}
 	for _, lang := range langs() {
 		ml := &memLang{words: map[string]*postings{}, grams: map[string]*postings{},
@@ -243,45 +260,81 @@ func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []
 	}
 	ml := m.langs[lang]
 	var out []docHit
-	at := map[int32]int{} // article → its profile hit in out
+	// Where each article's profile and body hit is in out (+1; 0: none),
+	// reset before the slices go back to the pool.
+	sc := m.scratch.Get().(*matchScratch)
+	if len(sc.at) < len(m.arts) {
+		sc.at, sc.bodyAt = make([]int32, len(m.arts)), make([]int32, len(m.arts))
+	}
+	at, bodyAt := sc.at, sc.bodyAt
+	defer func() {
+		for _, a := range sc.arts {
+			at[a], bodyAt[a] = 0, 0
+		}
+		sc.arts, sc.found = sc.arts[:0], sc.found[:0]
+		m.scratch.Put(sc)
+	}()
+	// First what each document has, in query term order, then each
+	// document's lists cut from one array.
+	hit := func(art int32, body bool) int32 {
+		slot := &at[art]
+		if body {
+			slot = &bodyAt[art]
+		}
+		if *slot == 0 {
+			out = append(out, docHit{id: m.arts[art].ID, body: body})
+			if !body {
+				out[len(out)-1].sizes = ml.sizes[art]
+			}
+			sc.arts = append(sc.arts, art)
+			*slot = int32(len(out))
+		}
+		return *slot - 1
+	}
 	for ti, t := range words {
 		if p := ml.words[t.term]; p != nil {
 			for _, e := range p.ent {
-				art := int32(e >> 16)
-				i, ok := at[art]
-				if !ok {
-					i = len(out)
-					at[art] = i
-					out = append(out, docHit{id: m.arts[art].ID, sizes: ml.sizes[art]})
-				}
-				out[i].words = append(out[i].words, termPart{t: int32(ti), part: uint16(e)})
+				h := hit(int32(e>>16), false)
+				sc.found = append(sc.found, found{doc: h, tp: termPart{t: int32(ti), part: uint16(e)}})
 			}
 		}
 	}
 	for ti, t := range grams {
 		if p := ml.grams[t.term]; p != nil {
 			for _, e := range p.ent {
-				art := int32(e >> 16)
-				i, ok := at[art]
-				if !ok {
-					i = len(out)
-					at[art] = i
-					out = append(out, docHit{id: m.arts[art].ID, sizes: ml.sizes[art]})
-				}
-				out[i].grams = append(out[i].grams, termPart{t: int32(ti), part: uint16(e)})
+				h := hit(int32(e>>16), false)
+				sc.found = append(sc.found, found{doc: h, gram: true, tp: termPart{t: int32(ti), part: uint16(e)}})
 			}
 		}
 	}
-	bodyAt := map[int32]int{}
 	for ti, t := range body {
 		for _, art := range ml.body[t.term] {
-			i, ok := bodyAt[art]
-			if !ok {
-				i = len(out)
-				bodyAt[art] = i
-				out = append(out, docHit{id: m.arts[art].ID, body: true})
-			}
-			out[i].words = append(out[i].words, termPart{t: int32(ti)})
+			h := hit(art, true)
+			sc.found = append(sc.found, found{doc: h, tp: termPart{t: int32(ti)}})
+		}
+	}
+	nw, ng := make([]int32, len(out)), make([]int32, len(out)) // per document: words and n-grams found
+	for _, f := range sc.found {
+		if f.gram {
+			ng[f.doc]++
+		} else {
+			nw[f.doc]++
+		}
+	}
+	slab := make([]termPart, len(sc.found))
+	var used int32
+	for i := range out {
+		out[i].words = slab[used : used : used+nw[i]]
+		used += nw[i]
+		out[i].grams = slab[used : used : used+ng[i]]
+		used += ng[i]
+	}
+	for _, f := range sc.found {
+		h := &out[f.doc]
+		if f.gram {
+			h.grams = append(h.grams, f.tp)
+		} else {
+			h.words = append(h.words, f.tp)
 		}
 	}
 	k = max(k, memCandidates)

@@ -184,12 +184,12 @@ func (x *Extractor) Extract(from, subject, text, lang string, now time.Time) Ent
 			continue
 		}
 		taken := newCover(len(s)) // keyword numbers, dates and personal data
-		lower := strings.ToLower(s)
+		has, starts := keywordStarts(s)
 		for k := range numKinds {
-			if !containsAny(lower, builtinStems[k]) {
-				continue // no keyword of this kind: its expression cannot match
+			if !has[k] {
+				continue // no keyword of this kind in the lower-cased text
 			}
-			for _, m := range findNumbers(builtinRE[k], s, 4) {
+			for _, m := range keywordNumbers(k, s, starts[k]) {
 				if nums[k].kw == "" {
 					nums[k].kw = m.value
 				}
@@ -224,16 +224,23 @@ func (x *Extractor) Extract(from, subject, text, lang string, now time.Time) Ent
 				e.IBANs = add(e.IBANs, "i", v)
 			}
 		}
-		for _, m := range findNumbers(bareTicketRE, s, 4) {
-			if !taken.any(m.span) {
-				if nums[kindTicket].bare == "" {
-					nums[kindTicket].bare = m.value
+		// The bare forms need "[#", '#' or "123-1234567"; most texts have
+		// none of them.
+		if strings.Contains(s, "[#") {
+			for _, m := range findNumbers(bareTicketRE, s, 4) {
+				if !taken.any(m.span) {
+					if nums[kindTicket].bare == "" {
+						nums[kindTicket].bare = m.value
+					}
+					taken.add(m.span)
 				}
-				taken.add(m.span)
 			}
 		}
 		if nums[kindOrder].bare == "" {
-			for _, re := range bareOrderRE {
+			for i, re := range bareOrderRE {
+				if !bareOrderMayMatch(i, s) {
+					continue
+				}
 				for _, m := range findNumbers(re, s, 4) {
 					if !taken.any(m.span) && nums[kindOrder].bare == "" {
 						nums[kindOrder].bare = m.value
@@ -491,14 +498,159 @@ var builtinStems = [numKinds][]string{
 	kindTicket:   {"ticket", "vorgang", "case", "fall", "anfrage"},
 }
 
-// containsAny reports whether s contains any of subs.
-func containsAny(s string, subs []string) bool {
-	for _, sub := range subs {
-		if strings.Contains(s, sub) {
-			return true
+// anchoredRE are builtinRE anchored at the start and without the leading
+// \b, which keywordNumbers checks itself.
+var anchoredRE = [numKinds]*regexp.Regexp{
+	kindOrder:    anchoredKeywordRE(builtinKeywords[kindOrder]),
+	kindCustomer: anchoredKeywordRE(builtinKeywords[kindCustomer]),
+	kindContract: anchoredKeywordRE(builtinKeywords[kindContract]),
+	kindTicket:   anchoredKeywordRE(builtinKeywords[kindTicket]),
+}
+
+func anchoredKeywordRE(keywords string) *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^(?:` + keywords + `)` + fillPat + idPat)
+}
+
+// Non-ASCII runes that stand for ASCII letters in stems: (?i) expressions
+// match the Kelvin sign for k and the long s for s, and strings.ToLower
+// maps the Kelvin sign to k and the dotted capital I to i.
+const (
+	kelvin  = "\u212a"
+	longS   = "\u017f"
+	dottedI = "\u0130"
+)
+
+// stemAt returns the length in bytes of the text at s[i:] that spells the
+// lower-case ASCII stem, letters compared without case and with the
+// runes above standing for k, s and i, or 0 when there is none. folded
+// reports whether a long s stood for an s, which strings.ToLower does not
+// map (so that lower-casing the text would not show the stem).
+func stemAt(s string, i int, stem string) (n int, folded bool) {
+	j := i
+	for k := 0; k < len(stem); k++ {
+		c := stem[k]
+		switch {
+		case j < len(s) && s[j]|0x20 == c && isASCIILetter(s[j]):
+			j++
+		case c == 'k' && strings.HasPrefix(s[j:], kelvin):
+			j += len(kelvin)
+		case c == 's' && strings.HasPrefix(s[j:], longS):
+			j += len(longS)
+			folded = true
+		case c == 'i' && strings.HasPrefix(s[j:], dottedI):
+			j += len(dottedI)
+		default:
+			return 0, false
 		}
 	}
-	return false
+	return j - i, folded
+}
+
+// stemFirst lists, per first byte of the text (ASCII letters in both
+// cases, and the first byte of the non-ASCII stand-ins), the kinds and
+// stems that may start there.
+var stemFirst = func() (t [256][]kindStem) {
+	for k, stems := range builtinStems {
+		for _, stem := range stems {
+			firsts := []byte{stem[0], stem[0] - 'a' + 'A'}
+			switch stem[0] {
+			case 'k':
+				firsts = append(firsts, kelvin[0])
+			case 's':
+				firsts = append(firsts, longS[0])
+			case 'i':
+				firsts = append(firsts, dottedI[0])
+			}
+			for _, b := range firsts {
+				t[b] = append(t[b], kindStem{k, stem})
+			}
+		}
+	}
+	return t
+}()
+
+type kindStem struct {
+	kind int
+	stem string
+}
+
+// keywordStarts finds the builtin keyword stems in s in one pass. has[k]
+// reports whether strings.ToLower(s) contains one of kind k's stems (the
+// check Extract makes before the kind's expression); starts[k] are the
+// positions where one of them begins at a word boundary, the only places
+// where builtinRE[k] can match.
+func keywordStarts(s string) (has [numKinds]bool, starts [numKinds][]int) {
+	for i := 0; i < len(s); i++ {
+		for _, ks := range stemFirst[s[i]] {
+			n, folded := stemAt(s, i, ks.stem)
+			if n == 0 {
+				continue
+			}
+			has[ks.kind] = has[ks.kind] || !folded
+			if wordBoundary(s, i) {
+				if st := starts[ks.kind]; len(st) == 0 || st[len(st)-1] != i {
+					starts[ks.kind] = append(st, i)
+				}
+			}
+		}
+	}
+	return has, starts
+}
+
+// wordBoundary reports whether \b holds at s[i]: whether exactly one of
+// the bytes around it is an ASCII word character (a byte of a multi-byte
+// rune never is, as in package regexp).
+func wordBoundary(s string, i int) bool {
+	before := i > 0 && isWordChar(s[i-1])
+	return before != (i < len(s) && isWordChar(s[i]))
+}
+
+func isWordChar(c byte) bool { return isASCIILetter(c) || isDigit(c) || c == '_' }
+
+// keywordNumbers is findNumbers(builtinRE[k], s, 4) for the starts[k] from
+// keywordStarts: it runs the anchored expression at each start not inside
+// an earlier match, on the stretch of text the expression can match at
+// all, which gives the matches the unanchored expression finds.
+func keywordNumbers(k int, s string, starts []int) []numberHit {
+	var matches [][]int
+	end := 0
+	for _, c := range starts {
+		if c < end {
+			continue
+		}
+		m := anchoredRE[k].FindStringSubmatchIndex(s[c:keywordSpanEnd(s, c)])
+		if m == nil {
+			continue
+		}
+		for i := range m {
+			if m[i] >= 0 {
+				m[i] += c
+			}
+		}
+		matches = append(matches, m)
+		end = m[1]
+	}
+	return numbersOf(matches, s, 4)
+}
+
+// keywordSpanEnd returns the end of the run of characters from s[c:] that
+// a keyword expression can match: ASCII letters and digits, " \t.:#-/",
+// and the Kelvin sign and long s, which (?i) takes for k and s.
+func keywordSpanEnd(s string, c int) int {
+	for i := c; i < len(s); {
+		b := s[i]
+		switch {
+		case isWordChar(b) && b != '_' || strings.IndexByte(" \t.:#-/", b) >= 0:
+			i++
+		case strings.HasPrefix(s[i:], kelvin):
+			i += len(kelvin)
+		case strings.HasPrefix(s[i:], longS):
+			i += len(longS)
+		default:
+			return i
+		}
+	}
+	return len(s)
 }
 
 // bareTicketRE is a ticket number in brackets without a keyword, as
@@ -520,8 +672,13 @@ type numberHit struct {
 // that has at least minDigits digits (trailing '-' and '/' trimmed) and is
 // not the start of an amount or date ("1500,00", "12.03.").
 func findNumbers(re *regexp.Regexp, s string, minDigits int) []numberHit {
+	return numbersOf(re.FindAllStringSubmatchIndex(s, -1), s, minDigits)
+}
+
+// numbersOf is findNumbers on the submatch indexes of re's matches in s.
+func numbersOf(matches [][]int, s string, minDigits int) []numberHit {
 	var out []numberHit
-	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range matches {
 		if len(m) < 4 || m[2] < 0 {
 			continue
 		}
@@ -539,6 +696,29 @@ func findNumbers(re *regexp.Regexp, s string, minDigits int) []numberHit {
 		out = append(out, numberHit{value: v, span: span{m[0], m[1]}})
 	}
 	return out
+}
+
+// bareOrderMayMatch reports whether bareOrderRE[i] can match s: the first
+// needs a '#', the second three digits, a '-' and seven digits.
+func bareOrderMayMatch(i int, s string) bool {
+	if i == 0 {
+		return strings.IndexByte(s, '#') >= 0
+	}
+	for j := 3; j+7 < len(s); j++ {
+		if s[j] == '-' && '1' <= s[j-3] && s[j-3] <= '9' && isDigit(s[j-2]) && isDigit(s[j-1]) && allDigits(s[j+1:j+8]) {
+			return true
+		}
+	}
+	return false
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func countDigits(s string) int {
@@ -567,7 +747,9 @@ var monthStems = []string{"jan", "jä", "jae", "feb", "mae", "mär", "mrz", "mar
 
 // monthNearDigit reports whether lower (lower-cased text) has a month stem
 // with a digit close before it ("3. März") or after it ("March 3rd"),
-// which dayMonthRE and monthDayRE both need.
+// which dayMonthRE and monthDayRE both need, unless some twenty blanks
+// stand between day and month: such dates have never been found, and
+// findDatesQ keeps it that way.
 func monthNearDigit(lower string) bool {
 	for _, stem := range monthStems {
 		for off := 0; ; {
@@ -587,6 +769,174 @@ func monthNearDigit(lower string) bool {
 }
 
 func isDigitRune(r rune) bool { return r >= '0' && r <= '9' }
+
+// monthBeforeDay reports whether s has an English month name written in
+// ASCII letters, then an optional '.', blanks and a digit ("March 3",
+// "Dec. 24"), which every date monthDayRE finds needs (a month spelt with
+// a long s matches but is no month to monthOf).
+func monthBeforeDay(s string) bool {
+	for i := 1; i < len(s); i++ {
+		if !isDigit(s[i]) || s[i-1] != ' ' && s[i-1] != '\t' {
+			continue
+		}
+		j := i - 1
+		for j >= 0 && (s[j] == ' ' || s[j] == '\t') {
+			j--
+		}
+		if j >= 0 && s[j] == '.' {
+			j--
+		}
+		k := j
+		for k >= 0 && isASCIILetter(s[k]) {
+			k--
+		}
+		if word := s[k+1 : j+1]; len(word) >= 3 {
+			for _, m := range monthsEN {
+				if strings.EqualFold(word, m) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// dayBeforeMonth reports whether s has a digit followed by a month stem
+// (see monthStemAt), with at most six bytes of ". of st nd rd th" and any
+// blanks between them ("3. März", "3rd of March", "3 March"), which every
+// date dayMonthRE finds needs.
+func dayBeforeMonth(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			continue
+		}
+		skipped := 0
+	between:
+		for j := i + 1; j < len(s); j++ {
+			if monthStemAt(s, j) {
+				return true
+			}
+			switch c := s[j]; {
+			case c == ' ' || c == '\t':
+			case skipped < 6 && (c == '.' || c == 0xc5 || c == 0xbf || strings.IndexByte("ofstndrhOFSTNDRH", c) >= 0):
+				skipped++ // the long s (c5 bf) may stand for the s of "st"
+			default:
+				break between
+			}
+		}
+	}
+	return false
+}
+
+// monthStemAt reports whether one of monthStems begins at s[i], compared
+// as (?i) expressions compare: ASCII letters without case, 'ä' also as
+// 'Ä', the Kelvin sign as k and the long s as s.
+func monthStemAt(s string, i int) bool {
+	for _, stem := range monthStems {
+		j := i
+		for _, c := range stem {
+			switch {
+			case c < utf8.RuneSelf && j < len(s) && s[j]|0x20 == byte(c) && isASCIILetter(s[j]):
+				j++
+			case c == 'ä' && (strings.HasPrefix(s[j:], "ä") || strings.HasPrefix(s[j:], "Ä")):
+				j += len("ä")
+			case c == 'k' && strings.HasPrefix(s[j:], kelvin):
+				j += len(kelvin)
+			case c == 's' && strings.HasPrefix(s[j:], longS):
+				j += len(longS)
+			default:
+				j = -1
+			}
+			if j < 0 {
+				break
+			}
+		}
+		if j >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// inNoYear reports the length of s[i] when it is a rune numericNoYRE's
+// matches consist of after their first: ASCII letters and digits, blanks,
+// '.', and the long s, which (?i) takes for s.
+func inNoYear(s string, i int) int {
+	switch c := s[i]; {
+	case isWordChar(c) && c != '_' || c == ' ' || c == '\t' || c == '.':
+		return 1
+	case strings.HasPrefix(s[i:], longS):
+		return len(longS)
+	}
+	return 0
+}
+
+// afterDateWord reports whether the one or two digits before s[dot] follow
+// blanks after one of the words numericNoYRE needs ("am 3.", "bis zum
+// 03."), spelt as (?i) expressions match them.
+func afterDateWord(s string, dot int) bool {
+	for n := 1; n <= 2 && dot-n-1 >= 0 && isDigit(s[dot-n]); n++ {
+		j := dot - n - 1
+		if s[j] != ' ' && s[j] != '\t' {
+			continue
+		}
+		for j >= 0 && (s[j] == ' ' || s[j] == '\t') {
+			j--
+		}
+		for _, w := range [...]string{"am", "vom", "bis", "ab", "seit", "zum", "den"} {
+			if endsWithFold(s[:j+1], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// endsWithFold reports whether s ends with the lower-case ASCII word w,
+// compared as (?i) expressions compare: without case, with the Kelvin
+// sign for k and the long s for s.
+func endsWithFold(s, w string) bool {
+	j := len(s)
+	for k := len(w) - 1; k >= 0; k-- {
+		c := w[k]
+		switch {
+		case j > 0 && s[j-1]|0x20 == c && isASCIILetter(s[j-1]):
+			j--
+		case c == 'k' && strings.HasSuffix(s[:j], kelvin):
+			j -= len(kelvin)
+		case c == 's' && strings.HasSuffix(s[:j], longS):
+			j -= len(longS)
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// monthsEN are the names in monthPatEN.
+var monthsEN = strings.Split(monthPatEN, "|")
+
+// dateShapes reports whether s has the digits and separators that
+// numericRE ("3.3.26", "03.03.2026"), numericNoYRE ("am 3.3.", see
+// afterDateWord) and isoRE ("2026-03-03") need.
+func dateShapes(s string) (dmy, dm, iso bool) {
+	for i := 1; i < len(s) && !(dmy && dm && iso); i++ {
+		switch s[i] {
+		case '.': // d.d. or d.dd.
+			j := i + 1
+			for j < len(s) && j < i+3 && isDigit(s[j]) {
+				j++
+			}
+			if isDigit(s[i-1]) && j > i+1 && j < len(s) && s[j] == '.' {
+				dm = dm || afterDateWord(s, i)
+				dmy = dmy || j+2 < len(s) && isDigit(s[j+1]) && isDigit(s[j+2])
+			}
+		case '-': // dddd-dd-dd
+			iso = iso || i >= 4 && i+5 < len(s) && allDigits(s[i-4:i]) && allDigits(s[i+1:i+3]) && s[i+3] == '-' && allDigits(s[i+4:i+6])
+		}
+	}
+	return dmy, dm, iso
+}
 
 // findIf returns re's submatch indexes in s, or nothing when ok is false.
 func findIf(ok bool, re *regexp.Regexp, s string) [][]int {
@@ -622,20 +972,20 @@ func findDates(s string, now time.Time) []dateHit { return findDatesQ(s, now, tr
 func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 	// Every form needs a digit, a month name, a '.' or a '-': checking
 	// for them first spares the regular expressions most texts.
-	monthy, dots, dashes := true, true, true
+	monthy, monthDay, dmy, dm, iso := true, true, true, true, true
 	if quick {
 		if strings.IndexFunc(s, isDigitRune) < 0 {
 			return nil
 		}
-		monthy = monthNearDigit(strings.ToLower(s))
-		// "3.3.2026", "am 3.3.": digit '.' digit; "2026-03-03": digit '-' digit.
-		dots, dashes = false, false
-		for i := 1; i+1 < len(s) && !(dots && dashes); i++ {
-			if isDigit(s[i-1]) && isDigit(s[i+1]) {
-				dots = dots || s[i] == '.'
-				dashes = dashes || s[i] == '-'
-			}
+		// The month forms also need monthNearDigit, which was the only
+		// check before and is kept as it is: it misses a day and month
+		// with some twenty blanks between them.
+		monthy, monthDay = dayBeforeMonth(s), monthBeforeDay(s)
+		if monthy || monthDay {
+			near := monthNearDigit(strings.ToLower(s))
+			monthy, monthDay = monthy && near, monthDay && near
 		}
+		dmy, dm, iso = dateShapes(s)
 	}
 	var hits []dateHit
 	add := func(start, end, y, m, d int) {
@@ -666,7 +1016,7 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 		}
 		add(m[2], end, y, int(monthOf(month)), atoi(s[m[2]:m[3]]))
 	}
-	for _, m := range findIf(monthy, monthDayRE, s) {
+	for _, m := range findIf(monthDay, monthDayRE, s) {
 		month := s[m[2]:m[3]]
 		if !monthCaseOK(month) {
 			continue
@@ -685,7 +1035,7 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 		}
 		add(m[2], end, y, int(monthOf(month)), atoi(s[m[4]:m[5]]))
 	}
-	for _, m := range findIf(dots, numericRE, s) {
+	for _, m := range findIf(dmy, numericRE, s) {
 		end := m[1]
 		if end < len(s) && (isDigit(s[end]) || s[end] == '.' && end+1 < len(s) && isDigit(s[end+1])) {
 			continue // "1.2.345", "1.2.3.4"
@@ -696,14 +1046,18 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 		}
 		add(m[2], end, y, atoi(s[m[4]:m[5]]), atoi(s[m[2]:m[3]]))
 	}
-	for _, m := range findIf(dots, numericNoYRE, s) {
+	noYear := findIf(!quick, numericNoYRE, s)
+	if dm && quick {
+		noYear = runMatches(numericNoYRE, s, inNoYear, func(run string) bool { _, dm, _ := dateShapes(run); return dm })
+	}
+	for _, m := range noYear {
 		end := m[1]
 		if end < len(s) && isDigit(s[end]) {
 			continue // "am 3.3.2026" is numericRE's
 		}
 		add(m[2], end, 0, atoi(s[m[4]:m[5]]), atoi(s[m[2]:m[3]]))
 	}
-	for _, m := range findIf(dashes, isoRE, s) {
+	for _, m := range findIf(iso, isoRE, s) {
 		end := m[1]
 		if end < len(s) && (isDigit(s[end]) || s[end] == '-' && end+1 < len(s) && isDigit(s[end+1])) {
 			continue
@@ -851,21 +1205,21 @@ func findPII(s string, taken cover) []piiHit { return findPIIQ(s, taken, true) }
 func findPIIQ(s string, taken cover, quick bool) []piiHit {
 	var hits []piiHit
 	// Cheap necessary conditions first: an address has '@', an IBAN two
-	// letters and two digits in a row, a phone number "+d", "(d" or a 0.
+	// letters and two digits in a row; phone numbers are looked for only
+	// where they can be (see phoneMatches).
 	email := !quick || strings.IndexByte(s, '@') >= 0
-	iban, phone := !quick, !quick || strings.IndexByte(s, '0') >= 0
-	for i := 0; quick && i+1 < len(s); i++ {
-		if !phone && (s[i] == '+' || s[i] == '(') && isDigit(s[i+1]) {
-			phone = true
-		}
-		if !iban && i+3 < len(s) && isASCIILetter(s[i]) && isASCIILetter(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
+	iban := !quick
+	for i := 0; quick && i+3 < len(s); i++ {
+		if isASCIILetter(s[i]) && isASCIILetter(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
 			iban = true
-		}
-		if phone && iban {
 			break
 		}
 	}
-	for _, m := range findAllIf(email, emailRE, s) {
+	emails := findAllIf(!quick, emailRE, s)
+	if quick && email {
+		emails = runMatches(emailRE, s, inEmail, hasAt)
+	}
+	for _, m := range emails {
 		sp := span{m[0], m[1]}
 		hits = append(hits, piiHit{kind: piiEmail, redact: true, span: sp})
 		taken.add(sp)
@@ -881,7 +1235,11 @@ func findPIIQ(s string, taken cover, quick bool) []piiHit {
 			hits = append(hits, piiHit{kind: piiIBAN, valid: valid, redact: true, span: span{m[0], m[0] + end}})
 		}
 	}
-	for _, m := range findAllIf(phone, phoneRE, s) {
+	phones := findAllIf(!quick, phoneRE, s)
+	if quick {
+		phones = runMatches(phoneRE, s, inPhone, sevenDigits)
+	}
+	for _, m := range phones {
 		sp := span{m[0], m[1]}
 		if taken.any(sp) || !isPhone(s, sp) {
 			continue
@@ -900,6 +1258,68 @@ func findAllIf(ok bool, re *regexp.Regexp, s string) [][]int {
 	}
 	return re.FindAllStringIndex(s, -1)
 }
+
+// runMatches returns what re.FindAllStringSubmatchIndex(s, -1) returns,
+// running re only on some runs of s: a run is a longest stretch of runes
+// for which inRun reports their length (0 for the runes that end a run),
+// and keep picks the runs to search, each together with the rune before
+// it, the context of a leading \b or [^\pL]. This is exact when every
+// match of re consists of the runes of one run, except that it may begin
+// with the rune before the run, when keep rejects only runs in which re
+// finds nothing of use, and when re can match ^ only before a run rune.
+func runMatches(re *regexp.Regexp, s string, inRun func(s string, i int) int, keep func(run string) bool) [][]int {
+	var out [][]int
+	for i := 0; i < len(s); {
+		n := inRun(s, i)
+		if n == 0 {
+			i++
+			continue
+		}
+		start := i
+		for i < len(s) && n > 0 {
+			i += n
+			if i < len(s) {
+				n = inRun(s, i)
+			}
+		}
+		if !keep(s[start:i]) {
+			continue
+		}
+		_, size := utf8.DecodeLastRuneInString(s[:start])
+		from := start - size
+		for _, m := range re.FindAllStringSubmatchIndex(s[from:i], -1) {
+			for j := range m {
+				if m[j] >= 0 {
+					m[j] += from
+				}
+			}
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// inPhone reports the length of s[i] when phoneRE may match it.
+func inPhone(s string, i int) int {
+	if c := s[i]; isDigit(c) || c == ' ' || c == '(' || c == ')' || c == '/' || c == '-' || c == '+' {
+		return 1
+	}
+	return 0
+}
+
+// sevenDigits reports whether s has seven digits, as every phone number
+// isPhone accepts has.
+func sevenDigits(s string) bool { return countDigits(s) >= 7 }
+
+// inEmail reports the length of s[i] when emailRE may match it.
+func inEmail(s string, i int) int {
+	if c := s[i]; isWordChar(c) && c != '_' || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '@' {
+		return 1
+	}
+	return 0
+}
+
+func hasAt(s string) bool { return strings.IndexByte(s, '@') >= 0 }
 
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
@@ -1022,8 +1442,9 @@ func ibanLength(country string) int {
 // returned unchanged.
 func Redact(text string) string {
 	taken := newCover(len(text))
+	_, starts := keywordStarts(text)
 	for k := range numKinds {
-		for _, m := range findNumbers(builtinRE[k], text, 4) {
+		for _, m := range keywordNumbers(k, text, starts[k]) {
 			taken.add(m.span)
 		}
 	}

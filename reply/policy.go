@@ -8,6 +8,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -270,9 +271,9 @@ func negative(p classifier.Prediction) float64 {
 // escalate anger, legal threats and VIPs, send when every automatic-answer
 // check passes, and suggest otherwise.
 func (p Policy) Decide(in Input) Decision {
-	var d Decision
-	add := func(name string, ok bool, format string, args ...any) bool {
-		d.Reasons = append(d.Reasons, Check{Name: name, Passed: ok, Detail: fmt.Sprintf(format, args...)})
+	d := Decision{Reasons: make([]Check, 0, maxChecks)}
+	add := func(name string, ok bool, detail string) bool {
+		d.Reasons = append(d.Reasons, Check{Name: name, Passed: ok, Detail: detail})
 		return ok
 	}
 	addr := senderAddress(in.From)
@@ -284,7 +285,7 @@ func (p Policy) Decide(in Input) Decision {
 		}
 	}
 	machine := in.AutoSubmitted || in.AutoReason != ""
-	ok := add("sender", addr != "" && noReply == "" && !machine, "%s", senderDetail(addr, noReply, machine, in.AutoReason))
+	ok := add("sender", addr != "" && noReply == "" && !machine, senderDetail(addr, noReply, machine, in.AutoReason))
 	if !ok && (noReply != "" || machine) {
 		d.Action = Ignore
 		return d
@@ -299,10 +300,14 @@ func (p Policy) Decide(in Input) Decision {
 	}
 	neg := math.Max(negative(in.Sentiment), negative(in.SecondOpinion))
 	vip := p.isVIP(addr)
+	vipDetail := "no"
+	if vip {
+		vipDetail = addr + " is a VIP"
+	}
 	esc := false
-	esc = !add("no escalation words", len(words) == 0, "%s", listOr(words, "none found")) || esc
-	esc = !add("not angry", neg < p.EscalateNegative, "P(negative) %.2f, escalate at %.2f", neg, p.EscalateNegative) || esc
-	esc = !add("not a VIP", !vip, "%s", map[bool]string{true: addr + " is a VIP", false: "no"}[vip]) || esc
+	esc = !add("no escalation words", len(words) == 0, listOr(words, "none found")) || esc
+	esc = !add("not angry", neg < p.EscalateNegative, "P(negative) "+fixed2(neg)+", escalate at "+fixed2(p.EscalateNegative)) || esc
+	esc = !add("not a VIP", !vip, vipDetail) || esc
 	if esc {
 		d.Action = Escalate
 		return d
@@ -312,19 +317,21 @@ func (p Policy) Decide(in Input) Decision {
 	if t, ok := p.IntentThresholds[in.Intent.Label]; ok {
 		thr = t
 	}
+	intent := orDash(in.Intent.Label)
 	auto := true
 	auto = add("intent confident", in.Intent.Label != "" && !in.Intent.Abstain && in.Intent.Confidence >= thr,
-		"%s %.2f, threshold %.2f", orDash(in.Intent.Label), in.Intent.Confidence, thr) && auto
-	auto = add("intent allowed", !slices.Contains(p.NeverAuto, in.Intent.Label), "%s", orDash(in.Intent.Label)) && auto
+		intent+" "+fixed2(in.Intent.Confidence)+", threshold "+fixed2(thr)) && auto
+	auto = add("intent allowed", !slices.Contains(p.NeverAuto, in.Intent.Label), intent) && auto
 	auto = add("answer found", in.HasAnswer && in.KBScore >= p.KBThreshold,
-		"%s score %.2f, threshold %.2f", orDash(in.Article), in.KBScore, p.KBThreshold) && auto
-	auto = add("answer fits intent", in.HasAnswer && in.Linked, "%s linked to %s: %v", orDash(in.Article), orDash(in.Intent.Label), in.Linked) && auto
-	auto = add("not upset", neg < p.MaxNegative, "P(negative) %.2f, limit %.2f", neg, p.MaxNegative) && auto
-	auto = add("placeholders filled", len(in.Missing) == 0, "%s", listOr(in.Missing, "all filled")) && auto
-	auto = add("sender known", addr != "", "%s", orDash(addr)) && auto
-	auto = add("channel allowed", in.Channel == "" || slices.Contains(p.Channels, in.Channel), "%s", orDash(in.Channel)) && auto
+		orDash(in.Article)+" score "+fixed2(in.KBScore)+", threshold "+fixed2(p.KBThreshold)) && auto
+	auto = add("answer fits intent", in.HasAnswer && in.Linked, orDash(in.Article)+" linked to "+intent+": "+strconv.FormatBool(in.Linked)) && auto
+	auto = add("not upset", neg < p.MaxNegative, "P(negative) "+fixed2(neg)+", limit "+fixed2(p.MaxNegative)) && auto
+	auto = add("placeholders filled", len(in.Missing) == 0, listOr(in.Missing, "all filled")) && auto
+	auto = add("sender known", addr != "", orDash(addr)) && auto
+	auto = add("channel allowed", in.Channel == "" || slices.Contains(p.Channels, in.Channel), orDash(in.Channel)) && auto
 	limit := p.RateLimit.Max < 0 || in.Recent < p.RateLimit.Max
-	auto = add("rate limit", limit, "%d automatic answers to this sender in %s, limit %d", in.Recent, p.RateLimit.Per, p.RateLimit.Max) && auto
+	auto = add("rate limit", limit, strconv.Itoa(in.Recent)+" automatic answers to this sender in "+p.RateLimit.Per.String()+
+		", limit "+strconv.Itoa(p.RateLimit.Max)) && auto
 	if auto {
 		d.Action = Send
 	} else {
@@ -332,6 +339,13 @@ func (p Policy) Decide(in Input) Decision {
 	}
 	return d
 }
+
+// maxChecks is the most checks Decide evaluates: sender, three for
+// escalation and nine for an automatic answer.
+const maxChecks = 13
+
+// fixed2 formats v as fmt's "%.2f" does.
+func fixed2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 
 func (p Policy) isVIP(addr string) bool {
 	if addr == "" {

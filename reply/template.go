@@ -48,6 +48,7 @@ type Template struct {
 	name   string
 	tmpl   *template.Template
 	fields []string
+	size   int // bytes to reserve for a reply: the body's length and some
 }
 
 // usedFunc is the function ParseTemplate appends to every printing action
@@ -70,7 +71,7 @@ func ParseTemplate(name, body string) (*Template, error) {
 			return nil, fmt.Errorf("%w %q: defines template %q; define and block are not allowed", ErrTemplate, name, t.Name())
 		}
 	}
-	t := &Template{name: name, tmpl: tmpl}
+	t := &Template{name: name, tmpl: tmpl, size: len(body) + 64}
 	if tmpl.Tree == nil || tmpl.Tree.Root == nil {
 		return t, nil
 	}
@@ -111,6 +112,7 @@ func (t *Template) Render(d Data) (Rendered, error) {
 func (t *Template) RenderMarked(d Data, mark func(field string) string) (Rendered, error) {
 	rd := &renderData{Data: cleanData(d), mark: mark}
 	var b strings.Builder
+	b.Grow(t.size)
 	if err := t.tmpl.Execute(&b, rd); err != nil {
 		return Rendered{}, fmt.Errorf("%w %q: %w", ErrTemplate, t.name, err)
 	}
@@ -132,12 +134,10 @@ func recordUsed(d *renderData, args ...any) any {
 	if len(args) == 0 {
 		return ""
 	}
-	v := reflect.ValueOf(d.Data)
 	names := args[:len(args)-1]
 	for _, a := range names {
 		name, _ := a.(string)
-		f := v.FieldByName(name)
-		if f.IsValid() && f.Kind() == reflect.String && f.String() == "" && !slices.Contains(d.missing, name) {
+		if v, ok := d.field(name); ok && v == "" && !slices.Contains(d.missing, name) {
 			d.missing = append(d.missing, name)
 		}
 	}
@@ -148,6 +148,36 @@ func recordUsed(d *renderData, args ...any) any {
 		}
 	}
 	return val
+}
+
+// field returns the value of the Data field called name, without the
+// cost of reflection; ok is false when Data has no such field.
+func (d *Data) field(name string) (v string, ok bool) {
+	switch name {
+	case "Salutation":
+		return d.Salutation, true
+	case "Name":
+		return d.Name, true
+	case "FirstName":
+		return d.FirstName, true
+	case "LastName":
+		return d.LastName, true
+	case "OrderNumber":
+		return d.OrderNumber, true
+	case "CustomerNumber":
+		return d.CustomerNumber, true
+	case "ContractNumber":
+		return d.ContractNumber, true
+	case "TicketNumber":
+		return d.TicketNumber, true
+	case "Date":
+		return d.Date, true
+	case "Signature":
+		return d.Signature, true
+	case "Lang":
+		return d.Lang, true
+	}
+	return "", false
 }
 
 // markerNames are the readable names of the fields in Marker's output.

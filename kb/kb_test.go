@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -626,4 +627,46 @@ func FuzzCount(f *testing.F) {
 			checkCount(t, k.an[lang], text)
 		}
 	})
+}
+
+// TestCleanFilterUsed: the KBs that search use cleanFilter, opened from
+// disk or just imported.
+func TestCleanFilterUsed(t *testing.T) {
+	_, k := importSample(t)
+	for _, lang := range langs() {
+		if cf := k.an[lang].shared.CharFilters; len(cf) != 1 || cf[0] != (cleanFilter{}) {
+			t.Errorf("%s: query char filters %#v, want cleanFilter", lang, cf)
+		}
+	}
+	m, err := newMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range langs() {
+		if !cleansAsWeDo(m, lang) {
+			t.Errorf("%s: a new mapping's char filter not recognised", lang)
+		}
+	}
+}
+
+func checkCleanFilter(t *testing.T, in string) {
+	t.Helper()
+	want := regexp.MustCompile(cleanRegexp).ReplaceAll([]byte(in), []byte(" "))
+	if got := (cleanFilter{}).Filter([]byte(in)); string(got) != string(want) {
+		t.Errorf("cleanFilter(%q) = %q, want %q", in, got, want)
+	}
+}
+
+func TestCleanFilter(t *testing.T) {
+	for _, in := range []string{"", "{", "{{", "{{}}", "{{a}b}}", "x{{.Name}}y", "{{{a}}}", "{{a}}}}", "123 1234 12345a",
+		"Bestellung 98765432, {{ .Order }} am 12.03.2026", "\xff{{\xfe}}", "{{\n}}", "1{{2}}3456", "}}{{"} {
+		checkCleanFilter(t, in)
+	}
+}
+
+func FuzzCleanFilter(f *testing.F) {
+	for _, s := range []string{"x{{.Name}}y 12345", "{{a}b}}", "\xff{{\xfe}}1234"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkCleanFilter)
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -196,6 +197,14 @@ type scratch struct {
 	order        []int32            // weigh's sort order
 	weighed      [3][]qterm         // text's words, grams and body words
 	per          []partHits         // profile's per-part tallies
+
+	// prec[hits*precN+n] is (hits/n)^(1-precExp) once computed (0: not
+	// yet), for coverPrec.
+	prec    *[precN * precN]float64
+	precExp float64
+
+	idf  [64]float64 // idf[df] among idfN documents once computed (0: not yet)
+	idfN uint64
 }
 
 var searchScratch = sync.Pool{New: func() any {
@@ -293,11 +302,20 @@ func (s *searcher) weigh(ctx context.Context, field string, tf map[string]float6
 	if err := s.be.docFreqs(ctx, field, all); err != nil {
 		return nil, err
 	}
-	idf0 := idf(0, n) // most query n-grams are in no document
+	// Most query terms are in no document or in a few: their idf is
+	// remembered per document frequency.
+	if s.sc.idfN != n {
+		s.sc.idfN, s.sc.idf = n, [64]float64{}
+	}
 	for i := range all {
 		t := &all[i]
-		w := idf0
-		if t.df != 0 {
+		var w float64
+		if t.df < uint64(len(s.sc.idf)) {
+			if w = s.sc.idf[t.df]; w == 0 {
+				w = idf(t.df, n)
+				s.sc.idf[t.df] = w
+			}
+		} else {
 			w = idf(t.df, n)
 		}
 		if f := t.w; f > 1 { // 1 + ln f is 1 for f <= 1
@@ -435,8 +453,8 @@ func (s *searcher) profile(c *cand, qw, qg []qterm, wl, gl []termPart, sizes []p
 			continue
 		}
 		sz := sizes[i]
-		sw := coverPrec(ph.wcov, ph.wn, sz.words, s.p.covExp)
-		sg := coverPrec(ph.gcov, ph.gn, sz.grams, s.p.covExp)
+		sw := s.sc.coverPrec(ph.wcov, ph.wn, sz.words, s.p.covExp)
+		sg := s.sc.coverPrec(ph.gcov, ph.gn, sz.grams, s.p.covExp)
 		sim := s.p.wordShare*sw + (1-s.p.wordShare)*sg
 		c.sims = append(c.sims, sim)
 		c.kinds = append(c.kinds, sz.kind)
@@ -454,13 +472,35 @@ type partHits struct {
 // query terms a part has and prec the share of the part's n distinct
 // terms that are query terms (hits of them). It is 1 when both have the
 // same terms.
-func coverPrec(cov float64, hits, n int, e float64) float64 {
+//
+// prec^(1-e) is remembered for small counts, and powers of 1 are not
+// computed: a search scores hundreds of parts.
+func (sc *scratch) coverPrec(cov float64, hits, n int, e float64) float64 {
 	if hits == 0 || n == 0 || cov <= 0 {
 		return 0
 	}
-	prec := math.Min(1, float64(hits)/float64(n))
-	return math.Pow(math.Min(cov, 1), e) * math.Pow(prec, 1-e)
+	c := 1.0 // math.Pow(1, e) is 1
+	if cov < 1 {
+		c = math.Pow(cov, e)
+	}
+	if hits >= n {
+		return c // prec is 1
+	}
+	if n >= precN {
+		return c * math.Pow(float64(hits)/float64(n), 1-e)
+	}
+	if sc.precExp != e || sc.prec == nil {
+		sc.prec, sc.precExp = new([precN * precN]float64), e
+	}
+	p := &sc.prec[hits*precN+n]
+	if *p == 0 {
+		*p = math.Pow(float64(hits)/float64(n), 1-e)
+	}
+	return c * *p
 }
+
+// precN bounds the counts whose precision factor scratch remembers.
+const precN = 64
 
 // termPart says that query term number t (an index into the query's term
 // list) is in profile part number part of a document (0 for a body).
@@ -599,11 +639,26 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	}
 	out := make([]Hit, len(hits))
 	for i, h := range hits {
+		// strconv's 'f' with 2 digits is fmt's %.2f; a search formats a
+		// few of these, and fmt.Sprintf was a twentieth of it.
 		if h.c.text > 0 {
-			h.Reasons = append(h.Reasons, fmt.Sprintf("text match %.2f (%s)", h.c.text, strings.Join(s.parts(h.c), ", ")))
+			b := append(make([]byte, 0, 48), "text match "...)
+			b = strconv.AppendFloat(b, h.c.text, 'f', 2, 64)
+			b = append(b, " ("...)
+			for i, p := range s.parts(h.c) {
+				if i > 0 {
+					b = append(b, ", "...)
+				}
+				b = append(b, p...)
+			}
+			h.Reasons = append(h.Reasons, string(append(b, ')')))
 		}
 		if h.intent != "" {
-			h.Reasons = append(h.Reasons, fmt.Sprintf("linked to intent %s (p=%.2f)", h.intent, h.IntentScore))
+			b := append(make([]byte, 0, 64), "linked to intent "...)
+			b = append(b, h.intent...)
+			b = append(b, " (p="...)
+			b = strconv.AppendFloat(b, h.IntentScore, 'f', 2, 64)
+			h.Reasons = append(h.Reasons, string(append(b, ')')))
 		}
 		out[i] = h.Hit
 	}

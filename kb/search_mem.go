@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
@@ -400,14 +401,14 @@ func (m *memIndex) article(id string) (Article, bool, error) {
 
 func (m *memIndex) linked(_ context.Context, intents []string, max int) ([]string, error) {
 	var ids []string
-	seen := map[int32]bool{}
+	var seen []int32 // at most max: a list is cheaper than a map
 	for _, in := range intents {
 		for _, a := range m.intents[in] {
 			if len(ids) >= max {
 				return ids, nil
 			}
-			if !seen[a] {
-				seen[a] = true
+			if !slices.Contains(seen, a) {
+				seen = append(seen, a)
 				ids = append(ids, m.arts[a].ID)
 			}
 		}

@@ -141,3 +141,149 @@ func BenchmarkSourceMaildirParallel(b *testing.B) {
 	}
 	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "mails/s")
 }
+
+// genMaildir is the Maildir bench/batch.sh generates with bench/genmail;
+// the benchmarks over it skip when it has not been generated.
+const genMaildir = "../bench/out/batch/mail100000"
+
+// genMails returns the first n mail files of genMaildir's new/, read into
+// memory, and skips b when the Maildir is absent.
+func genMails(b *testing.B, n int) [][]byte {
+	b.Helper()
+	des, err := os.ReadDir(filepath.Join(genMaildir, "new"))
+	if err != nil || len(des) == 0 {
+		b.Skipf("no generated Maildir in %s (run bench/batch.sh)", genMaildir)
+	}
+	var out [][]byte
+	for _, d := range des[:min(n, len(des))] {
+		raw, err := os.ReadFile(filepath.Join(genMaildir, "new", d.Name()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, raw)
+	}
+	return out
+}
+
+// BenchmarkParseGenerated parses the batch benchmark's generated mails
+// (plain, quoted-printable and multipart/alternative customer mails) as
+// RawItem.Parse does, with the current and the old code (old_*_test.go).
+func BenchmarkParseGenerated(b *testing.B) {
+	mails := genMails(b, 2000)
+	for _, c := range []struct {
+		name  string
+		parse func([]byte, Options) (*Message, error)
+	}{{"new", parseMessage}, {"old", oldParseMessage}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				if _, err := c.parse(mails[n%len(mails)], Options{}); err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "mails/s")
+		})
+	}
+}
+
+// BenchmarkCleanGenerated cleans the bodies of the generated mails with
+// the current and the old Clean.
+func BenchmarkCleanGenerated(b *testing.B) {
+	mails := genMails(b, 2000)
+	var texts []string
+	for _, raw := range mails {
+		m, err := parseMessage(raw, Options{NoClean: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		texts = append(texts, m.Text)
+	}
+	benchClean(b, texts)
+}
+
+// BenchmarkCleanCorpus cleans the reply corpus (../testdata/mail/clean)
+// with the current and the old Clean.
+func BenchmarkCleanCorpus(b *testing.B) {
+	var texts []string
+	for _, t := range loadCorpus(b, filepath.Join(cleanCorpus, "*.txt")) {
+		texts = append(texts, string(t))
+	}
+	benchClean(b, texts)
+}
+
+func benchClean(b *testing.B, texts []string) {
+	for _, c := range []struct {
+		name  string
+		clean func(string) Cleaned
+	}{{"new", Clean}, {"old", oldClean}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				c.clean(texts[n%len(texts)])
+				n++
+			}
+			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "texts/s")
+		})
+	}
+}
+
+// BenchmarkReadMailGenerated reads the first 2,000 files of the generated
+// Maildir with the current and the old readMailBytes (from the page
+// cache after the first round).
+func BenchmarkReadMailGenerated(b *testing.B) {
+	genMails(b, 1) // skip when absent
+	des, err := os.ReadDir(filepath.Join(genMaildir, "new"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var paths []string
+	for _, d := range des[:min(2000, len(des))] {
+		paths = append(paths, filepath.Join(genMaildir, "new", d.Name()))
+	}
+	for _, c := range []struct {
+		name string
+		read func(string, int64) ([]byte, error)
+	}{{"new", readMailBytes}, {"old", oldReadMailBytes}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				if _, err := c.read(paths[n%len(paths)], defaultFileMax); err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+		})
+	}
+}
+
+// BenchmarkSourceGenerated reads the generated Maildir with NextRaw,
+// without parsing: listing and reading 100,000 files per round.
+func BenchmarkSourceGenerated(b *testing.B) {
+	genMails(b, 1) // skip when absent
+	ctx := context.Background()
+	b.ReportAllocs()
+	total := 0
+	for b.Loop() {
+		s, err := Open(ctx, "maildir:"+genMaildir, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			_, err := s.NextRaw(ctx)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			total++
+		}
+		s.Close()
+	}
+	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "mails/s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(total), "ns/mail")
+}

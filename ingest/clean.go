@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"unicode"
@@ -75,7 +76,7 @@ func clean(text string, depth int) Cleaned {
 	cut, cutBySeparator := findQuotes(lines, quoted)
 
 	// The unquoted lines above the cut, by index.
-	var body []int
+	body := make([]int, 0, cut)
 	for i := 0; i < cut; i++ {
 		if !quoted[i] {
 			body = append(body, i)
@@ -83,7 +84,8 @@ func clean(text string, depth int) Cleaned {
 	}
 	sig, ps := findSignature(lines, body)
 
-	var textLines, sigLines, quoteLines []string
+	textLines := make([]string, 0, len(body))
+	var sigLines, quoteLines []string
 	for k, i := range body {
 		switch {
 		case k < sig || k >= ps:
@@ -120,6 +122,11 @@ func clean(text string, depth int) Cleaned {
 // blank lines to a single blank line.
 func joinLines(lines []string) string {
 	var b strings.Builder
+	size := 0
+	for _, l := range lines {
+		size += len(l) + 2
+	}
+	b.Grow(size)
 	blank := 0
 	for _, l := range lines {
 		l = strings.TrimRightFunc(l, unicode.IsSpace)
@@ -209,7 +216,8 @@ func isSeparator(t string) bool {
 	if len(t) > 100 {
 		return false
 	}
-	if l := strings.ToLower(t); !strings.Contains(l, "nachricht") && !strings.Contains(l, "message") {
+	var buf [128]byte
+	if l := appendLower(buf[:0], t); !bytes.Contains(l, []byte("nachricht")) && !bytes.Contains(l, []byte("message")) {
 		return false
 	}
 	if !separatorRE.MatchString(t) {
@@ -314,11 +322,34 @@ func mayStartAttribution(t string) bool {
 	if len(t) > 400 {
 		return false
 	}
-	l := strings.ToLower(t)
-	return strings.HasPrefix(l, "am ") || strings.HasPrefix(l, "on ") || strings.HasPrefix(l, "zitat von") ||
-		strings.HasPrefix(l, "quoting") || strings.Contains(l, "schrieb") || strings.Contains(l, "wrote") ||
-		strings.Contains(l, "writes") || strings.Contains(l, "geschrieben") || strings.Contains(l, "a écrit") ||
-		strings.HasSuffix(l, "<")
+	var buf [512]byte
+	l := appendLower(buf[:0], t)
+	has := func(s string) bool { return bytes.Contains(l, []byte(s)) }
+	return bytes.HasPrefix(l, []byte("am ")) || bytes.HasPrefix(l, []byte("on ")) || bytes.HasPrefix(l, []byte("zitat von")) ||
+		bytes.HasPrefix(l, []byte("quoting")) || has("schrieb") || has("wrote") ||
+		has("writes") || has("geschrieben") || has("a écrit") ||
+		bytes.HasSuffix(l, []byte("<"))
+}
+
+// appendLower appends strings.ToLower(s) to dst, so that a caller can
+// lower-case into a buffer on its stack.
+func appendLower(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			// strings.ToLower maps every rune (an invalid byte becomes
+			// U+FFFD), as this does.
+			for _, r := range s[i:] {
+				dst = utf8.AppendRune(dst, unicode.ToLower(r))
+			}
+			return dst
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // attribution returns how many lines (1 to 3) starting at i form an
@@ -473,7 +504,7 @@ func findSignature(lines []string, body []int) (int, int) {
 	ps := n
 	if sig < n {
 		for k := sig + 1; k < n; k++ {
-			if psRE.MatchString(line(k)) {
+			if isPS(line(k)) {
 				ps = k
 				break
 			}
@@ -483,6 +514,12 @@ func findSignature(lines []string, body []int) (int, int) {
 }
 
 var psRE = regexp.MustCompile(`^(?i:p\.?\s?s\.?)(?:[:\s]|$)`)
+
+// isPS reports whether t starts a "P.S.": psRE matches, which it can only
+// when t starts with 'p' or 'P'.
+func isPS(t string) bool {
+	return t != "" && (t[0] == 'p' || t[0] == 'P') && psRE.MatchString(t)
+}
 
 // signatureBelow reports whether body lines [from, to) look like the rest
 // of a signature: a few short lines (names, titles, addresses, phone
@@ -502,7 +539,7 @@ func signatureBelow(lines []string, body []int, from, to int, kind int) bool {
 		if t == "" {
 			continue
 		}
-		if psRE.MatchString(t) {
+		if isPS(t) {
 			break
 		}
 		if nonBlank++; nonBlank > limit || isProse(t) {
@@ -523,22 +560,27 @@ func signatureBelow(lines []string, body []int, from, to int, kind int) bool {
 // ending in '.' or '!', or any line of twelve words or more. Contact
 // lines and lines split by '|' are never prose.
 func isProse(t string) bool {
-	if contactRE.MatchString(t) || strings.Contains(t, " | ") || strings.Contains(t, "·") {
-		return false
-	}
+	// Count the words with a letter in them, as strings.Fields splits.
 	words := 0
-	for _, w := range strings.Fields(t) {
-		if strings.IndexFunc(w, unicode.IsLetter) >= 0 {
-			words++
+	letter := false // in the current word
+	for _, r := range t {
+		if unicode.IsSpace(r) {
+			if letter {
+				words++
+			}
+			letter = false
+			continue
 		}
+		letter = letter || unicode.IsLetter(r)
 	}
-	switch {
-	case strings.HasSuffix(t, "?"):
-		return true
-	case words >= 5 && (strings.HasSuffix(t, ".") || strings.HasSuffix(t, "!")):
-		return true
+	if letter {
+		words++
 	}
-	return words >= 12
+	prose := strings.HasSuffix(t, "?") ||
+		words >= 5 && (strings.HasSuffix(t, ".") || strings.HasSuffix(t, "!")) ||
+		words >= 12
+	// The contact test is the costly one; it only matters for prose.
+	return prose && !contactRE.MatchString(t) && !strings.Contains(t, " | ") && !strings.Contains(t, "·")
 }
 
 var contactRE = regexp.MustCompile(`(?i)@|https?://|www\.|\+?\d[\d /()-]{6,}|^(?:tel|fon|phone|mobil|mobile|fax|e-?mail|web|adresse|address)\b`)
@@ -563,6 +605,21 @@ var (
 		`thanks|thank you|many thanks|thanks again|thx|ty)$`)
 )
 
+// signOffFirstWords are the first words (up to a space) of everything
+// signOffStrongRE and signOffWeakRE match; a line that starts otherwise
+// is no sign-off, without running them. TestSignOffFirstWords derives
+// the set from the expressions.
+var signOffFirstWords = map[string]bool{
+	"all": true, "best": true, "beste": true, "besten": true, "bg": true, "br": true, "cheers": true,
+	"danke": true, "freundliche": true, "grues": true, "gruese": true, "gruess": true,
+	"gruesse": true, "grus": true, "gruse": true, "gruss": true, "grusse": true, "gute": true,
+	"herzliche": true, "herzlichen": true, "hochachtungsvoll": true, "kind": true, "kindest": true,
+	"lg": true, "liebe": true, "many": true, "mfg": true, "mit": true, "nette": true, "regards": true,
+	"respectfully": true, "schoene": true, "sincerely": true, "sonnige": true, "thank": true,
+	"thanks": true, "thx": true, "ty": true, "vg": true, "viele": true, "vielen": true, "warm": true,
+	"warmest": true, "with": true, "yours": true,
+}
+
 // Kinds of sign-off lines.
 const (
 	noSignOff   = iota
@@ -579,8 +636,9 @@ func signOff(t string) int {
 	}
 	try := func(s string) int {
 		s = strings.TrimRight(foldUmlauts(strings.ToLower(s)), " ,.!:;-–")
+		first, _, _ := strings.Cut(s, " ")
 		switch {
-		case s == "":
+		case s == "" || !signOffFirstWords[first]:
 			return noSignOff
 		case signOffStrongRE.MatchString(s):
 			return strongSignOff

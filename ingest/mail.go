@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -10,12 +11,14 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/inbucket/html2text"
 	"github.com/jhillyerd/enmime/v2"
+	"github.com/jhillyerd/enmime/v2/mediatype"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -101,22 +104,15 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 	if err := checkStructure(data, limitOr(opts.MaxHeaderBytes, defaultHeaderMax)); err != nil {
 		return nil, err
 	}
-	p := enmime.NewParser(
-		enmime.SkipMalformedParts(true),
-		enmime.MultipartWOBoundaryAsSinglePart(true),
-		enmime.StripMediaTypeInvalidCharacters(true),
-		enmime.DisableCharacterDetection(true), // trust the declared charset; fixMojibake and toUTF8 repair the rest
-		enmime.MaxStoredPartErrors(10),
-		enmime.SetReadPartErrorPolicy(enmime.AllowCorruptTextPartErrorPolicy),
-	)
-	env, err := p.ReadEnvelope(bytes.NewReader(data))
+	env, err := readEnvelope(data)
 	if err != nil {
 		return nil, errorf(ErrMalformed, "cannot parse mail: %v", err)
 	}
 
+	from := parseFrom(env.GetHeader("From"))
 	m := &Message{
 		Channel:    "email",
-		From:       addressText(env.GetHeader("From")),
+		From:       from.text,
 		To:         addressText(env.GetHeader("To")),
 		Subject:    headerText(env.GetHeader("Subject")),
 		InReplyTo:  firstMsgID(env.GetHeader("In-Reply-To")),
@@ -138,7 +134,7 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 		c := Clean(m.Text)
 		m.Text, m.Quoted, m.Signature = c.Text, c.Quoted, c.Signature
 	}
-	m.Auto = autoReason(env, m.Subject, opts)
+	m.Auto = autoReason(env, from, m.Subject, opts)
 	if m.Subject == "" && m.Text == "" && m.Quoted == "" && m.Signature == "" {
 		return nil, errorf(ErrNoText, "mail has neither subject nor text")
 	}
@@ -146,6 +142,69 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 		m.Raw = raw
 	}
 	return m, nil
+}
+
+// readEnvelope parses a mail with enmime, with the options this package
+// relies on.
+func readEnvelope(data []byte) (*enmime.Envelope, error) {
+	memo := new(mediaTypeMemo)
+	p := enmime.NewParser(
+		enmime.SkipMalformedParts(true),
+		enmime.MultipartWOBoundaryAsSinglePart(true),
+		enmime.StripMediaTypeInvalidCharacters(true),
+		enmime.DisableCharacterDetection(true), // trust the declared charset; fixMojibake and toUTF8 repair the rest
+		enmime.MaxStoredPartErrors(10),
+		enmime.SetReadPartErrorPolicy(enmime.AllowCorruptTextPartErrorPolicy),
+		enmime.SetCustomParseMediaType(memo.parse),
+	)
+	br := rootReaders.Get().(*bufio.Reader)
+	br.Reset(bytes.NewReader(data))
+	env, err := p.ReadEnvelope(br)
+	br.Reset(nil) // do not hold on to the mail
+	rootReaders.Put(br)
+	return env, err
+}
+
+// rootReaders holds the buffered readers enmime reads mails through.
+// enmime.Parser.ReadParts takes a *bufio.Reader of at least its default
+// size (4096 bytes) as it is instead of allocating and clearing a new one
+// for every mail; it reads the mail to its end and keeps no reference.
+var rootReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
+
+// mediaTypeMemo remembers the media types enmime parses in one mail.
+// enmime parses the Content-Type of a part up to five times and an absent
+// Content-Disposition several times, with the same result each time.
+// enmime only reads the results (it keeps no parameter map in a Part), so
+// handing out the same map again is safe. It is not safe for concurrent
+// use.
+type mediaTypeMemo struct {
+	n       int
+	entries [8]mediaTypeEntry
+}
+
+type mediaTypeEntry struct {
+	ctype, mtype string
+	params       map[string]string
+	invalid      []string
+	err          error
+}
+
+// parse is enmime's own media type parser as enmime calls it when
+// StripMediaTypeInvalidCharacters is set (an option it ignores once a
+// custom parser is set), remembering the results of the first eight
+// values.
+func (m *mediaTypeMemo) parse(ctype string) (string, map[string]string, []string, error) {
+	for i := range m.n {
+		if e := &m.entries[i]; e.ctype == ctype {
+			return e.mtype, e.params, e.invalid, e.err
+		}
+	}
+	mtype, params, invalid, err := mediatype.ParseWithOptions(ctype, mediatype.ParseOptions{StripMediaTypeInvalidCharacters: true})
+	if m.n < len(m.entries) {
+		m.entries[m.n] = mediaTypeEntry{ctype, mtype, params, invalid, err}
+		m.n++
+	}
+	return mtype, params, invalid, err
 }
 
 // contentID is the ID of a mail without Message-ID: the SHA-256 of its
@@ -325,6 +384,48 @@ func addressText(v string) string {
 		return ""
 	}
 	addrs, err := mail.ParseAddressList(v)
+	return formatAddresses(v, addrs, err)
+}
+
+// fromHeader is the From header of a mail, parsed once for Message.From
+// and for the bounce check of autoReason.
+type fromHeader struct {
+	raw    string // the decoded value
+	text   string // addressText(raw)
+	parsed bool   // addrs and err hold mail.ParseAddressList(raw)
+	addrs  []*mail.Address
+	err    error
+}
+
+// parseFrom returns the From header value raw with its addressText. When
+// headerText leaves raw as it is (the common case) the address list
+// parsed for the text is kept for autoReason.
+func parseFrom(raw string) *fromHeader {
+	f := &fromHeader{raw: raw}
+	v := headerText(raw)
+	if v == "" {
+		return f
+	}
+	addrs, err := mail.ParseAddressList(v)
+	f.text = formatAddresses(v, addrs, err)
+	if v == raw {
+		f.parsed, f.addrs, f.err = true, addrs, err
+	}
+	return f
+}
+
+// addresses returns mail.ParseAddressList of the raw value.
+func (f *fromHeader) addresses() ([]*mail.Address, error) {
+	if !f.parsed {
+		f.addrs, f.err = mail.ParseAddressList(f.raw)
+		f.parsed = true
+	}
+	return f.addrs, f.err
+}
+
+// formatAddresses is addressText of v, given what mail.ParseAddressList
+// returns for it.
+func formatAddresses(v string, addrs []*mail.Address, err error) string {
 	if err != nil || len(addrs) == 0 {
 		return v
 	}
@@ -339,7 +440,35 @@ func addressText(v string) string {
 	return strings.Join(parts, ", ")
 }
 
-var msgIDRE = regexp.MustCompile(`<([^<>\s]+)>`)
+// nextMsgID returns the first message ID in angle brackets in v at or
+// after byte offset i, without the brackets, and the offset after it. It
+// finds what the regular expression `<([^<>\s]+)>` finds (\s being ASCII
+// white space other than '\v'), without its cost.
+func nextMsgID(v string, i int) (id string, end int, ok bool) {
+	for ; i < len(v); i++ {
+		if v[i] != '<' {
+			continue
+		}
+		j := i + 1
+		for j < len(v) && !isMsgIDStop(v[j]) {
+			j++
+		}
+		if j > i+1 && j < len(v) && v[j] == '>' {
+			return v[i+1 : j], j + 1, true
+		}
+		i = j - 1 // no '<' before j
+	}
+	return "", len(v), false
+}
+
+// isMsgIDStop reports whether c cannot be part of a message ID in brackets.
+func isMsgIDStop(c byte) bool {
+	switch c {
+	case '<', '>', ' ', '\t', '\n', '\f', '\r':
+		return true
+	}
+	return false
+}
 
 // msgIDs returns the message IDs in a References or In-Reply-To value,
 // without angle brackets. Values without brackets are split at white
@@ -347,10 +476,10 @@ var msgIDRE = regexp.MustCompile(`<([^<>\s]+)>`)
 func msgIDs(v string) []string {
 	v = strings.ToValidUTF8(v, "")
 	var ids []string
-	if ms := msgIDRE.FindAllStringSubmatch(v, -1); ms != nil {
-		for _, m := range ms {
-			ids = append(ids, m[1])
-		}
+	for id, i, ok := nextMsgID(v, 0); ok; id, i, ok = nextMsgID(v, i) {
+		ids = append(ids, id)
+	}
+	if ids != nil {
 		return ids
 	}
 	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || r == ',' }) {
@@ -365,8 +494,8 @@ func msgIDs(v string) []string {
 // the trimmed value when it has no brackets and no white space.
 func firstMsgID(v string) string {
 	v = strings.TrimSpace(strings.ToValidUTF8(v, ""))
-	if m := msgIDRE.FindStringSubmatch(v); m != nil {
-		return m[1]
+	if id, _, ok := nextMsgID(v, 0); ok {
+		return id
 	}
 	v = strings.Trim(v, "<>")
 	if v == "" || strings.ContainsAny(v, " \t\r\n") {
@@ -397,6 +526,9 @@ func parseDate(v string) time.Time {
 	if v == "" {
 		return time.Time{}
 	}
+	if t, ok := parseCommonDate(v); ok {
+		return t
+	}
 	if t, err := mail.ParseDate(v); err == nil {
 		return t
 	}
@@ -412,6 +544,26 @@ func parseDate(v string) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// commonDateLayout is the form of nearly every Date header:
+// "Sun, 01 Mar 2026 08:00:00 +0000".
+const commonDateLayout = "Mon, 2 Jan 2006 15:04:05 -0700"
+
+// parseCommonDate parses a Date header value in the common form, with
+// the result mail.ParseDate would give, and reports false for any other
+// form. v must be trimmed and hold no CR or LF (parseDate's are).
+//
+// mail.ParseDate cuts the value after the first '+' or '-' and four more
+// bytes (here: the whole value, as the zone is at its end), then tries
+// its layouts in turn: 24 without a day of the week, which cannot match a
+// value that starts with one, and then commonDateLayout.
+func parseCommonDate(v string) (time.Time, bool) {
+	if strings.IndexAny(v, "+-") != len(v)-5 {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(commonDateLayout, v)
+	return t, err == nil
 }
 
 // ---- body ----
@@ -575,8 +727,8 @@ var autoSubjectRE = regexp.MustCompile(`(?i)^[\s\[(*]*(?:` +
 
 // autoReason returns why a mail must not be answered, or "" when it may
 // be: our own reply (X-Loop, Message-ID domain), an auto-reply, a bounce
-// or delivery report, bulk or list mail.
-func autoReason(env *enmime.Envelope, subject string, o Options) string {
+// or delivery report, bulk or list mail. from is the mail's From header.
+func autoReason(env *enmime.Envelope, from *fromHeader, subject string, o Options) string {
 	loopID := o.LoopID
 	if loopID == "" {
 		loopID = "antwort"
@@ -586,8 +738,8 @@ func autoReason(env *enmime.Envelope, subject string, o Options) string {
 			return "X-Loop: " + loopID + " (our own reply)"
 		}
 	}
-	if id := firstMsgID(env.GetHeader("Message-Id")); id != "" && len(o.OwnDomains) > 0 {
-		if _, domain, ok := strings.Cut(id, "@"); ok {
+	if len(o.OwnDomains) > 0 {
+		if _, domain, ok := strings.Cut(firstMsgID(env.GetHeader("Message-Id")), "@"); ok {
 			domain = strings.ToLower(domain)
 			for _, own := range o.OwnDomains {
 				own = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(own), "@"))
@@ -635,7 +787,7 @@ func autoReason(env *enmime.Envelope, subject string, o Options) string {
 	if env.GetHeader("List-Unsubscribe") != "" {
 		return "List-Unsubscribe (newsletter or mailing list)"
 	}
-	if addrs, err := mail.ParseAddressList(env.GetHeader("From")); err == nil && len(addrs) == 1 {
+	if addrs, err := from.addresses(); err == nil && len(addrs) == 1 {
 		local, _, _ := strings.Cut(strings.ToLower(addrs[0].Address), "@")
 		if local == "mailer-daemon" || local == "postmaster" {
 			return "From: " + addrs[0].Address + " (bounce)"

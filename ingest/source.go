@@ -437,17 +437,35 @@ func readMailBytes(path string, max int64) ([]byte, error) {
 		return nil, pathErr(err)
 	}
 	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, max+1))
+	raw, err := readAllSize(io.LimitReader(f, max+1), min(fi.Size(), max)+1)
 	if err != nil {
 		return nil, pathErr(err)
 	}
 	if int64(len(raw)) > max {
 		return nil, errorf(ErrTooLarge, "file is over the limit of %d bytes", max)
 	}
-	if raw == nil {
-		raw = []byte{}
-	}
 	return raw, nil
+}
+
+// readAllSize is io.ReadAll starting with a buffer of size bytes rather
+// than 512: given the size of a file plus one, it reads the file with one
+// allocation and two reads (the second one sees the end) unless the file
+// has grown.
+func readAllSize(r io.Reader, size int64) ([]byte, error) {
+	b := make([]byte, 0, max(size, 512))
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow
+		}
+	}
 }
 
 // pathErr drops the path from an *fs.PathError, since the Problem names

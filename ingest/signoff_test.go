@@ -1,0 +1,100 @@
+package ingest
+
+import (
+	"maps"
+	"regexp/syntax"
+	"slices"
+	"testing"
+)
+
+// TestSignOffFirstWords checks signOffFirstWords against the sign-off
+// expressions: it enumerates the first words (up to a space or the end)
+// of every string they match, which must be a finite set.
+func TestSignOffFirstWords(t *testing.T) {
+	want := map[string]bool{}
+	for _, re := range []string{signOffStrongRE.String(), signOffWeakRE.String()} {
+		tree, err := syntax.Parse(re, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range firstWordsOf(t, tree.Simplify(), []prefix{{}}) {
+			want[p.word] = true
+		}
+	}
+	if !maps.Equal(signOffFirstWords, want) {
+		t.Errorf("signOffFirstWords = %v\nwant %v", slices.Sorted(maps.Keys(signOffFirstWords)), slices.Sorted(maps.Keys(want)))
+	}
+}
+
+// prefix is the start of a string matched so far: its first word, and
+// whether that word has ended.
+type prefix struct {
+	word  string
+	ended bool
+}
+
+// firstWordsOf extends the prefixes by what re matches. It fails t when
+// the first word could be anything of a class or of any length.
+func firstWordsOf(t *testing.T, re *syntax.Regexp, in []prefix) []prefix {
+	t.Helper()
+	open := slices.ContainsFunc(in, func(p prefix) bool { return !p.ended })
+	if !open {
+		return in // the first words are complete; the rest does not matter
+	}
+	if re.Flags&syntax.FoldCase != 0 {
+		t.Fatalf("case folding in %v", re)
+	}
+	runes := func(rs []rune) []prefix {
+		var out []prefix
+		for _, p := range in {
+			for _, r := range rs {
+				switch {
+				case p.ended:
+					out = append(out, p)
+				case r == ' ':
+					out = append(out, prefix{p.word, true})
+				default:
+					out = append(out, prefix{p.word + string(r), false})
+				}
+			}
+		}
+		return out
+	}
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginText, syntax.OpEndText, syntax.OpBeginLine, syntax.OpEndLine:
+		return in
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			in = runes([]rune{r})
+		}
+		return in
+	case syntax.OpCharClass:
+		var rs []rune
+		for i := 0; i < len(re.Rune); i += 2 {
+			if re.Rune[i+1]-re.Rune[i] > 64 {
+				t.Fatalf("first word runs into the class %v", re)
+			}
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				rs = append(rs, r)
+			}
+		}
+		return runes(rs)
+	case syntax.OpCapture:
+		return firstWordsOf(t, re.Sub[0], in)
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			in = firstWordsOf(t, sub, in)
+		}
+		return in
+	case syntax.OpAlternate:
+		var out []prefix
+		for _, sub := range re.Sub {
+			out = append(out, firstWordsOf(t, sub, in)...)
+		}
+		return out
+	case syntax.OpQuest:
+		return append(slices.Clone(in), firstWordsOf(t, re.Sub[0], in)...)
+	}
+	t.Fatalf("first word runs into %v (op %v)", re, re.Op)
+	return nil
+}

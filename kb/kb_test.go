@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -669,4 +671,102 @@ func FuzzCleanFilter(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(checkCleanFilter)
+}
+
+// TestSelectFirst: selectFirst leaves the k first elements in front, for
+// every k, on shuffled, sorted and reversed input.
+func TestSelectFirst(t *testing.T) {
+	cmpInt := func(a, b int32) int { return int(a) - int(b) }
+	for _, n := range []int{0, 1, 2, 3, 5, 17, 100, 333} {
+		inputs := map[string][]int32{"sorted": {}, "reversed": {}, "shuffled": {}}
+		for i := range n {
+			inputs["sorted"] = append(inputs["sorted"], int32(i))
+			inputs["reversed"] = append(inputs["reversed"], int32(n-1-i))
+			inputs["shuffled"] = append(inputs["shuffled"], int32((i*7919)%n))
+		}
+		for name, in := range inputs {
+			for k := 0; k <= n; k++ {
+				x := slices.Clone(in)
+				selectFirst(x, k, cmpInt)
+				first := slices.Clone(x[:k])
+				slices.Sort(first)
+				for i, v := range first {
+					if v != int32(i) {
+						t.Fatalf("n=%d %s k=%d: x[:k] = %v, want 0..%d", n, name, k, x[:k], k-1)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestWeighMatchesFullSort: weigh, which sorts only the heaviest terms
+// unless it needs more, selects what a full sort selects, with and without
+// a posting budget that skips terms.
+func TestWeighMatchesFullSort(t *testing.T) {
+	_, k := importSample(t)
+	idx, unlock, err := k.index()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	m, err := k.memory(idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var known []string
+	for g := range m.langs[German].grams {
+		known = append(known, g)
+	}
+	slices.Sort(known)
+	ctx := context.Background()
+	for seed := range 20 {
+		tf := map[string]float64{}
+		for i := range 50 + seed*40 {
+			switch {
+			case i%3 == 0 || seed%2 == 0: // odd seeds: mostly terms in no document
+				tf[known[(i*31+seed*7)%len(known)]] += float64(1 + i%4)
+			default:
+				tf[fmt.Sprintf("x%03d", (i*17+seed)%997)] += float64(1 + (i+seed)%3)
+			}
+		}
+		for _, budget := range []uint64{1500, 20, 3} {
+			p := defaultParams()
+			p.maxPostings = budget
+			s := &searcher{k: k, p: p, be: m, sc: searchScratch.Get().(*scratch)}
+			got, err := s.weigh(ctx, profNgramField(German), tf, m.langs[German].n, p.maxGrams, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The reference: weigh every term, sort all, select.
+			var all []qterm
+			for term, f := range tf {
+				df, _ := m.docFreq(ctx, profNgramField(German), term)
+				all = append(all, qterm{term: term, w: idf(df, m.langs[German].n) * (1 + math.Log(math.Max(f, 1))), df: df})
+			}
+			sort.Slice(all, func(i, j int) bool {
+				if all[i].w != all[j].w {
+					return all[i].w > all[j].w
+				}
+				return all[i].term < all[j].term
+			})
+			var want []qterm
+			var postings uint64
+			for i, q := range all {
+				if len(want) == p.maxGrams {
+					break
+				}
+				if i >= p.minTerms && postings+q.df > p.maxPostings {
+					continue
+				}
+				postings += q.df
+				want = append(want, q)
+			}
+			if diff := cmp.Diff(want, got, cmp.AllowUnexported(qterm{})); diff != "" {
+				t.Errorf("seed %d, budget %d: %d terms (-full sort +weigh):\n%s", seed, budget, len(tf), diff)
+			}
+			s.sc.reset()
+			searchScratch.Put(s.sc)
+		}
+	}
 }

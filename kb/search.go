@@ -331,7 +331,7 @@ func (s *searcher) weigh(ctx context.Context, field string, tf map[string]float6
 		order = append(order, int32(i))
 	}
 	s.sc.order = order
-	slices.SortFunc(order, func(i, j int32) int {
+	heavier := func(i, j int32) int {
 		a, b := &all[i], &all[j]
 		switch {
 		case a.w > b.w:
@@ -340,14 +340,27 @@ func (s *searcher) weigh(ctx context.Context, field string, tf map[string]float6
 			return 1
 		}
 		return strings.Compare(a.term, b.term)
-	})
+	}
+	// The selection below reads the terms heaviest first until it has
+	// max of them, rarely much further: sort the heaviest few first, and
+	// the rest only if they are reached. Terms are distinct, so the order
+	// is the same as sorting all.
+	sorted := len(order)
+	if sorted > 2*max+16 {
+		sorted = 2*max + 16
+		selectFirst(order, sorted, heavier)
+	}
+	slices.SortFunc(order[:sorted], heavier)
 	out := dst[:0]
 	var postings uint64
 	for i, oi := range order {
-		t := all[oi]
 		if len(out) == max {
 			break
 		}
+		if i == sorted {
+			slices.SortFunc(order[sorted:], heavier)
+		}
+		t := all[oi]
 		if i >= s.p.minTerms && postings+t.df > s.p.maxPostings {
 			continue // a rarer, lighter term may still fit
 		}
@@ -355,6 +368,44 @@ func (s *searcher) weigh(ctx context.Context, field string, tf map[string]float6
 		out = append(out, t)
 	}
 	return out, nil
+}
+
+// selectFirst reorders x so that x[:k] holds the k first elements of x in
+// the order of cmp, in any order (quickselect), for 0 <= k <= len(x).
+// cmp must be a strict total order on the elements of x.
+func selectFirst(x []int32, k int, cmp func(a, b int32) int) {
+	lo, hi := 0, len(x)
+	for hi-lo > 1 {
+		// Median of three as the pivot, moved to the end.
+		m := lo + (hi-lo)/2
+		if cmp(x[m], x[lo]) < 0 {
+			x[m], x[lo] = x[lo], x[m]
+		}
+		if cmp(x[hi-1], x[m]) < 0 {
+			x[hi-1], x[m] = x[m], x[hi-1]
+			if cmp(x[m], x[lo]) < 0 {
+				x[m], x[lo] = x[lo], x[m]
+			}
+		}
+		x[m], x[hi-1] = x[hi-1], x[m]
+		p := x[hi-1]
+		i := lo
+		for j := lo; j < hi-1; j++ {
+			if cmp(x[j], p) < 0 {
+				x[i], x[j] = x[j], x[i]
+				i++
+			}
+		}
+		x[i], x[hi-1] = x[hi-1], x[i] // x[lo:i] before the pivot, x[i+1:hi] after
+		switch {
+		case i == k:
+			return
+		case i < k:
+			lo = i + 1
+		default:
+			hi = i
+		}
+	}
 }
 
 // text runs the text search for one language and scores the candidate

@@ -13,13 +13,16 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/char/regexp"
+	"github.com/blevesearch/bleve/v2/analysis/lang/de"
 	"github.com/blevesearch/bleve/v2/analysis/token/ngram"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
@@ -92,6 +95,11 @@ type analyzers struct {
 	// n-grams (see shareFront); zero otherwise. count then makes the
 	// n-grams itself, without a token per n-gram.
 	gramMin, gramMax int
+
+	// tokens caches count's terms per token when the word chain's last
+	// filter is a stemmer that handles each token on its own; nil
+	// otherwise.
+	tokens *tokenCache
 }
 
 // both returns the terms of the word and of the n-gram analyzer for b.
@@ -132,6 +140,12 @@ func (a *analyzers) shareFront() {
 	a.shared = &analysis.DefaultAnalyzer{CharFilters: w.CharFilters, Tokenizer: w.Tokenizer, TokenFilters: w.TokenFilters[:n:n]}
 	a.wordLast, a.ngramLast = w.TokenFilters[n], g.TokenFilters[n]
 	a.gramMin, a.gramMax = gramLengths(a.ngramLast)
+	switch a.wordLast.(type) {
+	case *de.GermanLightStemmerFilter, *porter.PorterStemmer:
+		if a.gramMax > 0 {
+			a.tokens = newTokenCache()
+		}
+	}
 }
 
 // count adds the distinct terms of b, as the word and the n-gram analyzer
@@ -149,6 +163,17 @@ func (a analyzers) count(b []byte, weight float64, words, grams map[string]float
 		return
 	}
 	ts := a.shared.Analyze(b)
+	if a.tokens != nil {
+		for _, t := range ts {
+			if t.KeyWord { // not from the tokenizer: not cached
+				tt := a.termsOf(t.Term, true)
+				count1(tt, weight, words, grams)
+				continue
+			}
+			count1(a.tokens.get(t.Term, a.termsOf), weight, words, grams)
+		}
+		return
+	}
 	var offs [64]int
 	for _, t := range ts { // before wordLast: the stemmer changes terms in place
 		gramsOf(t.Term, a.gramMin, a.gramMax, offs[:0], func(g []byte) { grams[string(g)] += weight })
@@ -156,6 +181,83 @@ func (a analyzers) count(b []byte, weight float64, words, grams map[string]float
 	for _, t := range a.wordLast.Filter(ts) {
 		words[string(t.Term)] += weight
 	}
+}
+
+// count1 adds one token's terms.
+func count1(tt *tokenTerms, weight float64, words, grams map[string]float64) {
+	words[tt.word] += weight
+	for _, g := range tt.grams {
+		grams[g] += weight
+	}
+}
+
+// termsOf returns the word and n-gram terms of one token of the shared
+// front: its n-grams, and the term the word chain's last filter (a
+// stemmer, one term per token) makes of it.
+func (a analyzers) termsOf(term []byte, keyword bool) *tokenTerms {
+	tt := &tokenTerms{}
+	gramsOf(term, a.gramMin, a.gramMax, nil, func(g []byte) { tt.grams = append(tt.grams, string(g)) })
+	one := a.wordLast.Filter(analysis.TokenStream{{Term: bytes.Clone(term), KeyWord: keyword}})
+	tt.word = string(one[0].Term)
+	return tt
+}
+
+// tokenTerms are the terms one token of the shared front yields.
+type tokenTerms struct {
+	word  string   // the word analyzer's term
+	grams []string // the n-gram analyzer's terms
+}
+
+// tokenCache remembers the terms of the tokens queries had, so that a
+// token seen before costs a map lookup: no stemming, no n-grams to cut,
+// and no new strings as map keys. Service mail repeats its words; the
+// first maxCachedTokens distinct tokens are kept.
+//
+// Lookups read an immutable map without locking; new tokens go to a
+// pending map under a mutex, which is merged into a new immutable map
+// when it has grown by an eighth.
+type tokenCache struct {
+	done    atomic.Pointer[map[string]*tokenTerms]
+	mu      sync.Mutex
+	pending map[string]*tokenTerms
+}
+
+const maxCachedTokens = 1 << 16
+
+func newTokenCache() *tokenCache {
+	c := &tokenCache{pending: map[string]*tokenTerms{}}
+	c.done.Store(&map[string]*tokenTerms{})
+	return c
+}
+
+// get returns the terms of term, made by terms on a miss.
+func (c *tokenCache) get(term []byte, terms func([]byte, bool) *tokenTerms) *tokenTerms {
+	done := *c.done.Load()
+	if tt := done[string(term)]; tt != nil {
+		return tt
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if tt := c.pending[string(term)]; tt != nil {
+		return tt
+	}
+	tt := terms(term, false)
+	if len(done)+len(c.pending) >= maxCachedTokens {
+		return tt
+	}
+	c.pending[string(term)] = tt
+	if len(c.pending) >= max(64, len(done)/8) {
+		merged := make(map[string]*tokenTerms, len(done)+len(c.pending))
+		for k, v := range done {
+			merged[k] = v
+		}
+		for k, v := range c.pending {
+			merged[k] = v
+		}
+		c.done.Store(&merged)
+		clear(c.pending)
+	}
+	return tt
 }
 
 // gramsOf calls fn with the character n-grams of term of lo to hi runes,

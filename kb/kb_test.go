@@ -592,6 +592,9 @@ func TestCountMatchesBoth(t *testing.T) {
 		if an.gramMax == 0 {
 			t.Fatalf("%s: the n-gram filter was not recognised; count falls back to both", lang)
 		}
+		if an.tokens == nil {
+			t.Fatalf("%s: the stemmer was not recognised; count does not cache tokens", lang)
+		}
 		for _, text := range texts {
 			checkCount(t, an, text)
 		}
@@ -769,4 +772,31 @@ func TestWeighMatchesFullSort(t *testing.T) {
 			searchScratch.Put(s.sc)
 		}
 	}
+}
+
+// TestCountConcurrent: goroutines counting at once, while the token cache
+// fills and merges, all count what both gives.
+func TestCountConcurrent(t *testing.T) {
+	_, k := importSample(t)
+	var texts []string
+	for _, q := range sampleQueries(t) {
+		texts = append(texts, q.Text)
+	}
+	for i := range 300 { // new tokens, so that the cache merges while others read
+		texts = append(texts, fmt.Sprintf("Wort%d Lieferung%d order%d", i, i*7, i*13))
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range texts {
+				text := texts[(i+g*37)%len(texts)]
+				for _, lang := range langs() {
+					checkCount(t, k.an[lang], text)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -534,6 +533,7 @@ type decisionOutput struct {
 	w    *bufio.Writer
 	csv  *csv.Writer
 	n    int         // records written by this run
+	buf  []byte      // one JSONL line, reused
 	nats *natsOutput // for nats:SUBJECT, which the fields above are not used for
 }
 
@@ -632,12 +632,13 @@ func (d *decisionOutput) write(r *batchRecord) error {
 			strconv.FormatFloat(r.Sentiment.Confidence, 'f', 3, 64), r.Lang, r.Article, score,
 			strings.Join(r.Decision.Failed(), "; "), r.Auto, r.Outbox, r.Route})
 	}
-	b, err := json.Marshal(r)
+	b, err := appendRecordJSON(d.buf[:0], r)
 	if err != nil {
 		return err
 	}
-	d.w.Write(b)
-	return d.w.WriteByte('\n')
+	d.buf = append(b, '\n')
+	_, err = d.w.Write(d.buf)
+	return err
 }
 
 // sync flushes the output (and syncs a file) and returns its length.

@@ -281,7 +281,7 @@ func openNatsOutput(ctx context.Context, g *globalOptions, nf *natsFlags, subjec
 }
 
 func (n *natsOutput) write(r *batchRecord) error {
-	b, err := json.Marshal(r)
+	b, err := appendRecordJSON(nil, r)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package antwort
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/antwort-dev/antwort/classifier"
 	"github.com/antwort-dev/antwort/ingest"
 	"github.com/antwort-dev/antwort/internal/nlp"
 	"github.com/antwort-dev/antwort/models"
@@ -76,10 +78,51 @@ func BenchmarkClassifyDemo(b *testing.B) {
 }
 
 // TestClassifyDemo checks that classify, which prepares each text once
-// for both models and the language, decides exactly as the models and
-// nlp.Detect do on their own, over the demo mails of bench/batch.sh.
+// for both models and the language and computes its features once for
+// both models, decides exactly as the models and nlp.Detect do on their
+// own, over the demo mails of bench/batch.sh.
 func TestClassifyDemo(t *testing.T) {
 	eng, msgs := demoEngine(t, 2000)
+	if !eng.cfg.Sentiment.SharesFeatures(eng.cfg.Intent) {
+		t.Fatal("demo sentiment model does not share the intent model's feature space")
+	}
+	checkClassify(t, eng, msgs)
+}
+
+// TestClassifyDemoOtherFeatures is TestClassifyDemo with a sentiment
+// model whose feature space is not the intent model's: it scores the
+// prepared text itself.
+func TestClassifyDemoOtherFeatures(t *testing.T) {
+	eng, msgs := demoEngine(t, 500)
+	f, err := os.Open("testdata/demo/train.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var train []classifier.Example
+	for dec := json.NewDecoder(f); ; {
+		var ex struct{ Text, Sentiment string }
+		if err := dec.Decode(&ex); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		train = append(train, classifier.Example{Text: ex.Text, Label: ex.Sentiment})
+	}
+	sm, err := classifier.Train(context.Background(), train, classifier.Options{Features: classifier.FeatureOptions{NoBigrams: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sm.SharesFeatures(eng.cfg.Intent) {
+		t.Fatal("sentiment model without bigrams shares the intent model's feature space")
+	}
+	other := &Engine{cfg: eng.cfg}
+	other.cfg.Sentiment = sm
+	checkClassify(t, other, msgs)
+}
+
+func checkClassify(t *testing.T, eng *Engine, msgs []*ingest.Message) {
+	t.Helper()
 	ctx := context.Background()
 	for _, msg := range msgs {
 		r, ip, sp, err := eng.classify(ctx, msg)

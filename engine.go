@@ -187,13 +187,18 @@ func (e *Engine) classify(ctx context.Context, msg *ingest.Message) (r *Result, 
 	pt.Reset(text)
 	r = &Result{ID: msg.ID, Lang: pt.Lang()}
 	alts := max(e.cfg.Alternatives, 0)
-	ip = e.cfg.Intent.PredictText(pt, -1)
+	// The demo's sentiment model has the intent model's feature space:
+	// compute the text's features once for both. A sentiment model with
+	// another feature space scores the prepared text itself.
+	f := e.cfg.Intent.Features(pt)
+	defer f.Release()
+	ip = e.cfg.Intent.PredictFeatures(f, -1)
 	r.Intent = label(top(ip, alts), modelName(IntentModel, e.cfg.IntentVersion))
 	if e.cfg.Explain > 0 && ip.Label != "" {
 		r.Explanation.Intent = e.cfg.Intent.Explain(text, ip.Label, e.cfg.Explain)
 	}
 	if e.cfg.Sentiment != nil {
-		sp = e.cfg.Sentiment.PredictText(pt, -1)
+		sp = e.cfg.Sentiment.PredictFeatures(f, -1)
 		r.Sentiment = label(top(sp, alts), modelName(SentimentModel, e.cfg.SentimentVersion))
 		if e.cfg.Explain > 0 && sp.Label != "" {
 			r.Explanation.Sentiment = e.cfg.Sentiment.Explain(text, sp.Label, e.cfg.Explain)

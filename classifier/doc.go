@@ -37,6 +37,16 @@
 //	t := classifier.PrepareText(text)
 //	intent, mood := im.PredictText(t, 3), sm.PredictText(t, 3)
 //
+// Models trained with the same feature options on the same texts share
+// their feature space (SharesFeatures): then one model computes the
+// text's Features, most of a prediction's work, and each model scores
+// them, again exactly as PredictText would. A model whose feature space
+// differs scores the prepared text itself:
+//
+//	f := im.Features(t)
+//	intent, mood := im.PredictFeatures(f, 3), sm.PredictFeatures(f, 3)
+//	f.Release()
+//
 // Evaluate and Score compute accuracy, macro-F1, expected calibration
 // error, coverage at a target precision and per-label figures.
 //

@@ -393,6 +393,13 @@ func sublinear(n int) float64 {
 	return 1 + math.Log(float64(n))
 }
 
+// featRef is a column of a text's feature vector with its IDF and block.
+type featRef struct {
+	c     int32
+	idf   float32
+	block uint8
+}
+
 // scratch is per-goroutine working memory for prediction.
 type scratch struct {
 	text   Text // PredictTop's prepared text
@@ -404,6 +411,16 @@ type scratch struct {
 	chars  []float32
 	scores []float64
 	words  wordTable
+	// vbFloats counts the floats of the word entries' vb.
+	vbFloats int
+	// gen numbers the texts featurised; seen collects a text's words
+	// with character n-grams, each once.
+	gen  uint32
+	seen []*wordEntry
+	// fidx lists a text's columns in the order first met.
+	fidx []featRef
+	// f is the feature vector of the last text.
+	f Features
 }
 
 type scratchPool struct {

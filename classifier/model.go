@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"sync/atomic"
 )
 
 // Kind names a training algorithm.
@@ -54,6 +55,11 @@ type Model struct {
 	meta           Meta
 
 	pool scratchPool
+
+	// fp fingerprints the feature space (see SharesFeatures); shares is
+	// the last model found to share it.
+	fp     uint64
+	shares atomic.Pointer[Model]
 }
 
 // Meta describes how a model was trained.
@@ -119,7 +125,9 @@ func (m *Model) WithThresholds(global float64, perLabel map[string]float64) (*Mo
 	c := &Model{
 		kind: m.kind, labels: m.labels, fo: m.fo, voc: m.voc, w: m.w, bias: m.bias,
 		pc: m.pc, wf: m.wf, temp: m.temp, threshold: global, labelThreshold: lt, meta: m.meta,
+		fp: m.fp,
 	}
+	c.shares.Store(m)
 	return c, nil
 }
 
@@ -152,34 +160,54 @@ func (m *Model) PredictText(t *Text, k int) Prediction {
 // scoreInto leaves calibrated probabilities in s.scores, or all zeros when
 // the text has no known feature and no token.
 func (m *Model) scoreInto(pt *Text, s *scratch) {
+	m.features(pt, s)
+	m.score(&s.f, s.acc, s.chars, s.scores)
+	s.f.t = nil // not kept alive by the pool
+}
+
+// features computes the feature vector of pt in m's feature space into
+// s.f: the columns to score one by one with their values, and the tokens
+// whose character n-grams are scored through per-word sums.
+func (m *Model) features(pt *Text, s *scratch) {
+	f := &s.f
+	f.m, f.s, f.t = m, s, pt
+	f.cols, f.xs, f.words = f.cols[:0], f.xs[:0], f.words[:0]
+	f.sc = 0
 	toks, hws := pt.toks, pt.hw
-	if len(toks) == 0 {
-		clear(s.scores)
+	f.empty = len(toks) == 0
+	if f.empty {
 		return
 	}
+	// gen tells the word entries met first in this text from those met
+	// before in it.
+	s.gen++
+	if s.gen == 0 {
+		s.words, s.vbFloats = wordTable{}, 0
+		s.gen = 1
+	}
+	gen := s.gen
 	ex := s.ex
 	fo := &m.fo
 	lang := pt.Lang()
-	pc, cnt := m.pc, s.cnt
-	idx := s.vec.idx[:0]
-	add := func(c int32) {
-		if c < 0 {
+	cnt := s.cnt
+	idx := s.fidx[:0]
+	add := func(r colRef, block uint8) {
+		if r.c < 0 {
 			return
 		}
-		if cnt[c] == 0 {
-			idx = append(idx, c)
+		if cnt[r.c] == 0 {
+			idx = append(idx, featRef{r.c, r.idf, block})
 		}
-		cnt[c]++
+		cnt[r.c]++
 	}
-	chars := s.chars
-	clear(chars)
+	words, seen := f.words, s.seen[:0]
 	var prev uint64
 	negLeft := 0
 	for i, t := range toks {
 		w := s.word(m, t, hws[i])
 		if !fo.NoNegation {
 			if negLeft > 0 && t[0] != '<' && !w.punct {
-				add(w.neg)
+				add(w.neg, blockWord)
 				negLeft--
 			} else if w.punct {
 				negLeft = 0
@@ -188,47 +216,66 @@ func (m *Model) scoreInto(pt *Text, s *scratch) {
 				negLeft = 3
 			}
 		}
-		add(w.uni)
+		add(w.uni, blockWord)
 		if !fo.NoBigrams {
 			if i > 0 {
-				add(w.bigram(m, prev))
+				add(w.bigram(m, prev), blockWord)
 			}
 			prev = w.hw
 		}
 		if !fo.NoStem && lang != nlp.Undetermined {
-			add(w.stemColumn(m, ex, lang, t))
+			add(w.stemColumn(m, ex, lang, t), blockWord)
 		}
-		for _, c := range w.chars {
-			add(c)
+		if len(w.chars) > 0 {
+			// A word's character n-grams are added where the word first
+			// occurs, which fixes their order; its later occurrences only
+			// count, below, all at once.
+			if w.gen != gen {
+				w.gen, w.n = gen, 0
+				seen = append(seen, w)
+				for _, r := range w.chars {
+					add(r, blockChar)
+				}
+			}
+			w.n++
+			words = append(words, w)
 		}
-		if w.v != nil {
-			v := w.v[:len(chars)]
-			for j := range chars {
-				chars[j] += v[j]
+	}
+	for _, w := range seen {
+		if n := w.n - 1; n > 0 {
+			for _, r := range w.chars {
+				cnt[r.c] += n
 			}
 		}
 	}
+	clear(seen)
+	s.seen = seen[:0]
 	val := slices.Grow(s.vec.val[:0], len(idx))[:len(idx)]
-	var norm [2]float64
-	for i, c := range idx {
-		x := sublinear(int(cnt[c])) * float64(pc[c].idf)
-		norm[pc[c].block] += x * x
+	// One sum per block, in idx order: in registers, not in an array
+	// indexed by the block.
+	var normWord, normChar float64
+	for i, p := range idx {
+		x := sublinear(int(cnt[p.c])) * float64(p.idf)
+		if p.block == blockWord {
+			normWord += x * x
+		} else {
+			normChar += x * x
+		}
 		val[i] = float32(x)
 	}
 	var scale [2]float32
-	for b := range norm {
-		if norm[b] > 0 {
-			scale[b] = float32(1 / math.Sqrt(norm[b]))
+	for b, norm := range [2]float64{normWord, normChar} {
+		if norm > 0 {
+			scale[b] = float32(1 / math.Sqrt(norm))
 		}
 	}
 	scale[blockChar] *= float32(fo.CharWeight)
-	out := s.acc
-	copy(out, m.bias)
 	// Word features one by one; character n-grams through the per-word
 	// sums, corrected for n-grams that occur more than once in the text
 	// (their weight is sublinear in the count, the sums' linear).
-	for i, c := range idx {
-		p := pc[c]
+	cols, xs := f.cols, f.xs
+	for i, p := range idx {
+		c := p.c
 		var x float32
 		if p.block == blockWord {
 			x = val[i] * scale[blockWord]
@@ -237,19 +284,44 @@ func (m *Model) scoreInto(pt *Text, s *scratch) {
 		}
 		cnt[c] = 0
 		if x != 0 {
-			m.addRow(out, c, x)
+			cols = append(cols, c)
+			xs = append(xs, x)
 		}
 	}
-	if sc := scale[blockChar]; sc != 0 {
+	s.fidx, s.vec.val = idx, val
+	f.cols, f.xs, f.words, f.sc = cols, xs, words, scale[blockChar]
+}
+
+// score leaves m's calibrated probabilities for the feature vector f in
+// scores, or all zeros for an empty text; acc and chars are scratch space.
+// All have one element per label of m, and f is in m's feature space.
+func (m *Model) score(f *Features, acc, chars []float32, scores []float64) {
+	if f.empty {
+		clear(scores)
+		return
+	}
+	copy(acc, m.bias)
+	xs := f.xs[:len(f.cols)]
+	for i, c := range f.cols {
+		m.addRow(acc, c, xs[i])
+	}
+	if sc := f.sc; sc != 0 {
+		clear(chars)
+		for _, w := range f.words {
+			v := f.s.charSums(w, m, f.m)
+			v = v[:len(chars)]
+			for j := range chars {
+				chars[j] += v[j]
+			}
+		}
 		for j, v := range chars {
-			out[j] += sc * v
+			acc[j] += sc * v
 		}
 	}
-	s.vec.idx, s.vec.val = idx, val
-	for j, x := range out {
-		s.scores[j] = float64(x)
+	for j, x := range acc {
+		scores[j] = float64(x)
 	}
-	softmax(s.scores, m.temp)
+	softmax(scores, m.temp)
 }
 
 // addRow adds x times column c's weights to out.
@@ -278,6 +350,24 @@ func (m *Model) column(h uint64, block uint8) int32 {
 	return c
 }
 
+// colRef is a vocabulary column with its IDF, kept where the column is
+// found so that scoring need not look the IDF up; column -1 is none.
+type colRef struct {
+	c   int32
+	idf float32
+}
+
+var noCol = colRef{c: -1}
+
+// wordColumn returns the word-block column of hash h, or noCol.
+func (m *Model) wordColumn(h uint64) colRef {
+	c := m.column(h, blockWord)
+	if c < 0 {
+		return noCol
+	}
+	return colRef{c, m.pc[c].idf}
+}
+
 // wordEntry caches what one token contributes to a text's features,
 // whatever its context: its hash, the columns of its unigram, negated and
 // stem features, its character n-gram columns (repeats included) and their
@@ -286,10 +376,10 @@ func (m *Model) column(h uint64, block uint8) int32 {
 type wordEntry struct {
 	key   string // the token
 	hw    uint64
-	uni   int32
-	neg   int32
-	stem  [2]int32 // per language (de, en); -2 until computed
-	chars []int32
+	uni   colRef
+	neg   colRef
+	stem  [2]colRef // per language (de, en); column -2 until computed
+	chars []colRef
 	v     []float32
 	// negator and punct tell whether the token starts or ends a negation
 	// scope.
@@ -298,28 +388,57 @@ type wordEntry struct {
 	// bgPrev (a word repeats mostly after the same word); valid when
 	// bgSet.
 	bgSet  bool
-	bgCol  int32
+	bgCol  colRef
 	bgPrev uint64
+	// gen is the scratch's text generation in which the word last
+	// occurred, n its occurrences in that text.
+	gen, n uint32
+	// vb holds v for the model vbOf, another model with the same feature
+	// space scoring Features (see charSums).
+	vb   []float32
+	vbOf *Model
+}
+
+// charSums returns w's IDF-weighted character n-gram weight sum for model
+// m, which shares the feature space of the scratch's model own.
+func (s *scratch) charSums(w *wordEntry, m, own *Model) []float32 {
+	if m == own {
+		return w.v
+	}
+	if w.vbOf != m {
+		k := len(m.labels)
+		if len(w.vb) != k {
+			s.vbFloats += k - len(w.vb)
+			w.vb = make([]float32, k)
+		} else {
+			clear(w.vb)
+		}
+		for _, r := range w.chars {
+			m.addRow(w.vb, r.c, r.idf)
+		}
+		w.vbOf = m
+	}
+	return w.vb
 }
 
 // bigram returns the column of the bigram of the word hashed prev and w.
-func (w *wordEntry) bigram(m *Model, prev uint64) int32 {
+func (w *wordEntry) bigram(m *Model, prev uint64) colRef {
 	if !w.bgSet || w.bgPrev != prev {
 		w.bgSet, w.bgPrev = true, prev
-		w.bgCol = m.column(hashPair(prev, w.hw), blockWord)
+		w.bgCol = m.wordColumn(hashPair(prev, w.hw))
 	}
 	return w.bgCol
 }
 
-func (w *wordEntry) stemColumn(m *Model, ex *extractor, lang, t string) int32 {
+func (w *wordEntry) stemColumn(m *Model, ex *extractor, lang, t string) colRef {
 	li := 0
 	if lang == nlp.English {
 		li = 1
 	}
-	if w.stem[li] == -2 {
-		w.stem[li] = -1
+	if w.stem[li].c == -2 {
+		w.stem[li] = noCol
 		if st := ex.stem(lang, t); st != t {
-			w.stem[li] = m.column(hashBytes(nsStem, st), blockWord)
+			w.stem[li] = m.wordColumn(hashBytes(nsStem, st))
 		}
 	}
 	return w.stem[li]
@@ -335,13 +454,13 @@ func (s *scratch) word(m *Model, t string, hw uint64) *wordEntry {
 		return w
 	}
 	k := len(m.labels)
-	if (s.words.n+1)*k > maxCacheFloats {
-		s.words = wordTable{}
+	if (s.words.n+1)*k+s.vbFloats > maxCacheFloats {
+		s.words, s.vbFloats = wordTable{}, 0
 	}
-	w := &wordEntry{key: strings.Clone(t), hw: hw, stem: [2]int32{-2, -2},
+	w := &wordEntry{key: strings.Clone(t), hw: hw, stem: [2]colRef{{c: -2}, {c: -2}},
 		negator: negators[t], punct: t == "!" || t == "?" || t == "!!" || t == "??"}
-	w.uni = m.column(w.hw, blockWord)
-	w.neg = m.column(hashBytes(nsNeg, t), blockWord)
+	w.uni = m.wordColumn(w.hw)
+	w.neg = m.wordColumn(hashBytes(nsNeg, t))
 	if !m.fo.NoChars && t[0] != '<' && utf8.RuneCountInString(t) > 1 {
 		ex := s.ex
 		ex.keys = ex.keys[:0]
@@ -351,12 +470,12 @@ func (s *scratch) word(m *Model, t string, hw uint64) *wordEntry {
 			if c < 0 || m.pc[c].block != uint8(key&1) {
 				continue
 			}
-			w.chars = append(w.chars, c)
+			w.chars = append(w.chars, colRef{c, m.pc[c].idf})
 		}
 		if len(w.chars) > 0 {
 			w.v = make([]float32, k)
-			for _, c := range w.chars {
-				m.addRow(w.v, c, m.pc[c].idf)
+			for _, r := range w.chars {
+				m.addRow(w.v, r.c, r.idf)
 			}
 		}
 	}
@@ -432,6 +551,7 @@ func (m *Model) prepare() {
 			m.wf[c*k+j] = float32(q) * s
 		}
 	}
+	m.fp = m.featureFingerprint()
 }
 
 // rawScores computes the decision values of v in float64 from the 8-bit

@@ -72,7 +72,9 @@ func (m *Model) refScoreInto(text string, s *scratch) {
 			prev = w.hw
 		}
 		if !fo.NoStem && lang != nlp.Undetermined {
-			add(w.stemColumn(m, ex, lang, t))
+			if st := ex.stem(lang, t); st != t {
+				add(m.column(hashBytes(nsStem, st), blockWord))
+			}
 		}
 		for _, c := range w.chars {
 			add(c)
@@ -128,11 +130,19 @@ func (m *Model) refScoreInto(text string, s *scratch) {
 	softmax(s.scores, m.temp)
 }
 
+// refWordEntry is what the word cache held per token before Text.
+type refWordEntry struct {
+	hw       uint64
+	uni, neg int32
+	chars    []int32
+	v        []float32
+}
+
 // refWord computes the word entry of token t without any cache, as the
 // word cache did on a miss before Text.
-func refWord(m *Model, s *scratch, t string) *wordEntry {
+func refWord(m *Model, s *scratch, t string) *refWordEntry {
 	k := len(m.labels)
-	w := &wordEntry{hw: hashBytes(nsWord, t), stem: [2]int32{-2, -2}}
+	w := &refWordEntry{hw: hashBytes(nsWord, t)}
 	w.uni = m.column(w.hw, blockWord)
 	w.neg = m.column(hashBytes(nsNeg, t), blockWord)
 	if !m.fo.NoChars && t[0] != '<' && utf8.RuneCountInString(t) > 1 {
@@ -292,13 +302,15 @@ func demoMails(tb testing.TB, n int) []string {
 }
 
 // TestPredictTextDemo runs the differential test with models trained on
-// the demo corpus over the mails of bench/batch.sh.
+// the demo corpus over the mails of bench/batch.sh, each model on its own
+// and both from one Features, as the engine scores them.
 func TestPredictTextDemo(t *testing.T) {
 	if testing.Short() {
-		t.Skip("trains two models and scores 10,000 mails")
+		t.Skip("trains two models and scores 10,000 mails three times")
 	}
 	texts := demoMails(t, 5000)
 	texts = append(texts, texts...)
+	var ms []*Model
 	for _, field := range []string{"intent", "sentiment"} {
 		train := loadJSONL(t, "../testdata/demo/train.jsonl", "lang", "de", field)
 		train = append(train, loadJSONL(t, "../testdata/demo/train.jsonl", "lang", "en", field)...)
@@ -310,6 +322,14 @@ func TestPredictTextDemo(t *testing.T) {
 		for _, text := range texts {
 			d.check(t, text)
 		}
+		ms = append(ms, m)
+	}
+	if !ms[1].SharesFeatures(ms[0]) {
+		t.Fatal("demo intent and sentiment models do not share their feature space")
+	}
+	d := newSharedDifferential(ms[0], ms...)
+	for _, text := range texts {
+		d.check(t, text, nil)
 	}
 }
 

@@ -197,6 +197,7 @@ type scratch struct {
 	order        []int32            // weigh's sort order
 	weighed      [3][]qterm         // text's words, grams and body words
 	per          []partHits         // profile's per-part tallies
+	docs         []docHit           // match's result
 
 	// prec[hits*precN+n] is (hits/n)^(1-precExp) once computed (0: not
 	// yet), for coverPrec.
@@ -235,9 +236,12 @@ type backend interface {
 	// of the terms (those with df > 0): all of them, or at least the k
 	// best by a BM25 disjunction with n-gram and body terms weighted by
 	// gramBoost and bodyBoost.
-	match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int) ([]docHit, error)
+	// The result may be appended to dst's memory.
+	match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit) ([]docHit, error)
 	// article returns the stored article with the given id.
-	article(id string) (Article, bool, error)
+	// article returns the stored article with the given id; the caller
+	// must not change it.
+	article(id string) (*Article, bool, error)
 	// linked returns the ids of up to max articles linked to the intents,
 	// those of the first intent first.
 	linked(ctx context.Context, intents []string, max int) ([]string, error)
@@ -438,7 +442,7 @@ func (s *searcher) text(ctx context.Context, lang string) error {
 	wb[0], wb[1], wb[2] = words, grams, bodyWords
 
 	k := 2 * max(s.p.candidates, 10*s.size) // profile and body documents compete for the places
-	hits, err := s.be.match(ctx, lang, words, grams, bodyWords, 1-s.p.profWordShare, s.p.bodyWeight, k)
+	hits, err := s.be.match(ctx, lang, words, grams, bodyWords, 1-s.p.profWordShare, s.p.bodyWeight, k, s.sc.docs[:0])
 	if err != nil {
 		return err
 	}
@@ -454,6 +458,8 @@ func (s *searcher) text(ctx context.Context, lang string) error {
 			s.profile(c, words, grams, h.words, h.grams, h.sizes)
 		}
 	}
+	clear(hits)
+	s.sc.docs = hits[:0]
 	return nil
 }
 
@@ -644,9 +650,10 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	// Score every candidate, rank, and only then write the reasons of
 	// those that are returned.
 	type scored struct {
-		Hit
-		c      *cand
-		intent string // the linked intent behind IntentScore
+		score, text, intentScore float64
+		a                        *Article
+		c                        *cand
+		intent                   string // the linked intent behind intentScore
 	}
 	store := make([]scored, 0, len(ranked))
 	for _, c := range ranked {
@@ -660,14 +667,14 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		if !ok {
 			continue
 		}
-		h := scored{Hit: Hit{Article: a, TextScore: c.text}, c: c}
+		h := scored{a: a, text: c.text, c: c}
 		for _, in := range a.Intents {
-			if p, ok := s.q.Intents[in]; ok && p > h.IntentScore {
-				h.IntentScore, h.intent = clamp01(p), in
+			if p, ok := s.q.Intents[in]; ok && p > h.intentScore {
+				h.intentScore, h.intent = clamp01(p), in
 			}
 		}
-		h.Score = clamp01((1-w)*h.TextScore + w*h.IntentScore)
-		if h.Score <= 0 {
+		h.score = clamp01((1-w)*h.text + w*h.intentScore)
+		if h.score <= 0 {
 			continue
 		}
 		store = append(store, h)
@@ -678,18 +685,19 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	}
 	slices.SortStableFunc(hits, func(a, b *scored) int {
 		switch {
-		case a.Score != b.Score:
-			return cmpDesc(a.Score, b.Score)
-		case a.TextScore != b.TextScore:
-			return cmpDesc(a.TextScore, b.TextScore)
+		case a.score != b.score:
+			return cmpDesc(a.score, b.score)
+		case a.text != b.text:
+			return cmpDesc(a.text, b.text)
 		}
-		return strings.Compare(a.Article.ID, b.Article.ID)
+		return strings.Compare(a.a.ID, b.a.ID)
 	})
 	if len(hits) > s.size {
 		hits = hits[:s.size]
 	}
 	out := make([]Hit, len(hits))
 	for i, h := range hits {
+		hit := Hit{Article: *h.a, Score: h.score, TextScore: h.text, IntentScore: h.intentScore}
 		// strconv's 'f' with 2 digits is fmt's %.2f; a search formats a
 		// few of these, and fmt.Sprintf was a twentieth of it.
 		if h.c.text > 0 {
@@ -702,16 +710,16 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 				}
 				b = append(b, p...)
 			}
-			h.Reasons = append(h.Reasons, string(append(b, ')')))
+			hit.Reasons = append(hit.Reasons, string(append(b, ')')))
 		}
 		if h.intent != "" {
 			b := append(make([]byte, 0, 64), "linked to intent "...)
 			b = append(b, h.intent...)
 			b = append(b, " (p="...)
-			b = strconv.AppendFloat(b, h.IntentScore, 'f', 2, 64)
-			h.Reasons = append(h.Reasons, string(append(b, ')')))
+			b = strconv.AppendFloat(b, h.intentScore, 'f', 2, 64)
+			hit.Reasons = append(hit.Reasons, string(append(b, ')')))
 		}
-		out[i] = h.Hit
+		out[i] = hit
 	}
 	return out, nil
 }

@@ -54,7 +54,7 @@ func (b *bleveBackend) docFreqs(ctx context.Context, field string, terms []qterm
 	return nil
 }
 
-func (b *bleveBackend) match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int) ([]docHit, error) {
+func (b *bleveBackend) match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit) ([]docHit, error) {
 	var clauses []query.Query
 	term := func(t qterm, field string, boost float64) {
 		if t.df == 0 {
@@ -84,7 +84,7 @@ func (b *bleveBackend) match(ctx context.Context, lang string, words, grams, bod
 	if err != nil {
 		return nil, err
 	}
-	out := make([]docHit, 0, len(res.Hits))
+	out := dst[:0]
 	wi, gi, bi := termIndex(words), termIndex(grams), termIndex(body)
 	for _, h := range res.Hits {
 		id, key, _ := strings.Cut(h.ID, idSep)
@@ -134,13 +134,13 @@ func termParts(index map[string]int32, tl search.TermLocationMap) []termPart {
 	return out
 }
 
-func (b *bleveBackend) article(id string) (Article, bool, error) {
+func (b *bleveBackend) article(id string) (*Article, bool, error) {
 	d, err := b.idx.Document(id)
 	if err != nil {
-		return Article{}, false, err
+		return nil, false, err
 	}
 	a, ok := articleFromDoc(d)
-	return a, ok, nil
+	return &a, ok, nil
 }
 
 func (b *bleveBackend) linked(ctx context.Context, intents []string, max int) ([]string, error) {

@@ -255,12 +255,12 @@ const memCandidates = 300
 // weighted share of the query terms, so the detailed scoring after it
 // stays cheap on a large knowledge base. Below that it returns every
 // document, as the Bleve backend does.
-func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int) ([]docHit, error) {
+func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit) ([]docHit, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	ml := m.langs[lang]
-	var out []docHit
+	out := dst[:0]
 	// Where each article's profile and body hit is in out (+1; 0: none),
 	// reset before the slices go back to the pool.
 	sc := m.scratch.Get().(*matchScratch)
@@ -391,12 +391,12 @@ func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []
 	return top, nil
 }
 
-func (m *memIndex) article(id string) (Article, bool, error) {
+func (m *memIndex) article(id string) (*Article, bool, error) {
 	i, ok := m.byID[id]
 	if !ok {
-		return Article{}, false, nil
+		return nil, false, nil
 	}
-	return m.arts[i], true, nil
+	return &m.arts[i], true, nil
 }
 
 func (m *memIndex) linked(_ context.Context, intents []string, max int) ([]string, error) {

@@ -148,47 +148,93 @@ func (a *analyzers) shareFront() {
 	}
 }
 
-// count adds the distinct terms of b, as the word and the n-gram analyzer
-// produce them, to words and grams: weight per occurrence. It gives what
-// both gives, counted, with one tokenisation and no token per n-gram.
-func (a analyzers) count(b []byte, weight float64, words, grams map[string]float64) {
+// count adds the terms of b, as the word and the n-gram analyzer produce
+// them, to words and grams: weight per occurrence. It gives what both
+// gives, counted, with one tokenisation and no token per n-gram. With a
+// cache (nil: a.tokens), each token's terms come from it, with their
+// document frequencies when the cache has them.
+func (a analyzers) count(b []byte, weight float64, words, grams *tfTable, cache *tokenCache) {
 	if a.shared == nil || a.gramMax == 0 {
 		w, g := a.both(b)
 		for _, t := range w {
-			words[string(t.Term)] += weight
+			words.add(string(t.Term), weight, nil)
 		}
 		for _, t := range g {
-			grams[string(t.Term)] += weight
+			grams.add(string(t.Term), weight, nil)
 		}
 		return
 	}
 	ts := a.shared.Analyze(b)
-	if a.tokens != nil {
+	if cache == nil {
+		cache = a.tokens
+	}
+	if cache != nil {
 		for _, t := range ts {
+			var tt *tokenTerms
 			if t.KeyWord { // not from the tokenizer: not cached
-				tt := a.termsOf(t.Term, true)
-				count1(tt, weight, words, grams)
-				continue
+				tt = cache.withDF(a.termsOf(t.Term, true))
+			} else {
+				tt = cache.get(t.Term, a.termsOf)
 			}
-			count1(a.tokens.get(t.Term, a.termsOf), weight, words, grams)
+			words.add(tt.word, weight, tt.wordDF)
+			for i, g := range tt.grams {
+				var df []uint64
+				if tt.gramDF != nil {
+					df = tt.gramDF[i : i+1]
+				}
+				grams.add(g, weight, df)
+			}
 		}
 		return
 	}
 	var offs [64]int
 	for _, t := range ts { // before wordLast: the stemmer changes terms in place
-		gramsOf(t.Term, a.gramMin, a.gramMax, offs[:0], func(g []byte) { grams[string(g)] += weight })
+		gramsOf(t.Term, a.gramMin, a.gramMax, offs[:0], func(g []byte) { grams.add(string(g), weight, nil) })
 	}
 	for _, t := range a.wordLast.Filter(ts) {
-		words[string(t.Term)] += weight
+		words.add(string(t.Term), weight, nil)
 	}
 }
 
-// count1 adds one token's terms.
-func count1(tt *tokenTerms, weight float64, words, grams map[string]float64) {
-	words[tt.word] += weight
-	for _, g := range tt.grams {
-		grams[g] += weight
+// tfTable counts a query's distinct terms: their frequency and, when the
+// counting knew them, their document frequencies.
+type tfTable struct {
+	at    map[string]int32 // term → its entry
+	terms []tfEntry
+	noDF  bool // some entry was added without document frequencies
+}
+
+type tfEntry struct {
+	term string
+	f    float64
+	df   [2]uint64 // words: profile and body; n-grams: profile n-grams
+}
+
+// add counts term with weight; df, when not nil, are its document
+// frequencies (see tfEntry).
+func (t *tfTable) add(term string, weight float64, df []uint64) {
+	if i, ok := t.at[term]; ok {
+		t.terms[i].f += weight
+		return
 	}
+	if t.at == nil {
+		t.at = make(map[string]int32, 256)
+	}
+	e := tfEntry{term: term, f: weight}
+	if df == nil {
+		t.noDF = true
+	} else {
+		copy(e.df[:], df)
+	}
+	t.at[term] = int32(len(t.terms))
+	t.terms = append(t.terms, e)
+}
+
+// reset empties t, keeping its memory.
+func (t *tfTable) reset() {
+	clear(t.at)
+	clear(t.terms)
+	t.terms, t.noDF = t.terms[:0], false
 }
 
 // termsOf returns the word and n-gram terms of one token of the shared
@@ -202,10 +248,13 @@ func (a analyzers) termsOf(term []byte, keyword bool) *tokenTerms {
 	return tt
 }
 
-// tokenTerms are the terms one token of the shared front yields.
+// tokenTerms are the terms one token of the shared front yields, and
+// their document frequencies when the cache has them (see tokenCache.df).
 type tokenTerms struct {
-	word  string   // the word analyzer's term
-	grams []string // the n-gram analyzer's terms
+	word   string   // the word analyzer's term
+	grams  []string // the n-gram analyzer's terms
+	wordDF []uint64 // the word's in the profile and body fields
+	gramDF []uint64 // each n-gram's in the profile n-gram field
 }
 
 // tokenCache remembers the terms of the tokens queries had, so that a
@@ -220,6 +269,30 @@ type tokenCache struct {
 	done    atomic.Pointer[map[string]*tokenTerms]
 	mu      sync.Mutex
 	pending map[string]*tokenTerms
+
+	// df, when not nil, is the index of a read-only KB whose document
+	// frequencies the cached terms carry: they never change.
+	df *memLang
+}
+
+// withDF sets tt's document frequencies from c.df, if any, and returns tt.
+func (c *tokenCache) withDF(tt *tokenTerms) *tokenTerms {
+	ml := c.df
+	if ml == nil {
+		return tt
+	}
+	tt.wordDF = make([]uint64, 2)
+	if p := ml.words[tt.word]; p != nil {
+		tt.wordDF[0] = p.df
+	}
+	tt.wordDF[1] = uint64(len(ml.body[tt.word]))
+	tt.gramDF = make([]uint64, len(tt.grams))
+	for i, g := range tt.grams {
+		if p := ml.grams[g]; p != nil {
+			tt.gramDF[i] = p.df
+		}
+	}
+	return tt
 }
 
 const maxCachedTokens = 1 << 16
@@ -241,7 +314,7 @@ func (c *tokenCache) get(term []byte, terms func([]byte, bool) *tokenTerms) *tok
 	if tt := c.pending[string(term)]; tt != nil {
 		return tt
 	}
-	tt := terms(term, false)
+	tt := c.withDF(terms(term, false))
 	if len(done)+len(c.pending) >= maxCachedTokens {
 		return tt
 	}

@@ -604,8 +604,9 @@ func TestCountMatchesBoth(t *testing.T) {
 func checkCount(t *testing.T, an analyzers, text string) {
 	t.Helper()
 	ww, wg := countBoth(an, text)
-	gw, gg := map[string]float64{}, map[string]float64{}
-	an.count([]byte(text), 1, gw, gg)
+	var tw, tg tfTable
+	an.count([]byte(text), 1, &tw, &tg, nil)
+	gw, gg := tw.counts(), tg.counts()
 	if diff := cmp.Diff(ww, gw, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("words of %q (-both +count):\n%s", text, diff)
 	}
@@ -737,7 +738,16 @@ func TestWeighMatchesFullSort(t *testing.T) {
 			p := defaultParams()
 			p.maxPostings = budget
 			s := &searcher{k: k, p: p, be: m, sc: searchScratch.Get().(*scratch)}
-			got, err := s.weigh(ctx, profNgramField(German), tf, m.langs[German].n, p.maxGrams, nil)
+			var tab tfTable // half the tests bring the document frequencies, half let weigh look them up
+			for term, f := range tf {
+				var df []uint64
+				if seed%2 == 1 {
+					n, _ := m.docFreq(ctx, profNgramField(German), term)
+					df = []uint64{n}
+				}
+				tab.add(term, f, df)
+			}
+			got, err := s.weigh(ctx, profNgramField(German), &tab, 0, m.langs[German].n, p.maxGrams, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -799,4 +809,13 @@ func TestCountConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// counts returns the frequencies t counted.
+func (t *tfTable) counts() map[string]float64 {
+	m := map[string]float64{}
+	for _, e := range t.terms {
+		m[e.term] += e.f
+	}
+	return m
 }

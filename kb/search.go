@@ -192,12 +192,12 @@ type searcher struct {
 // has hundreds of n-grams, and allocating for each was a large share of a
 // search. Nothing in it outlives the search.
 type scratch struct {
-	words, grams map[string]float64 // query term frequencies of one language (see terms)
-	all          []qterm            // weigh's terms before selection
-	order        []int32            // weigh's sort order
-	weighed      [3][]qterm         // text's words, grams and body words
-	per          []partHits         // profile's per-part tallies
-	docs         []docHit           // match's result
+	words, grams tfTable    // query term frequencies of one language (see terms)
+	all          []qterm    // weigh's terms before selection
+	order        []int32    // weigh's sort order
+	weighed      [3][]qterm // text's words, grams and body words
+	per          []partHits // profile's per-part tallies
+	docs         []docHit   // match's result
 
 	// prec[hits*precN+n] is (hits/n)^(1-precExp) once computed (0: not
 	// yet), for coverPrec.
@@ -209,13 +209,13 @@ type scratch struct {
 }
 
 var searchScratch = sync.Pool{New: func() any {
-	return &scratch{words: make(map[string]float64, 64), grams: make(map[string]float64, 512)}
+	return &scratch{}
 }}
 
 // reset drops what the last search left, keeping the memory.
 func (sc *scratch) reset() {
-	clear(sc.words)
-	clear(sc.grams)
+	sc.words.reset()
+	sc.grams.reset()
 	clear(sc.all) // the strings
 	for i := range sc.weighed {
 		clear(sc.weighed[i])
@@ -267,15 +267,20 @@ type qterm struct {
 // terms analyses the query's subject and text with the index's own word
 // and n-gram analyzers and returns the distinct terms of each with their
 // frequencies, subject occurrences counted p.subjectWeight times.
-func (s *searcher) terms(an analyzers) (words, grams map[string]float64) {
-	words, grams = s.sc.words, s.sc.grams
-	clear(words) // the previous language's
-	clear(grams)
+func (s *searcher) terms(an analyzers, lang string) (words, grams *tfTable) {
+	words, grams = &s.sc.words, &s.sc.grams
+	words.reset() // the previous language's
+	grams.reset()
+	// A read-only KB's own token cache knows the document frequencies.
+	var cache *tokenCache
+	if m, ok := s.be.(*memIndex); ok {
+		cache = m.tokens[lang]
+	}
 	add := func(text string, weight float64) {
 		if len(text) > s.p.maxQueryBytes {
 			text = text[:s.p.maxQueryBytes]
 		}
-		an.count([]byte(text), weight, words, grams)
+		an.count([]byte(text), weight, words, grams, cache)
 	}
 	add(s.q.Subject, s.p.subjectWeight)
 	add(s.q.Text, 1)
@@ -288,8 +293,9 @@ func idf(df, n uint64) float64 {
 	return math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
 }
 
-// weigh looks up the document frequencies of the terms in field among n
-// documents and returns the terms weighted, heaviest first, at most max.
+// weigh weighs the terms tf counted by their document frequencies in
+// field among n documents (tf's df[which], looked up now when counting did
+// not bring them) and returns them, heaviest first, at most max.
 //
 // Terms are kept, heaviest first, while the postings they would make Bleve walk
 // (their document frequencies) add up to at most p.maxPostings; the first
@@ -298,13 +304,15 @@ func idf(df, n uint64) float64 {
 // and cost the most, and bounds the work per query; on a small one it
 // changes nothing. Terms found in no document cost nothing and stay: they
 // count against the coverage of every article.
-func (s *searcher) weigh(ctx context.Context, field string, tf map[string]float64, n uint64, max int, dst []qterm) ([]qterm, error) {
+func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which int, n uint64, max int, dst []qterm) ([]qterm, error) {
 	all := s.sc.all[:0]
-	for t, f := range tf {
-		all = append(all, qterm{term: t, w: f}) // w holds the frequency until weighed
+	for _, e := range tf.terms {
+		all = append(all, qterm{term: e.term, w: e.f, df: e.df[which]}) // w holds the frequency until weighed
 	}
-	if err := s.be.docFreqs(ctx, field, all); err != nil {
-		return nil, err
+	if tf.noDF {
+		if err := s.be.docFreqs(ctx, field, all); err != nil {
+			return nil, err
+		}
 	}
 	// Most query terms are in no document or in a few: their idf is
 	// remembered per document frequency.
@@ -416,8 +424,8 @@ func selectFirst(x []int32, k int, cmp func(a, b int32) int) {
 // articles it finds.
 func (s *searcher) text(ctx context.Context, lang string) error {
 	an := s.k.an[lang]
-	wtf, gtf := s.terms(an)
-	if len(wtf) == 0 && len(gtf) == 0 {
+	wtf, gtf := s.terms(an, lang)
+	if len(wtf.terms) == 0 && len(gtf.terms) == 0 {
 		return nil
 	}
 	n, err := s.be.docFreq(ctx, fieldKind, articleKind(lang))
@@ -427,15 +435,15 @@ func (s *searcher) text(ctx context.Context, lang string) error {
 	// The weighed terms are only used in this call: their memory is
 	// reused by the next language's.
 	wb := &s.sc.weighed
-	words, err := s.weigh(ctx, profField(lang), wtf, n, s.p.maxWords, wb[0])
+	words, err := s.weigh(ctx, profField(lang), wtf, 0, n, s.p.maxWords, wb[0])
 	if err != nil {
 		return err
 	}
-	grams, err := s.weigh(ctx, profNgramField(lang), gtf, n, s.p.maxGrams, wb[1])
+	grams, err := s.weigh(ctx, profNgramField(lang), gtf, 0, n, s.p.maxGrams, wb[1])
 	if err != nil {
 		return err
 	}
-	bodyWords, err := s.weigh(ctx, bodyField(lang), wtf, n, s.p.maxWords, wb[2])
+	bodyWords, err := s.weigh(ctx, bodyField(lang), wtf, 1, n, s.p.maxWords, wb[2])
 	if err != nil {
 		return err
 	}

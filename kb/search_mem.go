@@ -24,7 +24,8 @@ import (
 // run. Walking the postings of a map costs a tenth of that. A writable KB
 // changes under Put and Delete and keeps querying Bleve.
 type memIndex struct {
-	scratch sync.Pool // *matchScratch
+	scratch sync.Pool              // *matchScratch
+	tokens  map[string]*tokenCache // per language: query tokens' terms with their document frequencies
 	arts    []Article
 	byID    map[string]int32
 	intents map[string][]int32 // intent → articles, sorted by id
@@ -74,10 +75,16 @@ func buildMem(idx bleve.Index, an map[string]analyzers) (*memIndex, error) {
 	m := &memIndex{byID: map[string]int32{}, intents: map[string][]int32{}, langs: map[string]*memLang{}}
 	m.scratch.New = func() any { return new(matchScratch) }
 	m.fields = map[string]memField{}
+	m.tokens = map[string]*tokenCache{}
 	for _, lang := range langs() {
 		ml := &memLang{words: map[string]*postings{}, grams: map[string]*postings{},
 			body: map[string][]int32{}, sizes: map[int32][]partSize{}}
 		m.langs[lang] = ml
+		if an[lang].tokens != nil { // the analyzers cache tokens: so can the index
+			tc := newTokenCache()
+			tc.df = ml
+			m.tokens[lang] = tc
+		}
 		m.fields[profField(lang)] = memField{ml, memWords}
 		m.fields[profNgramField(lang)] = memField{ml, memGrams}
 		m.fields[bodyField(lang)] = memField{ml, memBody}

@@ -176,13 +176,17 @@ func (a analyzers) count(b []byte, weight float64, words, grams *tfTable, cache 
 			} else {
 				tt = cache.get(t.Term, a.termsOf)
 			}
-			words.add(tt.word, weight, tt.wordDF)
+			var wr *termRef
+			if tt.refs != nil {
+				wr = &tt.refs[0]
+			}
+			words.add(tt.word, weight, wr)
 			for i, g := range tt.grams {
-				var df []uint64
-				if tt.gramDF != nil {
-					df = tt.gramDF[i : i+1]
+				var gr *termRef
+				if tt.refs != nil {
+					gr = &tt.refs[1+i]
 				}
-				grams.add(g, weight, df)
+				grams.add(g, weight, gr)
 			}
 		}
 		return
@@ -197,22 +201,41 @@ func (a analyzers) count(b []byte, weight float64, words, grams *tfTable, cache 
 }
 
 // tfTable counts a query's distinct terms: their frequency and, when the
-// counting knew them, their document frequencies.
+// counting knew it, where they are in the in-memory index.
 type tfTable struct {
 	at    map[string]int32 // term → its entry
 	terms []tfEntry
-	noDF  bool // some entry was added without document frequencies
+	noRef bool // some entry was added without its place in the index
 }
 
 type tfEntry struct {
 	term string
 	f    float64
-	df   [2]uint64 // words: profile and body; n-grams: profile n-grams
+	ref  *termRef // nil: not known
 }
 
-// add counts term with weight; df, when not nil, are its document
-// frequencies (see tfEntry).
-func (t *tfTable) add(term string, weight float64, df []uint64) {
+// termRef is where a term is in a read-only KB's in-memory index (see
+// memIndex).
+type termRef struct {
+	prof *postings // in the profile field (words) or the profile n-gram field; nil: in no document
+	body []int32   // words: the articles whose body has it
+}
+
+// df returns the term's document frequency in the profile (which 0) or
+// body (which 1) field.
+func (r *termRef) df(which int) uint64 {
+	if which == 1 {
+		return uint64(len(r.body))
+	}
+	if r.prof == nil {
+		return 0
+	}
+	return r.prof.df
+}
+
+// add counts term with weight; ref, when not nil, is where it is in the
+// index.
+func (t *tfTable) add(term string, weight float64, ref *termRef) {
 	if i, ok := t.at[term]; ok {
 		t.terms[i].f += weight
 		return
@@ -220,21 +243,18 @@ func (t *tfTable) add(term string, weight float64, df []uint64) {
 	if t.at == nil {
 		t.at = make(map[string]int32, 256)
 	}
-	e := tfEntry{term: term, f: weight}
-	if df == nil {
-		t.noDF = true
-	} else {
-		copy(e.df[:], df)
+	if ref == nil {
+		t.noRef = true
 	}
 	t.at[term] = int32(len(t.terms))
-	t.terms = append(t.terms, e)
+	t.terms = append(t.terms, tfEntry{term: term, f: weight, ref: ref})
 }
 
 // reset empties t, keeping its memory.
 func (t *tfTable) reset() {
 	clear(t.at)
 	clear(t.terms)
-	t.terms, t.noDF = t.terms[:0], false
+	t.terms, t.noRef = t.terms[:0], false
 }
 
 // termsOf returns the word and n-gram terms of one token of the shared
@@ -249,12 +269,11 @@ func (a analyzers) termsOf(term []byte, keyword bool) *tokenTerms {
 }
 
 // tokenTerms are the terms one token of the shared front yields, and
-// their document frequencies when the cache has them (see tokenCache.df).
+// where they are in the index when the cache knows it (see tokenCache.df).
 type tokenTerms struct {
-	word   string   // the word analyzer's term
-	grams  []string // the n-gram analyzer's terms
-	wordDF []uint64 // the word's in the profile and body fields
-	gramDF []uint64 // each n-gram's in the profile n-gram field
+	word  string    // the word analyzer's term
+	grams []string  // the n-gram analyzer's terms
+	refs  []termRef // nil, or the word's and then each n-gram's place
 }
 
 // tokenCache remembers the terms of the tokens queries had, so that a
@@ -270,27 +289,23 @@ type tokenCache struct {
 	mu      sync.Mutex
 	pending map[string]*tokenTerms
 
-	// df, when not nil, is the index of a read-only KB whose document
-	// frequencies the cached terms carry: they never change.
+	// df, when not nil, is the in-memory index of a read-only KB (which
+	// never changes): the cached terms carry where they are in it, so a
+	// search looks up neither their document frequencies nor their
+	// postings.
 	df *memLang
 }
 
-// withDF sets tt's document frequencies from c.df, if any, and returns tt.
+// withDF sets tt's places in c.df, if any, and returns tt.
 func (c *tokenCache) withDF(tt *tokenTerms) *tokenTerms {
 	ml := c.df
 	if ml == nil {
 		return tt
 	}
-	tt.wordDF = make([]uint64, 2)
-	if p := ml.words[tt.word]; p != nil {
-		tt.wordDF[0] = p.df
-	}
-	tt.wordDF[1] = uint64(len(ml.body[tt.word]))
-	tt.gramDF = make([]uint64, len(tt.grams))
+	tt.refs = make([]termRef, 1+len(tt.grams))
+	tt.refs[0] = termRef{prof: ml.words[tt.word], body: ml.body[tt.word]}
 	for i, g := range tt.grams {
-		if p := ml.grams[g]; p != nil {
-			tt.gramDF[i] = p.df
-		}
+		tt.refs[1+i].prof = ml.grams[g]
 	}
 	return tt
 }

@@ -260,8 +260,9 @@ type docHit struct {
 // qterm is an analysed query term with its weight.
 type qterm struct {
 	term string
-	w    float64 // idf * (1 + ln tf)
-	df   uint64  // documents with the term in the field
+	w    float64  // idf * (1 + ln tf)
+	df   uint64   // documents with the term in the field
+	ref  *termRef // where it is in a read-only KB's index; nil: not known
 }
 
 // terms analyses the query's subject and text with the index's own word
@@ -294,8 +295,9 @@ func idf(df, n uint64) float64 {
 }
 
 // weigh weighs the terms tf counted by their document frequencies in
-// field among n documents (tf's df[which], looked up now when counting did
-// not bring them) and returns them, heaviest first, at most max.
+// field among n documents (from their index places in the profile (which
+// 0) or body (which 1) field when counting brought them, else looked up
+// now) and returns them, heaviest first, at most max.
 //
 // Terms are kept, heaviest first, while the postings they would make Bleve walk
 // (their document frequencies) add up to at most p.maxPostings; the first
@@ -307,9 +309,13 @@ func idf(df, n uint64) float64 {
 func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which int, n uint64, max int, dst []qterm) ([]qterm, error) {
 	all := s.sc.all[:0]
 	for _, e := range tf.terms {
-		all = append(all, qterm{term: e.term, w: e.f, df: e.df[which]}) // w holds the frequency until weighed
+		q := qterm{term: e.term, w: e.f, ref: e.ref} // w holds the frequency until weighed
+		if e.ref != nil {
+			q.df = e.ref.df(which)
+		}
+		all = append(all, q)
 	}
-	if tf.noDF {
+	if tf.noRef {
 		if err := s.be.docFreqs(ctx, field, all); err != nil {
 			return nil, err
 		}

@@ -299,8 +299,15 @@ func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []
 		}
 		return *slot - 1
 	}
+	// Counting brought most terms' postings (t.ref); look up the others.
 	for ti, t := range words {
-		if p := ml.words[t.term]; p != nil {
+		var p *postings
+		if t.ref != nil {
+			p = t.ref.prof
+		} else {
+			p = ml.words[t.term]
+		}
+		if p != nil {
 			for _, e := range p.ent {
 				h := hit(int32(e>>16), false)
 				sc.found = append(sc.found, found{doc: h, tp: termPart{t: int32(ti), part: uint16(e)}})
@@ -308,7 +315,13 @@ func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []
 		}
 	}
 	for ti, t := range grams {
-		if p := ml.grams[t.term]; p != nil {
+		var p *postings
+		if t.ref != nil {
+			p = t.ref.prof
+		} else {
+			p = ml.grams[t.term]
+		}
+		if p != nil {
 			for _, e := range p.ent {
 				h := hit(int32(e>>16), false)
 				sc.found = append(sc.found, found{doc: h, gram: true, tp: termPart{t: int32(ti), part: uint16(e)}})
@@ -316,7 +329,13 @@ func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []
 		}
 	}
 	for ti, t := range body {
-		for _, art := range ml.body[t.term] {
+		var arts []int32
+		if t.ref != nil {
+			arts = t.ref.body
+		} else {
+			arts = ml.body[t.term]
+		}
+		for _, art := range arts {
 			h := hit(art, true)
 			sc.found = append(sc.found, found{doc: h, tp: termPart{t: int32(ti)}})
 		}

@@ -217,8 +217,9 @@ type tfEntry struct {
 // termRef is where a term is in a read-only KB's in-memory index (see
 // memIndex).
 type termRef struct {
-	prof *postings // in the profile field (words) or the profile n-gram field; nil: in no document
-	body []int32   // words: the articles whose body has it
+	prof   *postings // in the profile field (words) or the profile n-gram field; nil: in no document
+	body   []int32   // words: the articles whose body has it
+	profDF uint64    // prof.df, kept here: weigh reads it for every term, match the postings of a few
 }
 
 // df returns the term's document frequency in the profile (which 0) or
@@ -227,10 +228,16 @@ func (r *termRef) df(which int) uint64 {
 	if which == 1 {
 		return uint64(len(r.body))
 	}
-	if r.prof == nil {
-		return 0
+	return r.profDF
+}
+
+// refTo returns where a profile term with postings p is, with body.
+func refTo(p *postings, body []int32) termRef {
+	r := termRef{prof: p, body: body}
+	if p != nil {
+		r.profDF = p.df
 	}
-	return r.prof.df
+	return r
 }
 
 // add counts term with weight; ref, when not nil, is where it is in the
@@ -303,9 +310,9 @@ func (c *tokenCache) withDF(tt *tokenTerms) *tokenTerms {
 		return tt
 	}
 	tt.refs = make([]termRef, 1+len(tt.grams))
-	tt.refs[0] = termRef{prof: ml.words[tt.word], body: ml.body[tt.word]}
+	tt.refs[0] = refTo(ml.words[tt.word], ml.body[tt.word])
 	for i, g := range tt.grams {
-		tt.refs[1+i].prof = ml.grams[g]
+		tt.refs[1+i] = refTo(ml.grams[g], nil)
 	}
 	return tt
 }

@@ -742,7 +742,8 @@ func TestWeighMatchesFullSort(t *testing.T) {
 			for term, f := range tf {
 				var ref *termRef
 				if seed%2 == 1 {
-					ref = &termRef{prof: m.langs[German].grams[term]}
+					r := refTo(m.langs[German].grams[term], nil)
+					ref = &r
 				}
 				tab.add(term, f, ref)
 			}

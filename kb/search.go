@@ -360,12 +360,12 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 		return strings.Compare(a.term, b.term)
 	}
 	// The selection below reads the terms heaviest first until it has
-	// max of them, rarely much further: sort the heaviest few first, and
-	// the rest only if they are reached. Terms are distinct, so the order
+	// max of them, rarely much further: sort the heaviest 1.5 max first,
+	// and the rest only if they are reached. Terms are distinct, so the order
 	// is the same as sorting all.
 	sorted := len(order)
-	if sorted > 2*max+16 {
-		sorted = 2*max + 16
+	if sorted > max+max/2 {
+		sorted = max + max/2
 		selectFirst(order, sorted, heavier)
 	}
 	slices.SortFunc(order[:sorted], heavier)

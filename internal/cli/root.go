@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"time"
 
@@ -25,6 +26,7 @@ type globalOptions struct {
 	verbose     bool
 	cpuProfile  string
 	stopProfile func()
+	memProfile  string
 	logger      *slog.Logger
 }
 
@@ -90,6 +92,19 @@ Quick start:
 				}
 				g.stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
 			}
+			if g.memProfile != "" {
+				runtime.MemProfileRate = 64 << 10
+				stop := g.stopProfile
+				g.stopProfile = func() {
+					if stop != nil {
+						stop()
+					}
+					if f, err := os.Create(g.memProfile); err == nil {
+						_ = pprof.Lookup("allocs").WriteTo(f, 0)
+						f.Close()
+					}
+				}
+			}
 			return nil
 		},
 	}
@@ -100,6 +115,8 @@ Quick start:
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log details to stderr")
 	root.PersistentFlags().StringVar(&g.cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
 	_ = root.PersistentFlags().MarkHidden("cpuprofile")
+	root.PersistentFlags().StringVar(&g.memProfile, "memprofile", "", "write an allocation profile to this file at the end")
+	_ = root.PersistentFlags().MarkHidden("memprofile")
 	root.AddCommand(newTrainCmd(g), newClassifyCmd(g), newEvalCmd(g), newModelsCmd(g), newKBCmd(g), newReplyCmd(g), newDemoCmd(g), newVersionCmd(g))
 	root.AddCommand(newPolicyCmd(g))
 	root.AddCommand(newParseCmd(g))

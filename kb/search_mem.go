@@ -25,7 +25,7 @@ import (
 // changes under Put and Delete and keeps querying Bleve.
 type memIndex struct {
 	scratch sync.Pool              // *matchScratch
-	tokens  map[string]*tokenCache // per language: query tokens' terms with their document frequencies
+	tokens  map[string]*tokenCache // per language: query tokens' terms with their places in this index
 	arts    []Article
 	byID    map[string]int32
 	intents map[string][]int32 // intent → articles, sorted by id

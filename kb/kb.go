@@ -152,7 +152,7 @@ func (a *analyzers) shareFront() {
 // them, to words and grams: weight per occurrence. It gives what both
 // gives, counted, with one tokenisation and no token per n-gram. With a
 // cache (nil: a.tokens), each token's terms come from it, with their
-// document frequencies when the cache has them.
+// places in the index when the cache knows them.
 func (a analyzers) count(b []byte, weight float64, words, grams *tfTable, cache *tokenCache) {
 	if a.shared == nil || a.gramMax == 0 {
 		w, g := a.both(b)
@@ -333,6 +333,10 @@ func (c *tokenCache) get(term []byte, terms func([]byte, bool) *tokenTerms) *tok
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	done = *c.done.Load() // another goroutine may have merged meanwhile
+	if tt := done[string(term)]; tt != nil {
+		return tt
+	}
 	if tt := c.pending[string(term)]; tt != nil {
 		return tt
 	}

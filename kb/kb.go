@@ -172,7 +172,7 @@ func (a analyzers) count(b []byte, weight float64, words, grams *tfTable, cache 
 		for _, t := range ts {
 			var tt *tokenTerms
 			if t.KeyWord { // not from the tokenizer: not cached
-				tt = cache.withDF(a.termsOf(t.Term, true))
+				tt = cache.placed(a.termsOf(t.Term, true))
 			} else {
 				tt = cache.get(t.Term, a.termsOf)
 			}
@@ -276,7 +276,7 @@ func (a analyzers) termsOf(term []byte, keyword bool) *tokenTerms {
 }
 
 // tokenTerms are the terms one token of the shared front yields, and
-// where they are in the index when the cache knows it (see tokenCache.df).
+// where they are in the index when the cache knows it (see tokenCache.index).
 type tokenTerms struct {
 	word  string    // the word analyzer's term
 	grams []string  // the n-gram analyzer's terms
@@ -296,16 +296,16 @@ type tokenCache struct {
 	mu      sync.Mutex
 	pending map[string]*tokenTerms
 
-	// df, when not nil, is the in-memory index of a read-only KB (which
-	// never changes): the cached terms carry where they are in it, so a
-	// search looks up neither their document frequencies nor their
+	// index, when not nil, is the in-memory index of a read-only KB
+	// (which never changes): the cached terms carry where they are in it,
+	// so a search looks up neither their document frequencies nor their
 	// postings.
-	df *memLang
+	index *memLang
 }
 
-// withDF sets tt's places in c.df, if any, and returns tt.
-func (c *tokenCache) withDF(tt *tokenTerms) *tokenTerms {
-	ml := c.df
+// placed sets where tt's terms are in c.index, if any, and returns tt.
+func (c *tokenCache) placed(tt *tokenTerms) *tokenTerms {
+	ml := c.index
 	if ml == nil {
 		return tt
 	}
@@ -340,7 +340,7 @@ func (c *tokenCache) get(term []byte, terms func([]byte, bool) *tokenTerms) *tok
 	if tt := c.pending[string(term)]; tt != nil {
 		return tt
 	}
-	tt := c.withDF(terms(term, false))
+	tt := c.placed(terms(term, false))
 	if len(done)+len(c.pending) >= maxCachedTokens {
 		return tt
 	}

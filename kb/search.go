@@ -230,8 +230,6 @@ func (sc *scratch) reset() {
 type backend interface {
 	// docFreq returns how many documents have term in field.
 	docFreq(ctx context.Context, field, term string) (uint64, error)
-	// docFreqs sets the df of each term: docFreq for many terms.
-	docFreqs(ctx context.Context, field string, terms []qterm) error
 	// match returns the profile and body documents of lang that have any
 	// of the terms (those with df > 0): all of them, or at least the k
 	// best by a BM25 disjunction with n-gram and body terms weighted by
@@ -316,8 +314,12 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 		all = append(all, q)
 	}
 	if tf.noRef {
-		if err := s.be.docFreqs(ctx, field, all); err != nil {
-			return nil, err
+		for i := range all {
+			df, err := s.be.docFreq(ctx, field, all[i].term)
+			if err != nil {
+				return nil, err
+			}
+			all[i].df = df
 		}
 	}
 	// Most query terms are in no document or in a few: their idf is

@@ -43,17 +43,6 @@ func (b *bleveBackend) docFreq(ctx context.Context, field, term string) (uint64,
 	return n, tfr.Close()
 }
 
-func (b *bleveBackend) docFreqs(ctx context.Context, field string, terms []qterm) error {
-	for i := range terms {
-		df, err := b.docFreq(ctx, field, terms[i].term)
-		if err != nil {
-			return err
-		}
-		terms[i].df = df
-	}
-	return nil
-}
-
 func (b *bleveBackend) match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit) ([]docHit, error) {
 	var clauses []query.Query
 	term := func(t qterm, field string, boost float64) {

@@ -82,7 +82,7 @@ func buildMem(idx bleve.Index, an map[string]analyzers) (*memIndex, error) {
 		m.langs[lang] = ml
 		if an[lang].tokens != nil { // the analyzers cache tokens: so can the index
 			tc := newTokenCache()
-			tc.df = ml
+			tc.index = ml
 			m.tokens[lang] = tc
 		}
 		m.fields[profField(lang)] = memField{ml, memWords}
@@ -211,34 +211,22 @@ func (m *memIndex) docFreq(_ context.Context, field, term string) (uint64, error
 	return 0, nil
 }
 
-func (m *memIndex) docFreqs(ctx context.Context, field string, terms []qterm) error {
-	f, ok := m.fields[field]
-	if !ok {
-		for i := range terms {
-			df, err := m.docFreq(ctx, field, terms[i].term)
-			if err != nil {
-				return err
-			}
-			terms[i].df = df
-		}
-		return nil
+// postings returns t's postings in a profile field whose index is idx:
+// those counting brought (t.ref), else looked up.
+func (t *qterm) postings(idx map[string]*postings) *postings {
+	if t.ref != nil {
+		return t.ref.prof
 	}
-	for i := range terms {
-		t := &terms[i]
-		switch f.kind {
-		case memWords:
-			if p := f.lang.words[t.term]; p != nil {
-				t.df = p.df
-			}
-		case memGrams:
-			if p := f.lang.grams[t.term]; p != nil {
-				t.df = p.df
-			}
-		case memBody:
-			t.df = uint64(len(f.lang.body[t.term]))
-		}
+	return idx[t.term]
+}
+
+// bodyOf returns the articles whose body has t, of the body index idx:
+// as counting brought them (t.ref), else looked up.
+func (t *qterm) bodyOf(idx map[string][]int32) []int32 {
+	if t.ref != nil {
+		return t.ref.body
 	}
-	return nil
+	return idx[t.term]
 }
 
 // memField is what a field name of the index refers to in a memIndex.
@@ -299,15 +287,8 @@ func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []
 		}
 		return *slot - 1
 	}
-	// Counting brought most terms' postings (t.ref); look up the others.
 	for ti, t := range words {
-		var p *postings
-		if t.ref != nil {
-			p = t.ref.prof
-		} else {
-			p = ml.words[t.term]
-		}
-		if p != nil {
+		if p := t.postings(ml.words); p != nil {
 			for _, e := range p.ent {
 				h := hit(int32(e>>16), false)
 				sc.found = append(sc.found, found{doc: h, tp: termPart{t: int32(ti), part: uint16(e)}})
@@ -315,13 +296,7 @@ func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []
 		}
 	}
 	for ti, t := range grams {
-		var p *postings
-		if t.ref != nil {
-			p = t.ref.prof
-		} else {
-			p = ml.grams[t.term]
-		}
-		if p != nil {
+		if p := t.postings(ml.grams); p != nil {
 			for _, e := range p.ent {
 				h := hit(int32(e>>16), false)
 				sc.found = append(sc.found, found{doc: h, gram: true, tp: termPart{t: int32(ti), part: uint16(e)}})
@@ -329,13 +304,7 @@ func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []
 		}
 	}
 	for ti, t := range body {
-		var arts []int32
-		if t.ref != nil {
-			arts = t.ref.body
-		} else {
-			arts = ml.body[t.term]
-		}
-		for _, art := range arts {
+		for _, art := range t.bodyOf(ml.body) {
 			h := hit(art, true)
 			sc.found = append(sc.found, found{doc: h, tp: termPart{t: int32(ti)}})
 		}

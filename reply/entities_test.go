@@ -512,23 +512,7 @@ func TestMonthStems(t *testing.T) {
 // of its kind's stems.
 func TestBuiltinStems(t *testing.T) {
 	for k, kws := range builtinKeywords {
-		depth, start := 0, 0
-		var alts []string
-		for i, c := range kws {
-			switch c {
-			case '(':
-				depth++
-			case ')':
-				depth--
-			case '|':
-				if depth == 0 {
-					alts = append(alts, kws[start:i])
-					start = i + 1
-				}
-			}
-		}
-		alts = append(alts, kws[start:])
-		for _, alt := range alts {
+		for _, alt := range topAlternatives(kws) {
 			ok := false
 			for _, stem := range builtinStems[k] {
 				if strings.HasPrefix(alt, stem) {

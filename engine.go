@@ -195,13 +195,13 @@ func (e *Engine) classify(ctx context.Context, msg *ingest.Message) (r *Result, 
 	ip = e.cfg.Intent.PredictFeatures(f, -1)
 	r.Intent = label(top(ip, alts), modelName(IntentModel, e.cfg.IntentVersion))
 	if e.cfg.Explain > 0 && ip.Label != "" {
-		r.Explanation.Intent = e.cfg.Intent.Explain(text, ip.Label, e.cfg.Explain)
+		r.Explanation.Intent = e.cfg.Intent.ExplainFeatures(f, ip.Label, e.cfg.Explain)
 	}
 	if e.cfg.Sentiment != nil {
 		sp = e.cfg.Sentiment.PredictFeatures(f, -1)
 		r.Sentiment = label(top(sp, alts), modelName(SentimentModel, e.cfg.SentimentVersion))
 		if e.cfg.Explain > 0 && sp.Label != "" {
-			r.Explanation.Sentiment = e.cfg.Sentiment.Explain(text, sp.Label, e.cfg.Explain)
+			r.Explanation.Sentiment = e.cfg.Sentiment.ExplainFeatures(f, sp.Label, e.cfg.Explain)
 		}
 	} else {
 		sp = e.cfg.Lexicon.Predict(text)

@@ -7,7 +7,6 @@ import (
 	"github.com/antwort-dev/antwort/internal/nlp"
 	"math"
 	"slices"
-	"sort"
 	"sync/atomic"
 )
 
@@ -191,12 +190,12 @@ func (m *Model) features(pt *Text, s *scratch) {
 	lang := pt.Lang()
 	cnt := s.cnt
 	idx := s.fidx[:0]
-	add := func(r colRef, block uint8) {
+	add := func(r colRef, kind uint8, tok int) {
 		if r.c < 0 {
 			return
 		}
 		if cnt[r.c] == 0 {
-			idx = append(idx, featRef{r.c, r.idf, block})
+			idx = append(idx, featRef{c: r.c, idf: r.idf, tok: int32(tok), kind: kind})
 		}
 		cnt[r.c]++
 	}
@@ -207,7 +206,7 @@ func (m *Model) features(pt *Text, s *scratch) {
 		w := s.word(m, t, hws[i])
 		if !fo.NoNegation {
 			if negLeft > 0 && t[0] != '<' && !w.punct {
-				add(w.neg, blockWord)
+				add(w.neg, kindNeg, i)
 				negLeft--
 			} else if w.punct {
 				negLeft = 0
@@ -216,15 +215,15 @@ func (m *Model) features(pt *Text, s *scratch) {
 				negLeft = 3
 			}
 		}
-		add(w.uni, blockWord)
+		add(w.uni, kindUni, i)
 		if !fo.NoBigrams {
 			if i > 0 {
-				add(w.bigram(m, prev), blockWord)
+				add(w.bigram(m, prev), kindBigram, i)
 			}
 			prev = w.hw
 		}
 		if !fo.NoStem && lang != nlp.Undetermined {
-			add(w.stemColumn(m, ex, lang, t), blockWord)
+			add(w.stemColumn(m, ex, lang, t), kindStem, i)
 		}
 		if len(w.chars) > 0 {
 			// A word's character n-grams are added where the word first
@@ -234,7 +233,7 @@ func (m *Model) features(pt *Text, s *scratch) {
 				w.gen, w.n = gen, 0
 				seen = append(seen, w)
 				for _, r := range w.chars {
-					add(r, blockChar)
+					add(r, kindChar, i)
 				}
 			}
 			w.n++
@@ -255,13 +254,15 @@ func (m *Model) features(pt *Text, s *scratch) {
 	// indexed by the block.
 	var normWord, normChar float64
 	for i, p := range idx {
-		x := sublinear(int(cnt[p.c])) * float64(p.idf)
-		if p.block == blockWord {
+		n := cnt[p.c]
+		x := sublinear(int(n)) * float64(p.idf)
+		if p.kind != kindChar {
 			normWord += x * x
 		} else {
 			normChar += x * x
 		}
 		val[i] = float32(x)
+		idx[i].n = uint16(min(n, math.MaxUint16))
 	}
 	var scale [2]float32
 	for b, norm := range [2]float64{normWord, normChar} {
@@ -277,7 +278,7 @@ func (m *Model) features(pt *Text, s *scratch) {
 	for i, p := range idx {
 		c := p.c
 		var x float32
-		if p.block == blockWord {
+		if p.kind != kindChar {
 			x = val[i] * scale[blockWord]
 		} else if n := cnt[c]; n > 1 {
 			x = float32((sublinear(int(n))-float64(n))*float64(p.idf)) * scale[blockChar]
@@ -619,19 +620,65 @@ func (m *Model) decide(p []float64, k int) Prediction {
 		k = len(p) - 1
 	}
 	if k > 0 {
-		idx := make([]int, 0, len(p))
-		for j := range p {
-			if j != best {
-				idx = append(idx, j)
-			}
-		}
-		sort.SliceStable(idx, func(a, b int) bool { return p[idx[a]] > p[idx[b]] })
+		var buf [128]uint64
+		order := byProbability(buf[:0], p, best)
 		pr.Alternatives = make([]Scored, k)
 		for i := 0; i < k; i++ {
-			pr.Alternatives[i] = Scored{Label: m.labels[idx[i]], Confidence: p[idx[i]]}
+			j := uint16(order[i])
+			pr.Alternatives[i] = Scored{Label: m.labels[j], Confidence: p[j]}
 		}
 	}
 	return pr
+}
+
+// byProbability appends to dst the labels other than best by falling
+// probability p, equal ones in label order, as a stable sort gives them;
+// a label j is in the low 16 bits of its element. The order comes from a
+// sort of the elements themselves, whose high bits are those of the
+// probability (for probabilities, which are not negative, the bits order
+// as the numbers), then an insertion sort by the full probabilities,
+// which moves only labels whose probabilities agree in those bits. NaN
+// and negative numbers (-0 too) take a stable sort.
+func byProbability(dst []uint64, p []float64, best int) []uint64 {
+	for j, v := range p {
+		if math.IsNaN(v) || math.Signbit(v) {
+			return byProbabilityStable(dst[:0], p, best)
+		}
+		if j != best {
+			dst = append(dst, ^math.Float64bits(v)&^0xffff|uint64(j))
+		}
+	}
+	slices.Sort(dst)
+	for a := 1; a < len(dst); a++ {
+		e := dst[a]
+		at := a
+		for at > 0 && p[uint16(e)] > p[uint16(dst[at-1])] {
+			dst[at] = dst[at-1]
+			at--
+		}
+		dst[at] = e
+	}
+	return dst
+}
+
+// byProbabilityStable is byProbability by a stable sort, for any
+// probabilities.
+func byProbabilityStable(dst []uint64, p []float64, best int) []uint64 {
+	for j := range p {
+		if j != best {
+			dst = append(dst, uint64(j))
+		}
+	}
+	slices.SortStableFunc(dst, func(a, b uint64) int {
+		switch {
+		case p[a] > p[b]:
+			return -1
+		case p[b] > p[a]:
+			return 1
+		}
+		return 0
+	})
+	return dst
 }
 
 // Probabilities returns the calibrated probability of every label, in the
@@ -642,40 +689,6 @@ func (m *Model) Probabilities(text string) []float64 {
 	s.text.Reset(text)
 	m.scoreInto(&s.text, s)
 	return slices.Clone(s.scores)
-}
-
-// Explain returns up to n features of text that pushed label's score up
-// the most, largest contribution first. An unknown label yields nil.
-func (m *Model) Explain(text, label string, n int) []Contribution {
-	j, ok := slices.BinarySearch(m.labels, label)
-	if !ok || n <= 0 {
-		return nil
-	}
-	ex := newExtractor(m.fo)
-	ex.names = make(map[uint32]string)
-	var r raw
-	ex.extract(text, &r)
-	var v sparse
-	m.voc.vectorize(&r, m.fo.CharWeight, &v)
-	k := len(m.labels)
-	out := make([]Contribution, 0, len(v.idx))
-	for i, c := range v.idx {
-		w := float64(v.val[i]) * float64(m.w.scale[c]) * float64(m.w.q[int(c)*k+j])
-		if w <= 0 {
-			continue
-		}
-		out = append(out, Contribution{Feature: ex.names[m.voc.keys[c]], Weight: w})
-	}
-	sort.SliceStable(out, func(a, b int) bool {
-		if out[a].Weight != out[b].Weight {
-			return out[a].Weight > out[b].Weight
-		}
-		return out[a].Feature < out[b].Feature
-	})
-	if len(out) > n {
-		out = out[:n]
-	}
-	return out
 }
 
 // weights are a d×k matrix stored with 8 bits per weight and one scale

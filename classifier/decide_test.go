@@ -70,7 +70,7 @@ func TestDecideMatchesReference(t *testing.T) {
 			for j := range p {
 				p[j] = vals[rng.IntN(len(vals))]
 			}
-			for _, k := range []int{-1, 0, 1, 3, n} {
+			for _, k := range []int{-1, 0, 1, 3, 8, 9, n} {
 				if diff := cmp.Diff(m.refDecide(p, k), m.decide(p, k), cmpopts.EquateNaNs()); diff != "" {
 					t.Fatalf("n %d, k %d, p %v: decide mismatch (-reference +got):\n%s", n, k, p, diff)
 				}

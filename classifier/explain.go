@@ -61,25 +61,33 @@ func (m *Model) ExplainFeatures(f *Features, label string, n int) []Contribution
 //
 // The contributions are those of the vector vectorize makes of the text,
 // bit for bit: the features in the order first met (s.fidx) carry their
-// counts and IDFs; each block's norm is summed, as vectorize sums it, in
-// column order (the vocabulary's columns are in key order), which takes
-// a sort of the text's columns. The n largest are kept in a short sorted
-// list; a feature is named only when it enters the list at the same
-// weight as another, and when it is reported.
+// counts and IDFs, and the block norms are those of the prediction (see
+// blockScales). The n largest are kept in a short sorted list; a feature
+// is named only when it enters the list at the same weight as another,
+// and when it is reported.
 func (m *Model) explain(f *Features, j, n int) []Contribution {
 	if f.empty {
 		return []Contribution{}
 	}
 	s := f.s
 	idx := s.fidx
-	scale := m.blockScales(s)
+	var scale [2]float32
+	scaled := false
 	k := len(m.labels)
 	top := s.top[:0]
 	for i, p := range idx {
+		// Only a positive weight can make a positive contribution.
+		q := m.w.q[int(p.c)*k+j]
+		if q <= 0 {
+			continue
+		}
+		if !scaled {
+			scale, scaled = m.blockScales(s), true
+		}
 		x := sublinear(int(p.n)) * float64(p.idf)
 		v := float32(x)
-		v *= float32(scale[p.block()])
-		w := float64(v) * float64(m.w.scale[p.c]) * float64(m.w.q[int(p.c)*k+j])
+		v *= scale[p.block()]
+		w := float64(v) * float64(m.w.scale[p.c]) * float64(q)
 		if w <= 0 {
 			continue
 		}
@@ -117,23 +125,62 @@ func (m *Model) explain(f *Features, j, n int) []Contribution {
 }
 
 // blockScales returns the factors vectorize scales the word and the
-// character block of the text whose features are s.fidx with: the inverse
-// of the block's L2 norm, times the char weight for characters. The norm
-// is summed in column order, as vectorize sums it.
-func (m *Model) blockScales(s *scratch) [2]float64 {
+// character block of the text whose features are s.fidx with, rounded to
+// float32 as it rounds them: the inverse of the block's L2 norm, times
+// the char weight for characters.
+//
+// vectorize sums each norm in column order, the prediction (s.fnorm) in
+// the order the features were first met. Both sums of the same n
+// non-negative terms lie within n·2⁻⁵³ (relatively, to first order) of
+// the exact sum, so within 4n·2⁻⁵³ of each other; when the scale rounds
+// to the same float32 at both ends of that interval (it falls with the
+// norm), it is vectorize's. Otherwise, which is rare (once in about
+// 10⁶ texts), and when the counts were cut (see featRef), the norms are
+// summed again in column order (blockScalesSorted).
+func (m *Model) blockScales(s *scratch) [2]float32 {
+	if s.fclamped {
+		return m.blockScalesSorted(s)
+	}
+	tol := 4 * float64(len(s.fidx)) * 0x1p-53
+	var scale [2]float32
+	for b, norm := range s.fnorm {
+		if norm == 0 {
+			continue
+		}
+		lo, hi := m.normScale(norm*(1+tol), b), m.normScale(norm*(1-tol), b)
+		if lo != hi {
+			return m.blockScalesSorted(s)
+		}
+		scale[b] = lo
+	}
+	return scale
+}
+
+// normScale is the scale of a block b with squared norm norm, as
+// vectorize computes it.
+func (m *Model) normScale(norm float64, b int) float32 {
+	scale := 1 / math.Sqrt(norm)
+	if b == blockChar {
+		scale *= m.fo.CharWeight
+	}
+	return float32(scale)
+}
+
+// blockScalesSorted is blockScales with the norms summed in column
+// order, as vectorize sums them, after a sort of the text's columns.
+func (m *Model) blockScalesSorted(s *scratch) [2]float32 {
 	s.fsort, s.fcount = sortByColumn(s.fsort, s.fidx, len(m.voc.keys), s.fcount)
 	var norm [2]float64
 	for _, p := range s.fsort {
 		x := sublinear(int(p.n)) * float64(p.idf)
 		norm[p.block()] += x * x
 	}
-	var scale [2]float64
+	var scale [2]float32
 	for b := range norm {
 		if norm[b] > 0 {
-			scale[b] = 1 / math.Sqrt(norm[b])
+			scale[b] = m.normScale(norm[b], b)
 		}
 	}
-	scale[blockChar] *= m.fo.CharWeight
 	return scale
 }
 

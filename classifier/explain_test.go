@@ -207,7 +207,7 @@ func FuzzExplainMatchesReference(f *testing.F) {
 }
 
 // refBlockScales computes the block scales of text as vectorize does.
-func refBlockScales(m *Model, text string) [2]float64 {
+func refBlockScales(m *Model, text string) [2]float32 {
 	ex := newExtractor(m.fo)
 	var r raw
 	ex.extract(text, &r)
@@ -227,12 +227,14 @@ func refBlockScales(m *Model, text string) [2]float64 {
 		}
 	}
 	scale[blockChar] *= m.fo.CharWeight
-	return scale
+	return [2]float32{float32(scale[0]), float32(scale[1])}
 }
 
-// TestBlockScalesMatchReference checks the norms Explain scales with bit
-// for bit: the contributions round them to float32, which hides most
-// differences in their last bits from the other explanation tests.
+// TestBlockScalesMatchReference checks the block scales Explain uses bit
+// for bit, both from the prediction's norms and (the fallback) summed
+// again in column order. Differences in the norms' last bits are hidden
+// from the other explanation tests where they do not change the scales.
+// A text with a word more than 65,535 times has its count cut.
 func TestBlockScalesMatchReference(t *testing.T) {
 	ms := explainModels(t)
 	texts := explainTexts(t)
@@ -240,17 +242,29 @@ func TestBlockScalesMatchReference(t *testing.T) {
 	for range 2000 {
 		texts = append(texts, mutate(rng, texts))
 	}
+	texts = append(texts, strings.Repeat("paket ", 70000)+"nicht da")
+	clamped := 0
 	for _, m := range ms {
 		for _, text := range texts {
 			pt := PrepareText(text)
 			f := m.Features(pt)
 			if !f.empty {
-				if got, want := m.blockScales(f.s), refBlockScales(m, text); got != want {
+				want := refBlockScales(m, text)
+				if got := m.blockScales(f.s); got != want {
 					t.Fatalf("text %.60q: block scales %v, reference %v", text, got, want)
+				}
+				if got := m.blockScalesSorted(f.s); got != want {
+					t.Fatalf("text %.60q: block scales summed in column order %v, reference %v", text, got, want)
+				}
+				if f.s.fclamped {
+					clamped++
 				}
 			}
 			f.Release()
 		}
+	}
+	if clamped != len(ms) {
+		t.Errorf("%d texts with a count cut, want %d", clamped, len(ms))
 	}
 }
 
@@ -273,6 +287,18 @@ func TestSortByColumn(t *testing.T) {
 			if !slices.Equal(dst, want) {
 				t.Fatalf("d %d, n %d: sortByColumn = %v, want %v", d, n, dst, want)
 			}
+		}
+	}
+}
+
+// TestExplainCountCut explains a text with a word more than 65,535 times,
+// whose count the reference cuts to 65,535.
+func TestExplainCountCut(t *testing.T) {
+	m := explainModels(t)[0]
+	text := strings.Repeat("paket ", 70000) + "nicht da"
+	for _, l := range m.Labels() {
+		if got, want := m.Explain(text, l, 5), m.refExplain(text, l, 5); !sameContributions(got, want) {
+			t.Errorf("label %s: Explain = %v, reference %v", l, got, want)
 		}
 	}
 }

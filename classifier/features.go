@@ -463,6 +463,11 @@ type scratch struct {
 	seen []*wordEntry
 	// fidx lists a text's columns in the order first met.
 	fidx []featRef
+	// fnorm holds the word and the character block's squared norms,
+	// summed in fidx order; fclamped tells whether a count in fidx was
+	// cut to math.MaxUint16.
+	fnorm    [2]float64
+	fclamped bool
 	// fsort, fcount, top and names are Explain's scratch space.
 	fsort  []featRef
 	fcount []int32

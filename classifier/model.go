@@ -253,6 +253,7 @@ func (m *Model) features(pt *Text, s *scratch) {
 	// One sum per block, in idx order: in registers, not in an array
 	// indexed by the block.
 	var normWord, normChar float64
+	var maxN uint32
 	for i, p := range idx {
 		n := cnt[p.c]
 		x := sublinear(int(n)) * float64(p.idf)
@@ -263,7 +264,9 @@ func (m *Model) features(pt *Text, s *scratch) {
 		}
 		val[i] = float32(x)
 		idx[i].n = uint16(min(n, math.MaxUint16))
+		maxN = max(maxN, n)
 	}
+	s.fnorm, s.fclamped = [2]float64{normWord, normChar}, maxN > math.MaxUint16
 	var scale [2]float32
 	for b, norm := range [2]float64{normWord, normChar} {
 		if norm > 0 {
@@ -621,7 +624,7 @@ func (m *Model) decide(p []float64, k int) Prediction {
 	}
 	if k > 0 {
 		var buf [128]uint64
-		order := byProbability(buf[:0], p, best)
+		order := byProbability(buf[:0], p, best, k)
 		pr.Alternatives = make([]Scored, k)
 		for i := 0; i < k; i++ {
 			j := uint16(order[i])
@@ -631,19 +634,38 @@ func (m *Model) decide(p []float64, k int) Prediction {
 	return pr
 }
 
-// byProbability appends to dst the labels other than best by falling
-// probability p, equal ones in label order, as a stable sort gives them;
-// a label j is in the low 16 bits of its element. The order comes from a
-// sort of the elements themselves, whose high bits are those of the
-// probability (for probabilities, which are not negative, the bits order
-// as the numbers), then an insertion sort by the full probabilities,
-// which moves only labels whose probabilities agree in those bits. NaN
-// and negative numbers (-0 too) take a stable sort.
-func byProbability(dst []uint64, p []float64, best int) []uint64 {
-	for j, v := range p {
+// byProbability appends to dst the first k labels other than best by
+// falling probability p, equal ones in label order, as a stable sort
+// gives them (or all of them, when k is larger); a label j is in the low
+// 16 bits of its element. A few are picked into a short sorted list;
+// more come from a sort of the elements themselves, whose high bits are
+// those of the probability (for probabilities, which are not negative,
+// the bits order as the numbers), then an insertion sort by the full
+// probabilities, which moves only labels whose probabilities agree in
+// those bits. NaN and negative numbers (-0 too) take a stable sort.
+func byProbability(dst []uint64, p []float64, best, k int) []uint64 {
+	for _, v := range p {
 		if math.IsNaN(v) || math.Signbit(v) {
-			return byProbabilityStable(dst[:0], p, best)
+			return byProbabilityStable(dst, p, best)
 		}
+	}
+	if k <= 8 {
+		for j, v := range p {
+			if j == best || len(dst) == k && !(v > p[dst[k-1]]) {
+				continue
+			}
+			if len(dst) == k {
+				dst = dst[:k-1]
+			}
+			at := len(dst)
+			for at > 0 && v > p[dst[at-1]] {
+				at--
+			}
+			dst = slices.Insert(dst, at, uint64(j))
+		}
+		return dst
+	}
+	for j, v := range p {
 		if j != best {
 			dst = append(dst, ^math.Float64bits(v)&^0xffff|uint64(j))
 		}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding"
 	"encoding/json"
 	"math"
@@ -36,10 +37,39 @@ func appendRecordJSON(b []byte, r *batchRecord) ([]byte, error) {
 	return append(b, j...), nil
 }
 
-// recordWriter appends the JSON of a batchRecord.
+// appendResultJSON appends r and a newline as a json.Encoder with
+// SetEscapeHTML(false) writes them (antwort classify's JSONL), byte for
+// byte, without reflection; like appendRecordJSON it leaves NaN, ±Inf
+// and a changed Result type to encoding/json. On error b is returned
+// unchanged.
+func appendResultJSON(b []byte, r *antwort.Result) ([]byte, error) {
+	if resultShapeOK {
+		w := recordWriter{b: b, noHTML: true}
+		w.result(r)
+		if !w.bad {
+			return append(w.b, '\n'), nil
+		}
+		b = w.b[:len(b)]
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return b, err
+	}
+	return append(b, buf.Bytes()...), nil
+}
+
+// recordWriter appends the JSON of a batchRecord or a Result.
 type recordWriter struct {
-	b   []byte
-	bad bool // a float encoding/json refuses (NaN, ±Inf) was met
+	b      []byte
+	bad    bool // a float encoding/json refuses (NaN, ±Inf) was met
+	noHTML bool // <, > and & are not escaped (json.Encoder.SetEscapeHTML(false))
+}
+
+// str appends s quoted.
+func (w *recordWriter) str(s string) {
+	w.b = appendJSONStringHTML(w.b, s, !w.noHTML)
 }
 
 // key appends a comma unless an object was just opened, then k, which is
@@ -70,25 +100,7 @@ func (w *recordWriter) record(r *batchRecord) {
 // suggestion appends the fields of s (promoted into the record).
 func (w *recordWriter) suggestion(s *antwort.Suggestion) {
 	if res := s.Result; res != nil {
-		w.key(`"id":`)
-		w.b = appendJSONString(w.b, res.ID)
-		w.key(`"lang":`)
-		w.b = appendJSONString(w.b, res.Lang)
-		w.key(`"intent":`)
-		w.label(&res.Intent)
-		w.key(`"sentiment":`)
-		w.label(&res.Sentiment)
-		w.key(`"explanation":`)
-		w.b = append(w.b, '{')
-		if len(res.Explanation.Intent) > 0 {
-			w.key(`"intent":`)
-			w.contributions(res.Explanation.Intent)
-		}
-		if len(res.Explanation.Sentiment) > 0 {
-			w.key(`"sentiment":`)
-			w.contributions(res.Explanation.Sentiment)
-		}
-		w.b = append(w.b, '}')
+		w.resultFields(res)
 	}
 
 	f := &s.Found
@@ -119,9 +131,9 @@ func (w *recordWriter) suggestion(s *antwort.Suggestion) {
 			}
 			a := &s.Answers[i]
 			w.b = append(w.b, `{"id":`...)
-			w.b = appendJSONString(w.b, a.ID)
+			w.str(a.ID)
 			w.b = append(w.b, `,"title":`...)
-			w.b = appendJSONString(w.b, a.Title)
+			w.str(a.Title)
 			w.b = append(w.b, `,"score":`...)
 			w.float(a.Score)
 			w.b = append(w.b, `,"text_score":`...)
@@ -135,7 +147,7 @@ func (w *recordWriter) suggestion(s *antwort.Suggestion) {
 	}
 
 	w.key(`"decision":{"action":`)
-	w.b = appendJSONString(w.b, string(s.Decision.Action))
+	w.str(string(s.Decision.Action))
 	w.b = append(w.b, `,"reasons":`...)
 	w.checks(s.Decision.Reasons)
 	w.b = append(w.b, '}')
@@ -145,9 +157,44 @@ func (w *recordWriter) suggestion(s *antwort.Suggestion) {
 	w.stringsOmit(`"missing":`, s.Missing)
 }
 
+// result appends r as an object.
+func (w *recordWriter) result(r *antwort.Result) {
+	if r == nil {
+		w.b = append(w.b, "null"...)
+		return
+	}
+	w.b = append(w.b, '{')
+	w.resultFields(r)
+	w.b = append(w.b, '}')
+}
+
+// resultFields appends the fields of res, in an object just opened or
+// after others.
+func (w *recordWriter) resultFields(res *antwort.Result) {
+	w.key(`"id":`)
+	w.str(res.ID)
+	w.key(`"lang":`)
+	w.str(res.Lang)
+	w.key(`"intent":`)
+	w.label(&res.Intent)
+	w.key(`"sentiment":`)
+	w.label(&res.Sentiment)
+	w.key(`"explanation":`)
+	w.b = append(w.b, '{')
+	if len(res.Explanation.Intent) > 0 {
+		w.key(`"intent":`)
+		w.contributions(res.Explanation.Intent)
+	}
+	if len(res.Explanation.Sentiment) > 0 {
+		w.key(`"sentiment":`)
+		w.contributions(res.Explanation.Sentiment)
+	}
+	w.b = append(w.b, '}')
+}
+
 func (w *recordWriter) label(l *antwort.Label) {
 	w.b = append(w.b, `{"label":`...)
-	w.b = appendJSONString(w.b, l.Label)
+	w.str(l.Label)
 	w.b = append(w.b, `,"confidence":`...)
 	w.float(l.Confidence)
 	w.b = append(w.b, `,"abstain":`...)
@@ -163,13 +210,13 @@ func (w *recordWriter) label(l *antwort.Label) {
 		w.b = append(w.b, ']')
 	}
 	w.b = append(w.b, `,"model":`...)
-	w.b = appendJSONString(w.b, l.Model)
+	w.str(l.Model)
 	w.b = append(w.b, '}')
 }
 
 func (w *recordWriter) scored(a classifier.Scored) {
 	w.b = append(w.b, `{"label":`...)
-	w.b = appendJSONString(w.b, a.Label)
+	w.str(a.Label)
 	w.b = append(w.b, `,"confidence":`...)
 	w.float(a.Confidence)
 	w.b = append(w.b, '}')
@@ -183,7 +230,7 @@ func (w *recordWriter) contributions(cs []classifier.Contribution) {
 			w.b = append(w.b, ',')
 		}
 		w.b = append(w.b, `{"feature":`...)
-		w.b = appendJSONString(w.b, c.Feature)
+		w.str(c.Feature)
 		w.b = append(w.b, `,"weight":`...)
 		w.float(c.Weight)
 		w.b = append(w.b, '}')
@@ -203,11 +250,11 @@ func (w *recordWriter) checks(cs []reply.Check) {
 			w.b = append(w.b, ',')
 		}
 		w.b = append(w.b, `{"name":`...)
-		w.b = appendJSONString(w.b, c.Name)
+		w.str(c.Name)
 		w.b = append(w.b, `,"passed":`...)
 		w.b = strconv.AppendBool(w.b, c.Passed)
 		w.b = append(w.b, `,"detail":`...)
-		w.b = appendJSONString(w.b, c.Detail)
+		w.str(c.Detail)
 		w.b = append(w.b, '}')
 	}
 	w.b = append(w.b, ']')
@@ -217,7 +264,7 @@ func (w *recordWriter) checks(cs []reply.Check) {
 func (w *recordWriter) strOmit(k, s string) {
 	if s != "" {
 		w.key(k)
-		w.b = appendJSONString(w.b, s)
+		w.str(s)
 	}
 }
 
@@ -232,7 +279,7 @@ func (w *recordWriter) stringsOmit(k string, ss []string) {
 		if i > 0 {
 			w.b = append(w.b, ',')
 		}
-		w.b = appendJSONString(w.b, s)
+		w.str(s)
 	}
 	w.b = append(w.b, ']')
 }
@@ -263,12 +310,18 @@ func (w *recordWriter) float(f float64) {
 
 // jsonSafe holds the ASCII bytes encoding/json copies unescaped when it
 // escapes HTML: printable ASCII and DEL, except ", \, <, > and &.
-var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+var jsonSafe = asciiSafe(`"\<>&`)
+
+// jsonSafeNoHTML is jsonSafe without HTML escaping: <, > and & are safe.
+var jsonSafeNoHTML = asciiSafe(`"\`)
+
+// asciiSafe returns printable ASCII and DEL, except the bytes in unsafe.
+func asciiSafe(unsafe string) (t [utf8.RuneSelf]bool) {
 	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = !strings.ContainsRune(`"\<>&`, rune(c))
+		t[c] = !strings.ContainsRune(unsafe, rune(c))
 	}
 	return t
-}()
+}
 
 const hexDigits = "0123456789abcdef"
 
@@ -279,12 +332,19 @@ const hexDigits = "0123456789abcdef"
 // after one of the XORs.
 func safeWord(x uint64) bool {
 	const ones, high = 0x0101010101010101, 0x8080808080808080
-	ctrl := x - 0x20*ones               // a byte below 0x20
-	quote := x ^ '"'*ones               // "
-	bslash := x ^ '\\'*ones             // \
 	angle := (x | 0x02*ones) ^ '>'*ones // < or >, as '<'|2 == '>'
 	amp := x ^ '&'*ones                 // &
-	return (x|ctrl&^x|(quote-ones)&^quote|(bslash-ones)&^bslash|(angle-ones)&^angle|(amp-ones)&^amp)&high == 0
+	return safeWordNoHTML(x) && ((angle-ones)&^angle|(amp-ones)&^amp)&high == 0
+}
+
+// safeWordNoHTML reports whether the 8 bytes in x (little-endian) are
+// all jsonSafeNoHTML (see safeWord).
+func safeWordNoHTML(x uint64) bool {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	ctrl := x - 0x20*ones   // a byte below 0x20
+	quote := x ^ '"'*ones   // "
+	bslash := x ^ '\\'*ones // \
+	return (x|ctrl&^x|(quote-ones)&^quote|(bslash-ones)&^bslash)&high == 0
 }
 
 // appendJSONString appends s quoted as encoding/json does by default:
@@ -292,11 +352,25 @@ func safeWord(x uint64) bool {
 // as \u00XX), <, > and & as \u003c \u003e \u0026, U+2028 and U+2029 as
 // \u2028 \u2029, and each byte of invalid UTF-8 as \ufffd.
 func appendJSONString(b []byte, s string) []byte {
+	return appendJSONStringHTML(b, s, true)
+}
+
+// appendJSONStringHTML is appendJSONString that leaves <, > and &
+// unescaped unless html is set, as json.Encoder.SetEscapeHTML does.
+func appendJSONStringHTML(b []byte, s string, html bool) []byte {
+	safe := &jsonSafe
+	if !html {
+		safe = &jsonSafeNoHTML
+	}
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		for i+8 <= len(s) && safeWord(uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
-			uint64(s[i+4])<<32|uint64(s[i+5])<<40|uint64(s[i+6])<<48|uint64(s[i+7])<<56) {
+		for i+8 <= len(s) {
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			if html && !safeWord(x) || !html && !safeWordNoHTML(x) {
+				break
+			}
 			i += 8
 		}
 		if i == len(s) {
@@ -304,7 +378,7 @@ func appendJSONString(b []byte, s string) []byte {
 		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if jsonSafe[c] {
+			if safe[c] {
 				i++
 				continue
 			}
@@ -348,16 +422,18 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// resultShapeOK reports whether antwort.Result and the types in it are
+// still what recordWriter was written for (see recordShapeOK).
+var resultShapeOK = typeShape(reflect.TypeFor[antwort.Result]()) == resultShape
+
 // recordShapeOK reports whether batchRecord and the types in it are
 // still what recordWriter was written for; if not (a field added,
 // renamed, retagged or retyped, or a MarshalJSON or MarshalText method
 // added), appendRecordJSON leaves every record to encoding/json.
 var recordShapeOK = typeShape(reflect.TypeFor[batchRecord]()) == recordShape
 
-// recordShape is typeShape(batchRecord) as recordWriter knows it.
-const recordShape = `struct{
-Suggestion embedded *struct{
-Result embedded *struct{
+// resultShape is typeShape(antwort.Result) as recordWriter knows it.
+const resultShape = `struct{
 ID string json:"id"
 Lang string json:"lang"
 Intent struct{
@@ -390,7 +466,12 @@ Feature string json:"feature"
 Weight float64 json:"weight"
 } json:"sentiment,omitempty"
 } json:"explanation"
-}
+}`
+
+// recordShape is typeShape(batchRecord) as recordWriter knows it.
+const recordShape = `struct{
+Suggestion embedded *struct{
+Result embedded *` + resultShape + `
 Found struct{
 Name string json:"name,omitempty"
 NameSource string json:"name_source,omitempty"

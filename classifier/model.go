@@ -1,13 +1,15 @@
 package classifier
 
 import (
-	"strings"
-	"unicode/utf8"
-
-	"github.com/antwort-dev/antwort/internal/nlp"
 	"math"
 	"slices"
+	"strings"
 	"sync/atomic"
+	"unicode/utf8"
+
+	"gonum.org/v1/gonum/blas/gonum"
+
+	"github.com/antwort-dev/antwort/internal/nlp"
 )
 
 // Kind names a training algorithm.
@@ -312,15 +314,9 @@ func (m *Model) score(f *Features, acc, chars []float32, scores []float64) {
 	if sc := f.sc; sc != 0 {
 		clear(chars)
 		for _, w := range f.words {
-			v := f.s.charSums(w, m, f.m)
-			v = v[:len(chars)]
-			for j := range chars {
-				chars[j] += v[j]
-			}
+			axpy(1, f.s.charSums(w, m, f.m), chars)
 		}
-		for j, v := range chars {
-			acc[j] += sc * v
-		}
+		axpy(sc, chars, acc)
 	}
 	for j, x := range acc {
 		scores[j] = float64(x)
@@ -331,18 +327,21 @@ func (m *Model) score(f *Features, acc, chars []float32, scores []float64) {
 // addRow adds x times column c's weights to out.
 func (m *Model) addRow(out []float32, c int32, x float32) {
 	k := len(out)
-	row := m.wf[int(c)*k : int(c)*k+k]
-	row = row[:len(out)]
-	j := 0
-	for ; j+4 <= len(out); j += 4 {
-		out[j] += x * row[j]
-		out[j+1] += x * row[j+1]
-		out[j+2] += x * row[j+2]
-		out[j+3] += x * row[j+3]
+	axpy(x, m.wf[int(c)*k:int(c)*k+k], out)
+}
+
+// axpy adds alpha times x to y element by element: y[j] += alpha*x[j],
+// each rounded to float32 (no fused multiply-add on amd64), in gonum's
+// vectorised loop. x has at least len(y) elements.
+func axpy(alpha float32, x, y []float32) {
+	if alpha == 0 {
+		// gonum returns at once; the loop makes 0·Inf NaN.
+		for j := range y {
+			y[j] += alpha * x[j]
+		}
+		return
 	}
-	for ; j < len(out); j++ {
-		out[j] += x * row[j]
-	}
+	gonum.Implementation{}.Saxpy(len(y), alpha, x, 1, y, 1)
 }
 
 // column returns the vocabulary column of hash h in block, or -1.

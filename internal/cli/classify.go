@@ -134,6 +134,7 @@ type classifyPipeline struct {
 	batch  []*ingest.Message
 	work   chan *classifyJob // to the workers
 	order  chan *classifyJob // to the writer, in input order
+	free   chan []byte       // written jobs' JSONL buffers, for reuse
 	wg     sync.WaitGroup    // workers and writer
 	err    error             // the first failure; written by the writer
 }
@@ -157,6 +158,7 @@ func newClassifyPipeline(ctx context.Context, eng *antwort.Engine, w io.Writer, 
 		eng: eng, out: newResultWriter(w, format),
 		work:  make(chan *classifyJob, workers),
 		order: make(chan *classifyJob, 2*workers+1),
+		free:  make(chan []byte, 3*workers+1),
 	}
 	p.ctx, p.cancel = context.WithCancelCause(ctx)
 	p.wg.Add(workers + 1)
@@ -179,6 +181,12 @@ func newClassifyPipeline(ctx context.Context, eng *antwort.Engine, w io.Writer, 
 			err := job.err
 			if err == nil {
 				err = p.out.write(job)
+			}
+			if job.out != nil {
+				select {
+				case p.free <- job.out[:0]:
+				default:
+				}
 			}
 			if err != nil {
 				p.err = err
@@ -214,6 +222,12 @@ func (p *classifyPipeline) send() {
 
 // classify classifies the messages of job and encodes their results.
 func (p *classifyPipeline) classify(job *classifyJob) {
+	if p.out.enc {
+		select {
+		case job.out = <-p.free:
+		default:
+		}
+	}
 	for _, msg := range job.msgs {
 		r, err := p.eng.Classify(p.ctx, msg)
 		if err == nil && p.out.enc {

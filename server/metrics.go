@@ -93,3 +93,15 @@ func (m *metrics) setVersions(versions []string) {
 		}
 	}
 }
+
+// methodLabel is the method label of a request: one of the standard
+// methods, or "other". The method is the client's choice, and every label
+// value is a series kept for the life of the process.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete,
+		http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "other"
+}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -362,7 +363,7 @@ func (s *Server) wrap(route string, a access, fn func(http.ResponseWriter, *http
 		if route == "/" {
 			label = "unmatched"
 		}
-		s.m.requests.WithLabelValues(label, r.Method, fmt.Sprint(w.code)).Inc()
+		s.m.requests.WithLabelValues(label, methodLabel(r.Method), strconv.Itoa(w.code)).Inc()
 		s.m.latency.WithLabelValues(label).Observe(d.Seconds())
 		s.log.Debug("request", slog.String("method", r.Method), slog.String("route", label), slog.Int("status", w.code),
 			slog.Duration("took", d), slog.String("by", tokenOf(r).Name))

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,11 +13,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/antwort-dev/antwort/internal/buildinfo"
 	"github.com/antwort-dev/antwort/models"
 )
 
-// Version is antwort's version, recorded with every trained model.
-const Version = "0.1.0"
+// Version is antwort's version (see internal/buildinfo), recorded with
+// every trained model.
+var Version = buildinfo.Read().Version
 
 // globalOptions are the flags every command shares.
 type globalOptions struct {
@@ -139,15 +142,40 @@ func (g *globalOptions) openStore(readOnly bool) (*models.Store, error) {
 }
 
 func newVersionCmd(g *globalOptions) *cobra.Command {
-	return &cobra.Command{
+	var format string
+	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print antwort's version",
-		Args:  noArgs,
+		Short: "Print antwort's version, commit, Go version, model format and store schema",
+		Long: `Print the version of this antwort binary: the module version (a release tag,
+a version the Go toolchain derived from the commit, or "(devel)"), the commit
+and its time, whether the work tree had changes, the Go release that built it,
+and the model format and store schema it reads and writes. The same build
+information is stored with every model version it saves.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fmt.Fprintf(g.io.Out, "antwort %s (model format %d, store schema %d)\n", Version, classifierFormat(), models.SchemaVersion)
+			b := buildinfo.Read()
+			switch format {
+			case "json":
+				return json.NewEncoder(g.io.Out).Encode(map[string]any{"version": b.Version, "commit": b.Commit, "time": b.Time,
+					"modified": b.Modified, "go": b.GoVersion, "model_format": classifierFormat(), "store_schema": models.SchemaVersion})
+			case "text":
+			default:
+				return flagErrorf("--format %q: want text or json", format)
+			}
+			fmt.Fprintf(g.io.Out, "antwort %s\n", b.Short())
+			if b.Commit != "" {
+				mod := ""
+				if b.Modified {
+					mod = ", modified"
+				}
+				fmt.Fprintf(g.io.Out, "  commit        %s (%s%s)\n", b.Commit, orDash(b.Time), mod)
+			}
+			fmt.Fprintf(g.io.Out, "  go            %s\n  model format  %d\n  store schema  %d\n", b.GoVersion, classifierFormat(), models.SchemaVersion)
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&format, "format", "text", "output: text or json")
+	return cmd
 }
 
 func noArgs(cmd *cobra.Command, args []string) error {

@@ -79,17 +79,17 @@ type Info struct {
 	Version int       `json:"version"` // 1, 2, 3, … per name; assigned by Save, never reused
 	Created time.Time `json:"created"` // set by Save if zero; stored in UTC
 
-	Kind        string             `json:"kind"`      // model family, e.g. "svm", "nb"
-	DataHash    string             `json:"data_hash"` // hash of the training data
-	Examples    int                `json:"examples"`  // number of training examples
-	Labels      map[string]int     `json:"labels"`    // label -> example count
-	Options     json.RawMessage    `json:"options,omitempty"`
-	CodeVersion string             `json:"code_version"`
+	Kind        string          `json:"kind"`      // model family, e.g. "svm", "nb"
+	DataHash    string          `json:"data_hash"` // hash of the training data
+	Examples    int             `json:"examples"`  // number of training examples
+	Labels      map[string]int  `json:"labels"`    // label -> example count
+	Options     json.RawMessage `json:"options,omitempty"`
+	CodeVersion string          `json:"code_version"`
 	// Build is the antwort build that saved the version; Save fills it
 	// in from the running binary when the caller leaves it empty.
-	Build       Build              `json:"build,omitzero"`
-	Metrics     map[string]float64 `json:"metrics,omitempty"`
-	Note        string             `json:"note,omitempty"`
+	Build   Build              `json:"build,omitzero"`
+	Metrics map[string]float64 `json:"metrics,omitempty"`
+	Note    string             `json:"note,omitempty"`
 
 	// BaseHash is the DataHash of the labelled data a retrained model
 	// started from (its own DataHash for a model trained from data alone).

@@ -30,7 +30,43 @@ type globalOptions struct {
 	cpuProfile  string
 	stopProfile func()
 	memProfile  string
+	logFormat   string
+	logLevel    string
 	logger      *slog.Logger
+}
+
+// setupLogging makes g.logger from --log-format, --log-level and -v.
+func (g *globalOptions) setupLogging() error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(g.logLevel)); err != nil {
+		return flagErrorf("--log-level %q: want debug, info, warn or error", g.logLevel)
+	}
+	if g.verbose {
+		level = slog.LevelDebug
+	}
+	ho := &slog.HandlerOptions{Level: level}
+	switch g.logFormat {
+	case "text":
+		g.logger = slog.New(slog.NewTextHandler(g.io.ErrOut, ho))
+	case "json":
+		g.logger = slog.New(slog.NewJSONHandler(g.io.ErrOut, ho))
+	default:
+		return flagErrorf("--log-format %q: want text or json", g.logFormat)
+	}
+	return nil
+}
+
+// say tells the operator what a long-running command (serve, worker) is
+// doing: a line "antwort: …" on stderr, or with --log-format json a log
+// record of level INFO, whatever --log-level says, so stderr stays one
+// JSON object per line.
+func (g *globalOptions) say(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if g.logFormat == "json" {
+		_ = g.logger.Handler().Handle(context.Background(), slog.NewRecord(time.Now(), slog.LevelInfo, msg, 0))
+		return
+	}
+	fmt.Fprintf(g.io.ErrOut, "antwort: %s\n", msg)
 }
 
 // Main runs the antwort command line with args (without the program name)
@@ -50,6 +86,10 @@ func Main(ctx context.Context, args []string, streams IOStreams) int {
 		g.stopProfile()
 	}
 	code := exitCode(err)
+	if err != nil && g.logFormat == "json" && g.logger != nil {
+		g.logger.Error(err.Error(), slog.Int("exit", code))
+		return code
+	}
 	if err != nil && code != ExitPartial {
 		fmt.Fprintf(streams.ErrOut, "antwort: %v\n", err)
 		if fe, ok := err.(*FlagError); ok && fe != nil {
@@ -69,6 +109,12 @@ func newRootCmd(g *globalOptions) *cobra.Command {
 with an intent and a sentiment, with calibrated confidence, and abstains when unsure.
 Models are trained on labelled mail and kept, versioned, in a bbolt file (--db).
 
+Every flag can also be set in the environment: ANTWORT_<COMMAND>_<FLAG> for one
+command (ANTWORT_SERVE_ADDR), else ANTWORT_<FLAG> for all (ANTWORT_DB, ANTWORT_KB,
+ANTWORT_LOG_FORMAT); upper case, '-' as '_'; lists comma-separated. The command
+line wins. Keep secrets off the command line: --token-file, ANTWORT_TOKEN,
+--nats-creds, ANTWORT_SMTP and ANTWORT_NATS for URLs with a password.
+
 Quick start:
   antwort demo                                           # trains on the built-in sample and classifies a sample inbox
   antwort train --task intent --data mails.jsonl         # trains and activates a new intent model version
@@ -79,11 +125,12 @@ Quick start:
 		SilenceErrors: true,
 		Version:       Version,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			level := slog.LevelWarn
-			if g.verbose {
-				level = slog.LevelDebug
+			if err := g.bindEnv(cmd, os.LookupEnv); err != nil {
+				return err
 			}
-			g.logger = slog.New(slog.NewTextHandler(g.io.ErrOut, &slog.HandlerOptions{Level: level}))
+			if err := g.setupLogging(); err != nil {
+				return err
+			}
 			if g.cpuProfile != "" {
 				f, err := os.Create(g.cpuProfile)
 				if err != nil {
@@ -112,10 +159,11 @@ Quick start:
 		},
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &FlagError{Err: err} })
-	def := envOr("ANTWORT_DB", "antwort.db")
-	root.PersistentFlags().StringVar(&g.db, "db", def, "model store file (env ANTWORT_DB)")
+	root.PersistentFlags().StringVar(&g.db, "db", "antwort.db", "model store file")
 	root.PersistentFlags().DurationVar(&g.lockTimeout, "lock-timeout", time.Second, "how long to wait for a store locked by another process")
-	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log details to stderr")
+	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log details to stderr (--log-level debug)")
+	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "text", "log lines on stderr: text or json (one JSON object per line)")
+	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "warn", "least level logged: debug, info, warn or error")
 	root.PersistentFlags().StringVar(&g.cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
 	_ = root.PersistentFlags().MarkHidden("cpuprofile")
 	root.PersistentFlags().StringVar(&g.memProfile, "memprofile", "", "write an allocation profile to this file at the end")

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
+
 	"github.com/antwort-dev/antwort/models"
 	"github.com/antwort-dev/antwort/server"
 )
@@ -178,5 +180,35 @@ func TestFeedbackFreeTextRedacted(t *testing.T) {
 		if !strings.Contains(stored, token) {
 			t.Errorf("stored feedback lacks %s: %s", token, stored)
 		}
+	}
+}
+
+// TestMetricsPassPromlint lints what GET /metrics serves after every
+// kind of request has been answered once.
+func TestMetricsPassPromlint(t *testing.T) {
+	e := newEnv(t, nil)
+	e.do(t, "POST", "/v1/suggest", clientToken, cancelJSON).ok(t, "suggest")
+	e.do(t, "POST", "/v1/classify", clientToken, cancelJSON).ok(t, "classify")
+	e.do(t, "POST", "/v1/feedback", clientToken, `{"message_id":"c1","intent":"cancel_contract"}`).ok(t, "feedback")
+	e.do(t, "POST", "/v1/reload", adminToken, nil).ok(t, "reload")
+	if err := e.srv.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	body := e.do(t, "GET", "/metrics", clientToken, nil).ok(t, "metrics").body
+	problems, err := promlint.New(bytes.NewReader(body)).Lint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("promlint: %s: %s", p.Metric, p.Text)
+	}
+	for _, want := range []string{"antwort_build_info", "antwort_model_info", "antwort_decisions_total", "antwort_engine_generation",
+		"antwort_knowledge_base_articles", "antwort_store_flush_duration_seconds", "antwort_seen_queued_messages"} {
+		if !bytes.Contains(body, []byte("\n"+want)) {
+			t.Errorf("/metrics has no %s", want)
+		}
+	}
+	if bytes.Contains(body, []byte("antwort_kb_")) {
+		t.Errorf("/metrics still says kb (kilobytes to promlint) for knowledge base")
 	}
 }

@@ -162,7 +162,7 @@ func New(live *antwort.Live, opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{live: live, opts: opts, mux: http.NewServeMux(), m: newMetrics(), log: opts.Logger}
+	s := &Server{live: live, opts: opts, mux: http.NewServeMux(), m: newMetrics(opts.Version), log: opts.Logger}
 	if opts.MaxInFlight == 0 {
 		opts.MaxInFlight = DefaultMaxInFlight()
 	}
@@ -507,6 +507,7 @@ func (s *Server) observeEngine() {
 	if st, ok := s.live.State(); ok {
 		s.m.setVersions(st.Versions)
 		s.m.articles.Set(float64(st.Articles))
+		s.m.generation.Set(float64(st.Generation))
 	}
 }
 

@@ -65,10 +65,12 @@ func commandPath(cmd *cobra.Command) string {
 
 // bindEnv sets every flag of cmd (its own and the inherited ones) that
 // the command line did not set from its environment variable, if there
-// is one, looked up with lookup. It warns on stderr about passwords in
-// URLs given on the command line.
+// is one, looked up with lookup, and records those in g.fromEnv. A flag
+// set from the environment counts as given (cobra's Changed). It warns on
+// stderr about passwords in URLs given on the command line.
 func (g *globalOptions) bindEnv(cmd *cobra.Command, lookup func(string) (string, bool)) error {
 	path := commandPath(cmd)
+	g.fromEnv = map[string]string{}
 	var err error
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
 		if err != nil || f.Name == "help" || f.Name == "version" {
@@ -101,6 +103,7 @@ func (g *globalOptions) bindEnv(cmd *cobra.Command, lookup func(string) (string,
 			return
 		}
 		f.Changed = true
+		g.fromEnv[f.Name] = name
 	})
 	return err
 }

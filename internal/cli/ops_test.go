@@ -71,7 +71,7 @@ func TestEveryFlagSettableFromEnv(t *testing.T) {
 				return
 			}
 			n++
-			if !f.Changed {
+			if !f.Changed || g.fromEnv[f.Name] != envName("", f.Name) {
 				t.Errorf("%s --%s: not set from %s", cmd.CommandPath(), f.Name, envName("", f.Name))
 			}
 		})

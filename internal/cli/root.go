@@ -33,6 +33,7 @@ type globalOptions struct {
 	logFormat   string
 	logLevel    string
 	logger      *slog.Logger
+	fromEnv     map[string]string // flag name -> the variable it was set from
 }
 
 // setupLogging makes g.logger from --log-format, --log-level and -v.

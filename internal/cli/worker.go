@@ -91,7 +91,9 @@ On stdout: one JSON line when the worker listens and one when it stops.`,
   antwort worker release r3f2a…`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.dbSet = cmd.Flags().Changed("db")
+			// ANTWORT_DB names the store to use if there is one (as a
+			// default would); only --db on the command line must exist.
+			o.dbSet = cmd.Flags().Changed("db") && g.fromEnv["db"] == ""
 			return runWorker(cmd.Context(), o)
 		},
 	}

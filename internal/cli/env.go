@@ -2,7 +2,9 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -18,8 +20,11 @@ import (
 //	ANTWORT_<FLAG>             for every command that has the flag ("ANTWORT_DB", "ANTWORT_KB",
 //	                           "ANTWORT_LOG_FORMAT"), then
 //
-// with the flag's name in upper case and '-' as '_'. A flag given on the
-// command line wins over both. A list flag takes a comma-separated value
+// with the flag's name in upper case and '-' as '_'; failing both, the
+// same names with "_FILE" appended name a file whose content (without a
+// final line break) is the value, for secrets kept in files
+// (ANTWORT_SMTP_FILE, a systemd credential). A flag given on the command
+// line wins over all of them. A list flag takes a comma-separated value
 // ("ANTWORT_OWN_DOMAIN=example.com,example.org"); a boolean flag "true" or
 // "false". An invalid value is a usage error naming the variable.
 //
@@ -27,18 +32,16 @@ import (
 // them in ps: the tokens of 'antwort serve' come from --token-file
 // (ANTWORT_TOKEN_FILE), a client's token from --token-file or
 // ANTWORT_TOKEN, NATS credentials from --nats-creds, and URLs with a
-// password (--smtp, --nats) from ANTWORT_SMTP and ANTWORT_NATS (or a
-// systemd credential file read into them). A password given in a URL on
+// password (--smtp, --nats) from ANTWORT_SMTP and ANTWORT_NATS or from
+// the files ANTWORT_SMTP_FILE and ANTWORT_NATS_FILE name.
+//
+// Besides the flags antwort reads ANTWORT_TOKEN (the bearer token for
+// --server when no --token-file is given) and, in benchmarks only,
+// ANTWORT_DATA. A password given in a URL on
 // the command line is accepted with a warning.
 
 // envPrefix starts every variable antwort reads.
 const envPrefix = "ANTWORT_"
-
-// envNotFlags are variables antwort reads that are not flags.
-var envNotFlags = map[string]string{
-	"ANTWORT_TOKEN": "bearer token for --server (when --token-file is not given)",
-	"ANTWORT_DATA":  "the benchmarks' data directory (tests and bench/ only)",
-}
 
 // secretURLFlags are flags whose value may be a URL with a password.
 var secretURLFlags = []string{"smtp", "nats", "server"}
@@ -85,15 +88,33 @@ func (g *globalOptions) bindEnv(cmd *cobra.Command, lookup func(string) (string,
 			}
 			return
 		}
-		name := ""
-		v, ok := "", false
+		var names []string
 		if path != "" {
-			name = envName(path, f.Name)
-			v, ok = lookup(name)
+			names = append(names, envName(path, f.Name))
 		}
-		if !ok {
-			name = envName("", f.Name)
-			v, ok = lookup(name)
+		names = append(names, envName("", f.Name))
+		name, v, ok := "", "", false
+		for _, n := range names {
+			if v, ok = lookup(n); ok {
+				name = n
+				break
+			}
+		}
+		for _, n := range names {
+			if ok {
+				break
+			}
+			file, found := lookup(n + "_FILE")
+			if !found {
+				continue
+			}
+			name = n + "_FILE"
+			data, rerr := readSmallFile(file)
+			if rerr != nil {
+				err = flagErrorf("%s (for --%s): %v", name, f.Name, rerr)
+				return
+			}
+			v, ok = strings.TrimRight(data, "\r\n"), true
 		}
 		if !ok {
 			return
@@ -106,6 +127,26 @@ func (g *globalOptions) bindEnv(cmd *cobra.Command, lookup func(string) (string,
 		g.fromEnv[f.Name] = name
 	})
 	return err
+}
+
+// maxEnvFile bounds a file named by an ANTWORT_<FLAG>_FILE variable.
+const maxEnvFile = 64 << 10
+
+// readSmallFile reads a file of at most maxEnvFile bytes.
+func readSmallFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxEnvFile+1))
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(b) > maxEnvFile {
+		return "", fmt.Errorf("%s is larger than %d bytes", path, maxEnvFile)
+	}
+	return string(b), nil
 }
 
 // setFromEnv sets f to v; a list flag takes a comma-separated list.

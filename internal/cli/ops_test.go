@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -79,6 +82,14 @@ func TestEveryFlagSettableFromEnv(t *testing.T) {
 	if n < 100 {
 		t.Errorf("checked only %d flags; is the walk broken?", n)
 	}
+	// ANTWORT_<FLAG>_FILE must not be the variable of another flag.
+	for _, cmd := range allCommands(root) {
+		cmd.Flags().VisitAll(func(f *pflag.Flag) {
+			if cmd.Flags().Lookup(f.Name+"-file") != nil {
+				t.Errorf("%s has --%s and --%s-file: ANTWORT_%s_FILE would be ambiguous", cmd.CommandPath(), f.Name, f.Name, strings.ToUpper(f.Name))
+			}
+		})
+	}
 }
 
 // TestEnvBinding checks the order: command line, then the command's own
@@ -115,6 +126,26 @@ func TestEnvBinding(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("flags after binding (-want +got):\n%s", diff)
 	}
+	// A secret from a file, the command's own variable first.
+	secret := filepath.Join(t.TempDir(), "smtp-url")
+	if err := os.WriteFile(secret, []byte("smtp://u:geheim@mail.example:587\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env["ANTWORT_SMTP_FILE"] = filepath.Join(t.TempDir(), "missing")
+	env["ANTWORT_WORKER_SMTP_FILE"] = secret
+	worker, _, _ := newRootCmd(g).Find([]string{"worker"})
+	if err := g.bindEnv(worker, lookup); err != nil {
+		t.Fatal(err)
+	}
+	if got := worker.Flags().Lookup("smtp").Value.String(); got != "smtp://u:geheim@mail.example:587" {
+		t.Errorf("--smtp from ANTWORT_WORKER_SMTP_FILE = %q", got)
+	}
+	batch, _, _ := newRootCmd(g).Find([]string{"batch"})
+	if err := g.bindEnv(batch, lookup); err == nil || !strings.Contains(err.Error(), "ANTWORT_SMTP_FILE") {
+		t.Errorf("bindEnv with a missing ANTWORT_SMTP_FILE = %v, want an error naming it", err)
+	}
+	delete(env, "ANTWORT_SMTP_FILE")
+
 	env["ANTWORT_SERVE_READ_TIMEOUT"] = "soon"
 	root = newRootCmd(g)
 	serve, _, _ = root.Find([]string{"serve"})
@@ -156,5 +187,26 @@ func TestLogFormatJSON(t *testing.T) {
 	code, _, errOut = run(t, "", "version", "--log-format", "yaml")
 	if code != ExitUsage || !strings.Contains(errOut, "--log-format") {
 		t.Errorf("--log-format yaml = %d %q, want a usage error", code, errOut)
+	}
+}
+
+// TestHealthcheck exits 0 for a healthy endpoint and 1 for a failing or
+// missing one.
+func TestHealthcheck(t *testing.T) {
+	ok := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{"status":"ok"}`) }))
+	defer ok.Close()
+	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, `{"status":"unavailable"}`, http.StatusServiceUnavailable)
+	}))
+	defer bad.Close()
+	if code, _, errOut := run(t, "", "healthcheck", "--url", ok.URL+"/healthz"); code != ExitOK {
+		t.Errorf("healthcheck of a healthy server = %d %s", code, errOut)
+	}
+	if code, _, errOut := run(t, "", "healthcheck", "--url", bad.URL+"/healthz"); code != ExitError || !strings.Contains(errOut, "503") {
+		t.Errorf("healthcheck of an unavailable server = %d %q, want 1 naming 503", code, errOut)
+	}
+	bad.Close()
+	if code, _, _ := run(t, "", "healthcheck", "--url", bad.URL+"/healthz", "--timeout", "1s"); code != ExitError {
+		t.Errorf("healthcheck of a closed port = %d, want 1", code)
 	}
 }

@@ -112,9 +112,10 @@ Models are trained on labelled mail and kept, versioned, in a bbolt file (--db).
 
 Every flag can also be set in the environment: ANTWORT_<COMMAND>_<FLAG> for one
 command (ANTWORT_SERVE_ADDR), else ANTWORT_<FLAG> for all (ANTWORT_DB, ANTWORT_KB,
-ANTWORT_LOG_FORMAT); upper case, '-' as '_'; lists comma-separated. The command
-line wins. Keep secrets off the command line: --token-file, ANTWORT_TOKEN,
---nats-creds, ANTWORT_SMTP and ANTWORT_NATS for URLs with a password.
+ANTWORT_LOG_FORMAT); upper case, '-' as '_'; lists comma-separated; with _FILE
+appended, a file holding the value (ANTWORT_SMTP_FILE). The command line wins.
+Keep secrets off the command line: --token-file, ANTWORT_TOKEN, --nats-creds,
+ANTWORT_SMTP(_FILE) and ANTWORT_NATS(_FILE) for URLs with a password.
 
 Quick start:
   antwort demo                                           # trains on the built-in sample and classifies a sample inbox
@@ -172,7 +173,7 @@ Quick start:
 	root.AddCommand(newTrainCmd(g), newClassifyCmd(g), newEvalCmd(g), newModelsCmd(g), newKBCmd(g), newReplyCmd(g), newDemoCmd(g), newVersionCmd(g))
 	root.AddCommand(newPolicyCmd(g))
 	root.AddCommand(newParseCmd(g))
-	root.AddCommand(newServeCmd(g), newRetrainCmd(g))
+	root.AddCommand(newServeCmd(g), newRetrainCmd(g), newHealthcheckCmd(g))
 	root.AddCommand(newBatchCmd(g))
 	root.AddCommand(newPublishCmd(g), newWorkerCmd(g))
 	root.SetHelpCommand(&cobra.Command{Hidden: true})

@@ -233,33 +233,47 @@ const (
 	admin                // an admin token
 )
 
-func (s *Server) routes() {
+// route is an endpoint: its ServeMux pattern, who may call it, and its
+// handler.
+type route struct {
+	pattern string
+	access  access
+	fn      func(http.ResponseWriter, *http.Request) error
+}
+
+// routeTable lists the endpoints (api/openapi.yaml documents each).
+func (s *Server) routeTable() []route {
 	metricsAccess := client
 	if s.opts.PublicMetrics {
 		metricsAccess = public
 	}
-	h := func(pattern string, a access, fn func(http.ResponseWriter, *http.Request) error) {
-		s.mux.Handle(pattern, s.wrap(pattern, a, fn))
+	return []route{
+		{"GET /healthz", public, s.health},
+		{"GET /metrics", metricsAccess, func(w http.ResponseWriter, r *http.Request) error {
+			s.m.handler.ServeHTTP(w, r)
+			return nil
+		}},
+		{"POST /v1/classify", client, s.limited(s.classify)},
+		{"POST /v1/suggest", client, s.limited(s.suggest)},
+		{"POST /v1/feedback", client, s.limited(s.feedback)},
+		{"GET /v1/models", client, s.listModels},
+		{"GET /v1/models/{name}/diff", client, s.diffModels},
+		{"POST /v1/models/{name}/activate", admin, s.activate},
+		{"POST /v1/models/{name}/rollback", admin, s.rollback},
+		{"DELETE /v1/models/{name}/{version}", admin, s.deleteModel},
+		{"GET /v1/audit", client, s.audit},
+		{"GET /v1/kb/answers", client, s.answers},
+		{"POST /v1/kb/import", admin, s.importKB},
+		{"POST /v1/retrain", admin, s.retrain},
+		{"POST /v1/reload", admin, s.reload},
 	}
-	h("GET /healthz", public, s.health)
-	s.mux.Handle("GET /metrics", s.wrap("GET /metrics", metricsAccess, func(w http.ResponseWriter, r *http.Request) error {
-		s.m.handler.ServeHTTP(w, r)
-		return nil
-	}))
-	h("POST /v1/classify", client, s.limited(s.classify))
-	h("POST /v1/suggest", client, s.limited(s.suggest))
-	h("POST /v1/feedback", client, s.limited(s.feedback))
-	h("GET /v1/models", client, s.listModels)
-	h("GET /v1/models/{name}/diff", client, s.diffModels)
-	h("POST /v1/models/{name}/activate", admin, s.activate)
-	h("POST /v1/models/{name}/rollback", admin, s.rollback)
-	h("DELETE /v1/models/{name}/{version}", admin, s.deleteModel)
-	h("GET /v1/audit", client, s.audit)
-	h("GET /v1/kb/answers", client, s.answers)
-	h("POST /v1/kb/import", admin, s.importKB)
-	h("POST /v1/retrain", admin, s.retrain)
-	h("POST /v1/reload", admin, s.reload)
-	h("/", public, s.notFound)
+}
+
+func (s *Server) routes() {
+	for _, rt := range s.routeTable() {
+		s.mux.Handle(rt.pattern, s.wrap(rt.pattern, rt.access, rt.fn))
+	}
+	s.mux.Handle("/", s.wrap("/", public, s.notFound))
 }
 
 // limited runs fn when one of the MaxInFlight slots is free. Waiting

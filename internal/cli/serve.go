@@ -65,8 +65,10 @@ changes, imports, retraining). Without --token-file only local antwort
 commands can call the server.
 
 Answered messages and feedback are stored with e-mail addresses, phone
-numbers, IBANs and --redact-numbers replaced by placeholders (--redact=false
-keeps texts as written).
+numbers, IBANs, card numbers, password and PIN values and --redact-numbers
+replaced by placeholders (--redact=false keeps texts as written).
+
+Logs: --log-format json writes one JSON object per line on stderr.
 
 SIGINT/SIGTERM stop accepting connections, let requests in flight finish
 (--shutdown-timeout) and exit 0.`,

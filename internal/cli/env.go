@@ -35,10 +35,10 @@ import (
 // password (--smtp, --nats) from ANTWORT_SMTP and ANTWORT_NATS or from
 // the files ANTWORT_SMTP_FILE and ANTWORT_NATS_FILE name.
 //
-// Besides the flags antwort reads ANTWORT_TOKEN (the bearer token for
-// --server when no --token-file is given) and, in benchmarks only,
-// ANTWORT_DATA. A password given in a URL on
-// the command line is accepted with a warning.
+// A password given in a URL on the command line is accepted with a
+// warning. Besides the flags antwort reads ANTWORT_TOKEN (the bearer
+// token for --server when no --token-file is given) and, in benchmarks
+// only, ANTWORT_DATA.
 
 // envPrefix starts every variable antwort reads.
 const envPrefix = "ANTWORT_"
@@ -120,7 +120,11 @@ func (g *globalOptions) bindEnv(cmd *cobra.Command, lookup func(string) (string,
 			return
 		}
 		if serr := setFromEnv(f, v); serr != nil {
-			err = flagErrorf("%s=%q (for --%s): %v", name, v, f.Name, serr)
+			if strings.HasSuffix(name, "_FILE") { // a secret, perhaps: not in the message
+				err = flagErrorf("%s (for --%s): invalid value in the file: %v", name, f.Name, serr)
+			} else {
+				err = flagErrorf("%s=%q (for --%s): %v", name, v, f.Name, serr)
+			}
 			return
 		}
 		f.Changed = true

@@ -463,7 +463,7 @@ func TestRetrainEndpoint(t *testing.T) {
 		t.Errorf("after retrain classify = %s by %s, want gift_card by intent@3", res.Intent.Label, res.Intent.Model)
 	}
 	metrics := string(e.do(t, "GET", "/metrics", clientToken, nil).ok(t, "metrics").body)
-	if !strings.Contains(metrics, `antwort_model_version{name="intent"} 3`) {
+	if !strings.Contains(metrics, `antwort_model_info{name="intent",version="3"} 1`) {
 		t.Errorf("metrics do not show intent version 3")
 	}
 }

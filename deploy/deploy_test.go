@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -239,7 +238,11 @@ func buildRuntimeStage(t *testing.T, root, dockerfile, version string, tool func
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	gobuild := exec.CommandContext(ctx, filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-trimpath", "-buildvcs=false",
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("no go command on PATH to build the binary: %v", err)
+	}
+	gobuild := exec.CommandContext(ctx, goTool, "build", "-trimpath", "-buildvcs=false",
 		"-ldflags", "-s -w -X github.com/antwort-dev/antwort/internal/buildinfo.version="+version,
 		"-o", filepath.Join(out, "usr/local/bin/antwort"), "./cmd/antwort")
 	gobuild.Dir = root

@@ -228,8 +228,22 @@ func (m *Model) appendName(dst []byte, f *Features, p featRef) []byte {
 	case kindStem:
 		return append(append(dst, "s:"...), f.s.ex.stem(f.t.Lang(), t)...)
 	default:
-		return append(append(dst, "c:"...), f.s.ex.gram(t, m.voc.keys[p.c])...)
+		return append(append(dst, "c:"...), m.charGram(f, p)...)
 	}
+}
+
+// charGram returns the character n-gram of character feature p of f met
+// first: found through the token's word entry when it is still cached,
+// otherwise by hashing the token's n-grams again.
+func (m *Model) charGram(f *Features, p featRef) []byte {
+	s, t := f.s, f.t.toks[p.tok]
+	if w := s.words.find(f.t.hw[p.tok], t); w != nil && int(p.sub) < min(len(w.chars), math.MaxUint8) &&
+		w.chars[p.sub].c == p.c && w.grams[p.sub] < math.MaxUint16 {
+		if g := s.ex.gramAt(t, int(w.grams[p.sub])); g != nil {
+			return g
+		}
+	}
+	return s.ex.gram(t, m.voc.keys[p.c])
 }
 
 // block returns the feature block of p.

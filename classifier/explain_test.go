@@ -302,3 +302,24 @@ func TestExplainCountCut(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainNamesWithoutWordCache explains with the word cache emptied
+// after the features were computed, as when it is dropped for its size in
+// the middle of a text: character n-grams are then named by hashing the
+// token's n-grams again.
+func TestExplainNamesWithoutWordCache(t *testing.T) {
+	ms := explainModels(t)
+	for _, text := range explainTexts(t) {
+		for _, m := range ms {
+			pt := PrepareText(text)
+			f := m.Features(pt)
+			f.s.words = wordTable{}
+			for _, l := range m.Labels() {
+				if got, want := m.ExplainFeatures(f, l, 5), m.refExplain(text, l, 5); !sameContributions(got, want) {
+					t.Fatalf("text %.60q, label %s: ExplainFeatures = %v, reference %v", text, l, got, want)
+				}
+			}
+			f.Release()
+		}
+	}
+}

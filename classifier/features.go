@@ -283,6 +283,21 @@ func (e *extractor) gram(t string, key uint32) []byte {
 	return nil
 }
 
+// gramAt returns the character n-gram of "<t>" at position g in the
+// order charGrams adds them, or nil when there is none. It is valid until
+// the extractor's next use.
+func (e *extractor) gramAt(t string, g int) []byte {
+	nr := e.padRunes(t)
+	for n := e.o.CharMin; n <= e.o.CharMax; n++ {
+		if count := nr - n + 1; g < count {
+			return e.pad[e.runes[g]:e.runes[g+n]]
+		} else if count > 0 {
+			g -= count
+		}
+	}
+	return nil
+}
+
 // padRunes sets e.pad to "<t>" and e.runes to the byte offsets of its
 // runes followed by len(e.pad), and returns the number of runes.
 func (e *extractor) padRunes(t string) int {
@@ -423,14 +438,16 @@ func sublinear(n int) float64 {
 
 // featRef is a column of a text's feature vector with its IDF, its count
 // in the text (at most math.MaxUint16, as in raw), and where it was met
-// first: the index of the token and the kind of feature, from which
-// Explain names it.
+// first: the index of the token and the kind of feature, and for a
+// character n-gram its index among the token's word entry's chars (at
+// most math.MaxUint8), from which Explain names it.
 type featRef struct {
 	c    int32
 	idf  float32
 	tok  int32
 	n    uint16
 	kind uint8
+	sub  uint8
 }
 
 // Kinds of feature in a featRef: the word block's negated word, word,

@@ -192,12 +192,12 @@ func (m *Model) features(pt *Text, s *scratch) {
 	lang := pt.Lang()
 	cnt := s.cnt
 	idx := s.fidx[:0]
-	add := func(r colRef, kind uint8, tok int) {
+	add := func(r colRef, kind uint8, tok, sub int) {
 		if r.c < 0 {
 			return
 		}
 		if cnt[r.c] == 0 {
-			idx = append(idx, featRef{c: r.c, idf: r.idf, tok: int32(tok), kind: kind})
+			idx = append(idx, featRef{c: r.c, idf: r.idf, tok: int32(tok), kind: kind, sub: uint8(min(sub, math.MaxUint8))})
 		}
 		cnt[r.c]++
 	}
@@ -208,7 +208,7 @@ func (m *Model) features(pt *Text, s *scratch) {
 		w := s.word(m, t, hws[i])
 		if !fo.NoNegation {
 			if negLeft > 0 && t[0] != '<' && !w.punct {
-				add(w.neg, kindNeg, i)
+				add(w.neg, kindNeg, i, 0)
 				negLeft--
 			} else if w.punct {
 				negLeft = 0
@@ -217,15 +217,15 @@ func (m *Model) features(pt *Text, s *scratch) {
 				negLeft = 3
 			}
 		}
-		add(w.uni, kindUni, i)
+		add(w.uni, kindUni, i, 0)
 		if !fo.NoBigrams {
 			if i > 0 {
-				add(w.bigram(m, prev), kindBigram, i)
+				add(w.bigram(m, prev), kindBigram, i, 0)
 			}
 			prev = w.hw
 		}
 		if !fo.NoStem && lang != nlp.Undetermined {
-			add(w.stemColumn(m, ex, lang, t), kindStem, i)
+			add(w.stemColumn(m, ex, lang, t), kindStem, i, 0)
 		}
 		if len(w.chars) > 0 {
 			// A word's character n-grams are added where the word first
@@ -234,8 +234,8 @@ func (m *Model) features(pt *Text, s *scratch) {
 			if w.gen != gen {
 				w.gen, w.n = gen, 0
 				seen = append(seen, w)
-				for _, r := range w.chars {
-					add(r, kindChar, i)
+				for si, r := range w.chars {
+					add(r, kindChar, i, si)
 				}
 			}
 			w.n++
@@ -383,6 +383,9 @@ type wordEntry struct {
 	neg   colRef
 	stem  [2]colRef // per language (de, en); column -2 until computed
 	chars []colRef
+	// grams holds the position of each of chars among the n-grams of
+	// the token, in the order charGrams adds them (for Explain's names).
+	grams []uint16
 	v     []float32
 	// negator and punct tell whether the token starts or ends a negation
 	// scope.
@@ -468,12 +471,13 @@ func (s *scratch) word(m *Model, t string, hw uint64) *wordEntry {
 		ex := s.ex
 		ex.keys = ex.keys[:0]
 		ex.charGrams(t)
-		for _, key := range ex.keys {
+		for g, key := range ex.keys {
 			c := m.voc.lookup(key >> 1)
 			if c < 0 || m.pc[c].block != uint8(key&1) {
 				continue
 			}
 			w.chars = append(w.chars, colRef{c, m.pc[c].idf})
+			w.grams = append(w.grams, uint16(min(g, math.MaxUint16)))
 		}
 		if len(w.chars) > 0 {
 			w.v = make([]float32, k)

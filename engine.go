@@ -212,16 +212,17 @@ func (e *Engine) classifyTop(ctx context.Context, msg *ingest.Message, k int) (r
 		if e.cfg.Explain > 0 && sp.Label != "" {
 			r.Explanation.Sentiment = e.cfg.Sentiment.ExplainFeatures(f, sp.Label, e.cfg.Explain)
 		}
+	} else if e.cfg.Explain > 0 {
+		var ex []classifier.Contribution
+		sp, ex = e.cfg.Lexicon.PredictExplain(text)
+		r.Sentiment = label(top(sp, alts), "lexicon")
+		if len(ex) > e.cfg.Explain {
+			ex = ex[:e.cfg.Explain]
+		}
+		r.Explanation.Sentiment = ex
 	} else {
 		sp = e.cfg.Lexicon.Predict(text)
 		r.Sentiment = label(top(sp, alts), "lexicon")
-		if e.cfg.Explain > 0 {
-			ex := e.cfg.Lexicon.Explain(text)
-			if len(ex) > e.cfg.Explain {
-				ex = ex[:e.cfg.Explain]
-			}
-			r.Explanation.Sentiment = ex
-		}
 	}
 	return r, ip, sp, nil
 }

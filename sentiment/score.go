@@ -132,6 +132,24 @@ func (l *Lexicon) Score(text string) float64 {
 // merged. The weights add up to Score(text). It returns nil when no cue
 // was found.
 func (l *Lexicon) Explain(text string) []classifier.Contribution {
+	_, out := l.scoreExplain(text)
+	return out
+}
+
+// PredictExplain returns Predict(text) and Explain(text), scoring text
+// once.
+func (l *Lexicon) PredictExplain(text string) (classifier.Prediction, []classifier.Contribution) {
+	score, out := l.scoreExplain(text)
+	if strings.TrimSpace(text) == "" {
+		p := predict(0)
+		p.Abstain = true
+		return p, out
+	}
+	return predict(score), out
+}
+
+// scoreExplain returns Score(text) and Explain(text).
+func (l *Lexicon) scoreExplain(text string) (float64, []classifier.Contribution) {
 	text = clip(text)
 	s := scorer{l: l, text: text, toks: l.tokenize(text), explain: true}
 	s.run()
@@ -153,9 +171,9 @@ func (l *Lexicon) Explain(text string) []classifier.Contribution {
 		return cmp.Compare(math.Abs(b.Weight), math.Abs(a.Weight))
 	})
 	if len(out) == 0 {
-		return nil
+		return s.total, nil
 	}
-	return out
+	return s.total, out
 }
 
 // Predict labels text "positive", "neutral" or "negative". Confidence is

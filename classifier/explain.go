@@ -73,11 +73,12 @@ func (m *Model) explain(f *Features, j, n int) []Contribution {
 	idx := s.fidx
 	var scale [2]float32
 	scaled := false
-	k := len(m.labels)
+	d := len(m.voc.keys)
+	qt := m.qt[j*d : j*d+d]
 	top := s.top[:0]
 	for i, p := range idx {
 		// Only a positive weight can make a positive contribution.
-		q := m.w.q[int(p.c)*k+j]
+		q := qt[p.c]
 		if q <= 0 {
 			continue
 		}

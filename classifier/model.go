@@ -46,6 +46,10 @@ type Model struct {
 	// dense, unrolled loop over a row beats sparse rows with indirection
 	// in Go (measured), although most 8-bit weights are zero.
 	wf []float32
+	// qt holds the 8-bit weights label by label (label-major), for
+	// Explain: a text's columns for one label then lie in one block of
+	// the vocabulary's size, not spread over the whole matrix.
+	qt []int8
 
 	// temp is the softmax temperature fitted on held-out folds.
 	temp float64
@@ -125,7 +129,7 @@ func (m *Model) WithThresholds(global float64, perLabel map[string]float64) (*Mo
 	}
 	c := &Model{
 		kind: m.kind, labels: m.labels, fo: m.fo, voc: m.voc, w: m.w, bias: m.bias,
-		pc: m.pc, wf: m.wf, temp: m.temp, threshold: global, labelThreshold: lt, meta: m.meta,
+		pc: m.pc, wf: m.wf, qt: m.qt, temp: m.temp, threshold: global, labelThreshold: lt, meta: m.meta,
 		fp: m.fp,
 	}
 	c.shares.Store(m)
@@ -551,11 +555,13 @@ func (m *Model) prepare() {
 	d := len(m.voc.keys)
 	m.pc = make([]predCol, d)
 	m.wf = make([]float32, d*k)
+	m.qt = make([]int8, d*k)
 	for c := range d {
 		m.pc[c] = predCol{idf: m.voc.idf[c], block: m.voc.block[c]}
 		s := m.w.scale[c]
 		for j, q := range m.w.q[c*k : c*k+k] {
 			m.wf[c*k+j] = float32(q) * s
+			m.qt[j*d+c] = q
 		}
 	}
 	m.fp = m.featureFingerprint()
@@ -647,13 +653,11 @@ func (m *Model) decide(p []float64, k int) Prediction {
 // probabilities, which moves only labels whose probabilities agree in
 // those bits. NaN and negative numbers (-0 too) take a stable sort.
 func byProbability(dst []uint64, p []float64, best, k int) []uint64 {
-	for _, v := range p {
-		if math.IsNaN(v) || math.Signbit(v) {
-			return byProbabilityStable(dst, p, best)
-		}
-	}
 	if k <= 8 {
 		for j, v := range p {
+			if math.IsNaN(v) || math.Signbit(v) {
+				return byProbabilityStable(dst[:0], p, best)
+			}
 			if j == best || len(dst) == k && !(v > p[dst[k-1]]) {
 				continue
 			}
@@ -669,6 +673,9 @@ func byProbability(dst []uint64, p []float64, best, k int) []uint64 {
 		return dst
 	}
 	for j, v := range p {
+		if math.IsNaN(v) || math.Signbit(v) {
+			return byProbabilityStable(dst[:0], p, best)
+		}
 		if j != best {
 			dst = append(dst, ^math.Float64bits(v)&^0xffff|uint64(j))
 		}

@@ -59,7 +59,7 @@ func TestDecideMatchesReference(t *testing.T) {
 		for j := range m.labels {
 			m.labels[j] = string(rune('a'+j%26)) + string(rune('a'+j/26))
 		}
-		for i := range 300 {
+		for i := range 100 {
 			p := make([]float64, n)
 			vals := []float64{0, 0, 0.1, 0.25, rng.Float64(), rng.Float64(), 0.1 + 1e-17, math.Nextafter(0.25, 1)}
 			switch i % 10 {

@@ -81,7 +81,7 @@ func addTrainFlags(cmd *cobra.Command, t *trainFlags, foldsFlag string) {
 	f := cmd.Flags()
 	f.StringVar(&t.kind, "kind", "svm", "algorithm: svm (accurate) or nb (complement naive Bayes, fast)")
 	f.Float64Var(&t.c, "c", 0, "SVM regularisation C (0 = choose from 0.25, 0.5, 1 on held-out folds)")
-	f.IntVar(&t.folds, foldsFlag, 3, "cross-validation folds for calibration (>= 2)")
+	f.IntVar(&t.folds, foldsFlag, 0, "cross-validation folds for calibration (>= 2; 0 = 5 for up to 5,000 examples, else 3)")
 	f.Int64Var(&t.seed, "seed", 1, "random seed; same data, options and seed give the same model")
 	f.Float64Var(&t.threshold, "threshold", 0, "abstain when the top confidence is below this (0..1)")
 	f.IntVar(&t.bits, "bits", 20, "feature hash space: 2^bits buckets (12..24)")

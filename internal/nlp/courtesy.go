@@ -1,0 +1,43 @@
+package nlp
+
+// courtesyWords are the words of greetings, thanks, closings and
+// acknowledgements ("Danke, das hat geklappt!", "Thanks so much for the
+// quick help", "Viele Grüße"), and the small words around them, in folded
+// spelling. A sentence made only of them asks for nothing.
+var courtesyWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range AppendTokens(nil, Fold(`
+		hallo hi hey hej moin servus guten tag morgen abend liebe lieber liebes sehr geehrte geehrter
+		damen und herren frau herr team kundenservice service
+		danke dank dankeschön vielen herzlichen besten tausend lieben schön schoen nochmals nochmal
+		für fuer die das den ihre eure deine schnelle schnellen rasche rückmeldung rueckmeldung antwort hilfe
+		unterstützung unterstuetzung mühe muehe info infos information informationen erledigung bearbeitung
+		hat haben hatte es alles jetzt nun wieder geklappt funktioniert funktioniert's klappt passt gut bestens
+		super toll prima perfekt top klasse wunderbar alles gut ok okay okey in ordnung erledigt ja genau
+		gruß gruss grüße gruesse viele beste freundliche freundlichen mit mfg lg vg bg
+		hello dear thanks thank thx ty you so much very many a lot again for the your quick fast prompt
+		reply response answer help support assistance info that this it has have worked works working
+		fixed solved sorted resolved all good great perfect awesome fine done yes cheers
+		regards best kind warm wishes sincerely yours mr mrs ms
+		!`)) {
+		m[w] = true
+	}
+	return m
+}()
+
+// Courtesy reports whether a sentence only greets, thanks, closes or
+// acknowledges: at most one of its words (a name, say) is not a courtesy
+// word, and at least one is.
+func Courtesy(sentence string) bool {
+	other, polite := 0, 0
+	for _, t := range Tokenize(Fold(sentence)) {
+		switch {
+		case courtesyWords[t]:
+			polite++
+		case t == "." || t == "," || t == "?" || t == ":" || t == "-" || t == "–" || t == "…":
+		default:
+			other++
+		}
+	}
+	return polite > 0 && other <= 1
+}

@@ -26,6 +26,10 @@ type Labeled struct {
 	Split  string // value of the split field, "" when absent
 	Lang   string // value of a "lang" field if present
 	Source string // "file.jsonl:12" or "dir/label/file.eml"
+	// Message is the parsed mail when the example was read from one (a
+	// file in a folder, a Maildir, an mbox); nil for JSONL, CSV, TSV and
+	// text. Text is its subject and cleaned body.
+	Message *Message
 }
 
 // Options configures ReadLabeled and NewReader. The zero value means the
@@ -497,12 +501,12 @@ func readDir(ctx context.Context, root string, o Options) ([]Labeled, []Problem,
 			problems = append(problems, Problem{Source: p, Err: errorf(ErrNoLabel, "no label folder: file lies directly in %s", root)})
 			return nil
 		}
-		text, err := readExample(p, ext, max, o)
+		text, m, err := readExample(p, ext, max, o)
 		if err != nil {
 			problems = append(problems, Problem{Source: p, Err: err})
 			return nil
 		}
-		out = append(out, Labeled{Text: text, Label: filepath.ToSlash(dir), Source: p})
+		out = append(out, Labeled{Text: text, Label: filepath.ToSlash(dir), Source: p, Message: m})
 		return nil
 	})
 	if err != nil {
@@ -531,34 +535,39 @@ func isRegular(p string, d fs.DirEntry) bool {
 }
 
 // readExample reads one .txt or .eml file of at most max bytes and returns
-// its text.
-func readExample(path, ext string, max int64, o Options) (string, error) {
+// its text, and the parsed mail for an .eml file.
+func readExample(path, ext string, max int64, o Options) (string, *Message, error) {
 	if ext != ".txt" {
 		m, err := readMailFile(path, max, o)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		if m == nil {
-			return "", errorf(ErrNotMail, "not a regular file")
+			return "", nil, errorf(ErrNotMail, "not a regular file")
 		}
-		return mailExample(m)
+		text, err := mailExample(m)
+		if err != nil {
+			return "", nil, err
+		}
+		return text, m, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil && fi.Size() > max {
-		return "", errorf(ErrTooLarge, "file is %d bytes, limit %d", fi.Size(), max)
+		return "", nil, errorf(ErrTooLarge, "file is %d bytes, limit %d", fi.Size(), max)
 	}
 	b, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if int64(len(b)) > max {
-		return "", errorf(ErrTooLarge, "file is over the limit of %d bytes", max)
+		return "", nil, errorf(ErrTooLarge, "file is over the limit of %d bytes", max)
 	}
-	return decodeText(b)
+	text, err := decodeText(b)
+	return text, nil, err
 }
 
 // mailExample is the training text of a parsed mail; machine-written mail

@@ -79,7 +79,7 @@ func readMaildirTree(ctx context.Context, root string, o Options) ([]Labeled, []
 				problems = append(problems, Problem{Source: f, Err: err})
 				continue
 			}
-			out = append(out, Labeled{Text: text, Label: label, Source: f})
+			out = append(out, Labeled{Text: text, Label: label, Source: f, Message: m})
 		}
 		return nil
 	})
@@ -174,6 +174,6 @@ func readMboxLabeled(ctx context.Context, path string, o Options) ([]Labeled, []
 			problems = append(problems, Problem{Source: path, Index: index, Line: line, Err: err})
 			continue
 		}
-		out = append(out, Labeled{Text: text, Label: label, Source: path + "#" + strconv.Itoa(index)})
+		out = append(out, Labeled{Text: text, Label: label, Source: path + "#" + strconv.Itoa(index), Message: m})
 	}
 }

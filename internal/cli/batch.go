@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -532,9 +533,9 @@ type decisionOutput struct {
 	f    *os.File
 	w    *bufio.Writer
 	csv  *csv.Writer
-	n    int         // records written by this run
-	buf  []byte      // one JSONL line, reused
-	nats *natsOutput // for nats:SUBJECT, which the fields above are not used for
+	n    int           // records written by this run
+	enc  *json.Encoder // JSON lines into w
+	nats *natsOutput   // for nats:SUBJECT, which the fields above are not used for
 }
 
 func openDecisionOutput(g *globalOptions, kind, path string, j *journal.Journal) (*decisionOutput, error) {
@@ -632,13 +633,14 @@ func (d *decisionOutput) write(r *batchRecord) error {
 			strconv.FormatFloat(r.Sentiment.Confidence, 'f', 3, 64), r.Lang, r.Article, score,
 			strings.Join(r.Decision.Failed(), "; "), r.Auto, r.Outbox, r.Route})
 	}
-	b, err := appendRecordJSON(d.buf[:0], r)
-	if err != nil {
-		return err
+	// encoding/json with the encoder's reused buffer: a hand-written
+	// encoder for this one record shape was measured at about 2 % of a
+	// batch run's time per mail (5 % on a loaded machine), too little to
+	// keep 850 lines of it.
+	if d.enc == nil {
+		d.enc = json.NewEncoder(d.w)
 	}
-	d.buf = append(b, '\n')
-	_, err = d.w.Write(d.buf)
-	return err
+	return d.enc.Encode(r)
 }
 
 // sync flushes the output (and syncs a file) and returns its length.

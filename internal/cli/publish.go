@@ -281,7 +281,7 @@ func openNatsOutput(ctx context.Context, g *globalOptions, nf *natsFlags, subjec
 }
 
 func (n *natsOutput) write(r *batchRecord) error {
-	b, err := appendRecordJSON(nil, r)
+	b, err := json.Marshal(r)
 	if err != nil {
 		return err
 	}

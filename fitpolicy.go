@@ -141,7 +141,7 @@ func FitPolicy(ctx context.Context, opts FitOptions) (*Fitted, error) {
 				if err != nil {
 					return nil, err
 				}
-				samples[i] = trust.Sample{Signals: signals(ip), Gold: l.Intent, Right: ip.Label == l.Intent, Eligible: ip.Label != "", Learn: ip.Label != ""}
+				samples[i] = trust.Sample{Signals: IntentSignals(ip), Gold: l.Intent, Right: ip.Label == l.Intent, Eligible: ip.Label != "", Learn: ip.Label != ""}
 				continue
 			}
 			s, err := eng.Suggest(ctx, l.Msg)
@@ -162,8 +162,10 @@ func FitPolicy(ctx context.Context, opts FitOptions) (*Fitted, error) {
 	return &Fitted{Rule: rule, Report: rep, Samples: samples, Elapsed: time.Since(start)}, nil
 }
 
-// signals returns the classifier's part of the Signals of a prediction.
-func signals(ip classifier.Prediction) trust.Signals {
+// IntentSignals returns the intent model's part of the signals a fitted
+// rule estimates P(correct) from: what a rule fitted without a knowledge
+// base (eval --max-wrong) reads.
+func IntentSignals(ip classifier.Prediction) trust.Signals {
 	s := trust.Signals{Intent: ip.Label, P1: ip.Confidence, Scope: ip.Scope}
 	if len(ip.Alternatives) > 0 {
 		s.P2 = ip.Alternatives[0].Confidence

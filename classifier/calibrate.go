@@ -52,6 +52,31 @@ func fitTemperature(scores [][]float64, y []int32) float64 {
 	return math.Exp((lo + hi) / 2)
 }
 
+// heldOutLabels counts, per label, the held-out examples, predictions and
+// right predictions.
+func heldOutLabels(scores [][]float64, y []int32, labels []string) map[string]LabelHeldOut {
+	out := make(map[string]LabelHeldOut, len(labels))
+	for _, l := range labels {
+		out[l] = LabelHeldOut{}
+	}
+	for i, s := range scores {
+		if s == nil {
+			continue
+		}
+		gold, pred := labels[y[i]], labels[argmax(s)]
+		g := out[gold]
+		g.Examples++
+		out[gold] = g
+		p := out[pred]
+		p.Predicted++
+		if pred == gold {
+			p.Right++
+		}
+		out[pred] = p
+	}
+	return out
+}
+
 // heldOutReport summarises the calibration folds' held-out predictions.
 func heldOutReport(scores [][]float64, y []int32, temp float64, cal *calibration) map[string]float64 {
 	var correct []bool

@@ -75,7 +75,35 @@ type Meta struct {
 	// HeldOut holds the calibration folds' figures (accuracy, log loss,
 	// ECE) measured on held-out data, not on training data.
 	HeldOut map[string]float64 `json:"held_out,omitempty"`
+	// HeldOutLabels holds the same folds' figures per label.
+	HeldOutLabels map[string]LabelHeldOut `json:"held_out_labels,omitempty"`
 	Options Options            `json:"options"`
+}
+
+// LabelHeldOut is one label's figures on the calibration folds' held-out
+// predictions: its examples, how often it was predicted, and how often
+// rightly.
+type LabelHeldOut struct {
+	Examples  int `json:"examples"`
+	Predicted int `json:"predicted"`
+	Right     int `json:"right"`
+}
+
+// Precision is the share of the label's predictions that were right (0
+// when it was never predicted).
+func (l LabelHeldOut) Precision() float64 {
+	if l.Predicted == 0 {
+		return 0
+	}
+	return float64(l.Right) / float64(l.Predicted)
+}
+
+// Recall is the share of the label's examples predicted as it.
+func (l LabelHeldOut) Recall() float64 {
+	if l.Examples == 0 {
+		return 0
+	}
+	return float64(l.Right) / float64(l.Examples)
 }
 
 // Labels returns the model's labels in sorted order.

@@ -271,6 +271,7 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 	m.meta = Meta{
 		Kind: opts.Kind, Examples: len(examples), LabelCounts: counts, Features: ds.d,
 		Temperature: m.temp, Seed: opts.Seed, HeldOut: held, Options: opts,
+		HeldOutLabels: heldOutLabels(heldScores, ds.y, labels),
 	}
 	m.labelThreshold = make([]float64, len(labels))
 	for i := range m.labelThreshold {

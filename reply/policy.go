@@ -109,11 +109,11 @@ func (d Decision) Failed() []string {
 }
 
 // Problems returns what is wrong, one line per failed check ("angry:
-// P(negative) 0.99, escalate at 0.85").
+// anger 0.90, escalate at 0.50 (feeling:wütend)"), each line once.
 func (d Decision) Problems() []string {
 	var out []string
 	for _, c := range d.Reasons {
-		if !c.Passed {
+		if !c.Passed && !slices.Contains(out, c.Problem) {
 			out = append(out, c.Problem)
 		}
 	}

@@ -1,5 +1,7 @@
 package nlp
 
+import "strings"
+
 // courtesyWords are the words of greetings, thanks, closings and
 // acknowledgements ("Danke, das hat geklappt!", "Thanks so much for the
 // quick help", "Viele Grüße"), and the small words around them, in folded
@@ -10,7 +12,7 @@ var courtesyWords = func() map[string]bool {
 		hallo hi hey hej moin servus guten tag morgen abend liebe lieber liebes sehr geehrte geehrter
 		damen und herren frau herr team kundenservice service
 		danke dank dankeschön vielen herzlichen besten tausend lieben schön schoen nochmals nochmal
-		für fuer die das den ihre eure deine schnelle schnellen rasche rückmeldung rueckmeldung antwort hilfe
+		für fuer die das den dem der ihre eure deine schnelle schnellen rasche rückmeldung rueckmeldung antwort hilfe
 		unterstützung unterstuetzung mühe muehe info infos information informationen erledigung bearbeitung
 		hat haben hatte es alles jetzt nun wieder geklappt funktioniert funktioniert's klappt passt gut bestens
 		super toll prima perfekt top klasse wunderbar alles gut ok okay okey in ordnung erledigt ja genau
@@ -25,19 +27,43 @@ var courtesyWords = func() map[string]bool {
 	return m
 }()
 
+// solvedWords say that something worked out ("hat geklappt", "that
+// worked"); contrastWords that something did not after all.
+var (
+	solvedWords   = wordSet("geklappt klappt funktioniert funktionierte erledigt gelöst geloest worked works fixed solved sorted resolved")
+	contrastWords = wordSet("aber jedoch leider trotzdem allerdings nicht kein keine but however unfortunately still not no")
+)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range AppendTokens(nil, Fold(s)) {
+		m[w] = true
+	}
+	return m
+}
+
 // Courtesy reports whether a sentence only greets, thanks, closes or
 // acknowledges: at most one of its words (a name, say) is not a courtesy
-// word, and at least one is.
+// word, and at least one is; or it says that something worked out ("Danke,
+// das mit dem Passwort hat geklappt!") with at most five other words, no
+// question and no "but".
 func Courtesy(sentence string) bool {
 	other, polite := 0, 0
+	solved, contrast := false, false
+	question := strings.ContainsRune(sentence, '?')
 	for _, t := range Tokenize(Fold(sentence)) {
+		solved = solved || solvedWords[t]
+		contrast = contrast || contrastWords[t]
 		switch {
 		case courtesyWords[t]:
 			polite++
-		case t == "." || t == "," || t == "?" || t == ":" || t == "-" || t == "–" || t == "…":
+		case t == "." || t == "," || t == ":" || t == "-" || t == "–" || t == "…":
 		default:
 			other++
 		}
+	}
+	if solved && !contrast && !question && other <= 5 {
+		return true
 	}
 	return polite > 0 && other <= 1
 }

@@ -68,6 +68,10 @@ func TestCourtesy(t *testing.T) {
 		{"Kind regards, Tom Baker", false}, // two names: not sure
 		{"Jetzt stimmt aber meine Rechnung nicht.", false},
 		{"Danke, aber mein Paket ist immer noch nicht da.", false},
+		{"Danke, das mit dem Passwort hat geklappt!", true},
+		{"Thanks, the replacement router works fine now.", true},
+		{"Das mit dem Passwort hat leider nicht geklappt.", false},
+		{"Hat das mit der Rücksendung geklappt?", false},
 		{"Can you change my address?", false},
 		{"", false},
 	} {

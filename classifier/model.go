@@ -77,7 +77,7 @@ type Meta struct {
 	HeldOut map[string]float64 `json:"held_out,omitempty"`
 	// HeldOutLabels holds the same folds' figures per label.
 	HeldOutLabels map[string]LabelHeldOut `json:"held_out_labels,omitempty"`
-	Options Options            `json:"options"`
+	Options       Options                 `json:"options"`
 }
 
 // LabelHeldOut is one label's figures on the calibration folds' held-out

@@ -12,7 +12,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/antwort-dev/antwort"
+	"github.com/antwort-dev/antwort/ingest"
 	"github.com/antwort-dev/antwort/kb"
+	"github.com/antwort-dev/antwort/models"
 	"github.com/antwort-dev/antwort/reply"
 	"github.com/antwort-dev/antwort/report"
 	"github.com/antwort-dev/antwort/trust"
@@ -26,6 +28,7 @@ type policyFitOptions struct {
 	maxWrong float64
 	level    float64
 	folds    int
+	feedback bool
 	in       string
 	out      string
 	dryRun   bool
@@ -79,6 +82,7 @@ requests, anger) are there for it.`,
 	f.Float64Var(&o.maxWrong, "max-wrong", 0, "target: at most this share of automatic answers wrong (0 < P < 1, e.g. 0.01)")
 	f.Float64Var(&o.level, "confidence", 0.95, "confidence of the upper bound on the share of wrong answers")
 	f.IntVar(&o.folds, "folds", 5, "out-of-fold models (>= 2)")
+	f.BoolVar(&o.feedback, "feedback", true, "add the agents' recorded feedback (corrected intents) in the store to --data")
 	f.StringVar(&o.in, "policy", "", "policy file to start from (default: --out if it exists, else the built-in defaults)")
 	f.StringVar(&o.out, "out", "policy.yaml", "policy file to write")
 	f.BoolVar(&o.dryRun, "dry-run", false, "print the result, write no file")
@@ -105,9 +109,13 @@ type fitResult struct {
 	Needed    int                  `json:"needed_per_intent"`
 	Intents   []trust.IntentReport `json:"intents"`
 	Excluded  map[string]string    `json:"excluded,omitempty"`
-	Skipped   int                  `json:"skipped"`
-	Written   string               `json:"written,omitempty"`
-	Seconds   float64              `json:"seconds"`
+	Feedback  int                  `json:"feedback"`
+	// Contradicted counts messages whose feedback gave different intents;
+	// the latest counts.
+	Contradicted int     `json:"contradicted,omitempty"`
+	Skipped      int     `json:"skipped"`
+	Written      string  `json:"written,omitempty"`
+	Seconds      float64 `json:"seconds"`
 }
 
 func runPolicyFit(ctx context.Context, o *policyFitOptions) error {
@@ -168,6 +176,18 @@ func runPolicyFit(ctx context.Context, o *policyFitOptions) error {
 	if d := sameData(im.Meta(), examples(ls)); d != "" {
 		fmt.Fprintf(o.g.io.ErrOut, "antwort: %s was trained on other data than --data (%s); the rule is for a model trained on --data\n", name, d)
 	}
+	labelled := antwort.LabelledFrom(ls)
+	var nFeedback, contradicted int
+	if o.feedback {
+		fb, c, err := o.g.feedbackExamples(ctx)
+		if err != nil {
+			return err
+		}
+		labelled, nFeedback, contradicted = append(labelled, fb...), len(fb), c
+		if c > 0 {
+			fmt.Fprintf(o.g.io.ErrOut, "antwort: %d message(s) got feedback with different intents; the latest counts\n", c)
+		}
+	}
 	var k *kb.KB
 	if o.kbDir != "" {
 		if k, err = kb.Open(o.kbDir, &kb.Options{ReadOnly: true, Timeout: o.g.lockTimeout}); err != nil {
@@ -177,7 +197,7 @@ func runPolicyFit(ctx context.Context, o *policyFitOptions) error {
 	}
 	progress, done := o.g.progress("fit")
 	fitted, err := antwort.FitPolicy(ctx, antwort.FitOptions{
-		Examples: antwort.LabelledFrom(ls), KB: k, Policy: &pol, Train: im.Meta().Options,
+		Examples: labelled, KB: k, Policy: &pol, Train: im.Meta().Options,
 		Folds: o.folds, MaxWrong: o.maxWrong, Level: o.level, Progress: progress,
 	})
 	done()
@@ -189,7 +209,7 @@ func runPolicyFit(ctx context.Context, o *policyFitOptions) error {
 	res := &fitResult{Data: data, Model: name, KB: o.kbDir, MaxWrong: o.maxWrong, Level: o.level, Folds: o.folds,
 		Threshold: rule.Threshold, Samples: rep.Samples, Eligible: rep.Eligible, Sent: rep.Sent, Wrong: rep.Wrong,
 		Coverage: rep.Coverage, ErrorRate: rep.ErrorRate, Upper: rep.Upper, Needed: rep.Needed, Intents: rep.PerIntent,
-		Excluded: rule.Excluded, Skipped: skipped, Seconds: fitted.Elapsed.Seconds()}
+		Excluded: rule.Excluded, Skipped: skipped, Seconds: fitted.Elapsed.Seconds(), Feedback: nFeedback, Contradicted: contradicted}
 	if !o.dryRun {
 		fr := &reply.FittedRule{Rule: *rule, Fitted: reply.FitInfo{At: time.Now().UTC().Truncate(time.Second), Data: data,
 			Models: []string{name}, Samples: rep.Samples, Folds: o.folds, Coverage: rep.Coverage, Sent: rep.Sent, Wrong: rep.Wrong, Upper: rep.Upper}}
@@ -225,7 +245,11 @@ func printFit(g *globalOptions, r *fitResult) {
 	if r.KB != "" {
 		src = "knowledge base " + r.KB
 	}
-	fmt.Fprintf(out, "%s, %d labelled messages of %s, %d models out of fold, %s:\n", r.Model, r.Samples, r.Data, r.Folds, src)
+	fb := ""
+	if r.Feedback > 0 {
+		fb = fmt.Sprintf(" (%d of them from agents' feedback)", r.Feedback)
+	}
+	fmt.Fprintf(out, "%s, %d labelled messages%s of %s, %d models out of fold, %s:\n", r.Model, r.Samples, fb, r.Data, r.Folds, src)
 	if r.Sent == 0 {
 		fmt.Fprintf(out, "automatic answers: none. No threshold keeps the share of wrong answers at or below %s with %.0f %% confidence on this data", pct(r.MaxWrong), 100*r.Level)
 		fmt.Fprintf(out, " (%d of %d messages pass the other checks).\n", r.Eligible, r.Samples)
@@ -265,3 +289,39 @@ func printFit(g *globalOptions, r *fitResult) {
 
 // pct formats a share as a percentage with one decimal ("63.1 %").
 func pct(v float64) string { return fmt.Sprintf("%.1f %%", 100*v) }
+
+// feedbackExamples returns the agents' intent feedback in the store as
+// labelled messages (the latest label per message), and how many
+// messages got feedback with different intents.
+func (g *globalOptions) feedbackExamples(ctx context.Context) ([]antwort.Labelled, int, error) {
+	store, err := g.openStore(true)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer store.Close()
+	log, err := store.FeedbackLog(ctx, models.FeedbackQuery{})
+	if err != nil {
+		return nil, 0, err
+	}
+	intents := map[string]map[string]bool{}
+	for _, f := range log {
+		if f.MessageID != "" && f.Intent != "" {
+			if intents[f.MessageID] == nil {
+				intents[f.MessageID] = map[string]bool{}
+			}
+			intents[f.MessageID][f.Intent] = true
+		}
+	}
+	contradicted := 0
+	for _, set := range intents {
+		if len(set) > 1 {
+			contradicted++
+		}
+	}
+	exs, keys, _, _ := antwort.FeedbackExamples(log, antwort.IntentModel)
+	out := make([]antwort.Labelled, len(exs))
+	for i, ex := range exs {
+		out[i] = antwort.Labelled{Msg: &ingest.Message{ID: "feedback:" + keys[i], Channel: "email", Text: ex.Text}, Intent: ex.Label}
+	}
+	return out, contradicted, nil
+}

@@ -70,7 +70,7 @@ func TestPredict(t *testing.T) {
 		{"de consumer office", "Ich werde mich an die Verbraucherzentrale wenden.", sentiment.Negative, "", 0.7},
 		{"de never again", "Absolute Frechheit, nie wieder bestelle ich bei Ihnen!!!", sentiment.Negative, "", 0.95},
 		{"de compound", "Das ist eine Riesenenttäuschung und echte Kundenabzocke.", sentiment.Negative, "", 0.95},
-		{"de but clause wins", "Die Lieferung war schnell, aber die Ware ist kaputt.", sentiment.Negative, "", 0},
+		{"de but clause wins", "Die Lieferung war schnell, aber die Qualität ist schlecht.", sentiment.Negative, "", 0},
 		{"de no answer", "Ich habe bis heute keine Antwort erhalten ???", sentiment.Negative, "", 0},
 		{"de angry closing stays angry", "Das ist eine Katastrophe und eine Frechheit. Mit freundlichen Grüßen", sentiment.Negative, "", 0.95},
 		{"en sarcasm", "Thanks for nothing.", sentiment.Negative, "", 0.8},
@@ -179,8 +179,8 @@ func TestExplain(t *testing.T) {
 			{Feature: "neg:gefällt nicht", Weight: -1.08},
 			{Feature: "caps:NICHT", Weight: -0.54},
 		}},
-		{"Die Lieferung war schnell, aber die Ware ist kaputt", []classifier.Contribution{
-			{Feature: "w:kaputt", Weight: -1.875},
+		{"Die Lieferung war schnell, aber die Qualität ist schlecht", []classifier.Contribution{
+			{Feature: "w:schlecht", Weight: -1.875},
 			{Feature: "w:schnell", Weight: 0.48},
 		}},
 		{"Können Sie mir bitte schnell helfen?", []classifier.Contribution{{Feature: "w:schnell", Weight: 0.072}}},

@@ -198,6 +198,9 @@ func refIdentifyTokens(tokens []string, umlauts int) string {
 		}
 	}
 	for _, i := range []int{iDE, iSV, iTR} {
+		if i == iDE && score[iDE] == priorPoints && len(tokens) >= shortText {
+			continue // no German word in a longer text: umlauts are not German
+		}
 		score[i] += umlautPoints * min(umlauts, maxUmlauts)
 	}
 	order := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}

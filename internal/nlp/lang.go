@@ -200,7 +200,9 @@ func letterCues(r rune) (only, shared langSet) {
 // one language uses counts like a word only it uses, a letter some
 // languages share a little for each, each of the first maxUmlauts umlauts
 // (ä ö ü ß, counted together) half a word for German, Swedish and Turkish,
-// which all write them. German and English, the languages antwort
+// which all write them; for German only in a text of fewer than shortText
+// tokens or with a German cue word, so that Finnish or Hungarian is not
+// taken for German for its umlauts. German and English, the languages antwort
 // answers in, get a point of prior: a tie between one of them and another
 // language goes to them; a tie between the two stays undetermined.
 const (
@@ -209,6 +211,7 @@ const (
 	umlautPoints = 3
 	maxUmlauts   = 3
 	priorPoints  = 1
+	shortText    = 4
 )
 
 // Identify returns the language of s as an ISO 639-1 code: "de", "en",
@@ -242,7 +245,9 @@ func IdentifyTokens(tokens []string, umlauts int) string {
 		}
 	}
 	u := umlautPoints * min(umlauts, maxUmlauts)
-	score[iDE] += u
+	if score[iDE] > priorPoints || len(tokens) < shortText {
+		score[iDE] += u // with a German word, or in a word or two ("Rückerstattung")
+	}
 	score[iSV] += u // ä ö
 	score[iTR] += u // ö ü
 	best, second := iDE, iEN

@@ -55,6 +55,26 @@ func TestIdentify(t *testing.T) {
 	}
 }
 
+// TestDetectOtherLanguages: languages Identify does not know are never
+// taken for German or English.
+func TestDetectOtherLanguages(t *testing.T) {
+	for _, s := range []string{
+		"Hei, bestillingen min har fortsatt ikke kommet. Kan dere hjelpe meg?",   // Norwegian
+		"Hei, tilaukseni ei ole vieläkään saapunut. Voitteko auttaa?",            // Finnish
+		"Dobrý den, moje objednávka stále nedorazila. Můžete mi pomoci?",         // Czech
+		"Jó napot, a rendelésem még mindig nem érkezett meg. Tudnának segíteni?", // Hungarian
+		"Bună ziua, comanda mea încă nu a sosit. Mă puteți ajuta?",               // Romanian
+		"Pozdrav, moja narudžba još nije stigla. Možete li pomoći?",              // Croatian
+		"Здравствуйте, мой заказ до сих пор не пришёл. Можете помочь?",           // Russian
+		"Γεια σας, η παραγγελία μου δεν έχει φτάσει ακόμα.",                      // Greek
+		"こんにちは、注文した商品がまだ届いていません。",                                                // Japanese
+	} {
+		if got := Detect(s); got != Undetermined {
+			t.Errorf("Detect(%q) = %q, want und", s, got)
+		}
+	}
+}
+
 // langCase is one line of a language test set.
 type langCase struct{ want, text string }
 

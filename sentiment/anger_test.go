@@ -325,3 +325,15 @@ func ExampleLexicon_Anger() {
 	// negative angry=true  threat=false 0.58 repeat:zum dritten mal 1.0 excl:?! 0.4
 	// negative angry=true  threat=true  0.60 legal:anwalt 1.5
 }
+
+// BenchmarkAnalyze is Predict and Anger from one pass, on the text of
+// BenchmarkPredict; compare the two in one run.
+func BenchmarkAnalyze(b *testing.B) {
+	lex := sentiment.New()
+	text := "Sehr geehrte Damen und Herren, meine Bestellung 4711 ist leider immer noch nicht angekommen. " +
+		"Das ist wirklich ärgerlich, ich warte seit drei Wochen! Mit freundlichen Grüßen, Max Muster"
+	for b.Loop() {
+		lex.Analyze(text)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "texts/s")
+}

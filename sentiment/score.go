@@ -151,7 +151,8 @@ func (l *Lexicon) Score(text string) float64 {
 // (or "neg:<term> <negator>" for a trailing German negation) for a negated
 // term, "int:"/"down:" for the share of an intensifier or downtoner,
 // "caps:<WORD>" for the share of capitals, "excl:"/"ques:" for runs of
-// "!" and "?", and "emo:" for emoticons and emoji. Equal features are
+// "!" and "?", "emo:" for emoticons and emoji, and "wait:" for a
+// complaint about waiting ("wait:seit drei wochen"). Equal features are
 // merged. The weights add up to Score(text). It returns nil when no cue
 // was found.
 func (l *Lexicon) Explain(text string) []classifier.Contribution {

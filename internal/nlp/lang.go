@@ -62,7 +62,7 @@ var langWords = [numLangs]string{
 		bis durch habt wäre würde würden hätte bestellt geliefert erhalten bekommen angekommen frage
 		fragen adresse passwort vertrag kunde kundennummer bestellnummer zahlung ware artikel
 		rücksendung erstattung rückerstattung problem hilfe mache mach schalte stelle zeige sag spiel
-		spiele wieviel uhr bald nochmal kurz eigentlich in an also nr`,
+		spiele wieviel uhr bald nochmal kurz eigentlich in an also nr neu alt str straße`,
 	iEN: `the a an and or but is are was were be been being am has have had having will would
 		shall should can could may might must do does did done i you he she it we they me him her us them my
 		your his its our their mine yours not no never nothing none still already also only very with from to

@@ -98,7 +98,7 @@ func germanTerms() []term {
 		{"*sauerei", -2.5}, {"*schweinerei", -2.5}, {"katastroph*", -2.5},
 		{"*katastrophe", -2.5}, {"ärger*", -1.5}, {"verärger*", -1.8},
 		{"wütend*", -2.2}, {"wut", -2.0}, {"stinkwütend*", -2.5},
-		{"zornig*", -2.2}, {"sauer", -1.8}, {"stinksauer", -2.5},
+		{"zornig*", -2.2}, {"sauer", -0.8}, {"stinksauer", -2.5},
 		{"abzock*", -2.5}, {"*abzocke", -2.5}, {"abgezockt", -2.5},
 		{"betrug", -2.5}, {"*betrug", -2.5}, {"betrüg*", -2.5},
 		{"betrogen", -2.2}, {"unmöglich*", -1.8}, {"miserab*", -2.2},

@@ -1,8 +1,6 @@
 package sentiment
 
 import (
-	"cmp"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -261,26 +259,6 @@ func (s *scorer) anger() Anger {
 	r := max(0, a.words) + a.form
 	out := Anger{Score: r / (1 + r), Threat: a.threat}
 	out.Angry = out.Score >= AngryAt || a.threat
-	out.Cues = mergeCues(a.cues)
-	return out
-}
-
-// mergeCues adds up equal features, drops zero weights and sorts the rest
-// strongest first (stable, so equal weights keep their text order).
-func mergeCues(cs []classifier.Contribution) []classifier.Contribution {
-	var out []classifier.Contribution
-	idx := make(map[string]int, len(cs))
-	for _, c := range cs {
-		if c.Weight == 0 {
-			continue
-		}
-		if i, ok := idx[c.Feature]; ok {
-			out[i].Weight += c.Weight
-			continue
-		}
-		idx[c.Feature] = len(out)
-		out = append(out, c)
-	}
-	slices.SortStableFunc(out, func(a, b classifier.Contribution) int { return cmp.Compare(b.Weight, a.Weight) })
+	out.Cues = merge(a.cues)
 	return out
 }

@@ -159,9 +159,16 @@ func (l *Lexicon) Explain(text string) []classifier.Contribution {
 	text = clip(text)
 	s := scorer{l: l, text: text, toks: l.tokenize(text), explain: true}
 	s.run()
-	idx := make(map[string]int, len(s.out))
+	return merge(s.out)
+}
+
+// merge adds up contributions with equal features, drops those that come
+// to 0 and sorts the rest strongest first (stable, so equal weights keep
+// their text order). It returns nil when none is left.
+func merge(cs []classifier.Contribution) []classifier.Contribution {
+	idx := make(map[string]int, len(cs))
 	var out []classifier.Contribution
-	for _, c := range s.out {
+	for _, c := range cs {
 		if c.Weight == 0 {
 			continue
 		}

@@ -22,9 +22,10 @@ type Anger struct {
 	Score float64 `json:"score"`
 	// Angry is Score >= AngryAt: a person should answer, at once.
 	Angry bool `json:"angry"`
-	// Threat is true when the text names a legal step, an authority or
-	// going public ("Anwalt", "Verbraucherzentrale", "small claims",
-	// "bad review"), negated or not. A threat is always Angry.
+	// Threat is true when the text names a legal step or an authority
+	// ("Anwalt", "Verbraucherzentrale", "small claims"), negated or not, or
+	// going public ("schlechte Bewertung", "bad review"). A threat is
+	// always Angry.
 	Threat bool `json:"threat,omitempty"`
 	// Cues are what was found, strongest first, with their weights:
 	// "legal:anwalt", "outrage:frechheit", "feeling:furious",
@@ -32,8 +33,8 @@ type Anger struct {
 	// "ultimatum:sonst", "ultimatum:kündige" (cancelling as the threat of
 	// an ultimatum), "sarcasm:danke für nichts", "leave:nie wieder",
 	// "public:schlechte bewertung", "shout:DONE" and "shout:all capitals",
-	// "excl:!!!". Capitals and "!!!" count at most formCap together: they
-	// make a text angry only with a word.
+	// "excl:!!!". Capitals and punctuation count at most 0.9 together:
+	// they make a text angry only with a word.
 	Cues []classifier.Contribution `json:"cues,omitempty"`
 }
 
@@ -135,7 +136,7 @@ func (a *angerState) endClause() {
 
 // angerHit records the anger cue of a sentiment term and notes cancelling
 // after an ultimatum's condition. Negation cancels a cue unless it is a
-// threat; an intensifier or downtoner scales it.
+// legal step; an intensifier or downtoner scales it.
 func (s *scorer) angerHit(h *hit) {
 	e, a := h.e, &s.ang
 	if e.els {
@@ -221,7 +222,7 @@ func (s *scorer) angerEndSentence() {
 func (s *scorer) anger() Anger {
 	a := &s.ang
 	long, caps := 0, 0
-	var shouted []int
+	var shouted [shoutWords]int // token indexes of the first words in capitals
 	for i := range s.toks {
 		t := &s.toks[i]
 		if t.kind != tkWord {
@@ -231,10 +232,10 @@ func (s *scorer) anger() Anger {
 			long++
 		}
 		if t.shout {
-			caps++
-			if len(shouted) < shoutWords {
-				shouted = append(shouted, i)
+			if caps < shoutWords {
+				shouted[caps] = i
 			}
+			caps++
 		}
 	}
 	// Written in capitals throughout: a habit, not shouting at each word.
@@ -242,7 +243,7 @@ func (s *scorer) anger() Anger {
 		a.form += allCapsWeight
 		a.add(allCapsWeight, catNone, "shout:all capitals")
 	} else {
-		for _, i := range shouted {
+		for _, i := range shouted[:min(caps, shoutWords)] {
 			a.form += shoutWeight
 			a.add(shoutWeight, catNone, "shout:"+s.text[s.toks[i].os:s.toks[i].oe])
 		}

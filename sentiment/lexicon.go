@@ -198,7 +198,7 @@ func germanTerms() []term {
 		{"ein witz", -1.5}, {"das letzte", -1.5}, {"nicht zu fassen", -1.8},
 		{"bin sauer", -1.8},
 
-		// Beschwerden über Warten und Vertrösten
+		// complaints about waiting and being put off
 		{"warte", -0.3}, {"warteschleife", -0.8}, {"aufgelegt", -0.8}, {"vergeblich*", -1.0},
 		{"im stich gelassen", -1.8}, {"hängen gelassen", -1.5},
 		{"ruiniert", -1.8}, {"verpasst", -0.6},

@@ -73,6 +73,7 @@ func TestRequestsAreNotUpsetOrAngry(t *testing.T) {
 		{"en cancel with thanks", "Hi, I want to cancel my contract at the end of the month. Thanks, John", sentiment.Positive},
 		{"en how to cancel", "How do I cancel my membership?", ""},
 		{"en close account", "Please close my account and delete my data.", ""},
+		{"en address with Court", "Please send the replacement to Flat 2, 19 Cromwell Court, Glasgow.", ""},
 		{"en cancelled and refund", "I cancelled my order yesterday, when will I get the refund?", ""},
 		{"en conditional cancel request", "If you can't change the delivery date, please cancel my order.", ""},
 		// money back, defects, wrong bills, English
@@ -147,6 +148,7 @@ func TestAnger(t *testing.T) {
 		{"en ultimatum otherwise", "Refund me by Monday, otherwise I cancel everything.", false, "ultimatum:cancel"},
 		{"en small claims", "Fix it or I'll go to small claims court.", true, "legal:small claims"},
 		{"en lawyer", "My lawyer will contact you.", true, "legal:lawyer"},
+		{"en court", "If I don't get my money back I will go to court.", true, "legal:to court"},
 		{"en sue", "I will sue you.", true, "legal:will sue"},
 		{"en legal action", "We will take legal action if the money is not returned.", true, "legal:legal action"},
 		{"en insults", "You are a bunch of clowns and thieves.", false, "insult:clowns"},

@@ -305,6 +305,8 @@ func FuzzPredict(f *testing.F) {
 		"not bad at all", "Danke für nichts", ":-) :( <3 </3 ^^ -_- :/ http://x.de/:/",
 		"entta\u0308uscht \xff\xfe", "😡👍🙏❤️", "nicht nicht nicht gut", "?!?!?!", "x" + strings.Repeat("o", 50),
 		"Das gefällt mir nicht, aber trotzdem danke?",
+		"Wenn das nicht bis Freitag erledigt ist, kündige ich!!! ANWALT", "sonst sonst kündige cancel or i'll",
+		"seit seit 3 Wochen warte warte Tagen", "NOW WHY NOT 😡 >:(",
 	} {
 		f.Add(s)
 	}
@@ -323,6 +325,11 @@ func FuzzPredict(f *testing.F) {
 		if math.Abs(sum-s) > 1e-6*max(1, math.Abs(s)) {
 			t.Errorf("Score(%q) = %v, sum of Explain = %v", text, s, sum)
 		}
+		ap, a := lex.Analyze(text)
+		if diff := cmp.Diff(p, ap); diff != "" {
+			t.Errorf("Analyze(%q) prediction mismatch (-Predict +Analyze):\n%s", text, diff)
+		}
+		checkAnger(t, text, a)
 	})
 }
 

@@ -177,7 +177,7 @@ func refIdentifyTokens(tokens []string, umlauts int) string {
 		}
 		for i := range langs {
 			if refLangWords[i][t] {
-				score[i] += wordPoints(n)
+				score[i] += sharedWordPoints[n]
 			}
 		}
 		if n > 0 {

@@ -47,7 +47,7 @@ type langSet uint16
 // people write them; they are folded like text (Fold) when the lists are
 // built, so German umlauts may be written either way. A word that several
 // languages share ("a", "i", "die", "de", "is") is in each of their lists
-// and counts less (see wordPoints).
+// and counts less (see sharedWordPoints).
 var langWords = [numLangs]string{
 	iDE: `der die das den dem des ein eine einen einem einer eines und oder aber ist sind war waren
 		bin bist hat habe haben hatte hatten wird werden wurde wurden kann können könnte konnte muss müssen
@@ -153,8 +153,6 @@ var cueWords = func() map[string]langSet {
 // "de" weak.
 var sharedWordPoints = [numLangs + 1]int{0, 6, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1}
 
-func wordPoints(n int) int { return sharedWordPoints[n] }
-
 // letterCues returns the languages a letter is exclusive to (among the
 // languages known) and the languages it is shared by. German umlauts and ß
 // are folded away before tokens are seen; the caller counts them.
@@ -196,7 +194,7 @@ func letterCues(r rune) (only, shared langSet) {
 	return 0, 0
 }
 
-// Evidence weights on the scale of wordPoints: a token with a letter only
+// Evidence weights on the scale of sharedWordPoints: a token with a letter only
 // one language uses counts like a word only it uses, a letter some
 // languages share a little for each, each of the first maxUmlauts umlauts
 // (ä ö ü ß, counted together) half a word for German, Swedish and Turkish,

@@ -78,8 +78,9 @@ type ReplyConfig struct {
 	// with the policy's window). Suggest records an answer when the
 	// decision is Send.
 	Limiter *reply.Limiter
-	// Signature fills {{.Signature}} (default "Ihr Kundenservice" /
-	// "Your customer service team" by language).
+	// Signature fills {{.Signature}} by language, overriding the
+	// policy's brand sign-off (default: the policy's, see
+	// reply.Brand.SignOffFor).
 	Signature map[string]string
 	// Answers is how many articles are returned (default 3).
 	Answers int
@@ -123,12 +124,17 @@ func (e *Engine) WithReplies(rc ReplyConfig) (*Engine, error) {
 	if rc.Now == nil {
 		rc.Now = time.Now
 	}
-	if rc.Signature == nil {
-		rc.Signature = map[string]string{"de": "Ihr Kundenservice", "en": "Your customer service team"}
-	}
 	c := *e
 	c.rep = &replier{cfg: rc, templates: map[string]*reply.Template{}}
 	return &c, nil
+}
+
+// signOff returns the sign-off for an answer in lang on channel.
+func (r *replier) signOff(lang, channel string) string {
+	if s, ok := r.cfg.Signature[lang]; ok {
+		return s
+	}
+	return r.cfg.Policy.Brand.SignOffFor(lang, channel)
 }
 
 func (r *replier) template(a kb.Article, short bool) (*reply.Template, error) {
@@ -246,10 +252,17 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 	for _, r := range s.Requests {
 		in.Requests = append(in.Requests, r.Intent)
 	}
+	// The lexicon reads anger (insults, threats, legal steps, shouting)
+	// apart from how upset the customer is; beside a trained sentiment
+	// model it also gives a second opinion on the latter, which may miss
+	// cues the lexicon catches ("Zum dritten Mal …!", "😒").
+	lp, anger := e.cfg.Lexicon.Analyze(text)
 	if e.cfg.Sentiment != nil {
-		// A trained model may miss anger the lexicon's cues catch
-		// ("Zum dritten Mal …!", "😒"): the policy hears both.
-		in.SecondOpinion = e.cfg.Lexicon.Predict(text)
+		in.SecondOpinion = lp
+	}
+	in.Anger = anger.Score
+	for _, c := range anger.Cues {
+		in.AngerCues = append(in.AngerCues, c.Feature)
 	}
 	in.Signals = IntentSignals(ip)
 	if len(hits) > 0 {
@@ -273,12 +286,15 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 		r, err := t.RenderMarked(reply.Data{
 			Salutation: reply.Salutation(ent, alang, msg.Channel), Name: ent.Name, FirstName: ent.FirstName, LastName: ent.LastName,
 			OrderNumber: ent.OrderNumber, CustomerNumber: ent.CustomerNumber, ContractNumber: ent.ContractNumber,
-			TicketNumber: ent.TicketNumber, Date: date, Signature: rc.Signature[alang], Lang: alang,
+			TicketNumber: ent.TicketNumber, Date: date, Signature: e.rep.signOff(alang, msg.Channel), Lang: alang,
 		}, reply.Marker(alang)) // a gap an agent must fill reads "[Bestellnummer]"; such a draft is never sent
 		if err != nil {
 			return nil, fmt.Errorf("article %s: %w", a.ID, err)
 		}
 		s.Draft, s.Article, s.Missing = r.Text, a.ID, r.Missing
+		if f := rc.Policy.Brand.FooterFor(alang, msg.Channel); f != "" {
+			s.Draft = strings.TrimRight(s.Draft, "\n") + "\n\n-- \n" + f
+		}
 		in.Missing = r.Missing
 	}
 	in.Recent = rc.Limiter.Recent(msg.From, now)

@@ -171,7 +171,9 @@ type Policy struct {
 	// SecondOpinion's) is at least this (default 0.5).
 	MaxNegative float64 `yaml:"max_negative"`
 	// EscalateNegative: escalate when the probability of negative
-	// sentiment is at least this (default 0.9).
+	// sentiment is at least this; 1 (the default) turns it off. Anger is
+	// what escalates (EscalateAnger): a calm customer reporting a defect
+	// or a wrong bill is negative, not angry.
 	EscalateNegative float64 `yaml:"escalate_negative"`
 	// EscalateAnger: escalate when the anger score (insults, threats,
 	// shouting, ultimatums; see package sentiment) is at least this
@@ -195,9 +197,85 @@ type Policy struct {
 	// contract and ticket numbers, regular expressions whose first group
 	// is the number (see Patterns), e.g. order: ['\b(NL-\d{6})\b'].
 	Patterns Patterns `yaml:"patterns,omitempty"`
+	// Brand is how answers are signed and sent.
+	Brand Brand `yaml:"brand"`
 
 	noReply []*regexp.Regexp
 	escape  []string // folded EscalateWords
+}
+
+// Brand is how the answers present the company: who they come from, how
+// they are signed, and a footer.
+type Brand struct {
+	// Company is the company's name, for the default sign-off.
+	Company string `yaml:"company"`
+	// From is the sender of the answers, one address with an optional
+	// display name ("Kundenservice <service@shop.example>"); it is one of
+	// our own addresses, never answered.
+	From string `yaml:"from"`
+	// SignOff fills {{.Signature}} per language ("de", "en") or per
+	// language and channel ("en/twitter"), which wins; default "Ihr
+	// Kundenservice" / "Your customer service team", or with Company
+	// "Ihr Kundenservice von …" / "Your … customer service team".
+	SignOff map[string]string `yaml:"sign_off"`
+	// Footer is added below every e-mail answer, per language (an
+	// imprint, a privacy note); none by default. Not on social channels.
+	Footer map[string]string `yaml:"footer"`
+}
+
+// SignOffFor returns the sign-off for a language and channel.
+func (b Brand) SignOffFor(lang, channel string) string {
+	if s, ok := b.SignOff[lang+"/"+channel]; ok {
+		return s
+	}
+	if s, ok := b.SignOff[lang]; ok {
+		return s
+	}
+	switch {
+	case lang == "de" && b.Company != "":
+		return "Ihr Kundenservice von " + b.Company
+	case lang == "de":
+		return "Ihr Kundenservice"
+	case b.Company != "":
+		return "Your " + b.Company + " customer service team"
+	}
+	return "Your customer service team"
+}
+
+// FooterFor returns the footer for an answer in lang on channel ("" for
+// social channels and when none is set).
+func (b Brand) FooterFor(lang, channel string) string {
+	if channel != "" && channel != "email" {
+		return ""
+	}
+	return b.Footer[lang]
+}
+
+func (b Brand) validate() error {
+	if b.From != "" {
+		list, err := mail.ParseAddressList(b.From)
+		if err != nil || len(list) != 1 {
+			return fmt.Errorf("%w: brand.from %q: want one address, like \"Kundenservice <service@shop.example>\"", ErrPolicy, b.From)
+		}
+	}
+	for k, v := range b.SignOff {
+		lang, channel, _ := strings.Cut(k, "/")
+		if lang != "de" && lang != "en" || strings.Contains(channel, "/") {
+			return fmt.Errorf("%w: brand.sign_off key %q: want de, en, or de/CHANNEL, en/CHANNEL", ErrPolicy, k)
+		}
+		if strings.Contains(v, "{{") {
+			return fmt.Errorf("%w: brand.sign_off %q: no template code in a sign-off", ErrPolicy, k)
+		}
+	}
+	for k, v := range b.Footer {
+		if k != "de" && k != "en" {
+			return fmt.Errorf("%w: brand.footer key %q: want de or en", ErrPolicy, k)
+		}
+		if len(v) > 2000 {
+			return fmt.Errorf("%w: brand.footer %q is %d bytes, at most 2000", ErrPolicy, k, len(v))
+		}
+	}
+	return nil
 }
 
 // FittedRule is a send rule fitted by 'antwort policy fit' with what it
@@ -229,7 +307,7 @@ func DefaultPolicy() Policy {
 		KBThreshold:      0.5,
 		MinScope:         0.02,
 		MaxNegative:      0.5,
-		EscalateNegative: 0.9,
+		EscalateNegative: 1,
 		EscalateAnger:    0.5,
 		EscalateWords: []string{
 			// Legal steps.
@@ -291,6 +369,9 @@ func (p *Policy) validate() error {
 	}
 	if _, err := NewExtractor(&p.Patterns); err != nil {
 		return fmt.Errorf("%w: patterns: %v", ErrPolicy, err)
+	}
+	if err := p.Brand.validate(); err != nil {
+		return err
 	}
 	switch {
 	case p.MaxWrong == 1:
@@ -468,8 +549,10 @@ func (p Policy) Decide(in Input) Decision {
 		angerDetail += " (" + strings.Join(in.AngerCues, ", ") + ")"
 	}
 	esc = !add("not angry", in.Anger < p.EscalateAnger, angerDetail, "angry: "+angerDetail) || esc
-	negDetail := "P(negative) " + fixed2(neg) + ", escalate at " + fixed2(p.EscalateNegative)
-	esc = !add("not furious", neg < p.EscalateNegative, negDetail, "very negative: "+negDetail) || esc
+	if p.EscalateNegative < 1 {
+		negDetail := "P(negative) " + fixed2(neg) + ", escalate at " + fixed2(p.EscalateNegative)
+		esc = !add("not furious", neg < p.EscalateNegative, negDetail, "very negative: "+negDetail) || esc
+	}
 	esc = !add("not a VIP", !vip, vipDetail, vipDetail) || esc
 	if esc {
 		d.Action = Escalate

@@ -39,6 +39,13 @@ func fitted() Policy {
 	return p
 }
 
+// furious is the default policy that also escalates P(negative) >= 0.9.
+func furious() Policy {
+	p := DefaultPolicy()
+	p.EscalateNegative = 0.9
+	return p
+}
+
 func TestDecide(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -59,7 +66,8 @@ func TestDecide(t *testing.T) {
 		}, Send, nil},
 		{"polite English cancellation", DefaultPolicy(), func(in *Input) { in.Text = "Please cancel my subscription." }, Send, nil},
 		{"angry", DefaultPolicy(), func(in *Input) { in.Anger, in.AngerCues = 0.8, []string{"unverschämt", "!!!"} }, Escalate, []string{"not angry"}},
-		{"furious", DefaultPolicy(), func(in *Input) { in.Sentiment = pred("negative", 0.95) }, Escalate, []string{"not furious"}},
+		{"very negative is upset, not angry", DefaultPolicy(), func(in *Input) { in.Sentiment = pred("negative", 0.99) }, Suggest, []string{"not upset"}},
+		{"furious, when asked for", furious(), func(in *Input) { in.Sentiment = pred("negative", 0.95) }, Escalate, []string{"not furious"}},
 		{"upset but not angry", DefaultPolicy(), func(in *Input) { in.Sentiment = pred("negative", 0.6) }, Suggest, []string{"not upset"}},
 		{"upset by the second opinion", DefaultPolicy(), func(in *Input) { in.SecondOpinion = pred("negative", 0.7) }, Suggest, []string{"not upset"}},
 		{"Spanish", DefaultPolicy(), func(in *Input) { in.Lang = "es" }, Suggest, []string{"language supported", CheckAnswerLang}},

@@ -395,3 +395,24 @@ func TestInboxDecisions(t *testing.T) {
 		100*float64(counts["right"])/float64(max(counts["answerable"], 1)), counts["wrong"], 100*float64(counts["wrong"])/float64(max(counts["sent"], 1)))
 	goldenDecisions(t, "inbox_decisions.golden", lines)
 }
+
+// TestBrandSignsTheDraft: the policy's sign-off and footer end the draft.
+func TestBrandSignsTheDraft(t *testing.T) {
+	pol, err := reply.ParsePolicy([]byte("brand: {company: Nordlicht, sign_off: {de: Ihr Team von Nordlicht}, footer: {de: Nordlicht Versand GmbH · Hamburg}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	im, sm := demoModels(t)
+	eng, err := New(Config{Intent: im, Sentiment: sm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if eng, err = eng.WithReplies(ReplyConfig{KB: testKB(t, nil), Policy: &pol}); err != nil {
+		t.Fatal(err)
+	}
+	s := suggest(t, eng, &ingest.Message{ID: "b1", Channel: "email", From: "Lena Vogt <lena@example.de>", Subject: "Passwort",
+		Text: "Hallo, ich habe mein Passwort vergessen. Wie kann ich es zurücksetzen?"})
+	if !strings.Contains(s.Draft, "Ihr Team von Nordlicht") || !strings.HasSuffix(s.Draft, "-- \nNordlicht Versand GmbH · Hamburg") {
+		t.Errorf("draft not signed with the brand:\n%s", s.Draft)
+	}
+}

@@ -303,3 +303,43 @@ func TestPolicyPatterns(t *testing.T) {
 		t.Errorf("bad pattern: %v, want ErrPolicy", err)
 	}
 }
+
+func TestBrand(t *testing.T) {
+	p, err := ParsePolicy([]byte(`
+brand:
+  company: Nordlicht
+  from: "Kundenservice <service@nordlicht.example>"
+  sign_off: {de: "Ihr Nordlicht-Team", en/twitter: "^NL"}
+  footer: {de: "Nordlicht Versand GmbH, Hamburg"}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := p.Brand
+	for _, c := range []struct{ lang, channel, want string }{
+		{"de", "email", "Ihr Nordlicht-Team"},
+		{"en", "twitter", "^NL"},
+		{"en", "email", "Your Nordlicht customer service team"},
+	} {
+		if got := b.SignOffFor(c.lang, c.channel); got != c.want {
+			t.Errorf("SignOffFor(%s, %s) = %q, want %q", c.lang, c.channel, got, c.want)
+		}
+	}
+	if got := DefaultPolicy().Brand.SignOffFor("de", ""); got != "Ihr Kundenservice" {
+		t.Errorf("default German sign-off %q", got)
+	}
+	if b.FooterFor("de", "email") == "" || b.FooterFor("de", "twitter") != "" || b.FooterFor("en", "email") != "" {
+		t.Errorf("footer: email %q, twitter %q, en %q", b.FooterFor("de", "email"), b.FooterFor("de", "twitter"), b.FooterFor("en", "email"))
+	}
+	for _, bad := range []string{
+		"brand: {from: 'a@x.example, b@y.example'}",
+		"brand: {from: 'not an address'}",
+		"brand: {sign_off: {fr: Merci}}",
+		"brand: {sign_off: {de: '{{.Name}}'}}",
+		"brand: {footer: {es: hola}}",
+	} {
+		if _, err := ParsePolicy([]byte(bad)); !errors.Is(err, ErrPolicy) {
+			t.Errorf("ParsePolicy(%q) error = %v, want ErrPolicy", bad, err)
+		}
+	}
+}

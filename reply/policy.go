@@ -312,7 +312,7 @@ func DefaultPolicy() Policy {
 		EscalateWords: []string{
 			// Legal steps.
 			"anwalt", "rechtsanwalt", "anwältin", "verbraucherzentrale", "klage", "verklagen", "gericht", "abmahnung",
-			"lawyer", "attorney", "legal action", "sue you", "court", "small claims",
+			"lawyer", "attorney", "legal action", "sue you", "small claims",
 			// Security and fraud: a person must look at these.
 			"gehackt", "betrug", "unbefugt", "identitätsdiebstahl", "hacked", "fraud", "unauthorized", "unauthorised", "identity theft",
 		},

@@ -343,3 +343,29 @@ brand:
 		}
 	}
 }
+
+// TestDefaultYAML: the commented default policy loads as the default
+// policy, and every key has a comment.
+func TestDefaultYAML(t *testing.T) {
+	b, err := DefaultYAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ParsePolicy(b)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	if diff := cmp.Diff(DefaultPolicy(), p, cmpopts.IgnoreUnexported(Policy{}), cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("DefaultYAML is not the default policy (-want +got):\n%s", diff)
+	}
+	for key := range keyComments {
+		if !strings.Contains(string(b), "\n"+key+":") {
+			t.Errorf("key %s missing from DefaultYAML", key)
+		}
+	}
+	for line := range strings.Lines(string(b)) {
+		if k, _, ok := strings.Cut(line, ":"); ok && !strings.HasPrefix(line, " ") && !strings.HasPrefix(line, "#") && keyComments[k] == "" {
+			t.Errorf("key %s has no comment", k)
+		}
+	}
+}

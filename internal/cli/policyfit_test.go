@@ -142,3 +142,33 @@ func TestEvalMaxWrong(t *testing.T) {
 		t.Errorf("--max-wrong with --folds: exit %d, %s", code, errOut)
 	}
 }
+
+// TestInit writes the starting policy and articles, which load, and does
+// not overwrite them a second time without --force.
+func TestInit(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := run(t, "", "init", dir)
+	if code != ExitOK {
+		t.Fatalf("init: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "policy.yaml") || !strings.Contains(out, "kb import") {
+		t.Errorf("init output: %s", out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "policy.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reply.ParsePolicy(b); err != nil {
+		t.Errorf("written policy does not load: %v", err)
+	}
+	k := filepath.Join(t.TempDir(), "kb")
+	if code, out, errOut := run(t, "", "kb", "import", "--kb", k, filepath.Join(dir, "articles")); code != ExitOK || !strings.Contains(out+errOut, "3 articles") {
+		t.Errorf("kb import of the example articles: exit %d: %s%s", code, out, errOut)
+	}
+	if code, _, errOut := run(t, "", "init", dir); code == ExitOK || !strings.Contains(errOut, "--force") {
+		t.Errorf("second init without --force: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := run(t, "", "init", dir, "--force"); code != ExitOK {
+		t.Errorf("init --force: exit %d: %s", code, errOut)
+	}
+}

@@ -171,7 +171,7 @@ Quick start:
 	root.PersistentFlags().StringVar(&g.memProfile, "memprofile", "", "write an allocation profile to this file at the end")
 	_ = root.PersistentFlags().MarkHidden("memprofile")
 	root.AddCommand(newTrainCmd(g), newClassifyCmd(g), newEvalCmd(g), newModelsCmd(g), newKBCmd(g), newReplyCmd(g), newDemoCmd(g), newVersionCmd(g))
-	root.AddCommand(newPolicyCmd(g))
+	root.AddCommand(newPolicyCmd(g), newInitCmd(g))
 	root.AddCommand(newParseCmd(g))
 	root.AddCommand(newServeCmd(g), newRetrainCmd(g), newHealthcheckCmd(g))
 	root.AddCommand(newBatchCmd(g))

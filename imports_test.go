@@ -13,7 +13,7 @@ import (
 
 const module = "github.com/antwort-dev/antwort"
 
-// TestImportRules enforces the layering in README.md ("Layout"): each
+// TestImportRules enforces the layering in docs/library.md ("Layout"): each
 // third-party dependency is imported by one package only, and project
 // dependencies point one way. It plays the part of golangci's depguard,
 // without needing the tool.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Batch throughput (issue 4): generates a Maildir of N mails with
+# Batch throughput: generates a Maildir of N mails with
 # bench/genmail (default 100,000), trains the demo models and imports the
 # sample knowledge base, then runs
 #   antwort batch --in maildir:... --dry-run --out jsonl:...
@@ -8,7 +8,7 @@
 # printed): the runs measure the work with the mails in the page cache, as a
 # spool the mail server has just written is; the machine's memory manager
 # evicts idle files, and a run that has to read them from disk first is
-# slower (see the README). Needs nothing from ../shared. Everything goes to
+# slower (see docs/performance.md). Needs none of the public data sets. Everything goes to
 # bench/out/ (git-ignored).
 #
 #   bench/batch.sh            # 100,000 mails, 3 runs

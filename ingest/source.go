@@ -88,9 +88,12 @@ type Source struct {
 // Open opens the input named by spec (see SplitSpec) for reading:
 //
 //   - "eml:FILE" (or a path ending in .eml): one mail.
-//   - "dir:DIR": every *.eml file below DIR (case-insensitive; names
-//     starting with "." are skipped), in sorted path order, folders
-//     depth first. Symbolic links to files are followed unless they point
+//   - "dir:DIR": every mail file below DIR (names starting with "." are
+//     skipped), in sorted path order, folders depth first: a file ending
+//     in .eml (case-insensitive), or with another name when it starts
+//     like a mail (a known header field such as From:, Subject: or
+//     Received:, possibly after an mbox "From " line), as in MH folders,
+//     mail exports and mail corpora. Symbolic links to files are followed unless they point
 //     into DIR (the file is read as itself); links to folders are not.
 //   - "maildir:DIR": the files in DIR/new and then DIR/cur, each sorted by
 //     name (Maildir names start with the delivery time); tmp/ and the
@@ -249,6 +252,29 @@ func guessKind(path string, fi fs.FileInfo) (string, error) {
 		return KindJSONL, nil
 	}
 	return "", errorf(ErrUnknownFormat, "ingest: input %q: cannot tell the format of %s; name it: eml:, mbox:, jsonl:, csv:, tsv:, text:, dir: or maildir:", path, path)
+}
+
+// startsLikeMail reports whether the file at path starts like an RFC 5322
+// mail: a known header field (From:, Subject:, Received:, X-…), possibly
+// after an mbox "From " line, a byte order mark and blank lines. It reads
+// at most 4 KiB; a file that cannot be read is not mail.
+func startsLikeMail(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(f, head)
+	head = trimBlankLines(bytes.TrimPrefix(head[:n], []byte("\uFEFF")))
+	if bytes.HasPrefix(head, []byte("From ")) {
+		i := bytes.IndexByte(head, '\n')
+		if i < 0 {
+			return false
+		}
+		head = head[i+1:]
+	}
+	return looksLikeMailHeader(firstLine(head))
 }
 
 func isMaildir(dir string) bool {
@@ -545,7 +571,7 @@ func (w *walker) next(ctx context.Context) (string, error) {
 			if !w.maildir && w.found == 0 && w.ignored > 0 && !w.final {
 				w.final = true
 				return "", &Problem{Source: w.root, Err: errorf(ErrUnknownFormat,
-					"no .eml files in the folder (%d other file(s) ignored); for a Maildir use maildir:%s", w.ignored, w.root)}
+					"no mail in the folder: %d file(s) ignored, none ends in .eml or starts with a mail header (\"From:\", \"Subject:\", …); for a Maildir use maildir:%s, for an mbox file mbox:FILE, for posts or text lines jsonl:FILE, csv:FILE or text:FILE", w.ignored, w.root)}
 			}
 			return "", io.EOF
 		}
@@ -575,6 +601,11 @@ func (w *walker) next(ctx context.Context) (string, error) {
 				return "", err
 			}
 		case !strings.EqualFold(filepath.Ext(e.name), ".eml"):
+			// A file with another name (an MH folder's numbers, an export,
+			// a mail corpus) is mail when it starts like one.
+			if (e.mode.IsRegular() || e.mode&fs.ModeSymlink != 0 && !w.linkInside(p)) && startsLikeMail(p) {
+				return p, nil
+			}
 			if e.mode.IsRegular() {
 				w.ignored++
 			}

@@ -263,7 +263,7 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 		own = append(own, domainOf(fromAddr.Address))
 	}
 	iopts := ingest.Options{MaxBytes: o.maxBytes, KeepRaw: o.route != "", OwnDomains: own, Stdin: o.g.io.In}
-	src := &multiSource{specs: o.in, opts: iopts}
+	src := &multiSource{g: o.g, specs: o.in, opts: iopts}
 	defer src.Close()
 
 	// Deliveries run beside the processing, woken after each commit.
@@ -763,66 +763,6 @@ func parseSince(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, errors.New("want YYYY-MM-DD or RFC 3339")
-}
-
-// multiSource reads several inputs one after the other.
-type multiSource struct {
-	specs []string
-	opts  ingest.Options
-	cur   *ingest.Source
-	i     int
-}
-
-func (m *multiSource) open(ctx context.Context) error {
-	for m.cur == nil {
-		if m.i >= len(m.specs) {
-			return io.EOF
-		}
-		src, err := ingest.Open(ctx, m.specs[m.i], m.opts)
-		m.i++
-		if err != nil {
-			return fmt.Errorf("--in %s: %w", m.specs[m.i-1], err)
-		}
-		m.cur = src
-	}
-	return nil
-}
-
-func (m *multiSource) Next(ctx context.Context) (*ingest.Message, error) {
-	for {
-		if err := m.open(ctx); err != nil {
-			return nil, err
-		}
-		msg, err := m.cur.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			m.cur.Close()
-			m.cur = nil
-			continue
-		}
-		return msg, err
-	}
-}
-
-func (m *multiSource) NextRaw(ctx context.Context) (*ingest.RawItem, error) {
-	for {
-		if err := m.open(ctx); err != nil {
-			return nil, err
-		}
-		it, err := m.cur.NextRaw(ctx)
-		if errors.Is(err, io.EOF) {
-			m.cur.Close()
-			m.cur = nil
-			continue
-		}
-		return it, err
-	}
-}
-
-func (m *multiSource) Close() error {
-	if m.cur != nil {
-		return m.cur.Close()
-	}
-	return nil
 }
 
 // Garbage collector settings of a batch run, unless the GOGC and

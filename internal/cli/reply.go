@@ -37,13 +37,17 @@ type replyOptions struct {
 func newReplyCmd(g *globalOptions) *cobra.Command {
 	o := &replyOptions{g: g}
 	cmd := &cobra.Command{
-		Use:   "reply [FILE...]",
+		Use:   "reply [INPUT...]",
 		Short: "Decide per message: send an answer, suggest a draft, escalate or ignore",
-		Long: `For each message (FILEs or stdin; JSONL, text lines, CSV or one .eml) classify
-it, search the knowledge base (--kb) with the text and the intent distribution,
+		Long: `For each message of the INPUTs (or stdin) classify it, search the knowledge base (--kb) with the text and the intent distribution,
 fill the best article's template with what was found in the mail (name,
 order number, dates; never contact data), and let the reply policy decide:
 send, suggest, escalate or ignore, with every check that passed or failed.
+
+An INPUT is what batch and parse read: a mail file (.eml), a folder of mail
+files, a Maildir, or a spec dir:DIR, maildir:DIR, mbox:FILE, eml:FILE,
+jsonl:FILE, csv:FILE, tsv:FILE, text:FILE; "-" or none is stdin (JSONL, text
+lines, CSV, one mail or an mbox, sniffed; --in-format names it).
 
 Output: one JSON object per message (--format jsonl) or a table (text).
 
@@ -57,6 +61,7 @@ The policy file (--policy, YAML) overrides the defaults; 'antwort reply
 --print-policy' shows them.`,
 		Example: `  antwort reply --db antwort.db --kb ./kb < inbox.jsonl
   antwort reply --db antwort.db --kb ./kb --outbox ./outbox mail.eml
+  antwort reply --kb ./kb --format text inbox/         # a folder of mail files (or a Maildir)
   antwort reply --db antwort.db --kb ./kb --outbox ./outbox --send --smtp smtp://user:pass@host:587 inbox.jsonl`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.files = args
@@ -72,7 +77,7 @@ The policy file (--policy, YAML) overrides the defaults; 'antwort reply
 	f.StringVar(&o.smtp, "smtp", "", "SMTP server: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://host:465")
 	f.DurationVar(&o.timeout, "smtp-timeout", 30*time.Second, "timeout for connecting and for each SMTP command")
 	f.StringVar(&o.from, "from", "Kundenservice <service@example.com>", "sender of the answers")
-	f.StringVar(&o.inFormat, "in-format", "", "input format: jsonl, text, csv, tsv, eml (default: sniffed)")
+	f.StringVar(&o.inFormat, "in-format", "", inFormatUsage)
 	f.StringVar(&o.format, "format", "jsonl", "output: jsonl or text")
 	var printPolicy bool
 	f.BoolVar(&printPolicy, "print-policy", false, "print the effective policy as YAML and exit")
@@ -109,6 +114,9 @@ func (o *replyOptions) loadPolicy() (reply.Policy, error) {
 
 func runReply(ctx context.Context, o *replyOptions) error {
 	if err := validFormat(o.format, "jsonl", "json", "text"); err != nil {
+		return err
+	}
+	if err := validInFormat(o.inFormat); err != nil {
 		return err
 	}
 	if o.send && (o.smtp == "" || o.outbox == "") {

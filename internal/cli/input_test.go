@@ -10,7 +10,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-
 // idsOf returns the "id" of each JSON line of out.
 func idsOf(t *testing.T, out string) []string {
 	t.Helper()

@@ -124,3 +124,34 @@ func TestClassifyInputErrors(t *testing.T) {
 		t.Errorf("text lines: exit %d, %d results, %s", code, len(idsOf(t, out)), errOut)
 	}
 }
+
+// TestReplyHTMLEmphasisKeepsOrderNumber: an HTML-only mail with the order
+// number in bold gets it into the draft ("<b>A-61230</b>" once became
+// "*A-61230*", was not found, and the draft showed a placeholder).
+func TestReplyHTMLEmphasisKeepsOrderNumber(t *testing.T) {
+	db, k := trained(t), kbDir(t)
+	mail := filepath.Join(t.TempDir(), "bold.eml")
+	body := "From: Jana Roth <jana.roth@example.de>\r\nTo: service@nordlicht.example\r\nSubject: Paket nicht angekommen\r\n" +
+		"Message-ID: <bold-1@example.de>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" +
+		"<p>Hallo,</p><p>mein Paket zur Bestellung <b>A-61230</b> ist immer noch nicht angekommen. Wo bleibt es?</p><p>Viele Grüße<br>Jana Roth</p>\r\n"
+	if err := os.WriteFile(mail, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, "", "reply", "--db", db, "--kb", k, mail)
+	if code != ExitOK {
+		t.Fatalf("reply: exit %d: %s", code, errOut)
+	}
+	var r struct {
+		Found struct {
+			OrderNumber string `json:"order_number"`
+		}
+		Draft   string
+		Missing []string
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if r.Found.OrderNumber != "A-61230" || !strings.Contains(r.Draft, "A-61230") || strings.Contains(r.Draft, "[Bestellnummer]") {
+		t.Errorf("order number %q, missing %v, draft:\n%s", r.Found.OrderNumber, r.Missing, r.Draft)
+	}
+}

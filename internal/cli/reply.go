@@ -7,7 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
+
 	"time"
 
 	"github.com/spf13/cobra"
@@ -198,7 +199,7 @@ func (o *replyOptions) replyStream(ctx context.Context, eng *antwort.Engine, nam
 		if err != nil {
 			return err
 		}
-		rec := decisionRecord{Suggestion: s}
+		rec := decisionRecord{Suggestion: s, msg: msg}
 		key, err := queueReply(o.from, msg, s, out, drafts)
 		switch {
 		case errors.Is(err, outbox.ErrNoRecipient):
@@ -263,42 +264,101 @@ func replyFor(from string, msg *ingest.Message, s *antwort.Suggestion) outbox.Re
 type decisionRecord struct {
 	*antwort.Suggestion
 	Outbox string `json:"outbox,omitempty"`
+
+	msg *ingest.Message // for the text format: where it came from, its subject
 }
 
+// decisionWriter prints decision records as JSONL or, for people, as one
+// block per message with the draft indented and wrapped.
 type decisionWriter struct {
 	enc *json.Encoder
-	tw  *tabwriter.Writer
+	w   io.Writer
 	n   int
 }
 
 func newDecisionWriter(w io.Writer, format string) *decisionWriter {
 	if format == "text" {
-		return &decisionWriter{tw: tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)}
+		return &decisionWriter{w: w}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return &decisionWriter{enc: enc}
 }
 
+// draftWidth is where the text format wraps a draft's lines.
+const draftWidth = 78
+
 func (d *decisionWriter) write(r *decisionRecord) error {
 	if d.enc != nil {
 		return d.enc.Encode(r)
 	}
-	if d.n == 0 {
-		fmt.Fprintln(d.tw, "ID\tACTION\tINTENT\tSENTIMENT\tARTICLE\tWHY NOT SENT")
+	var b strings.Builder
+	if d.n > 0 {
+		b.WriteByte('\n')
 	}
 	d.n++
-	why := strings.Join(r.Decision.Failed(), ", ")
-	fmt.Fprintf(d.tw, "%s\t%s\t%s %.2f\t%s\t%s\t%s\n", r.ID, r.Decision.Action, labelText(r.Intent), r.Intent.Confidence,
-		labelText(r.Sentiment), orDash(r.Article), why)
-	return nil
+	head := r.ID
+	if r.msg != nil && r.msg.Source != "" && r.msg.Source != r.ID {
+		head = r.msg.Source + "  (" + r.ID + ")"
+	}
+	fmt.Fprintf(&b, "== %s\n", head)
+	if r.msg != nil && r.msg.Subject != "" {
+		fmt.Fprintf(&b, "   subject:    %s\n", r.msg.Subject)
+	}
+	fmt.Fprintf(&b, "   action:     %s\n", r.Decision.Action)
+	if failed := r.Decision.Failed(); len(failed) > 0 && r.Decision.Action != reply.Send {
+		fmt.Fprintf(&b, "   why:        %s\n", strings.Join(failed, ", "))
+	}
+	fmt.Fprintf(&b, "   intent:     %s %s   sentiment: %s %s   lang: %s\n", labelText(r.Intent), confText(r.Intent),
+		labelText(r.Sentiment), confText(r.Sentiment), r.Lang)
+	fmt.Fprintf(&b, "   article:    %s\n", orDash(r.Article))
+	if len(r.Missing) > 0 {
+		fmt.Fprintf(&b, "   missing:    %s\n", strings.Join(r.Missing, ", "))
+	}
+	if r.Outbox != "" {
+		fmt.Fprintf(&b, "   outbox:     %s\n", r.Outbox)
+	}
+	if r.Draft != "" {
+		b.WriteString("   draft:\n")
+		for _, line := range wrapText(r.Draft, draftWidth-6) {
+			if line == "" {
+				b.WriteString("\n")
+				continue
+			}
+			b.WriteString("      " + line + "\n")
+		}
+	}
+	_, err := io.WriteString(d.w, b.String())
+	return err
 }
 
-func (d *decisionWriter) flush() error {
-	if d.tw != nil {
-		return d.tw.Flush()
+func (d *decisionWriter) flush() error { return nil }
+
+// wrapText breaks text into lines of at most width runes at spaces,
+// keeping its own line breaks and blank lines; a word longer than width
+// (a URL) gets a line of its own.
+func wrapText(text string, width int) []string {
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		words := strings.Fields(para)
+		if len(words) == 0 {
+			out = append(out, "")
+			continue
+		}
+		line, n := words[0], utf8.RuneCountInString(words[0])
+		for _, w := range words[1:] {
+			wn := utf8.RuneCountInString(w)
+			if n+1+wn > width {
+				out = append(out, line)
+				line, n = w, wn
+				continue
+			}
+			line += " " + w
+			n += 1 + wn
+		}
+		out = append(out, line)
 	}
-	return nil
+	return out
 }
 
 func orDash(s string) string {

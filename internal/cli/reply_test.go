@@ -14,8 +14,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-smtp"
+	"github.com/google/go-cmp/cmp"
 	"github.com/jhillyerd/enmime/v2"
 )
 
@@ -280,4 +282,29 @@ func (s *smtpSink) messages() [][]byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([][]byte(nil), s.msgs...)
+}
+
+// TestReplyTextShowsDraft fixes 'reply --format text': per message where it
+// came from, the decision, and the draft indented and wrapped.
+func TestReplyTextShowsDraft(t *testing.T) {
+	db, k := trained(t), kbDir(t)
+	code, out, errOut := run(t, "", "reply", "--db", db, "--kb", k, "--format", "text",
+		filepath.Join(mailDir, "gmail_de.eml"), filepath.Join(mailDir, "apple_en.eml"))
+	if code != ExitOK {
+		t.Fatalf("reply: exit %d: %s", code, errOut)
+	}
+	golden(t, "reply_text", out)
+	for _, line := range strings.Split(out, "\n") {
+		if utf8.RuneCountInString(line) > draftWidth && !strings.HasPrefix(line, "== ") && strings.Contains(strings.TrimSpace(line), " ") {
+			t.Errorf("line over %d characters: %q", draftWidth, line)
+		}
+	}
+}
+
+func TestWrapText(t *testing.T) {
+	got := wrapText("Sehr geehrte Frau Schulz,\n\nbitte öffnen Sie https://nordlicht.example/konto/ein/sehr/langer/pfad und dann weiter.", 20)
+	want := []string{"Sehr geehrte Frau", "Schulz,", "", "bitte öffnen Sie", "https://nordlicht.example/konto/ein/sehr/langer/pfad", "und dann weiter."}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("wrapText mismatch (-want +got):\n%s", diff)
+	}
 }

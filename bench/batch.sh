@@ -13,6 +13,12 @@
 #
 #   bench/batch.sh            # 100,000 mails, 3 runs
 #   N=20000 RUNS=1 bench/batch.sh
+#   BASE=/tmp/antwort-old bench/batch.sh   # each run twice: the BASE binary, then this build
+#
+# With BASE, the two builds alternate on the same mails in one run of the
+# script, so a change's effect is measured under the same load; the script
+# also says whether both wrote the same decisions (as sorted lines, and in
+# the same order).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${N:-100000}"
@@ -27,10 +33,21 @@ if [ ! -d "$OUT/mail$N" ]; then
   go run ./bench/genmail -n "$N" -out "$OUT/mail$N"
 fi
 echo "== reading the Maildir once: $( { /usr/bin/time -f "%e s" sh -c "find '$OUT/mail$N' -type f -print0 | xargs -0 cat > /dev/null"; } 2>&1 )"
+builds=("$A")
+if [ -n "${BASE:-}" ]; then builds=("$BASE" "$A"); fi
 for run in $(seq "${RUNS:-3}"); do
-  rm -f "$OUT/decisions.jsonl"
-  echo "== run $run: antwort batch --dry-run over $N mails ($(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg))"
-  /usr/bin/time -f "wall %e s, CPU user %U s + sys %S s, peak RSS %M KB" "$A" batch --db "$OUT/demo/antwort.db" --kb "$OUT/demo/kb" \
-    --in "maildir:$OUT/mail$N" --dry-run --out "jsonl:$OUT/decisions.jsonl"
-  echo "decisions written: $(wc -l < "$OUT/decisions.jsonl")"
+  for bin in "${builds[@]}"; do
+    name=this; [ "$bin" = "${BASE:-}" ] && name=base
+    rm -f "$OUT/decisions-$name.jsonl"
+    echo "== run $run ($name build $bin): antwort batch --dry-run over $N mails ($(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg))"
+    /usr/bin/time -f "wall %e s, CPU user %U s + sys %S s, peak RSS %M KB" "$bin" batch --db "$OUT/demo/antwort.db" --kb "$OUT/demo/kb" \
+      --in "maildir:$OUT/mail$N" --dry-run --out "jsonl:$OUT/decisions-$name.jsonl"
+    echo "decisions written: $(wc -l < "$OUT/decisions-$name.jsonl")"
+  done
+  if [ -n "${BASE:-}" ]; then
+    same_sorted=no; same_order=no
+    cmp -s <(sort "$OUT/decisions-base.jsonl") <(sort "$OUT/decisions-this.jsonl") && same_sorted=yes
+    cmp -s "$OUT/decisions-base.jsonl" "$OUT/decisions-this.jsonl" && same_order=yes
+    echo "same decisions: $same_sorted; in the same order: $same_order"
+  fi
 done

@@ -142,7 +142,7 @@ func (o Options) withDefaults() Options {
 //     of its directory relative to path, with '/' separators ("refund", or
 //     "billing/refund" for a nested folder). Files directly in path are a
 //     Problem (ErrNoLabel). Names starting with "." are skipped, as are
-//     other files. A .txt file is read whole: UTF-8 (a UTF-8 or UTF-16
+//     other files and Maildirs (folders with cur/ or new/; see "maildir"). A .txt file is read whole: UTF-8 (a UTF-8 or UTF-16
 //     byte order mark is honoured), and when that is not valid, decoded as
 //     windows-1252, the usual encoding of legacy Western European text and
 //     a superset of ISO-8859-1's printable range. An .eml file is parsed
@@ -480,6 +480,9 @@ func readDir(ctx context.Context, root string, o Options) ([]Labeled, []Problem,
 			return nil
 		}
 		if d.IsDir() {
+			if p != root && isMaildir(p) {
+				return filepath.SkipDir // a Maildir tree is read with maildir:
+			}
 			return nil
 		}
 		ext := strings.ToLower(filepath.Ext(d.Name()))

@@ -93,7 +93,8 @@ type Source struct {
 //     in .eml (case-insensitive), or with another name when it starts
 //     like a mail (a known header field such as From:, Subject: or
 //     Received:, possibly after an mbox "From " line), as in MH folders,
-//     mail exports and mail corpora. Symbolic links to files are followed unless they point
+//     mail exports and mail corpora. A Maildir inside DIR (a folder with
+//     cur/ or new/) is not read: name it with maildir:. Symbolic links to files are followed unless they point
 //     into DIR (the file is read as itself); links to folders are not.
 //   - "maildir:DIR": the files in DIR/new and then DIR/cur, each sorted by
 //     name (Maildir names start with the delivery time); tmp/ and the
@@ -513,12 +514,13 @@ type walker struct {
 	maildir bool
 	single  string // eml: the one file
 
-	started bool
-	stack   []*frame
-	newKeys map[string]bool // Maildir: unique names read from new/
-	found   int             // mail files yielded
-	ignored int             // dir: files without .eml
-	final   bool
+	started  bool
+	stack    []*frame
+	newKeys  map[string]bool // Maildir: unique names read from new/
+	found    int             // mail files yielded
+	ignored  int             // dir: files that are not mail
+	maildirs []string        // dir: Maildirs inside, not read
+	final    bool
 }
 
 type frame struct {
@@ -568,8 +570,12 @@ func (w *walker) next(ctx context.Context) (string, error) {
 				}
 				continue
 			}
-			if !w.maildir && w.found == 0 && w.ignored > 0 && !w.final {
+			if !w.maildir && w.found == 0 && (w.ignored > 0 || len(w.maildirs) > 0) && !w.final {
 				w.final = true
+				if len(w.maildirs) > 0 {
+					return "", &Problem{Source: w.root, Err: errorf(ErrUnknownFormat,
+						"no mail files in the folder, but %d Maildir(s) in it (folders with cur/ and new/): read each with maildir:DIR, e.g. maildir:%s", len(w.maildirs), w.maildirs[0])}
+				}
 				return "", &Problem{Source: w.root, Err: errorf(ErrUnknownFormat,
 					"no mail in the folder: %d file(s) ignored, none ends in .eml or starts with a mail header (\"From:\", \"Subject:\", …); for a Maildir use maildir:%s, for an mbox file mbox:FILE, for posts or text lines jsonl:FILE, csv:FILE or text:FILE", w.ignored, w.root)}
 			}
@@ -597,6 +603,10 @@ func (w *walker) next(ctx context.Context) (string, error) {
 		}
 		switch {
 		case e.mode.IsDir():
+			if isMaildir(p) {
+				w.maildirs = append(w.maildirs, p) // read with maildir:, not as loose files
+				continue
+			}
 			if err := w.push(p, ""); err != nil {
 				return "", err
 			}

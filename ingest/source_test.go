@@ -742,3 +742,27 @@ func TestSourceNextRawParallel(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenDirWithMaildirsInside: a folder that holds only Maildirs says to
+// read them with maildir:, and a folder with mail files beside a Maildir
+// reads the files only.
+func TestOpenDirWithMaildirsInside(t *testing.T) {
+	root := t.TempDir()
+	for _, d := range []string{"support/cur", "support/new", "sales/cur"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(root, "support", "cur", "1700000000.M1P2.host:2,S"), readMail(t, "gmail_de.eml"), 0o644)
+	src := openSource(t, "dir:"+root, Options{})
+	_, err := src.Next(context.Background())
+	if !errors.Is(err, ErrUnknownFormat) || !strings.Contains(err.Error(), "2 Maildir(s)") || !strings.Contains(err.Error(), "maildir:"+filepath.Join(root, "sales")) {
+		t.Errorf("Next: %v, want a problem naming the Maildirs", err)
+	}
+	os.WriteFile(filepath.Join(root, "loose"), readMail(t, "apple_en.eml"), 0o644)
+	got, _ := drainSource(t, openSource(t, "dir:"+root, Options{}))
+	want := []item{{Source: filepath.Join(root, "loose"), ID: idOf(t, "apple_en.eml")}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("items mismatch (-want +got):\n%s", diff)
+	}
+}

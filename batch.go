@@ -69,6 +69,11 @@ type RunOptions struct {
 	// for every broken item: one the Source reports, or a mail that does
 	// not parse. Nil ignores them; they are counted anyway.
 	Problem func(error)
+
+	// Progress is called (from the goroutine that called Run) after each
+	// item read is dealt with, processed, skipped or broken, with the
+	// number dealt with so far, for a progress display. Nil means none.
+	Progress func(done int)
 }
 
 // RunStats counts what Run did.
@@ -297,6 +302,9 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 			next++
 			<-slots
 			handle(r)
+			if opts.Progress != nil {
+				opts.Progress(next)
+			}
 		}
 	}
 	wgRead.Wait()

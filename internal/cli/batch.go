@@ -135,6 +135,7 @@ func envOr(name, def string) string {
 type batchRun struct {
 	o       *batchOptions
 	g       *globalOptions
+	prog    *progress        // nil when stderr is not a terminal
 	j       *journal.Journal // nil in a dry run
 	out     *decisionOutput
 	outbox  *outbox.Outbox
@@ -285,22 +286,14 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 		}()
 	}
 
-	var progress func(done, total int)
-	var endProgress func()
 	if o.g.io.IsStderrTTY {
-		progress, endProgress = o.g.progress("batch")
-		defer endProgress()
+		b.prog = o.g.newProgress("batch", o.countInputs(ctx, iopts))
+		defer b.prog.end()
 	}
 	problems := 0
 	start := time.Now()
 	st, runErr := eng.Run(ctx, src, func(oc *antwort.Outcome) error {
-		if err := b.handle(ctx, oc); err != nil {
-			return err
-		}
-		if progress != nil {
-			progress(len(b.pending)+b.out.n, -1)
-		}
-		return nil
+		return b.handle(ctx, oc)
 	}, antwort.RunOptions{
 		Workers: o.workers, Limit: o.limit, Since: since,
 		Done: func(key string) (bool, error) {
@@ -312,12 +305,14 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 		Problem: func(err error) {
 			problems++
 			if problems <= maxReported {
-				fmt.Fprintf(o.g.io.ErrOut, "antwort: skipped %v\n", err)
+				b.prog.printf(o.g.io.ErrOut, "antwort: skipped %v\n", err)
 			} else if problems == maxReported+1 {
-				fmt.Fprintf(o.g.io.ErrOut, "antwort: more skipped inputs are counted but not shown\n")
+				b.prog.printf(o.g.io.ErrOut, "antwort: more skipped inputs are counted but not shown\n")
 			}
 		},
+		Progress: func(done int) { b.prog.set(done, 0) },
 	})
+	b.prog.end() // the summary starts on a line of its own
 	// Commit what was written, also after an interruption: those results
 	// are complete.
 	commitErr := b.commit(context.WithoutCancel(ctx))
@@ -344,7 +339,7 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 func (b *batchRun) handle(ctx context.Context, oc *antwort.Outcome) error {
 	if oc.Err != nil {
 		b.failed++
-		fmt.Fprintf(b.g.io.ErrOut, "antwort: failed %v\n", oc.Err)
+		b.prog.printf(b.g.io.ErrOut, "antwort: failed %v\n", oc.Err)
 		return nil
 	}
 	msg, s := oc.Message, oc.Suggestion

@@ -173,3 +173,22 @@ func (m *multiSource) Close() error {
 	}
 	return nil
 }
+
+// countInputs returns how many items the batch inputs hold (at most
+// --limit), for the progress bar's total and ETA, or -1 when that is not
+// cheap to know (stdin, an input that cannot be opened: its error comes
+// when it is read).
+func (o *batchOptions) countInputs(ctx context.Context, opts ingest.Options) int {
+	total := 0
+	for _, spec := range o.in {
+		n, ok, err := ingest.Count(ctx, spec, opts)
+		if err != nil || !ok {
+			return -1
+		}
+		total += n
+	}
+	if o.limit > 0 && o.limit < total {
+		total = o.limit
+	}
+	return total
+}

@@ -39,7 +39,9 @@ func Main(ctx context.Context, args []string, streams IOStreams) int {
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
-	cmd, err := root.ExecuteContextC(ctx)
+	// Every change a command makes to the store is recorded in the audit
+	// trail as "cli:user@host" (the server records its clients its own way).
+	cmd, err := root.ExecuteContextC(localActor(ctx))
 	if errors.Is(err, errPrinted) {
 		err = nil
 	}

@@ -335,11 +335,22 @@ func (d *decisionWriter) write(r *decisionRecord) error {
 func (d *decisionWriter) flush() error { return nil }
 
 // wrapText breaks text into lines of at most width runes at spaces,
-// keeping its own line breaks and blank lines; a word longer than width
-// (a URL) gets a line of its own.
+// keeping its blank lines and short lines (a salutation, a sign-off, a
+// list item); a line of reflowLen runes or more that is followed by more
+// text of its paragraph was wrapped by the article's author and is joined
+// with it first. A word longer than width (a URL) gets a line of its own.
 func wrapText(text string, width int) []string {
+	var paras []string
+	for _, line := range strings.Split(text, "\n") {
+		if n := len(paras); n > 0 && utf8.RuneCountInString(paras[n-1]) >= reflowLen &&
+			strings.TrimSpace(line) != "" && !listItem(line) {
+			paras[n-1] += " " + strings.TrimSpace(line)
+			continue
+		}
+		paras = append(paras, line)
+	}
 	var out []string
-	for _, para := range strings.Split(text, "\n") {
+	for _, para := range paras {
 		words := strings.Fields(para)
 		if len(words) == 0 {
 			out = append(out, "")
@@ -359,6 +370,26 @@ func wrapText(text string, width int) []string {
 		out = append(out, line)
 	}
 	return out
+}
+
+// reflowLen is the length from which wrapText takes a line for part of a
+// paragraph its author wrapped.
+const reflowLen = 50
+
+// listItem reports whether line starts like an item of a list: "- ",
+// "* ", "• " or a number with '.' or ')'.
+func listItem(line string) bool {
+	s := strings.TrimSpace(line)
+	for _, p := range []string{"- ", "* ", "• ", "– "} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i > 0 && i < len(s) && (s[i] == '.' || s[i] == ')')
 }
 
 func orDash(s string) string {

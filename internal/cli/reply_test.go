@@ -302,9 +302,22 @@ func TestReplyTextShowsDraft(t *testing.T) {
 }
 
 func TestWrapText(t *testing.T) {
-	got := wrapText("Sehr geehrte Frau Schulz,\n\nbitte öffnen Sie https://nordlicht.example/konto/ein/sehr/langer/pfad und dann weiter.", 20)
-	want := []string{"Sehr geehrte Frau", "Schulz,", "", "bitte öffnen Sie", "https://nordlicht.example/konto/ein/sehr/langer/pfad", "und dann weiter."}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("wrapText mismatch (-want +got):\n%s", diff)
+	tests := []struct {
+		name  string
+		text  string
+		width int
+		want  []string
+	}{
+		{"long words and lines", "Sehr geehrte Frau Schulz,\n\nbitte öffnen Sie https://nordlicht.example/konto/ein/sehr/langer/pfad und dann weiter.", 20,
+			[]string{"Sehr geehrte Frau", "Schulz,", "", "bitte öffnen Sie", "https://nordlicht.example/konto/ein/sehr/langer/pfad", "und dann weiter."}},
+		{"an article wrapped by its author is reflowed", "Sehr geehrte Frau Krüger,\n\nvielen Dank für Ihre Nachricht. Wir haben bei unserem Spediteur nachgefragt, wo\nIhre Bestellung LH-204518 gerade ist.\n\nMit freundlichen Grüßen\nIhr Kundenservice", 72,
+			[]string{"Sehr geehrte Frau Krüger,", "", "vielen Dank für Ihre Nachricht. Wir haben bei unserem Spediteur", "nachgefragt, wo Ihre Bestellung LH-204518 gerade ist.", "", "Mit freundlichen Grüßen", "Ihr Kundenservice"}},
+		{"list items stay lines", "So setzen Sie Ihr Passwort in wenigen Schritten zurück, ganz einfach:\n1. Öffnen Sie die Seite.\n2. Geben Sie Ihre Adresse ein.", 72,
+			[]string{"So setzen Sie Ihr Passwort in wenigen Schritten zurück, ganz einfach:", "1. Öffnen Sie die Seite.", "2. Geben Sie Ihre Adresse ein."}},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, wrapText(tt.text, tt.width)); diff != "" {
+			t.Errorf("%s: wrapText mismatch (-want +got):\n%s", tt.name, diff)
+		}
 	}
 }

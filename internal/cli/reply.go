@@ -311,7 +311,14 @@ func (d *decisionWriter) write(r *decisionRecord) error {
 	}
 	fmt.Fprintf(&b, "   intent:     %s %s   sentiment: %s %s   lang: %s\n", labelText(r.Intent), confText(r.Intent),
 		labelText(r.Sentiment), confText(r.Sentiment), r.Lang)
-	fmt.Fprintf(&b, "   article:    %s\n", orDash(r.Article))
+	article := orDash(r.Article)
+	for _, a := range r.Answers {
+		if a.ID == r.Article {
+			article += fmt.Sprintf(" (score %.2f)", a.Score)
+			break
+		}
+	}
+	fmt.Fprintf(&b, "   article:    %s\n", article)
 	if len(r.Missing) > 0 {
 		fmt.Fprintf(&b, "   missing:    %s\n", strings.Join(r.Missing, ", "))
 	}

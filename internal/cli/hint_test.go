@@ -21,7 +21,10 @@ func TestHelpQuickStartWorks(t *testing.T) {
 	}
 	block, _, _ = strings.Cut(block, "\n\n")
 	t.Chdir(t.TempDir())
-	t.Setenv("ANTWORT_DB", "")
+	for _, v := range []string{"ANTWORT_DB", "ANTWORT_KB"} {
+		t.Setenv(v, "") // restored after the test
+		os.Unsetenv(v)
+	}
 	echo := regexp.MustCompile(`^echo "([^"]*)" \| (.*)$`)
 	ran := 0
 	for _, line := range strings.Split(block, "\n") {

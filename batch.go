@@ -320,7 +320,7 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 // orderWindow is how many messages per worker Run lets the reader get
 // ahead of the message it hands to sink next, so that output in read order
 // costs no throughput while one message takes longer than the others.
-const orderWindow = 64
+const orderWindow = 256
 
 // Reasons a worker skips a message.
 const (

@@ -34,8 +34,11 @@ if [ ! -d "$OUT/mail$N" ]; then
 fi
 echo "== reading the Maildir once: $( { /usr/bin/time -f "%e s" sh -c "find '$OUT/mail$N' -type f -print0 | xargs -0 cat > /dev/null"; } 2>&1 )"
 builds=("$A")
-if [ -n "${BASE:-}" ]; then builds=("$BASE" "$A"); fi
+prev=""
 for run in $(seq "${RUNS:-3}"); do
+  if [ -n "${BASE:-}" ]; then # alternate which build goes first
+    if [ $((run % 2)) = 1 ]; then builds=("$BASE" "$A"); else builds=("$A" "$BASE"); fi
+  fi
   for bin in "${builds[@]}"; do
     name=this; [ "$bin" = "${BASE:-}" ] && name=base
     rm -f "$OUT/decisions-$name.jsonl"
@@ -43,6 +46,12 @@ for run in $(seq "${RUNS:-3}"); do
     /usr/bin/time -f "wall %e s, CPU user %U s + sys %S s, peak RSS %M KB" "$bin" batch --db "$OUT/demo/antwort.db" --kb "$OUT/demo/kb" \
       --in "maildir:$OUT/mail$N" --dry-run --out "jsonl:$OUT/decisions-$name.jsonl"
     echo "decisions written: $(wc -l < "$OUT/decisions-$name.jsonl")"
+    if [ "$name" = this ]; then
+      if [ -n "$prev" ]; then
+        cmp -s "$prev" "$OUT/decisions-this.jsonl" && echo "same file as the previous run of this build: yes" || echo "same file as the previous run of this build: no"
+      fi
+      prev="$OUT/decisions-this.prev.jsonl"; cp "$OUT/decisions-this.jsonl" "$prev"
+    fi
   done
   if [ -n "${BASE:-}" ]; then
     same_sorted=no; same_order=no

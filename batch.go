@@ -69,6 +69,11 @@ type RunOptions struct {
 	// for every broken item: one the Source reports, or a mail that does
 	// not parse. Nil ignores them; they are counted anyway.
 	Problem func(error)
+
+	// Progress is called (from the goroutine that called Run) after each
+	// item read is dealt with, processed, skipped or broken, with the
+	// number dealt with so far, for a progress display. Nil means none.
+	Progress func(done int)
 }
 
 // RunStats counts what Run did.
@@ -84,15 +89,19 @@ type RunStats struct {
 
 // Run processes the messages of src with opts.Workers goroutines and hands
 // every outcome to sink, one at a time from the calling goroutine, in the
-// order they finish. When src is a RawSource, the workers parse the mail
-// too. A message whose key was seen earlier in this run, or that opts.Done
-// reports as done, is skipped: Run processes each key once. (Of two
-// messages with the same key read close together, the one a worker gets
-// to first is processed; with one worker, the first one read.)
+// order the messages were read (as are problems to opts.Problem), so the
+// same input gives the same output on every run. When src is a RawSource,
+// the workers parse the mail too. A message whose key was seen earlier in
+// this run, or that opts.Done reports as done, is skipped: Run processes
+// each key once. (Of two messages with the same key read close together,
+// the one a worker gets to first is processed; with one worker, the first
+// one read.)
 //
-// Memory stays bounded whatever the number of messages: at most a few
-// messages per worker are in flight, and the de-duplication set keeps 8
-// bytes per message key.
+// Memory stays bounded whatever the number of messages: at most
+// orderWindow messages per worker are in flight (read, but not yet handed
+// to sink: a slow message holds back the output of those read after it,
+// not the work on them), and the de-duplication set keeps 8 bytes per
+// message key.
 //
 // Run returns when every goroutine it started has stopped: after the
 // source is exhausted, after ctx is done (returning ctx's error), or after
@@ -119,6 +128,8 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 	defer cancel(nil)
 	jobs := make(chan job, 2*workers)
 	results := make(chan result, 2*workers)
+	// A slot per message read and not yet handed on in order.
+	slots := make(chan struct{}, orderWindow*workers)
 
 	// Reader: the only goroutine touching src.
 	var wgRead sync.WaitGroup
@@ -127,7 +138,12 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 		defer wgRead.Done()
 		defer close(jobs)
 		for n := 0; opts.Limit <= 0 || n < opts.Limit; n++ {
-			var j job
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			j := job{seq: n}
 			var err error
 			if raw != nil {
 				j.raw, err = raw.NextRaw(ctx)
@@ -143,7 +159,7 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 					cancel(err)
 					return
 				}
-				j = job{problem: err}
+				j = job{seq: n, problem: err}
 			}
 			select {
 			case jobs <- j:
@@ -194,7 +210,7 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 				if ctx.Err() != nil {
 					continue // drain
 				}
-				r := result{problem: j.problem, msg: j.msg}
+				r := result{seq: j.seq, problem: j.problem, msg: j.msg}
 				if j.raw != nil {
 					msg, err := j.raw.Parse()
 					if err != nil {
@@ -237,29 +253,26 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 	}()
 
 	var sinkErr error
-	for r := range results {
-		if sinkErr != nil || ctx.Err() != nil {
-			continue // drain so the workers can stop
-		}
+	handle := func(r result) {
 		switch {
 		case r.problem != nil:
 			st.Problems++
 			if opts.Problem != nil {
 				opts.Problem(r.problem)
 			}
-			continue
+			return
 		case r.skip == skipDuplicate:
 			st.Read++
 			st.Duplicates++
-			continue
+			return
 		case r.skip == skipDone:
 			st.Read++
 			st.Done++
-			continue
+			return
 		case r.skip == skipOld:
 			st.Read++
 			st.Old++
-			continue
+			return
 		}
 		st.Read++
 		if r.out.Err != nil {
@@ -272,6 +285,28 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 			cancel(err)
 		}
 	}
+	// Results arrive as workers finish; they are handed on in read order.
+	pending := map[int]result{}
+	next := 0
+	for r := range results {
+		if sinkErr != nil || ctx.Err() != nil {
+			continue // drain so the workers can stop
+		}
+		pending[r.seq] = r
+		for sinkErr == nil && ctx.Err() == nil {
+			r, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			<-slots
+			handle(r)
+			if opts.Progress != nil {
+				opts.Progress(next)
+			}
+		}
+	}
 	wgRead.Wait()
 	if sinkErr != nil {
 		return st, sinkErr
@@ -281,6 +316,11 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 	}
 	return st, nil
 }
+
+// orderWindow is how many messages per worker Run lets the reader get
+// ahead of the message it hands to sink next, so that output in read order
+// costs no throughput while one message takes longer than the others.
+const orderWindow = 256
 
 // Reasons a worker skips a message.
 const (
@@ -293,6 +333,7 @@ const (
 // the source reported (passed through so all reporting happens in order on
 // the sink's goroutine).
 type job struct {
+	seq     int // position in the source, from 0
 	msg     *ingest.Message
 	raw     *ingest.RawItem
 	problem error
@@ -300,6 +341,7 @@ type job struct {
 
 // result is what a worker made of a job.
 type result struct {
+	seq     int
 	msg     *ingest.Message
 	out     *Outcome
 	skip    string

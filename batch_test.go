@@ -299,3 +299,91 @@ func BenchmarkSuggest(b *testing.B) {
 	}
 	b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "msgs/s")
 }
+
+// TestRunKeepsReadOrder: outcomes and problems reach the caller in the
+// order they were read, however the workers finish, so the output of a
+// batch can be diffed across runs.
+func TestRunKeepsReadOrder(t *testing.T) {
+	var msgs []*ingest.Message
+	var want []string
+	for i := range 600 {
+		if i%97 == 50 {
+			msgs = append(msgs, nil) // broken
+			want = append(want, fmt.Sprintf("problem slice:%d", i+1))
+			continue
+		}
+		id := fmt.Sprintf("m%03d", i)
+		msgs = append(msgs, &ingest.Message{ID: id, Text: id})
+		want = append(want, id)
+	}
+	var got []string
+	_, err := (&Engine{}).Run(context.Background(), &sliceSource{msgs: msgs}, func(o *Outcome) error {
+		got = append(got, o.Message.ID)
+		return nil
+	}, RunOptions{
+		Workers: 4,
+		Process: func(ctx context.Context, m *ingest.Message) (*Suggestion, error) {
+			if n := len(m.ID); m.ID[n-1] == '3' || m.ID[n-1] == '7' {
+				time.Sleep(time.Millisecond) // finish out of order
+			}
+			return &Suggestion{}, nil
+		},
+		Problem: func(err error) {
+			var p *ingest.Problem
+			errors.As(err, &p)
+			got = append(got, fmt.Sprintf("problem %s:%d", p.Source, p.Line))
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("order (-read +handed on):\n%s", diff)
+	}
+}
+
+// TestRunSlowMessageDoesNotStallWork: while the first message is still
+// being processed, the other workers go on with the messages read after
+// it (their output waits, their work does not).
+func TestRunSlowMessageDoesNotStallWork(t *testing.T) {
+	const workers, ahead = 4, 100 // ahead < orderWindow*workers
+	var msgs []*ingest.Message
+	for i := range ahead + 1 {
+		msgs = append(msgs, &ingest.Message{ID: fmt.Sprint(i)})
+	}
+	var mu sync.Mutex
+	done := 0
+	others := make(chan struct{})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var got []string
+	_, err := (&Engine{}).Run(ctx, &sliceSource{msgs: msgs}, func(o *Outcome) error {
+		got = append(got, o.Message.ID)
+		return nil
+	}, RunOptions{
+		Workers: workers,
+		Process: func(ctx context.Context, m *ingest.Message) (*Suggestion, error) {
+			if m.ID == "0" {
+				select { // the slow one: waits until all others are done
+				case <-others:
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				}
+				return &Suggestion{}, nil
+			}
+			mu.Lock()
+			done++
+			if done == ahead {
+				close(others)
+			}
+			mu.Unlock()
+			return &Suggestion{}, nil
+		},
+	})
+	if err != nil {
+		t.Fatalf("Run: %v (the other messages were not worked on while the first was)", err)
+	}
+	if len(got) != ahead+1 || got[0] != "0" || got[ahead] != fmt.Sprint(ahead) {
+		t.Errorf("handed on %d outcomes, first %q", len(got), got[:1])
+	}
+}

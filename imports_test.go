@@ -13,7 +13,7 @@ import (
 
 const module = "github.com/antwort-dev/antwort"
 
-// TestImportRules enforces the layering in README.md ("Layout"): each
+// TestImportRules enforces the layering in docs/library.md ("Layout"): each
 // third-party dependency is imported by one package only, and project
 // dependencies point one way. It plays the part of golangci's depguard,
 // without needing the tool.
@@ -36,6 +36,8 @@ func TestImportRules(t *testing.T) {
 		"gonum.org/v1/plot":                   {"report"},
 		"gonum.org/v1/gonum":                  {"trust"},
 		"gopkg.in/neurosnap/sentences":        {"internal/nlp"},
+		"github.com/inbucket/html2text":       {"ingest"},
+		"golang.org/x/net/html":               {"ingest"},
 	}
 	// never[dir] = project packages that dir must not import.
 	never := map[string][]string{

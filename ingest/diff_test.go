@@ -17,7 +17,7 @@ import (
 // The differential tests compare the parser and Clean with the reference
 // copies of their old code (old_mail_test.go, old_clean_test.go) on every
 // mail and text at hand: this package's testdata (fuzz corpora included),
-// the project's mail corpus, ../shared/data/raw_emails and a sample of
+// the project's mail corpus, the public raw_emails data set and a sample of
 // the Maildir bench/batch.sh generates, when those are present.
 
 // rawEmailsDir holds real-world mail (SpamAssassin, enmime fixtures); it is

@@ -140,11 +140,13 @@ func (o Options) withDefaults() Options {
 //     ones, is a Problem with its line number.
 //   - "text": fastText style lines, "__label__refund I want my money back".
 //   - "dir": folder name = label. Each regular file ending in .eml or .txt
-//     (case-insensitive) below path is one example; its label is the path
+//     (case-insensitive) below path is one example, and so is a file with
+//     another name that starts like a mail (a known header field such as
+//     From:, Subject: or Received:, possibly after an mbox "From " line); its label is the path
 //     of its directory relative to path, with '/' separators ("refund", or
 //     "billing/refund" for a nested folder). Files directly in path are a
 //     Problem (ErrNoLabel). Names starting with "." are skipped, as are
-//     other file types. A .txt file is read whole: UTF-8 (a UTF-8 or UTF-16
+//     other files and Maildirs (folders with cur/ or new/; see "maildir"). A .txt file is read whole: UTF-8 (a UTF-8 or UTF-16
 //     byte order mark is honoured), and when that is not valid, decoded as
 //     windows-1252, the usual encoding of legacy Western European text and
 //     a superset of ISO-8859-1's printable range. An .eml file is parsed
@@ -482,14 +484,20 @@ func readDir(ctx context.Context, root string, o Options) ([]Labeled, []Problem,
 			return nil
 		}
 		if d.IsDir() {
+			if p != root && isMaildir(p) {
+				return filepath.SkipDir // a Maildir tree is read with maildir:
+			}
 			return nil
 		}
 		ext := strings.ToLower(filepath.Ext(d.Name()))
-		if ext != ".eml" && ext != ".txt" {
-			return nil
-		}
 		if !isRegular(p, d) {
 			return nil
+		}
+		if ext != ".eml" && ext != ".txt" {
+			if !startsLikeMail(p) {
+				return nil
+			}
+			ext = ".eml"
 		}
 		rel, err := filepath.Rel(root, p)
 		if err != nil {

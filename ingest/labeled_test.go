@@ -483,3 +483,27 @@ func TestProblemError(t *testing.T) {
 		t.Errorf("errors.As(%v, *Problem) failed", err)
 	}
 }
+
+// TestReadLabeledDirSniffsMail trains from label folders of raw mail files
+// without .eml (an MH folder, a corpus): a file that starts like a mail is
+// an example, other files are not.
+func TestReadLabeledDirSniffsMail(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "billing"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mail := "From: Priya Raman <priya@example.com>\nSubject: Invoice\n\nCan I pay by PayPal?\n"
+	for name, content := range map[string]string{"billing/1": mail, "billing/notes": "Hinweis: no mail\n"} {
+		if err := os.WriteFile(filepath.Join(root, filepath.FromSlash(name)), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, problems, err := ReadLabeled(context.Background(), "dir:"+root, Options{})
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("ReadLabeled: %v, problems %v", err, problems)
+	}
+	want := []Labeled{{Text: "Invoice\n\nCan I pay by PayPal?", Label: "billing", Source: filepath.Join(root, "billing", "1")}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("examples mismatch (-want +got):\n%s", diff)
+	}
+}

@@ -88,9 +88,13 @@ type Source struct {
 // Open opens the input named by spec (see SplitSpec) for reading:
 //
 //   - "eml:FILE" (or a path ending in .eml): one mail.
-//   - "dir:DIR": every *.eml file below DIR (case-insensitive; names
-//     starting with "." are skipped), in sorted path order, folders
-//     depth first. Symbolic links to files are followed unless they point
+//   - "dir:DIR": every mail file below DIR (names starting with "." are
+//     skipped), in sorted path order, folders depth first: a file ending
+//     in .eml (case-insensitive), or with another name when it starts
+//     like a mail (a known header field such as From:, Subject: or
+//     Received:, possibly after an mbox "From " line), as in MH folders,
+//     mail exports and mail corpora. A Maildir inside DIR (a folder with
+//     cur/ or new/) is not read: name it with maildir:. Symbolic links to files are followed unless they point
 //     into DIR (the file is read as itself); links to folders are not.
 //   - "maildir:DIR": the files in DIR/new and then DIR/cur, each sorted by
 //     name (Maildir names start with the delivery time); tmp/ and the
@@ -249,6 +253,29 @@ func guessKind(path string, fi fs.FileInfo) (string, error) {
 		return KindJSONL, nil
 	}
 	return "", errorf(ErrUnknownFormat, "ingest: input %q: cannot tell the format of %s; name it: eml:, mbox:, jsonl:, csv:, tsv:, text:, dir: or maildir:", path, path)
+}
+
+// startsLikeMail reports whether the file at path starts like an RFC 5322
+// mail: a known header field (From:, Subject:, Received:, X-…), possibly
+// after an mbox "From " line, a byte order mark and blank lines. It reads
+// at most 4 KiB; a file that cannot be read is not mail.
+func startsLikeMail(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(f, head)
+	head = trimBlankLines(bytes.TrimPrefix(head[:n], []byte("\uFEFF")))
+	if bytes.HasPrefix(head, []byte("From ")) {
+		i := bytes.IndexByte(head, '\n')
+		if i < 0 {
+			return false
+		}
+		head = head[i+1:]
+	}
+	return looksLikeMailHeader(firstLine(head))
 }
 
 func isMaildir(dir string) bool {
@@ -487,12 +514,13 @@ type walker struct {
 	maildir bool
 	single  string // eml: the one file
 
-	started bool
-	stack   []*frame
-	newKeys map[string]bool // Maildir: unique names read from new/
-	found   int             // mail files yielded
-	ignored int             // dir: files without .eml
-	final   bool
+	started  bool
+	stack    []*frame
+	newKeys  map[string]bool // Maildir: unique names read from new/
+	found    int             // mail files yielded
+	ignored  int             // dir: files that are not mail
+	maildirs []string        // dir: Maildirs inside, not read
+	final    bool
 }
 
 type frame struct {
@@ -542,10 +570,14 @@ func (w *walker) next(ctx context.Context) (string, error) {
 				}
 				continue
 			}
-			if !w.maildir && w.found == 0 && w.ignored > 0 && !w.final {
+			if !w.maildir && w.found == 0 && (w.ignored > 0 || len(w.maildirs) > 0) && !w.final {
 				w.final = true
+				if len(w.maildirs) > 0 {
+					return "", &Problem{Source: w.root, Err: errorf(ErrUnknownFormat,
+						"no mail files in the folder, but %d Maildir(s) in it (folders with cur/ and new/): read each with maildir:DIR, e.g. maildir:%s", len(w.maildirs), w.maildirs[0])}
+				}
 				return "", &Problem{Source: w.root, Err: errorf(ErrUnknownFormat,
-					"no .eml files in the folder (%d other file(s) ignored); for a Maildir use maildir:%s", w.ignored, w.root)}
+					"no mail in the folder: %d file(s) ignored, none ends in .eml or starts with a mail header (\"From:\", \"Subject:\", …); for a Maildir use maildir:%s, for an mbox file mbox:FILE, for posts or text lines jsonl:FILE, csv:FILE or text:FILE", w.ignored, w.root)}
 			}
 			return "", io.EOF
 		}
@@ -571,10 +603,19 @@ func (w *walker) next(ctx context.Context) (string, error) {
 		}
 		switch {
 		case e.mode.IsDir():
+			if isMaildir(p) {
+				w.maildirs = append(w.maildirs, p) // read with maildir:, not as loose files
+				continue
+			}
 			if err := w.push(p, ""); err != nil {
 				return "", err
 			}
 		case !strings.EqualFold(filepath.Ext(e.name), ".eml"):
+			// A file with another name (an MH folder's numbers, an export,
+			// a mail corpus) is mail when it starts like one.
+			if (e.mode.IsRegular() || e.mode&fs.ModeSymlink != 0 && !w.linkInside(p)) && startsLikeMail(p) {
+				return p, nil
+			}
 			if e.mode.IsRegular() {
 				w.ignored++
 			}

@@ -129,6 +129,7 @@ they are and skipped; the exit status is then 3. --dry-run decides and writes
 type batchRun struct {
 	o       *batchOptions
 	g       *globalOptions
+	prog    *progress        // nil when stderr is not a terminal
 	j       *journal.Journal // nil in a dry run
 	out     *decisionOutput
 	outbox  *outbox.Outbox
@@ -257,7 +258,7 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 		own = append(own, domainOf(fromAddr.Address))
 	}
 	iopts := ingest.Options{MaxBytes: o.maxBytes, KeepRaw: o.route != "", OwnDomains: own, Stdin: o.g.io.In}
-	src := &multiSource{specs: o.in, opts: iopts}
+	src := &multiSource{g: o.g, specs: o.in, opts: iopts}
 	defer src.Close()
 
 	// Deliveries run beside the processing, woken after each commit.
@@ -279,22 +280,14 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 		}()
 	}
 
-	var progress func(done, total int)
-	var endProgress func()
 	if o.g.io.IsStderrTTY {
-		progress, endProgress = o.g.progress("batch")
-		defer endProgress()
+		b.prog = o.g.newProgress("batch", o.countInputs(ctx, iopts))
+		defer b.prog.end()
 	}
 	problems := 0
 	start := time.Now()
 	st, runErr := eng.Run(ctx, src, func(oc *antwort.Outcome) error {
-		if err := b.handle(ctx, oc); err != nil {
-			return err
-		}
-		if progress != nil {
-			progress(len(b.pending)+b.out.n, -1)
-		}
-		return nil
+		return b.handle(ctx, oc)
 	}, antwort.RunOptions{
 		Workers: o.workers, Limit: o.limit, Since: since,
 		Done: func(key string) (bool, error) {
@@ -306,12 +299,14 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 		Problem: func(err error) {
 			problems++
 			if problems <= maxReported {
-				fmt.Fprintf(o.g.io.ErrOut, "antwort: skipped %v\n", err)
+				b.prog.printf(o.g.io.ErrOut, "antwort: skipped %v\n", err)
 			} else if problems == maxReported+1 {
-				fmt.Fprintf(o.g.io.ErrOut, "antwort: more skipped inputs are counted but not shown\n")
+				b.prog.printf(o.g.io.ErrOut, "antwort: more skipped inputs are counted but not shown\n")
 			}
 		},
+		Progress: func(done int) { b.prog.set(done, 0) },
 	})
+	b.prog.end() // the summary starts on a line of its own
 	// Commit what was written, also after an interruption: those results
 	// are complete.
 	commitErr := b.commit(context.WithoutCancel(ctx))
@@ -338,7 +333,7 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 func (b *batchRun) handle(ctx context.Context, oc *antwort.Outcome) error {
 	if oc.Err != nil {
 		b.failed++
-		fmt.Fprintf(b.g.io.ErrOut, "antwort: failed %v\n", oc.Err)
+		b.prog.printf(b.g.io.ErrOut, "antwort: failed %v\n", oc.Err)
 		return nil
 	}
 	msg, s := oc.Message, oc.Suggestion
@@ -758,66 +753,6 @@ func parseSince(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, errors.New("want YYYY-MM-DD or RFC 3339")
-}
-
-// multiSource reads several inputs one after the other.
-type multiSource struct {
-	specs []string
-	opts  ingest.Options
-	cur   *ingest.Source
-	i     int
-}
-
-func (m *multiSource) open(ctx context.Context) error {
-	for m.cur == nil {
-		if m.i >= len(m.specs) {
-			return io.EOF
-		}
-		src, err := ingest.Open(ctx, m.specs[m.i], m.opts)
-		m.i++
-		if err != nil {
-			return fmt.Errorf("--in %s: %w", m.specs[m.i-1], err)
-		}
-		m.cur = src
-	}
-	return nil
-}
-
-func (m *multiSource) Next(ctx context.Context) (*ingest.Message, error) {
-	for {
-		if err := m.open(ctx); err != nil {
-			return nil, err
-		}
-		msg, err := m.cur.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			m.cur.Close()
-			m.cur = nil
-			continue
-		}
-		return msg, err
-	}
-}
-
-func (m *multiSource) NextRaw(ctx context.Context) (*ingest.RawItem, error) {
-	for {
-		if err := m.open(ctx); err != nil {
-			return nil, err
-		}
-		it, err := m.cur.NextRaw(ctx)
-		if errors.Is(err, io.EOF) {
-			m.cur.Close()
-			m.cur = nil
-			continue
-		}
-		return it, err
-	}
-}
-
-func (m *multiSource) Close() error {
-	if m.cur != nil {
-		return m.cur.Close()
-	}
-	return nil
 }
 
 // Garbage collector settings of a batch run, unless the GOGC and

@@ -345,3 +345,28 @@ func TestBatchKilledAndResumed(t *testing.T) {
 		t.Errorf("delivered + uncertain != sends: %s", diff)
 	}
 }
+
+// TestBatchProgressBarHasTotal: on a terminal, batch counts a folder input
+// first and shows a bar with the total (not a spinner), and the summary
+// starts on a line of its own, not on the bar's.
+func TestBatchProgressBarHasTotal(t *testing.T) {
+	db, k := trained(t), kbDir(t)
+	streams, _, errOut := Test("")
+	streams.IsStderrTTY = true
+	code := Main(context.Background(), []string{"batch", "--db", db, "--kb", k, "--in", "dir:" + sampleMail, "--dry-run", "--out", "jsonl:" + filepath.Join(t.TempDir(), "d.jsonl")}, streams)
+	if code != ExitOK {
+		t.Fatalf("batch: exit %d: %s", code, errOut)
+	}
+	mails, _ := filepath.Glob(filepath.Join(sampleMail, "*.eml"))
+	stderr := errOut.String()
+	if total := fmt.Sprintf("/%d,", len(mails)); !strings.Contains(stderr, total) {
+		t.Errorf("no bar with the total %q in stderr:\n%q", total, stderr)
+	}
+	i := strings.Index(stderr, "antwort: batch: ")
+	if i < 0 {
+		t.Fatalf("no summary in %q", stderr)
+	}
+	if before := stderr[:i]; !strings.HasSuffix(before, "\n") && !strings.HasSuffix(before, "\r") {
+		t.Errorf("summary shares a line with the bar: %q", stderr[max(0, i-80):i+20])
+	}
+}

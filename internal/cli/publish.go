@@ -171,7 +171,7 @@ func runPublish(ctx context.Context, o *publishOptions) error {
 
 	progress, endProgress := g.progress("publish")
 	defer endProgress()
-	src := &multiSource{specs: o.in, opts: ingest.Options{MaxBytes: o.maxBytes, Stdin: g.io.In}}
+	src := &multiSource{g: g, specs: o.in, opts: ingest.Options{MaxBytes: o.maxBytes, Stdin: g.io.In}}
 	defer src.Close()
 	start := time.Now()
 	var runErr error

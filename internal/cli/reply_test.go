@@ -14,8 +14,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-smtp"
+	"github.com/google/go-cmp/cmp"
 	"github.com/jhillyerd/enmime/v2"
 )
 
@@ -280,4 +282,42 @@ func (s *smtpSink) messages() [][]byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([][]byte(nil), s.msgs...)
+}
+
+// TestReplyTextShowsDraft fixes 'reply --format text': per message where it
+// came from, the decision, and the draft indented and wrapped.
+func TestReplyTextShowsDraft(t *testing.T) {
+	db, k := trained(t), kbDir(t)
+	code, out, errOut := run(t, "", "reply", "--db", db, "--kb", k, "--format", "text",
+		filepath.Join(mailDir, "gmail_de.eml"), filepath.Join(mailDir, "apple_en.eml"))
+	if code != ExitOK {
+		t.Fatalf("reply: exit %d: %s", code, errOut)
+	}
+	golden(t, "reply_text", out)
+	for _, line := range strings.Split(out, "\n") {
+		if utf8.RuneCountInString(line) > draftWidth && !strings.HasPrefix(line, "== ") && strings.Contains(strings.TrimSpace(line), " ") {
+			t.Errorf("line over %d characters: %q", draftWidth, line)
+		}
+	}
+}
+
+func TestWrapText(t *testing.T) {
+	tests := []struct {
+		name  string
+		text  string
+		width int
+		want  []string
+	}{
+		{"long words and lines", "Sehr geehrte Frau Schulz,\n\nbitte öffnen Sie https://nordlicht.example/konto/ein/sehr/langer/pfad und dann weiter.", 20,
+			[]string{"Sehr geehrte Frau", "Schulz,", "", "bitte öffnen Sie", "https://nordlicht.example/konto/ein/sehr/langer/pfad", "und dann weiter."}},
+		{"an article wrapped by its author is reflowed", "Sehr geehrte Frau Krüger,\n\nvielen Dank für Ihre Nachricht. Wir haben bei unserem Spediteur nachgefragt, wo\nIhre Bestellung LH-204518 gerade ist.\n\nMit freundlichen Grüßen\nIhr Kundenservice", 72,
+			[]string{"Sehr geehrte Frau Krüger,", "", "vielen Dank für Ihre Nachricht. Wir haben bei unserem Spediteur", "nachgefragt, wo Ihre Bestellung LH-204518 gerade ist.", "", "Mit freundlichen Grüßen", "Ihr Kundenservice"}},
+		{"list items stay lines", "So setzen Sie Ihr Passwort in wenigen Schritten zurück, ganz einfach:\n1. Öffnen Sie die Seite.\n2. Geben Sie Ihre Adresse ein.", 72,
+			[]string{"So setzen Sie Ihr Passwort in wenigen Schritten zurück, ganz einfach:", "1. Öffnen Sie die Seite.", "2. Geben Sie Ihre Adresse ein."}},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, wrapText(tt.text, tt.width)); diff != "" {
+			t.Errorf("%s: wrapText mismatch (-want +got):\n%s", tt.name, diff)
+		}
+	}
 }

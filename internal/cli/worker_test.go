@@ -198,7 +198,7 @@ func addIntentVersion(t *testing.T, db string) int {
 // every decision records the push that decided it with its model
 // versions, and the surviving workers all switch to the new push.
 // ANTWORT_NATS_MESSAGES sets the number of mails (default 1000; the
-// README's figure is for 10000).
+// docs/scaling-out.md's figure is for 10000).
 func TestWorkersKilledExactlyOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes")

@@ -110,7 +110,8 @@ func fittedPolicy(t testing.TB, k *kb.KB) *reply.Policy {
 		}
 		pol := reply.DefaultPolicy()
 		var f *Fitted
-		f, fitErr = FitPolicy(context.Background(), FitOptions{Examples: labelled, KB: k, Policy: &pol, MaxWrong: demoMaxWrong})
+		im, _ := demoModels(t)
+		f, fitErr = FitPolicy(context.Background(), FitOptions{Examples: labelled, KB: k, Policy: &pol, Train: im.Meta().Options, MaxWrong: demoMaxWrong})
 		if fitErr != nil {
 			return
 		}

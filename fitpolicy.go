@@ -51,7 +51,7 @@ type FitOptions struct {
 	Policy *reply.Policy
 	// Train configures the intent models trained on the folds: the active
 	// model's options (classifier.Model.Meta().Options), so that they are
-	// trained like it.
+	// trained like it — with the C it chose, not a new choice per fold.
 	Train classifier.Options
 	// Folds is the number of out-of-fold models (default 5).
 	Folds int

@@ -2,6 +2,8 @@ package reply
 
 import (
 	"errors"
+	"flag"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -367,5 +369,43 @@ func TestDefaultYAML(t *testing.T) {
 		if k, _, ok := strings.Cut(line, ":"); ok && !strings.HasPrefix(line, " ") && !strings.HasPrefix(line, "#") && keyComments[k] == "" {
 			t.Errorf("key %s has no comment", k)
 		}
+	}
+}
+
+var updateDocs = flag.Bool("update-docs", false, "rewrite the default policy in docs/policy.md")
+
+// TestDocumentedDefaultPolicy: the default policy shown in docs/policy.md
+// is DefaultYAML's; run with -update-docs after changing a default.
+func TestDocumentedDefaultPolicy(t *testing.T) {
+	const path = "../docs/policy.md"
+	const marker = "<!-- default-policy:"
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(doc)
+	i := strings.Index(s, marker)
+	if i < 0 {
+		t.Fatalf("%s has no %q marker", path, marker)
+	}
+	start := strings.Index(s[i:], "```yaml\n")
+	end := strings.Index(s[i+start+8:], "```\n")
+	if start < 0 || end < 0 {
+		t.Fatalf("%s: no yaml block after the marker", path)
+	}
+	start += i + 8
+	end += start
+	want, err := DefaultYAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *updateDocs {
+		if err := os.WriteFile(path, []byte(s[:start]+string(want)+s[end:]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if diff := cmp.Diff(string(want), s[start:end]); diff != "" {
+		t.Errorf("%s shows another default policy than the code (run go test ./reply -run TestDocumentedDefaultPolicy -update-docs) (-code +docs):\n%s", path, diff)
 	}
 }

@@ -604,7 +604,7 @@ func openDecisionOutput(g *globalOptions, kind, path string, j *journal.Journal)
 }
 
 var csvHeader = []string{"id", "source", "action", "intent", "intent_confidence", "sentiment", "sentiment_confidence",
-	"lang", "article", "kb_score", "failed_checks", "auto", "outbox", "route"}
+	"lang", "article", "kb_score", "p_correct", "why_not_sent", "auto", "outbox", "route"}
 
 func (d *decisionOutput) write(r *batchRecord) error {
 	d.n++
@@ -619,7 +619,7 @@ func (d *decisionOutput) write(r *batchRecord) error {
 		return d.csv.Write([]string{r.ID, r.Source, string(r.Decision.Action), r.Intent.Label,
 			strconv.FormatFloat(r.Intent.Confidence, 'f', 3, 64), r.Sentiment.Label,
 			strconv.FormatFloat(r.Sentiment.Confidence, 'f', 3, 64), r.Lang, r.Article, score,
-			strings.Join(r.Decision.Failed(), "; "), r.Auto, r.Outbox, r.Route})
+			strconv.FormatFloat(r.Decision.PCorrect, 'f', 3, 64), strings.Join(r.Decision.Problems(), "; "), r.Auto, r.Outbox, r.Route})
 	}
 	// encoding/json with the encoder's reused buffer: a hand-written
 	// encoder for this one record shape was measured at about 2 % of a

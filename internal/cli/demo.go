@@ -106,7 +106,8 @@ func runDemo(ctx context.Context, o *demoOptions) error {
 		return err
 	}
 	w := o.g.io.Out
-	var cv []string // cross-validated accuracy per model
+	var cv []string                   // cross-validated accuracy per model
+	var intentOpts classifier.Options // the intent model's, to fit the send rule with models trained like it
 	fmt.Fprintf(w, "Training on %d sample requests (German and English); testing on %d other messages the models never see in training ...\n",
 		len(intents), len(msgs))
 	for _, t := range []struct {
@@ -135,6 +136,9 @@ func runDemo(ctx context.Context, o *demoOptions) error {
 		if err != nil {
 			store.Close()
 			return err
+		}
+		if t.name == antwort.IntentModel {
+			intentOpts = m.Meta().Options
 		}
 		fmt.Fprintf(w, "  %-9s model: %d labels, trained in %.2fs\n", t.name, len(m.Labels()), dur.Seconds())
 		cv = append(cv, fmt.Sprintf("%s %.1f%%", t.name, 100*m.Meta().HeldOut["accuracy"]))
@@ -180,10 +184,10 @@ func runDemo(ctx context.Context, o *demoOptions) error {
 	fmt.Fprintf(w, "\nHeld-out accuracy on %d messages: intent %.1f%%, sentiment %.1f%% (built-in lexicon alone: %.1f%%)\n",
 		n, 100*float64(okIntent)/float64(n), 100*float64(okMood)/float64(n), 100*float64(okLex)/float64(n))
 	fmt.Fprintf(w, "(Held-out: these messages are not among the training requests. 'antwort train' reports another\n"+
-		"figure, held_out.accuracy: a 3-fold cross-validation on the training data, where each fold model\n"+
-		"learns from two thirds of the requests and is tested on the rest; here %s.)\n", strings.Join(cv, ", "))
+		"figure, held_out.accuracy: a 5-fold cross-validation on the training data, where each fold model\n"+
+		"learns from four fifths of the requests and is tested on the rest; here %s.)\n", strings.Join(cv, ", "))
 
-	if err := o.demoReplies(ctx, dir, eng, intents, msgs, truth); err != nil {
+	if err := o.demoReplies(ctx, dir, eng, intents, intentOpts, msgs, truth); err != nil {
 		return err
 	}
 	if o.dir != "" {
@@ -211,7 +215,8 @@ const demoMaxWrong = 0.1
 // demoReplies imports the sample knowledge base, fits the send rule for
 // demoMaxWrong on the training mails, lets the policy decide on every
 // inbox message and prints the decisions and a few drafts.
-func (o *demoOptions) demoReplies(ctx context.Context, dir string, eng *antwort.Engine, train []classifier.Example, msgs []*ingest.Message, truth map[string]truthRow) error {
+func (o *demoOptions) demoReplies(ctx context.Context, dir string, eng *antwort.Engine, train []classifier.Example, opts classifier.Options,
+	msgs []*ingest.Message, truth map[string]truthRow) error {
 	w := o.g.io.Out
 	src := filepath.Join(dir, "articles")
 	if err := os.RemoveAll(src); err != nil {
@@ -242,7 +247,7 @@ func (o *demoOptions) demoReplies(ctx context.Context, dir string, eng *antwort.
 	}
 	fmt.Fprintf(w, "\nFitting the send rule for at most %.0f %% wrong automatic answers on the %d training mails (5 models out of fold) ...\n", 100*demoMaxWrong, len(train))
 	pol := reply.DefaultPolicy()
-	fitted, err := antwort.FitPolicy(ctx, antwort.FitOptions{Examples: labelled, KB: k, Policy: &pol, MaxWrong: demoMaxWrong})
+	fitted, err := antwort.FitPolicy(ctx, antwort.FitOptions{Examples: labelled, KB: k, Policy: &pol, Train: opts, MaxWrong: demoMaxWrong})
 	if err != nil {
 		return err
 	}

@@ -306,8 +306,27 @@ func (d *decisionWriter) write(r *decisionRecord) error {
 		fmt.Fprintf(&b, "   subject:    %s\n", r.msg.Subject)
 	}
 	fmt.Fprintf(&b, "   action:     %s\n", r.Decision.Action)
-	if failed := r.Decision.Failed(); len(failed) > 0 && r.Decision.Action != reply.Send {
-		fmt.Fprintf(&b, "   why:        %s\n", strings.Join(failed, ", "))
+	for i, p := range r.Decision.Problems() {
+		if r.Decision.Action == reply.Send {
+			break
+		}
+		label := "why:"
+		if i > 0 {
+			label = ""
+		}
+		fmt.Fprintf(&b, "   %-11s %s\n", label, p)
+	}
+	pc := fmt.Sprintf("%.3f", r.Decision.PCorrect)
+	if r.Decision.Rule == reply.RuleFitted {
+		pc += fmt.Sprintf(" (sent from %.3f: at most %.1f %% wrong)", r.Decision.Threshold, 100*r.Decision.MaxWrong)
+	} else {
+		pc += " (hand thresholds: no fitted rule)"
+	}
+	if r.Decision.Action != reply.Ignore && r.Decision.Action != reply.Escalate {
+		fmt.Fprintf(&b, "   p_correct:  %s\n", pc)
+	}
+	for _, q := range r.Requests {
+		fmt.Fprintf(&b, "   request:    %s %.2f, article %s: %q\n", q.Intent, q.Confidence, orDash(q.Article), snippet(q.Sentence, 60))
 	}
 	fmt.Fprintf(&b, "   intent:     %s %s   sentiment: %s %s   lang: %s\n", labelText(r.Intent), confText(r.Intent),
 		labelText(r.Sentiment), confText(r.Sentiment), r.Lang)

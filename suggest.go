@@ -247,7 +247,12 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 		s.Found.Dates = append(s.Found.Dates, d.Text)
 	}
 	text := Text(msg)
-	in := reply.Input{From: msg.From, Channel: msg.Channel, Text: text, Lang: lang, AutoReason: msg.Auto,
+	mailLang := lang
+	if mailLang != "de" && mailLang != "en" {
+		// Name the language the decision refuses ("es", "nl"), not "und".
+		mailLang = nlp.Identify(text)
+	}
+	in := reply.Input{From: msg.From, Channel: msg.Channel, Text: text, Lang: mailLang, AutoReason: msg.Auto,
 		Intent: ip, Sentiment: sp, FollowUp: f.followUp}
 	for _, r := range s.Requests {
 		in.Requests = append(in.Requests, r.Intent)

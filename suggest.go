@@ -253,7 +253,7 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 		mailLang = nlp.Identify(text)
 	}
 	in := reply.Input{From: msg.From, Channel: msg.Channel, Text: text, Lang: mailLang, AutoReason: msg.Auto,
-		Intent: ip, Sentiment: sp, FollowUp: f.followUp}
+		Intent: ip, Sentiment: sp, FollowUp: f.followUp, AsksNothing: f.followUp && !nlp.AsksSomething(f.body)}
 	for _, r := range s.Requests {
 		in.Requests = append(in.Requests, r.Intent)
 	}

@@ -454,8 +454,10 @@ type Input struct {
 	// when it asks for more than one thing (empty otherwise).
 	Requests []string
 	// FollowUp says the message answers one of ours and was classified
-	// on what is new in it.
-	FollowUp bool
+	// on what is new in it; AsksNothing that what is new asks for nothing
+	// (a thank-you, or a report that our answer did not help).
+	FollowUp    bool
+	AsksNothing bool
 	// HasAnswer, Article, KBScore and ArticleLang describe the best
 	// knowledge-base article; Linked is whether it is linked to the
 	// predicted intent. ArticleLang "" means any language.
@@ -566,6 +568,10 @@ func (p Policy) Decide(in Input) Decision {
 	langOK := in.Lang == "de" || in.Lang == "en"
 	auto = add("language supported", langOK, "language "+orDash(in.Lang),
 		"language "+langName(in.Lang)+": only German and English mail is answered automatically") && auto
+	if in.FollowUp {
+		auto = add("follow-up asks something", !in.AsksNothing, "a reply to an earlier answer",
+			"a reply to an earlier answer that asks nothing new: thanks, or the answer did not settle it") && auto
+	}
 	auto = add("one request", len(in.Requests) < 2, listOr(in.Requests, "one"),
 		"asks for "+strconv.Itoa(len(in.Requests))+" things: "+strings.Join(in.Requests, ", ")) && auto
 	scope := "scope " + fixed2(in.Intent.Scope) + ", least " + fixed2(p.MinScope)

@@ -75,6 +75,8 @@ func TestDecide(t *testing.T) {
 		{"Spanish", DefaultPolicy(), func(in *Input) { in.Lang = "es" }, Suggest, []string{"language supported", CheckAnswerLang}},
 		{"undetermined language", DefaultPolicy(), func(in *Input) { in.Lang = "und" }, Suggest, []string{"language supported", CheckAnswerLang}},
 		{"German article for an English mail", DefaultPolicy(), func(in *Input) { in.Lang = "en" }, Suggest, []string{CheckAnswerLang}},
+		{"follow-up with a new request", DefaultPolicy(), func(in *Input) { in.FollowUp = true }, Send, nil},
+		{"follow-up that asks nothing", DefaultPolicy(), func(in *Input) { in.FollowUp, in.AsksNothing = true, true }, Suggest, []string{"follow-up asks something"}},
 		{"two requests", DefaultPolicy(), func(in *Input) { in.Requests = []string{"parcel_missing", "invoice_wrong"} }, Suggest, []string{"one request"}},
 		{"out of scope", DefaultPolicy(), func(in *Input) { in.Intent.Scope = 0.01 }, Suggest, []string{"in scope"}},
 		{"unsure intent", DefaultPolicy(), func(in *Input) { in.Intent = pred("parcel_missing", 0.6) }, Suggest, []string{"intent confident"}},

@@ -67,3 +67,39 @@ func Courtesy(sentence string) bool {
 	}
 	return polite > 0 && other <= 1
 }
+
+// requestWords ask for something on their own, requestPairs as two words
+// in a row (folded spelling).
+var (
+	requestWords = wordSet("bitte möchte möchten brauche brauchen benötige benötigen please")
+	requestPairs = func() map[[2]string]bool {
+		m := map[[2]string]bool{}
+		for _, p := range []string{
+			"können sie", "könnten sie", "würden sie", "kann ich", "wie kann", "wie lange", "wann kommt", "wann wird",
+			"wo ist", "wo bleibt", "hätte gern", "hätte gerne", "ich will",
+			"can you", "could you", "would you", "will you", "i need", "i want", "would like", "how do", "how can",
+			"how long", "when will", "where is", "is it", "can i",
+		} {
+			w := AppendTokens(nil, Fold(p))
+			m[[2]string{w[0], w[1]}] = true
+		}
+		return m
+	}()
+)
+
+// AsksSomething reports whether text asks for anything: a question mark,
+// or words of asking, wanting or needing ("bitte", "können Sie", "ich
+// möchte", "please", "could you", "I need"). A reply that only reports
+// ("The replacement plates arrived this morning.") asks nothing.
+func AsksSomething(text string) bool {
+	if strings.ContainsRune(text, '?') {
+		return true
+	}
+	toks := Tokenize(Fold(text))
+	for i, t := range toks {
+		if requestWords[t] || i > 0 && requestPairs[[2]string{toks[i-1], t}] {
+			return true
+		}
+	}
+	return false
+}

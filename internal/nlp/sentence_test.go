@@ -80,3 +80,26 @@ func TestCourtesy(t *testing.T) {
 		}
 	}
 }
+
+func TestAsksSomething(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"The replacement plates arrived this morning, well packed and all in one piece.", false},
+		{"Das Passwort geht immer noch nicht.", false},
+		{"Jetzt ist meine Rechnung falsch. Bitte korrigieren Sie das.", true},
+		{"Wann kommt mein Paket", true},
+		{"Could you change my address to 12 High Street?", true},
+		{"I need a new invoice.", true},
+		{"Ist das so richtig?", true},
+		{"Thanks, I can log in now.", false},
+		{"It looks like the parcel was delivered next door.", false},
+		{"Ich möchte meine Adresse ändern.", true},
+		{"Können Sie mir die Rechnung schicken.", true},
+	} {
+		if got := AsksSomething(c.text); got != c.want {
+			t.Errorf("AsksSomething(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}

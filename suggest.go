@@ -60,10 +60,10 @@ type ReplyConfig struct {
 	// Extractor finds names and numbers (default: the built-in patterns
 	// and the policy's Patterns).
 	Extractor *reply.Extractor
-	// Limiter counts automatic answers per sender (default: a new one
-	// with the policy's window). Suggest records an answer when the
-	// decision is Send.
-	Limiter *reply.Limiter
+	// Limiter counts automatic answers per sender (default: a new
+	// in-memory one with the policy's window). Suggest records an answer
+	// when the decision is Send (reply.Admit).
+	Limiter reply.Limiter
 	// Signature fills {{.Signature}} (default "Ihr Kundenservice" /
 	// "Your customer service team" by language).
 	Signature map[string]string
@@ -233,10 +233,14 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 		s.Draft, s.Article, s.Missing = r.Text, a.ID, r.Missing
 		in.Missing = r.Missing
 	}
-	in.Recent = rc.Limiter.Recent(msg.From, now)
+	if in.Recent, err = reply.RecentAnswers(ctx, rc.Limiter, msg.From, now); err != nil {
+		return nil, err
+	}
 	s.Decision = rc.Policy.Decide(in)
 	if s.Decision.Action == reply.Send {
-		rc.Limiter.Record(msg.From, now)
+		if s.Decision, err = reply.Admit(ctx, rc.Limiter, rc.Policy.RateLimit, msg.From, now, s.Decision); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }

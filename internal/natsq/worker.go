@@ -108,7 +108,7 @@ type Worker struct {
 	js      jetstream.JetStream
 	m       *metrics
 	gens    engines
-	limiter *reply.Limiter
+	limiter reply.Limiter
 
 	mail     jetstream.ObjectStore
 	claims   jetstream.KeyValue

@@ -15,12 +15,13 @@ import (
 // added on the way (Received, Return-Path, Delivered-To, X-…).
 var hashedFields = []string{"from", "to", "cc", "subject", "date"}
 
-// mailHash is the ContentHash of a raw mail: a SHA-256 of the values of
-// hashedFields as written (unfolded, runs of white space as one space)
-// and of the body bytes (line ends as "\n", trailing blank lines
-// dropped). It reads only bytes, never decodes, so it stays the same
-// whatever this package's decoding and cleaning become.
-func mailHash(raw []byte) string {
+// MailHash returns the ContentHash that Parse gives the raw mail, without
+// parsing it: 128 bits of a SHA-256, in hex, of the values of the From,
+// To, Cc, Subject and Date fields as written (unfolded, runs of white
+// space as one space) and of the body bytes (line ends as "\n", trailing
+// blank lines dropped). It reads only bytes, never decodes, so it stays
+// the same whatever this package's decoding and cleaning become.
+func MailHash(raw []byte) string {
 	data := bytes.TrimPrefix(raw, []byte("\uFEFF"))
 	data = bytes.TrimLeft(data, "\r\n \t")
 	if bytes.HasPrefix(data, []byte("From ")) { // an mbox separator

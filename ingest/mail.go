@@ -124,7 +124,7 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 		m.ID = contentID(raw)
 	}
 	if depth == 0 {
-		m.ContentHash = mailHash(raw)
+		m.ContentHash = MailHash(raw)
 	}
 	m.Date = parseDate(env.GetHeader("Date"))
 	m.Attachments = attachments(env)

@@ -64,6 +64,10 @@ func (w *recordWriter) record(r *batchRecord) {
 	w.strOmit(`"auto":`, r.Auto)
 	w.strOmit(`"outbox":`, r.Outbox)
 	w.strOmit(`"route":`, r.Route)
+	if r.ReusedID {
+		w.key(`"reused_id":`)
+		w.b = append(w.b, "true"...)
+	}
 	w.b = append(w.b, '}')
 }
 
@@ -426,6 +430,7 @@ Source string json:"source,omitempty"
 Auto string json:"auto,omitempty"
 Outbox string json:"outbox,omitempty"
 Route string json:"route,omitempty"
+ReusedID bool json:"reused_id,omitempty"
 }`
 
 var (

@@ -364,7 +364,7 @@ func BenchmarkBatchRecordJSON(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
-			if err := d.write(recs[i%len(recs)]); err != nil {
+			if err := d.write(recs[i%len(recs)], ""); err != nil {
 				b.Fatal(err)
 			}
 			i++

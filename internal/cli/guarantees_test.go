@@ -190,3 +190,38 @@ func TestServeRateLimitHoldsAcrossRestarts(t *testing.T) {
 	}
 }
 
+// TestKBImportEmptyKeepsLiveKB: importing an empty folder, or one with
+// only bad articles, leaves a live knowledge base as it is (and says so)
+// unless --allow-empty.
+func TestKBImportEmptyKeepsLiveKB(t *testing.T) {
+	k := kbDir(t)
+	count := func() int {
+		t.Helper()
+		code, out, errOut := run(t, "", "kb", "list", "--kb", k)
+		if code != ExitOK {
+			t.Fatalf("kb list: exit %d: %s", code, errOut)
+		}
+		return strings.Count(out, "\n") - 1
+	}
+	before := count()
+	if before == 0 {
+		t.Fatal("the sample knowledge base is empty")
+	}
+	empty := t.TempDir()
+	bad := t.TempDir()
+	os.WriteFile(filepath.Join(bad, "a.md"), []byte("no front matter\n"), 0o644)
+	os.WriteFile(filepath.Join(bad, "b.jsonl"), []byte(`{"id":"x","body":"no lang"}`+"\n"), 0o644)
+	for _, args := range [][]string{{empty}, {bad}, {bad, filepath.Join(bad, "b.jsonl")}} {
+		code, out, errOut := run(t, "", append([]string{"kb", "import", "--kb", k}, args...)...)
+		if code == ExitOK || code == ExitPartial || !strings.Contains(errOut, "no importable articles") || !strings.Contains(errOut, "unchanged") {
+			t.Errorf("kb import %v: exit %d, want a refusal\n%s%s", args, code, out, errOut)
+		}
+		if n := count(); n != before {
+			t.Fatalf("kb import %v: %d articles left of %d", args, n, before)
+		}
+	}
+	code, out, errOut := run(t, "", "kb", "import", "--kb", k, "--allow-empty", empty)
+	if code != ExitOK || count() != 0 {
+		t.Errorf("kb import --allow-empty of an empty folder: exit %d, %d articles left\n%s%s", code, count(), out, errOut)
+	}
+}

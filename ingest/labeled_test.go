@@ -386,6 +386,71 @@ func TestReadLabeledDirLimitsAndLinks(t *testing.T) {
 	}
 }
 
+// TestSymlinkOutOfTreeNotFollowed: training data read from a folder
+// never includes what a symbolic link brings in from outside it (such as
+// /etc/passwd); each such link is reported. Links inside are read.
+func TestSymlinkOutOfTreeNotFollowed(t *testing.T) {
+	base := t.TempDir()
+	root := filepath.Join(base, "data")
+	secret := filepath.Join(base, "secret.txt")
+	os.WriteFile(secret, []byte("root:x:0:0:root:/root:/bin/bash"), 0o644)
+	os.MkdirAll(filepath.Join(base, "outside-label"), 0o755)
+	os.WriteFile(filepath.Join(base, "outside-label", "x.txt"), []byte("Geheimer Text"), 0o644)
+	os.MkdirAll(filepath.Join(root, "billing"), 0o755)
+	os.WriteFile(filepath.Join(root, "billing", "a.txt"), []byte("Meine Rechnung ist falsch"), 0o644)
+	maildir := filepath.Join(root, "tree", "refund")
+	for _, sub := range []string{"new", "cur", "tmp"} {
+		os.MkdirAll(filepath.Join(maildir, sub), 0o755)
+	}
+	os.WriteFile(filepath.Join(maildir, "cur", "1.host"), readMail(t, "gmail_de.eml"), 0o644)
+	os.WriteFile(filepath.Join(base, "mail.eml"), readMail(t, "apple_en.eml"), 0o644)
+	links := map[string]string{
+		"billing/passwd.txt": "/etc/passwd",
+		"billing/secret.txt": secret,
+		"billing/up.txt":     "../../secret.txt",
+		"billing/in.txt":     filepath.Join(root, "billing", "a.txt"),
+		"outside":            filepath.Join(base, "outside-label"),
+		"tree/refund/new/2":  filepath.Join(base, "mail.eml"),
+		"tree/elsewhere":     base,
+	}
+	for name, target := range links {
+		if err := os.Symlink(target, filepath.Join(root, filepath.FromSlash(name))); err != nil {
+			t.Skipf("no symlinks: %v", err)
+		}
+	}
+	j := func(p string) string { return filepath.Join(root, filepath.FromSlash(p)) }
+	got, problems, err := ReadLabeled(context.Background(), root, Options{Format: "dir"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sources []string
+	for _, l := range got {
+		if strings.Contains(l.Text, "root:") || strings.Contains(l.Text, "Geheim") {
+			t.Errorf("%s: text from outside the folder read: %q", l.Source, l.Text)
+		}
+		sources = append(sources, l.Source)
+	}
+	if diff := cmp.Diff([]string{j("billing/a.txt"), j("billing/in.txt")}, sources); diff != "" {
+		t.Errorf("examples (-want +got):\n%s", diff)
+	}
+	want := []prob{{j("billing/passwd.txt"), 0, "ErrLinkOutside"}, {j("billing/secret.txt"), 0, "ErrLinkOutside"},
+		{j("billing/up.txt"), 0, "ErrLinkOutside"}, {j("outside"), 0, "ErrLinkOutside"}, {j("tree/elsewhere"), 0, "ErrLinkOutside"}}
+	if diff := cmp.Diff(want, probs(problems)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	// A tree of Maildirs: the link in new/ to a mail outside is reported.
+	got, problems, err = ReadLabeled(context.Background(), filepath.Join(root, "tree"), Options{Format: "maildir"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Source != j("tree/refund/cur/1.host") {
+		t.Errorf("Maildir tree examples: %+v, want only cur/1.host", got)
+	}
+	if diff := cmp.Diff([]prob{{j("tree/elsewhere"), 0, "ErrLinkOutside"}, {j("tree/refund/new/2"), 0, "ErrLinkOutside"}}, probs(problems)); diff != "" {
+		t.Errorf("Maildir tree problems (-want +got):\n%s", diff)
+	}
+}
+
 func TestReadLabeledLongLines(t *testing.T) {
 	okText := strings.Repeat("Bestellung ", 90_910)[:1_000_000] // 1 MB, within the 1 MiB default
 	long := strings.Repeat("x", 2<<20)                          // 2 MiB, over it

@@ -225,3 +225,29 @@ func TestKBImportEmptyKeepsLiveKB(t *testing.T) {
 		t.Errorf("kb import --allow-empty of an empty folder: exit %d, %d articles left\n%s%s", code, count(), out, errOut)
 	}
 }
+
+// TestTrainSymlinkOutOfTreeNotFollowed: 'train --data DIR/' does not
+// train on a file a symbolic link brings in from outside DIR (here
+// /etc/passwd, as a label's example); the link is reported and skipped.
+func TestTrainSymlinkOutOfTreeNotFollowed(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	if err := os.CopyFS(data, os.DirFS("../../testdata/labelled")); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(data, "parcel_missing", "broken.eml"))
+	if err := os.Symlink("/etc/passwd", filepath.Join(data, "praise", "passwd.txt")); err != nil {
+		t.Skipf("no symlinks: %v", err)
+	}
+	db := filepath.Join(t.TempDir(), "antwort.db")
+	code, out, errOut := run(t, "", "train", "--db", db, "--data", data+"/", "--folds", "2")
+	if code != ExitPartial || !strings.Contains(errOut, "passwd.txt") || !strings.Contains(errOut, "leads out of the folder") {
+		t.Fatalf("train with a link to /etc/passwd: exit %d, want %d and the link reported\n%s%s", code, ExitPartial, out, errOut)
+	}
+	var r trainResult
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("train output: %v\n%s", err, out)
+	}
+	if r.Examples != 20 || r.Skipped != 1 {
+		t.Errorf("train result %+v, want the 20 examples of the folder and 1 skipped", r)
+	}
+}

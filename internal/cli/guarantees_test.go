@@ -161,7 +161,7 @@ func TestReusedMessageIDStillDecidedByBatch(t *testing.T) {
 // automatically no more often than the policy's limit, also when it is
 // restarted in between, because the store keeps the count.
 func TestServeRateLimitHoldsAcrossRestarts(t *testing.T) {
-	db, kbDir := trainedWithKB(t)
+	db, k := trained(t), kbDir(t)
 	msg := map[string]any{"from": "Tobias Krause <tobias.krause@example.com>", "subject": "Passwort zurücksetzen",
 		"text": "Hallo, der Link zum Zurücksetzen des Passworts ist abgelaufen. Können Sie mir bitte einen neuen schicken? Danke, Tobias"}
 	action := func(s *served) string {
@@ -170,7 +170,7 @@ func TestServeRateLimitHoldsAcrossRestarts(t *testing.T) {
 		a, _ := d["action"].(string)
 		return a
 	}
-	s := serve(t, db, kbDir)
+	s := serve(t, db, k)
 	var got []string
 	for range 2 {
 		got = append(got, action(s))
@@ -181,7 +181,7 @@ func TestServeRateLimitHoldsAcrossRestarts(t *testing.T) {
 	if code, errOut := s.stop(); code != ExitOK {
 		t.Fatalf("serve stopped with %d: %s", code, errOut)
 	}
-	s = serve(t, db, kbDir)
+	s = serve(t, db, k)
 	for range 2 {
 		got = append(got, action(s))
 	}

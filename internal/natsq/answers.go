@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -115,9 +116,10 @@ func idKey(id string) string {
 // with that ID (or has no ContentHash), else the ID and its content hash,
 // reused true. The first message's ContentHash is kept in IDsBucket, so
 // every worker, and every later delivery of the same message, finds the
-// same answer.
+// same answer. An ID that is itself a hash of the message ("sha256:…",
+// for mail without Message-ID) cannot be reused and is not recorded.
 func (w *Worker) identity(ctx context.Context, msg *ingest.Message) (id string, reused bool, err error) {
-	if msg.ID == "" || msg.ContentHash == "" {
+	if msg.ID == "" || msg.ContentHash == "" || strings.HasPrefix(msg.ID, "sha256:") {
 		return msg.ID, false, nil
 	}
 	key := idKey(msg.ID)

@@ -77,7 +77,7 @@ The policy file (--policy, YAML) overrides the defaults; 'antwort reply
 	f.StringVar(&o.smtp, "smtp", "", "SMTP server: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://host:465")
 	f.DurationVar(&o.timeout, "smtp-timeout", 30*time.Second, "timeout for connecting and for each SMTP command")
 	f.StringVar(&o.from, "from", "Kundenservice <service@example.com>", "sender of the answers")
-	f.StringVar(&o.journal, "journal", envOr("ANTWORT_JOURNAL", "antwort.journal"), "with --outbox: count automatic answers per sender in this journal file (env ANTWORT_JOURNAL)")
+	f.StringVar(&o.journal, "journal", "antwort.journal", "with --outbox: count automatic answers per sender in this journal file")
 	f.StringVar(&o.inFormat, "in-format", "", "input format: jsonl, text, csv, tsv, eml (default: sniffed)")
 	f.StringVar(&o.format, "format", "jsonl", "output: jsonl or text")
 	var printPolicy bool

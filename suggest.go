@@ -74,10 +74,10 @@ type ReplyConfig struct {
 	// Extractor finds names and numbers (default: the built-in patterns
 	// and the policy's Patterns).
 	Extractor *reply.Extractor
-	// Limiter counts automatic answers per sender (default: a new one
-	// with the policy's window). Suggest records an answer when the
-	// decision is Send.
-	Limiter *reply.Limiter
+	// Limiter counts automatic answers per sender (default: a new
+	// in-memory one with the policy's window). Suggest records an answer
+	// when the decision is Send (reply.Admit).
+	Limiter reply.Limiter
 	// Signature fills {{.Signature}} by language, overriding the
 	// policy's brand sign-off (default: the policy's, see
 	// reply.Brand.SignOffFor).
@@ -302,11 +302,15 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 		}
 		in.Missing = r.Missing
 	}
-	in.Recent = rc.Limiter.Recent(msg.From, now)
+	if in.Recent, err = reply.RecentAnswers(ctx, rc.Limiter, msg.From, now); err != nil {
+		return nil, err
+	}
 	s.Signals = in.Signals
 	s.Decision = rc.Policy.Decide(in)
 	if s.Decision.Action == reply.Send {
-		rc.Limiter.Record(msg.From, now)
+		if s.Decision, err = reply.Admit(ctx, rc.Limiter, rc.Policy.RateLimit, msg.From, now, s.Decision); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }

@@ -17,6 +17,8 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/antwort-dev/antwort/internal/fstree"
 )
 
 // Labeled is one training/evaluation example.
@@ -465,6 +467,7 @@ func readDir(ctx context.Context, root string, o Options) ([]Labeled, []Problem,
 	var (
 		out      []Labeled
 		problems []Problem
+		tree     = fstree.New(root)
 	)
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if cerr := ctx.Err(); cerr != nil {
@@ -490,7 +493,17 @@ func readDir(ctx context.Context, root string, o Options) ([]Labeled, []Problem,
 			return nil
 		}
 		ext := strings.ToLower(filepath.Ext(d.Name()))
-		if !isRegular(p, d) {
+		if d.Type()&fs.ModeSymlink != 0 {
+			// Followed only inside root; a link out of it (to an
+			// example or to a folder) is reported.
+			fi, err := tree.Link(p)
+			if err != nil && (ext == ".eml" || ext == ".txt" || fi != nil && fi.IsDir()) {
+				problems = append(problems, Problem{Source: p, Err: err})
+			}
+			if err != nil || !fi.Mode().IsRegular() {
+				return nil
+			}
+		} else if !d.Type().IsRegular() {
 			return nil
 		}
 		if ext != ".eml" && ext != ".txt" {
@@ -527,19 +540,6 @@ func readDir(ctx context.Context, root string, o Options) ([]Labeled, []Problem,
 	slices.SortStableFunc(out, func(a, b Labeled) int { return bySource(a.Source, b.Source) })
 	slices.SortStableFunc(problems, func(a, b Problem) int { return bySource(a.Source, b.Source) })
 	return out, problems, nil
-}
-
-// isRegular reports whether the entry is a regular file or a symbolic link
-// to one. Links to directories are not followed.
-func isRegular(p string, d fs.DirEntry) bool {
-	if d.Type().IsRegular() {
-		return true
-	}
-	if d.Type()&fs.ModeSymlink == 0 {
-		return false
-	}
-	fi, err := os.Stat(p)
-	return err == nil && fi.Mode().IsRegular()
 }
 
 // readExample reads one .txt or .eml file of at most max bytes and returns

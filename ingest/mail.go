@@ -38,10 +38,10 @@ const (
 // Parse reads one RFC 5322 mail from r and returns it as a Message with
 // every field filled as far as the mail allows: ID (the Message-ID
 // without angle brackets, or "sha256:<hex>" of the raw bytes when there is
-// none), Channel "email", From, To, Subject (RFC 2047 decoded), Date,
-// InReplyTo, References, Attachments (listed, not parsed), Size, Auto (see
-// Options.LoopID), and Text, cleaned into Text, Quoted and Signature by
-// Clean unless Options.NoClean is set.
+// none), ContentHash, Channel "email", From, To, Subject (RFC 2047
+// decoded), Date, InReplyTo, References, Attachments (listed, not
+// parsed), Size, Auto (see Options.LoopID), and Text, cleaned into Text,
+// Quoted and Signature by Clean unless Options.NoClean is set.
 //
 // The body text is the text/plain part (all of them, in order, for
 // multipart/mixed); mail with only an HTML part is converted to text. Body
@@ -124,6 +124,9 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 	m.ID = firstMsgID(env.GetHeader("Message-Id"))
 	if m.ID == "" {
 		m.ID = contentID(raw)
+	}
+	if depth == 0 {
+		m.ContentHash = MailHash(raw)
 	}
 	m.Date = parseDate(env.GetHeader("Date"))
 	m.Attachments = attachments(env)

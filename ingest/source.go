@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/antwort-dev/antwort/internal/fstree"
 )
 
 // Source kinds, the prefixes of an input spec ("maildir:./mail").
@@ -150,7 +152,7 @@ func Open(ctx context.Context, spec string, opts Options) (*Source, error) {
 		if !fi.IsDir() {
 			return nil, fmt.Errorf("ingest: input %q: %s is not a folder", spec, path)
 		}
-		s.walk = &walker{root: path}
+		s.walk = &walker{root: path, tree: fstree.New(path)}
 	case KindMaildir:
 		if !fi.IsDir() {
 			return nil, fmt.Errorf("ingest: input %q: %s is not a folder", spec, path)
@@ -158,7 +160,7 @@ func Open(ctx context.Context, spec string, opts Options) (*Source, error) {
 		if !isMaildir(path) {
 			return nil, fmt.Errorf("ingest: input %q: %s is not a Maildir (it has neither cur/ nor new/); use dir:%s for a folder of .eml files", spec, path, path)
 		}
-		s.walk = &walker{root: path, maildir: true}
+		s.walk = &walker{root: path, maildir: true, tree: fstree.New(path)}
 	default: // mbox and line formats
 		if fi.IsDir() {
 			return nil, fmt.Errorf("ingest: input %q: %s is a folder, want a %s file", spec, path, s.kind)
@@ -512,7 +514,8 @@ func pathErr(err error) error {
 type walker struct {
 	root    string
 	maildir bool
-	single  string // eml: the one file
+	single  string       // eml: the one file
+	tree    *fstree.Tree // root, for following symbolic links
 
 	started  bool
 	stack    []*frame
@@ -592,6 +595,20 @@ func (w *walker) next(ctx context.Context) (string, error) {
 		if strings.HasPrefix(e.name, ".") {
 			continue
 		}
+		isEML := strings.EqualFold(filepath.Ext(e.name), ".eml")
+		if e.mode&fs.ModeSymlink != 0 {
+			// A link is followed only inside the folder; one leading out
+			// of it (to a mail, or to a folder) is reported. In a folder
+			// of .eml files a link inside is skipped too: what it leads
+			// to is read under its own name.
+			fi, err := w.tree.Link(p)
+			switch {
+			case err != nil && (w.maildir || isEML || fi != nil && fi.IsDir()):
+				return "", &Problem{Source: p, Err: err}
+			case err != nil || fi.IsDir() || !w.maildir:
+				continue
+			}
+		}
 		if w.maildir {
 			if !e.mode.IsRegular() && e.mode&fs.ModeSymlink == 0 {
 				continue
@@ -610,20 +627,15 @@ func (w *walker) next(ctx context.Context) (string, error) {
 			if err := w.push(p, ""); err != nil {
 				return "", err
 			}
-		case !strings.EqualFold(filepath.Ext(e.name), ".eml"):
+		case !isEML:
 			// A file with another name (an MH folder's numbers, an export,
 			// a mail corpus) is mail when it starts like one.
-			if (e.mode.IsRegular() || e.mode&fs.ModeSymlink != 0 && !w.linkInside(p)) && startsLikeMail(p) {
+			if e.mode.IsRegular() && startsLikeMail(p) {
 				return p, nil
 			}
 			if e.mode.IsRegular() {
 				w.ignored++
 			}
-		case e.mode&fs.ModeSymlink != 0:
-			if w.linkInside(p) {
-				continue
-			}
-			return p, nil
 		case e.mode.IsRegular():
 			return p, nil
 		}
@@ -661,21 +673,6 @@ func globEscape(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-// linkInside reports whether the symbolic link p points to a file inside
-// the root, which is read under its own name.
-func (w *walker) linkInside(p string) bool {
-	target, err := filepath.EvalSymlinks(p)
-	if err != nil {
-		return false // reported when it is read
-	}
-	root, err := filepath.EvalSymlinks(w.root)
-	if err != nil {
-		return false
-	}
-	rel, err := filepath.Rel(root, target)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // push lists dir and makes it the current folder. A folder that cannot be

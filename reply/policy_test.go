@@ -275,19 +275,6 @@ func TestFittedRuleRoundTrip(t *testing.T) {
 	}
 }
 
-func TestLimiter(t *testing.T) {
-	l := NewLimiter(time.Hour)
-	t0 := time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC)
-	l.Record("Petra <PETRA@example.de>", t0)
-	l.Record("petra@example.de", t0.Add(30*time.Minute))
-	if n := l.Recent("petra@example.de", t0.Add(45*time.Minute)); n != 2 {
-		t.Errorf("Recent = %d, want 2", n)
-	}
-	if n := l.Recent("petra@example.de", t0.Add(61*time.Minute)); n != 1 {
-		t.Errorf("Recent after the window = %d, want 1", n)
-	}
-}
-
 // TestPolicyPatterns: a deployment's own number formats come from the
 // policy file and reach the extractor; a bad expression is a policy error.
 func TestPolicyPatterns(t *testing.T) {

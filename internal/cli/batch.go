@@ -67,10 +67,13 @@ and write one decision per message to --out. Inputs:
   maildir:DIR  dir:DIR  eml:FILE  mbox:FILE  jsonl:FILE  csv:FILE  -  (stdin)
 
 A journal (--journal, a bbolt file) records each processed message under its
-Message-ID (or a content hash): kill the run at any moment and start the same
-command again, and it goes on where it stopped. A message is processed once
-across runs; the same Message-ID twice is processed once. The --out file is
-cut back to what the journal committed, so it holds each message exactly once.
+Message-ID (or a content hash) and a hash of its content: kill the run at any
+moment and start the same command again, and it goes on where it stopped. A
+message is processed once across runs; copies of one mail are processed once,
+but a different mail that reuses a Message-ID is decided too (reported on
+stderr and marked "reused_id"). The --out file is cut back to what the journal
+committed, so it holds each message exactly once. The journal also counts the
+automatic answers per sender, so the policy's rate limit holds across runs.
 
 Replies: with --outbox DIR, the answers the policy allows to send are queued
 there as .eml (a Maildir); with --drafts DIR, suggested drafts for agents.
@@ -142,6 +145,7 @@ type batchRun struct {
 	counts  map[string]int
 	intents map[string]int
 	failed  int
+	reused  int // messages that reused another message's Message-ID
 	noRoute bool
 }
 
@@ -215,16 +219,20 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 		return err
 	}
 	defer k.Close()
-	if eng, err = eng.WithReplies(antwort.ReplyConfig{KB: k, Policy: &pol}); err != nil {
-		return err
-	}
 
 	b := &batchRun{o: o, g: o.g, counts: map[string]int{}, intents: map[string]int{}, last: time.Now(), flush: make(chan struct{}, 1)}
+	rc := antwort.ReplyConfig{KB: k, Policy: &pol}
 	if !o.dryRun {
 		if b.j, err = journal.Open(o.journal, &journal.Options{Timeout: o.g.lockTimeout}); err != nil {
 			return err
 		}
 		defer b.j.Close()
+		// The per-sender rate limit counts in the journal, so it holds
+		// across runs; a dry run counts in memory and records nothing.
+		rc.Limiter = reply.NewStoredLimiter(b.j, pol.RateLimit.Per)
+	}
+	if eng, err = eng.WithReplies(rc); err != nil {
+		return err
 	}
 	if outKind == "nats" {
 		b.out, err = openNatsOutput(ctx, o.g, &o.nats, outPath)
@@ -290,11 +298,11 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 		return b.handle(ctx, oc)
 	}, antwort.RunOptions{
 		Workers: o.workers, Limit: o.limit, Since: since,
-		Done: func(key string) (bool, error) {
+		Done: func(key, hash string) (journal.Status, error) {
 			if b.j == nil {
-				return false, nil
+				return journal.New, nil
 			}
-			return b.j.Done(key)
+			return b.j.Check(key, hash)
 		},
 		Problem: func(err error) {
 			problems++
@@ -337,14 +345,19 @@ func (b *batchRun) handle(ctx context.Context, oc *antwort.Outcome) error {
 		return nil
 	}
 	msg, s := oc.Message, oc.Suggestion
-	rec := batchRecord{Suggestion: s, Source: msg.Source}
+	rec := batchRecord{Suggestion: s, Source: msg.Source, ReusedID: oc.ReusedID}
 	if msg.Auto != "" {
 		rec.Auto = msg.Auto
 	}
+	if oc.ReusedID {
+		if b.reused++; b.reused <= maxReported {
+			fmt.Fprintf(b.g.io.ErrOut, "antwort: %s: Message-ID %q was used before by a different message; decided all the same (reused_id)\n", orDash(msg.Source), msg.ID)
+		}
+	}
 	action := string(s.Decision.Action)
-	key := msg.ID
+	key := messageKey(msg)
 	if b.j != nil && key != "" {
-		okey, err := queueReply(b.o.from, msg, s, b.outbox, b.drafts)
+		okey, err := queueReply(b.o.from, key, msg, s, b.outbox, b.drafts)
 		switch {
 		case errors.Is(err, outbox.ErrNoRecipient):
 			rec.Outbox = "not queued: no sender address to answer"
@@ -368,7 +381,7 @@ func (b *batchRun) handle(ctx context.Context, oc *antwort.Outcome) error {
 			}
 		}
 	}
-	if err := b.out.write(&rec); err != nil {
+	if err := b.out.write(&rec, key); err != nil {
 		return err
 	}
 	b.counts[action]++
@@ -376,8 +389,8 @@ func (b *batchRun) handle(ctx context.Context, oc *antwort.Outcome) error {
 		b.intents[s.Intent.Label]++
 	}
 	if b.j != nil && key != "" {
-		b.pending = append(b.pending, journal.Entry{Key: key, Time: time.Now().UTC(), Source: msg.Source, Action: action,
-			Intent: s.Intent.Label, Outbox: rec.Outbox, Route: rec.Route})
+		b.pending = append(b.pending, journal.Entry{Key: msg.ID, Hash: msg.ContentHash, Time: time.Now().UTC(), Source: msg.Source,
+			Action: action, Intent: s.Intent.Label, Outbox: rec.Outbox, Route: rec.Route})
 	}
 	if len(b.pending) >= commitEvery || time.Since(b.last) >= commitAfter {
 		return b.commit(ctx)
@@ -439,7 +452,7 @@ func (b *batchRun) summary(st antwort.RunStats, elapsed time.Duration, s *sendTa
 	for _, x := range []struct {
 		n    int
 		what string
-	}{{st.Done, "already done"}, {st.Duplicates, "duplicate Message-ID"}, {st.Old, "older than --since"},
+	}{{st.Done, "already done"}, {st.Duplicates, "duplicate (same Message-ID and content)"}, {st.Old, "older than --since"},
 		{st.Problems, "broken (reported above)"}, {st.Failed, "failed (reported above)"}} {
 		if x.n > 0 {
 			skips = append(skips, fmt.Sprintf("%d %s", x.n, x.what))
@@ -447,6 +460,9 @@ func (b *batchRun) summary(st antwort.RunStats, elapsed time.Duration, s *sendTa
 	}
 	if len(skips) > 0 {
 		fmt.Fprintf(w, "antwort: batch: skipped %s\n", strings.Join(skips, ", "))
+	}
+	if st.ReusedIDs > 0 {
+		fmt.Fprintf(w, "antwort: batch: %d message(s) carried the Message-ID of a different message; they were decided (reused_id)\n", st.ReusedIDs)
 	}
 	if len(b.intents) > 0 {
 		type kv struct {
@@ -511,6 +527,20 @@ type batchRecord struct {
 	Auto   string `json:"auto,omitempty"`
 	Outbox string `json:"outbox,omitempty"`
 	Route  string `json:"route,omitempty"`
+	// ReusedID: a different message with this Message-ID was processed
+	// before; this one was decided all the same.
+	ReusedID bool `json:"reused_id,omitempty"`
+}
+
+// messageKey is the identity of msg in the outbox, the routed copies and
+// a NATS decisions stream: its ID and ContentHash, so that a different
+// message reusing a Message-ID gets a reply of its own and a copy of a
+// message does not.
+func messageKey(msg *ingest.Message) string {
+	if msg.ID == "" || msg.ContentHash == "" {
+		return msg.ID
+	}
+	return msg.ID + " " + msg.ContentHash
 }
 
 // decisionOutput writes decisions as JSONL or CSV to a file or stdout. A
@@ -606,10 +636,12 @@ func openDecisionOutput(g *globalOptions, kind, path string, j *journal.Journal)
 var csvHeader = []string{"id", "source", "action", "intent", "intent_confidence", "sentiment", "sentiment_confidence",
 	"lang", "article", "kb_score", "p_correct", "why_not_sent", "auto", "outbox", "route"}
 
-func (d *decisionOutput) write(r *batchRecord) error {
+// write writes r; key is the message's identity (messageKey), with which
+// a NATS stream drops a record written twice.
+func (d *decisionOutput) write(r *batchRecord, key string) error {
 	d.n++
 	if d.nats != nil {
-		return d.nats.write(r)
+		return d.nats.write(r, key)
 	}
 	if d.csv != nil {
 		score := ""

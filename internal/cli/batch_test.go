@@ -156,7 +156,7 @@ func TestBatchBadInputAndDryRun(t *testing.T) {
 	if code != ExitPartial {
 		t.Fatalf("batch with broken input: exit %d, want %d\n%s", code, ExitPartial, errOut)
 	}
-	for _, want := range []string{"c-broken.eml", "posts.jsonl:2", "1 duplicate Message-ID", "2 broken"} {
+	for _, want := range []string{"c-broken.eml", "posts.jsonl:2", "1 duplicate (same Message-ID and content)", "2 broken"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr does not mention %q:\n%s", want, errOut)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/antwort-dev/antwort"
 	"github.com/antwort-dev/antwort/ingest"
 	"github.com/antwort-dev/antwort/internal/outbox"
+	"github.com/antwort-dev/antwort/journal"
 	"github.com/antwort-dev/antwort/kb"
 	"github.com/antwort-dev/antwort/reply"
 )
@@ -33,6 +34,7 @@ type replyOptions struct {
 	format   string
 	files    []string
 	timeout  time.Duration
+	journal  string
 }
 
 func newReplyCmd(g *globalOptions) *cobra.Command {
@@ -56,7 +58,10 @@ Dry run is the default: nothing is sent. --outbox DIR writes the answers the
 policy allows to send as .eml files into a Maildir (new/ = unsent); --drafts
 DIR writes suggested drafts the same way for agents. --send (needs --smtp and
 --outbox) then sends everything unsent in the outbox; a failed delivery stays
-in the outbox, marked unsent, and is retried by the next --send.
+in the outbox, marked unsent, and is retried by the next --send. With
+--outbox, the automatic answers per sender are counted in the journal
+(--journal, shared with 'antwort batch'), so the policy's rate limit holds
+across runs; without it they are counted for this run only.
 
 The policy file (--policy, YAML) overrides the defaults; 'antwort reply
 --print-policy' shows them.`,
@@ -78,6 +83,7 @@ The policy file (--policy, YAML) overrides the defaults; 'antwort reply
 	f.StringVar(&o.smtp, "smtp", "", "SMTP server: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://host:465")
 	f.DurationVar(&o.timeout, "smtp-timeout", 30*time.Second, "timeout for connecting and for each SMTP command")
 	f.StringVar(&o.from, "from", "Kundenservice <service@example.com>", "sender of the answers")
+	f.StringVar(&o.journal, "journal", "antwort.journal", "with --outbox: count automatic answers per sender in this journal file")
 	f.StringVar(&o.inFormat, "in-format", "", inFormatUsage)
 	f.StringVar(&o.format, "format", "jsonl", "output: jsonl or text")
 	var printPolicy bool
@@ -141,7 +147,16 @@ func runReply(ctx context.Context, o *replyOptions) error {
 		return err
 	}
 	defer k.Close()
-	eng, err = eng.WithReplies(antwort.ReplyConfig{KB: k, Policy: &pol})
+	rc := antwort.ReplyConfig{KB: k, Policy: &pol}
+	if o.outbox != "" {
+		j, err := journal.Open(o.journal, &journal.Options{Timeout: o.g.lockTimeout})
+		if err != nil {
+			return err
+		}
+		defer j.Close()
+		rc.Limiter = reply.NewStoredLimiter(j, pol.RateLimit.Per)
+	}
+	eng, err = eng.WithReplies(rc)
 	if err != nil {
 		return err
 	}
@@ -200,7 +215,7 @@ func (o *replyOptions) replyStream(ctx context.Context, eng *antwort.Engine, nam
 			return err
 		}
 		rec := decisionRecord{Suggestion: s, msg: msg}
-		key, err := queueReply(o.from, msg, s, out, drafts)
+		key, err := queueReply(o.from, messageKey(msg), msg, s, out, drafts)
 		switch {
 		case errors.Is(err, outbox.ErrNoRecipient):
 			rec.Outbox = "not written: no sender address to answer"
@@ -215,11 +230,11 @@ func (o *replyOptions) replyStream(ctx context.Context, eng *antwort.Engine, nam
 
 // queueReply puts the answer the policy allows to send into out, or a
 // suggested draft into drafts (either may be nil: not wanted), and returns
-// its key; "" when there was nothing to queue. A message with an ID gets
-// the key outbox.KeyFor(ID), so it is queued once however often it is
-// processed. A message without a sender address gives an error wrapping
-// outbox.ErrNoRecipient.
-func queueReply(from string, msg *ingest.Message, s *antwort.Suggestion, out, drafts *outbox.Outbox) (string, error) {
+// its key; "" when there was nothing to queue. key is the message's
+// identity (messageKey): the reply's key is outbox.KeyFor(key), so a
+// message is queued once however often it is processed. A message
+// without a sender address gives an error wrapping outbox.ErrNoRecipient.
+func queueReply(from, key string, msg *ingest.Message, s *antwort.Suggestion, out, drafts *outbox.Outbox) (string, error) {
 	var target *outbox.Outbox
 	switch s.Decision.Action {
 	case reply.Send:
@@ -231,14 +246,14 @@ func queueReply(from string, msg *ingest.Message, s *antwort.Suggestion, out, dr
 		return "", nil
 	}
 	r := replyFor(from, msg, s)
-	if msg.ID == "" {
+	if key == "" {
 		return target.Put(r)
 	}
-	key := outbox.KeyFor(msg.ID)
-	if _, err := target.PutKey(key, r); err != nil {
+	okey := outbox.KeyFor(key)
+	if _, err := target.PutKey(okey, r); err != nil {
 		return "", err
 	}
-	return key, nil
+	return okey, nil
 }
 
 // replyFor is the reply (or draft) to msg from the sender from: the

@@ -161,8 +161,9 @@ func startSink(t *testing.T) *smtpSink {
 func TestReplySendsThroughSMTP(t *testing.T) {
 	db, k := trained(t), kbDir(t)
 	sink := startSink(t)
-	ob := filepath.Join(t.TempDir(), "outbox")
-	code, out, errOut := run(t, "", "reply", "--db", db, "--kb", k, "--outbox", ob, "--send",
+	dir := t.TempDir()
+	ob, j := filepath.Join(dir, "outbox"), filepath.Join(dir, "journal")
+	code, out, errOut := run(t, "", "reply", "--db", db, "--kb", k, "--outbox", ob, "--journal", j, "--send",
 		"--smtp", "smtp://"+sink.addr+"?starttls=none", "--from", "Nordlicht Service <service@nordlicht.example>", sampleInbox)
 	if code != ExitOK {
 		t.Fatalf("reply --send: exit %d: %s", code, errOut)
@@ -196,7 +197,7 @@ func TestReplySendsThroughSMTP(t *testing.T) {
 		t.Errorf("sent reply body too short: %q", env.Text)
 	}
 	// A second run sends nothing new: the outbox has nothing unsent.
-	code, _, errOut = run(t, "", "reply", "--db", db, "--kb", k, "--outbox", ob, "--send",
+	code, _, errOut = run(t, "", "reply", "--db", db, "--kb", k, "--outbox", ob, "--journal", j, "--send",
 		"--smtp", "smtp://"+sink.addr+"?starttls=none", "/dev/null")
 	if code != ExitOK || !strings.Contains(errOut, "sent 0") {
 		t.Errorf("second run: exit %d, %s", code, errOut)
@@ -211,8 +212,9 @@ func TestReplySMTPDownKeepsOutbox(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close() // nothing listens there now
-	ob := filepath.Join(t.TempDir(), "outbox")
-	code, _, errOut := run(t, "", "reply", "--db", db, "--kb", k, "--outbox", ob, "--send", "--smtp-timeout", "2s",
+	dir := t.TempDir()
+	ob, j := filepath.Join(dir, "outbox"), filepath.Join(dir, "journal")
+	code, _, errOut := run(t, "", "reply", "--db", db, "--kb", k, "--outbox", ob, "--journal", j, "--send", "--smtp-timeout", "2s",
 		"--smtp", "smtp://"+addr+"?starttls=none", sampleInbox)
 	if code == ExitOK {
 		t.Fatalf("reply with SMTP down: exit 0, want failure; %s", errOut)

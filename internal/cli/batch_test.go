@@ -37,7 +37,11 @@ func TestMain(m *testing.M) {
 		stop()
 		os.Exit(code)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if sharedDir != "" {
+		os.RemoveAll(sharedDir)
+	}
+	os.Exit(code)
 }
 
 // childCmd returns the antwort command line args as a child process of
@@ -350,7 +354,7 @@ func TestBatchKilledAndResumed(t *testing.T) {
 // first and shows a bar with the total (not a spinner), and the summary
 // starts on a line of its own, not on the bar's.
 func TestBatchProgressBarHasTotal(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	streams, _, errOut := Test("")
 	streams.IsStderrTTY = true
 	code := Main(context.Background(), []string{"batch", "--db", db, "--kb", k, "--in", "dir:" + sampleMail, "--dry-run", "--out", "jsonl:" + filepath.Join(t.TempDir(), "d.jsonl")}, streams)

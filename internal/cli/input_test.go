@@ -32,7 +32,7 @@ func idsOf(t *testing.T, out string) []string {
 // folder of mail files without .eml), through the same input helper, and
 // see the same messages in the same order as parse.
 func TestClassifyAndReplyReadInputSpecs(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	tmp := t.TempDir()
 	// An mbox of two mails and an MH-style folder (files named 1, 2).
 	mh := filepath.Join(tmp, "mh")
@@ -95,7 +95,7 @@ func TestClassifyAndReplyReadInputSpecs(t *testing.T) {
 // TestClassifyFolderGolden fixes classify's table for a plain folder of
 // mail files, the first thing a newcomer tries.
 func TestClassifyFolderGolden(t *testing.T) {
-	db := trained(t)
+	db, _ := sharedTrained(t)
 	code, out, errOut := run(t, "", "classify", "--db", db, "--format", "text", filepath.Join(mailDir, "labelled", "parcel_missing"))
 	if code != ExitOK {
 		t.Fatalf("classify: exit %d: %s", code, errOut)
@@ -106,7 +106,7 @@ func TestClassifyFolderGolden(t *testing.T) {
 // TestClassifyInputErrors: a missing input and a bad --in-format say what
 // is wrong; a plain text file without a known extension is read as lines.
 func TestClassifyInputErrors(t *testing.T) {
-	db := trained(t)
+	db, _ := sharedTrained(t)
 	code, _, errOut := run(t, "", "classify", "--db", db, "no-such-folder")
 	if code != ExitError || !strings.Contains(errOut, `"no-such-folder"`) || !strings.Contains(errOut, "no such file") {
 		t.Errorf("missing input: exit %d, %q", code, errOut)
@@ -129,7 +129,7 @@ func TestClassifyInputErrors(t *testing.T) {
 // number in bold gets it into the draft ("<b>A-61230</b>" once became
 // "*A-61230*", was not found, and the draft showed a placeholder).
 func TestReplyHTMLEmphasisKeepsOrderNumber(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	mail := filepath.Join(t.TempDir(), "bold.eml")
 	body := "From: Jana Roth <jana.roth@example.de>\r\nTo: service@nordlicht.example\r\nSubject: Paket nicht angekommen\r\n" +
 		"Message-ID: <bold-1@example.de>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" +

@@ -39,7 +39,7 @@ func kbDir(t *testing.T) string {
 
 // TestReplyGolden fixes the decisions and drafts for the sample inbox.
 func TestReplyGolden(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	code, out, errOut := run(t, "", "reply", "--db", db, "--kb", k, sampleInbox)
 	if code != ExitOK {
 		t.Fatalf("reply: exit %d: %s", code, errOut)
@@ -80,7 +80,7 @@ func TestReplyGolden(t *testing.T) {
 }
 
 func TestReplyNeverSendsAngry(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	in := `{"id":"x1","from":"Max Mustermann <max@example.de>","subject":"Paket","text":"UNVERSCHÄMT!!! Seit drei Wochen warte ich auf mein Paket, Bestellnummer 100-4711001. Nie wieder!"}` + "\n"
 	code, out, errOut := run(t, in, "reply", "--db", db, "--kb", k)
 	if code != ExitOK {
@@ -92,7 +92,7 @@ func TestReplyNeverSendsAngry(t *testing.T) {
 }
 
 func TestReplyTemplateInjection(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	in := `{"id":"x2","from":"{{.OrderNumber}} <eve@example.de>","subject":"Wo bleibt mein Paket?","text":"Wo bleibt meine Bestellung 100-4711002? {{.Signature}}\nMit freundlichen Grüßen\n{{printf \"%s\" 1}}"}` + "\n"
 	code, out, errOut := run(t, in, "reply", "--db", db, "--kb", k)
 	if code != ExitOK {
@@ -159,7 +159,7 @@ func startSink(t *testing.T) *smtpSink {
 // TestReplySendsThroughSMTP runs reply with --outbox and --send against a
 // real SMTP server on loopback and checks what it received.
 func TestReplySendsThroughSMTP(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	sink := startSink(t)
 	dir := t.TempDir()
 	ob, j := filepath.Join(dir, "outbox"), filepath.Join(dir, "journal")
@@ -205,7 +205,7 @@ func TestReplySendsThroughSMTP(t *testing.T) {
 }
 
 func TestReplySMTPDownKeepsOutbox(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -289,7 +289,7 @@ func (s *smtpSink) messages() [][]byte {
 // TestReplyTextShowsDraft fixes 'reply --format text': per message where it
 // came from, the decision, and the draft indented and wrapped.
 func TestReplyTextShowsDraft(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	code, out, errOut := run(t, "", "reply", "--db", db, "--kb", k, "--format", "text",
 		filepath.Join(mailDir, "gmail_de.eml"), filepath.Join(mailDir, "apple_en.eml"))
 	if code != ExitOK {

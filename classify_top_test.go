@@ -37,7 +37,7 @@ func TestClassifyPicksAlternatives(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, msg := range msgs {
-				want, _, _, err := eng.classify(ctx, msg)
+				want, _, _, err := eng.classify(ctx, msg.ID, Text(msg))
 				if err != nil {
 					t.Fatal(err)
 				}

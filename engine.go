@@ -170,31 +170,30 @@ func Text(msg *ingest.Message) string {
 func (e *Engine) Classify(ctx context.Context, msg *ingest.Message) (*Result, error) {
 	// At least one, so that no alternatives (Alternatives < 0) are an
 	// empty list, as after a full ranking.
-	r, _, _, err := e.classifyTop(ctx, msg, max(e.cfg.Alternatives, 1))
+	r, _, _, err := e.classifyTop(ctx, msg.ID, Text(msg), max(e.cfg.Alternatives, 1))
 	return r, err
 }
 
-// classify is Classify that also returns the full intent and sentiment
-// predictions (every label's probability, as Suggest needs them), so that
-// each model scores the text once.
-func (e *Engine) classify(ctx context.Context, msg *ingest.Message) (r *Result, ip, sp classifier.Prediction, err error) {
-	return e.classifyTop(ctx, msg, -1)
+// classify classifies text (of the message with ID id) and also returns
+// the full intent and sentiment predictions (every label's probability,
+// as Suggest needs them), so that each model scores the text once.
+func (e *Engine) classify(ctx context.Context, id, text string) (r *Result, ip, sp classifier.Prediction, err error) {
+	return e.classifyTop(ctx, id, text, -1)
 }
 
 // classifyTop is classify with up to k alternatives in the predictions
 // (k < 0 means all): ranking all labels takes a sort, the few reported
 // only a pick.
-func (e *Engine) classifyTop(ctx context.Context, msg *ingest.Message, k int) (r *Result, ip, sp classifier.Prediction, err error) {
+func (e *Engine) classifyTop(ctx context.Context, id, text string, k int) (r *Result, ip, sp classifier.Prediction, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, ip, sp, err
 	}
-	text := Text(msg)
 	// Both models and the language detection fold and tokenise the text
 	// the same way: prepare it once. pt.Lang() is nlp.Detect(text).
 	pt := preparedTexts.Get().(*classifier.Text)
 	defer preparedTexts.Put(pt)
 	pt.Reset(text)
-	r = &Result{ID: msg.ID, Lang: pt.Lang()}
+	r = &Result{ID: id, Lang: pt.Lang()}
 	alts := max(e.cfg.Alternatives, 0)
 	// The demo's sentiment model has the intent model's feature space:
 	// compute the text's features once for both. A sentiment model with

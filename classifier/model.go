@@ -7,8 +7,6 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
-	"gonum.org/v1/gonum/blas/gonum"
-
 	"github.com/antwort-dev/antwort/internal/nlp"
 )
 
@@ -51,8 +49,10 @@ type Model struct {
 	// the vocabulary's size, not spread over the whole matrix.
 	qt []int8
 
-	// temp is the softmax temperature fitted on held-out folds.
+	// temp is the softmax temperature fitted on held-out folds, cal the
+	// confidence map and scope quantiles fitted on them after it.
 	temp float64
+	cal  calibration
 	// threshold is the global abstain threshold; labelThreshold overrides
 	// it per label (NaN = use global).
 	threshold      float64
@@ -78,7 +78,35 @@ type Meta struct {
 	// HeldOut holds the calibration folds' figures (accuracy, log loss,
 	// ECE) measured on held-out data, not on training data.
 	HeldOut map[string]float64 `json:"held_out,omitempty"`
-	Options Options            `json:"options"`
+	// HeldOutLabels holds the same folds' figures per label.
+	HeldOutLabels map[string]LabelHeldOut `json:"held_out_labels,omitempty"`
+	Options       Options                 `json:"options"`
+}
+
+// LabelHeldOut is one label's figures on the calibration folds' held-out
+// predictions: its examples, how often it was predicted, and how often
+// rightly.
+type LabelHeldOut struct {
+	Examples  int `json:"examples"`
+	Predicted int `json:"predicted"`
+	Right     int `json:"right"`
+}
+
+// Precision is the share of the label's predictions that were right (0
+// when it was never predicted).
+func (l LabelHeldOut) Precision() float64 {
+	if l.Predicted == 0 {
+		return 0
+	}
+	return float64(l.Right) / float64(l.Predicted)
+}
+
+// Recall is the share of the label's examples predicted as it.
+func (l LabelHeldOut) Recall() float64 {
+	if l.Examples == 0 {
+		return 0
+	}
+	return float64(l.Right) / float64(l.Examples)
 }
 
 // Labels returns the model's labels in sorted order.
@@ -129,7 +157,7 @@ func (m *Model) WithThresholds(global float64, perLabel map[string]float64) (*Mo
 	}
 	c := &Model{
 		kind: m.kind, labels: m.labels, fo: m.fo, voc: m.voc, w: m.w, bias: m.bias,
-		pc: m.pc, wf: m.wf, qt: m.qt, temp: m.temp, threshold: global, labelThreshold: lt, meta: m.meta,
+		pc: m.pc, wf: m.wf, qt: m.qt, temp: m.temp, cal: m.cal, threshold: global, labelThreshold: lt, meta: m.meta,
 		fp: m.fp,
 	}
 	c.shares.Store(m)
@@ -149,8 +177,8 @@ func (m *Model) PredictTop(text string, k int) Prediction {
 	s := m.pool.get(m.fo, len(m.labels), len(m.voc.keys))
 	defer m.pool.put(s)
 	s.text.Reset(text)
-	m.scoreInto(&s.text, s)
-	return m.decide(s.scores, k)
+	top := m.scoreInto(&s.text, s)
+	return m.decide(s.scores, k, top)
 }
 
 // PredictText is PredictTop for a prepared text: the same prediction,
@@ -158,16 +186,18 @@ func (m *Model) PredictTop(text string, k int) Prediction {
 func (m *Model) PredictText(t *Text, k int) Prediction {
 	s := m.pool.get(m.fo, len(m.labels), len(m.voc.keys))
 	defer m.pool.put(s)
-	m.scoreInto(t, s)
-	return m.decide(s.scores, k)
+	top := m.scoreInto(t, s)
+	return m.decide(s.scores, k, top)
 }
 
 // scoreInto leaves calibrated probabilities in s.scores, or all zeros when
-// the text has no known feature and no token.
-func (m *Model) scoreInto(pt *Text, s *scratch) {
+// the text has no known feature and no token, and returns the top decision
+// value (see score).
+func (m *Model) scoreInto(pt *Text, s *scratch) float64 {
 	m.features(pt, s)
-	m.score(&s.f, s.acc, s.chars, s.scores)
+	top := m.score(&s.f, s.acc, s.chars, s.scores)
 	s.f.t = nil // not kept alive by the pool
+	return top
 }
 
 // features computes the feature vector of pt in m's feature space into
@@ -303,12 +333,13 @@ func (m *Model) features(pt *Text, s *scratch) {
 }
 
 // score leaves m's calibrated probabilities for the feature vector f in
-// scores, or all zeros for an empty text; acc and chars are scratch space.
-// All have one element per label of m, and f is in m's feature space.
-func (m *Model) score(f *Features, acc, chars []float32, scores []float64) {
+// scores, or all zeros for an empty text, and returns the largest decision
+// value (0 for an empty text); acc and chars are scratch space. All have
+// one element per label of m, and f is in m's feature space.
+func (m *Model) score(f *Features, acc, chars []float32, scores []float64) float64 {
 	if f.empty {
 		clear(scores)
-		return
+		return 0
 	}
 	copy(acc, m.bias)
 	xs := f.xs[:len(f.cols)]
@@ -325,7 +356,20 @@ func (m *Model) score(f *Features, acc, chars []float32, scores []float64) {
 	for j, x := range acc {
 		scores[j] = float64(x)
 	}
-	softmax(scores, m.temp)
+	return m.probabilities(scores)
+}
+
+// probabilities turns the decision values s into calibrated probabilities
+// in place: the temperature-scaled softmax, then the confidence map. It
+// returns the largest decision value.
+func (m *Model) probabilities(s []float64) float64 {
+	top := math.Inf(-1)
+	for _, v := range s {
+		top = max(top, v)
+	}
+	softmax(s, m.temp)
+	m.cal.apply(s)
+	return top
 }
 
 // addRow adds x times column c's weights to out.
@@ -334,18 +378,20 @@ func (m *Model) addRow(out []float32, c int32, x float32) {
 	axpy(x, m.wf[int(c)*k:int(c)*k+k], out)
 }
 
-// axpy adds alpha times x to y element by element: y[j] += alpha*x[j],
-// each rounded to float32 (no fused multiply-add on amd64), in gonum's
-// vectorised loop. x has at least len(y) elements.
+// axpy adds alpha times x to y element by element: y[j] += alpha*x[j].
+// x has at least len(y) elements.
 func axpy(alpha float32, x, y []float32) {
-	if alpha == 0 {
-		// gonum returns at once; the loop makes 0·Inf NaN.
-		for j := range y {
-			y[j] += alpha * x[j]
-		}
-		return
+	x = x[:len(y)]
+	j := 0
+	for ; j+4 <= len(y); j += 4 {
+		y[j] += alpha * x[j]
+		y[j+1] += alpha * x[j+1]
+		y[j+2] += alpha * x[j+2]
+		y[j+3] += alpha * x[j+3]
 	}
-	gonum.Implementation{}.Saxpy(len(y), alpha, x, 1, y, 1)
+	for ; j < len(y); j++ {
+		y[j] += alpha * x[j]
+	}
 }
 
 // column returns the vocabulary column of hash h in block, or -1.
@@ -608,7 +654,9 @@ func softmax(s []float64, temp float64) {
 	}
 }
 
-func (m *Model) decide(p []float64, k int) Prediction {
+// decide turns calibrated probabilities p, whose largest decision value
+// was top, into a Prediction with up to k alternatives (all for k < 0).
+func (m *Model) decide(p []float64, k int, top float64) Prediction {
 	var empty bool
 	best := -1
 	for j, v := range p {
@@ -622,7 +670,7 @@ func (m *Model) decide(p []float64, k int) Prediction {
 	if empty {
 		return Prediction{Abstain: true}
 	}
-	pr := Prediction{Label: m.labels[best], Confidence: p[best]}
+	pr := Prediction{Label: m.labels[best], Confidence: p[best], Scope: m.cal.scope(top)}
 	t := m.threshold
 	if m.labelThreshold != nil && !math.IsNaN(m.labelThreshold[best]) {
 		t = m.labelThreshold[best]

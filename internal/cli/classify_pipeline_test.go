@@ -19,6 +19,16 @@ import (
 	"github.com/antwort-dev/antwort/models"
 )
 
+// encodeResult is what antwort classify writes for r: a json.Encoder
+// without HTML escaping.
+func encodeResult(r *antwort.Result) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(r)
+	return buf.Bytes(), err
+}
+
 // classifyInputs returns n sample texts, each message once as JSONL,
 // plain text and CSV with ids 1..n (the line numbers of the text form),
 // and a broken JSONL line after every 100th.

@@ -382,15 +382,20 @@ func (m *Model) addRow(out []float32, c int32, x float32) {
 // x has at least len(y) elements.
 func axpy(alpha float32, x, y []float32) {
 	x = x[:len(y)]
-	j := 0
-	for ; j+4 <= len(y); j += 4 {
-		y[j] += alpha * x[j]
-		y[j+1] += alpha * x[j+1]
-		y[j+2] += alpha * x[j+2]
-		y[j+3] += alpha * x[j+3]
+	for len(x) >= 8 && len(y) >= 8 {
+		x8, y8 := x[:8], y[:8]
+		y8[0] += alpha * x8[0]
+		y8[1] += alpha * x8[1]
+		y8[2] += alpha * x8[2]
+		y8[3] += alpha * x8[3]
+		y8[4] += alpha * x8[4]
+		y8[5] += alpha * x8[5]
+		y8[6] += alpha * x8[6]
+		y8[7] += alpha * x8[7]
+		x, y = x[8:], y[8:]
 	}
-	for ; j < len(y); j++ {
-		y[j] += alpha * x[j]
+	for i := range min(len(x), len(y)) {
+		y[i] += alpha * x[i]
 	}
 }
 

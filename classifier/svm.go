@@ -41,34 +41,6 @@ const svmEps = 0.1
 
 func (s *svm) reseed(seed uint64) { s.rng.Seed(seed, 0x73766d) }
 
-// startAt sets the dual variables of the next train, with warm set, on l
-// examples: at[p] is the position among them of an example whose dual
-// variable an earlier fit ended with at dual[p]; the others start at
-// zero. A dual point that is optimal on a subset of the examples is a
-// good start on all of them.
-func (s *svm) startAt(l int, at []int32, dual []float32) {
-	if cap(s.alpha) < l {
-		s.alpha = make([]float64, l)
-		s.active = make([]int, l)
-	}
-	alpha := s.alpha[:l]
-	clear(alpha)
-	for p, i := range at {
-		alpha[i] = float64(dual[p])
-	}
-	s.shrink = math.Inf(1)
-}
-
-// dual returns the dual variables the last train ended with, for its l
-// examples, as float32.
-func (s *svm) dual(l int) []float32 {
-	out := make([]float32, l)
-	for i, a := range s.alpha[:l] {
-		out[i] = float32(a)
-	}
-	return out
-}
-
 // train fits label against the rest on rows and returns the weights and
 // bias. It checks ctx between passes.
 //

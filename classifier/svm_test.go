@@ -52,43 +52,6 @@ func demoDataset(t *testing.T) (*dataset, int) {
 	return &ds, len(labels)
 }
 
-// TestStartAtSubsetReachesColdOptimum fits every label on all examples
-// starting from a fit on two thirds of them (as the full model starts
-// from a fold's), and checks that its objective is within 1% of a fit
-// from zero, with fewer visits.
-func TestStartAtSubsetReachesColdOptimum(t *testing.T) {
-	ds, k := demoDataset(t)
-	var sub, all []int
-	for i := range ds.y {
-		all = append(all, i)
-		if i%3 != 0 {
-			sub = append(sub, i)
-		}
-	}
-	at := make([]int32, len(sub))
-	for p, r := range sub {
-		at[p] = int32(r)
-	}
-	ctx := context.Background()
-	first, warm, cold := newSVM(ds, 60, 1), newSVM(ds, 60, 1), newSVM(ds, 60, 1)
-	for label := range k {
-		first.train(ctx, sub, label, 1, false)
-		warm.startAt(len(all), at, first.dual(len(sub)))
-		warm.reseed(uint64(label))
-		ww, wb := warm.train(ctx, all, label, 1, true)
-		cold.reseed(uint64(label))
-		cw, cb := cold.train(ctx, all, label, 1, false)
-		pw, pc := primal(ds, all, label, 1, ww, wb), primal(ds, all, label, 1, cw, cb)
-		if math.Abs(pw-pc) > 0.01*pc {
-			t.Errorf("label %d: objective %.6g started from the subset's fit, %.6g from zero", label, pw, pc)
-		}
-	}
-	if warm.visits >= cold.visits {
-		t.Errorf("starts from the subset's fits visited %d examples, fits from zero %d", warm.visits, cold.visits)
-	}
-	t.Logf("examples visited: %d started from the subset's fits, %d from zero", warm.visits, cold.visits)
-}
-
 // TestWarmStartReachesColdOptimum fits every label along a path of
 // costs, each warm-started from the one before (as the C search does),
 // and checks that each fit's objective is within 1% of a fit from zero,

@@ -214,13 +214,8 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 		}
 		for o, ci := range order {
 			job := fitJob{rows: tr, c: cands[ci]}
-			if opts.Kind == SVM {
-				if o > 0 {
-					job.prev = order[o-1]*opts.Folds + f + 1
-				}
-				// The full model, fitted after C is chosen, starts from
-				// the first fold's.
-				job.keepDual = f == 0 && len(cands) > 1
+			if o > 0 && opts.Kind == SVM {
+				job.prev = order[o-1]*opts.Folds + f + 1
 			}
 			jobs[ci*opts.Folds+f] = job
 		}
@@ -272,13 +267,7 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 	if len(cands) == 1 {
 		full = fits[len(fits)-1]
 	} else {
-		job := fitJob{rows: all, c: opts.C}
-		if opts.Kind == SVM {
-			// Starting from the first fold's model for this C, fitted
-			// on two thirds of the examples, takes fewer passes.
-			job.from, job.fromRows = &fits[bestC*opts.Folds], jobs[bestC*opts.Folds].rows
-		}
-		ff, err := fitJobs(ctx, &ds, len(labels), []fitJob{job}, opts, seed)
+		ff, err := fitJobs(ctx, &ds, len(labels), []fitJob{{rows: all, c: opts.C}}, opts, seed)
 		if err != nil {
 			return nil, err
 		}
@@ -399,9 +388,6 @@ func stratifiedFolds(y []int32, k, folds int, rng *rand.Rand) []int {
 type fit struct {
 	w    [][]float32 // [label][column]
 	bias []float32
-	// dual holds per label the dual variables the SVM ended with, per
-	// example of the job's rows, when the job asked to keep them.
-	dual [][]float32
 }
 
 func (f *fit) rowMajor(d, k int) ([]float32, []float32) {
@@ -421,24 +407,14 @@ type fitJob struct {
 	rows []int
 	c    float64
 	prev int
-	// keepDual keeps the SVM's dual variables in the fit (see fit.dual).
-	keepDual bool
-	// from, when set, is an earlier SVM fit with its dual variables on
-	// fromRows, a subset of rows: the job starts from them, the other
-	// examples at zero.
-	from     *fit
-	fromRows []int
 }
 
 // fitJobs trains one model per job, spreading the (job, label) binary
 // problems over opts.Workers goroutines.
 func fitJobs(ctx context.Context, ds *dataset, k int, jobs []fitJob, opts Options, seed uint64) ([]fit, error) {
 	fits := make([]fit, len(jobs))
-	for s, job := range jobs {
+	for s := range fits {
 		fits[s] = fit{w: make([][]float32, k), bias: make([]float32, k)}
-		if job.keepDual {
-			fits[s].dual = make([][]float32, k)
-		}
 	}
 	if opts.Kind == NB {
 		for s, j := range jobs {
@@ -460,21 +436,6 @@ func fitJobs(ctx context.Context, ds *dataset, k int, jobs []fitJob, opts Option
 			next[job.prev-1] = j + 1
 		}
 	}
-	// at[j] places the examples of a job's from fit among its rows.
-	at := make([][]int32, len(jobs))
-	for j, job := range jobs {
-		if job.from == nil {
-			continue
-		}
-		pos := make([]int32, len(ds.y))
-		for p, r := range job.rows {
-			pos[r] = int32(p)
-		}
-		at[j] = make([]int32, len(job.fromRows))
-		for p, r := range job.fromRows {
-			at[j][p] = pos[r]
-		}
-	}
 	type task struct{ job, label int }
 	tasks := make(chan task)
 	total := len(jobs) * k
@@ -491,16 +452,9 @@ func fitJobs(ctx context.Context, ds *dataset, k int, jobs []fitJob, opts Option
 					// Each binary problem has its own seeded order, so the
 					// result does not depend on which worker ran it.
 					sv.reseed(seed ^ uint64(j)<<32 ^ uint64(t.label))
-					if from := jobs[j].from; from != nil && !warm {
-						sv.startAt(len(jobs[j].rows), at[j], from.dual[t.label])
-						warm = true
-					}
 					wv, b := sv.train(ctx, jobs[j].rows, t.label, jobs[j].c, warm)
 					fits[j].w[t.label] = wv
 					fits[j].bias[t.label] = b
-					if jobs[j].keepDual {
-						fits[j].dual[t.label] = sv.dual(len(jobs[j].rows))
-					}
 					n := int(done.Add(1))
 					if opts.Progress != nil {
 						mu.Lock()

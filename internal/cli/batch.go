@@ -234,6 +234,7 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 	if eng, err = eng.WithReplies(rc); err != nil {
 		return err
 	}
+	o.g.policyNote(&pol, eng.Versions())
 	if outKind == "nats" {
 		b.out, err = openNatsOutput(ctx, o.g, &o.nats, outPath)
 	} else {

@@ -72,6 +72,17 @@ func TestPolicyFitThenReply(t *testing.T) {
 	if sent == 0 {
 		t.Error("the fitted rule sent nothing on the sample inbox")
 	}
+	if strings.Contains(errOut, "no fitted send rule") || strings.Contains(errOut, "fitted for") {
+		t.Errorf("reply with a rule fitted for its model warns: %s", errOut)
+	}
+	// A new intent model: the rule was fitted for the old one.
+	if code, out, errOut := run(t, "", "train", "--db", db, "--task", "intent", "--data", sampleTrain, "--c", "2"); code != ExitOK {
+		t.Fatalf("train: exit %d\n%s%s", code, out, errOut)
+	}
+	_, _, errOut = run(t, "Wo bleibt mein Paket?\n", "reply", "--db", db, "--kb", k, "--policy", pol)
+	if !strings.Contains(errOut, "fitted for intent@1, the engine uses intent@2") {
+		t.Errorf("no warning that the rule is for another model: %s", errOut)
+	}
 }
 
 // TestHandThresholdsSayso: without a fitted rule every decision says that
@@ -84,6 +95,9 @@ func TestHandThresholdsSayso(t *testing.T) {
 	}
 	if !strings.Contains(out, `"rule":"hand thresholds"`) || !strings.Contains(out, "no fitted rule") {
 		t.Errorf("decision does not say hand thresholds decided: %s", out)
+	}
+	if !strings.Contains(errOut, "no fitted send rule") || !strings.Contains(errOut, "antwort policy fit") {
+		t.Errorf("reply does not say how to get a fitted rule: %s", errOut)
 	}
 }
 

@@ -160,6 +160,7 @@ func runReply(ctx context.Context, o *replyOptions) error {
 	if err != nil {
 		return err
 	}
+	o.g.policyNote(&pol, eng.Versions())
 	var out, drafts *outbox.Outbox
 	if o.outbox != "" {
 		if out, err = outbox.OpenOutbox(o.outbox); err != nil {

@@ -19,11 +19,20 @@ DATA="${ANTWORT_DATA:-../shared/data}"
 mkdir -p bench/out
 go build -o bench/out/antwort ./cmd/antwort
 A=bench/out/antwort
+summary() { # eval JSON file
+  python3 - "$1" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+a = r["auto"]
+print("n_train %d, accuracy %.4f, ECE %.4f; auto: coverage %.4f, precision %.4f (%d sent, %d wrong), fitted on %s" % (
+    r["n_train"], r["accuracy"], r["ece"], a["coverage"], a["precision"], a["sent"], a["wrong"], a["fitted_on"]))
+PY
+}
 B77="$DATA/banking77/banking77.jsonl"
 if [ -f "$B77" ]; then
   echo "== Banking77, --max-wrong 0.01 (rule fitted on the training split, measured on the test split)"
   "$A" eval --data "$B77" --train-split train --test-split test --max-wrong 0.01 --format json > bench/out/trust_b77.json
-  python3 -c 'import json; r=json.load(open("bench/out/trust_b77.json")); a=r["auto"]; print(f"accuracy {r[\"accuracy\"]:.4f}, ECE {r[\"ece\"]:.4f}; auto: coverage {a[\"coverage\"]:.4f}, precision {a[\"precision\"]:.4f} ({a[\"sent\"]} sent, {a[\"wrong\"]} wrong), fitted on {a[\"fitted_on\"]}")'
+  summary bench/out/trust_b77.json
   echo "== Banking77, 10 training examples per intent, --max-wrong 0.05"
   python3 - "$B77" > bench/out/b77_10shot.jsonl <<'PY'
 import json, sys
@@ -39,7 +48,7 @@ for line in open(sys.argv[1]):
     print(json.dumps({"text": r["text"], "label": r["label"], "split": r["split"]}))
 PY
   "$A" eval --data bench/out/b77_10shot.jsonl --train-split train --test-split test --max-wrong 0.05 --format json > bench/out/trust_b77_10.json
-  python3 -c 'import json; r=json.load(open("bench/out/trust_b77_10.json")); a=r["auto"]; print(f"n_train {r[\"n_train\"]}, accuracy {r[\"accuracy\"]:.4f}, ECE {r[\"ece\"]:.4f}; auto: coverage {a[\"coverage\"]:.4f}, precision {a[\"precision\"]:.4f} ({a[\"sent\"]} sent, {a[\"wrong\"]} wrong)")'
+  summary bench/out/trust_b77_10.json
 else
   echo "bench: $B77 not found; skipping Banking77 (set ANTWORT_DATA)"
 fi

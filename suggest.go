@@ -190,7 +190,7 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 	if msg.Signature != "" {
 		body += "\n\n" + msg.Signature
 	}
-	ent := rc.Extractor.Extract(msg.From, msg.Subject, body, lang, now)
+	ent := rc.Extractor.Extract(msg.From.String(), msg.Subject, body, lang, now)
 	s.Found = Found{Name: ent.Name, NameSource: ent.NameSource, Gender: ent.Gender, OrderNumber: ent.OrderNumber,
 		CustomerNumber: ent.CustomerNumber, ContractNumber: ent.ContractNumber, TicketNumber: ent.TicketNumber,
 		Contacts: len(ent.Emails) + len(ent.Phones) + len(ent.IBANs)}
@@ -198,7 +198,10 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 		s.Found.Dates = append(s.Found.Dates, d.Text)
 	}
 	text := Text(msg)
-	in := reply.Input{From: msg.From, Channel: msg.Channel, Text: text, AutoReason: msg.Auto,
+	// The reply goes to exactly one address (Recipient); the policy and
+	// the rate limit judge that one.
+	sender := msg.Recipient().String()
+	in := reply.Input{From: sender, Channel: msg.Channel, Text: text, AutoReason: msg.Auto,
 		Intent: ip, Sentiment: sp}
 	if e.cfg.Sentiment != nil {
 		// A trained model may miss anger the lexicon's cues catch
@@ -233,10 +236,10 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 		s.Draft, s.Article, s.Missing = r.Text, a.ID, r.Missing
 		in.Missing = r.Missing
 	}
-	in.Recent = rc.Limiter.Recent(msg.From, now)
+	in.Recent = rc.Limiter.Recent(sender, now)
 	s.Decision = rc.Policy.Decide(in)
 	if s.Decision.Action == reply.Send {
-		rc.Limiter.Record(msg.From, now)
+		rc.Limiter.Record(sender, now)
 	}
 	return s, nil
 }

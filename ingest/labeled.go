@@ -85,9 +85,14 @@ type Options struct {
 	// Message.Auto). Default "antwort".
 	LoopID string
 
-	// OwnDomains are our own mail domains: a mail whose Message-ID is in
-	// one of them (or a subdomain) is our own and gets Message.Auto set.
+	// OwnDomains are our own mail domains: a mail whose Message-ID, From
+	// or Reply-To is in one of them (or a subdomain) is our own and gets
+	// Message.Auto set.
 	OwnDomains []string
+
+	// OwnAddresses are our own mail addresses (any case): a mail From or
+	// Reply-To one of them is our own and gets Message.Auto set.
+	OwnAddresses []string
 
 	// Label is the label of every example read by ReadLabeled from an
 	// mbox file. Default: the file's base name without extension.

@@ -30,9 +30,19 @@ type Message struct {
 	// from where it was read ("inbox.txt:3").
 	ID      string `json:"id,omitempty"`
 	Channel string `json:"channel,omitempty"` // email, chat, twitter, facebook...
-	From    string `json:"from,omitempty"`    // sender, "Name <addr>" or an author handle
-	To      string `json:"to,omitempty"`      // recipients as written (mail only)
-	Subject string `json:"subject,omitempty"`
+	// From is the author: for mail the From header's mailbox, name and
+	// address apart; for a post the "from" (or "author") field, a mail
+	// address or a name or handle ("@kunde123") without one. A From header
+	// with several mailboxes, a group or no valid address leaves From
+	// empty and says why in Warnings: a reply goes to exactly one address
+	// (see Recipient).
+	From Address `json:"from,omitzero"`
+	// ReplyTo is the mailbox of a Reply-To header that holds exactly one
+	// valid address; replies go there instead of From (see Recipient).
+	ReplyTo Address `json:"reply_to,omitzero"`
+	// To lists the recipients of a mail.
+	To      []Address `json:"to,omitempty"`
+	Subject string    `json:"subject,omitempty"`
 	// Text is the customer's new text: for mail the decoded body with
 	// quoted history and signature removed (see Quoted and Signature).
 	Text string `json:"text"`
@@ -57,6 +67,10 @@ type Message struct {
 	// reply): the reason, such as "Auto-Submitted: auto-replied" or
 	// "subject: Abwesenheitsnotiz".
 	Auto string `json:"auto,omitempty"`
+	// Warnings are what a person should know about how the message was
+	// read: why it has no reply address ("From: 2 addresses (…); a reply
+	// goes to exactly one"), why its text is empty or cut.
+	Warnings []string `json:"warnings,omitempty"`
 	// Size is the size of the raw item in bytes.
 	Size int64 `json:"size,omitempty"`
 	// Source is where it came from: the file path for a mail in a file,
@@ -361,17 +375,15 @@ func messageFromRecord(rec record, textField string) (*Message, error) {
 	for _, f := range []struct {
 		name string
 		dst  *string
-	}{{"subject", &m.Subject}, {"from", &m.From}, {"channel", &m.Channel}} {
+	}{{"subject", &m.Subject}, {"channel", &m.Channel}} {
 		if *f.dst, err = optionalString(rec, f.name, false); err != nil {
 			return nil, err
 		}
 	}
 	m.ID = strings.TrimSpace(m.ID)
 	m.Channel = strings.TrimSpace(m.Channel)
-	if m.From == "" {
-		if m.From, err = optionalString(rec, "author", false); err != nil {
-			return nil, err
-		}
+	if err := authorFromRecord(&m, rec); err != nil {
+		return nil, err
 	}
 	for _, name := range []string{"created", "date"} {
 		v, err := optionalString(rec, name, true)
@@ -406,6 +418,37 @@ func messageFromRecord(rec record, textField string) (*Message, error) {
 		return nil, errorf(ErrMalformed, "text field %q is not a string", textField)
 	}
 	return &m, nil
+}
+
+// authorFromRecord sets m.From from the "from" field of rec, or "author"
+// when there is no "from": a string (a mail address, a name or a handle)
+// or, in JSONL, an object {"name", "address"}. A value that is not one
+// mailbox (a list, a group, a malformed address) leaves From empty and
+// says why in m.Warnings: the message is still decided, but nobody is
+// answered.
+func authorFromRecord(m *Message, rec record) error {
+	for _, name := range []string{"from", "author"} {
+		if j, ok := rec.(jsonRecord); ok {
+			if raw := bytes.TrimSpace(j[name]); len(raw) > 0 && raw[0] == '{' {
+				if err := json.Unmarshal(raw, &m.From); err != nil {
+					m.Warnings = append(m.Warnings, name+": "+strings.TrimPrefix(err.Error(), ErrAddress.Error()+": "))
+				}
+				return nil
+			}
+		}
+		v, err := optionalString(rec, name, false)
+		if err != nil {
+			return err
+		}
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		if m.From, err = ParseAuthor(v); err != nil {
+			m.Warnings = append(m.Warnings, name+": "+strings.TrimPrefix(err.Error(), ErrAddress.Error()+": "))
+		}
+		return nil
+	}
+	return nil
 }
 
 // createdLayouts are the date forms accepted in the "created" and "date"

@@ -351,7 +351,7 @@ func (p Policy) decideRef(in Input) Decision {
 		}
 	}
 	machine := in.AutoSubmitted || in.AutoReason != ""
-	ok := add("sender", addr != "" && noReply == "" && !machine, "%s", senderDetail(addr, noReply, machine, in.AutoReason))
+	ok := add("sender", addr != "" && noReply == "" && !machine, "%s", senderDetail(addr, noReply, false, machine, in.AutoReason))
 	if !ok && (noReply != "" || machine) {
 		d.Action = Ignore
 		return d

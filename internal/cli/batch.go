@@ -111,8 +111,8 @@ they are and skipped; the exit status is then 3. --dry-run decides and writes
 	f.BoolVar(&o.send, "send", false, "deliver the outbox via --smtp")
 	f.StringVar(&o.smtp, "smtp", "", "SMTP server: smtp://user:pass@host:587 or smtps://host:465")
 	f.DurationVar(&o.timeout, "smtp-timeout", 30*time.Second, "timeout for connecting and for each SMTP command")
-	f.StringVar(&o.from, "from", "Kundenservice <service@example.com>", "sender of the answers; when given, its domain marks our own mail")
-	f.StringArrayVar(&o.ownDoms, "own-domain", nil, "a domain of our own: mail with a Message-ID there is never answered (repeatable)")
+	f.StringVar(&o.from, "from", "Kundenservice <service@example.com>", "sender of the answers, never answered itself; when given, its domain marks our own mail")
+	f.StringArrayVar(&o.ownDoms, "own-domain", nil, "a domain of our own: mail from it (From, Reply-To, Message-ID) is never answered (repeatable)")
 	f.StringVar(&o.route, "route", "", "file a copy of each mail into maildir:DIR/<folder>")
 	f.StringVar(&o.routeBy, "route-by", "action", "route folders: action, intent or action/intent")
 	f.BoolVar(&o.move, "route-move", false, "move mails out of a Maildir or folder input instead of copying (after they are journaled)")
@@ -135,6 +135,7 @@ func envOr(name, def string) string {
 type batchRun struct {
 	o       *batchOptions
 	g       *globalOptions
+	from    mail.Address     // the sender of the answers
 	j       *journal.Journal // nil in a dry run
 	out     *decisionOutput
 	outbox  *outbox.Outbox
@@ -204,6 +205,10 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 			return err
 		}
 	}
+	iopts, err := ownMail(&pol, fromAddr, o.fromSet, o.ownDoms, ingest.Options{})
+	if err != nil {
+		return err
+	}
 
 	// Models (read-only), knowledge base (read-only), engine.
 	store, err := o.g.openStore(true)
@@ -224,7 +229,7 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 		return err
 	}
 
-	b := &batchRun{o: o, g: o.g, counts: map[string]int{}, intents: map[string]int{}, last: time.Now(), flush: make(chan struct{}, 1)}
+	b := &batchRun{o: o, g: o.g, from: *fromAddr, counts: map[string]int{}, intents: map[string]int{}, last: time.Now(), flush: make(chan struct{}, 1)}
 	if !o.dryRun {
 		if b.j, err = journal.Open(o.journal, &journal.Options{Timeout: o.g.lockTimeout}); err != nil {
 			return err
@@ -258,11 +263,7 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 		b.route = &router{dir: dir, by: o.routeBy}
 	}
 
-	own := o.ownDoms
-	if o.fromSet {
-		own = append(own, domainOf(fromAddr.Address))
-	}
-	iopts := ingest.Options{MaxBytes: o.maxBytes, KeepRaw: o.route != "", OwnDomains: own, Stdin: o.g.io.In}
+	iopts.MaxBytes, iopts.KeepRaw, iopts.Stdin = o.maxBytes, o.route != "", o.g.io.In
 	src := &multiSource{specs: o.in, opts: iopts}
 	defer src.Close()
 
@@ -355,7 +356,7 @@ func (b *batchRun) handle(ctx context.Context, oc *antwort.Outcome) error {
 	action := string(s.Decision.Action)
 	key := msg.ID
 	if b.j != nil && key != "" {
-		okey, err := queueReply(b.o.from, msg, s, b.outbox, b.drafts)
+		okey, err := queueReply(b.from, msg, s, b.outbox, b.drafts)
 		switch {
 		case errors.Is(err, outbox.ErrNoRecipient):
 			rec.Outbox = "not queued: no sender address to answer"

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/mail"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -28,6 +29,8 @@ type replyOptions struct {
 	send     bool
 	smtp     string
 	from     string
+	fromSet  bool
+	ownDoms  []string
 	inFormat string
 	format   string
 	files    []string
@@ -60,6 +63,7 @@ The policy file (--policy, YAML) overrides the defaults; 'antwort reply
   antwort reply --db antwort.db --kb ./kb --outbox ./outbox --send --smtp smtp://user:pass@host:587 inbox.jsonl`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.files = args
+			o.fromSet = cmd.Flags().Changed("from")
 			return runReply(cmd.Context(), o)
 		},
 	}
@@ -71,7 +75,8 @@ The policy file (--policy, YAML) overrides the defaults; 'antwort reply
 	f.BoolVar(&o.send, "send", false, "send what is unsent in --outbox via --smtp")
 	f.StringVar(&o.smtp, "smtp", "", "SMTP server: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://host:465")
 	f.DurationVar(&o.timeout, "smtp-timeout", 30*time.Second, "timeout for connecting and for each SMTP command")
-	f.StringVar(&o.from, "from", "Kundenservice <service@example.com>", "sender of the answers")
+	f.StringVar(&o.from, "from", "Kundenservice <service@example.com>", "sender of the answers, never answered itself; when given, its domain marks our own mail")
+	f.StringArrayVar(&o.ownDoms, "own-domain", nil, "a domain of our own: mail from it (From, Reply-To, Message-ID) is never answered (repeatable)")
 	f.StringVar(&o.inFormat, "in-format", "", "input format: jsonl, text, csv, tsv, eml (default: sniffed)")
 	f.StringVar(&o.format, "format", "jsonl", "output: jsonl or text")
 	var printPolicy bool
@@ -114,7 +119,15 @@ func runReply(ctx context.Context, o *replyOptions) error {
 	if o.send && (o.smtp == "" || o.outbox == "") {
 		return flagErrorf("--send needs --smtp and --outbox")
 	}
+	fromAddr, err := mail.ParseAddress(o.from)
+	if err != nil {
+		return flagErrorf("--from %q: %v", o.from, err)
+	}
 	pol, err := o.loadPolicy()
+	if err != nil {
+		return err
+	}
+	iopts, err := ownMail(&pol, fromAddr, o.fromSet, o.ownDoms, ingest.Options{})
 	if err != nil {
 		return err
 	}
@@ -154,7 +167,7 @@ func runReply(ctx context.Context, o *replyOptions) error {
 	}
 	skipped := 0
 	for _, name := range files {
-		n, err := o.replyStream(ctx, eng, name, w, out, drafts)
+		n, err := o.replyStream(ctx, eng, name, *fromAddr, iopts, w, out, drafts)
 		skipped += n
 		if err != nil {
 			w.flush()
@@ -184,14 +197,15 @@ func runReply(ctx context.Context, o *replyOptions) error {
 	return nil
 }
 
-func (o *replyOptions) replyStream(ctx context.Context, eng *antwort.Engine, name string, w *decisionWriter, out, drafts *outbox.Outbox) (int, error) {
-	return o.g.eachMessage(ctx, name, o.inFormat, ingest.Options{}, func(msg *ingest.Message) error {
+func (o *replyOptions) replyStream(ctx context.Context, eng *antwort.Engine, name string, from mail.Address, iopts ingest.Options,
+	w *decisionWriter, out, drafts *outbox.Outbox) (int, error) {
+	return o.g.eachMessage(ctx, name, o.inFormat, iopts, func(msg *ingest.Message) error {
 		s, err := eng.Suggest(ctx, msg)
 		if err != nil {
 			return err
 		}
 		rec := decisionRecord{Suggestion: s}
-		key, err := queueReply(o.from, msg, s, out, drafts)
+		key, err := queueReply(from, msg, s, out, drafts)
 		switch {
 		case errors.Is(err, outbox.ErrNoRecipient):
 			rec.Outbox = "not written: no sender address to answer"
@@ -210,7 +224,7 @@ func (o *replyOptions) replyStream(ctx context.Context, eng *antwort.Engine, nam
 // the key outbox.KeyFor(ID), so it is queued once however often it is
 // processed. A message without a sender address gives an error wrapping
 // outbox.ErrNoRecipient.
-func queueReply(from string, msg *ingest.Message, s *antwort.Suggestion, out, drafts *outbox.Outbox) (string, error) {
+func queueReply(from mail.Address, msg *ingest.Message, s *antwort.Suggestion, out, drafts *outbox.Outbox) (string, error) {
 	var target *outbox.Outbox
 	switch s.Decision.Action {
 	case reply.Send:
@@ -233,11 +247,12 @@ func queueReply(from string, msg *ingest.Message, s *antwort.Suggestion, out, dr
 }
 
 // replyFor is the reply (or draft) to msg from the sender from: the
-// suggestion's draft, threaded to msg (In-Reply-To, References), marked
-// automatic when the policy sends it.
-func replyFor(from string, msg *ingest.Message, s *antwort.Suggestion) outbox.Reply {
+// suggestion's draft to the one mailbox msg.Recipient names, threaded to
+// msg (In-Reply-To, References), marked automatic when the policy sends
+// it.
+func replyFor(from mail.Address, msg *ingest.Message, s *antwort.Suggestion) outbox.Reply {
 	r := outbox.Reply{
-		From: from, To: msg.From, Subject: msg.Subject, Lang: s.Lang, Text: s.Draft, Date: time.Now(),
+		From: from, To: toMailbox(msg.Recipient()), Subject: msg.Subject, Lang: s.Lang, Text: s.Draft, Date: time.Now(),
 		Auto:    s.Decision.Action == reply.Send,
 		Headers: map[string]string{"X-Antwort-Intent": s.Intent.Label, "X-Antwort-Action": string(s.Decision.Action)},
 	}

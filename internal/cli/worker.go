@@ -99,7 +99,7 @@ On stdout: one JSON line when the worker listens and one when it stops.`,
 	f := cmd.Flags()
 	f.StringVar(&o.kbDir, "kb", "kb", "the worker's knowledge base directory (a push replaces its content)")
 	f.StringVar(&o.policy, "policy", "", "reply policy file (YAML); default: built-in policy")
-	f.StringVar(&o.from, "from", "", "sender of replies; without it no replies are queued (decisions only)")
+	f.StringVar(&o.from, "from", "", "sender of replies, never answered itself (nor its domain); without it no replies are queued (decisions only)")
 	f.BoolVar(&o.send, "send", false, "also deliver replies from the outbox stream via --smtp")
 	f.StringVar(&o.smtp, "smtp", "", "SMTP server: smtp://user:pass@host:587 or smtps://host:465")
 	f.DurationVar(&o.smtpTimeout, "smtp-timeout", outbox.DefaultTimeout, "timeout for connecting and for each SMTP command")
@@ -111,7 +111,7 @@ On stdout: one JSON line when the worker listens and one when it stops.`,
 	f.StringVar(&o.listen, "listen", "127.0.0.1:0", "address for /healthz and /metrics (port 0: any free port; \"\": none)")
 	f.StringVar(&o.name, "name", "", "worker name in decisions, claims and logs (default host-pid)")
 	f.DurationVar(&o.drainTimeout, "drain-timeout", 30*time.Second, "time the messages in flight get at shutdown")
-	f.StringArrayVar(&o.ownDoms, "own-domain", nil, "a domain of our own: mail with a Message-ID there is never answered (repeatable)")
+	f.StringArrayVar(&o.ownDoms, "own-domain", nil, "a domain of our own: mail from it (From, Reply-To, Message-ID) is never answered (repeatable)")
 	f.Int64Var(&o.maxBytes, "max-bytes", 0, "dead-letter mails larger than this many bytes (default 25 MiB)")
 	cmd.AddCommand(newWorkerListCmd(g, &o.nats), newWorkerDeadCmd(g, &o.nats), newWorkerReleaseCmd(g, &o.nats))
 	return cmd
@@ -189,17 +189,17 @@ func runWorker(ctx context.Context, o *workerOptions) error {
 	}
 	defer c.Close()
 
-	own := o.ownDoms
-	if fromAddr != nil {
-		own = append(own, domainOf(fromAddr.Address))
+	iopts, err := ownMail(&pol, fromAddr, fromAddr != nil, o.ownDoms, ingest.Options{MaxBytes: o.maxBytes})
+	if err != nil {
+		return err
 	}
 	cfg := natsq.WorkerConfig{
 		Conn: c, Name: o.name, InFlight: o.inFlight, AckWait: o.ackWait, MaxAckPending: o.maxAckPending, MaxAttempts: o.maxAttempts,
 		DrainTimeout: o.drainTimeout, KBDir: o.kbDir, KBTimeout: g.lockTimeout, Local: local, Policy: &pol,
-		Ingest: ingest.Options{OwnDomains: own, MaxBytes: o.maxBytes}, Sender: sender, SendInFlight: o.sendInFlight, Logger: g.logger,
+		Ingest: iopts, Sender: sender, SendInFlight: o.sendInFlight, Logger: g.logger,
 	}
 	if fromAddr != nil {
-		from := o.from
+		from := *fromAddr
 		cfg.Reply = func(msg *ingest.Message, s *antwort.Suggestion) outbox.Reply { return replyFor(from, msg, s) }
 	}
 	w, err := natsq.NewWorker(cfg)

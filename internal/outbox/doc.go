@@ -10,8 +10,8 @@
 //
 //	ob, err := outbox.OpenOutbox("/var/lib/antwort/outbox")
 //	key, err := ob.Put(outbox.Reply{
-//		From:      "Nordlicht Service <service@nordlicht.example>",
-//		To:        "Jürgen Müller <juergen@example.com>",
+//		From:      mail.Address{Name: "Nordlicht Service", Address: "service@nordlicht.example"},
+//		To:        mail.Address{Name: "Jürgen Müller", Address: "juergen@example.com"},
 //		Subject:   "Re: Ihre Bestellung", // becomes "AW: Ihre Bestellung"
 //		Lang:      "de",
 //		Text:      "Hallo Herr Müller, ...",

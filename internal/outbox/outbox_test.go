@@ -31,8 +31,8 @@ func openOutbox(t *testing.T) *Outbox {
 // replyTo returns a small reply to the customer n.
 func replyTo(n int) Reply {
 	return Reply{
-		From:      "Nordlicht Service <service@nordlicht.example>",
-		To:        fmt.Sprintf("Kunde %d <kunde%d@kunde.example>", n, n),
+		From:      mail.Address{Name: "Nordlicht Service", Address: "service@nordlicht.example"},
+		To:        mail.Address{Name: fmt.Sprintf("Kunde %d", n), Address: fmt.Sprintf("kunde%d@kunde.example", n)},
 		Subject:   fmt.Sprintf("Re: Bestellung %d", n),
 		Lang:      "de",
 		Text:      fmt.Sprintf("Hallo Kunde %d,\n.\nFrom Nordlicht\n", n),
@@ -452,7 +452,7 @@ func TestOutboxErrors(t *testing.T) {
 	o := openOutbox(t)
 	key := put(t, o, replyTo(1))
 
-	if _, err := o.Put(Reply{From: "service@nordlicht.example"}); !errors.Is(err, ErrNoRecipient) {
+	if _, err := o.Put(Reply{From: mail.Address{Address: "service@nordlicht.example"}}); !errors.Is(err, ErrNoRecipient) {
 		t.Errorf("Put without To = %v, want %v", err, ErrNoRecipient)
 	}
 	for sub, want := range map[string]int{"tmp": 0, "new": 1} {

@@ -170,11 +170,13 @@ func (s *Sender) String() string { return s.redacted }
 
 // Send reads a complete RFC 5322 message from r and delivers it: the
 // envelope sender is the address in the From header, the envelope
-// recipients are the addresses in To and Cc. The message is sent byte for
+// recipient the one address in To (and Cc). The message is sent byte for
 // byte (Bcc headers are not stripped, so don't use them).
 //
 // Send returns ErrNoSender or ErrNoRecipient for a message without
-// addresses, and ErrCleartextAuth rather than send a password unencrypted
+// addresses, ErrRecipients for one with more than one recipient (a reply
+// goes to exactly one address), and ErrCleartextAuth rather than send a
+// password unencrypted
 // to a server other than localhost. SMTP replies are returned as errors wrapping
 // *textproto.Error (see IsPermanent); a timeout wraps
 // os.ErrDeadlineExceeded. Cancelling ctx aborts the connection at once and
@@ -317,7 +319,7 @@ func angle(addr string) string {
 }
 
 // envelope returns the sender address from the From header and the
-// recipient addresses from To and Cc of the message in raw.
+// recipient address from To and Cc of the message in raw.
 func envelope(raw []byte) (from string, rcpts []string, err error) {
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
@@ -343,8 +345,11 @@ func envelope(raw []byte) (from string, rcpts []string, err error) {
 			}
 		}
 	}
-	if len(rcpts) == 0 {
+	switch {
+	case len(rcpts) == 0:
 		return "", nil, ErrNoRecipient
+	case len(rcpts) > 1:
+		return "", nil, fmt.Errorf("%w: %d (%s)", ErrRecipients, len(rcpts), strings.Join(rcpts, ", "))
 	}
 	return froms[0].Address, rcpts, nil
 }

@@ -262,8 +262,8 @@ func TestSendBadMessage(t *testing.T) {
 
 func TestEnvelope(t *testing.T) {
 	eml := "From: =?utf-8?q?J=C3=BCrgen?= <j@x.example>\r\n" +
-		"To: a@x.example, \"B, Bea\" <b@x.example>\r\n" +
-		"Cc: c@x.example, A@X.example\r\n\r\nbody\r\n"
+		"To: \"B, Bea\" <b@x.example>\r\n" +
+		"Cc: B@X.example\r\n\r\nbody\r\n"
 	from, rcpts, err := envelope([]byte(eml))
 	if err != nil {
 		t.Fatal(err)
@@ -271,8 +271,23 @@ func TestEnvelope(t *testing.T) {
 	if from != "j@x.example" {
 		t.Errorf("from = %q, want j@x.example", from)
 	}
-	if diff := cmp.Diff([]string{"a@x.example", "b@x.example", "c@x.example"}, rcpts); diff != "" {
+	if diff := cmp.Diff([]string{"b@x.example"}, rcpts); diff != "" {
 		t.Errorf("rcpts (-want +got):\n%s", diff)
+	}
+}
+
+// TestSMTPSendsToOneRecipient: a message naming several recipients is
+// not handed to the server; a reply goes to exactly one address.
+func TestSMTPSendsToOneRecipient(t *testing.T) {
+	for _, eml := range []string{
+		"From: s@x.example\r\nTo: a@x.example, \"B, Bea\" <b@x.example>\r\n\r\nbody\r\n",
+		"From: s@x.example\r\nTo: a@x.example\r\nCc: c@x.example\r\n\r\nbody\r\n",
+		"From: s@x.example\r\nTo: Kunden: a@x.example, b@x.example;\r\n\r\nbody\r\n",
+	} {
+		_, rcpts, err := envelope([]byte(eml))
+		if !errors.Is(err, ErrRecipients) {
+			t.Errorf("envelope(%q) = %v, %v; want ErrRecipients", eml, rcpts, err)
+		}
 	}
 }
 

@@ -202,7 +202,7 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 	// the rate limit judge that one.
 	sender := msg.Recipient().String()
 	in := reply.Input{From: sender, Channel: msg.Channel, Text: text, AutoReason: msg.Auto,
-		Intent: ip, Sentiment: sp}
+		Intent: ip, Sentiment: sp, NoText: msg.NoText}
 	if e.cfg.Sentiment != nil {
 		// A trained model may miss anger the lexicon's cues catch
 		// ("Zum dritten Mal …!", "😒"): the policy hears both.

@@ -124,9 +124,9 @@ func diffParse(t *testing.T, raw []byte, opts Options) {
 
 // sinceOld leaves out of the comparison what changed on purpose since
 // the old parser: addresses are read from the raw header into name and
-// address (the old parser kept "Name <addr>" text), warnings say why a
-// mail has no reply address.
-var sinceOld = cmpopts.IgnoreFields(Message{}, "From", "ReplyTo", "To", "Warnings")
+// address (the old parser kept "Name <addr>" text); warnings and NoText
+// say why a mail has no reply address or no text.
+var sinceOld = cmpopts.IgnoreFields(Message{}, "From", "ReplyTo", "To", "Warnings", "NoText")
 
 // newAutoReason reports whether reason is one the old parser did not
 // know: our own From or Reply-To address, vendors' auto-reply headers.

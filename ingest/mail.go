@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"mime"
 	"net/mail"
@@ -19,6 +20,7 @@ import (
 	"github.com/inbucket/html2text"
 	"github.com/jhillyerd/enmime/v2"
 	"github.com/jhillyerd/enmime/v2/mediatype"
+	xhtml "golang.org/x/net/html"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -133,14 +135,27 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 	}
 	m.Date = parseDate(env.GetHeader("Date"))
 	m.Attachments = attachments(env)
-	text := bodyText(env)
-	if text == "" && depth < maxEmbedded {
-		text = embeddedText(env, opts, depth)
+	text, note, noText := bodyText(env)
+	if note != "" {
+		m.Warnings = append(m.Warnings, note)
+	}
+	if text == "" && noText == "" {
+		switch {
+		case !forwardsMessage(env) && len(m.Attachments) > 0:
+			noText = "the mail has no text of its own, only attachments"
+		case !forwardsMessage(env):
+		case depth < maxEmbedded:
+			text, noText = embeddedText(env, opts, depth)
+		default:
+			noText = fmt.Sprintf("the mail forwards messages nested more than %d levels deep; their text was not read", maxEmbedded)
+		}
+	}
+	if text == "" && noText != "" {
+		m.setNoText(noText)
 	}
 	m.Text = text
 	if !opts.NoClean {
-		c := Clean(m.Text)
-		m.Text, m.Quoted, m.Signature = c.Text, c.Quoted, c.Signature
+		m.clean()
 	}
 	m.Auto = autoReason(env, from, m.Subject, opts)
 	if m.Auto == "" {
@@ -167,6 +182,7 @@ func readEnvelope(data []byte) (*enmime.Envelope, error) {
 		enmime.MaxStoredPartErrors(10),
 		enmime.SetReadPartErrorPolicy(enmime.AllowCorruptTextPartErrorPolicy),
 		enmime.SetCustomParseMediaType(memo.parse),
+		enmime.DisableTextConversion(true), // bodyText converts HTML itself, once
 	)
 	br := rootReaders.Get().(*bufio.Reader)
 	br.Reset(bytes.NewReader(data))
@@ -527,9 +543,10 @@ func parseCommonDate(v string) (time.Time, bool) {
 
 // bodyText returns the decoded text of a mail: the first text/plain part
 // of a multipart/alternative, all text/plain parts of other multiparts
-// separated by a blank line, or the HTML part converted to text.
-func bodyText(env *enmime.Envelope) string {
-	var text string
+// separated by a blank line, or the HTML part converted to text. note is a
+// warning about how the text was read; noText says why a body that is
+// there gave no text.
+func bodyText(env *enmime.Envelope) (text, note, noText string) {
 	root := env.Root
 	if root != nil && root.FirstChild != nil {
 		isText := func(p *enmime.Part) bool {
@@ -555,11 +572,67 @@ func bodyText(env *enmime.Envelope) string {
 		text = bodyClean(string(root.Content))
 	}
 	if text == "" && strings.TrimSpace(env.HTML) != "" {
-		if t, err := html2text.FromString(env.HTML); err == nil {
-			text = bodyClean(t)
+		t, err := html2text.FromString(env.HTML)
+		if err != nil {
+			// html2text lays out a parsed tree, which x/net/html refuses
+			// to build for elements nested more than 512 deep; the
+			// tokenizer reads the text of any nesting.
+			t = flatHTMLText(env.HTML)
+			note = "the HTML part could not be laid out (" + strings.TrimPrefix(err.Error(), "html: ") + "); its text was read without the layout"
+		}
+		if text = bodyClean(t); text == "" {
+			noText = "the HTML part holds no text"
 		}
 	}
-	return text
+	return text, note, noText
+}
+
+// flatHTMLText returns the text of an HTML document without its layout:
+// the text between the tags, a line break for each block element and
+// <br>, nothing of <script>, <style>, <head> and <title>. It reads
+// tokens, not a tree, so any nesting costs the same.
+func flatHTMLText(s string) string {
+	z := xhtml.NewTokenizer(strings.NewReader(s))
+	var b strings.Builder
+	skip := 0
+	for {
+		switch z.Next() {
+		case xhtml.ErrorToken:
+			return b.String()
+		case xhtml.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case xhtml.StartTagToken, xhtml.EndTagToken, xhtml.SelfClosingTagToken:
+			name, _ := z.TagName()
+			switch string(name) {
+			case "script", "style", "head", "title":
+				switch z.Token().Type {
+				case xhtml.StartTagToken:
+					skip++
+				case xhtml.EndTagToken:
+					skip = max(skip-1, 0)
+				}
+			case "br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol":
+				if b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
+					b.WriteByte('\n')
+				}
+			}
+		}
+	}
+}
+
+// forwardsMessage reports whether the mail carries a message/rfc822
+// part.
+func forwardsMessage(env *enmime.Envelope) bool {
+	for _, ps := range [][]*enmime.Part{env.Attachments, env.OtherParts} {
+		for _, p := range ps {
+			if strings.EqualFold(p.ContentType, "message/rfc822") && len(p.Content) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // bodyClean makes decoded body text valid UTF-8 with "\n" line endings and
@@ -619,8 +692,9 @@ func fixMojibake(s string) string {
 
 // embeddedText returns the text of the first message/rfc822 part that
 // parses, for a mail that forwards a message as an attachment and has no
-// text of its own.
-func embeddedText(env *enmime.Envelope, opts Options, depth int) string {
+// text of its own; else why there is none.
+func embeddedText(env *enmime.Envelope, opts Options, depth int) (text, noText string) {
+	noText = "the forwarded message has no text"
 	for _, p := range append(append([]*enmime.Part{}, env.Attachments...), env.OtherParts...) {
 		if !strings.EqualFold(p.ContentType, "message/rfc822") || len(p.Content) == 0 {
 			continue
@@ -629,13 +703,17 @@ func embeddedText(env *enmime.Envelope, opts Options, depth int) string {
 		o.NoClean = true
 		inner, err := parseMessageDepth(p.Content, o, depth+1)
 		if err != nil {
+			noText = "the forwarded message cannot be read: " + strings.TrimPrefix(err.Error(), "ingest: ")
 			continue
 		}
 		if inner.Text != "" {
-			return inner.Text
+			return inner.Text, ""
+		}
+		if inner.NoText != "" {
+			noText = inner.NoText
 		}
 	}
-	return ""
+	return "", noText
 }
 
 // attachments lists the parts of a mail that are not its body text:

@@ -71,6 +71,11 @@ type Message struct {
 	// read: why it has no reply address ("From: 2 addresses (…); a reply
 	// goes to exactly one"), why its text is empty or cut.
 	Warnings []string `json:"warnings,omitempty"`
+	// NoText says why a mail whose body is there has no text: its HTML
+	// holds none, it has only attachments, it forwards messages nested too
+	// deep. Such a mail is for a person to read ("no text" in the
+	// decision). Empty when the text was read, or the body is empty.
+	NoText string `json:"no_text,omitempty"`
 	// Size is the size of the raw item in bytes.
 	Size int64 `json:"size,omitempty"`
 	// Source is where it came from: the file path for a mail in a file,
@@ -317,9 +322,25 @@ func (r *Reader) finish(m *Message, line int) {
 		m.ID = m.Source
 	}
 	if !r.opts.NoClean && m.Text != "" {
-		c := Clean(m.Text)
-		m.Text, m.Quoted, m.Signature = c.Text, c.Quoted, c.Signature
+		m.clean()
 	}
+}
+
+// clean splits m.Text with Clean into the new text, the quoted history and
+// the signature. When nothing new is left of a text that was there (a
+// chain of forwards, an answer without a word of its own), NoText says so.
+func (m *Message) clean() {
+	c := Clean(m.Text)
+	if c.Text == "" && m.Text != "" && m.NoText == "" {
+		m.setNoText("all of it is quoted history or forwarded messages, with nothing new")
+	}
+	m.Text, m.Quoted, m.Signature = c.Text, c.Quoted, c.Signature
+}
+
+// setNoText records why m has no text, and warns of it.
+func (m *Message) setNoText(reason string) {
+	m.NoText = reason
+	m.Warnings = append(m.Warnings, "no text: "+reason)
 }
 
 func (r *Reader) nextText(ctx context.Context) (*Message, error) {

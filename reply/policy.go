@@ -260,6 +260,10 @@ type Input struct {
 	Linked    bool
 	// Missing lists template placeholders the draft could not fill.
 	Missing []string
+	// NoText says why a message whose body is there gave no text to read
+	// (its HTML holds none, it forwards messages nested too deep, it is
+	// all quoted history); such a message is for a person to read.
+	NoText string
 	// Recent is how many automatic answers this sender got within the
 	// rate limit's window.
 	Recent int
@@ -322,6 +326,12 @@ func (p Policy) Decide(in Input) Decision {
 	esc = !add("not a VIP", !vip, vipDetail) || esc
 	if esc {
 		d.Action = Escalate
+		return d
+	}
+	// Nothing was read of the message: a person reads it.
+	if in.NoText != "" {
+		add("text", false, "no text: "+in.NoText)
+		d.Action = Suggest
 		return d
 	}
 	// Automatic answer.

@@ -148,6 +148,7 @@ type batchRun struct {
 	counts  map[string]int
 	intents map[string]int
 	failed  int
+	warned  int // messages with warnings
 	noRoute bool
 }
 
@@ -349,10 +350,11 @@ func (b *batchRun) handle(ctx context.Context, oc *antwort.Outcome) error {
 		return nil
 	}
 	msg, s := oc.Message, oc.Suggestion
-	rec := batchRecord{Suggestion: s, Source: msg.Source}
+	rec := batchRecord{Suggestion: s, Source: msg.Source, Warnings: msg.Warnings}
 	if msg.Auto != "" {
 		rec.Auto = msg.Auto
 	}
+	b.warn(msg)
 	action := string(s.Decision.Action)
 	key := msg.ID
 	if b.j != nil && key != "" {
@@ -433,6 +435,31 @@ func (b *batchRun) commit(ctx context.Context) error {
 	return nil
 }
 
+// warn reports the warnings of msg on stderr, the first maxReported
+// messages one by one, the rest in the summary.
+func (b *batchRun) warn(msg *ingest.Message) {
+	if len(msg.Warnings) == 0 {
+		return
+	}
+	b.warned++
+	switch {
+	case b.warned <= maxReported:
+		for _, w := range msg.Warnings {
+			fmt.Fprintf(b.g.io.ErrOut, "antwort: warning: %s: %s\n", msgWhere(msg), w)
+		}
+	case b.warned == maxReported+1:
+		fmt.Fprintf(b.g.io.ErrOut, "antwort: more warnings are counted but not shown\n")
+	}
+}
+
+// msgWhere names msg in messages: where it was read, else its ID.
+func msgWhere(msg *ingest.Message) string {
+	if msg.Source != "" {
+		return msg.Source
+	}
+	return msg.ID
+}
+
 func (b *batchRun) summary(st antwort.RunStats, elapsed time.Duration, s *sendTally) {
 	w := b.g.io.ErrOut
 	rate := float64(st.Processed) / max(elapsed.Seconds(), 1e-9)
@@ -480,6 +507,9 @@ func (b *batchRun) summary(st antwort.RunStats, elapsed time.Duration, s *sendTa
 		}
 		fmt.Fprintf(w, "antwort: batch: intents: %s\n", strings.Join(parts, ", "))
 	}
+	if b.warned > 0 {
+		fmt.Fprintf(w, "antwort: batch: %d messages with warnings (no reply address, no text; see the decisions' \"warnings\")\n", b.warned)
+	}
 	if b.noRoute {
 		fmt.Fprintf(w, "antwort: batch: posts from JSONL/CSV inputs are not mail and were not routed\n")
 	}
@@ -523,6 +553,9 @@ type batchRecord struct {
 	Auto   string `json:"auto,omitempty"`
 	Outbox string `json:"outbox,omitempty"`
 	Route  string `json:"route,omitempty"`
+	// Warnings are the message's (ingest.Message.Warnings): why it has no
+	// reply address, why it has no text.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // decisionOutput writes decisions as JSONL or CSV to a file or stdout. A

@@ -64,6 +64,7 @@ func (w *recordWriter) record(r *batchRecord) {
 	w.strOmit(`"auto":`, r.Auto)
 	w.strOmit(`"outbox":`, r.Outbox)
 	w.strOmit(`"route":`, r.Route)
+	w.stringsOmit(`"warnings":`, r.Warnings)
 	w.b = append(w.b, '}')
 }
 
@@ -426,6 +427,7 @@ Source string json:"source,omitempty"
 Auto string json:"auto,omitempty"
 Outbox string json:"outbox,omitempty"
 Route string json:"route,omitempty"
+Warnings []string json:"warnings,omitempty"
 }`
 
 var (

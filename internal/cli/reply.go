@@ -204,7 +204,10 @@ func (o *replyOptions) replyStream(ctx context.Context, eng *antwort.Engine, nam
 		if err != nil {
 			return err
 		}
-		rec := decisionRecord{Suggestion: s}
+		rec := decisionRecord{Suggestion: s, Warnings: msg.Warnings}
+		for _, w := range msg.Warnings {
+			fmt.Fprintf(o.g.io.ErrOut, "antwort: warning: %s: %s\n", msgWhere(msg), w)
+		}
 		key, err := queueReply(from, msg, s, out, drafts)
 		switch {
 		case errors.Is(err, outbox.ErrNoRecipient):
@@ -269,7 +272,8 @@ func replyFor(from mail.Address, msg *ingest.Message, s *antwort.Suggestion) out
 // decisionRecord is one line of reply's output.
 type decisionRecord struct {
 	*antwort.Suggestion
-	Outbox string `json:"outbox,omitempty"`
+	Outbox   string   `json:"outbox,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 type decisionWriter struct {

@@ -39,7 +39,7 @@ type batchOptions struct {
 	outbox   string
 	drafts   string
 	send     bool
-	smtp     string
+	smtp     smtpFlags
 	from     string
 	route    string
 	routeBy  string
@@ -47,7 +47,6 @@ type batchOptions struct {
 	limit    int
 	since    string
 	workers  int
-	timeout  time.Duration
 	maxBytes int64
 	ownDoms  []string
 	fromSet  bool
@@ -91,7 +90,7 @@ they are and skipped; the exit status is then 3. --dry-run decides and writes
 		Example: `  antwort batch --db antwort.db --kb ./kb --in maildir:./mail/service --out jsonl:decisions.jsonl
   antwort batch --kb ./kb --in mbox:export.mbox --in dir:./eml/ --in jsonl:tweets.jsonl --out csv:decisions.csv
   antwort batch --kb ./kb --in maildir:./mail/service --route maildir:./mail/sorted --route-by intent
-  antwort batch --kb ./kb --in maildir:./mail/service --outbox ./outbox --send --smtp smtp://user:pass@host:587`,
+  antwort batch --kb ./kb --in maildir:./mail/service --outbox ./outbox --send --smtp smtp://user@host:587 --smtp-password-file ./smtp.pw`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.fromSet = cmd.Flags().Changed("from")
@@ -109,8 +108,7 @@ they are and skipped; the exit status is then 3. --dry-run decides and writes
 	f.StringVar(&o.outbox, "outbox", "", "queue the answers to send as .eml in this Maildir")
 	f.StringVar(&o.drafts, "drafts", "", "write suggested drafts as .eml into this Maildir")
 	f.BoolVar(&o.send, "send", false, "deliver the outbox via --smtp")
-	f.StringVar(&o.smtp, "smtp", "", "SMTP server: smtp://user:pass@host:587 or smtps://host:465")
-	f.DurationVar(&o.timeout, "smtp-timeout", 30*time.Second, "timeout for connecting and for each SMTP command")
+	o.smtp.register(f)
 	f.StringVar(&o.from, "from", "Kundenservice <service@example.com>", "sender of the answers, never answered itself; when given, its domain marks our own mail")
 	f.StringArrayVar(&o.ownDoms, "own-domain", nil, "a domain of our own: mail from it (From, Reply-To, Message-ID) is never answered (repeatable)")
 	f.StringVar(&o.route, "route", "", "file a copy of each mail into maildir:DIR/<folder>")
@@ -164,7 +162,7 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 	if o.workers < 1 {
 		return flagErrorf("--workers %d: need at least 1", o.workers)
 	}
-	if o.send && (o.smtp == "" || o.outbox == "") {
+	if o.send && (o.smtp.url == "" || o.outbox == "") {
 		return flagErrorf("--send needs --smtp and --outbox")
 	}
 	if o.dryRun && (o.send || o.outbox != "" || o.drafts != "" || o.route != "") {
@@ -192,8 +190,8 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 	}
 	var sender *outbox.Sender
 	if o.send {
-		if sender, err = outbox.NewSender(outbox.SMTPOptions{URL: o.smtp, Timeout: o.timeout}); err != nil {
-			return flagErrorf("--smtp: %v", err)
+		if sender, err = o.smtp.sender(o.g); err != nil {
+			return err
 		}
 	}
 	outKind, outPath, ok := strings.Cut(o.out, ":")

@@ -27,14 +27,13 @@ type replyOptions struct {
 	outbox   string
 	drafts   string
 	send     bool
-	smtp     string
+	smtp     smtpFlags
 	from     string
 	fromSet  bool
 	ownDoms  []string
 	inFormat string
 	format   string
 	files    []string
-	timeout  time.Duration
 }
 
 func newReplyCmd(g *globalOptions) *cobra.Command {
@@ -60,7 +59,7 @@ The policy file (--policy, YAML) overrides the defaults; 'antwort reply
 --print-policy' shows them.`,
 		Example: `  antwort reply --db antwort.db --kb ./kb < inbox.jsonl
   antwort reply --db antwort.db --kb ./kb --outbox ./outbox mail.eml
-  antwort reply --db antwort.db --kb ./kb --outbox ./outbox --send --smtp smtp://user:pass@host:587 inbox.jsonl`,
+  ANTWORT_SMTP_PASSWORD=… antwort reply --db antwort.db --kb ./kb --outbox ./outbox --send --smtp smtp://user@host:587 inbox.jsonl`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.files = args
 			o.fromSet = cmd.Flags().Changed("from")
@@ -73,8 +72,7 @@ The policy file (--policy, YAML) overrides the defaults; 'antwort reply
 	f.StringVar(&o.outbox, "outbox", "", "write answers to send as .eml into this Maildir")
 	f.StringVar(&o.drafts, "drafts", "", "write suggested drafts as .eml into this Maildir")
 	f.BoolVar(&o.send, "send", false, "send what is unsent in --outbox via --smtp")
-	f.StringVar(&o.smtp, "smtp", "", "SMTP server: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://host:465")
-	f.DurationVar(&o.timeout, "smtp-timeout", 30*time.Second, "timeout for connecting and for each SMTP command")
+	o.smtp.register(f)
 	f.StringVar(&o.from, "from", "Kundenservice <service@example.com>", "sender of the answers, never answered itself; when given, its domain marks our own mail")
 	f.StringArrayVar(&o.ownDoms, "own-domain", nil, "a domain of our own: mail from it (From, Reply-To, Message-ID) is never answered (repeatable)")
 	f.StringVar(&o.inFormat, "in-format", "", "input format: jsonl, text, csv, tsv, eml (default: sniffed)")
@@ -116,7 +114,7 @@ func runReply(ctx context.Context, o *replyOptions) error {
 	if err := validFormat(o.format, "jsonl", "json", "text"); err != nil {
 		return err
 	}
-	if o.send && (o.smtp == "" || o.outbox == "") {
+	if o.send && (o.smtp.url == "" || o.outbox == "") {
 		return flagErrorf("--send needs --smtp and --outbox")
 	}
 	fromAddr, err := mail.ParseAddress(o.from)
@@ -178,7 +176,7 @@ func runReply(ctx context.Context, o *replyOptions) error {
 		return err
 	}
 	if o.send {
-		s, err := outbox.NewSender(outbox.SMTPOptions{URL: o.smtp, Timeout: o.timeout})
+		s, err := o.smtp.sender(o.g)
 		if err != nil {
 			return err
 		}

@@ -28,12 +28,15 @@ type globalOptions struct {
 	stopProfile func()
 	memProfile  string
 	logger      *slog.Logger
+	redact      *redactWriter // in front of stderr: keeps secrets out
 }
 
 // Main runs the antwort command line with args (without the program name)
 // and returns the process exit code.
 func Main(ctx context.Context, args []string, streams IOStreams) int {
-	g := &globalOptions{io: streams}
+	red := &redactWriter{w: streams.ErrOut}
+	streams.ErrOut = red
+	g := &globalOptions{io: streams, redact: red}
 	root := newRootCmd(g)
 	root.SetArgs(args)
 	root.SetIn(streams.In)

@@ -32,8 +32,7 @@ type workerOptions struct {
 	policy        string
 	from          string
 	send          bool
-	smtp          string
-	smtpTimeout   time.Duration
+	smtp          smtpFlags
 	inFlight      int
 	sendInFlight  int
 	ackWait       time.Duration
@@ -101,8 +100,7 @@ On stdout: one JSON line when the worker listens and one when it stops.`,
 	f.StringVar(&o.policy, "policy", "", "reply policy file (YAML); default: built-in policy")
 	f.StringVar(&o.from, "from", "", "sender of replies, never answered itself (nor its domain); without it no replies are queued (decisions only)")
 	f.BoolVar(&o.send, "send", false, "also deliver replies from the outbox stream via --smtp")
-	f.StringVar(&o.smtp, "smtp", "", "SMTP server: smtp://user:pass@host:587 or smtps://host:465")
-	f.DurationVar(&o.smtpTimeout, "smtp-timeout", outbox.DefaultTimeout, "timeout for connecting and for each SMTP command")
+	o.smtp.register(f)
 	f.IntVar(&o.inFlight, "in-flight", 8*runtime.GOMAXPROCS(0), "messages this worker fetches and processes at once (8 per core)")
 	f.IntVar(&o.sendInFlight, "send-in-flight", 4, "replies this worker delivers at once (with --send)")
 	f.DurationVar(&o.ackWait, "ack-wait", natsq.DefaultAckWait, "time before a message not acknowledged goes to another worker (sets the shared consumer)")
@@ -130,7 +128,7 @@ func runWorker(ctx context.Context, o *workerOptions) error {
 		return flagErrorf("--max-ack-pending %d is below --in-flight %d", o.maxAckPending, o.inFlight)
 	case o.ackWait < time.Second:
 		return flagErrorf("--ack-wait %s: need at least 1s", o.ackWait)
-	case o.send && o.smtp == "":
+	case o.send && o.smtp.url == "":
 		return flagErrorf("--send needs --smtp")
 	}
 	var fromAddr *mail.Address
@@ -143,8 +141,8 @@ func runWorker(ctx context.Context, o *workerOptions) error {
 	var sender *outbox.Sender
 	if o.send {
 		var err error
-		if sender, err = outbox.NewSender(outbox.SMTPOptions{URL: o.smtp, Timeout: o.smtpTimeout}); err != nil {
-			return flagErrorf("--smtp: %v", err)
+		if sender, err = o.smtp.sender(g); err != nil {
+			return err
 		}
 	}
 	pol := reply.DefaultPolicy()

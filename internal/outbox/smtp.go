@@ -39,6 +39,13 @@ type SMTPOptions struct {
 	// offers only that, and only over TLS or to localhost.
 	URL string
 
+	// Password is the password of the URL's user, given apart from the
+	// URL so that it need not appear on a command line or in a
+	// configuration that shows the URL (read it from a file or the
+	// environment). A URL with a password of its own, or without a user,
+	// cannot take one: NewSender fails with ErrInvalidURL.
+	Password string
+
 	// Timeout bounds connecting (TCP, TLS, greeting, EHLO, STARTTLS, AUTH
 	// together) and then each SMTP command, including the wait for the
 	// server's answer after the message data. Zero means DefaultTimeout.
@@ -130,6 +137,15 @@ func NewSender(opts SMTPOptions) (*Sender, error) {
 			return nil, bad("starttls does not apply to smtps")
 		}
 	}
+	if opts.Password != "" {
+		switch {
+		case u.User == nil || u.User.Username() == "":
+			return nil, bad("a password needs a user in the URL (smtp://user@host)")
+		case hasPassword(u):
+			return nil, bad("the URL has a password and one is given apart; give it once")
+		}
+		u.User = url.UserPassword(u.User.Username(), opts.Password)
+	}
 	if u.User != nil {
 		s.user = u.User.Username()
 		s.pass, _ = u.User.Password()
@@ -163,6 +179,11 @@ func NewSender(opts SMTPOptions) (*Sender, error) {
 		s.tlsConfig.MinVersion = tls.VersionTLS12
 	}
 	return s, nil
+}
+
+func hasPassword(u *url.URL) bool {
+	_, ok := u.User.Password()
+	return ok
 }
 
 // String returns the server URL with the password masked.

@@ -357,3 +357,31 @@ func TestNewSender(t *testing.T) {
 		t.Errorf("NewSender changed the caller's TLS config (ServerName %q, err %v)", cfg.ServerName, err)
 	}
 }
+
+// TestSMTPPasswordGivenApart: the password can be given apart from the
+// URL (from a file or the environment), and never shows in an error.
+func TestSMTPPasswordGivenApart(t *testing.T) {
+	srv := startServer(t, serverConfig{startTLS: true, users: map[string]string{"anna": "Geheim-Passwort-42"}})
+	url := srv.URL("smtp", nil, "")
+	withUser := strings.Replace(url, "smtp://", "smtp://anna@", 1)
+	s := newSender(t, SMTPOptions{URL: withUser, Password: "Geheim-Passwort-42", Timeout: 5 * time.Second, TLSConfig: srv.TLSConfig()})
+	if err := s.Send(t.Context(), bytes.NewReader(emlBytes(t, testReply()))); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	if msgs := srv.Messages(); len(msgs) != 1 || msgs[0].User != "anna" {
+		t.Fatalf("server got %+v, want one message from user anna", msgs)
+	}
+	if strings.Contains(s.String(), "Geheim") {
+		t.Errorf("String() = %q shows the password", s.String())
+	}
+	wrong := newSender(t, SMTPOptions{URL: withUser, Password: "Falsches-Passwort-7", Timeout: 5 * time.Second, TLSConfig: srv.TLSConfig()})
+	if err := wrong.Send(t.Context(), bytes.NewReader(emlBytes(t, testReply()))); err == nil || strings.Contains(err.Error(), "Falsches") {
+		t.Errorf("wrong password: Send = %v, want an error without the password", err)
+	}
+	for _, u := range []string{url, strings.Replace(url, "smtp://", "smtp://anna:Geheim-Passwort-42@", 1)} {
+		_, err := NewSender(SMTPOptions{URL: u, Password: "Geheim-Passwort-42"})
+		if !errors.Is(err, ErrInvalidURL) || strings.Contains(err.Error(), "Geheim") {
+			t.Errorf("NewSender(%q, password apart) = %v, want ErrInvalidURL without the password", u, err)
+		}
+	}
+}

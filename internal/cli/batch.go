@@ -333,8 +333,8 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 		return runErr
 	case commitErr != nil:
 		return commitErr
-	case st.Problems > 0 || st.Failed > 0 || sendStats.failed > 0:
-		return &partialError{skipped: st.Problems + st.Failed + sendStats.failed}
+	case st.Problems > 0 || st.Failed > 0 || sendStats.failed > 0 || sendStats.uncertain > 0:
+		return &partialError{skipped: st.Problems + st.Failed + sendStats.failed + sendStats.uncertain}
 	}
 	return nil
 }
@@ -514,7 +514,8 @@ func (b *batchRun) summary(st antwort.RunStats, elapsed time.Duration, s *sendTa
 	if b.o.send {
 		fmt.Fprintf(w, "antwort: batch: sent %d replies, %d failed (kept in %s)", s.sent, s.failed, b.o.outbox)
 		if s.uncertain > 0 {
-			fmt.Fprintf(w, ", %d uncertain (a delivery was interrupted: check and release them)", s.uncertain)
+			fmt.Fprintf(w, ", %d uncertain (a delivery was interrupted: check whether they arrived, then release them from %s)",
+				s.uncertain, filepath.Join(b.o.outbox, "sending"))
 		}
 		fmt.Fprintln(w)
 	}
@@ -527,7 +528,21 @@ type sendTally struct {
 }
 
 func (t *sendTally) flush(ctx context.Context, ob *outbox.Outbox, s *outbox.Sender) {
-	sent, failed, err := ob.Flush(ctx, s)
+	sent, failed, unc, _ := flushCounts(ob.Flush(ctx, s))
+	t.mu.Lock()
+	t.sent += sent
+	// The messages still unsent, and those uncertain, after the latest
+	// Flush (which reports the uncertain ones of earlier flushes again):
+	// each reply is counted once.
+	t.failed, t.uncertain = failed, unc
+	t.mu.Unlock()
+}
+
+// flushCounts splits what Outbox.Flush returns into replies sent, failed
+// (still queued) and uncertain (in sending/, for a person to check), and
+// an error other than these replies' own (an interruption, an outbox
+// that cannot be read). Flush counts the uncertain ones among the failed.
+func flushCounts(sent, failed int, err error) (int, int, int, error) {
 	unc := 0
 	var be *outbox.BatchError
 	if errors.As(err, &be) {
@@ -537,11 +552,10 @@ func (t *sendTally) flush(ctx context.Context, ob *outbox.Outbox, s *outbox.Send
 			}
 		}
 	}
-	t.mu.Lock()
-	t.sent += sent
-	t.failed = failed // the messages still unsent after the latest Flush
-	t.uncertain = unc
-	t.mu.Unlock()
+	if _, only := err.(*outbox.BatchError); only {
+		err = nil
+	}
+	return sent, failed - unc, unc, err
 }
 
 // batchRecord is one line of batch's output.
@@ -564,9 +578,12 @@ type decisionOutput struct {
 	f    *os.File
 	w    *bufio.Writer
 	csv  *csv.Writer
-	n    int         // records written by this run
-	buf  []byte      // one JSONL line, reused
-	nats *natsOutput // for nats:SUBJECT, which the fields above are not used for
+	n    int // records written by this run
+	// stream is set when f is not a regular file (/dev/null, a pipe):
+	// it is neither synced nor cut back.
+	stream bool
+	buf    []byte      // one JSONL line, reused
+	nats   *natsOutput // for nats:SUBJECT, which the fields above are not used for
 }
 
 func openDecisionOutput(g *globalOptions, kind, path string, j *journal.Journal) (*decisionOutput, error) {
@@ -578,7 +595,6 @@ func openDecisionOutput(g *globalOptions, kind, path string, j *journal.Journal)
 		if err != nil {
 			return nil, err
 		}
-		d.name = abs
 		f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o644)
 		if err != nil {
 			return nil, fmt.Errorf("--out: %w", err)
@@ -588,6 +604,21 @@ func openDecisionOutput(g *globalOptions, kind, path string, j *journal.Journal)
 			f.Close()
 			return nil, err
 		}
+		if !fi.Mode().IsRegular() {
+			// /dev/null, a pipe, a terminal: written as a stream, like
+			// stdout; nothing to cut back, sync or record.
+			d.f, d.stream = f, true
+			d.w = bufio.NewWriterSize(f, 64<<10)
+			if kind == "csv" {
+				d.csv = csv.NewWriter(d.w)
+				if err := d.csv.Write(csvHeader); err != nil {
+					f.Close()
+					return nil, err
+				}
+			}
+			return d, nil
+		}
+		d.name = abs
 		size := fi.Size()
 		if j != nil {
 			off, ok, err := j.Offset(abs)
@@ -687,7 +718,7 @@ func (d *decisionOutput) sync() (int64, error) {
 	if err := d.w.Flush(); err != nil {
 		return 0, fmt.Errorf("--out: %w", err)
 	}
-	if d.f == nil {
+	if d.f == nil || d.stream {
 		return 0, nil
 	}
 	if err := d.f.Sync(); err != nil {

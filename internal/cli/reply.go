@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/mail"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -180,13 +181,18 @@ func runReply(ctx context.Context, o *replyOptions) error {
 		if err != nil {
 			return err
 		}
-		sent, failed, err := out.Flush(ctx, s)
-		fmt.Fprintf(o.g.io.ErrOut, "antwort: sent %d, failed %d (kept unsent in %s)\n", sent, failed, o.outbox)
+		sent, failed, unc, err := flushCounts(out.Flush(ctx, s))
+		fmt.Fprintf(o.g.io.ErrOut, "antwort: sent %d, failed %d (kept unsent in %s)", sent, failed, o.outbox)
+		if unc > 0 {
+			fmt.Fprintf(o.g.io.ErrOut, ", %d uncertain (a delivery was interrupted: check whether it arrived, then release it from %s)",
+				unc, filepath.Join(o.outbox, "sending"))
+		}
+		fmt.Fprintln(o.g.io.ErrOut)
 		if err != nil {
 			return err
 		}
-		if failed > 0 {
-			return &partialError{skipped: failed}
+		if failed+unc > 0 {
+			return &partialError{skipped: failed + unc}
 		}
 	}
 	if skipped > 0 {

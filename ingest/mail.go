@@ -4,13 +4,17 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"mime"
+	"mime/quotedprintable"
 	"net/mail"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +37,8 @@ const (
 	maxDepth         = 32
 	maxEmbedded      = 3         // message/rfc822 levels parsed for text
 	defaultHeaderMax = 128 << 10 // one header field, continuation lines included
+	defaultTextMax   = 64 << 10  // text kept per message (Options.MaxText)
+	htmlPerText      = 4         // HTML bytes read per byte of text kept
 )
 
 // Parse reads one RFC 5322 mail from r and returns it as a Message with
@@ -103,8 +109,13 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 	case hasNUL:
 		data = bytes.ReplaceAll(data, []byte{0}, nil)
 	}
-	if err := checkStructure(data, limitOr(opts.MaxHeaderBytes, defaultHeaderMax)); err != nil {
+	leaves, err := checkStructure(data, limitOr(opts.MaxHeaderBytes, defaultHeaderMax), partMax(opts))
+	if err != nil {
 		return nil, err
+	}
+	if len(leaves) > 0 {
+		// Only so much of a part is read; see MaxText.
+		data = shrink(data, leaves, partMax(opts))
 	}
 	env, err := readEnvelope(data)
 	if err != nil {
@@ -135,17 +146,20 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 	}
 	m.Date = parseDate(env.GetHeader("Date"))
 	m.Attachments = attachments(env)
-	text, note, noText := bodyText(env)
+	text, note, noText, cut := bodyText(env, textMax(opts))
 	if note != "" {
 		m.Warnings = append(m.Warnings, note)
 	}
+	m.cutWarning(cut)
 	if text == "" && noText == "" {
 		switch {
 		case !forwardsMessage(env) && len(m.Attachments) > 0:
 			noText = "the mail has no text of its own, only attachments"
 		case !forwardsMessage(env):
 		case depth < maxEmbedded:
-			text, noText = embeddedText(env, opts, depth)
+			var cut int64
+			text, noText, cut = embeddedText(env, opts, depth)
+			m.cutWarning(int(cut))
 		default:
 			noText = fmt.Sprintf("the mail forwards messages nested more than %d levels deep; their text was not read", maxEmbedded)
 		}
@@ -264,18 +278,35 @@ func looksBinary(b []byte) bool {
 
 // checkStructure walks the header and the MIME boundaries of data without
 // decoding anything, so that over-long header fields and pathological
-// nesting are rejected before enmime sees them.
-func checkStructure(data []byte, maxField int64) error {
-	pos, ctype, err := scanHeader(data, 0, maxField)
+// nesting are rejected before enmime sees them. It returns the leaf parts
+// (the body of a mail that is not multipart, the parts that are not
+// multiparts themselves) whose bodies are longer than big bytes.
+func checkStructure(data []byte, maxField int64, big int) ([]leafPart, error) {
+	h, err := scanHeader(data, 0, maxField)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var stack []string
-	if b := boundaryOf(ctype); b != "" {
+	pos := h.end
+	var (
+		stack  []string
+		leaves []leafPart
+		open   *leafPart // the leaf part whose body is being read
+	)
+	closeLeaf := func(end int) {
+		if open != nil && end-open.start > big {
+			open.end = end
+			leaves = append(leaves, *open)
+		}
+		open = nil
+	}
+	if b := boundaryOf(h.ctype); b != "" {
 		stack = append(stack, b)
+	} else {
+		open = &leafPart{headerEnd: h.blank, start: h.end, cte: h.cte}
 	}
 	parts := 0
 	for pos < len(data) && len(stack) > 0 {
+		lineStart := pos
 		line, next := lineAt(data, pos)
 		pos = next
 		if !bytes.HasPrefix(line, []byte("--")) {
@@ -288,29 +319,121 @@ func checkStructure(data []byte, maxField int64) error {
 				break
 			}
 		}
-		switch {
-		case level < 0:
+		if level < 0 {
 			continue
-		case closing:
+		}
+		closeLeaf(lineStart)
+		if closing {
 			stack = stack[:level]
 			continue
 		}
 		stack = stack[:level+1]
 		if parts++; parts > maxParts {
-			return errorf(ErrTooComplex, "mail has more than %d MIME parts", maxParts)
+			return nil, errorf(ErrTooComplex, "mail has more than %d MIME parts", maxParts)
 		}
-		end, ct, err := scanHeader(data, pos, maxField)
+		ph, err := scanHeader(data, pos, maxField)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		pos = end
-		if b := boundaryOf(ct); b != "" {
+		pos = ph.end
+		if b := boundaryOf(ph.ctype); b != "" {
 			if stack = append(stack, b); len(stack) > maxDepth {
-				return errorf(ErrTooComplex, "MIME parts nested more than %d levels deep (line %d)", maxDepth, lineNumber(data, pos))
+				return nil, errorf(ErrTooComplex, "MIME parts nested more than %d levels deep (line %d)", maxDepth, lineNumber(data, pos))
 			}
+		} else {
+			open = &leafPart{headerEnd: ph.blank, start: ph.end, cte: ph.cte}
 		}
 	}
-	return nil
+	closeLeaf(len(data))
+	return leaves, nil
+}
+
+// leafPart is the body of a MIME leaf part, or of a mail that is not
+// multipart.
+type leafPart struct {
+	headerEnd  int    // where the blank line that ends its header starts
+	start, end int    // the body
+	cte        string // its Content-Transfer-Encoding
+}
+
+// partMax is the most bytes of one part's body enmime is given: enough
+// for the text a message keeps (Options.MaxText; of HTML four times as
+// much, and quoted-printable takes up to three bytes for one), and never
+// less than 1 MiB.
+func partMax(o Options) int {
+	return max(1<<20, 3*htmlPerText*textMax(o))
+}
+
+// sizeHeader is the header shrink writes into a part it cut, with the
+// part's whole decoded size. Its name holds a random word, so that no mail
+// can bring the header along.
+var sizeHeader = "X-Antwort-Size-" + func() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}()
+
+// shrink returns a copy of data with the bodies of the leaves cut after
+// their last line break within max bytes, each part noting its whole
+// decoded size in sizeHeader: enmime then reads and decodes no more than
+// max bytes of any part, whatever the size of the mail. The sizes are
+// counted by decoding the whole bodies as a stream, without keeping them.
+func shrink(data []byte, leaves []leafPart, max int) []byte {
+	out := make([]byte, 0, len(data)-sumCut(leaves, max)+len(leaves)*64)
+	prev := 0
+	for _, l := range leaves {
+		keep := l.start + max
+		if i := bytes.LastIndexByte(data[l.start:keep], '\n'); i >= 0 {
+			keep = l.start + i + 1
+		}
+		out = append(out, data[prev:l.headerEnd]...)
+		out = append(out, sizeHeader+": "...)
+		out = strconv.AppendInt(out, decodedSize(l.cte, data[l.start:l.end]), 10)
+		out = append(out, "\r\n"...)
+		out = append(out, data[l.headerEnd:keep]...)
+		prev = l.end
+	}
+	return append(out, data[prev:]...)
+}
+
+func sumCut(leaves []leafPart, max int) int {
+	n := 0
+	for _, l := range leaves {
+		n += l.end - l.start - max
+	}
+	return n
+}
+
+// decodedSize is the size of body once its transfer encoding is undone,
+// counted as a stream; for an encoding that does not decode, the size of
+// body.
+func decodedSize(cte string, body []byte) int64 {
+	var r io.Reader = bytes.NewReader(body)
+	switch strings.ToLower(strings.TrimSpace(cte)) {
+	case "quoted-printable":
+		r = quotedprintable.NewReader(r)
+	case "base64":
+		r = base64.NewDecoder(base64.StdEncoding, r) // skips line breaks
+	default:
+		return int64(len(body))
+	}
+	n, err := io.Copy(io.Discard, r)
+	if err != nil {
+		return int64(len(body))
+	}
+	return n
+}
+
+// partCut is how many decoded bytes of p shrink left out.
+func partCut(p *enmime.Part) int {
+	if p == nil {
+		return 0
+	}
+	n, err := strconv.Atoi(p.Header.Get(sizeHeader))
+	if err != nil {
+		return 0
+	}
+	return max(0, n-len(p.Content))
 }
 
 // lineAt returns the line starting at pos without its line ending, and
@@ -328,21 +451,29 @@ func lineNumber(data []byte, pos int) int {
 	return bytes.Count(data[:min(pos, len(data))], []byte("\n")) + 1
 }
 
+// header is what scanHeader found of a header section.
+type header struct {
+	end   int    // the position after the blank line that ends it
+	blank int    // where that blank line starts
+	ctype string // the unfolded Content-Type value
+	cte   string // the Content-Transfer-Encoding value
+}
+
 // scanHeader reads a header section starting at pos up to and including
-// the blank line that ends it. It returns the position after it and the
-// unfolded Content-Type value, and an error wrapping ErrTooLarge when a
+// the blank line that ends it, and an error wrapping ErrTooLarge when a
 // field (with its continuation lines) is longer than maxField.
-func scanHeader(data []byte, pos int, maxField int64) (int, string, error) {
+func scanHeader(data []byte, pos int, maxField int64) (header, error) {
 	var (
 		fieldStart = pos
 		fieldLen   int64
 		ctype      []byte
 		inCtype    bool
+		cte        []byte
 	)
 	for pos < len(data) {
 		line, next := lineAt(data, pos)
 		if len(bytes.TrimSpace(line)) == 0 {
-			return next, string(ctype), nil
+			return header{end: next, blank: pos, ctype: string(ctype), cte: string(cte)}, nil
 		}
 		if line[0] == ' ' || line[0] == '\t' {
 			fieldLen += int64(len(line))
@@ -352,19 +483,23 @@ func scanHeader(data []byte, pos int, maxField int64) (int, string, error) {
 		} else {
 			fieldStart, fieldLen = pos, int64(len(line))
 			name, value, _ := bytes.Cut(line, []byte(":"))
-			inCtype = bytes.EqualFold(bytes.TrimSpace(name), []byte("Content-Type"))
+			name = bytes.TrimSpace(name)
+			inCtype = bytes.EqualFold(name, []byte("Content-Type"))
 			if inCtype && int64(len(line)) <= maxField {
 				ctype = append(ctype[:0], bytes.TrimSpace(value)...)
+			}
+			if bytes.EqualFold(name, []byte("Content-Transfer-Encoding")) && len(value) < 64 {
+				cte = append(cte[:0], bytes.TrimSpace(value)...)
 			}
 		}
 		if fieldLen > maxField {
 			name, _, _ := bytes.Cut(data[fieldStart:min(fieldStart+80, len(data))], []byte(":"))
-			return 0, "", errorf(ErrTooLarge, "header field %q at line %d is longer than %d bytes",
+			return header{}, errorf(ErrTooLarge, "header field %q at line %d is longer than %d bytes",
 				truncate(string(name), 40), lineNumber(data, fieldStart), maxField)
 		}
 		pos = next
 	}
-	return pos, string(ctype), nil
+	return header{end: pos, blank: pos, ctype: string(ctype), cte: string(cte)}, nil
 }
 
 func truncate(s string, n int) string {
@@ -546,7 +681,10 @@ func parseCommonDate(v string) (time.Time, bool) {
 // separated by a blank line, or the HTML part converted to text. note is a
 // warning about how the text was read; noText says why a body that is
 // there gave no text.
-func bodyText(env *enmime.Envelope) (text, note, noText string) {
+//
+// At most max bytes of text are taken (of HTML, htmlPerText times as
+// many); cut counts the bytes left out.
+func bodyText(env *enmime.Envelope, max int) (text, note, noText string, cut int) {
 	root := env.Root
 	if root != nil && root.FirstChild != nil {
 		isText := func(p *enmime.Part) bool {
@@ -554,37 +692,96 @@ func bodyText(env *enmime.Envelope) (text, note, noText string) {
 		}
 		if strings.EqualFold(root.ContentType, "multipart/alternative") {
 			if p := root.BreadthMatchFirst(isText); p != nil {
-				text = string(p.Content)
+				text, cut = cutBytes(p.Content, max)
+				cut += partCut(p)
 			}
 		} else {
-			var parts []string
+			var b strings.Builder
 			for _, p := range root.DepthMatchAll(isText) {
-				parts = append(parts, string(p.Content))
+				if b.Len() > 0 {
+					b.WriteString("\n\n")
+				}
+				s, c := cutBytes(p.Content, max-b.Len())
+				b.WriteString(s)
+				cut += c + partCut(p)
 			}
-			text = strings.Join(parts, "\n\n")
+			text = b.String()
 		}
 	} else {
-		text = env.Text
+		text, cut = cutText(env.Text, max)
+		if text != "" {
+			cut += partCut(root)
+		}
 	}
 	text = bodyClean(text)
 	if text == "" && root != nil && root.FirstChild == nil && strings.HasPrefix(root.ContentType, "multipart/") {
 		// A multipart without boundary, read as one part.
-		text = bodyClean(string(root.Content))
+		text, cut = cutBytes(root.Content, max)
+		cut += partCut(root)
+		text = bodyClean(text)
 	}
 	if text == "" && strings.TrimSpace(env.HTML) != "" {
-		t, err := html2text.FromString(env.HTML)
+		html, hcut := cutText(env.HTML, htmlPerText*max)
+		t, err := html2text.FromString(html)
 		if err != nil {
 			// html2text lays out a parsed tree, which x/net/html refuses
 			// to build for elements nested more than 512 deep; the
 			// tokenizer reads the text of any nesting.
-			t = flatHTMLText(env.HTML)
+			t = flatHTMLText(html)
 			note = "the HTML part could not be laid out (" + strings.TrimPrefix(err.Error(), "html: ") + "); its text was read without the layout"
 		}
-		if text = bodyClean(t); text == "" {
+		t, tcut := cutText(t, max)
+		cut = hcut + tcut + partCut(htmlPart(env))
+		switch text = bodyClean(t); {
+		case text != "":
+		case hcut > 0:
+			noText = "the first " + byteSize(int64(len(html))) + " of the HTML part hold no text"
+		default:
 			noText = "the HTML part holds no text"
 		}
 	}
-	return text, note, noText
+	return text, note, noText, cut
+}
+
+// textMax is Options.MaxText or its default.
+func textMax(o Options) int {
+	if o.MaxText > 0 {
+		return o.MaxText
+	}
+	return defaultTextMax
+}
+
+// cutText returns at most max bytes of s, cut after its last line break
+// in the second half of them or else at a character boundary, and how
+// many bytes were left out.
+func cutText(s string, max int) (string, int) {
+	if len(s) <= max {
+		return s, 0
+	}
+	if max <= 0 {
+		return "", len(s)
+	}
+	end := max
+	if i := strings.LastIndexByte(s[:max], '\n'); i >= max/2 {
+		end = i + 1
+	} else {
+		for end > 0 && !utf8.RuneStart(s[end]) {
+			end--
+		}
+	}
+	return s[:end], len(s) - end
+}
+
+// cutBytes is cutText of b, copying only what it keeps.
+func cutBytes(b []byte, max int) (string, int) {
+	if len(b) <= max {
+		return string(b), 0
+	}
+	if max <= 0 {
+		return "", len(b)
+	}
+	s, _ := cutText(string(b[:min(len(b), max+1)]), max)
+	return s, len(b) - len(s)
 }
 
 // flatHTMLText returns the text of an HTML document without its layout:
@@ -620,6 +817,14 @@ func flatHTMLText(s string) string {
 			}
 		}
 	}
+}
+
+// htmlPart returns the part env.HTML comes from.
+func htmlPart(env *enmime.Envelope) *enmime.Part {
+	if env.Root == nil || env.Root.FirstChild == nil {
+		return env.Root
+	}
+	return env.Root.DepthMatchFirst(func(p *enmime.Part) bool { return p.ContentType == "text/html" && p.Disposition != "attachment" })
 }
 
 // forwardsMessage reports whether the mail carries a message/rfc822
@@ -693,7 +898,7 @@ func fixMojibake(s string) string {
 // embeddedText returns the text of the first message/rfc822 part that
 // parses, for a mail that forwards a message as an attachment and has no
 // text of its own; else why there is none.
-func embeddedText(env *enmime.Envelope, opts Options, depth int) (text, noText string) {
+func embeddedText(env *enmime.Envelope, opts Options, depth int) (text, noText string, cut int64) {
 	noText = "the forwarded message has no text"
 	for _, p := range append(append([]*enmime.Part{}, env.Attachments...), env.OtherParts...) {
 		if !strings.EqualFold(p.ContentType, "message/rfc822") || len(p.Content) == 0 {
@@ -707,13 +912,13 @@ func embeddedText(env *enmime.Envelope, opts Options, depth int) (text, noText s
 			continue
 		}
 		if inner.Text != "" {
-			return inner.Text, ""
+			return inner.Text, "", inner.TextCut
 		}
 		if inner.NoText != "" {
 			noText = inner.NoText
 		}
 	}
-	return "", noText
+	return "", noText, 0
 }
 
 // attachments lists the parts of a mail that are not its body text:
@@ -734,7 +939,7 @@ func attachments(env *enmime.Envelope) []Attachment {
 			if skipText && (ct == "text/plain" || ct == "text/html") && p.FileName == "" {
 				continue // body text marked inline
 			}
-			out = append(out, Attachment{Name: headerText(p.FileName), Type: ct, Size: len(p.Content)})
+			out = append(out, Attachment{Name: headerText(p.FileName), Type: ct, Size: len(p.Content) + partCut(p)})
 		}
 	}
 	add(env.Attachments, false)

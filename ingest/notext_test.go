@@ -44,6 +44,8 @@ func TestNoTextIsNeverSilent(t *testing.T) {
 		warnings string // in Warnings
 	}{
 		{"200,000 nested divs", htmlMail("<html><body>" + strings.Repeat("<div>", deep) + "Wo bleibt meine Bestellung 4711-2231?" + strings.Repeat("</div>", deep) + "</body></html>"),
+			"", "of the HTML part hold no text", "could not be laid out"},
+		{"2,000 nested divs", htmlMail("<html><body>" + strings.Repeat("<div>", 2000) + "Wo bleibt meine Bestellung 4711-2231?" + strings.Repeat("</div>", 2000) + "</body></html>"),
 			"Wo bleibt meine Bestellung 4711-2231?", "", "could not be laid out"},
 		{"200 forwarded messages", forwardChain(200, true), "", "nested more than 3 levels deep", "no text: the mail forwards messages"},
 		{"200 forwards without comment", forwardChain(200, false), "", "quoted history or forwarded messages", "no text:"},

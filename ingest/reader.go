@@ -76,6 +76,9 @@ type Message struct {
 	// deep. Such a mail is for a person to read ("no text" in the
 	// decision). Empty when the text was read, or the body is empty.
 	NoText string `json:"no_text,omitempty"`
+	// TextCut counts the bytes of text left out because the message has
+	// more than Options.MaxText (64 KiB by default); a warning says so.
+	TextCut int64 `json:"text_cut,omitempty"`
 	// Size is the size of the raw item in bytes.
 	Size int64 `json:"size,omitempty"`
 	// Source is where it came from: the file path for a mail in a file,
@@ -321,9 +324,32 @@ func (r *Reader) finish(m *Message, line int) {
 	if m.ID == "" {
 		m.ID = m.Source
 	}
+	var cut int
+	m.Text, cut = cutText(m.Text, textMax(r.opts))
+	m.cutWarning(cut)
 	if !r.opts.NoClean && m.Text != "" {
 		m.clean()
 	}
+}
+
+// cutWarning records that cut bytes of m's text were left out.
+func (m *Message) cutWarning(cut int) {
+	if cut <= 0 {
+		return
+	}
+	m.TextCut += int64(cut)
+	m.Warnings = append(m.Warnings, fmt.Sprintf("text cut: %s of the text were left out; the first part was read", byteSize(m.TextCut)))
+}
+
+// byteSize writes n bytes for people: "812 bytes", "64 KiB", "19.8 MiB".
+func byteSize(n int64) string {
+	switch {
+	case n < 1<<10:
+		return strconv.FormatInt(n, 10) + " bytes"
+	case n < 1<<20:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
 }
 
 // clean splits m.Text with Clean into the new text, the quoted history and
@@ -363,7 +389,11 @@ func (r *Reader) nextText(ctx context.Context) (*Message, error) {
 			return nil, r.problem(line, invalidUTF8("line", b))
 		}
 		n := strconv.Itoa(line)
-		return &Message{ID: n, Text: string(bytes.TrimSpace(b)), Source: r.name + ":" + n}, nil
+		m := &Message{ID: n, Source: r.name + ":" + n}
+		var cut int
+		m.Text, cut = cutText(string(bytes.TrimSpace(b)), textMax(r.opts))
+		m.cutWarning(cut)
+		return m, nil
 	}
 }
 

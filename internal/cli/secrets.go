@@ -111,9 +111,10 @@ type smtpFlags struct {
 const envSMTPPassword = "ANTWORT_SMTP_PASSWORD"
 
 // sender returns the Sender for the flags. The password comes from
-// --smtp-password-file, else $ANTWORT_SMTP_PASSWORD, else the URL (which
-// puts it on the command line, where every user of the machine can see
-// it: a warning says so). Every password is kept out of stderr.
+// --smtp-password-file, else $ANTWORT_SMTP_PASSWORD, else the URL (on the
+// command line every user of the machine can see it: bindEnv warns; in
+// ANTWORT_SMTP or the file ANTWORT_SMTP_FILE names it is safe). Every
+// password is kept out of stderr.
 func (f *smtpFlags) sender(g *globalOptions) (*outbox.Sender, error) {
 	g.secretURL(f.url)
 	var pw, from string
@@ -135,11 +136,6 @@ func (f *smtpFlags) sender(g *globalOptions) (*outbox.Sender, error) {
 		pw, from = os.Getenv(envSMTPPassword), envSMTPPassword
 	}
 	g.secret(pw)
-	if u, err := url.Parse(f.url); err == nil && u.User != nil {
-		if _, ok := u.User.Password(); ok && pw == "" {
-			fmt.Fprintf(g.io.ErrOut, "antwort: warning: the --smtp URL holds a password, which every user of this machine can see in the process list; use --smtp-password-file or %s\n", envSMTPPassword)
-		}
-	}
 	s, err := outbox.NewSender(outbox.SMTPOptions{URL: f.url, Password: pw, Timeout: f.timeout})
 	if err != nil {
 		if from != "" {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -38,19 +39,10 @@ func (r *redactWriter) add(secret string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, f := range forms {
-		if len(f) >= minSecret && !contains(r.secrets, f) {
+		if len(f) >= minSecret && !slices.Contains(r.secrets, f) {
 			r.secrets = append(r.secrets, f)
 		}
 	}
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Write writes p with the secrets replaced. A secret split over two

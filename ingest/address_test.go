@@ -137,16 +137,18 @@ func TestParseAddressErrors(t *testing.T) {
 	}
 }
 
-// TestOwnAddressNeverAnswered (ingest): mail from or with a Reply-To to
-// one of our own addresses or domains, in any case, is our own.
+// TestOwnMailIsAuto: mail whose reply would go to one of our own
+// addresses or domains (From, or Reply-To when it has one), in any case,
+// is our own; our web form's mail with the customer in Reply-To is not.
 func TestOwnMailIsAuto(t *testing.T) {
 	opts := Options{OwnAddresses: []string{"Service@Example.com"}, OwnDomains: []string{"nordlicht.example"}}
 	for headers, want := range map[string]string{
-		"From: Kundenservice <SERVICE@example.COM>\r\n":                      "From: SERVICE@example.COM (our own address)",
-		"From: Max <max@mail.nordlicht.example>\r\n":                         "From: max@mail.nordlicht.example (our own address)",
-		"From: Kunde <k@kunde.example>\r\nReply-To: service@example.com\r\n": "Reply-To: service@example.com (our own address)",
-		"From: Kunde <k@kunde.example>\r\n":                                  "",
-		"From: Kunde <k@example.com>\r\n":                                    "",
+		"From: Kundenservice <SERVICE@example.COM>\r\n":                                       "From: SERVICE@example.COM (our own address)",
+		"From: Max <max@mail.nordlicht.example>\r\n":                                          "From: max@mail.nordlicht.example (our own address)",
+		"From: Kunde <k@kunde.example>\r\nReply-To: service@example.com\r\n":                  "Reply-To: service@example.com (our own address)",
+		"From: Kunde <k@kunde.example>\r\n":                                                   "",
+		"From: Kunde <k@example.com>\r\n":                                                     "",
+		"From: Formular <noreply@nordlicht.example>\r\nReply-To: Kunde <k@kunde.example>\r\n": "",
 	} {
 		if m := parseHeaders(t, headers, opts); m.Auto != want {
 			t.Errorf("%q: Auto = %q, want %q", headers, m.Auto, want)

@@ -24,7 +24,8 @@ import (
 	"github.com/inbucket/html2text"
 	"github.com/jhillyerd/enmime/v2"
 	"github.com/jhillyerd/enmime/v2/mediatype"
-	xhtml "golang.org/x/net/html"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -44,10 +45,10 @@ const (
 // Parse reads one RFC 5322 mail from r and returns it as a Message with
 // every field filled as far as the mail allows: ID (the Message-ID
 // without angle brackets, or "sha256:<hex>" of the raw bytes when there is
-// none), Channel "email", From, To, Subject (RFC 2047 decoded), Date,
-// InReplyTo, References, Attachments (listed, not parsed), Size, Auto (see
-// Options.LoopID), and Text, cleaned into Text, Quoted and Signature by
-// Clean unless Options.NoClean is set.
+// none), ContentHash, Channel "email", From, To, Subject (RFC 2047
+// decoded), Date, InReplyTo, References, Attachments (listed, not
+// parsed), Size, Auto (see Options.LoopID), and Text, cleaned into Text,
+// Quoted and Signature by Clean unless Options.NoClean is set.
 //
 // The body text is the text/plain part (all of them, in order, for
 // multipart/mixed); mail with only an HTML part is converted to text. Body
@@ -144,6 +145,9 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 			m.Warnings = append(m.Warnings, warn+"; the reply goes to From")
 		}
 	}
+	if depth == 0 {
+		m.ContentHash = MailHash(raw)
+	}
 	m.Date = parseDate(env.GetHeader("Date"))
 	m.Attachments = attachments(env)
 	text, note, noText, cut := bodyText(env, textMax(opts))
@@ -193,6 +197,7 @@ func readEnvelope(data []byte) (*enmime.Envelope, error) {
 		enmime.MultipartWOBoundaryAsSinglePart(true),
 		enmime.StripMediaTypeInvalidCharacters(true),
 		enmime.DisableCharacterDetection(true), // trust the declared charset; fixMojibake and toUTF8 repair the rest
+		enmime.DisableTextConversion(true),     // bodyText converts HTML itself, without emphasis markup
 		enmime.MaxStoredPartErrors(10),
 		enmime.SetReadPartErrorPolicy(enmime.AllowCorruptTextPartErrorPolicy),
 		enmime.SetCustomParseMediaType(memo.parse),
@@ -713,7 +718,7 @@ func bodyText(env *enmime.Envelope, max int) (text, note, noText string, cut int
 			cut += partCut(root)
 		}
 	}
-	text = bodyClean(text)
+	text = unwrapEmphasis(bodyClean(text))
 	if text == "" && root != nil && root.FirstChild == nil && strings.HasPrefix(root.ContentType, "multipart/") {
 		// A multipart without boundary, read as one part.
 		text, cut = cutBytes(root.Content, max)
@@ -721,13 +726,12 @@ func bodyText(env *enmime.Envelope, max int) (text, note, noText string, cut int
 		text = bodyClean(text)
 	}
 	if text == "" && strings.TrimSpace(env.HTML) != "" {
-		html, hcut := cutText(env.HTML, htmlPerText*max)
-		t, err := html2text.FromString(html)
+		page, hcut := cutText(env.HTML, htmlPerText*max)
+		t, err := htmlText(page)
 		if err != nil {
-			// html2text lays out a parsed tree, which x/net/html refuses
-			// to build for elements nested more than 512 deep; the
-			// tokenizer reads the text of any nesting.
-			t = flatHTMLText(html)
+			// x/net/html refuses to build a tree of elements nested more
+			// than 512 deep; the tokenizer reads the text of any nesting.
+			t = flatHTMLText(page)
 			note = "the HTML part could not be laid out (" + strings.TrimPrefix(err.Error(), "html: ") + "); its text was read without the layout"
 		}
 		t, tcut := cutText(t, max)
@@ -735,7 +739,7 @@ func bodyText(env *enmime.Envelope, max int) (text, note, noText string, cut int
 		switch text = bodyClean(t); {
 		case text != "":
 		case hcut > 0:
-			noText = "the first " + byteSize(int64(len(html))) + " of the HTML part hold no text"
+			noText = "the first " + byteSize(int64(len(page))) + " of the HTML part hold no text"
 		default:
 			noText = "the HTML part holds no text"
 		}
@@ -789,25 +793,25 @@ func cutBytes(b []byte, max int) (string, int) {
 // <br>, nothing of <script>, <style>, <head> and <title>. It reads
 // tokens, not a tree, so any nesting costs the same.
 func flatHTMLText(s string) string {
-	z := xhtml.NewTokenizer(strings.NewReader(s))
+	z := html.NewTokenizer(strings.NewReader(s))
 	var b strings.Builder
 	skip := 0
 	for {
 		switch z.Next() {
-		case xhtml.ErrorToken:
+		case html.ErrorToken:
 			return b.String()
-		case xhtml.TextToken:
+		case html.TextToken:
 			if skip == 0 {
 				b.Write(z.Text())
 			}
-		case xhtml.StartTagToken, xhtml.EndTagToken, xhtml.SelfClosingTagToken:
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
 			name, _ := z.TagName()
 			switch string(name) {
 			case "script", "style", "head", "title":
 				switch z.Token().Type {
-				case xhtml.StartTagToken:
+				case html.StartTagToken:
 					skip++
-				case xhtml.EndTagToken:
+				case html.EndTagToken:
 					skip = max(skip-1, 0)
 				}
 			case "br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol":
@@ -838,6 +842,103 @@ func forwardsMessage(env *enmime.Envelope) bool {
 		}
 	}
 	return false
+}
+
+// htmlText converts an HTML body to plain text: paragraphs, line breaks,
+// list items and quotes (as "> " lines, which Clean recognises) as
+// html2text renders them, but without its emphasis and heading markup
+// ("*A-61230*" for <b>A-61230</b>, "*****" under a heading, "* " before a
+// list item), which would stick to the words that classification and
+// entity extraction look at.
+func htmlText(s string) (string, error) {
+	doc, err := html.Parse(strings.NewReader(s))
+	if err != nil {
+		return "", err
+	}
+	plainElements(doc)
+	return html2text.FromHTMLNode(doc)
+}
+
+// plainElements turns the elements html2text marks up into ones it
+// renders as plain text: bold into inline text, headings into paragraphs,
+// list items into lines.
+func plainElements(n *html.Node) {
+	if n.Type == html.ElementNode {
+		switch n.DataAtom {
+		case atom.B, atom.Strong:
+			n.DataAtom, n.Data = atom.Span, "span"
+		case atom.H1, atom.H2, atom.H3:
+			n.DataAtom, n.Data = atom.P, "p"
+		case atom.Li:
+			n.DataAtom, n.Data = atom.Div, "div"
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		plainElements(c)
+	}
+}
+
+// unwrapEmphasis removes the asterisks with which mail clients render bold
+// text in the plain-text part of an HTML mail ("Bestellung *A-61230*"):
+// a '*' after a space, a line start or an opening bracket or quote, closed
+// on the same line within 80 bytes by a '*' before a space, a line end or
+// punctuation, with no space just inside either. Other asterisks ("5*3",
+// "**", footnote marks) stay.
+func unwrapEmphasis(s string) string {
+	if !strings.Contains(s, "*") {
+		return s
+	}
+	var b strings.Builder
+	i := 0
+	for i < len(s) {
+		j := strings.IndexByte(s[i:], '*')
+		if j < 0 {
+			break
+		}
+		j += i
+		if end := emphasisEnd(s, j); end > 0 {
+			b.WriteString(s[i:j])
+			b.WriteString(s[j+1 : end])
+			i = end + 1
+			continue
+		}
+		b.WriteString(s[i : j+1])
+		i = j + 1
+	}
+	if i == 0 {
+		return s
+	}
+	b.WriteString(s[i:])
+	return b.String()
+}
+
+// emphasisEnd returns the index of the '*' closing the emphasis opened by
+// the '*' at s[open], or -1.
+func emphasisEnd(s string, open int) int {
+	if open > 0 {
+		if r, _ := utf8.DecodeLastRuneInString(s[:open]); !strings.ContainsRune(" \t\n([{\"'„“‚‘«»", r) {
+			return -1
+		}
+	}
+	rest := s[open+1:]
+	if rest == "" || strings.ContainsRune(" \t\n*", rune(rest[0])) {
+		return -1
+	}
+	for k := 1; k < min(len(rest), 80); k++ {
+		switch rest[k] {
+		case '\n':
+			return -1
+		case '*':
+			if rest[k-1] == ' ' || rest[k-1] == '\t' {
+				return -1
+			}
+			if r, _ := utf8.DecodeRuneInString(rest[k+1:]); k+1 < len(rest) && !strings.ContainsRune(" \t\n.,;:!?)]}\"'“”‘’«»", r) {
+				return -1
+			}
+			return open + 1 + k
+		}
+	}
+	return -1
 }
 
 // bodyClean makes decoded body text valid UTF-8 with "\n" line endings and
@@ -966,16 +1067,18 @@ var autoSubjectRE = regexp.MustCompile(`(?i)^[\s\[(*]*(?:` +
 	`zustellung fehlgeschlagen|benachrichtigung (?:zum|über den) (?:übermittlungsstatus|zustellstatus)` +
 	`)`)
 
-// ownReason returns why m is our own mail when its From or Reply-To is
-// one of Options.OwnAddresses or in one of Options.OwnDomains, else "".
+// ownReason returns why m must not be answered when the address a reply
+// would go to (Recipient: Reply-To's, else From's) is one of
+// Options.OwnAddresses or in one of Options.OwnDomains, else "". A mail
+// from our own web form with the customer in Reply-To is answered; one
+// From us without a Reply-To, or with ours in Reply-To, is not.
 func ownReason(m *Message, o Options) string {
-	for _, f := range []struct {
-		field string
-		a     Address
-	}{{"From", m.From}, {"Reply-To", m.ReplyTo}} {
-		if f.a.Address != "" && isOwn(f.a.Address, o) {
-			return f.field + ": " + f.a.Address + " (our own address)"
-		}
+	field, a := "From", m.From
+	if m.ReplyTo.Address != "" {
+		field, a = "Reply-To", m.ReplyTo
+	}
+	if a.Address != "" && isOwn(a.Address, o) {
+		return field + ": " + a.Address + " (our own address)"
 	}
 	return ""
 }

@@ -81,6 +81,15 @@ type Message struct {
 	TextCut int64 `json:"text_cut,omitempty"`
 	// Size is the size of the raw item in bytes.
 	Size int64 `json:"size,omitempty"`
+	// ContentHash tells apart two different messages with one ID: 128
+	// bits of a SHA-256, in hex, of what the writer wrote. For a mail it
+	// covers the raw body and the From, To, Cc, Subject and Date fields
+	// as written, so copies of one mail that took different ways (other
+	// Received lines) share it; for a post its channel, author, subject,
+	// date and text. It depends on no decoding or cleaning, so it stays
+	// the same across versions of antwort. Empty for a Message built by
+	// hand.
+	ContentHash string `json:"-"`
 	// Source is where it came from: the file path for a mail in a file,
 	// "export.mbox#17" for the 17th message of an mbox, "inbox.jsonl:3"
 	// for a line or record.
@@ -324,6 +333,7 @@ func (r *Reader) finish(m *Message, line int) {
 	if m.ID == "" {
 		m.ID = m.Source
 	}
+	m.ContentHash = postHash(m) // of all of it, before the text is cut
 	var cut int
 	m.Text, cut = cutText(m.Text, textMax(r.opts))
 	m.cutWarning(cut)
@@ -389,9 +399,10 @@ func (r *Reader) nextText(ctx context.Context) (*Message, error) {
 			return nil, r.problem(line, invalidUTF8("line", b))
 		}
 		n := strconv.Itoa(line)
-		m := &Message{ID: n, Source: r.name + ":" + n}
+		m := &Message{ID: n, Text: string(bytes.TrimSpace(b)), Source: r.name + ":" + n}
+		m.ContentHash = postHash(m) // of all of it, before the text is cut
 		var cut int
-		m.Text, cut = cutText(string(bytes.TrimSpace(b)), textMax(r.opts))
+		m.Text, cut = cutText(m.Text, textMax(r.opts))
 		m.cutWarning(cut)
 		return m, nil
 	}

@@ -133,7 +133,7 @@ func runParse(ctx context.Context, o *parseOptions) error {
 	opened := 0
 	start := time.Now()
 	for _, spec := range o.in {
-		src, err := ingest.Open(ctx, spec, opts)
+		src, err := o.g.openInput(ctx, spec, "", false, opts)
 		if err != nil {
 			if isContextErr(err) {
 				return err
@@ -144,7 +144,7 @@ func runParse(ctx context.Context, o *parseOptions) error {
 			continue
 		}
 		opened++
-		err = o.parseSource(ctx, src, enc, sum)
+		err = o.parseSource(ctx, src.Source, enc, sum)
 		src.Close()
 		if err != nil {
 			return err

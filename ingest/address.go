@@ -87,12 +87,6 @@ func isAtext(r rune) bool {
 	return strings.ContainsRune("!#$%&'*+-/=?^_`{|}~", r)
 }
 
-// MarshalJSON writes a as {"name": …, "address": …}.
-func (a Address) MarshalJSON() ([]byte, error) {
-	type plain Address
-	return json.Marshal(plain(a))
-}
-
 // UnmarshalJSON reads an address given as an object {"name", "address"}
 // or as a string in any form ParseAuthor takes. A list, a group, an
 // object whose address is not one addr-spec, or anything else is an

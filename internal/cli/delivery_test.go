@@ -55,7 +55,7 @@ func startHangingSMTP(t *testing.T) string {
 // after the data are each counted once (uncertain, not also failed), and
 // each sits in exactly one outbox state.
 func TestBatchDeliveryCutOffCountedOnce(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	addr := startHangingSMTP(t)
 	dir := t.TempDir()
 	ob := filepath.Join(dir, "outbox")
@@ -82,7 +82,7 @@ func TestBatchDeliveryCutOffCountedOnce(t *testing.T) {
 // TestBatchOutputToDevNull: --out jsonl:/dev/null works (nothing to sync
 // or cut back there).
 func TestBatchOutputToDevNull(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	dir := t.TempDir()
 	for range 2 {
 		code, _, errOut := run(t, "", "batch", "--db", db, "--kb", k, "--in", "jsonl:"+sampleInbox, "--out", "jsonl:/dev/null",
@@ -96,7 +96,7 @@ func TestBatchOutputToDevNull(t *testing.T) {
 // TestBatchLockedJournalExits5: a journal held by another run exits 5,
 // like a locked model store.
 func TestBatchLockedJournalExits5(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	path := filepath.Join(t.TempDir(), "journal")
 	j, err := journal.Open(path, nil)
 	if err != nil {
@@ -113,7 +113,7 @@ func TestBatchLockedJournalExits5(t *testing.T) {
 // TestBatchCleansStaleDrafts: a file a killed run left in drafts/tmp is
 // removed when the next run opens the folder.
 func TestBatchCleansStaleDrafts(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	dir := t.TempDir()
 	drafts := filepath.Join(dir, "drafts")
 	if err := os.MkdirAll(filepath.Join(drafts, "tmp"), 0o700); err != nil {

@@ -12,7 +12,7 @@ import (
 // forwarded messages) is not decided on an empty text in silence: stderr
 // warns, and the decision's reason is "no text", for a person to read.
 func TestBatchNoTextSaysSo(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	dir := t.TempDir()
 	inner := "From: Kunde <k@kunde.example>\r\nSubject: Passwort vergessen\r\nContent-Type: text/plain\r\n\r\nIch habe mein Passwort vergessen.\r\n"
 	for i := range 200 {

@@ -110,7 +110,7 @@ const deliveryBody = "Guten Tag,\r\n\r\nmeine Bestellung 4711-2231 ist noch nich
 // parsed out of a display name, to several From addresses, to a group,
 // or to a JSONL "from" with two addresses.
 func TestBatchReplyGoesOnlyToSender(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	dir := writeMails(t, map[string]string{
 		"crafted": "=?utf-8?q?Evil_<attacker@evil.example>,_x?= <b.hoffmann14@example.de>",
 		"twofrom": "b.hoffmann14@example.de, Evil <attacker@evil.example>",
@@ -150,7 +150,7 @@ func TestBatchReplyGoesOnlyToSender(t *testing.T) {
 // decision knows the address, and a queued reply or draft goes to it
 // alone.
 func TestBatchDisplayNameKeepsSender(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	forms := map[string]string{
 		"quoted_comma":     `"Hoffmann, Brigitte" <n1@kunde.example>`,
 		"bare_comma":       `Hoffmann, Brigitte <n1@kunde.example>`,
@@ -188,7 +188,7 @@ func TestBatchDisplayNameKeepsSender(t *testing.T) {
 // TestBatchOwnAddressNeverAnswered: mail from our own address (--from)
 // or domain (--own-domain), in any case, is never answered.
 func TestBatchOwnAddressNeverAnswered(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	dir := writeMails(t, map[string]string{
 		"own_address": "Kundenservice <SERVICE@Example.COM>",
 		"own_domain":  "Vertrieb <vertrieb@mail.example.com>",

@@ -74,7 +74,7 @@ func startAuthSink(t *testing.T, password string) *smtpSink {
 // it; replies are delivered with it, and it never shows on stderr.
 func TestSMTPPasswordNotOnCommandLine(t *testing.T) {
 	const password = "Geheim-Passwort-42"
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	sink := startAuthSink(t, password)
 	pwFile := filepath.Join(t.TempDir(), "smtp.pw")
 	if err := os.WriteFile(pwFile, []byte(password+"\n"), 0o600); err != nil {
@@ -83,7 +83,7 @@ func TestSMTPPasswordNotOnCommandLine(t *testing.T) {
 	url := "smtp://anna@" + sink.addr + "?starttls=none"
 	delivered := func() int { sink.mu.Lock(); defer sink.mu.Unlock(); return len(sink.msgs) }
 
-	args := []string{"reply", "-v", "--db", db, "--kb", k, "--send", "--smtp", url, sampleInbox}
+	args := []string{"reply", "-v", "--db", db, "--kb", k, "--send", "--smtp", url, "--journal", filepath.Join(t.TempDir(), "journal"), sampleInbox}
 	code, _, errOut := run(t, "", append(args, "--outbox", filepath.Join(t.TempDir(), "ob1"), "--smtp-password-file", pwFile)...)
 	if code != ExitOK || delivered() == 0 {
 		t.Fatalf("password file: exit %d, %d delivered\n%s", code, delivered(), errOut)
@@ -106,7 +106,7 @@ func TestSMTPPasswordNotOnCommandLine(t *testing.T) {
 	stderr += errOut
 
 	// Given in the URL as well: refused, without repeating it.
-	code, _, errOut = run(t, "", "reply", "--db", db, "--kb", k, "--send", "--outbox", filepath.Join(t.TempDir(), "ob4"),
+	code, _, errOut = run(t, "", "reply", "--db", db, "--kb", k, "--send", "--outbox", filepath.Join(t.TempDir(), "ob4"), "--journal", filepath.Join(t.TempDir(), "journal"),
 		"--smtp", "smtp://anna:"+password+"@"+sink.addr, sampleInbox)
 	if code != ExitUsage || !strings.Contains(errOut, "give it once") {
 		t.Errorf("password in the URL and the environment: exit %d\n%s", code, errOut)

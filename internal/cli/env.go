@@ -37,8 +37,9 @@ import (
 //
 // A password given in a URL on the command line is accepted with a
 // warning. Besides the flags antwort reads ANTWORT_TOKEN (the bearer
-// token for --server when no --token-file is given) and, in benchmarks
-// only, ANTWORT_DATA.
+// token for --server when no --token-file is given), ANTWORT_SMTP_PASSWORD
+// (the SMTP password when no --smtp-password-file is given, see
+// smtpFlags) and, in benchmarks only, ANTWORT_DATA.
 
 // envPrefix starts every variable antwort reads.
 const envPrefix = "ANTWORT_"

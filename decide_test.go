@@ -417,3 +417,25 @@ func TestBrandSignsTheDraft(t *testing.T) {
 		t.Errorf("draft not signed with the brand:\n%s", s.Draft)
 	}
 }
+
+// TestSameAnswerNotSentTwice: a follow-up that quotes the answer antwort
+// would send again (the customer did what it said, and writes again on
+// the same matter) is not answered with it automatically.
+func TestSameAnswerNotSentTwice(t *testing.T) {
+	eng := replyEngine(t, testKB(t, nil), nil)
+	first := suggest(t, eng, &ingest.Message{ID: "p1", Channel: "email", From: ingest.Address{Name: "Amy Reed", Address: "amy@example.co.uk"}, Subject: "Parcel not received",
+		Text: "Hello, my parcel for order 100-4471234 is marked as delivered, but I never got it. Where is it?"})
+	if first.Draft == "" {
+		t.Fatal("no draft for the first mail")
+	}
+	quoted := "> " + strings.ReplaceAll(first.Draft, "\n", "\n> ")
+	s := suggest(t, eng, &ingest.Message{ID: "p2", Channel: "email", From: ingest.Address{Name: "Amy Reed", Address: "amy@example.co.uk"}, Subject: "RE: Parcel not received",
+		InReplyTo: "answer-p1@nordlicht.example", Quoted: quoted,
+		Text: "Hello, I have checked the tracking page and asked my neighbours: the parcel for order 100-4471234 is not there. Please open a trace with the carrier."})
+	if s.Article == first.Article && s.Decision.Action == reply.Send {
+		t.Fatalf("the same answer (%s) sent again in the thread", s.Article)
+	}
+	if s.Article == first.Article && !slices.Contains(s.Decision.Failed(), "not answered before") {
+		t.Errorf("failed checks %v lack 'not answered before'", s.Decision.Failed())
+	}
+}

@@ -304,6 +304,8 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 			s.Draft = strings.TrimRight(s.Draft, "\n") + "\n\n-- \n" + f
 		}
 		in.Missing = r.Missing
+		// A follow-up that quotes this very answer: it was sent already.
+		in.AnsweredBefore = f.followUp && msg.Quoted != "" && nlp.Quotes(msg.Quoted, r.Text)
 	}
 	if in.Recent, err = reply.RecentAnswers(ctx, rc.Limiter, sender, now); err != nil {
 		return nil, err

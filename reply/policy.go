@@ -470,6 +470,9 @@ type Input struct {
 	// (a thank-you, or a report that our answer did not help).
 	FollowUp    bool
 	AsksNothing bool
+	// AnsweredBefore says the answer proposed is already in the thread:
+	// the follow-up quotes it. Sending it again does not help.
+	AnsweredBefore bool
 	// HasAnswer, Article, KBScore and ArticleLang describe the best
 	// knowledge-base article; Linked is whether it is linked to the
 	// predicted intent. ArticleLang "" means any language.
@@ -595,6 +598,8 @@ func (p Policy) Decide(in Input) Decision {
 	if in.FollowUp {
 		auto = add("follow-up asks something", !in.AsksNothing, "a reply to an earlier answer",
 			"a reply to an earlier answer that asks nothing new: thanks, or the answer did not settle it") && auto
+		auto = add("not answered before", !in.AnsweredBefore, orDash(in.Article)+" not quoted in the thread",
+			orDash(in.Article)+" is already in the thread (quoted below the mail): the customer writes again on the same matter") && auto
 	}
 	auto = add("one request", len(in.Requests) < 2, listOr(in.Requests, "one"),
 		"asks for "+strconv.Itoa(len(in.Requests))+" things: "+strings.Join(in.Requests, ", ")) && auto

@@ -76,6 +76,7 @@ func TestDecide(t *testing.T) {
 		{"undetermined language", DefaultPolicy(), func(in *Input) { in.Lang = "und" }, Suggest, []string{"language supported", CheckAnswerLang}},
 		{"German article for an English mail", DefaultPolicy(), func(in *Input) { in.Lang = "en" }, Suggest, []string{CheckAnswerLang}},
 		{"follow-up with a new request", DefaultPolicy(), func(in *Input) { in.FollowUp = true }, Send, nil},
+		{"follow-up to the same answer", DefaultPolicy(), func(in *Input) { in.FollowUp, in.AnsweredBefore = true, true }, Suggest, []string{"not answered before"}},
 		{"follow-up that asks nothing", DefaultPolicy(), func(in *Input) { in.FollowUp, in.AsksNothing = true, true }, Suggest, []string{"follow-up asks something"}},
 		{"two requests", DefaultPolicy(), func(in *Input) { in.Requests = []string{"parcel_missing", "invoice_wrong"} }, Suggest, []string{"one request"}},
 		{"out of scope", DefaultPolicy(), func(in *Input) { in.Intent.Scope = 0.01 }, Suggest, []string{"in scope"}},

@@ -203,7 +203,8 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 			return err
 		}
 	}
-	iopts, err := ownMail(&pol, fromAddr, o.fromSet, o.ownDoms, ingest.Options{})
+	fromAddr, fromSet := brandSender(&pol, fromAddr, o.fromSet)
+	iopts, err := ownMail(&pol, fromAddr, fromSet, o.ownDoms, ingest.Options{})
 	if err != nil {
 		return err
 	}

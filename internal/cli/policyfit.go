@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/mail"
 	"os"
 	"slices"
 	"strings"
@@ -343,4 +344,18 @@ func (g *globalOptions) policyNote(pol *reply.Policy, engine []string) {
 		fmt.Fprintf(g.io.ErrOut, "antwort: the policy's send rule was fitted for %s, the engine uses %s: its promise of at most %.1f %% wrong is for the other model; fit it again with 'antwort policy fit'\n",
 			strings.Join(pol.Auto.Fitted.Models, ", "), engine[0], 100*pol.Auto.MaxWrong)
 	}
+}
+
+// brandSender returns the sender of the answers: --from when given, else
+// the policy's brand.from when it has one (and then it counts as given),
+// else the --from default.
+func brandSender(pol *reply.Policy, from *mail.Address, given bool) (*mail.Address, bool) {
+	if given || pol.Brand.From == "" {
+		return from, given
+	}
+	a, err := mail.ParseAddress(pol.Brand.From) // validated when the policy was read
+	if err != nil {
+		return from, given
+	}
+	return a, true
 }

@@ -186,3 +186,33 @@ func TestInit(t *testing.T) {
 		t.Errorf("init --force: exit %d: %s", code, errOut)
 	}
 }
+
+// TestBrandFromIsTheSender: without --from, answers come from the policy's
+// brand.from, and that address is never answered.
+func TestBrandFromIsTheSender(t *testing.T) {
+	db, k := trained(t), kbDir(t)
+	dir := t.TempDir()
+	pol := filepath.Join(dir, "policy.yaml")
+	if err := os.WriteFile(pol, []byte("brand: {company: Nordlicht, from: 'Nordlicht Service <hilfe@nordlicht.example>'}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := `{"id":"m1","from":"Lena Vogt <lena@example.de>","subject":"Passwort","text":"Hallo, ich habe mein Passwort vergessen. Wie kann ich es zurücksetzen?"}
+{"id":"m2","from":"HILFE@nordlicht.example","subject":"Passwort","text":"Hallo, ich habe mein Passwort vergessen. Wie kann ich es zurücksetzen?"}
+`
+	box := filepath.Join(dir, "drafts")
+	code, out, errOut := run(t, in, "reply", "--db", db, "--kb", k, "--policy", pol, "--in-format", "jsonl", "--drafts", box, "--outbox", filepath.Join(dir, "outbox"), "--journal", filepath.Join(dir, "j"))
+	if code != ExitOK {
+		t.Fatalf("reply: exit %d: %s", code, errOut)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "new", "*"))
+	if len(files) != 1 {
+		t.Fatalf("%d replies queued, want 1 (none to our own address): %v\n%s", len(files), files, out)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "From: Nordlicht Service <hilfe@nordlicht.example>") && !strings.Contains(string(b), "From: \"Nordlicht Service\" <hilfe@nordlicht.example>") {
+		t.Errorf("reply not from brand.from:\n%s", b)
+	}
+}

@@ -141,7 +141,8 @@ func runReply(ctx context.Context, o *replyOptions) error {
 	if err != nil {
 		return err
 	}
-	iopts, err := ownMail(&pol, fromAddr, o.fromSet, o.ownDoms, ingest.Options{})
+	fromAddr, fromSet := brandSender(&pol, fromAddr, o.fromSet)
+	iopts, err := ownMail(&pol, fromAddr, fromSet, o.ownDoms, ingest.Options{})
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,8 @@ func TestImportRules(t *testing.T) {
 		"github.com/nats-io/nats.go":          {"internal/natsq"},
 		"github.com/nats-io/nats-server":      {}, // tests only: an embedded server
 		"gonum.org/v1/plot":                   {"report"},
+		"github.com/emersion/go-imap":         {"internal/imapbox"},
+		"github.com/emersion/go-sasl":         {"internal/imapbox"},
 	}
 	// never[dir] = project packages that dir must not import.
 	never := map[string][]string{

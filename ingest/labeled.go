@@ -541,7 +541,7 @@ func readExample(path, ext string, max int64, o Options) (string, error) {
 		if m == nil {
 			return "", errorf(ErrNotMail, "not a regular file")
 		}
-		return mailExample(m)
+		return MailExample(m)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -561,9 +561,11 @@ func readExample(path, ext string, max int64, o Options) (string, error) {
 	return decodeText(b)
 }
 
-// mailExample is the training text of a parsed mail; machine-written mail
-// (Message.Auto) is refused with ErrAuto.
-func mailExample(m *Message) (string, error) {
+// MailExample is the training text of a parsed mail, as ReadLabeled makes
+// it: the subject, a blank line and the cleaned text. Machine-written mail
+// (Message.Auto) is refused with an error wrapping ErrAuto, mail without
+// subject and text with ErrNoText.
+func MailExample(m *Message) (string, error) {
 	if m.Auto != "" {
 		return "", errorf(ErrAuto, "not used for training: sent by a machine (%s)", m.Auto)
 	}

@@ -69,6 +69,13 @@ type RunOptions struct {
 	// for every broken item: one the Source reports, or a mail that does
 	// not parse. Nil ignores them; they are counted anyway.
 	Problem func(error)
+
+	// Skipped is called (from the goroutine that called Run, like sink)
+	// for every message skipped because its key was seen before in this
+	// run (reason "duplicate") or Done reported it ("done"), with its key,
+	// so that a caller can, say, mark it in the mailbox it came from. Nil
+	// ignores them.
+	Skipped func(msg *ingest.Message, key, reason string)
 }
 
 // RunStats counts what Run did.
@@ -251,10 +258,16 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 		case r.skip == skipDuplicate:
 			st.Read++
 			st.Duplicates++
+			if opts.Skipped != nil {
+				opts.Skipped(r.msg, key(r.msg), r.skip)
+			}
 			continue
 		case r.skip == skipDone:
 			st.Read++
 			st.Done++
+			if opts.Skipped != nil {
+				opts.Skipped(r.msg, key(r.msg), r.skip)
+			}
 			continue
 		case r.skip == skipOld:
 			st.Read++

@@ -40,6 +40,11 @@ type SourceOptions struct {
 	// before are the caller's to finish.
 	Stop <-chan struct{}
 
+	// OnWait, when set, is called (on the goroutine calling Next) each
+	// time a watching Source has handed out every mail there is and
+	// starts to wait for more: the moment to flush what was read so far.
+	OnWait func()
+
 	// Batch is the number of mails fetched per FETCH command (default
 	// 100).
 	Batch int
@@ -165,6 +170,9 @@ func (src *Source) NextRaw(ctx context.Context) (*ingest.RawItem, error) {
 			continue
 		case !src.opts.Watch:
 			return nil, io.EOF
+		}
+		if src.opts.OnWait != nil {
+			src.opts.OnWait()
 		}
 		if err := src.wait(ctx); err != nil {
 			if ctx.Err() == nil && src.s.lost(err) {

@@ -1,0 +1,649 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/antwort-dev/antwort"
+	"github.com/antwort-dev/antwort/ingest"
+	"github.com/antwort-dev/antwort/internal/imapbox"
+	"github.com/antwort-dev/antwort/internal/outbox"
+	"github.com/antwort-dev/antwort/journal"
+	"github.com/antwort-dev/antwort/models"
+	"github.com/antwort-dev/antwort/reply"
+	"github.com/antwort-dev/antwort/server"
+)
+
+// Keywords antwort sets in IMAP mailboxes.
+const (
+	// doneKeyword marks a mail whose decision the journal has committed.
+	doneKeyword = "$antwort-done"
+	// learnedKeyword marks a mail in a correction folder that was
+	// recorded as feedback.
+	learnedKeyword = "$antwort-learned"
+	// queuedKeyword marks a mail publish handed to the NATS stream.
+	queuedKeyword = "$antwort-queued"
+	// defaultCorrections is the folder whose sub-folders, named after
+	// intents, agents move misclassified mails into.
+	defaultCorrections = "antwort/Korrektur"
+	// learnEvery is how often --watch looks into the correction folders.
+	learnEvery = 30 * time.Second
+	// watchStopGrace is how long a stopping --watch waits for the mails
+	// in hand before it gives them up (they are read again next time).
+	watchStopGrace = 30 * time.Second
+)
+
+// imapBatch is what batch does in an IMAP mailbox: it marks decided mails
+// once the journal has committed them (the keyword $antwort-done, or a
+// move with --route-move), appends drafts and sent answers, files mails
+// into folders or keywords (--route imap:PREFIX, keyword:PREFIX), and
+// turns mails agents moved into the correction folders into feedback.
+type imapBatch struct {
+	o    *batchOptions
+	j    *journal.Journal // nil in a dry run
+	in   *imapInputs
+	mb   *imapbox.Mailbox // the mailbox of the IMAP input
+	stop chan struct{}    // closed to end --watch
+
+	drafts    string // folder for drafts, "" for none
+	draftSend bool   // without --outbox the answers the policy would send become drafts too
+	sent      string // folder for delivered answers, "" for none
+	routeDir  string // --route imap:PREFIX
+	routeKW   string // --route keyword:PREFIX
+	correct   string // correction folder, "" for none
+	labels    []string
+
+	marks []imapMark // decided, to mark after the next commit
+	later []imapMark // skipped as duplicates: marked once their key is committed
+
+	sentMu   sync.Mutex
+	sentKeys []string // outbox keys to copy into sent once delivered
+
+	learnMu sync.Mutex
+	tally   imapTally
+}
+
+// imapMark is a mail to mark (or move) after its decision is committed.
+type imapMark struct {
+	ref                 imapbox.Ref
+	key, action, intent string
+	msgID               string
+	again               bool // decided by an earlier run: copy only if the copy is missing
+}
+
+type imapTally struct {
+	drafts, draftsThere, marked, moved, copied, stale, learned, sent int
+	noKeywords                                                       bool
+}
+
+// hasIMAP reports whether any input is an IMAP URL.
+func hasIMAP(specs []string) bool { return slices.ContainsFunc(specs, imapbox.IsURL) }
+
+// setUpIMAP checks the IMAP flags of batch and, when an input is an IMAP
+// folder, logs in and prepares drafts, sent and correction folders. It
+// returns the inputs' opener (also for runs without IMAP) and the IMAP
+// part of the run (nil without IMAP).
+func (o *batchOptions) setUpIMAP(ctx context.Context, j *journal.Journal, labels []string) (*imapInputs, *imapBatch, error) {
+	var specs []string
+	for _, s := range o.in {
+		if imapbox.IsURL(s) {
+			specs = append(specs, s)
+		}
+	}
+	imapDrafts := strings.HasPrefix(o.drafts, "imap:")
+	kind, prefix, _ := strings.Cut(o.route, ":")
+	imapRoute := o.route != "" && (kind == "imap" || kind == "keyword")
+	if len(specs) == 0 {
+		switch {
+		case imapDrafts:
+			return nil, nil, flagErrorf("--drafts %s needs an IMAP --in (the drafts go into its mailbox)", o.drafts)
+		case imapRoute:
+			return nil, nil, flagErrorf("--route %s needs an IMAP --in", o.route)
+		case o.watch:
+			return nil, nil, flagErrorf("--watch needs an IMAP --in (imaps://USER@HOST/FOLDER)")
+		}
+		return newIMAPInputs(o.g, &o.imap, imapbox.SourceOptions{}), nil, nil
+	}
+	if o.watch && len(o.in) != 1 {
+		return nil, nil, flagErrorf("--watch reads one IMAP folder: give exactly one --in")
+	}
+	if o.sent != "" && !o.send {
+		return nil, nil, flagErrorf("--sent puts delivered answers into a folder: it needs --send")
+	}
+	if o.watch && !o.retrySet {
+		o.imap.retry = -1 // a watching run waits for its server
+	}
+	ib := &imapBatch{o: o, j: j, stop: make(chan struct{}), labels: labels}
+	so := imapbox.SourceOptions{Skip: []string{doneKeyword}, ReadOnly: o.dryRun, Watch: o.watch, Poll: o.poll, Stop: ib.stop}
+	ib.in = newIMAPInputs(o.g, &o.imap, so)
+	mb, _, err := ib.in.mailbox(ctx, specs[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	ib.mb = mb
+	if imapDrafts {
+		if ib.drafts, err = ib.folder(ctx, strings.TrimPrefix(o.drafts, "imap:"), imapbox.Drafts); err != nil {
+			return nil, nil, err
+		}
+		ib.draftSend = o.outbox == ""
+	}
+	if o.send && o.sent != "none" {
+		if ib.sent, err = ib.folder(ctx, strings.TrimPrefix(o.sent, "imap:"), imapbox.Sent); err != nil {
+			return nil, nil, err
+		}
+	}
+	if imapRoute {
+		if prefix == "" {
+			return nil, nil, flagErrorf("--route %s: name the folder or keyword prefix (imap:antwort, keyword:antwort-)", o.route)
+		}
+		if kind == "imap" {
+			ib.routeDir = strings.Trim(prefix, "/")
+		} else {
+			ib.routeKW = prefix
+		}
+	}
+	if !o.dryRun && o.corrections != "" && o.corrections != "none" {
+		ib.correct = strings.Trim(o.corrections, "/")
+		for _, l := range labels {
+			if err := mb.Ensure(ctx, ib.correct+"/"+l); err != nil {
+				return nil, nil, fmt.Errorf("--corrections: %w", err)
+			}
+		}
+	}
+	return ib.in, ib, nil
+}
+
+// folder returns the named folder (created if missing), or the folder
+// with the special use attr when name is "".
+func (ib *imapBatch) folder(ctx context.Context, name, attr string) (string, error) {
+	if name == "" {
+		return ib.mb.SpecialFolder(ctx, attr)
+	}
+	name = strings.Trim(name, "/")
+	return name, ib.mb.Ensure(ctx, name)
+}
+
+// handle puts the draft of a decided mail into the drafts folder and
+// queues the mail for marking after the next commit.
+func (ib *imapBatch) handle(ctx context.Context, msg *ingest.Message, s *antwort.Suggestion, rec *batchRecord, key string) error {
+	ref, ok := imapbox.ParseSource(msg.Source)
+	if !ok || ib.j == nil {
+		return nil
+	}
+	action := s.Decision.Action
+	if ib.drafts != "" && s.Draft != "" && (action == reply.Suggest || action == reply.Escalate || action == reply.Send && ib.draftSend) {
+		id, err := ib.draft(ctx, msg, s, key)
+		switch {
+		case errors.Is(err, outbox.ErrNoRecipient):
+			rec.Outbox = "not queued: no sender address to answer"
+		case err != nil:
+			return fmt.Errorf("%s: draft: %w", msg.Source, err)
+		default:
+			rec.Outbox = "imap:" + ib.drafts + " " + id
+		}
+	}
+	if action == reply.Send && ib.sent != "" && rec.Outbox != "" && !strings.HasPrefix(rec.Outbox, "imap:") {
+		ib.sentMu.Lock()
+		ib.sentKeys = append(ib.sentKeys, rec.Outbox)
+		ib.sentMu.Unlock()
+	}
+	if r := ib.routeOf(string(action), s.Intent.Label); r != "" {
+		rec.Route = r
+	}
+	ib.marks = append(ib.marks, imapMark{ref: ref, key: key, action: string(action), intent: s.Intent.Label, msgID: msg.ID})
+	return nil
+}
+
+// draft appends the draft answer to msg to the drafts folder, once: its
+// Message-ID is derived from key, so a mail decided again after a crash
+// finds its draft there.
+func (ib *imapBatch) draft(ctx context.Context, msg *ingest.Message, s *antwort.Suggestion, key string) (string, error) {
+	r := replyFor(ib.o.from, msg, s)
+	r.Auto = false // an agent sends it
+	r.MessageID = "<" + strings.TrimSuffix(outbox.KeyFor(key), ".antwort") + ".draft@" + domainOr(ib.o.from) + ">"
+	var buf bytes.Buffer
+	if err := outbox.WriteEML(&buf, r); err != nil {
+		return "", err
+	}
+	added, err := ib.mb.Append(ctx, ib.drafts, buf.Bytes(), `\Draft`)
+	if err != nil {
+		return "", err
+	}
+	if added {
+		ib.tally.drafts++
+	} else {
+		ib.tally.draftsThere++
+	}
+	return r.MessageID, nil
+}
+
+func domainOr(from string) string {
+	if d := domainOf(from); d != "" {
+		return strings.TrimRight(d, ">")
+	}
+	return "antwort.invalid"
+}
+
+// skipped queues a mail Run skipped: one decided by an earlier run is
+// marked (and routed) after the next commit, one read twice in this run
+// once its key is committed.
+func (ib *imapBatch) skipped(msg *ingest.Message, key, reason string) {
+	ref, ok := imapbox.ParseSource(msg.Source)
+	if !ok || ib.j == nil {
+		return
+	}
+	m := imapMark{ref: ref, key: key, msgID: msg.ID, again: true}
+	if e, found, err := ib.j.Get(key); err == nil && found {
+		m.action, m.intent = e.Action, e.Intent
+	}
+	if reason == "done" {
+		ib.marks = append(ib.marks, m)
+	} else {
+		ib.later = append(ib.later, m)
+	}
+}
+
+// committed marks, moves or copies the mails whose decisions the journal
+// has just committed.
+func (ib *imapBatch) committed(ctx context.Context) error {
+	marks := ib.marks
+	ib.marks = nil
+	keep := ib.later[:0]
+	for _, m := range ib.later {
+		if done, err := ib.j.Done(m.key); err == nil && done {
+			marks = append(marks, m)
+		} else {
+			keep = append(keep, m)
+		}
+	}
+	ib.later = keep
+	if len(marks) == 0 {
+		return nil
+	}
+	// Group the mails by what is done to them.
+	type group struct {
+		keywords []string
+		dest     string
+		refs     []imapbox.Ref
+		marks    []imapMark
+	}
+	groups := map[string]*group{}
+	var order []string
+	for _, m := range marks {
+		g := group{keywords: []string{doneKeyword}}
+		if m.action != "" {
+			if ib.routeDir != "" {
+				g.dest = ib.routeDir + "/" + routeFolder(ib.o.routeBy, m.action, m.intent)
+			}
+			if ib.routeKW != "" {
+				g.keywords = append(g.keywords, routeKeywords(ib.routeKW, ib.o.routeBy, m.action, m.intent)...)
+			}
+		}
+		k := g.dest + "\x00" + strings.Join(g.keywords, " ")
+		if groups[k] == nil {
+			groups[k] = &g
+			order = append(order, k)
+		}
+		groups[k].refs = append(groups[k].refs, m.ref)
+		groups[k].marks = append(groups[k].marks, m)
+	}
+	for _, k := range order {
+		g := groups[k]
+		if g.dest != "" && ib.o.move {
+			ch, err := ib.mb.Move(ctx, g.refs, g.dest)
+			if err != nil {
+				return fmt.Errorf("%s: %w", ib.mb.Account(), err)
+			}
+			ib.tally.moved += ch.Done
+			ib.tally.stale += ch.Stale
+			continue
+		}
+		if g.dest != "" {
+			refs := g.refs[:0:0]
+			for i, m := range g.marks {
+				if m.again && m.msgID != "" && !strings.HasPrefix(m.msgID, "sha256:") {
+					if there, err := ib.mb.Has(ctx, g.dest, m.msgID); err == nil && there {
+						continue // copied before the crash
+					}
+				}
+				refs = append(refs, g.refs[i])
+			}
+			ch, err := ib.mb.Copy(ctx, refs, g.dest)
+			if err != nil {
+				return fmt.Errorf("%s: %w", ib.mb.Account(), err)
+			}
+			ib.tally.copied += ch.Done
+		}
+		ch, err := ib.mb.Mark(ctx, g.refs, g.keywords...)
+		if err != nil {
+			return fmt.Errorf("%s: %w", ib.mb.Account(), err)
+		}
+		ib.tally.marked += ch.Done
+		ib.tally.stale += ch.Stale
+		ib.tally.noKeywords = ib.tally.noKeywords || ch.NoKeywords
+	}
+	return nil
+}
+
+// routeOf names where --route files a mail, for the decision record.
+func (ib *imapBatch) routeOf(action, intent string) string {
+	switch {
+	case ib.routeDir != "":
+		return "imap:" + ib.routeDir + "/" + routeFolder(ib.o.routeBy, action, intent)
+	case ib.routeKW != "":
+		return "keyword:" + strings.Join(routeKeywords(ib.routeKW, ib.o.routeBy, action, intent), " ")
+	}
+	return ""
+}
+
+// routeFolder is the folder below the route prefix: action, intent or
+// action/intent.
+func routeFolder(by, action, intent string) string {
+	if intent == "" {
+		intent = "unknown"
+	}
+	switch by {
+	case "intent":
+		return folderName(intent)
+	case "action/intent":
+		return folderName(action) + "/" + folderName(intent)
+	}
+	return folderName(action)
+}
+
+// routeKeywords are the keywords --route keyword:PREFIX sets.
+func routeKeywords(prefix, by, action, intent string) []string {
+	if intent == "" {
+		intent = "unknown"
+	}
+	switch by {
+	case "intent":
+		return []string{keyword(prefix + intent)}
+	case "action/intent":
+		return []string{keyword(prefix + action), keyword(prefix + intent)}
+	}
+	return []string{keyword(prefix + action)}
+}
+
+// keyword makes s an IMAP keyword (an atom of printable ASCII without
+// the special characters); umlauts are spelt out.
+func keyword(s string) string {
+	s = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "Ä", "Ae", "Ö", "Oe", "Ü", "Ue", "ß", "ss").Replace(s)
+	return strings.Map(func(r rune) rune {
+		if r <= ' ' || r >= 0x7f || strings.ContainsRune(`(){%*"\]`, r) {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+// copySent copies the answers delivered since the last call into the sent
+// folder, as a mail client does.
+func (ib *imapBatch) copySent(ctx context.Context, ob *outbox.Outbox) {
+	if ib.sent == "" || ob == nil {
+		return
+	}
+	ib.sentMu.Lock()
+	keys := ib.sentKeys
+	ib.sentKeys = nil
+	ib.sentMu.Unlock()
+	var keep []string
+	for _, k := range keys {
+		sent, err := ob.IsSent(k)
+		if err != nil || !sent {
+			keep = append(keep, k)
+			continue
+		}
+		if err := ib.copyOne(ctx, ob, k); err != nil {
+			fmt.Fprintf(ib.o.g.io.ErrOut, "antwort: imap: %s: not put into %s: %v\n", k, ib.sent, err)
+			keep = append(keep, k)
+			continue
+		}
+		ib.tally.sent++
+	}
+	ib.sentMu.Lock()
+	ib.sentKeys = append(keep, ib.sentKeys...)
+	ib.sentMu.Unlock()
+}
+
+func (ib *imapBatch) copyOne(ctx context.Context, ob *outbox.Outbox, key string) error {
+	rc, err := ob.Open(key)
+	if err != nil {
+		return err
+	}
+	raw, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		return err
+	}
+	_, err = ib.mb.Append(ctx, ib.sent, raw, `\Seen`)
+	return err
+}
+
+// correction is a mail an agent moved into a correction folder.
+type correction struct {
+	ref    imapbox.Ref
+	msg    *ingest.Message
+	intent string
+}
+
+// learn records the mails agents moved into the correction folders as
+// labelled feedback (as POST /v1/feedback does) and marks them learned.
+// It reports what it learned on stderr.
+func (ib *imapBatch) learn(ctx context.Context) error {
+	if ib.correct == "" {
+		return nil
+	}
+	ib.learnMu.Lock()
+	defer ib.learnMu.Unlock()
+	g := ib.o.g
+	var cs []correction
+	err := ib.mb.ReadTree(ctx, ib.correct, imapbox.TreeOptions{Skip: []string{learnedKeyword}}, func(m *imapbox.TreeMail, problem error) error {
+		if problem != nil {
+			fmt.Fprintf(g.io.ErrOut, "antwort: corrections: skipped %v\n", problem)
+			return nil
+		}
+		if m.Label == "" {
+			return nil // in the correction folder itself: no intent named
+		}
+		msg, err := m.Item.Parse()
+		if err != nil {
+			fmt.Fprintf(g.io.ErrOut, "antwort: corrections: skipped %v\n", err)
+			return nil
+		}
+		cs = append(cs, correction{ref: m.Ref, msg: msg, intent: m.Label})
+		return nil
+	})
+	if err != nil || len(cs) == 0 {
+		return err
+	}
+	remoteFn := func(r *remote) error {
+		for _, c := range cs {
+			req := server.FeedbackRequest{MessageID: c.msg.ID, Intent: c.intent, Agent: "imap", Subject: c.msg.Subject,
+				Text: c.msg.Text, Channel: "email", Comment: "moved to " + ib.correct + "/" + c.intent}
+			var resp server.FeedbackResponse
+			if err := r.call(ctx, http.MethodPost, "/v1/feedback", req, &resp); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	localFn := func(s *models.Store) error {
+		red, err := antwort.NewRedactor(antwort.RedactOptions{})
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if _, err := s.AddFeedback(ctx, ib.feedback(ctx, s, red, c)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := g.viaServer(ctx, remoteOptions{}, remoteFn, localFn); err != nil {
+		return fmt.Errorf("corrections: %w", err)
+	}
+	refs := make([]imapbox.Ref, len(cs))
+	count := map[string]int{}
+	for i, c := range cs {
+		refs[i] = c.ref
+		count[c.intent]++
+	}
+	if _, err := ib.mb.Mark(ctx, refs, learnedKeyword); err != nil {
+		return fmt.Errorf("corrections: %w", err)
+	}
+	ib.tally.learned += len(cs)
+	var parts []string
+	for k, n := range count {
+		parts = append(parts, fmt.Sprintf("%s %d", k, n))
+	}
+	sort.Strings(parts)
+	fmt.Fprintf(g.io.ErrOut, "antwort: learned %d correction(s) from %s (%s); 'antwort retrain' uses them\n", len(cs), ib.correct, strings.Join(parts, ", "))
+	return nil
+}
+
+// feedback is the feedback entry of a correction, filled as the server
+// fills one for POST /v1/feedback: what antwort said about the message
+// (from the store's record of it, else from the batch journal), redacted
+// texts, and flags for what is odd.
+func (ib *imapBatch) feedback(ctx context.Context, s *models.Store, red *antwort.Redactor, c correction) models.Feedback {
+	f := models.Feedback{Agent: "imap", MessageID: c.msg.ID, Intent: c.intent, Subject: c.msg.Subject, Text: c.msg.Text,
+		Channel: "email", Comment: "moved to " + ib.correct + "/" + c.intent}
+	if seen, known, err := s.SeenMessage(ctx, c.msg.ID); err == nil && known {
+		f.Known, f.Lang, f.PredictedIntent, f.PredictedSentiment, f.Model = true, seen.Lang, seen.Intent, seen.Sentiment, seen.Model
+		if len(seen.Answers) > 0 {
+			f.Suggested = seen.Answers[0]
+		}
+	} else if ib.j != nil {
+		if e, found, err := ib.j.Get(c.msg.ID); err == nil && found {
+			f.Known, f.PredictedIntent = true, e.Intent
+		}
+	}
+	if !f.Known {
+		f.Flags = append(f.Flags, server.FlagUnknownMessage)
+	}
+	f.Subject, f.Text = red.Redact(f.Subject), red.Redact(f.Text)
+	if strings.TrimSpace(f.Subject+f.Text) == "" {
+		f.Flags = append(f.Flags, server.FlagNoText)
+	}
+	if !slices.Contains(ib.labels, c.intent) {
+		f.Flags = append(f.Flags, server.FlagNewIntent)
+	}
+	return f
+}
+
+// watchLearning looks into the correction folders every learnEvery until
+// ctx ends.
+func (ib *imapBatch) watchLearning(ctx context.Context) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(learnEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := ib.learn(ctx); err != nil && ctx.Err() == nil {
+					fmt.Fprintf(ib.o.g.io.ErrOut, "antwort: %v\n", err)
+				}
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// summary reports what was done in the mailbox.
+func (ib *imapBatch) summary() {
+	t, st := ib.tally, ib.in.stats()
+	var parts []string
+	for _, x := range []struct {
+		n    int
+		what string
+	}{{t.marked, "marked " + doneKeyword}, {t.moved, "moved"}, {t.copied, "copied"}, {t.drafts, "drafts added"},
+		{t.draftsThere, "drafts there already"}, {t.sent, "answers put into " + ib.sent}, {t.learned, "corrections learned"},
+		{st.Gone, "deleted by someone else while read"}, {st.Reconnects, "reconnections"}, {st.Renumbered, "UIDVALIDITY changes"},
+		{t.stale, "not marked (folder renumbered; read again next time)"}} {
+		if x.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", x.n, x.what))
+		}
+	}
+	if t.noKeywords {
+		parts = append(parts, "the folder keeps no keywords: decided mails stay unmarked")
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(ib.o.g.io.ErrOut, "antwort: batch: imap: %s\n", strings.Join(parts, ", "))
+	}
+}
+
+// watch prepares a --watch run. It returns the context for Run, which
+// outlives ctx: when ctx ends (SIGTERM), the IMAP folder stops handing out
+// mail, the mails in hand are decided and committed, and Run returns; only
+// if that takes longer than watchStopGrace is the context cancelled.
+// Meanwhile decisions are committed on a timer and the correction folders
+// are looked into. stop ends all that.
+func (b *batchRun) watch(ctx context.Context, lock sync.Locker) (runCtx context.Context, stop func()) {
+	if b.imap == nil || !b.o.watch {
+		return ctx, func() {}
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stopAfter := context.AfterFunc(ctx, func() {
+		fmt.Fprintf(b.g.io.ErrOut, "antwort: batch: stopping: finishing the mails in hand\n")
+		close(b.imap.stop)
+		time.AfterFunc(watchStopGrace, cancel)
+	})
+	stopCommits := b.watchCommits(runCtx, lock)
+	stopLearning := b.imap.watchLearning(runCtx)
+	return runCtx, func() {
+		stopAfter()
+		stopCommits()
+		stopLearning()
+		cancel()
+	}
+}
+
+// copySent copies delivered answers into the IMAP sent folder.
+func (b *batchRun) copySent(ctx context.Context) {
+	if b.imap != nil {
+		b.imap.copySent(ctx, b.outbox)
+	}
+}
+
+// watchCommits commits decisions at least every commitAfter while --watch
+// waits for mail, so that a mail is marked soon after it is decided even
+// when no further mail follows. lock is held around each commit.
+func (b *batchRun) watchCommits(ctx context.Context, lock sync.Locker) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(commitAfter / 2)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				lock.Lock()
+				if (len(b.pending) > 0 || b.imap != nil && len(b.imap.later) > 0) && time.Since(b.last) >= commitAfter {
+					if err := b.commit(ctx); err != nil && ctx.Err() == nil {
+						fmt.Fprintf(b.g.io.ErrOut, "antwort: %v\n", err)
+					}
+				}
+				lock.Unlock()
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}

@@ -301,7 +301,7 @@ func (ib *imapBatch) committed(ctx context.Context) error {
 		if g.dest != "" && ib.o.move {
 			ch, err := ib.mb.Move(ctx, g.refs, g.dest)
 			if err != nil {
-				return fmt.Errorf("%s: %w", ib.mb.Account(), err)
+				return err
 			}
 			ib.tally.moved += ch.Done
 			ib.tally.stale += ch.Stale
@@ -319,13 +319,13 @@ func (ib *imapBatch) committed(ctx context.Context) error {
 			}
 			ch, err := ib.mb.Copy(ctx, refs, g.dest)
 			if err != nil {
-				return fmt.Errorf("%s: %w", ib.mb.Account(), err)
+				return err
 			}
 			ib.tally.copied += ch.Done
 		}
 		ch, err := ib.mb.Mark(ctx, g.refs, g.keywords...)
 		if err != nil {
-			return fmt.Errorf("%s: %w", ib.mb.Account(), err)
+			return err
 		}
 		ib.tally.marked += ch.Done
 		ib.tally.stale += ch.Stale

@@ -33,6 +33,7 @@ type globalOptions struct {
 // Main runs the antwort command line with args (without the program name)
 // and returns the process exit code.
 func Main(ctx context.Context, args []string, streams IOStreams) int {
+	streams.ErrOut = &lockedWriter{w: streams.ErrOut} // notices come from several goroutines
 	g := &globalOptions{io: streams}
 	root := newRootCmd(g)
 	root.SetArgs(args)

@@ -91,7 +91,7 @@ func dial(ctx context.Context, a *Account, o *Options, h *imapclient.UnilateralD
 	d := net.Dialer{KeepAlive: 15 * time.Second}
 	raw, err := d.DialContext(ctx, "tcp", a.Addr())
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrConnect, a, err)
+		return nil, connErr(a, "connecting", err)
 	}
 	// Bound the greeting, STARTTLS and the login by the dial timeout.
 	if dl, ok := ctx.Deadline(); ok {
@@ -123,7 +123,7 @@ func dial(ctx context.Context, a *Account, o *Options, h *imapclient.UnilateralD
 	}
 	if err := c.WaitGreeting(); err != nil {
 		c.Close()
-		return nil, fmt.Errorf("%w: %s: no greeting: %v", ErrConnect, a, err)
+		return nil, connErr(a, "waiting for the greeting", err)
 	}
 	if err := login(c, a, o); err != nil {
 		c.Close()
@@ -153,7 +153,7 @@ func tlsError(a *Account, o *Options, err error) error {
 		return fmt.Errorf("%w: %s: the server's certificate does not verify (%v); %s", ErrTLS, a, err, hint)
 	}
 	if isConnLost(err) {
-		return fmt.Errorf("%w: %s: TLS handshake: %v", ErrConnect, a, err)
+		return connErr(a, "TLS handshake", err)
 	}
 	return fmt.Errorf("%w: %s: TLS handshake failed: %v", ErrTLS, a, err)
 }
@@ -193,7 +193,7 @@ func login(c *imapclient.Client, a *Account, o *Options) error {
 	if errors.As(err, &ie) {
 		return fmt.Errorf("%w: %s: the server refused the %s login of %q: %v", ErrAuth, a, mech, a.User, err)
 	}
-	return fmt.Errorf("%w: %s: during login: %v", ErrConnect, a, err)
+	return connErr(a, "logging in", err)
 }
 
 // xoauth2 is the SASL mechanism XOAUTH2 of Google and Microsoft: the user

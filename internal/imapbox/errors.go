@@ -1,6 +1,9 @@
 package imapbox
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors. Errors returned by this package wrap one of them where
 // a caller needs to tell the cases apart; branch with errors.Is.
@@ -35,3 +38,31 @@ var (
 	// ErrClosed is returned after Close.
 	ErrClosed = errors.New("imap: closed")
 )
+
+// connError is a connection that failed or broke. It matches ErrConnect
+// and unwraps to its cause.
+type connError struct {
+	acct  *Account
+	what  string // what was going on: "connecting", "UID FETCH"
+	cause error
+}
+
+func connErr(a *Account, what string, cause error) error {
+	return &connError{acct: a, what: what, cause: cause}
+}
+
+func (e *connError) Error() string {
+	return fmt.Sprintf("%s: no connection (%s: %v)", e.acct, e.what, e.cause)
+}
+func (e *connError) Is(target error) bool { return target == ErrConnect }
+func (e *connError) Unwrap() error        { return e.cause }
+
+// reason is the short reason of err for a notice: for a connection error,
+// what was going on and why it failed.
+func reason(err error) string {
+	var ce *connError
+	if errors.As(err, &ce) {
+		return ce.what + ": " + ce.cause.Error()
+	}
+	return err.Error()
+}

@@ -99,7 +99,7 @@ func (s *session) ensure(ctx context.Context, lost error) error {
 		retry = defaultRetry
 	}
 	start := time.Now()
-	s.opts.notify("%s: the %s connection broke (%v); reconnecting", s.acct, s.role, brief(lost))
+	s.opts.notify("%s: the %s connection broke (%s); reconnecting", s.acct, s.role, reason(lost))
 	for n := 0; ; n++ {
 		if err := backoff(ctx, n); err != nil {
 			return err
@@ -113,7 +113,7 @@ func (s *session) ensure(ctx context.Context, lost error) error {
 			return err
 		}
 		if retry > 0 && time.Since(start) > retry {
-			return &gaveUpError{fmt.Errorf("%w: %s: gave up reconnecting after %s: %v", ErrConnect, s.acct, retry, err)}
+			return &gaveUpError{connErr(s.acct, fmt.Sprintf("gave up reconnecting after %s", retry), err)}
 		}
 		s.opts.logger().Debug("imap reconnect failed", "attempt", n+1, "err", err)
 	}
@@ -158,7 +158,7 @@ func (s *session) do(ctx context.Context, f func(c *imapclient.Client) error) er
 		}
 		s.drop()
 		if n+1 == maxBreaks {
-			return &gaveUpError{fmt.Errorf("%w: %s: the connection broke %d times in a row during the same command: %v", ErrConnect, s.acct, maxBreaks, err)}
+			return &gaveUpError{connErr(s.acct, fmt.Sprintf("the connection broke %d times in a row during the same command", maxBreaks), err)}
 		}
 		lost = err
 	}
@@ -295,7 +295,7 @@ func (s *session) wrap(err error, what string) error {
 		return nil
 	}
 	if isConnLost(err) {
-		return fmt.Errorf("%w: %s: %s: %v", ErrConnect, s.acct, what, err)
+		return connErr(s.acct, what, err)
 	}
 	return fmt.Errorf("imap: %s: %s: %w", s.acct, what, err)
 }
@@ -320,13 +320,4 @@ func (s *session) close() {
 	case <-time.After(2 * time.Second):
 	}
 	c.Close()
-}
-
-// brief shortens an error for a notice.
-func brief(err error) string {
-	s := err.Error()
-	if i := strings.LastIndex(s, ": "); i >= 0 && len(s) > 120 {
-		s = s[i+2:]
-	}
-	return s
 }

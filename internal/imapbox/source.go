@@ -213,7 +213,7 @@ func (src *Source) broke(err error) {
 		src.last = max(src.last, u)
 		src.breaks = maxBreaks // the rest of the batch still one at a time
 		src.pending = append(src.pending, item{problem: &ingest.Problem{Source: src.url(u), Err: kindf(ErrUnfetchable,
-			"the connection broke each of the %d times this mail was fetched (%v)", maxBreaks, brief(err))}})
+			"the connection broke each of the %d times this mail was fetched (%s); the server's log may say why", maxBreaks, reason(err))}})
 	}
 }
 
@@ -466,7 +466,7 @@ func (src *Source) wait(ctx context.Context) error {
 		case <-src.opts.Stop:
 		case <-t.C:
 		case <-c.Closed():
-			return fmt.Errorf("%w: %s: the server closed the connection", ErrConnect, src.mb.acct)
+			return connErr(src.mb.acct, "waiting for mail", errServerClosed)
 		}
 		return nil
 	}
@@ -484,7 +484,7 @@ func (src *Source) wait(ctx context.Context) error {
 	case <-src.s.changed:
 	case <-t.C:
 	case <-c.Closed():
-		waitErr = fmt.Errorf("%w: %s: the server closed the connection", ErrConnect, src.mb.acct)
+		waitErr = connErr(src.mb.acct, "IDLE", errServerClosed)
 	}
 	if err := idle.Close(); err != nil && waitErr == nil {
 		return src.s.wrap(err, "IDLE")
@@ -519,6 +519,8 @@ func serverText(err error) string {
 	}
 	return err.Error()
 }
+
+var errServerClosed = errors.New("the server closed the connection")
 
 // kindError is an error with its own message that matches a sentinel.
 type kindError struct {

@@ -119,18 +119,15 @@ func IsURL(s string) bool {
 // Addr is host:port for dialing.
 func (a *Account) Addr() string { return net.JoinHostPort(a.Host, strconv.Itoa(a.Port)) }
 
-// String is the account's URL without the folder.
+// String is the account's URL without the folder (and without
+// ?tls=none).
 func (a *Account) String() string {
 	scheme := "imaps"
 	if a.Security != ImplicitTLS {
 		scheme = "imap"
 	}
 	u := url.URL{Scheme: scheme, User: url.User(a.User), Host: a.hostPort()}
-	s := u.String()
-	if a.Security == NoTLS {
-		s += "/?tls=none"
-	}
-	return s
+	return u.String()
 }
 
 func (a *Account) hostPort() string {

@@ -297,6 +297,9 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 	}
 	defer in.close()
 	b.imap = ib
+	if ib != nil {
+		defer ib.drafter.close()
+	}
 
 	own := o.ownDoms
 	if o.fromSet {
@@ -483,6 +486,11 @@ func (b *batchRun) commit(ctx context.Context) error {
 	offsets := map[string]int64{}
 	if b.out.name != "" {
 		offsets[b.out.name] = off
+	}
+	if b.imap != nil {
+		if err := b.imap.beforeCommit(); err != nil {
+			return err
+		}
 	}
 	if err := b.j.Commit(ctx, b.pending, offsets); err != nil {
 		return err

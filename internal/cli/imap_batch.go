@@ -54,12 +54,13 @@ type imapBatch struct {
 	mb   *imapbox.Mailbox // the mailbox of the IMAP input
 	stop chan struct{}    // closed to end --watch
 
-	drafts    string // folder for drafts, "" for none
-	draftSend bool   // without --outbox the answers the policy would send become drafts too
-	sent      string // folder for delivered answers, "" for none
-	routeDir  string // --route imap:PREFIX
-	routeKW   string // --route keyword:PREFIX
-	correct   string // correction folder, "" for none
+	drafts    string   // folder for drafts, "" for none
+	draftSend bool     // without --outbox the answers the policy would send become drafts too
+	drafter   *drafter // appends the drafts beside the decisions
+	sent      string   // folder for delivered answers, "" for none
+	routeDir  string   // --route imap:PREFIX
+	routeKW   string   // --route keyword:PREFIX
+	correct   string   // correction folder, "" for none
 	labels    []string
 
 	marks []imapMark // decided, to mark after the next commit
@@ -135,6 +136,9 @@ func (o *batchOptions) setUpIMAP(ctx context.Context, j *journal.Journal, labels
 			return nil, nil, err
 		}
 		ib.draftSend = o.outbox == ""
+		if ib.drafter, err = newDrafter(ctx, ib.in, specs[0], ib.drafts); err != nil {
+			return nil, nil, err
+		}
 	}
 	if o.send && o.sent != "none" {
 		if ib.sent, err = ib.folder(ctx, strings.TrimPrefix(o.sent, "imap:"), imapbox.Sent); err != nil {
@@ -214,17 +218,111 @@ func (ib *imapBatch) draft(ctx context.Context, msg *ingest.Message, s *antwort.
 	if err := outbox.WriteEML(&buf, r); err != nil {
 		return "", err
 	}
-	added, err := ib.mb.Append(ctx, ib.drafts, buf.Bytes(), `\Draft`)
-	if err != nil {
+	if err := ib.drafter.put(buf.Bytes()); err != nil {
 		return "", err
-	}
-	if added {
-		ib.tally.drafts++
-	} else {
-		ib.tally.draftsThere++
 	}
 	return r.MessageID, nil
 }
+
+// drafterConns is the number of connections that append drafts. A server
+// stores each APPEND on its own (Dovecot writes and syncs a file), so a
+// few in parallel keep up better with the decisions; the reading, the
+// writing and these stay well below the usual limit of ten connections
+// per user and address.
+const drafterConns = 3
+
+// drafter appends drafts on connections of its own while the decisions
+// go on. Before the journal commits a decision, wait makes sure its draft
+// is stored: a draft is never missing for a committed decision, and one
+// stored for a decision that was not committed is found by its
+// Message-ID when the mail is decided again.
+type drafter struct {
+	folder  string
+	jobs    chan []byte
+	workers sync.WaitGroup
+	pending sync.WaitGroup
+
+	mu           sync.Mutex
+	err          error
+	added, there int
+}
+
+// newDrafter logs in drafterConns times to the account of spec.
+func newDrafter(ctx context.Context, in *imapInputs, spec, folder string) (*drafter, error) {
+	d := &drafter{folder: folder, jobs: make(chan []byte, commitEvery)}
+	a, err := imapbox.ParseURL(spec)
+	if err != nil {
+		return nil, err
+	}
+	o, err := in.flags.options(in.g, a)
+	if err != nil {
+		return nil, err
+	}
+	ctx = context.WithoutCancel(ctx) // the drafts of the mails in hand are stored after SIGTERM too
+	for range drafterConns {
+		mb, err := imapbox.Open(ctx, a, o)
+		if err != nil {
+			d.close()
+			return nil, err
+		}
+		d.workers.Add(1)
+		go func() {
+			defer d.workers.Done()
+			defer mb.Close()
+			for raw := range d.jobs {
+				added, err := mb.Append(ctx, folder, raw, `\Draft`)
+				d.mu.Lock()
+				switch {
+				case err != nil && d.err == nil:
+					d.err = fmt.Errorf("draft into %s: %w", folder, err)
+				case added:
+					d.added++
+				case err == nil:
+					d.there++
+				}
+				d.mu.Unlock()
+				d.pending.Done()
+			}
+		}()
+	}
+	return d, nil
+}
+
+// put queues a draft; it fails when an earlier draft could not be stored.
+func (d *drafter) put(raw []byte) error {
+	d.mu.Lock()
+	err := d.err
+	d.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	d.pending.Add(1)
+	d.jobs <- raw
+	return nil
+}
+
+// wait returns once every queued draft is stored, or why one was not.
+func (d *drafter) wait() error {
+	if d == nil {
+		return nil
+	}
+	d.pending.Wait()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.err
+}
+
+// close stops the connections after the queued drafts.
+func (d *drafter) close() {
+	if d != nil {
+		close(d.jobs)
+		d.workers.Wait()
+	}
+}
+
+// beforeCommit waits until the drafts of the decisions about to be
+// committed are stored.
+func (ib *imapBatch) beforeCommit() error { return ib.drafter.wait() }
 
 func domainOr(from string) string {
 	if d := domainOf(from); d != "" {
@@ -311,7 +409,7 @@ func (ib *imapBatch) committed(ctx context.Context) error {
 			refs := g.refs[:0:0]
 			for i, m := range g.marks {
 				if m.again && m.msgID != "" && !strings.HasPrefix(m.msgID, "sha256:") {
-					if there, err := ib.mb.Has(ctx, g.dest, m.msgID); err == nil && there {
+					if there, err := ib.mb.HasHeader(ctx, g.dest, "Message-ID", "<"+m.msgID+">"); err == nil && there {
 						continue // copied before the crash
 					}
 				}
@@ -567,6 +665,9 @@ func (ib *imapBatch) watchLearning(ctx context.Context) (stop func()) {
 // summary reports what was done in the mailbox.
 func (ib *imapBatch) summary() {
 	t, st := ib.tally, ib.in.stats()
+	if d := ib.drafter; d != nil {
+		t.drafts, t.draftsThere = d.added, d.there
+	}
 	var parts []string
 	for _, x := range []struct {
 		n    int

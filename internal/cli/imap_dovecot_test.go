@@ -176,7 +176,8 @@ func (l *lockedBuffer) String() string {
 // drafts in Drafts, keywords), a second run that reads nothing, --watch
 // with IDLE through a server crash and a renumbered folder (UIDVALIDITY),
 // a clean SIGTERM, learning from the correction folder, and mails whose
-// keyword was lost in a renumbering, recognised by the journal.
+// keyword was lost in a renumbering, recognised by the journal; and the bad
+// inputs (see testIMAPBadInput).
 func TestIMAPWithDovecot(t *testing.T) {
 	s := startDovecot(t, dovecot.Options{})
 	db, k := trained(t), kbDir(t)
@@ -328,19 +329,33 @@ func TestIMAPWithDovecot(t *testing.T) {
 	})
 
 	t.Run("keywords lost in a renumbering", func(t *testing.T) {
-		if _, err := s.Doveadm("flags remove", "$antwort-done", "mailbox", "INBOX", "all"); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.Doveadm("mailbox update", "--uid-validity", "5151", "INBOX"); err != nil {
-			t.Fatal(err)
-		}
-		code, _, errOut := run(t, "", args()...)
-		if code != ExitOK || !strings.Contains(errOut, "0 processed") || !strings.Contains(errOut, "14 already done") {
-			t.Fatalf("batch: exit %d, want the 14 mails recognised as done:\n%s", code, errOut)
-		}
-		for _, m := range fetchStored(t, s, "INBOX") {
-			if !strings.Contains(m.flags, "$antwort-done") {
-				t.Errorf("%s not marked again: %q", m.messageID, m.flags)
+		// Twice: the mails are recognised by the journal, marked again and
+		// filed into the route folders, once.
+		for i, validity := range []string{"5151", "5252"} {
+			if _, err := s.Doveadm("flags remove", "$antwort-done", "mailbox", "INBOX", "all"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Doveadm("mailbox update", "--uid-validity", validity, "INBOX"); err != nil {
+				t.Fatal(err)
+			}
+			code, _, errOut := run(t, "", "batch", "--db", db, "--kb", k, "--in", s.URL("INBOX"), "--journal", journalFile,
+				"--out", "jsonl:"+out, "--drafts", "imap:", "--route", "imap:routed")
+			if code != ExitOK || !strings.Contains(errOut, "0 processed") || !strings.Contains(errOut, "14 already done") {
+				t.Fatalf("run %d: exit %d, want the 14 mails recognised as done:\n%s", i+1, code, errOut)
+			}
+			for _, m := range fetchStored(t, s, "INBOX") {
+				if !strings.Contains(m.flags, "$antwort-done") {
+					t.Errorf("%s not marked again: %q", m.messageID, m.flags)
+				}
+			}
+			routed := 0
+			for _, action := range []string{"send", "suggest", "escalate", "ignore"} {
+				if _, err := s.Doveadm("mailbox status", "messages", "routed/"+action); err == nil {
+					routed += len(fetchStored(t, s, "routed/"+action))
+				}
+			}
+			if routed != 14 {
+				t.Errorf("run %d: %d mails in routed/*, want each of the 14 once", i+1, routed)
 			}
 		}
 		decided, _ := decisionIDs(t, out)
@@ -348,27 +363,20 @@ func TestIMAPWithDovecot(t *testing.T) {
 			t.Errorf("%d mails in the output, want 15", len(decided))
 		}
 	})
+
+	t.Run("bad input", func(t *testing.T) { testIMAPBadInput(t, db, k) })
 }
 
-// TestIMAPBadInputWithDovecot: a wrong password exits 6; a missing folder
-// names the folders there are; a 30 MB mail and a mail the server cannot
-// read are reported and skipped while the others are decided; folders
-// with umlauts (modified UTF-7) are labels for training; a server without
-// IDLE is polled.
-func TestIMAPBadInputWithDovecot(t *testing.T) {
+// testIMAPBadInput: a wrong password exits 6; a missing folder names the
+// folders there are; a 30 MB mail and a mail the server cannot read are
+// reported and skipped while the others are decided; folders with umlauts
+// (modified UTF-7) are labels for training; a server without IDLE is
+// polled.
+func testIMAPBadInput(t *testing.T, db, k string) {
 	s := startDovecot(t, dovecot.Options{})
-	db, k := trained(t), kbDir(t)
 	dir := t.TempDir()
 
-	t.Run("wrong password", func(t *testing.T) {
-		t.Setenv("ANTWORT_IMAP_PASSWORD", "falsch")
-		code, _, errOut := run(t, "", "parse", "--in", s.URL("INBOX"))
-		if code != ExitAuth || !strings.Contains(errOut, "refused") || strings.Contains(errOut, "falsch") {
-			t.Errorf("parse with a wrong password: exit %d, want %d and a clear error without the password:\n%s", code, ExitAuth, errOut)
-		}
-	})
 	t.Setenv("ANTWORT_IMAP_PASSWORD", s.Password)
-
 	t.Run("missing folder", func(t *testing.T) {
 		code, _, errOut := run(t, "", "batch", "--db", db, "--kb", k, "--in", s.URL("Eingang"), "--journal", filepath.Join(dir, "j0"))
 		if code != ExitError || !strings.Contains(errOut, `"Eingang"`) || !strings.Contains(errOut, "INBOX, Sent") {
@@ -461,6 +469,14 @@ func TestIMAPBadInputWithDovecot(t *testing.T) {
 		cmd.Wait()
 		if !strings.Contains(stderr.String(), "offers no IDLE") {
 			t.Errorf("stderr does not say it polls:\n%s", stderr.String())
+		}
+	})
+	t.Run("wrong password", func(t *testing.T) {
+		// Last: Dovecot slows down logins from an address after a failure.
+		t.Setenv("ANTWORT_IMAP_PASSWORD", "falsch")
+		code, _, errOut := run(t, "", "parse", "--in", s.URL("INBOX"))
+		if code != ExitAuth || !strings.Contains(errOut, "refused") || strings.Contains(errOut, "falsch") {
+			t.Errorf("parse with a wrong password: exit %d, want %d and a clear error without the password:\n%s", code, ExitAuth, errOut)
 		}
 	})
 }

@@ -244,7 +244,10 @@ func (mb *Mailbox) each(ctx context.Context, refs []Ref, what string, f func(c *
 		rs := byFolder[folder]
 		var done, stale int
 		err := mb.s.do(ctx, func(c *imapclient.Client) error {
-			d, err := mb.s.selectFolder(folder, false)
+			// Select anew each time: the folder may have been renumbered
+			// while this connection had it selected, and the server may
+			// tell only when it is used.
+			d, err := mb.s.reselect(folder, false)
 			if err != nil {
 				return err
 			}
@@ -307,7 +310,7 @@ func (mb *Mailbox) Append(ctx context.Context, folder string, raw []byte, flags 
 		}
 		if uncertain {
 			// The last attempt broke off: did the server store it?
-			if known[id], err = mb.has(folder, id); err != nil {
+			if known[id], err = mb.has(folder, "Message-ID", id); err != nil {
 				return err
 			}
 		}
@@ -381,12 +384,13 @@ func (mb *Mailbox) knownIDs(folder string) (map[string]bool, error) {
 	return k, nil
 }
 
-// has reports whether folder holds a message with the Message-ID id.
-func (mb *Mailbox) has(folder, id string) (bool, error) {
+// has reports whether folder holds a message whose header field has value
+// (SEARCH HEADER, a substring match).
+func (mb *Mailbox) has(folder, field, value string) (bool, error) {
 	if _, err := mb.s.selectFolder(folder, true); err != nil {
 		return false, err
 	}
-	d, err := mb.s.c.UIDSearch(&imap.SearchCriteria{Header: []imap.SearchCriteriaHeaderField{{Key: "Message-ID", Value: id}}}, nil).Wait()
+	d, err := mb.s.c.UIDSearch(&imap.SearchCriteria{Header: []imap.SearchCriteriaHeaderField{{Key: field, Value: value}}}, nil).Wait()
 	if err != nil {
 		return false, err
 	}
@@ -397,16 +401,15 @@ func (mb *Mailbox) has(folder, id string) (bool, error) {
 	return false, nil
 }
 
-// Has reports whether folder holds a message with the Message-ID id
-// (angle brackets optional).
-func (mb *Mailbox) Has(ctx context.Context, folder, id string) (bool, error) {
-	id = "<" + strings.Trim(strings.TrimSpace(id), "<>") + ">"
+// HasHeader reports whether folder holds a message whose header field
+// contains value: HasHeader(ctx, "Drafts", "In-Reply-To", "<id@host>").
+func (mb *Mailbox) HasHeader(ctx context.Context, folder, field, value string) (bool, error) {
 	mb.mu.Lock()
 	defer mb.mu.Unlock()
 	var found bool
 	err := mb.s.do(ctx, func(*imapclient.Client) error {
 		var err error
-		found, err = mb.has(folder, id)
+		found, err = mb.has(folder, field, value)
 		return err
 	})
 	return found, err

@@ -214,6 +214,14 @@ func (s *session) selectFolder(folder string, ro bool) (*imap.SelectData, error)
 	if s.sel == name && s.selRO == ro && s.selData != nil {
 		return s.selData, nil
 	}
+	return s.reselect(folder, ro)
+}
+
+// reselect selects folder anew, so its UIDVALIDITY is the server's
+// present one: a server may renumber a folder while a session has it
+// selected and tell the session only when it next uses it.
+func (s *session) reselect(folder string, ro bool) (*imap.SelectData, error) {
+	name := s.serverName(folder)
 	d, err := s.c.Select(name, &imap.SelectOptions{ReadOnly: ro}).Wait()
 	if err != nil {
 		s.sel, s.selData = "", nil

@@ -31,7 +31,7 @@ type memIMAP struct {
 func startMemIMAP(t *testing.T) *memIMAP {
 	t.Helper()
 	m := &memIMAP{user: imapmemserver.NewUser("service", "secret")}
-	for _, f := range []string{"INBOX", "Drafts"} {
+	for _, f := range []string{"INBOX", "Drafts", "Sent"} {
 		if err := m.user.Create(f, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -117,8 +117,8 @@ func TestIMAPDryRunChangesNothing(t *testing.T) {
 	if code != ExitOK || strings.Count(stdout, "\n") != 5 {
 		t.Fatalf("dry run: exit %d, %d decisions:\n%s", code, strings.Count(stdout, "\n"), errOut)
 	}
-	if n, folders := srv.unmarked(t, "INBOX"); n != 5 || !slices.Equal(folders, []string{"Drafts", "INBOX"}) {
-		t.Errorf("after a dry run: %d unmarked mails, folders %v; want 5 and Drafts, INBOX", n, folders)
+	if n, folders := srv.unmarked(t, "INBOX"); n != 5 || !slices.Equal(folders, []string{"Drafts", "INBOX", "Sent"}) {
+		t.Errorf("after a dry run: %d unmarked mails, folders %v; want 5 and Drafts, INBOX, Sent", n, folders)
 	}
 	if n, _ := srv.unmarked(t, "Drafts"); n != 0 {
 		t.Errorf("dry run wrote %d drafts", n)
@@ -134,6 +134,36 @@ func TestIMAPDryRunChangesNothing(t *testing.T) {
 	}
 	if n, _ := srv.unmarked(t, "Drafts"); n == 0 {
 		t.Errorf("the run wrote no drafts")
+	}
+}
+
+// TestIMAPSentFolder: with --send, each answer the SMTP server accepted
+// is put into the Sent folder once, as a mail client does.
+func TestIMAPSentFolder(t *testing.T) {
+	srv := startMemIMAP(t)
+	srv.put(t, inboxMails(t, 0, 12)...)
+	sink := startSink(t)
+	db, k := trained(t), kbDir(t)
+	dir := t.TempDir()
+	args := []string{"batch", "--db", db, "--kb", k, "--in", srv.url("INBOX"), "--journal", filepath.Join(dir, "j"),
+		"--out", "jsonl:" + filepath.Join(dir, "out.jsonl"), "--outbox", filepath.Join(dir, "outbox"), "--send",
+		"--smtp", "smtp://" + sink.addr + "?starttls=none", "--from", "Nordlicht Service <service@nordlicht.example>", "--corrections", "none"}
+	for range 2 {
+		code, _, errOut := run(t, "", args...)
+		if code != ExitOK {
+			t.Fatalf("batch: exit %d\n%s", code, errOut)
+		}
+	}
+	sent := len(sink.messages())
+	if sent == 0 {
+		t.Fatal("the sample mails led to no answer sent; the test needs one")
+	}
+	st, err := srv.user.Status("Sent", &imap.StatusOptions{NumMessages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int(*st.NumMessages) != sent {
+		t.Errorf("Sent holds %d mails, the SMTP server got %d", *st.NumMessages, sent)
 	}
 }
 

@@ -140,8 +140,9 @@ type RedactOptions struct {
 }
 
 // Redactor removes personal data from texts before they are logged or
-// stored: e-mail addresses, phone numbers and IBANs (see reply.Redact) and
-// the configured reference numbers ("Bestellnummer [ORDER]"). It is
+// stored: e-mail addresses, phone numbers, IBANs, payment card numbers and
+// password and PIN values (see reply.Redact) and the configured reference
+// numbers ("Bestellnummer [ORDER]"). It is
 // immutable and safe for concurrent use. A nil *Redactor redacts nothing.
 type Redactor struct {
 	off     bool

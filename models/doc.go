@@ -5,9 +5,10 @@
 //
 // A [Store] keeps, per model name (for example "intent" or "sentiment"),
 // numbered versions of an opaque encoded model (the blob) together with its
-// metadata ([Info]: kind, training-data hash, label counts, metrics, code
-// version, …). The store never decodes blobs; encoding them is the caller's
-// job, so this package imports no other antwort package.
+// metadata ([Info]: kind, training-data hash, label counts, metrics, the
+// antwort build that saved it, …). The store never decodes blobs; encoding
+// them is the caller's job, so this package imports no other antwort
+// package (but internal/buildinfo, which imports none).
 //
 //	s, err := models.Open("antwort.db", &models.Options{Timeout: 2 * time.Second})
 //	if err != nil { … }

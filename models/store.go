@@ -15,6 +15,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/antwort-dev/antwort/internal/buildinfo"
 )
 
 // SchemaVersion is the layout version this code writes into the "meta"
@@ -77,14 +79,17 @@ type Info struct {
 	Version int       `json:"version"` // 1, 2, 3, … per name; assigned by Save, never reused
 	Created time.Time `json:"created"` // set by Save if zero; stored in UTC
 
-	Kind        string             `json:"kind"`      // model family, e.g. "svm", "nb"
-	DataHash    string             `json:"data_hash"` // hash of the training data
-	Examples    int                `json:"examples"`  // number of training examples
-	Labels      map[string]int     `json:"labels"`    // label -> example count
-	Options     json.RawMessage    `json:"options,omitempty"`
-	CodeVersion string             `json:"code_version"`
-	Metrics     map[string]float64 `json:"metrics,omitempty"`
-	Note        string             `json:"note,omitempty"`
+	Kind        string          `json:"kind"`      // model family, e.g. "svm", "nb"
+	DataHash    string          `json:"data_hash"` // hash of the training data
+	Examples    int             `json:"examples"`  // number of training examples
+	Labels      map[string]int  `json:"labels"`    // label -> example count
+	Options     json.RawMessage `json:"options,omitempty"`
+	CodeVersion string          `json:"code_version"`
+	// Build is the antwort build that saved the version; Save fills it
+	// in from the running binary when the caller leaves it empty.
+	Build   Build              `json:"build,omitzero"`
+	Metrics map[string]float64 `json:"metrics,omitempty"`
+	Note    string             `json:"note,omitempty"`
 
 	// BaseHash is the DataHash of the labelled data a retrained model
 	// started from (its own DataHash for a model trained from data alone).
@@ -102,6 +107,23 @@ type Info struct {
 	Size   int  `json:"size"`   // blob length in bytes; set by Save
 	Active bool `json:"active"` // set by Load, Info, List and Rollback; never stored
 }
+
+// Build describes a build of antwort (see [CurrentBuild]).
+type Build struct {
+	// Version is the module version ("v0.2.0", a pseudo-version, or
+	// "(devel)"); Commit the VCS revision, Time its commit time (RFC
+	// 3339) and Modified whether the work tree had changes; GoVersion the
+	// Go release that built it.
+	Version   string `json:"version,omitempty"`
+	Commit    string `json:"commit,omitempty"`
+	Time      string `json:"time,omitempty"`
+	Modified  bool   `json:"modified,omitempty"`
+	GoVersion string `json:"go,omitempty"`
+}
+
+// CurrentBuild returns the build of the running binary, from
+// runtime/debug.ReadBuildInfo and the -ldflags of a release build.
+func CurrentBuild() Build { return Build(buildinfo.Read()) }
 
 // record is the JSON stored under "info". Its Active field shadows
 // Info.Active and is always false, so "active" is never written.
@@ -258,6 +280,12 @@ func (s *Store) Save(ctx context.Context, name string, info Info, blob []byte) (
 		info.Created = time.Now()
 	}
 	info.Created = info.Created.UTC().Round(0)
+	if info.Build == (Build{}) {
+		info.Build = CurrentBuild()
+	}
+	if info.CodeVersion == "" {
+		info.CodeVersion = info.Build.Version
+	}
 
 	err := s.update(op, func(tx *bolt.Tx) error {
 		nb, err := tx.Bucket(bucketModels).CreateBucketIfNotExists([]byte(name))

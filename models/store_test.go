@@ -99,7 +99,7 @@ func TestSaveLoadList(t *testing.T) {
 	}
 	intent1 := mustSave(t, s, "intent", in, []byte("model-1"))
 	want1 := in
-	want1.Name, want1.Version, want1.Size, want1.Active = "intent", 1, 7, false
+	want1.Name, want1.Version, want1.Size, want1.Active, want1.Build = "intent", 1, 7, false, CurrentBuild()
 	if diff := cmp.Diff(want1, intent1); diff != "" {
 		t.Errorf("Save() mismatch (-want +got):\n%s", diff)
 	}
@@ -852,5 +852,32 @@ func TestConcurrentUse(t *testing.T) {
 		if info.Version != i+1 {
 			t.Errorf("List()[%d].Version = %d, want %d", i, info.Version, i+1)
 		}
+	}
+}
+
+// TestSaveRecordsBuild stores the build of the running binary with every
+// saved version, unless the caller gives one.
+func TestSaveRecordsBuild(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	info, err := s.Save(ctx, "intent", Info{Kind: "nb"}, []byte("m"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Info(ctx, "intent", info.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := CurrentBuild()
+	if got.Build != want || got.Build.GoVersion == "" || got.CodeVersion != want.Version {
+		t.Errorf("stored build = %+v, code version %q; want %+v", got.Build, got.CodeVersion, want)
+	}
+	given := Build{Version: "v9.9.9", Commit: "abc"}
+	info, err = s.Save(ctx, "intent", Info{Kind: "nb", Build: given, CodeVersion: "v9.9.9"}, []byte("m"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Info(ctx, "intent", info.Version); got.Build != given {
+		t.Errorf("stored build = %+v, want the caller's %+v", got.Build, given)
 	}
 }

@@ -360,7 +360,7 @@ func (s *Server) feedback(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		f.Flags = append(f.Flags, FlagUnknownMessage)
 	}
-	f.Subject, f.Text = s.opts.Redactor.Redact(f.Subject), s.opts.Redactor.Redact(f.Text)
+	s.redactFeedback(&f)
 	if (f.Intent != "" || f.Sentiment != "") && strings.TrimSpace(f.Subject+f.Text) == "" {
 		f.Flags = append(f.Flags, FlagNoText)
 	}
@@ -397,11 +397,27 @@ func (s *Server) feedback(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, FeedbackResponse{Seq: f.Seq, MessageID: f.MessageID, Known: f.Known, Flags: f.Flags})
 }
 
+// redactFeedback removes personal data from every free-text field of f
+// the client wrote: subject, text, comment, agent, and the article ids of
+// answer_used and declined (ids are the client's text too).
+func (s *Server) redactFeedback(f *models.Feedback) {
+	r := s.opts.Redactor
+	f.Subject, f.Text, f.Comment, f.Agent, f.AnswerUsed = r.Redact(f.Subject), r.Redact(f.Text), r.Redact(f.Comment), r.Redact(f.Agent), r.Redact(f.AnswerUsed)
+	if len(f.Declined) > 0 {
+		d := make([]string, len(f.Declined))
+		for i, id := range f.Declined {
+			d[i] = r.Redact(id)
+		}
+		f.Declined = d
+	}
+}
+
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	st, ok := s.live.State()
 	if !ok {
 		return writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable"})
 	}
+	st.KB = "" // no token needed here: the file layout is none of a stranger's business
 	return writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "version": s.opts.Version, "engine": st})
 }
 

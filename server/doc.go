@@ -63,7 +63,15 @@
 // # Privacy
 //
 // Texts are redacted (Options.Redactor; e-mail addresses, phone numbers,
-// IBANs, order, customer and contract numbers by default) before they are
-// stored as answered messages or feedback. Logs never contain message
-// texts.
+// IBANs, payment card numbers, password and PIN values, order, customer
+// and contract numbers by default) before they are stored as answered
+// messages or feedback (its subject, text, comment, agent, answer_used and
+// declined). Logs never contain message texts.
+//
+// # Hostile clients
+//
+// Metric labels take values from bounded sets only (a made-up method is
+// "other"); /healthz shows no file paths; a name that is no model name is
+// a 400; a body that does not arrive within Options.ReadTimeout is a 408,
+// logged at Info as a client error. api/openapi.yaml is the contract.
 package server

@@ -36,5 +36,6 @@ const (
 	CodeUnavailable      = "unavailable"            // 503: no engine, store or knowledge base for this request
 	CodeLocked           = "locked"                 // 503: a store or index lock could not be taken
 	CodeTimeout          = "timeout"                // 503: the request's time ran out
+	CodeRequestTimeout   = "request_timeout"        // 408: the client did not send its body within the read timeout
 	CodeInternal         = "internal"               // 500: anything else (logged)
 )

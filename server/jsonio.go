@@ -9,7 +9,9 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 
@@ -68,6 +70,8 @@ func (s *Server) writeError(w *statusWriter, r *http.Request, err error) {
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &ae):
+	case errors.Is(err, models.ErrInvalidName):
+		ae = &apiError{Status: http.StatusBadRequest, Code: CodeInvalidRequest, Field: "name", Message: err.Error()}
 	case errors.As(err, &mbe):
 		ae = apiErr(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, fmt.Sprintf("request body over the limit of %d bytes", mbe.Limit))
 	case errors.Is(err, models.ErrNotFound):
@@ -86,6 +90,13 @@ func (s *Server) writeError(w *statusWriter, r *http.Request, err error) {
 		s.log.Error("request failed", slog.String("method", r.Method), slog.String("route", r.Pattern), slog.String("err", err.Error()))
 		ae = apiErr(http.StatusInternalServerError, CodeInternal, "internal error; the server log has the details")
 	}
+	if ae.Status == http.StatusRequestTimeout {
+		// The client's problem, not the server's: worth an Info line, and
+		// the connection is not reused.
+		s.log.Info("client error", slog.String("code", ae.Code), slog.String("method", r.Method), slog.String("route", r.Pattern),
+			slog.String("remote", r.RemoteAddr))
+		w.Header().Set("Connection", "close")
+	}
 	if ae.Status == http.StatusUnauthorized || ae.Status >= 500 {
 		w.Header().Set("Cache-Control", "no-store")
 	}
@@ -93,12 +104,22 @@ func (s *Server) writeError(w *statusWriter, r *http.Request, err error) {
 }
 
 // readBody reads the whole body, at most limit bytes: a larger one is a
-// *http.MaxBytesError (413).
+// *http.MaxBytesError (413). A body that does not arrive within the read
+// timeout is a 408, one cut off by the client a 400.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	if r.ContentLength > limit {
 		return nil, &http.MaxBytesError{Limit: limit}
 	}
-	return io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var ne net.Error
+	switch {
+	case err == nil:
+	case errors.Is(err, os.ErrDeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return nil, apiErr(http.StatusRequestTimeout, CodeRequestTimeout, "the request body did not arrive within the read timeout")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return nil, apiErr(http.StatusBadRequest, CodeInvalidRequest, "the request body was cut off before its Content-Length")
+	}
+	return b, err
 }
 
 // mediaType returns the request's media type, "" when none is given.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -161,7 +162,7 @@ func New(live *antwort.Live, opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{live: live, opts: opts, mux: http.NewServeMux(), m: newMetrics(), log: opts.Logger}
+	s := &Server{live: live, opts: opts, mux: http.NewServeMux(), m: newMetrics(opts.Version), log: opts.Logger}
 	if opts.MaxInFlight == 0 {
 		opts.MaxInFlight = DefaultMaxInFlight()
 	}
@@ -232,33 +233,47 @@ const (
 	admin                // an admin token
 )
 
-func (s *Server) routes() {
+// route is an endpoint: its ServeMux pattern, who may call it, and its
+// handler.
+type route struct {
+	pattern string
+	access  access
+	fn      func(http.ResponseWriter, *http.Request) error
+}
+
+// routeTable lists the endpoints (api/openapi.yaml documents each).
+func (s *Server) routeTable() []route {
 	metricsAccess := client
 	if s.opts.PublicMetrics {
 		metricsAccess = public
 	}
-	h := func(pattern string, a access, fn func(http.ResponseWriter, *http.Request) error) {
-		s.mux.Handle(pattern, s.wrap(pattern, a, fn))
+	return []route{
+		{"GET /healthz", public, s.health},
+		{"GET /metrics", metricsAccess, func(w http.ResponseWriter, r *http.Request) error {
+			s.m.handler.ServeHTTP(w, r)
+			return nil
+		}},
+		{"POST /v1/classify", client, s.limited(s.classify)},
+		{"POST /v1/suggest", client, s.limited(s.suggest)},
+		{"POST /v1/feedback", client, s.limited(s.feedback)},
+		{"GET /v1/models", client, s.listModels},
+		{"GET /v1/models/{name}/diff", client, s.diffModels},
+		{"POST /v1/models/{name}/activate", admin, s.activate},
+		{"POST /v1/models/{name}/rollback", admin, s.rollback},
+		{"DELETE /v1/models/{name}/{version}", admin, s.deleteModel},
+		{"GET /v1/audit", client, s.audit},
+		{"GET /v1/kb/answers", client, s.answers},
+		{"POST /v1/kb/import", admin, s.importKB},
+		{"POST /v1/retrain", admin, s.retrain},
+		{"POST /v1/reload", admin, s.reload},
 	}
-	h("GET /healthz", public, s.health)
-	s.mux.Handle("GET /metrics", s.wrap("GET /metrics", metricsAccess, func(w http.ResponseWriter, r *http.Request) error {
-		s.m.handler.ServeHTTP(w, r)
-		return nil
-	}))
-	h("POST /v1/classify", client, s.limited(s.classify))
-	h("POST /v1/suggest", client, s.limited(s.suggest))
-	h("POST /v1/feedback", client, s.limited(s.feedback))
-	h("GET /v1/models", client, s.listModels)
-	h("GET /v1/models/{name}/diff", client, s.diffModels)
-	h("POST /v1/models/{name}/activate", admin, s.activate)
-	h("POST /v1/models/{name}/rollback", admin, s.rollback)
-	h("DELETE /v1/models/{name}/{version}", admin, s.deleteModel)
-	h("GET /v1/audit", client, s.audit)
-	h("GET /v1/kb/answers", client, s.answers)
-	h("POST /v1/kb/import", admin, s.importKB)
-	h("POST /v1/retrain", admin, s.retrain)
-	h("POST /v1/reload", admin, s.reload)
-	h("/", public, s.notFound)
+}
+
+func (s *Server) routes() {
+	for _, rt := range s.routeTable() {
+		s.mux.Handle(rt.pattern, s.wrap(rt.pattern, rt.access, rt.fn))
+	}
+	s.mux.Handle("/", s.wrap("/", public, s.notFound))
 }
 
 // limited runs fn when one of the MaxInFlight slots is free. Waiting
@@ -362,7 +377,7 @@ func (s *Server) wrap(route string, a access, fn func(http.ResponseWriter, *http
 		if route == "/" {
 			label = "unmatched"
 		}
-		s.m.requests.WithLabelValues(label, r.Method, fmt.Sprint(w.code)).Inc()
+		s.m.requests.WithLabelValues(label, methodLabel(r.Method), strconv.Itoa(w.code)).Inc()
 		s.m.latency.WithLabelValues(label).Observe(d.Seconds())
 		s.log.Debug("request", slog.String("method", r.Method), slog.String("route", label), slog.Int("status", w.code),
 			slog.Duration("took", d), slog.String("by", tokenOf(r).Name))
@@ -506,6 +521,7 @@ func (s *Server) observeEngine() {
 	if st, ok := s.live.State(); ok {
 		s.m.setVersions(st.Versions)
 		s.m.articles.Set(float64(st.Articles))
+		s.m.generation.Set(float64(st.Generation))
 	}
 }
 

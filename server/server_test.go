@@ -463,7 +463,7 @@ func TestRetrainEndpoint(t *testing.T) {
 		t.Errorf("after retrain classify = %s by %s, want gift_card by intent@3", res.Intent.Label, res.Intent.Model)
 	}
 	metrics := string(e.do(t, "GET", "/metrics", clientToken, nil).ok(t, "metrics").body)
-	if !strings.Contains(metrics, `antwort_model_version{name="intent"} 3`) {
+	if !strings.Contains(metrics, `antwort_model_info{name="intent",version="3"} 1`) {
 		t.Errorf("metrics do not show intent version 3")
 	}
 }
@@ -481,9 +481,12 @@ func TestMetrics(t *testing.T) {
 		`antwort_http_request_duration_seconds_bucket{route="POST /v1/suggest",le="+Inf"} 4`,
 		`antwort_decisions_total{action="`,
 		`intent="cancel_contract"} 3`,
-		`antwort_model_version{name="intent"} 1`,
-		`antwort_model_version{name="sentiment"} 1`,
-		`antwort_kb_articles 24`,
+		`antwort_model_info{name="intent",version="1"} 1`,
+		`antwort_model_info{name="sentiment",version="1"} 1`,
+		`antwort_engine_generation 1`,
+		`antwort_build_info{commit="",go_version="go`,
+		`version="test"} 1`,
+		`antwort_knowledge_base_articles 24`,
 		`go_goroutines`,
 		`process_resident_memory_bytes`,
 	} {

@@ -485,7 +485,7 @@ func serverLatency(hc *http.Client, url, token string, r *result) error {
 	}
 	r.ServerRequests = bs[len(bs)-1].n
 	r.ServerP50ms, r.ServerP99ms = quantile(bs, 0.5)*1000, quantile(bs, 0.99)*1000
-	if fb := buckets(text, `antwort_store_flush_seconds_bucket{le="`); len(fb) > 1 {
+	if fb := buckets(text, `antwort_store_flush_duration_seconds_bucket{le="`); len(fb) > 1 {
 		r.Flushes = fb[len(fb)-1].n
 		r.FlushP99ms = quantile(fb, 0.99) * 1000
 	}

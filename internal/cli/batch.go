@@ -129,7 +129,7 @@ they are and skipped; the exit status is then 3. --dry-run decides and writes
 	o.nats.register(f)
 	f.StringVar(&o.kbDir, "kb", "kb", "knowledge base directory")
 	f.StringVar(&o.policy, "policy", "", "reply policy file (YAML); default: built-in policy")
-	f.StringVar(&o.journal, "journal", envOr("ANTWORT_JOURNAL", "antwort.journal"), "journal file (env ANTWORT_JOURNAL)")
+	f.StringVar(&o.journal, "journal", "antwort.journal", "journal file")
 	f.BoolVar(&o.dryRun, "dry-run", false, "decide and write --out only: no journal, outbox, routing or sending")
 	f.StringVar(&o.outbox, "outbox", "", "queue the answers to send as .eml in this Maildir")
 	f.StringVar(&o.drafts, "drafts", "", "write suggested drafts as .eml into this Maildir, or with imap:[FOLDER] into the IMAP input's drafts folder")
@@ -151,13 +151,6 @@ they are and skipped; the exit status is then 3. --dry-run decides and writes
 	f.StringVar(&o.sent, "sent", "", `with --send and an IMAP input: folder for delivered answers (imap:FOLDER; default the \Sent folder; "none": not kept)`)
 	f.StringVar(&o.corrections, "corrections", defaultCorrections, `with an IMAP input: folder whose sub-folders, one per intent, agents move misclassified mails into ("none": off)`)
 	return cmd
-}
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
 }
 
 // batchRun is the state of one batch run, used by the sink on Run's

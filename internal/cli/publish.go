@@ -26,7 +26,7 @@ type natsFlags struct {
 }
 
 func (n *natsFlags) register(f *pflag.FlagSet) {
-	f.StringVar(&n.url, "nats", envOr("ANTWORT_NATS", "nats://127.0.0.1:4222"), "NATS server URL(s), comma-separated (env ANTWORT_NATS)")
+	f.StringVar(&n.url, "nats", "nats://127.0.0.1:4222", "NATS server URL(s), comma-separated")
 	f.StringVar(&n.creds, "nats-creds", "", "NATS credentials file (JWT and seed)")
 	f.DurationVar(&n.retry, "connect-retry", 30*time.Second, "how long to keep trying while NATS does not answer at start (with backoff)")
 	f.IntVar(&n.replicas, "replicas", 1, "copies of each stream and bucket when they are created (3 in a three-node cluster)")

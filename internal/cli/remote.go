@@ -95,7 +95,7 @@ type remoteOptions struct {
 func addRemoteFlags(f interface {
 	StringVar(*string, string, string, string)
 }, r *remoteOptions) {
-	f.StringVar(&r.url, "server", os.Getenv("ANTWORT_SERVER"), "URL of a running antwort server to send the change to (env ANTWORT_SERVER; default: the one announced in <db>.server)")
+	f.StringVar(&r.url, "server", "", "URL of a running antwort server to send the change to (default: the one announced in <db>.server)")
 	f.StringVar(&r.tokenFile, "token-file", "", "file whose first token authenticates with --server (default env ANTWORT_TOKEN)")
 }
 

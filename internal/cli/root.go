@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,11 +13,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/antwort-dev/antwort/internal/buildinfo"
 	"github.com/antwort-dev/antwort/models"
 )
 
-// Version is antwort's version, recorded with every trained model.
-const Version = "0.1.0"
+// Version is antwort's version (see internal/buildinfo), recorded with
+// every trained model.
+var Version = buildinfo.Read().Version
 
 // globalOptions are the flags every command shares.
 type globalOptions struct {
@@ -27,7 +30,44 @@ type globalOptions struct {
 	cpuProfile  string
 	stopProfile func()
 	memProfile  string
+	logFormat   string
+	logLevel    string
 	logger      *slog.Logger
+	fromEnv     map[string]string // flag name -> the variable it was set from
+}
+
+// setupLogging makes g.logger from --log-format, --log-level and -v.
+func (g *globalOptions) setupLogging() error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(g.logLevel)); err != nil {
+		return flagErrorf("--log-level %q: want debug, info, warn or error", g.logLevel)
+	}
+	if g.verbose {
+		level = slog.LevelDebug
+	}
+	ho := &slog.HandlerOptions{Level: level}
+	switch g.logFormat {
+	case "text":
+		g.logger = slog.New(slog.NewTextHandler(g.io.ErrOut, ho))
+	case "json":
+		g.logger = slog.New(slog.NewJSONHandler(g.io.ErrOut, ho))
+	default:
+		return flagErrorf("--log-format %q: want text or json", g.logFormat)
+	}
+	return nil
+}
+
+// say tells the operator what a long-running command (serve, worker) is
+// doing: a line "antwort: …" on stderr, or with --log-format json a log
+// record of level INFO, whatever --log-level says, so stderr stays one
+// JSON object per line.
+func (g *globalOptions) say(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if g.logFormat == "json" {
+		_ = g.logger.Handler().Handle(context.Background(), slog.NewRecord(time.Now(), slog.LevelInfo, msg, 0))
+		return
+	}
+	fmt.Fprintf(g.io.ErrOut, "antwort: %s\n", msg)
 }
 
 // Main runs the antwort command line with args (without the program name)
@@ -48,6 +88,10 @@ func Main(ctx context.Context, args []string, streams IOStreams) int {
 		g.stopProfile()
 	}
 	code := exitCode(err)
+	if err != nil && g.logFormat == "json" && g.logger != nil {
+		g.logger.Error(err.Error(), slog.Int("exit", code))
+		return code
+	}
 	if err != nil && code != ExitPartial {
 		fmt.Fprintf(streams.ErrOut, "antwort: %v\n", err)
 		if fe, ok := err.(*FlagError); ok && fe != nil {
@@ -67,6 +111,13 @@ func newRootCmd(g *globalOptions) *cobra.Command {
 with an intent and a sentiment, with calibrated confidence, and abstains when unsure.
 Models are trained on labelled mail and kept, versioned, in a bbolt file (--db).
 
+Every flag can also be set in the environment: ANTWORT_<COMMAND>_<FLAG> for one
+command (ANTWORT_SERVE_ADDR), else ANTWORT_<FLAG> for all (ANTWORT_DB, ANTWORT_KB,
+ANTWORT_LOG_FORMAT); upper case, '-' as '_'; lists comma-separated; with _FILE
+appended, a file holding the value (ANTWORT_SMTP_FILE). The command line wins.
+Keep secrets off the command line: --token-file, ANTWORT_TOKEN, --nats-creds,
+ANTWORT_SMTP(_FILE) and ANTWORT_NATS(_FILE) for URLs with a password.
+
 Quick start:
   antwort demo                                           # trains on the built-in sample and classifies a sample inbox
   antwort train --task intent --data mails.jsonl         # trains and activates a new intent model version
@@ -77,11 +128,12 @@ Quick start:
 		SilenceErrors: true,
 		Version:       Version,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			level := slog.LevelWarn
-			if g.verbose {
-				level = slog.LevelDebug
+			if err := g.bindEnv(cmd, os.LookupEnv); err != nil {
+				return err
 			}
-			g.logger = slog.New(slog.NewTextHandler(g.io.ErrOut, &slog.HandlerOptions{Level: level}))
+			if err := g.setupLogging(); err != nil {
+				return err
+			}
 			if g.cpuProfile != "" {
 				f, err := os.Create(g.cpuProfile)
 				if err != nil {
@@ -110,10 +162,11 @@ Quick start:
 		},
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &FlagError{Err: err} })
-	def := envOr("ANTWORT_DB", "antwort.db")
-	root.PersistentFlags().StringVar(&g.db, "db", def, "model store file (env ANTWORT_DB)")
+	root.PersistentFlags().StringVar(&g.db, "db", "antwort.db", "model store file")
 	root.PersistentFlags().DurationVar(&g.lockTimeout, "lock-timeout", time.Second, "how long to wait for a store locked by another process")
-	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log details to stderr")
+	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log details to stderr (--log-level debug)")
+	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "text", "log lines on stderr: text or json (one JSON object per line)")
+	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "warn", "least level logged: debug, info, warn or error")
 	root.PersistentFlags().StringVar(&g.cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
 	_ = root.PersistentFlags().MarkHidden("cpuprofile")
 	root.PersistentFlags().StringVar(&g.memProfile, "memprofile", "", "write an allocation profile to this file at the end")
@@ -121,7 +174,7 @@ Quick start:
 	root.AddCommand(newTrainCmd(g), newClassifyCmd(g), newEvalCmd(g), newModelsCmd(g), newKBCmd(g), newReplyCmd(g), newDemoCmd(g), newVersionCmd(g))
 	root.AddCommand(newPolicyCmd(g))
 	root.AddCommand(newParseCmd(g))
-	root.AddCommand(newServeCmd(g), newRetrainCmd(g))
+	root.AddCommand(newServeCmd(g), newRetrainCmd(g), newHealthcheckCmd(g))
 	root.AddCommand(newBatchCmd(g))
 	root.AddCommand(newPublishCmd(g), newWorkerCmd(g))
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
@@ -140,15 +193,40 @@ func (g *globalOptions) openStore(readOnly bool) (*models.Store, error) {
 }
 
 func newVersionCmd(g *globalOptions) *cobra.Command {
-	return &cobra.Command{
+	var format string
+	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print antwort's version",
-		Args:  noArgs,
+		Short: "Print antwort's version, commit, Go version, model format and store schema",
+		Long: `Print the version of this antwort binary: the module version (a release tag,
+a version the Go toolchain derived from the commit, or "(devel)"), the commit
+and its time, whether the work tree had changes, the Go release that built it,
+and the model format and store schema it reads and writes. The same build
+information is stored with every model version it saves.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fmt.Fprintf(g.io.Out, "antwort %s (model format %d, store schema %d)\n", Version, classifierFormat(), models.SchemaVersion)
+			b := buildinfo.Read()
+			switch format {
+			case "json":
+				return json.NewEncoder(g.io.Out).Encode(map[string]any{"version": b.Version, "commit": b.Commit, "time": b.Time,
+					"modified": b.Modified, "go": b.GoVersion, "model_format": classifierFormat(), "store_schema": models.SchemaVersion})
+			case "text":
+			default:
+				return flagErrorf("--format %q: want text or json", format)
+			}
+			fmt.Fprintf(g.io.Out, "antwort %s\n", b.Short())
+			if b.Commit != "" {
+				mod := ""
+				if b.Modified {
+					mod = ", modified"
+				}
+				fmt.Fprintf(g.io.Out, "  commit        %s (%s%s)\n", b.Commit, orDash(b.Time), mod)
+			}
+			fmt.Fprintf(g.io.Out, "  go            %s\n  model format  %d\n  store schema  %d\n", b.GoVersion, classifierFormat(), models.SchemaVersion)
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&format, "format", "text", "output: text or json")
+	return cmd
 }
 
 func noArgs(cmd *cobra.Command, args []string) error {

@@ -65,8 +65,10 @@ changes, imports, retraining). Without --token-file only local antwort
 commands can call the server.
 
 Answered messages and feedback are stored with e-mail addresses, phone
-numbers, IBANs and --redact-numbers replaced by placeholders (--redact=false
-keeps texts as written).
+numbers, IBANs, card numbers, password and PIN values and --redact-numbers
+replaced by placeholders (--redact=false keeps texts as written).
+
+Logs: --log-format json writes one JSON object per line on stderr.
 
 SIGINT/SIGTERM stop accepting connections, let requests in flight finish
 (--shutdown-timeout) and exit 0.`,
@@ -204,14 +206,14 @@ func runServe(ctx context.Context, o *serveOptions) error {
 
 	st, _ := live.State()
 	if o.tokenFile == "" && !o.noAuth {
-		fmt.Fprintf(g.io.ErrOut, "antwort: no --token-file: only local antwort commands can call the API\n")
+		g.say("no --token-file: only local antwort commands can call the API")
 	}
-	fmt.Fprintf(g.io.ErrOut, "antwort: serving %s on %s (%s; knowledge base %s, %d articles)\n",
+	g.say("serving %s on %s (%s; knowledge base %s, %d articles)",
 		g.db, url, strings.Join(st.Versions, ", "), orDash(o.kbDir), st.Articles)
 	_ = json.NewEncoder(g.io.Out).Encode(map[string]any{"event": "listening", "url": url, "pid": os.Getpid(), "db": absDB, "kb": absKB, "engine": st})
 
 	err = srv.Serve(ctx, ln)
-	fmt.Fprintf(g.io.ErrOut, "antwort: server stopped\n")
+	g.say("server stopped")
 	return err
 }
 

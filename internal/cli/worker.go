@@ -91,7 +91,9 @@ On stdout: one JSON line when the worker listens and one when it stops.`,
   antwort worker release r3f2a…`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.dbSet = cmd.Flags().Changed("db")
+			// ANTWORT_DB names the store to use if there is one (as a
+			// default would); only --db on the command line must exist.
+			o.dbSet = cmd.Flags().Changed("db") && g.fromEnv["db"] == ""
 			return runWorker(cmd.Context(), o)
 		},
 	}
@@ -230,9 +232,9 @@ func runWorker(ctx context.Context, o *workerOptions) error {
 	case fromAddr != nil:
 		mode = "queues replies on the outbox stream (sent by workers with --send)"
 	}
-	fmt.Fprintf(g.io.ErrOut, "antwort: worker %s on %s: %s; health and metrics on %v\n", w.Name(), natsq.Redact(o.nats.url), mode, orNone(event["url"]))
+	g.say("worker %s on %s: %s; health and metrics on %v", w.Name(), natsq.Redact(o.nats.url), mode, orNone(event["url"]))
 	if local == nil {
-		fmt.Fprintf(g.io.ErrOut, "antwort: no model store %s: using the last 'antwort models push' (waiting for one if there is none)\n", g.db)
+		g.say("no model store %s: using the last 'antwort models push' (waiting for one if there is none)", g.db)
 	}
 	enc := json.NewEncoder(g.io.Out)
 	_ = enc.Encode(event)
@@ -244,7 +246,7 @@ func runWorker(ctx context.Context, o *workerOptions) error {
 	if runErr != nil {
 		return runErr
 	}
-	fmt.Fprintf(g.io.ErrOut, "antwort: worker %s stopped after %d messages\n", w.Name(), h.Processed)
+	g.say("worker %s stopped after %d messages", w.Name(), h.Processed)
 	return nil
 }
 

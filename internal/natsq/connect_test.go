@@ -207,8 +207,9 @@ func TestHealthAndMetrics(t *testing.T) {
 		t.Errorf("/healthz: %d %s", code, body)
 	}
 	code, body = get("/metrics")
-	for _, want := range []string{`antwort_worker_messages_total{result="decided"} 20`, `antwort_worker_model_info{push="",versions="intent@2,lexicon"} 1`,
-		"antwort_worker_nats_connected 1", "antwort_worker_message_seconds_count 20", "antwort_worker_decisions_total{action="} {
+	for _, want := range []string{`antwort_worker_messages_total{result="decided"} 20`, `antwort_model_info{name="intent",version="2"} 1`,
+		`antwort_model_info{name="sentiment",version="lexicon"} 1`, `antwort_worker_push_info{push=""} 1`, "antwort_engine_generation 1",
+		"antwort_build_info{", "antwort_worker_nats_connected 1", "antwort_worker_message_duration_seconds_count 20", "antwort_decisions_total{action="} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics has no %s", want)
 		}

@@ -165,9 +165,7 @@ func (w *Worker) apply(ctx context.Context, m *Manifest) error {
 // swap makes g current and updates the metrics and the log.
 func (w *Worker) swap(g *generation) {
 	w.gens.swap(g)
-	w.m.model.Reset()
-	w.m.model.WithLabelValues(g.ref.Push, strings.Join(g.ref.Versions, ",")).Set(1)
-	w.m.generation.Set(float64(g.ref.Generation))
+	w.m.setModels(g.ref)
 	w.wake()
 	w.log.Info("models in use", slog.String("push", g.ref.Push), slog.Any("versions", g.ref.Versions),
 		slog.String("kb", g.ref.KB), slog.Int("generation", g.ref.Generation))

@@ -544,7 +544,7 @@ func (w *Worker) decide(ctx context.Context, m jetstream.Msg, meta *jetstream.Ms
 		w.m.messages.WithLabelValues("duplicate").Inc()
 	} else {
 		w.m.messages.WithLabelValues("decided").Inc()
-		w.m.decisions.WithLabelValues(action).Inc()
+		w.m.decisions.WithLabelValues(action, s.Intent.Label).Inc()
 	}
 	return nil
 }

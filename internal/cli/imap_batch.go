@@ -93,7 +93,7 @@ func hasIMAP(specs []string) bool { return slices.ContainsFunc(specs, imapbox.Is
 // folder, logs in and prepares drafts, sent and correction folders. It
 // returns the inputs' opener (also for runs without IMAP) and the IMAP
 // part of the run (nil without IMAP).
-func (o *batchOptions) setUpIMAP(ctx context.Context, j *journal.Journal, labels []string) (*imapInputs, *imapBatch, error) {
+func (o *batchOptions) setUpIMAP(ctx context.Context, j *journal.Journal, labels []string) (_ *imapInputs, _ *imapBatch, err error) {
 	var specs []string
 	for _, s := range o.in {
 		if imapbox.IsURL(s) {
@@ -111,6 +111,8 @@ func (o *batchOptions) setUpIMAP(ctx context.Context, j *journal.Journal, labels
 			return nil, nil, flagErrorf("--route %s needs an IMAP --in", o.route)
 		case o.watch:
 			return nil, nil, flagErrorf("--watch needs an IMAP --in (imaps://USER@HOST/FOLDER)")
+		case o.sent != "":
+			return nil, nil, flagErrorf("--sent %s needs an IMAP --in", o.sent)
 		}
 		return newIMAPInputs(o.g, &o.imap, imapbox.SourceOptions{}), nil, nil
 	}
@@ -126,6 +128,12 @@ func (o *batchOptions) setUpIMAP(ctx context.Context, j *journal.Journal, labels
 	ib := &imapBatch{o: o, j: j, stop: make(chan struct{}), labels: labels}
 	so := imapbox.SourceOptions{Skip: []string{doneKeyword}, ReadOnly: o.dryRun, Watch: o.watch, Poll: o.poll, Stop: ib.stop}
 	ib.in = newIMAPInputs(o.g, &o.imap, so)
+	defer func() {
+		if err != nil {
+			ib.drafter.close()
+			ib.in.close()
+		}
+	}()
 	mb, _, err := ib.in.mailbox(ctx, specs[0])
 	if err != nil {
 		return nil, nil, err

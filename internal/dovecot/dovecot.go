@@ -163,7 +163,10 @@ namespace inbox {
 
 func (s *Server) start() error {
 	cmd := exec.Command(s.bin, "-F", "-c", s.conf)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group, so Kill reaches the children too; and it
+	// dies with the test or benchmark that started it, even one that is
+	// killed before it could stop it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {

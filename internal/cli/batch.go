@@ -22,6 +22,7 @@ import (
 
 	"github.com/antwort-dev/antwort"
 	"github.com/antwort-dev/antwort/ingest"
+	"github.com/antwort-dev/antwort/internal/imapbox"
 	"github.com/antwort-dev/antwort/internal/outbox"
 	"github.com/antwort-dev/antwort/journal"
 	"github.com/antwort-dev/antwort/kb"
@@ -857,7 +858,7 @@ func (m *multiSource) open(ctx context.Context) error {
 		src, err := m.imap.open(ctx, m.specs[m.i], m.opts)
 		m.i++
 		if err != nil {
-			return fmt.Errorf("--in %s: %w", m.specs[m.i-1], err)
+			return fmt.Errorf("--in %s: %w", imapbox.RedactURL(m.specs[m.i-1]), err)
 		}
 		m.cur = src
 	}

@@ -124,7 +124,7 @@ func newIMAPInputs(g *globalOptions, f *imapFlags, so imapbox.SourceOptions) *im
 func (in *imapInputs) mailbox(ctx context.Context, spec string) (*imapbox.Mailbox, *imapbox.Account, error) {
 	a, err := imapbox.ParseURL(spec)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, &FlagError{Err: err}
 	}
 	if mb := in.mbs[a.String()]; mb != nil {
 		return mb, a, nil

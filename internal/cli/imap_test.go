@@ -251,7 +251,7 @@ func TestIMAPLoginFlags(t *testing.T) {
 	}
 
 	code, _, errOut := run(t, "", "parse", "--in", "imaps://service:geheim@mail.example.de/INBOX")
-	if code == ExitOK || !strings.Contains(errOut, "never in the URL") || strings.Contains(errOut, "geheim") {
+	if code != ExitUsage || !strings.Contains(errOut, "never in the URL") || strings.Contains(errOut, "geheim") {
 		t.Errorf("password in the URL: exit %d:\n%s", code, errOut)
 	}
 }

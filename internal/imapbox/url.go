@@ -46,7 +46,7 @@ type Account struct {
 func ParseURL(s string) (*Account, error) {
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %q: %v", ErrURL, redactURL(s), err)
+		return nil, fmt.Errorf("%w: %q: %v", ErrURL, RedactURL(s), err)
 	}
 	a := &Account{}
 	switch strings.ToLower(u.Scheme) {
@@ -55,13 +55,13 @@ func ParseURL(s string) (*Account, error) {
 	case "imap":
 		a.Security, a.Port = StartTLS, 143
 	default:
-		return nil, fmt.Errorf("%w: %q: want imaps://USER@HOST/FOLDER or imap://USER@HOST/FOLDER", ErrURL, redactURL(s))
+		return nil, fmt.Errorf("%w: %q: want imaps://USER@HOST/FOLDER or imap://USER@HOST/FOLDER", ErrURL, RedactURL(s))
 	}
 	if u.User == nil || u.User.Username() == "" {
 		return nil, fmt.Errorf("%w: %q has no user name: write %s://USER@%s%s", ErrURL, s, u.Scheme, u.Host, u.EscapedPath())
 	}
 	if _, ok := u.User.Password(); ok {
-		return nil, fmt.Errorf("%w: %q holds a password; put it in ANTWORT_IMAP_PASSWORD or a file given with --imap-password-file, never in the URL", ErrURL, redactURL(s))
+		return nil, fmt.Errorf("%w: %q holds a password; put it in ANTWORT_IMAP_PASSWORD or a file given with --imap-password-file, never in the URL", ErrURL, RedactURL(s))
 	}
 	a.User = u.User.Username()
 	a.Host = u.Hostname()
@@ -195,8 +195,8 @@ func ParseSource(s string) (r Ref, ok bool) {
 	return Ref{Folder: strings.TrimPrefix(u.Path, "/"), UIDValidity: uint32(v), UID: uint32(n)}, true
 }
 
-// redactURL hides a password in a URL for error messages.
-func redactURL(s string) string {
+// RedactURL hides a password in a URL, for messages.
+func RedactURL(s string) string {
 	u, err := url.Parse(s)
 	if err != nil || u.User == nil {
 		return s

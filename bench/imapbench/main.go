@@ -146,8 +146,9 @@ func (c *common) batch(env []string, args ...string) (batchRun, error) {
 func passwordEnv(s *dovecot.Server) []string { return []string{"ANTWORT_IMAP_PASSWORD=" + s.Password} }
 
 // runSync: the Maildir batch rate and the IMAP initial sync rate, each as
-// a dry run (read and decide) and as a real run (journal, drafts, and for
-// IMAP the keyword on every mail).
+// a dry run (read and decide), as a run with the journal (for IMAP with
+// $antwort-done on every mail), and as a run that also writes a draft for
+// nearly every mail (a Maildir of drafts; the IMAP Drafts folder).
 func runSync(args []string) error {
 	var c common
 	fs := flag.NewFlagSet("sync", flag.ExitOnError)
@@ -159,8 +160,13 @@ func runSync(args []string) error {
 	if err != nil {
 		return err
 	}
+	mdJournal, err := c.batch(nil, "--in", "maildir:"+md, "--journal", filepath.Join(c.dir, "maildir-j.journal"), "--out", "jsonl:"+filepath.Join(c.dir, "maildir-j.jsonl"))
+	os.Remove(filepath.Join(c.dir, "maildir-j.journal"))
+	if err != nil {
+		return err
+	}
 	mdFull := filepath.Join(c.dir, "maildir-full")
-	os.RemoveAll(mdFull)
+	os.RemoveAll(mdFull + "-drafts")
 	mdReal, err := c.batch(nil, "--in", "maildir:"+md, "--journal", filepath.Join(c.dir, "maildir.journal"), "--out", "jsonl:"+mdFull+".jsonl",
 		"--drafts", mdFull+"-drafts")
 	os.Remove(filepath.Join(c.dir, "maildir.journal"))
@@ -177,10 +183,23 @@ func runSync(args []string) error {
 	if err != nil {
 		return err
 	}
-	j := filepath.Join(c.dir, "imap.journal")
+	j := filepath.Join(c.dir, "imap-j.journal")
+	os.Remove(j)
+	imJournal, err := c.batch(env, "--in", s.URL("INBOX"), "--journal", j, "--out", "jsonl:"+filepath.Join(c.dir, "imap-j.jsonl"), "--corrections", "none")
+	if err != nil {
+		return err
+	}
+	if _, err := s.Doveadm("flags remove", "$antwort-done", "mailbox", "INBOX", "all"); err != nil {
+		return err
+	}
+	j = filepath.Join(c.dir, "imap.journal")
 	os.Remove(j)
 	imReal, err := c.batch(env, "--in", s.URL("INBOX"), "--journal", j, "--out", "jsonl:"+filepath.Join(c.dir, "imap-full.jsonl"),
 		"--drafts", "imap:", "--corrections", "none")
+	if err != nil {
+		return err
+	}
+	drafts, err := s.Doveadm("mailbox status", "messages", "Drafts")
 	if err != nil {
 		return err
 	}
@@ -193,11 +212,12 @@ func runSync(args []string) error {
 		name string
 		r    batchRun
 	}{{"maildir --dry-run", mdRun}, {"imap --dry-run (EXAMINE, nothing marked)", imDry},
+		{"maildir, journal", mdJournal}, {"imap, journal, $antwort-done", imJournal},
 		{"maildir, journal, drafts", mdReal}, {"imap, journal, drafts, $antwort-done", imReal}} {
 		fmt.Printf("%-44s %8d %10.0f %8s\n", x.name, x.r.processed, x.r.rate, x.r.wall.Round(10*time.Millisecond))
 	}
-	fmt.Printf("ratio imap/maildir: dry run %.2f, real run %.2f; mails left without $antwort-done: %d\n",
-		imDry.rate/mdRun.rate, imReal.rate/mdReal.rate, left)
+	fmt.Printf("ratio imap/maildir: dry run %.2f, with journal %.2f, with drafts %.2f; %s; mails left without $antwort-done: %d\n",
+		imDry.rate/mdRun.rate, imJournal.rate/mdJournal.rate, imReal.rate/mdReal.rate, strings.TrimSpace(string(drafts)), left)
 	return nil
 }
 

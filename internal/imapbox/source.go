@@ -325,7 +325,7 @@ func (src *Source) fetch(ctx context.Context, batch []uint32) ([]item, error) {
 			return nil, ferr
 		}
 		for u, b := range bodies {
-			got[u] = item{raw: ingest.NewRawItem(src.url(u), b, src.opts.Parse)}
+			got[u] = src.item(u, b, max)
 		}
 		if ferr != nil {
 			// The server refused the batch: try each missing mail alone,
@@ -345,7 +345,7 @@ func (src *Source) fetch(ctx context.Context, batch []uint32) ([]item, error) {
 					got[u] = item{problem: &ingest.Problem{Source: src.url(u), Err: kindf(ErrUnfetchable,
 						"the server could not hand out this mail: %v", serverText(err))}}
 				case one[u] != nil:
-					got[u] = item{raw: ingest.NewRawItem(src.url(u), one[u], src.opts.Parse)}
+					got[u] = src.item(u, one[u], max)
 				}
 			}
 		}
@@ -366,6 +366,16 @@ func (src *Source) fetch(ctx context.Context, batch []uint32) ([]item, error) {
 			src.mb.acct, len(gone), src.folder, strings.Join(gone, ", "))
 	}
 	return out, nil
+}
+
+// item is the fetched mail u, or a problem when it was larger than its
+// RFC822.SIZE said and over max (bodies then fetches max+1 bytes).
+func (src *Source) item(u uint32, body []byte, max int64) item {
+	if int64(len(body)) > max {
+		return item{problem: &ingest.Problem{Source: src.url(u), Err: kindf(ingest.ErrTooLarge,
+			"mail is over the limit of %d bytes (--max-bytes)", max)}}
+	}
+	return item{raw: ingest.NewRawItem(src.url(u), body, src.opts.Parse)}
 }
 
 // sizes fetches RFC822.SIZE of uids.
@@ -435,10 +445,10 @@ func (src *Source) bodies(uids []uint32, max int64) (map[uint32][]byte, error) {
 	return out, nil
 }
 
-// readLimited reads a literal of known size, at most max bytes of it
-// (the rest is discarded by the client).
+// readLimited reads a literal of known size, at most max+1 bytes of it
+// (the client discards the rest), so that a mail over max is told apart.
 func readLimited(l imap.LiteralReader, max int64) ([]byte, error) {
-	n := min(l.Size(), max)
+	n := min(l.Size(), max+1)
 	b := make([]byte, n)
 	if _, err := io.ReadFull(l, b); err != nil {
 		return nil, err

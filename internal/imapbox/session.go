@@ -165,8 +165,12 @@ func (s *session) do(ctx context.Context, f func(c *imapclient.Client) error) er
 }
 
 // lost reports whether err, returned by a command, means that the
-// connection is gone: isConnLost, or the client's reader has stopped.
-func (s *session) lost(err error) bool {
+// connection is gone.
+func (s *session) lost(err error) bool { return lostOn(s.c, err) }
+
+// lostOn reports whether err, returned by a command on c, means that the
+// connection is gone: isConnLost, or c's reader has stopped.
+func lostOn(c *imapclient.Client, err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
@@ -174,14 +178,14 @@ func (s *session) lost(err error) bool {
 		return true
 	}
 	var ie *imap.Error
-	if errors.As(err, &ie) || s.c == nil {
+	if errors.As(err, &ie) || c == nil {
 		return false
 	}
 	// The reader stops right after it fails the pending commands.
 	t := time.NewTimer(100 * time.Millisecond)
 	defer t.Stop()
 	select {
-	case <-s.c.Closed():
+	case <-c.Closed():
 		return true
 	case <-t.C:
 		return false

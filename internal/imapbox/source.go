@@ -94,14 +94,26 @@ type Source struct {
 	s      *session
 
 	validity uint32
-	last     uint32   // highest UID handed out or reported in this validity
-	queue    []uint32 // UIDs found by the last search, not fetched yet
-	pending  []item   // fetched, not handed out yet
-	lost     error    // why the connection was dropped, for the notice
-	breaks   int      // connection breaks since mail was last fetched
-	slowTo   uint32   // fetch one mail at a time up to this UID
-	polling  bool     // notified that the server has no IDLE
+	last     uint32    // highest UID handed out or reported in this validity
+	queue    []uint32  // UIDs found by the last search, not fetched yet
+	pending  []item    // fetched, not handed out yet
+	lost     error     // why the connection was dropped, for the notice
+	breaks   int       // connection breaks since mail was last fetched
+	slowTo   uint32    // fetch one mail at a time up to this UID
+	ahead    *prefetch // the next batch, being fetched
+	polling  bool      // notified that the server has no IDLE
 	stats    SourceStats
+}
+
+// prefetch is a batch fetched in the background while the caller works
+// on the one before: the server and antwort work at the same time.
+type prefetch struct {
+	batch []uint32
+	done  chan struct{}
+	// set before done is closed
+	items []item
+	gone  []uint32
+	err   error
 }
 
 // item is a fetched mail or a problem, in UID order.
@@ -128,6 +140,9 @@ func (src *Source) Stats() SourceStats { return src.stats }
 // Close logs out.
 func (src *Source) Close() error {
 	src.s.close()
+	if src.ahead != nil {
+		<-src.ahead.done // ended by the closed connection at the latest
+	}
 	return nil
 }
 
@@ -218,8 +233,19 @@ func (src *Source) broke(err error) {
 }
 
 // fill fetches the next batch into pending; more is false when the
-// folder holds no unread mail after the last UID.
+// folder holds no unread mail after the last UID. Once a batch is in, the
+// next one is fetched in the background.
 func (src *Source) fill(ctx context.Context) (more bool, err error) {
+	if a := src.ahead; a != nil {
+		src.ahead = nil
+		<-a.done
+		if a.err != nil {
+			return false, a.err
+		}
+		src.took(a.batch, a.items, a.gone)
+		src.prefetch(ctx)
+		return true, nil
+	}
 	if src.s.c == nil {
 		lost := src.lost
 		if err := src.s.ensure(ctx, lost); err != nil {
@@ -248,24 +274,59 @@ func (src *Source) fill(ctx context.Context) (more bool, err error) {
 			return false, nil
 		}
 	}
+	batch := src.nextBatch()
+	items, gone, err := src.fetch(ctx, src.s.c, batch)
+	if err != nil {
+		return false, err
+	}
+	src.took(batch, items, gone)
+	src.prefetch(ctx)
+	return true, nil
+}
+
+// nextBatch is the head of the queue to fetch next.
+func (src *Source) nextBatch() []uint32 {
 	n := min(len(src.queue), src.opts.Batch)
 	if src.queue[0] <= src.slowTo {
 		n = 1
 	}
-	batch := src.queue[:n]
-	items, err := src.fetch(ctx, batch)
-	if err != nil {
-		return false, err
-	}
-	if src.queue[0] <= src.slowTo {
+	return src.queue[:n]
+}
+
+// took takes a fetched batch off the queue.
+func (src *Source) took(batch []uint32, items []item, gone []uint32) {
+	if batch[0] <= src.slowTo {
 		src.breaks = maxBreaks // fetched: count afresh, still one at a time
 	} else {
 		src.breaks = 0
 	}
-	src.queue = src.queue[n:]
-	src.last = max(src.last, batch[n-1])
+	src.queue = src.queue[len(batch):]
+	src.last = max(src.last, batch[len(batch)-1])
 	src.pending = append(src.pending, items...)
-	return true, nil
+	if len(gone) > 0 {
+		src.stats.Gone += len(gone)
+		ids := make([]string, len(gone))
+		for i, u := range gone {
+			ids[i] = strconv.FormatUint(uint64(u), 10)
+		}
+		src.mb.opts.notify("%s: %d mail(s) in %q (UID %s) were deleted or moved by someone else before antwort read them",
+			src.mb.acct, len(gone), src.folder, strings.Join(ids, ", "))
+	}
+}
+
+// prefetch starts fetching the next batch, if there is one. The
+// connection is the prefetch's alone until fill collects it.
+func (src *Source) prefetch(ctx context.Context) {
+	if len(src.queue) == 0 {
+		return
+	}
+	a := &prefetch{batch: src.nextBatch(), done: make(chan struct{})}
+	c := src.s.c
+	go func() {
+		defer close(a.done)
+		a.items, a.gone, a.err = src.fetch(ctx, c, a.batch)
+	}()
+	src.ahead = a
 }
 
 // search returns the UIDs after src.last without a Skip keyword, sorted.
@@ -297,14 +358,14 @@ func (src *Source) search() ([]uint32, error) {
 // fetch fetches the mails of batch: first their sizes, then the bodies of
 // those within the limit. Mails the server does not return were deleted
 // in between; a body the server cannot fetch is tried alone and reported.
-func (src *Source) fetch(ctx context.Context, batch []uint32) ([]item, error) {
+func (src *Source) fetch(ctx context.Context, c *imapclient.Client, batch []uint32) (items []item, gone []uint32, err error) {
 	max := src.opts.Parse.MaxBytes
 	if max <= 0 {
 		max = maxMailBytes
 	}
-	sizes, err := src.sizes(batch)
+	sizes, err := src.sizes(c, batch)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var small []uint32
 	got := map[uint32]item{}
@@ -320,9 +381,9 @@ func (src *Source) fetch(ctx context.Context, batch []uint32) ([]item, error) {
 		}
 	}
 	if len(small) > 0 {
-		bodies, ferr := src.bodies(small, max)
-		if ferr != nil && src.s.lost(ferr) {
-			return nil, ferr
+		bodies, ferr := src.bodies(c, small, max)
+		if ferr != nil && lostOn(c, ferr) {
+			return nil, nil, ferr
 		}
 		for u, b := range bodies {
 			got[u] = src.item(u, b, max)
@@ -335,12 +396,12 @@ func (src *Source) fetch(ctx context.Context, batch []uint32) ([]item, error) {
 					continue
 				}
 				if err := ctx.Err(); err != nil {
-					return nil, err
+					return nil, nil, err
 				}
-				one, err := src.bodies([]uint32{u}, max)
+				one, err := src.bodies(c, []uint32{u}, max)
 				switch {
-				case err != nil && src.s.lost(err):
-					return nil, err
+				case err != nil && lostOn(c, err):
+					return nil, nil, err
 				case err != nil:
 					got[u] = item{problem: &ingest.Problem{Source: src.url(u), Err: kindf(ErrUnfetchable,
 						"the server could not hand out this mail: %v", serverText(err))}}
@@ -350,22 +411,16 @@ func (src *Source) fetch(ctx context.Context, batch []uint32) ([]item, error) {
 			}
 		}
 	}
-	out := make([]item, 0, len(batch))
-	var gone []string
+	items = make([]item, 0, len(batch))
 	for _, u := range batch {
 		it, ok := got[u]
 		if !ok {
-			gone = append(gone, strconv.FormatUint(uint64(u), 10))
+			gone = append(gone, u)
 			continue
 		}
-		out = append(out, it)
+		items = append(items, it)
 	}
-	if len(gone) > 0 {
-		src.stats.Gone += len(gone)
-		src.mb.opts.notify("%s: %d mail(s) in %q (UID %s) were deleted or moved by someone else before antwort read them",
-			src.mb.acct, len(gone), src.folder, strings.Join(gone, ", "))
-	}
-	return out, nil
+	return items, gone, nil
 }
 
 // item is the fetched mail u, or a problem when it was larger than its
@@ -379,8 +434,8 @@ func (src *Source) item(u uint32, body []byte, max int64) item {
 }
 
 // sizes fetches RFC822.SIZE of uids.
-func (src *Source) sizes(uids []uint32) (map[uint32]int64, error) {
-	cmd := src.s.c.Fetch(uidSet(uids), &imap.FetchOptions{UID: true, RFC822Size: true})
+func (src *Source) sizes(c *imapclient.Client, uids []uint32) (map[uint32]int64, error) {
+	cmd := c.Fetch(uidSet(uids), &imap.FetchOptions{UID: true, RFC822Size: true})
 	out := make(map[uint32]int64, len(uids))
 	for {
 		m := cmd.Next()
@@ -404,9 +459,9 @@ func (src *Source) sizes(uids []uint32) (map[uint32]int64, error) {
 
 // bodies fetches the whole mails of uids (BODY.PEEK[], which leaves
 // \Seen alone), each read up to max bytes.
-func (src *Source) bodies(uids []uint32, max int64) (map[uint32][]byte, error) {
+func (src *Source) bodies(c *imapclient.Client, uids []uint32, max int64) (map[uint32][]byte, error) {
 	section := &imap.FetchItemBodySection{Peek: true}
-	cmd := src.s.c.Fetch(uidSet(uids), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
+	cmd := c.Fetch(uidSet(uids), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
 	out := make(map[uint32][]byte, len(uids))
 	for {
 		m := cmd.Next()

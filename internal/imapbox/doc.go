@@ -42,6 +42,7 @@
 //
 // # Concurrency
 //
-// A Mailbox is safe for concurrent use. A Source is not (one reader), but
-// its Close may be called from another goroutine.
+// A Mailbox is safe for concurrent use. A Source is not: one goroutine
+// reads it and closes it (a watching Source is ended from elsewhere by
+// closing SourceOptions.Stop).
 package imapbox

@@ -21,7 +21,6 @@ type session struct {
 	role string // "reading", "writing": names the connection in notices
 
 	c     *imapclient.Client
-	caps  imap.CapSet
 	delim rune // hierarchy separator, 0 when the server has none
 
 	sel      string // selected folder (server name), "" for none
@@ -33,7 +32,7 @@ type session struct {
 	// new or expunged messages in the selected folder.
 	changed chan struct{}
 
-	mu     sync.Mutex // guards c for Close from another goroutine
+	mu     sync.Mutex // guards c and closed between connect, drop and close
 	closed bool
 }
 
@@ -70,7 +69,6 @@ func (s *session) connect(ctx context.Context) error {
 	}
 	s.c = c
 	s.mu.Unlock()
-	s.caps = c.Caps()
 	s.sel, s.selData = "", nil
 	// The hierarchy separator, from LIST "" "".
 	l, err := c.List("", "", nil).Collect()

@@ -86,7 +86,8 @@ type SourceStats struct {
 // on after the last UID it handed out; when the folder's UIDVALIDITY
 // changed meanwhile, it reads the folder anew from the start (the
 // caller's journal recognises mails it decided before). A Source is not
-// safe for concurrent use; Close may be called from another goroutine.
+// safe for concurrent use: to end a watching Source from another
+// goroutine, close SourceOptions.Stop.
 type Source struct {
 	mb     *Mailbox
 	folder string

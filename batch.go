@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/antwort-dev/antwort/ingest"
+	"github.com/antwort-dev/antwort/journal"
 )
 
 // Source yields messages one at a time: Next returns io.EOF after the last
@@ -35,6 +36,11 @@ type Outcome struct {
 	Suggestion *Suggestion
 	// Err is why the message could not be processed.
 	Err error
+	// ReusedID is set when a different message (another ContentHash)
+	// with the same key was read before in this run or, as Done
+	// reported, processed by an earlier one: the key (a Message-ID) is
+	// used twice. The message was processed all the same.
+	ReusedID bool
 }
 
 // RunOptions configures Run. The zero value means the defaults.
@@ -44,13 +50,18 @@ type RunOptions struct {
 	Workers int
 
 	// Key returns the identity of a message for de-duplication (default
-	// its ID; a message with an empty key is never a duplicate).
+	// its ID; a message with an empty key is never a duplicate). A
+	// message is a duplicate when its key and its ContentHash were both
+	// seen before; a different message with a known key is processed
+	// (see Outcome.ReusedID).
 	Key func(*ingest.Message) string
 
-	// Done reports whether the message with key was processed by an
-	// earlier run (a journal); such messages are skipped and counted in
-	// RunStats.Done. Nil means none were.
-	Done func(key string) (bool, error)
+	// Done reports what an earlier run (a journal, see journal.Check)
+	// knows of the message with key and content hash: journal.Processed
+	// messages are skipped and counted in RunStats.Done, journal.Reused
+	// ones processed and marked Outcome.ReusedID. Nil means nothing was
+	// processed before.
+	Done func(key, hash string) (journal.Status, error)
 
 	// Limit stops reading after this many items (0 = no limit). Broken and
 	// skipped items count, so a run with a limit reads a bounded amount.
@@ -71,18 +82,24 @@ type RunOptions struct {
 	Problem func(error)
 
 	// Skipped is called (from the goroutine that called Run, like sink)
-	// for every message skipped because its key was seen before in this
-	// run (reason "duplicate") or Done reported it ("done"), with its key,
-	// so that a caller can, say, mark it in the mailbox it came from. Nil
-	// ignores them.
+	// for every message skipped because it was seen before in this run
+	// (reason "duplicate") or Done reported it processed ("done"), with its
+	// key, so that a caller can, say, mark it in the mailbox it came
+	// from. Nil ignores them.
 	Skipped func(msg *ingest.Message, key, reason string)
+
+	// Progress is called (from the goroutine that called Run) after each
+	// item read is dealt with, processed, skipped or broken, with the
+	// number dealt with so far, for a progress display. Nil means none.
+	Progress func(done int)
 }
 
 // RunStats counts what Run did.
 type RunStats struct {
 	Read       int // messages read from the source (not counting problems)
 	Problems   int // broken items reported by the source
-	Duplicates int // messages whose key was seen before in this run
+	Duplicates int // messages whose key and content were seen before in this run
+	ReusedIDs  int // messages processed although their key was used by a different message (Outcome.ReusedID)
 	Done       int // messages skipped because Done said so
 	Old        int // messages skipped because of Since
 	Processed  int // messages handed to sink without error
@@ -91,15 +108,21 @@ type RunStats struct {
 
 // Run processes the messages of src with opts.Workers goroutines and hands
 // every outcome to sink, one at a time from the calling goroutine, in the
-// order they finish. When src is a RawSource, the workers parse the mail
-// too. A message whose key was seen earlier in this run, or that opts.Done
-// reports as done, is skipped: Run processes each key once. (Of two
-// messages with the same key read close together, the one a worker gets
-// to first is processed; with one worker, the first one read.)
+// order the messages were read (as are problems to opts.Problem), so the
+// same input gives the same output on every run. When src is a RawSource,
+// the workers parse the mail too. A message whose key and ContentHash were
+// seen earlier in this run, or that opts.Done reports as processed, is
+// skipped: Run processes each message once. (Of two copies read close
+// together, the one a worker gets to first is processed; with one worker,
+// the first one read.) A different message with a key seen before is
+// processed and marked Outcome.ReusedID: reusing a Message-ID never hides
+// a message.
 //
-// Memory stays bounded whatever the number of messages: at most a few
-// messages per worker are in flight, and the de-duplication set keeps 8
-// bytes per message key.
+// Memory stays bounded whatever the number of messages: at most
+// orderWindow messages per worker are in flight (read, but not yet handed
+// to sink: a slow message holds back the output of those read after it,
+// not the work on them), and the de-duplication sets keep 16 bytes per
+// message.
 //
 // Run returns when every goroutine it started has stopped: after the
 // source is exhausted, after ctx is done (returning ctx's error), or after
@@ -126,6 +149,8 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 	defer cancel(nil)
 	jobs := make(chan job, 2*workers)
 	results := make(chan result, 2*workers)
+	// A slot per message read and not yet handed on in order.
+	slots := make(chan struct{}, orderWindow*workers)
 
 	// Reader: the only goroutine touching src.
 	var wgRead sync.WaitGroup
@@ -134,7 +159,12 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 		defer wgRead.Done()
 		defer close(jobs)
 		for n := 0; opts.Limit <= 0 || n < opts.Limit; n++ {
-			var j job
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			j := job{seq: n}
 			var err error
 			if raw != nil {
 				j.raw, err = raw.NextRaw(ctx)
@@ -150,7 +180,7 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 					cancel(err)
 					return
 				}
-				j = job{problem: err}
+				j = job{seq: n, problem: err}
 			}
 			select {
 			case jobs <- j:
@@ -161,35 +191,48 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 	}()
 
 	var (
-		seenMu sync.Mutex
-		seed   = maphash.MakeSeed()
-		seen   = map[uint64]struct{}{}
+		seenMu   sync.Mutex
+		seed     = maphash.MakeSeed()
+		seenKeys = map[uint64]struct{}{} // keys
+		seenMsgs = map[uint64]struct{}{} // keys with content hashes
 	)
-	// admit decides whether msg is processed; it returns the reason when not.
-	admit := func(msg *ingest.Message) (skip string, err error) {
+	// admit decides whether msg is processed; it returns the reason when
+	// not, and whether its key was used by a different message.
+	admit := func(msg *ingest.Message) (skip string, reused bool, err error) {
 		if k := key(msg); k != "" {
-			h := maphash.String(seed, k)
+			var h maphash.Hash
+			h.SetSeed(seed)
+			h.WriteString(k)
+			hk := h.Sum64()
+			h.WriteByte(0)
+			h.WriteString(msg.ContentHash)
+			hm := h.Sum64()
 			seenMu.Lock()
-			_, dup := seen[h]
-			seen[h] = struct{}{}
+			_, keySeen := seenKeys[hk]
+			_, dup := seenMsgs[hm]
+			seenKeys[hk], seenMsgs[hm] = struct{}{}, struct{}{}
 			seenMu.Unlock()
 			if dup {
-				return skipDuplicate, nil
+				return skipDuplicate, false, nil
 			}
+			reused = keySeen
 			if opts.Done != nil {
-				done, err := opts.Done(k)
+				st, err := opts.Done(k, msg.ContentHash)
 				if err != nil {
-					return "", err
+					return "", false, err
 				}
-				if done {
-					return skipDone, nil
+				switch st {
+				case journal.Processed:
+					return skipDone, false, nil
+				case journal.Reused:
+					reused = true
 				}
 			}
 		}
 		if !opts.Since.IsZero() && !msg.Date.IsZero() && msg.Date.Before(opts.Since) {
-			return skipOld, nil
+			return skipOld, false, nil
 		}
-		return "", nil
+		return "", reused, nil
 	}
 
 	var wgWork sync.WaitGroup
@@ -201,7 +244,7 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 				if ctx.Err() != nil {
 					continue // drain
 				}
-				r := result{problem: j.problem, msg: j.msg}
+				r := result{seq: j.seq, problem: j.problem, msg: j.msg}
 				if j.raw != nil {
 					msg, err := j.raw.Parse()
 					if err != nil {
@@ -213,13 +256,14 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 					}
 					r.msg = msg
 				}
+				reused := false
 				if r.problem == nil {
-					skip, err := admit(r.msg)
+					skip, re, err := admit(r.msg)
 					if err != nil {
 						cancel(err)
 						continue
 					}
-					r.skip = skip
+					r.skip, reused = skip, re
 				}
 				if r.problem == nil && r.skip == "" {
 					s, err := process(ctx, r.msg)
@@ -229,7 +273,7 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 					if err != nil {
 						err = fmt.Errorf("%s: %w", msgWhere(r.msg), err)
 					}
-					r.out = &Outcome{Message: r.msg, Suggestion: s, Err: err}
+					r.out = &Outcome{Message: r.msg, Suggestion: s, Err: err, ReusedID: reused}
 				}
 				select {
 				case results <- r:
@@ -244,37 +288,37 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 	}()
 
 	var sinkErr error
-	for r := range results {
-		if sinkErr != nil || ctx.Err() != nil {
-			continue // drain so the workers can stop
-		}
+	handle := func(r result) {
 		switch {
 		case r.problem != nil:
 			st.Problems++
 			if opts.Problem != nil {
 				opts.Problem(r.problem)
 			}
-			continue
+			return
 		case r.skip == skipDuplicate:
 			st.Read++
 			st.Duplicates++
 			if opts.Skipped != nil {
 				opts.Skipped(r.msg, key(r.msg), r.skip)
 			}
-			continue
+			return
 		case r.skip == skipDone:
 			st.Read++
 			st.Done++
 			if opts.Skipped != nil {
 				opts.Skipped(r.msg, key(r.msg), r.skip)
 			}
-			continue
+			return
 		case r.skip == skipOld:
 			st.Read++
 			st.Old++
-			continue
+			return
 		}
 		st.Read++
+		if r.out.ReusedID {
+			st.ReusedIDs++
+		}
 		if r.out.Err != nil {
 			st.Failed++
 		} else {
@@ -283,6 +327,28 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 		if err := sink(r.out); err != nil {
 			sinkErr = err
 			cancel(err)
+		}
+	}
+	// Results arrive as workers finish; they are handed on in read order.
+	pending := map[int]result{}
+	next := 0
+	for r := range results {
+		if sinkErr != nil || ctx.Err() != nil {
+			continue // drain so the workers can stop
+		}
+		pending[r.seq] = r
+		for sinkErr == nil && ctx.Err() == nil {
+			r, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			<-slots
+			handle(r)
+			if opts.Progress != nil {
+				opts.Progress(next)
+			}
 		}
 	}
 	wgRead.Wait()
@@ -295,6 +361,11 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 	return st, nil
 }
 
+// orderWindow is how many messages per worker Run lets the reader get
+// ahead of the message it hands to sink next, so that output in read order
+// costs no throughput while one message takes longer than the others.
+const orderWindow = 256
+
 // Reasons a worker skips a message.
 const (
 	skipDuplicate = "duplicate"
@@ -306,6 +377,7 @@ const (
 // the source reported (passed through so all reporting happens in order on
 // the sink's goroutine).
 type job struct {
+	seq     int // position in the source, from 0
 	msg     *ingest.Message
 	raw     *ingest.RawItem
 	problem error
@@ -313,6 +385,7 @@ type job struct {
 
 // result is what a worker made of a job.
 type result struct {
+	seq     int
 	msg     *ingest.Message
 	out     *Outcome
 	skip    string

@@ -17,6 +17,7 @@ import (
 
 	"github.com/antwort-dev/antwort/classifier"
 	"github.com/antwort-dev/antwort/ingest"
+	"github.com/antwort-dev/antwort/journal"
 	"github.com/antwort-dev/antwort/kb"
 )
 
@@ -103,7 +104,12 @@ func TestRun(t *testing.T) {
 	}, RunOptions{
 		Workers: 3,
 		Since:   day(3),
-		Done:    func(k string) (bool, error) { return k == "d", nil },
+		Done: func(k, _ string) (journal.Status, error) {
+			if k == "d" {
+				return journal.Processed, nil
+			}
+			return journal.New, nil
+		},
 		Process: classifyOnly(e),
 		Problem: func(err error) { problems = append(problems, err.Error()) },
 		Skipped: func(m *ingest.Message, key, reason string) { skipped = append(skipped, key+":"+reason) },
@@ -131,6 +137,56 @@ func TestRun(t *testing.T) {
 	}
 	if len(problems) != 1 || !strings.Contains(problems[0], "slice:3") {
 		t.Errorf("problems %q, want the broken item at slice:3", problems)
+	}
+}
+
+// TestReusedMessageIDStillDecided: a different mail that carries the
+// Message-ID of one read before (in this run, or in an earlier one as the
+// journal says) is decided and reported as a reused ID; a copy of a mail
+// is still skipped.
+func TestReusedMessageIDStillDecided(t *testing.T) {
+	e := classifyEngine(t)
+	parse := func(from, body string) *ingest.Message {
+		t.Helper()
+		m, err := ingest.Parse(context.Background(), strings.NewReader("Message-ID: <4711@kunde.example>\nFrom: "+from+
+			"\nSubject: Anfrage\n\n"+body+"\n"), ingest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	first := parse("attacker@evil.example", "Ich möchte meinen Vertrag kündigen.")
+	customer := parse("b.hoffmann@kunde.example", "Mein Paket ist nicht angekommen, Bestellung 4711")
+	copyOfFirst := parse("attacker@evil.example", "Ich möchte meinen Vertrag kündigen.")
+	j, err := journal.Open(filepath.Join(t.TempDir(), "j"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	run := func(msgs ...*ingest.Message) (RunStats, []string) {
+		t.Helper()
+		var got []string
+		st, err := e.Run(context.Background(), &sliceSource{msgs: msgs}, func(o *Outcome) error {
+			got = append(got, fmt.Sprintf("%s reused=%v", o.Suggestion.Intent.Label, o.ReusedID))
+			return j.Commit(context.Background(), []journal.Entry{{Key: o.Message.ID, Hash: o.Message.ContentHash}}, nil)
+		}, RunOptions{Workers: 1, Done: j.Check, Process: classifyOnly(e)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st, got
+	}
+	st, got := run(first, customer, copyOfFirst)
+	if diff := cmp.Diff([]string{"cancel_contract reused=false", "parcel_missing reused=true"}, got); diff != "" {
+		t.Errorf("one run (-want +got):\n%s", diff)
+	}
+	if st.Processed != 2 || st.Duplicates != 1 || st.ReusedIDs != 1 {
+		t.Errorf("one run: %+v, want 2 processed, 1 duplicate, 1 reused ID", st)
+	}
+	// The next run: both are done; a third mail with the ID is decided.
+	third := parse("c.weber@kunde.example", "Bitte ändern Sie meine Adresse.")
+	st, got = run(customer, first, third)
+	if len(got) != 1 || !strings.HasSuffix(got[0], "reused=true") || st.Done != 2 || st.ReusedIDs != 1 {
+		t.Errorf("next run: %v, %+v; want the third mail decided as a reused ID, two done", got, st)
 	}
 }
 
@@ -216,7 +272,11 @@ func TestRunRawSource(t *testing.T) {
 	e := classifyEngine(t)
 	dir := t.TempDir()
 	for i := range 30 {
-		mail := fmt.Sprintf("From: Kunde %d <k%d@example.de>\r\nSubject: Bestellung %d\r\nMessage-ID: <m%d@example.de>\r\n\r\nWo bleibt meine Bestellung %d?\r\n", i, i, 4700+i, i%25, 4700+i)
+		n := i
+		if i >= 25 && i < 28 {
+			n = i - 25 // a copy of mail 0, 1 or 2
+		}
+		mail := fmt.Sprintf("From: Kunde %d <k%d@example.de>\r\nSubject: Bestellung %d\r\nMessage-ID: <m%d@example.de>\r\n\r\nWo bleibt meine Bestellung %d?\r\n", n, n, 4700+n, n%25, 4700+n)
 		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%02d.eml", i)), []byte(mail), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -239,8 +299,9 @@ func TestRunRawSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 30 files, Message-IDs m0..m24 with m0..m4 twice.
-	if st.Processed != 25 || st.Duplicates != 5 || st.Problems != 1 || len(ids) != 25 {
+	// 30 files, Message-IDs m0..m24 with m0..m4 twice: m0..m2 copies of
+	// one mail, m3 and m4 used by two different mails.
+	if st.Processed != 27 || st.Duplicates != 3 || st.ReusedIDs != 2 || st.Problems != 1 || len(ids) != 27 {
 		t.Errorf("stats %+v, %d ids", st, len(ids))
 	}
 	if len(problems) != 1 || !strings.Contains(problems[0], "zz-broken.eml") {
@@ -303,4 +364,92 @@ func BenchmarkSuggest(b *testing.B) {
 		i++
 	}
 	b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "msgs/s")
+}
+
+// TestRunKeepsReadOrder: outcomes and problems reach the caller in the
+// order they were read, however the workers finish, so the output of a
+// batch can be diffed across runs.
+func TestRunKeepsReadOrder(t *testing.T) {
+	var msgs []*ingest.Message
+	var want []string
+	for i := range 600 {
+		if i%97 == 50 {
+			msgs = append(msgs, nil) // broken
+			want = append(want, fmt.Sprintf("problem slice:%d", i+1))
+			continue
+		}
+		id := fmt.Sprintf("m%03d", i)
+		msgs = append(msgs, &ingest.Message{ID: id, Text: id})
+		want = append(want, id)
+	}
+	var got []string
+	_, err := (&Engine{}).Run(context.Background(), &sliceSource{msgs: msgs}, func(o *Outcome) error {
+		got = append(got, o.Message.ID)
+		return nil
+	}, RunOptions{
+		Workers: 4,
+		Process: func(ctx context.Context, m *ingest.Message) (*Suggestion, error) {
+			if n := len(m.ID); m.ID[n-1] == '3' || m.ID[n-1] == '7' {
+				time.Sleep(time.Millisecond) // finish out of order
+			}
+			return &Suggestion{}, nil
+		},
+		Problem: func(err error) {
+			var p *ingest.Problem
+			errors.As(err, &p)
+			got = append(got, fmt.Sprintf("problem %s:%d", p.Source, p.Line))
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("order (-read +handed on):\n%s", diff)
+	}
+}
+
+// TestRunSlowMessageDoesNotStallWork: while the first message is still
+// being processed, the other workers go on with the messages read after
+// it (their output waits, their work does not).
+func TestRunSlowMessageDoesNotStallWork(t *testing.T) {
+	const workers, ahead = 4, 100 // ahead < orderWindow*workers
+	var msgs []*ingest.Message
+	for i := range ahead + 1 {
+		msgs = append(msgs, &ingest.Message{ID: fmt.Sprint(i)})
+	}
+	var mu sync.Mutex
+	done := 0
+	others := make(chan struct{})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var got []string
+	_, err := (&Engine{}).Run(ctx, &sliceSource{msgs: msgs}, func(o *Outcome) error {
+		got = append(got, o.Message.ID)
+		return nil
+	}, RunOptions{
+		Workers: workers,
+		Process: func(ctx context.Context, m *ingest.Message) (*Suggestion, error) {
+			if m.ID == "0" {
+				select { // the slow one: waits until all others are done
+				case <-others:
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				}
+				return &Suggestion{}, nil
+			}
+			mu.Lock()
+			done++
+			if done == ahead {
+				close(others)
+			}
+			mu.Unlock()
+			return &Suggestion{}, nil
+		},
+	})
+	if err != nil {
+		t.Fatalf("Run: %v (the other messages were not worked on while the first was)", err)
+	}
+	if len(got) != ahead+1 || got[0] != "0" || got[ahead] != fmt.Sprint(ahead) {
+		t.Errorf("handed on %d outcomes, first %q", len(got), got[:1])
+	}
 }

@@ -68,7 +68,7 @@ func BenchmarkClassifyDemo(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if _, _, _, err := eng.classify(ctx, msgs[i]); err != nil {
+		if _, _, _, err := eng.classify(ctx, msgs[i].ID, Text(msgs[i])); err != nil {
 			b.Fatal(err)
 		}
 		if i++; i == len(msgs) {
@@ -125,7 +125,7 @@ func checkClassify(t *testing.T, eng *Engine, msgs []*ingest.Message) {
 	t.Helper()
 	ctx := context.Background()
 	for _, msg := range msgs {
-		r, ip, sp, err := eng.classify(ctx, msg)
+		r, ip, sp, err := eng.classify(ctx, msg.ID, Text(msg))
 		if err != nil {
 			t.Fatal(err)
 		}

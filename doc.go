@@ -38,7 +38,10 @@
 // concurrent use by multiple goroutines; Classify and Suggest are
 // synchronous and start no goroutines. The only state Suggest changes is
 // the reply.Limiter's per-sender count, which is safe for concurrent use
-// (pass one Limiter to every Engine that should share the limit).
+// (pass one Limiter to every Engine that should share the limit; a
+// reply.NewStoredLimiter over a journal or model store keeps it across
+// restarts). Checking and recording an answer are one atomic step, so
+// concurrent Suggests never answer a sender more often than the limit.
 //
 // To switch models or knowledge base in a running program, use a Live: it
 // holds the current Engine behind an atomic pointer. Reload builds a new

@@ -168,24 +168,23 @@ func Text(msg *ingest.Message) string {
 // yields abstaining labels, not an error. Classify only fails when ctx is
 // done.
 func (e *Engine) Classify(ctx context.Context, msg *ingest.Message) (*Result, error) {
-	r, _, _, err := e.classify(ctx, msg)
+	r, _, _, err := e.classify(ctx, msg.ID, Text(msg))
 	return r, err
 }
 
-// classify is Classify that also returns the full intent and sentiment
-// predictions (every label's probability, as Suggest needs them), so that
-// each model scores the text once.
-func (e *Engine) classify(ctx context.Context, msg *ingest.Message) (r *Result, ip, sp classifier.Prediction, err error) {
+// classify classifies text (of the message with ID id) and also returns
+// the full intent and sentiment predictions (every label's probability,
+// as Suggest needs them), so that each model scores the text once.
+func (e *Engine) classify(ctx context.Context, id, text string) (r *Result, ip, sp classifier.Prediction, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, ip, sp, err
 	}
-	text := Text(msg)
 	// Both models and the language detection fold and tokenise the text
 	// the same way: prepare it once. pt.Lang() is nlp.Detect(text).
 	pt := preparedTexts.Get().(*classifier.Text)
 	defer preparedTexts.Put(pt)
 	pt.Reset(text)
-	r = &Result{ID: msg.ID, Lang: pt.Lang()}
+	r = &Result{ID: id, Lang: pt.Lang()}
 	alts := max(e.cfg.Alternatives, 0)
 	// The demo's sentiment model has the intent model's feature space:
 	// compute the text's features once for both. A sentiment model with

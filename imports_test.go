@@ -13,7 +13,7 @@ import (
 
 const module = "github.com/antwort-dev/antwort"
 
-// TestImportRules enforces the layering in README.md ("Layout"): each
+// TestImportRules enforces the layering in docs/library.md ("Layout"): each
 // third-party dependency is imported by one package only, and project
 // dependencies point one way. It plays the part of golangci's depguard,
 // without needing the tool.
@@ -34,19 +34,25 @@ func TestImportRules(t *testing.T) {
 		"github.com/nats-io/nats.go":          {"internal/natsq"},
 		"github.com/nats-io/nats-server":      {}, // tests only: an embedded server
 		"gonum.org/v1/plot":                   {"report"},
+		"gonum.org/v1/gonum":                  {"trust"},
+		"gopkg.in/neurosnap/sentences":        {"internal/nlp"},
+		"github.com/inbucket/html2text":       {"ingest"},
+		"golang.org/x/net/html":               {"ingest"},
 		"github.com/emersion/go-imap":         {"internal/imapbox"},
 		"github.com/emersion/go-sasl":         {"internal/imapbox"},
 	}
 	// never[dir] = project packages that dir must not import.
 	never := map[string][]string{
-		"classifier":   {module + "/models", module + "/ingest", module + "/sentiment"},
-		"models":       {module + "/classifier", module + "/ingest"},
-		"ingest":       {module + "/classifier", module + "/models"},
-		"internal/nlp": {module + "/"},
-		"report":       {module + "/internal/", module + "/models", module + "/kb"},
+		"classifier":      {module + "/models", module + "/ingest", module + "/sentiment"},
+		"models":          {module + "/classifier", module + "/ingest"},
+		"ingest":          {module + "/classifier", module + "/models"},
+		"internal/nlp":    {module + "/"},
+		"internal/fstree": {module + "/"},
+		"report":          {module + "/internal/", module + "/models", module + "/kb"},
+		"trust":           {module + "/"},
 	}
 	// lower are the packages below the root package.
-	lower := map[string]bool{"journal": true, "classifier": true, "models": true, "ingest": true, "internal/nlp": true, "sentiment": true, "kb": true, "reply": true, "report": true}
+	lower := map[string]bool{"journal": true, "classifier": true, "models": true, "ingest": true, "internal/nlp": true, "sentiment": true, "kb": true, "reply": true, "report": true, "trust": true}
 	files := 0
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -498,15 +498,17 @@ type ModelDiff struct {
 	// N labelled held-out rows (base data of either version and
 	// feedback) on which both are scored. SawHeldOut names the versions
 	// that trained on those rows, whose figures are then optimistic.
-	N          int         `json:"n"`
-	SawHeldOut []string    `json:"saw_held_out,omitempty"`
-	AccuracyA  float64     `json:"accuracy_a"`
-	AccuracyB  float64     `json:"accuracy_b"`
-	MacroF1A   float64     `json:"macro_f1_a"`
-	MacroF1B   float64     `json:"macro_f1_b"`
-	Labels     []LabelDiff `json:"labels"`
-	Added      []string    `json:"added_labels,omitempty"`
-	Removed    []string    `json:"removed_labels,omitempty"`
+	N          int      `json:"n"`
+	SawHeldOut []string `json:"saw_held_out,omitempty"`
+	// NoHeldOut says why N is 0.
+	NoHeldOut string      `json:"no_held_out,omitempty"`
+	AccuracyA float64     `json:"accuracy_a"`
+	AccuracyB float64     `json:"accuracy_b"`
+	MacroF1A  float64     `json:"macro_f1_a"`
+	MacroF1B  float64     `json:"macro_f1_b"`
+	Labels    []LabelDiff `json:"labels"`
+	Added     []string    `json:"added_labels,omitempty"`
+	Removed   []string    `json:"removed_labels,omitempty"`
 
 	// Messages recent messages were classified by both; Changed of them
 	// got another label (Transitions, most frequent first).
@@ -563,6 +565,20 @@ func DiffModels(ctx context.Context, store *models.Store, name string, a, b int,
 	// Held-out labelled rows.
 	seen := map[classifier.Example]bool{}
 	var test []classifier.Example
+	var rowsSeen, eligible, most int // labelled rows, of them in labels that can be held out, largest label
+	count := func(rows []keyed) {
+		per := map[string]int{}
+		for _, r := range rows {
+			per[r.Label]++
+		}
+		rowsSeen += len(rows)
+		for _, n := range per {
+			most = max(most, n)
+			if n >= opts.HoldOut {
+				eligible += n
+			}
+		}
+	}
 	var hashes []string
 	for _, info := range infos {
 		h := info.BaseHash
@@ -584,6 +600,7 @@ func DiffModels(ctx context.Context, store *models.Store, name string, a, b int,
 		for _, e := range base {
 			rows = append(rows, keyed{Example: e, key: e.Text})
 		}
+		count(rows)
 		_, held := splitHeldOut(rows, opts.HoldOut)
 		for _, r := range held {
 			if !seen[r.Example] {
@@ -601,6 +618,7 @@ func DiffModels(ctx context.Context, store *models.Store, name string, a, b int,
 	for i, e := range fexs {
 		frows = append(frows, keyed{Example: e, key: fkeys[i]})
 	}
+	count(frows)
 	_, fheld := splitHeldOut(frows, opts.HoldOut)
 	for _, r := range fheld {
 		if !seen[r.Example] {
@@ -614,6 +632,17 @@ func DiffModels(ctx context.Context, store *models.Store, name string, a, b int,
 		}
 	}
 	d.N = len(test)
+	switch {
+	case len(test) > 0:
+	case rowsSeen == 0:
+		d.NoHeldOut = "the store keeps no training data of either version and no labelled feedback"
+	case eligible == 0:
+		d.NoHeldOut = fmt.Sprintf("the store keeps %d labelled rows, but a label needs at least %d rows before one of them is held out, and the largest has %d",
+			rowsSeen, opts.HoldOut, most)
+	default:
+		d.NoHeldOut = fmt.Sprintf("none of the %d rows of labels with at least %d rows falls in the held-out share (1 in %d, chosen by a hash of the text)",
+			eligible, opts.HoldOut, opts.HoldOut)
+	}
 	if len(test) > 0 {
 		ra, err := classifier.Evaluate(ctx, ms[0], test, opts.Workers)
 		if err != nil {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Batch throughput (issue 4): generates a Maildir of N mails with
+# Batch throughput: generates a Maildir of N mails with
 # bench/genmail (default 100,000), trains the demo models and imports the
 # sample knowledge base, then runs
 #   antwort batch --in maildir:... --dry-run --out jsonl:...
@@ -8,11 +8,17 @@
 # printed): the runs measure the work with the mails in the page cache, as a
 # spool the mail server has just written is; the machine's memory manager
 # evicts idle files, and a run that has to read them from disk first is
-# slower (see the README). Needs nothing from ../shared. Everything goes to
+# slower (see docs/performance.md). Needs none of the public data sets. Everything goes to
 # bench/out/ (git-ignored).
 #
 #   bench/batch.sh            # 100,000 mails, 3 runs
 #   N=20000 RUNS=1 bench/batch.sh
+#   BASE=/tmp/antwort-old bench/batch.sh   # each run twice: the BASE binary, then this build
+#
+# With BASE, the two builds alternate on the same mails in one run of the
+# script, so a change's effect is measured under the same load; the script
+# also says whether both wrote the same decisions (as sorted lines, and in
+# the same order).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${N:-100000}"
@@ -27,10 +33,30 @@ if [ ! -d "$OUT/mail$N" ]; then
   go run ./bench/genmail -n "$N" -out "$OUT/mail$N"
 fi
 echo "== reading the Maildir once: $( { /usr/bin/time -f "%e s" sh -c "find '$OUT/mail$N' -type f -print0 | xargs -0 cat > /dev/null"; } 2>&1 )"
+builds=("$A")
+prev=""
 for run in $(seq "${RUNS:-3}"); do
-  rm -f "$OUT/decisions.jsonl"
-  echo "== run $run: antwort batch --dry-run over $N mails ($(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg))"
-  /usr/bin/time -f "wall %e s, CPU user %U s + sys %S s, peak RSS %M KB" "$A" batch --db "$OUT/demo/antwort.db" --kb "$OUT/demo/kb" \
-    --in "maildir:$OUT/mail$N" --dry-run --out "jsonl:$OUT/decisions.jsonl"
-  echo "decisions written: $(wc -l < "$OUT/decisions.jsonl")"
+  if [ -n "${BASE:-}" ]; then # alternate which build goes first
+    if [ $((run % 2)) = 1 ]; then builds=("$BASE" "$A"); else builds=("$A" "$BASE"); fi
+  fi
+  for bin in "${builds[@]}"; do
+    name=this; [ "$bin" = "${BASE:-}" ] && name=base
+    rm -f "$OUT/decisions-$name.jsonl"
+    echo "== run $run ($name build $bin): antwort batch --dry-run over $N mails ($(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg))"
+    /usr/bin/time -f "wall %e s, CPU user %U s + sys %S s, peak RSS %M KB" "$bin" batch --db "$OUT/demo/antwort.db" --kb "$OUT/demo/kb" \
+      --in "maildir:$OUT/mail$N" --dry-run --out "jsonl:$OUT/decisions-$name.jsonl"
+    echo "decisions written: $(wc -l < "$OUT/decisions-$name.jsonl")"
+    if [ "$name" = this ]; then
+      if [ -n "$prev" ]; then
+        cmp -s "$prev" "$OUT/decisions-this.jsonl" && echo "same file as the previous run of this build: yes" || echo "same file as the previous run of this build: no"
+      fi
+      prev="$OUT/decisions-this.prev.jsonl"; cp "$OUT/decisions-this.jsonl" "$prev"
+    fi
+  done
+  if [ -n "${BASE:-}" ]; then
+    same_sorted=no; same_order=no
+    cmp -s <(sort "$OUT/decisions-base.jsonl") <(sort "$OUT/decisions-this.jsonl") && same_sorted=yes
+    cmp -s "$OUT/decisions-base.jsonl" "$OUT/decisions-this.jsonl" && same_order=yes
+    echo "same decisions: $same_sorted; in the same order: $same_order"
+  fi
 done

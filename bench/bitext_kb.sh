@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Knowledge-base retrieval on the Bitext customer-support set (issue 3's
-# targets). Builds, in bench/out/ only (the data's licence is CDLA-Sharing:
+# Knowledge-base retrieval on the Bitext customer-support set (from the
+# public data sets in ANTWORT_DATA). Builds, in bench/out/ only (the data's licence is CDLA-Sharing:
 # nothing derived from it is committed), one English article per intent:
 # body = the intent's first train answer, questions = its first 20 train
 # questions. Queries = the test split. Measures text matching alone, then

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scale-out throughput (issue 6): N generated mails (bench/genmail, default
+# Scale-out throughput: N generated mails (bench/genmail, default
 # 20,000) decided by 1, 2 and 4 'antwort worker' processes on a local
 # nats-server with JetStream, compared with single-process
 # 'antwort batch --dry-run' on the same Maildir. Workers decide only (no
@@ -19,7 +19,7 @@
 #
 #   bench/nats.sh                  # N=20000, workers 1 2 4
 #   N=5000 WORKERS="1 2" bench/nats.sh
-# Needs curl and jq; nothing from ../shared. Everything goes to bench/out/.
+# Needs curl and jq; none of the public data sets. Everything goes to bench/out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${N:-20000}"

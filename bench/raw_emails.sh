@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Parses every message in ../shared/data/raw_emails/ (1,000 SpamAssassin
+# Parses every message in $ANTWORT_DATA/raw_emails/ (1,000 SpamAssassin
 # mails and 90 enmime test fixtures, one raw RFC 5322 message per file) with
 # 'antwort parse' and reports the outcome of each: parsed (to answer or
 # machine mail) or rejected with a reason. The target: 0 panics, 0 hangs,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reproduces the evaluation-report figures in README.md ("Evaluation report")
-# on Banking77 from ../shared/data (not part of this repository); skips
+# Reproduces the evaluation-report figures in docs/performance.md
+# on Banking77 from the public data sets in ANTWORT_DATA (not part of this repository); skips
 # cleanly when it is absent. Everything goes to bench/out/report/.
 #
 #   bench/report.sh            # report timing, browser check, threshold advice

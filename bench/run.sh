@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reproduces the figures in README.md ("Measured") on the public data sets in
-# ../shared/data (not part of this repository). Skips cleanly when they are
+# Reproduces the figures in docs/performance.md ("Classification") on the public data sets in
+# the folder named by ANTWORT_DATA (not part of this repository). Skips cleanly when they are
 # absent. Writes one JSON object per data set to bench/out/ and prints a table.
 #
 #   bench/run.sh            # all data sets + throughput benchmarks

@@ -47,7 +47,7 @@ func banking77(b *testing.B) (train, test []Example) {
 }
 
 // BenchmarkPredictBanking77 trains once on Banking77 (skipped without
-// ../shared/data) and measures Predict on its test texts.
+// the public data sets) and measures Predict on its test texts.
 func BenchmarkPredictBanking77(b *testing.B) {
 	train, test := banking77(b)
 	m, err := Train(context.Background(), train, Options{C: 1})

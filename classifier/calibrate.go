@@ -1,6 +1,9 @@
 package classifier
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // fitTemperature finds the softmax temperature that minimises the
 // negative log-likelihood of the held-out decision values (Guo et al.,
@@ -49,8 +52,33 @@ func fitTemperature(scores [][]float64, y []int32) float64 {
 	return math.Exp((lo + hi) / 2)
 }
 
+// heldOutLabels counts, per label, the held-out examples, predictions and
+// right predictions.
+func heldOutLabels(scores [][]float64, y []int32, labels []string) map[string]LabelHeldOut {
+	out := make(map[string]LabelHeldOut, len(labels))
+	for _, l := range labels {
+		out[l] = LabelHeldOut{}
+	}
+	for i, s := range scores {
+		if s == nil {
+			continue
+		}
+		gold, pred := labels[y[i]], labels[argmax(s)]
+		g := out[gold]
+		g.Examples++
+		out[gold] = g
+		p := out[pred]
+		p.Predicted++
+		if pred == gold {
+			p.Right++
+		}
+		out[pred] = p
+	}
+	return out
+}
+
 // heldOutReport summarises the calibration folds' held-out predictions.
-func heldOutReport(scores [][]float64, y []int32, temp float64) map[string]float64 {
+func heldOutReport(scores [][]float64, y []int32, temp float64, cal *calibration) map[string]float64 {
 	var correct []bool
 	var conf []float64
 	var nll float64
@@ -61,6 +89,7 @@ func heldOutReport(scores [][]float64, y []int32, temp float64) map[string]float
 		}
 		p = append(p[:0], s...)
 		softmax(p, temp)
+		cal.apply(p)
 		best := 0
 		for j, v := range p {
 			if v > p[best] {
@@ -85,4 +114,187 @@ func heldOutReport(scores [][]float64, y []int32, temp float64) map[string]float
 		"log_loss": nll / float64(len(correct)),
 		"ece":      ECE(correct, conf, 15),
 	}
+}
+
+// calibration is what Train learns from the held-out predictions of the
+// calibration folds beyond the temperature: a map of the top label's
+// probability to the confidence reported, and the spread of the top
+// decision values of texts like the training data. The zero value means
+// none (a model written before either was kept): confidences are the
+// temperature-scaled probabilities and Scope is 1.
+type calibration struct {
+	// A and B map the temperature-scaled probability p of the top label
+	// to the confidence σ(A + B·logit p) (Platt scaling of the top label).
+	A float64 `json:"a"`
+	B float64 `json:"b"`
+	// Scope holds quantiles of the held-out texts' top decision values,
+	// ascending (see Prediction.Scope).
+	Scope []float64 `json:"scope,omitempty"`
+}
+
+// Prior strength of the confidence map's slope (see fitCalibration).
+const calibrationPrior = 4.0
+
+// fitCalibration fits the confidence map on held-out decision values: a
+// logistic regression of "the top label was right" on the logit of the
+// temperature-scaled top probability, with a Gaussian prior on the slope
+// centred on 0. The prior is what makes small data honest: with few
+// held-out predictions the slope stays small and every confidence is
+// pulled towards the held-out accuracy, the least committal estimate the
+// data supports; with thousands the data decides. It also keeps quantiles
+// of the held-out top decision values for Prediction.Scope.
+func fitCalibration(scores [][]float64, y []int32, temp float64) calibration {
+	var xs []float64
+	var ok []bool
+	var tops []float64
+	p := make([]float64, 0, 64)
+	for i, s := range scores {
+		if s == nil {
+			continue
+		}
+		p = append(p[:0], s...)
+		top := math.Inf(-1)
+		for _, v := range s {
+			top = max(top, v)
+		}
+		softmax(p, temp)
+		best := argmax(p)
+		xs = append(xs, logit(p[best]))
+		ok = append(ok, best == int(y[i]))
+		tops = append(tops, top)
+	}
+	if len(xs) == 0 {
+		return calibration{}
+	}
+	a, b := fitPlatt(xs, ok, calibrationPrior)
+	slices.Sort(tops)
+	const nq = 101
+	q := make([]float64, 0, nq)
+	for i := range nq {
+		q = append(q, tops[i*(len(tops)-1)/(nq-1)])
+	}
+	return calibration{A: a, B: b, Scope: q}
+}
+
+// fitPlatt fits P(ok) = σ(a + b·x) by Newton's method, with the penalty
+// prior·b²/2 on the slope and a weak one (1e-4·a²/2) on the intercept. The
+// slope is kept non-negative: a map that lowers confidence as the
+// probability rises means no usable signal, and b = 0 says so.
+func fitPlatt(x []float64, ok []bool, prior float64) (a, b float64) {
+	for range 50 {
+		// Gradient and Hessian of the negative log posterior.
+		ga, gb := 1e-4*a, prior*b
+		haa, hab, hbb := 1e-4, 0.0, prior
+		for i, xi := range x {
+			pi := sigmoid(a + b*xi)
+			t := 0.0
+			if ok[i] {
+				t = 1
+			}
+			w := max(pi*(1-pi), 1e-12)
+			ga += pi - t
+			gb += (pi - t) * xi
+			haa += w
+			hab += w * xi
+			hbb += w * xi * xi
+		}
+		det := haa*hbb - hab*hab
+		if det <= 0 {
+			break
+		}
+		da := (hbb*ga - hab*gb) / det
+		db := (haa*gb - hab*ga) / det
+		a, b = a-da, b-db
+		if math.Abs(da)+math.Abs(db) < 1e-10 {
+			break
+		}
+	}
+	if b < 0 {
+		// Refit the intercept alone.
+		b = 0
+		n, k := 0.0, 0.0
+		for _, o := range ok {
+			n++
+			if o {
+				k++
+			}
+		}
+		a = logit((k + 0.5) / (n + 1))
+	}
+	return a, b
+}
+
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+// logit is the inverse of sigmoid, with p clamped to [1e-9, 1-1e-9].
+func logit(p float64) float64 {
+	p = min(max(p, 1e-9), 1-1e-9)
+	return math.Log(p / (1 - p))
+}
+
+// set reports whether c holds a fitted map.
+func (c *calibration) set() bool { return c.A != 0 || c.B != 0 }
+
+// apply replaces the probabilities p (temperature-scaled, summing to 1)
+// by calibrated ones: the top label gets the mapped confidence, and the
+// others keep their order: they are scaled to fill the rest when the
+// confidence rises, and mixed with the uniform distribution when it
+// falls, so the top label stays on top.
+func (c *calibration) apply(p []float64) {
+	if !c.set() || len(p) < 2 {
+		return
+	}
+	best := 0
+	for j, v := range p {
+		if v > p[best] {
+			best = j
+		}
+	}
+	top := p[best]
+	if top == 0 {
+		return
+	}
+	conf := sigmoid(c.A + c.B*logit(top))
+	u := 1 / float64(len(p))
+	conf = max(conf, u)
+	switch {
+	case conf > top:
+		if top >= 1 {
+			return
+		}
+		f := (1 - conf) / (1 - top)
+		for j := range p {
+			p[j] *= f
+		}
+	case conf < top:
+		// p' = λp + (1-λ)u with λ chosen so that p'[best] = conf.
+		l := (conf - u) / (top - u)
+		for j := range p {
+			p[j] = l*p[j] + (1-l)*u
+		}
+	}
+	p[best] = conf
+}
+
+// scope returns the share of held-out texts whose top decision value was
+// below top (interpolated between the kept quantiles), or 1 without them.
+func (c *calibration) scope(top float64) float64 {
+	q := c.Scope
+	if len(q) < 2 {
+		return 1
+	}
+	if top <= q[0] {
+		return 0
+	}
+	if top >= q[len(q)-1] {
+		return 1
+	}
+	i, _ := slices.BinarySearch(q, top)
+	// q[i-1] < top <= q[i]
+	lo, hi := q[i-1], q[i]
+	f := 0.0
+	if hi > lo {
+		f = (top - lo) / (hi - lo)
+	}
+	return (float64(i-1) + f) / float64(len(q)-1)
 }

@@ -23,14 +23,17 @@ const magic = "antwort-model\x00"
 
 // FormatVersion is the version of the binary model encoding this code
 // writes. UnmarshalBinary reads every version up to it and refuses newer
-// ones with ErrNewerFormat.
-const FormatVersion = 1
+// ones with ErrNewerFormat. Version 2 added the calibration (confidence map
+// and scope quantiles) to the header: code that reads only version 1 would
+// silently ignore it and report other confidences.
+const FormatVersion = 2
 
 type header struct {
 	Kind            Kind               `json:"kind"`
 	Labels          []string           `json:"labels"`
 	Features        FeatureOptions     `json:"features"`
 	Temperature     float64            `json:"temperature"`
+	Calibration     *calibration       `json:"calibration,omitempty"` // version 2
 	Threshold       float64            `json:"threshold"`
 	LabelThresholds map[string]float64 `json:"label_thresholds,omitempty"`
 	Meta            Meta               `json:"meta"`
@@ -43,6 +46,9 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	h := header{
 		Kind: m.kind, Labels: m.labels, Features: m.fo, Temperature: m.temp,
 		Threshold: m.threshold, LabelThresholds: m.LabelThresholds(), Meta: m.meta,
+	}
+	if m.cal.set() || len(m.cal.Scope) > 0 {
+		h.Calibration = &m.cal
 	}
 	hj, err := json.Marshal(h)
 	if err != nil {
@@ -141,6 +147,14 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	case !(h.Threshold >= 0 && h.Threshold <= 1):
 		return bad("threshold outside [0,1]")
 	}
+	var cal calibration
+	if c := h.Calibration; c != nil {
+		if math.IsNaN(c.A) || math.IsInf(c.A, 0) || !(c.B >= 0) || math.IsInf(c.B, 0) || !slices.IsSorted(c.Scope) ||
+			slices.ContainsFunc(c.Scope, func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }) {
+			return bad("calibration not finite, negative slope or unsorted scope")
+		}
+		cal = *c
+	}
 	d64, n := binary.Uvarint(p)
 	if n <= 0 {
 		return bad("vocabulary size")
@@ -201,7 +215,7 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	}
 	nm := &Model{
 		kind: h.Kind, labels: h.Labels, fo: h.Features, voc: voc, w: w, bias: bias,
-		temp: h.Temperature, meta: h.Meta,
+		temp: h.Temperature, cal: cal, meta: h.Meta,
 	}
 	nm2, err := nm.WithThresholds(h.Threshold, h.LabelThresholds)
 	if err != nil {
@@ -209,7 +223,7 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	}
 	*m = Model{
 		kind: nm2.kind, labels: nm2.labels, fo: nm2.fo, voc: nm2.voc, w: nm2.w, bias: nm2.bias,
-		temp: nm2.temp, threshold: nm2.threshold, labelThreshold: nm2.labelThreshold, meta: nm2.meta,
+		temp: nm2.temp, cal: nm2.cal, threshold: nm2.threshold, labelThreshold: nm2.labelThreshold, meta: nm2.meta,
 	}
 	m.prepare()
 	return nil

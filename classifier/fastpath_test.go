@@ -21,7 +21,7 @@ func referenceProbs(m *Model, text string) []float64 {
 	var v sparse
 	m.voc.vectorize(&r, m.fo.CharWeight, &v)
 	m.rawScores(&v, out)
-	softmax(out, m.temp)
+	m.probabilities(out)
 	return out
 }
 

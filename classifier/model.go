@@ -46,8 +46,10 @@ type Model struct {
 	// in Go (measured), although most 8-bit weights are zero.
 	wf []float32
 
-	// temp is the softmax temperature fitted on held-out folds.
+	// temp is the softmax temperature fitted on held-out folds, cal the
+	// confidence map and scope quantiles fitted on them after it.
 	temp float64
+	cal  calibration
 	// threshold is the global abstain threshold; labelThreshold overrides
 	// it per label (NaN = use global).
 	threshold      float64
@@ -73,7 +75,35 @@ type Meta struct {
 	// HeldOut holds the calibration folds' figures (accuracy, log loss,
 	// ECE) measured on held-out data, not on training data.
 	HeldOut map[string]float64 `json:"held_out,omitempty"`
-	Options Options            `json:"options"`
+	// HeldOutLabels holds the same folds' figures per label.
+	HeldOutLabels map[string]LabelHeldOut `json:"held_out_labels,omitempty"`
+	Options       Options                 `json:"options"`
+}
+
+// LabelHeldOut is one label's figures on the calibration folds' held-out
+// predictions: its examples, how often it was predicted, and how often
+// rightly.
+type LabelHeldOut struct {
+	Examples  int `json:"examples"`
+	Predicted int `json:"predicted"`
+	Right     int `json:"right"`
+}
+
+// Precision is the share of the label's predictions that were right (0
+// when it was never predicted).
+func (l LabelHeldOut) Precision() float64 {
+	if l.Predicted == 0 {
+		return 0
+	}
+	return float64(l.Right) / float64(l.Predicted)
+}
+
+// Recall is the share of the label's examples predicted as it.
+func (l LabelHeldOut) Recall() float64 {
+	if l.Examples == 0 {
+		return 0
+	}
+	return float64(l.Right) / float64(l.Examples)
 }
 
 // Labels returns the model's labels in sorted order.
@@ -124,7 +154,7 @@ func (m *Model) WithThresholds(global float64, perLabel map[string]float64) (*Mo
 	}
 	c := &Model{
 		kind: m.kind, labels: m.labels, fo: m.fo, voc: m.voc, w: m.w, bias: m.bias,
-		pc: m.pc, wf: m.wf, temp: m.temp, threshold: global, labelThreshold: lt, meta: m.meta,
+		pc: m.pc, wf: m.wf, temp: m.temp, cal: m.cal, threshold: global, labelThreshold: lt, meta: m.meta,
 		fp: m.fp,
 	}
 	c.shares.Store(m)
@@ -144,8 +174,8 @@ func (m *Model) PredictTop(text string, k int) Prediction {
 	s := m.pool.get(m.fo, len(m.labels), len(m.voc.keys))
 	defer m.pool.put(s)
 	s.text.Reset(text)
-	m.scoreInto(&s.text, s)
-	return m.decide(s.scores, k)
+	top := m.scoreInto(&s.text, s)
+	return m.decide(s.scores, k, top)
 }
 
 // PredictText is PredictTop for a prepared text: the same prediction,
@@ -153,16 +183,18 @@ func (m *Model) PredictTop(text string, k int) Prediction {
 func (m *Model) PredictText(t *Text, k int) Prediction {
 	s := m.pool.get(m.fo, len(m.labels), len(m.voc.keys))
 	defer m.pool.put(s)
-	m.scoreInto(t, s)
-	return m.decide(s.scores, k)
+	top := m.scoreInto(t, s)
+	return m.decide(s.scores, k, top)
 }
 
 // scoreInto leaves calibrated probabilities in s.scores, or all zeros when
-// the text has no known feature and no token.
-func (m *Model) scoreInto(pt *Text, s *scratch) {
+// the text has no known feature and no token, and returns the top decision
+// value (see score).
+func (m *Model) scoreInto(pt *Text, s *scratch) float64 {
 	m.features(pt, s)
-	m.score(&s.f, s.acc, s.chars, s.scores)
+	top := m.score(&s.f, s.acc, s.chars, s.scores)
 	s.f.t = nil // not kept alive by the pool
+	return top
 }
 
 // features computes the feature vector of pt in m's feature space into
@@ -293,12 +325,13 @@ func (m *Model) features(pt *Text, s *scratch) {
 }
 
 // score leaves m's calibrated probabilities for the feature vector f in
-// scores, or all zeros for an empty text; acc and chars are scratch space.
-// All have one element per label of m, and f is in m's feature space.
-func (m *Model) score(f *Features, acc, chars []float32, scores []float64) {
+// scores, or all zeros for an empty text, and returns the largest decision
+// value (0 for an empty text); acc and chars are scratch space. All have
+// one element per label of m, and f is in m's feature space.
+func (m *Model) score(f *Features, acc, chars []float32, scores []float64) float64 {
 	if f.empty {
 		clear(scores)
-		return
+		return 0
 	}
 	copy(acc, m.bias)
 	xs := f.xs[:len(f.cols)]
@@ -321,7 +354,20 @@ func (m *Model) score(f *Features, acc, chars []float32, scores []float64) {
 	for j, x := range acc {
 		scores[j] = float64(x)
 	}
-	softmax(scores, m.temp)
+	return m.probabilities(scores)
+}
+
+// probabilities turns the decision values s into calibrated probabilities
+// in place: the temperature-scaled softmax, then the confidence map. It
+// returns the largest decision value.
+func (m *Model) probabilities(s []float64) float64 {
+	top := math.Inf(-1)
+	for _, v := range s {
+		top = max(top, v)
+	}
+	softmax(s, m.temp)
+	m.cal.apply(s)
+	return top
 }
 
 // addRow adds x times column c's weights to out.
@@ -595,7 +641,9 @@ func softmax(s []float64, temp float64) {
 	}
 }
 
-func (m *Model) decide(p []float64, k int) Prediction {
+// decide turns calibrated probabilities p, whose largest decision value
+// was top, into a Prediction with up to k alternatives (all for k < 0).
+func (m *Model) decide(p []float64, k int, top float64) Prediction {
 	var empty bool
 	best := -1
 	for j, v := range p {
@@ -609,7 +657,7 @@ func (m *Model) decide(p []float64, k int) Prediction {
 	if empty {
 		return Prediction{Abstain: true}
 	}
-	pr := Prediction{Label: m.labels[best], Confidence: p[best]}
+	pr := Prediction{Label: m.labels[best], Confidence: p[best], Scope: m.cal.scope(top)}
 	t := m.threshold
 	if m.labelThreshold != nil && !math.IsNaN(m.labelThreshold[best]) {
 		t = m.labelThreshold[best]

@@ -32,4 +32,11 @@ type Prediction struct {
 	Confidence   float64  `json:"confidence"`
 	Abstain      bool     `json:"abstain"`
 	Alternatives []Scored `json:"alternatives,omitempty"`
+	// Scope says how much the text resembles the training data: the share
+	// of held-out training texts (from the calibration folds) whose best
+	// label scored lower than this text's best label. Near 0 the text is
+	// unlike what the model was trained on — likely a request no label
+	// covers. It is 1 for models trained before it was kept, and 0 for an
+	// empty text.
+	Scope float64 `json:"scope"`
 }

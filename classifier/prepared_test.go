@@ -21,14 +21,14 @@ import (
 // refScoreInto is scoreInto as it was before Text: the reference the
 // prepared-text path must match bit for bit. It leaves calibrated probabilities in s.scores, or all zeros when
 // the text has no known feature and no token.
-func (m *Model) refScoreInto(text string, s *scratch) {
+func (m *Model) refScoreInto(text string, s *scratch) float64 {
 	ex := s.ex
 	ex.folded.Reset()
 	nlp.FoldAppend(&ex.folded, text)
 	ex.toks = nlp.AppendTokens(ex.toks[:0], ex.folded.String())
 	if len(ex.toks) == 0 {
 		clear(s.scores)
-		return
+		return 0
 	}
 	fo := &m.fo
 	lang := nlp.Undetermined
@@ -127,7 +127,7 @@ func (m *Model) refScoreInto(text string, s *scratch) {
 	for j, x := range out {
 		s.scores[j] = float64(x)
 	}
-	softmax(s.scores, m.temp)
+	return m.probabilities(s.scores)
 }
 
 // refWordEntry is what the word cache held per token before Text.
@@ -187,7 +187,7 @@ func newDifferential(m *Model) *differential {
 func (d *differential) check(t *testing.T, text string) {
 	t.Helper()
 	m := d.m
-	m.refScoreInto(text, d.ref)
+	top := m.refScoreInto(text, d.ref)
 	pt := PrepareText(text)
 	if got, want := pt.Lang(), nlp.Detect(text); got != want {
 		t.Fatalf("PrepareText(%.60q).Lang() = %q, nlp.Detect %q", text, got, want)
@@ -198,7 +198,7 @@ func (d *differential) check(t *testing.T, text string) {
 			t.Fatalf("options %+v, text %.60q: P(%s) = %v, reference %v", m.fo, text, m.labels[j], d.got.scores[j], d.ref.scores[j])
 		}
 	}
-	want := m.decide(d.ref.scores, -1)
+	want := m.decide(d.ref.scores, -1, top)
 	for _, got := range []Prediction{m.PredictText(pt, -1), m.PredictTop(text, -1)} {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("options %+v, text %.60q: prediction mismatch (-reference +got):\n%s", m.fo, text, diff)

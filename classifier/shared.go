@@ -57,8 +57,8 @@ func (f *Features) Release() {
 func (m *Model) PredictFeatures(f *Features, k int) Prediction {
 	if f.m == m {
 		s := f.s
-		m.score(f, s.acc, s.chars, s.scores)
-		return m.decide(s.scores, k)
+		top := m.score(f, s.acc, s.chars, s.scores)
+		return m.decide(s.scores, k, top)
 	}
 	if !m.SharesFeatures(f.m) {
 		return m.PredictText(f.t, k)
@@ -67,8 +67,8 @@ func (m *Model) PredictFeatures(f *Features, k int) Prediction {
 	f.acc = slices.Grow(f.acc[:0], n)[:n]
 	f.chars = slices.Grow(f.chars[:0], n)[:n]
 	f.scores = slices.Grow(f.scores[:0], n)[:n]
-	m.score(f, f.acc, f.chars, f.scores)
-	return m.decide(f.scores, k)
+	top := m.score(f, f.acc, f.chars, f.scores)
+	return m.decide(f.scores, k, top)
 }
 
 // SharesFeatures reports whether m and o turn every text into the same

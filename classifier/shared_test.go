@@ -67,8 +67,8 @@ func (d *sharedDifferential) check(t *testing.T, text string, perm []int) {
 			i = perm[i]
 		}
 		m := d.models[i]
-		m.refScoreInto(text, d.refs[i])
-		want := m.decide(d.refs[i].scores, -1)
+		top := m.refScoreInto(text, d.refs[i])
+		want := m.decide(d.refs[i].scores, -1, top)
 		if got := m.PredictFeatures(f, -1); !samePrediction(got, want) {
 			t.Fatalf("model %d (options %+v, shares %v), text %.60q: PredictFeatures %+v, reference %+v",
 				i, m.fo, m.SharesFeatures(d.from), text, got, want)

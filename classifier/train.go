@@ -30,9 +30,11 @@ type Options struct {
 	// Alpha is naive Bayes' additive smoothing (default 0.3).
 	Alpha float64 `json:"alpha"`
 	// Folds is the number of stratified cross-validation folds whose
-	// held-out predictions calibrate the probabilities (default 3; minimum
-	// 2). Labels with fewer examples than folds are calibrated on what they
-	// have.
+	// held-out predictions calibrate the probabilities (minimum 2; default
+	// 5 for up to 5,000 examples, where each fold model should be as close
+	// to the full model as it can be, and 3 above, where the difference is
+	// small and training time counts). Labels with fewer examples than
+	// folds are calibrated on what they have.
 	Folds int `json:"folds"`
 	// Seed makes training reproducible: the same examples, options and
 	// seed give the same model (default 1).
@@ -66,9 +68,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Alpha == 0 {
 		o.Alpha = 0.3
-	}
-	if o.Folds == 0 {
-		o.Folds = 3
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
@@ -106,6 +105,10 @@ func (o Options) validate() error {
 	return o.Features.validate()
 }
 
+// smallData is the most examples for which Train calibrates on five folds
+// by default instead of three.
+const smallData = 5000
+
 // maxLabels is the most labels a model can have.
 const maxLabels = 65535
 
@@ -130,6 +133,12 @@ func (ds *dataset) row(i int) ([]int32, []float32) {
 // when ctx is cancelled.
 func Train(ctx context.Context, examples []Example, opts Options) (*Model, error) {
 	opts = opts.withDefaults()
+	if opts.Folds == 0 {
+		opts.Folds = 3
+		if len(examples) <= smallData {
+			opts.Folds = 5
+		}
+	}
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
@@ -257,10 +266,12 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 	m.prepare()
 
 	m.temp = fitTemperature(heldScores, ds.y)
-	held := heldOutReport(heldScores, ds.y, m.temp)
+	m.cal = fitCalibration(heldScores, ds.y, m.temp)
+	held := heldOutReport(heldScores, ds.y, m.temp, &m.cal)
 	m.meta = Meta{
 		Kind: opts.Kind, Examples: len(examples), LabelCounts: counts, Features: ds.d,
 		Temperature: m.temp, Seed: opts.Seed, HeldOut: held, Options: opts,
+		HeldOutLabels: heldOutLabels(heldScores, ds.y, labels),
 	}
 	m.labelThreshold = make([]float64, len(labels))
 	for i := range m.labelThreshold {

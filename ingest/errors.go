@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/antwort-dev/antwort/internal/fstree"
 )
 
 // Sentinel errors. Problems and errors returned by this package wrap one of
@@ -56,6 +58,10 @@ var (
 	// ErrNotMail is wrapped by a Problem for an .eml input that does not
 	// start with an RFC 5322 header field.
 	ErrNotMail = errors.New("ingest: not a mail message")
+
+	// ErrLinkOutside is wrapped by a Problem for a symbolic link in a
+	// folder that leads out of the folder: it is not followed.
+	ErrLinkOutside = fstree.ErrOutside
 )
 
 // Problem is one input item that was skipped, with where and why.

@@ -23,6 +23,7 @@ var sentinels = []struct {
 	{"ErrNotMail", ErrNotMail},
 	{"ErrTooComplex", ErrTooComplex},
 	{"ErrAuto", ErrAuto},
+	{"ErrLinkOutside", ErrLinkOutside},
 }
 
 // kindOf names the sentinel err wraps, or returns err's text.

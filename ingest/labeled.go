@@ -17,6 +17,8 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/antwort-dev/antwort/internal/fstree"
 )
 
 // Labeled is one training/evaluation example.
@@ -26,6 +28,10 @@ type Labeled struct {
 	Split  string // value of the split field, "" when absent
 	Lang   string // value of a "lang" field if present
 	Source string // "file.jsonl:12" or "dir/label/file.eml"
+	// Message is the parsed mail when the example was read from one (a
+	// file in a folder, a Maildir, an mbox); nil for JSONL, CSV, TSV and
+	// text. Text is its subject and cleaned body.
+	Message *Message
 }
 
 // Options configures ReadLabeled and NewReader. The zero value means the
@@ -136,11 +142,13 @@ func (o Options) withDefaults() Options {
 //     ones, is a Problem with its line number.
 //   - "text": fastText style lines, "__label__refund I want my money back".
 //   - "dir": folder name = label. Each regular file ending in .eml or .txt
-//     (case-insensitive) below path is one example; its label is the path
+//     (case-insensitive) below path is one example, and so is a file with
+//     another name that starts like a mail (a known header field such as
+//     From:, Subject: or Received:, possibly after an mbox "From " line); its label is the path
 //     of its directory relative to path, with '/' separators ("refund", or
 //     "billing/refund" for a nested folder). Files directly in path are a
 //     Problem (ErrNoLabel). Names starting with "." are skipped, as are
-//     other file types. A .txt file is read whole: UTF-8 (a UTF-8 or UTF-16
+//     other files and Maildirs (folders with cur/ or new/; see "maildir"). A .txt file is read whole: UTF-8 (a UTF-8 or UTF-16
 //     byte order mark is honoured), and when that is not valid, decoded as
 //     windows-1252, the usual encoding of legacy Western European text and
 //     a superset of ISO-8859-1's printable range. An .eml file is parsed
@@ -459,6 +467,7 @@ func readDir(ctx context.Context, root string, o Options) ([]Labeled, []Problem,
 	var (
 		out      []Labeled
 		problems []Problem
+		tree     = fstree.New(root)
 	)
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if cerr := ctx.Err(); cerr != nil {
@@ -478,14 +487,30 @@ func readDir(ctx context.Context, root string, o Options) ([]Labeled, []Problem,
 			return nil
 		}
 		if d.IsDir() {
+			if p != root && isMaildir(p) {
+				return filepath.SkipDir // a Maildir tree is read with maildir:
+			}
 			return nil
 		}
 		ext := strings.ToLower(filepath.Ext(d.Name()))
-		if ext != ".eml" && ext != ".txt" {
+		if d.Type()&fs.ModeSymlink != 0 {
+			// Followed only inside root; a link out of it (to an
+			// example or to a folder) is reported.
+			fi, err := tree.Link(p)
+			if err != nil && (ext == ".eml" || ext == ".txt" || fi != nil && fi.IsDir()) {
+				problems = append(problems, Problem{Source: p, Err: err})
+			}
+			if err != nil || !fi.Mode().IsRegular() {
+				return nil
+			}
+		} else if !d.Type().IsRegular() {
 			return nil
 		}
-		if !isRegular(p, d) {
-			return nil
+		if ext != ".eml" && ext != ".txt" {
+			if !startsLikeMail(p) {
+				return nil
+			}
+			ext = ".eml"
 		}
 		rel, err := filepath.Rel(root, p)
 		if err != nil {
@@ -497,12 +522,12 @@ func readDir(ctx context.Context, root string, o Options) ([]Labeled, []Problem,
 			problems = append(problems, Problem{Source: p, Err: errorf(ErrNoLabel, "no label folder: file lies directly in %s", root)})
 			return nil
 		}
-		text, err := readExample(p, ext, max, o)
+		text, m, err := readExample(p, ext, max, o)
 		if err != nil {
 			problems = append(problems, Problem{Source: p, Err: err})
 			return nil
 		}
-		out = append(out, Labeled{Text: text, Label: filepath.ToSlash(dir), Source: p})
+		out = append(out, Labeled{Text: text, Label: filepath.ToSlash(dir), Source: p, Message: m})
 		return nil
 	})
 	if err != nil {
@@ -517,48 +542,40 @@ func readDir(ctx context.Context, root string, o Options) ([]Labeled, []Problem,
 	return out, problems, nil
 }
 
-// isRegular reports whether the entry is a regular file or a symbolic link
-// to one. Links to directories are not followed.
-func isRegular(p string, d fs.DirEntry) bool {
-	if d.Type().IsRegular() {
-		return true
-	}
-	if d.Type()&fs.ModeSymlink == 0 {
-		return false
-	}
-	fi, err := os.Stat(p)
-	return err == nil && fi.Mode().IsRegular()
-}
-
 // readExample reads one .txt or .eml file of at most max bytes and returns
-// its text.
-func readExample(path, ext string, max int64, o Options) (string, error) {
+// its text, and the parsed mail for an .eml file.
+func readExample(path, ext string, max int64, o Options) (string, *Message, error) {
 	if ext != ".txt" {
 		m, err := readMailFile(path, max, o)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		if m == nil {
-			return "", errorf(ErrNotMail, "not a regular file")
+			return "", nil, errorf(ErrNotMail, "not a regular file")
 		}
-		return MailExample(m)
+		text, err := MailExample(m)
+		if err != nil {
+			return "", nil, err
+		}
+		return text, m, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil && fi.Size() > max {
-		return "", errorf(ErrTooLarge, "file is %d bytes, limit %d", fi.Size(), max)
+		return "", nil, errorf(ErrTooLarge, "file is %d bytes, limit %d", fi.Size(), max)
 	}
 	b, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if int64(len(b)) > max {
-		return "", errorf(ErrTooLarge, "file is over the limit of %d bytes", max)
+		return "", nil, errorf(ErrTooLarge, "file is over the limit of %d bytes", max)
 	}
-	return decodeText(b)
+	text, err := decodeText(b)
+	return text, nil, err
 }
 
 // MailExample is the training text of a parsed mail, as ReadLabeled makes

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestReadLabeledJSONLBrokenLines(t *testing.T) {
@@ -305,6 +306,10 @@ func TestReadLabeledErrors(t *testing.T) {
 	}
 }
 
+// ignoreMessage leaves the parsed mail of mail examples out of
+// comparisons of their text and label.
+var ignoreMessage = cmpopts.IgnoreFields(Labeled{}, "Message")
+
 func TestReadLabeledDir(t *testing.T) {
 	const root = "testdata/corpus"
 	got, gotProblems, err := ReadLabeled(context.Background(), root, Options{})
@@ -326,8 +331,20 @@ func TestReadLabeledDir(t *testing.T) {
 	for i := range want {
 		want[i].Source = filepath.FromSlash(want[i].Source)
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, ignoreMessage); diff != "" {
 		t.Errorf("ReadLabeled(%q) examples mismatch (-want +got):\n%s", root, diff)
+	}
+	// Mail examples keep their parsed mail; text files have none.
+	for _, l := range got {
+		isMail := strings.HasSuffix(strings.ToLower(l.Source), ".eml")
+		switch {
+		case isMail != (l.Message != nil):
+			t.Errorf("%s: Message %v", l.Source, l.Message != nil)
+		case isMail:
+			if text, _ := labeledText(l.Message); text != l.Text {
+				t.Errorf("%s: the example's text %q is not its mail's %q", l.Source, l.Text, text)
+			}
+		}
 	}
 	wantProblems := []prob{
 		{"testdata/corpus/broken/empty.eml", 0, "ErrNoText"},
@@ -383,6 +400,71 @@ func TestReadLabeledDirLimitsAndLinks(t *testing.T) {
 	wantProblems := []prob{{filepath.Join(root, "a", "big.txt"), 0, "ErrTooLarge"}}
 	if diff := cmp.Diff(wantProblems, probs(problems)); diff != "" {
 		t.Errorf("ReadLabeled() problems mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestSymlinkOutOfTreeNotFollowed: training data read from a folder
+// never includes what a symbolic link brings in from outside it (such as
+// /etc/passwd); each such link is reported. Links inside are read.
+func TestSymlinkOutOfTreeNotFollowed(t *testing.T) {
+	base := t.TempDir()
+	root := filepath.Join(base, "data")
+	secret := filepath.Join(base, "secret.txt")
+	os.WriteFile(secret, []byte("root:x:0:0:root:/root:/bin/bash"), 0o644)
+	os.MkdirAll(filepath.Join(base, "outside-label"), 0o755)
+	os.WriteFile(filepath.Join(base, "outside-label", "x.txt"), []byte("Geheimer Text"), 0o644)
+	os.MkdirAll(filepath.Join(root, "billing"), 0o755)
+	os.WriteFile(filepath.Join(root, "billing", "a.txt"), []byte("Meine Rechnung ist falsch"), 0o644)
+	maildir := filepath.Join(root, "tree", "refund")
+	for _, sub := range []string{"new", "cur", "tmp"} {
+		os.MkdirAll(filepath.Join(maildir, sub), 0o755)
+	}
+	os.WriteFile(filepath.Join(maildir, "cur", "1.host"), readMail(t, "gmail_de.eml"), 0o644)
+	os.WriteFile(filepath.Join(base, "mail.eml"), readMail(t, "apple_en.eml"), 0o644)
+	links := map[string]string{
+		"billing/passwd.txt": "/etc/passwd",
+		"billing/secret.txt": secret,
+		"billing/up.txt":     "../../secret.txt",
+		"billing/in.txt":     filepath.Join(root, "billing", "a.txt"),
+		"outside":            filepath.Join(base, "outside-label"),
+		"tree/refund/new/2":  filepath.Join(base, "mail.eml"),
+		"tree/elsewhere":     base,
+	}
+	for name, target := range links {
+		if err := os.Symlink(target, filepath.Join(root, filepath.FromSlash(name))); err != nil {
+			t.Skipf("no symlinks: %v", err)
+		}
+	}
+	j := func(p string) string { return filepath.Join(root, filepath.FromSlash(p)) }
+	got, problems, err := ReadLabeled(context.Background(), root, Options{Format: "dir"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sources []string
+	for _, l := range got {
+		if strings.Contains(l.Text, "root:") || strings.Contains(l.Text, "Geheim") {
+			t.Errorf("%s: text from outside the folder read: %q", l.Source, l.Text)
+		}
+		sources = append(sources, l.Source)
+	}
+	if diff := cmp.Diff([]string{j("billing/a.txt"), j("billing/in.txt")}, sources); diff != "" {
+		t.Errorf("examples (-want +got):\n%s", diff)
+	}
+	want := []prob{{j("billing/passwd.txt"), 0, "ErrLinkOutside"}, {j("billing/secret.txt"), 0, "ErrLinkOutside"},
+		{j("billing/up.txt"), 0, "ErrLinkOutside"}, {j("outside"), 0, "ErrLinkOutside"}, {j("tree/elsewhere"), 0, "ErrLinkOutside"}}
+	if diff := cmp.Diff(want, probs(problems)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	// A tree of Maildirs: the link in new/ to a mail outside is reported.
+	got, problems, err = ReadLabeled(context.Background(), filepath.Join(root, "tree"), Options{Format: "maildir"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Source != j("tree/refund/cur/1.host") {
+		t.Errorf("Maildir tree examples: %+v, want only cur/1.host", got)
+	}
+	if diff := cmp.Diff([]prob{{j("tree/elsewhere"), 0, "ErrLinkOutside"}, {j("tree/refund/new/2"), 0, "ErrLinkOutside"}}, probs(problems)); diff != "" {
+		t.Errorf("Maildir tree problems (-want +got):\n%s", diff)
 	}
 }
 
@@ -481,5 +563,29 @@ func TestProblemError(t *testing.T) {
 	var p *Problem
 	if !errors.As(err, &p) || p.Line != 1 {
 		t.Errorf("errors.As(%v, *Problem) failed", err)
+	}
+}
+
+// TestReadLabeledDirSniffsMail trains from label folders of raw mail files
+// without .eml (an MH folder, a corpus): a file that starts like a mail is
+// an example, other files are not.
+func TestReadLabeledDirSniffsMail(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "billing"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mail := "From: Priya Raman <priya@example.com>\nSubject: Invoice\n\nCan I pay by PayPal?\n"
+	for name, content := range map[string]string{"billing/1": mail, "billing/notes": "Hinweis: no mail\n"} {
+		if err := os.WriteFile(filepath.Join(root, filepath.FromSlash(name)), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, problems, err := ReadLabeled(context.Background(), "dir:"+root, Options{})
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("ReadLabeled: %v, problems %v", err, problems)
+	}
+	want := []Labeled{{Text: "Invoice\n\nCan I pay by PayPal?", Label: "billing", Source: filepath.Join(root, "billing", "1")}}
+	if diff := cmp.Diff(want, got, ignoreMessage); diff != "" {
+		t.Errorf("examples mismatch (-want +got):\n%s", diff)
 	}
 }

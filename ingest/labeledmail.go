@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/antwort-dev/antwort/internal/fstree"
 )
 
 // readMaildirTree reads a tree of Maildirs: every folder below root that
@@ -24,6 +26,7 @@ func readMaildirTree(ctx context.Context, root string, o Options) ([]Labeled, []
 	var (
 		out      []Labeled
 		problems []Problem
+		tree     = fstree.New(root)
 	)
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if cerr := ctx.Err(); cerr != nil {
@@ -34,6 +37,13 @@ func readMaildirTree(ctx context.Context, root string, o Options) ([]Labeled, []
 				return err
 			}
 			problems = append(problems, Problem{Source: p, Err: pathErr(err)})
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			// Not followed; one leading to a folder outside is reported.
+			if fi, err := tree.Link(p); err != nil && fi != nil && fi.IsDir() {
+				problems = append(problems, Problem{Source: p, Err: err})
+			}
 			return nil
 		}
 		if !d.IsDir() {
@@ -54,7 +64,7 @@ func readMaildirTree(ctx context.Context, root string, o Options) ([]Labeled, []
 		if label == "" {
 			label = strings.TrimSpace(o.Label)
 		}
-		files, probs := maildirFiles(p)
+		files, probs := maildirFiles(tree, p)
 		problems = append(problems, probs...)
 		if label == "" {
 			if len(files) > 0 {
@@ -79,7 +89,7 @@ func readMaildirTree(ctx context.Context, root string, o Options) ([]Labeled, []
 				problems = append(problems, Problem{Source: f, Err: err})
 				continue
 			}
-			out = append(out, Labeled{Text: text, Label: label, Source: f})
+			out = append(out, Labeled{Text: text, Label: label, Source: f, Message: m})
 		}
 		return nil
 	})
@@ -109,8 +119,9 @@ func maildirLabel(root, dir string) string {
 }
 
 // maildirFiles lists the mail files of one Maildir: new/ then cur/, each
-// sorted; names starting with '.' are skipped.
-func maildirFiles(dir string) ([]string, []Problem) {
+// sorted; names starting with '.' are skipped. A symbolic link is listed
+// when it leads to a file inside tree, and reported when it leads out.
+func maildirFiles(tree *fstree.Tree, dir string) ([]string, []Problem) {
 	var files []string
 	var problems []Problem
 	for _, sub := range []string{"new", "cur"} {
@@ -126,7 +137,18 @@ func maildirFiles(dir string) ([]string, []Problem) {
 			if strings.HasPrefix(de.Name(), ".") || de.IsDir() {
 				continue
 			}
-			files = append(files, filepath.Join(d, de.Name()))
+			p := filepath.Join(d, de.Name())
+			if de.Type()&fs.ModeSymlink != 0 {
+				fi, err := tree.Link(p)
+				if err != nil {
+					problems = append(problems, Problem{Source: p, Err: err})
+					continue
+				}
+				if !fi.Mode().IsRegular() {
+					continue
+				}
+			}
+			files = append(files, p)
 		}
 	}
 	return files, problems
@@ -174,6 +196,6 @@ func readMboxLabeled(ctx context.Context, path string, o Options) ([]Labeled, []
 			problems = append(problems, Problem{Source: path, Index: index, Line: line, Err: err})
 			continue
 		}
-		out = append(out, Labeled{Text: text, Label: label, Source: path + "#" + strconv.Itoa(index)})
+		out = append(out, Labeled{Text: text, Label: label, Source: path + "#" + strconv.Itoa(index), Message: m})
 	}
 }

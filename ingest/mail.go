@@ -19,6 +19,8 @@ import (
 	"github.com/inbucket/html2text"
 	"github.com/jhillyerd/enmime/v2"
 	"github.com/jhillyerd/enmime/v2/mediatype"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -36,10 +38,10 @@ const (
 // Parse reads one RFC 5322 mail from r and returns it as a Message with
 // every field filled as far as the mail allows: ID (the Message-ID
 // without angle brackets, or "sha256:<hex>" of the raw bytes when there is
-// none), Channel "email", From, To, Subject (RFC 2047 decoded), Date,
-// InReplyTo, References, Attachments (listed, not parsed), Size, Auto (see
-// Options.LoopID), and Text, cleaned into Text, Quoted and Signature by
-// Clean unless Options.NoClean is set.
+// none), ContentHash, Channel "email", From, To, Subject (RFC 2047
+// decoded), Date, InReplyTo, References, Attachments (listed, not
+// parsed), Size, Auto (see Options.LoopID), and Text, cleaned into Text,
+// Quoted and Signature by Clean unless Options.NoClean is set.
 //
 // The body text is the text/plain part (all of them, in order, for
 // multipart/mixed); mail with only an HTML part is converted to text. Body
@@ -123,6 +125,9 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 	if m.ID == "" {
 		m.ID = contentID(raw)
 	}
+	if depth == 0 {
+		m.ContentHash = MailHash(raw)
+	}
 	m.Date = parseDate(env.GetHeader("Date"))
 	m.Attachments = attachments(env)
 	text := bodyText(env)
@@ -153,6 +158,7 @@ func readEnvelope(data []byte) (*enmime.Envelope, error) {
 		enmime.MultipartWOBoundaryAsSinglePart(true),
 		enmime.StripMediaTypeInvalidCharacters(true),
 		enmime.DisableCharacterDetection(true), // trust the declared charset; fixMojibake and toUTF8 repair the rest
+		enmime.DisableTextConversion(true),     // bodyText converts HTML itself, without emphasis markup
 		enmime.MaxStoredPartErrors(10),
 		enmime.SetReadPartErrorPolicy(enmime.AllowCorruptTextPartErrorPolicy),
 		enmime.SetCustomParseMediaType(memo.parse),
@@ -592,17 +598,114 @@ func bodyText(env *enmime.Envelope) string {
 	} else {
 		text = env.Text
 	}
-	text = bodyClean(text)
+	text = unwrapEmphasis(bodyClean(text))
 	if text == "" && root != nil && root.FirstChild == nil && strings.HasPrefix(root.ContentType, "multipart/") {
 		// A multipart without boundary, read as one part.
 		text = bodyClean(string(root.Content))
 	}
 	if text == "" && strings.TrimSpace(env.HTML) != "" {
-		if t, err := html2text.FromString(env.HTML); err == nil {
+		if t, err := htmlText(env.HTML); err == nil {
 			text = bodyClean(t)
 		}
 	}
 	return text
+}
+
+// htmlText converts an HTML body to plain text: paragraphs, line breaks,
+// list items and quotes (as "> " lines, which Clean recognises) as
+// html2text renders them, but without its emphasis and heading markup
+// ("*A-61230*" for <b>A-61230</b>, "*****" under a heading, "* " before a
+// list item), which would stick to the words that classification and
+// entity extraction look at.
+func htmlText(s string) (string, error) {
+	doc, err := html.Parse(strings.NewReader(s))
+	if err != nil {
+		return "", err
+	}
+	plainElements(doc)
+	return html2text.FromHTMLNode(doc)
+}
+
+// plainElements turns the elements html2text marks up into ones it
+// renders as plain text: bold into inline text, headings into paragraphs,
+// list items into lines.
+func plainElements(n *html.Node) {
+	if n.Type == html.ElementNode {
+		switch n.DataAtom {
+		case atom.B, atom.Strong:
+			n.DataAtom, n.Data = atom.Span, "span"
+		case atom.H1, atom.H2, atom.H3:
+			n.DataAtom, n.Data = atom.P, "p"
+		case atom.Li:
+			n.DataAtom, n.Data = atom.Div, "div"
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		plainElements(c)
+	}
+}
+
+// unwrapEmphasis removes the asterisks with which mail clients render bold
+// text in the plain-text part of an HTML mail ("Bestellung *A-61230*"):
+// a '*' after a space, a line start or an opening bracket or quote, closed
+// on the same line within 80 bytes by a '*' before a space, a line end or
+// punctuation, with no space just inside either. Other asterisks ("5*3",
+// "**", footnote marks) stay.
+func unwrapEmphasis(s string) string {
+	if !strings.Contains(s, "*") {
+		return s
+	}
+	var b strings.Builder
+	i := 0
+	for i < len(s) {
+		j := strings.IndexByte(s[i:], '*')
+		if j < 0 {
+			break
+		}
+		j += i
+		if end := emphasisEnd(s, j); end > 0 {
+			b.WriteString(s[i:j])
+			b.WriteString(s[j+1 : end])
+			i = end + 1
+			continue
+		}
+		b.WriteString(s[i : j+1])
+		i = j + 1
+	}
+	if i == 0 {
+		return s
+	}
+	b.WriteString(s[i:])
+	return b.String()
+}
+
+// emphasisEnd returns the index of the '*' closing the emphasis opened by
+// the '*' at s[open], or -1.
+func emphasisEnd(s string, open int) int {
+	if open > 0 {
+		if r, _ := utf8.DecodeLastRuneInString(s[:open]); !strings.ContainsRune(" \t\n([{\"'„“‚‘«»", r) {
+			return -1
+		}
+	}
+	rest := s[open+1:]
+	if rest == "" || strings.ContainsRune(" \t\n*", rune(rest[0])) {
+		return -1
+	}
+	for k := 1; k < min(len(rest), 80); k++ {
+		switch rest[k] {
+		case '\n':
+			return -1
+		case '*':
+			if rest[k-1] == ' ' || rest[k-1] == '\t' {
+				return -1
+			}
+			if r, _ := utf8.DecodeRuneInString(rest[k+1:]); k+1 < len(rest) && !strings.ContainsRune(" \t\n.,;:!?)]}\"'“”‘’«»", r) {
+				return -1
+			}
+			return open + 1 + k
+		}
+	}
+	return -1
 }
 
 // bodyClean makes decoded body text valid UTF-8 with "\n" line endings and

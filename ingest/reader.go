@@ -59,6 +59,15 @@ type Message struct {
 	Auto string `json:"auto,omitempty"`
 	// Size is the size of the raw item in bytes.
 	Size int64 `json:"size,omitempty"`
+	// ContentHash tells apart two different messages with one ID: 128
+	// bits of a SHA-256, in hex, of what the writer wrote. For a mail it
+	// covers the raw body and the From, To, Cc, Subject and Date fields
+	// as written, so copies of one mail that took different ways (other
+	// Received lines) share it; for a post its channel, author, subject,
+	// date and text. It depends on no decoding or cleaning, so it stays
+	// the same across versions of antwort. Empty for a Message built by
+	// hand.
+	ContentHash string `json:"-"`
 	// Source is where it came from: the file path for a mail in a file,
 	// "export.mbox#17" for the 17th message of an mbox, "inbox.jsonl:3"
 	// for a line or record.
@@ -302,6 +311,7 @@ func (r *Reader) finish(m *Message, line int) {
 	if m.ID == "" {
 		m.ID = m.Source
 	}
+	m.ContentHash = postHash(m)
 	if !r.opts.NoClean && m.Text != "" {
 		c := Clean(m.Text)
 		m.Text, m.Quoted, m.Signature = c.Text, c.Quoted, c.Signature
@@ -328,7 +338,9 @@ func (r *Reader) nextText(ctx context.Context) (*Message, error) {
 			return nil, r.problem(line, invalidUTF8("line", b))
 		}
 		n := strconv.Itoa(line)
-		return &Message{ID: n, Text: string(bytes.TrimSpace(b)), Source: r.name + ":" + n}, nil
+		m := &Message{ID: n, Text: string(bytes.TrimSpace(b)), Source: r.name + ":" + n}
+		m.ContentHash = postHash(m)
+		return m, nil
 	}
 }
 

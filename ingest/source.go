@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/antwort-dev/antwort/internal/fstree"
 )
 
 // Source kinds, the prefixes of an input spec ("maildir:./mail").
@@ -88,9 +90,13 @@ type Source struct {
 // Open opens the input named by spec (see SplitSpec) for reading:
 //
 //   - "eml:FILE" (or a path ending in .eml): one mail.
-//   - "dir:DIR": every *.eml file below DIR (case-insensitive; names
-//     starting with "." are skipped), in sorted path order, folders
-//     depth first. Symbolic links to files are followed unless they point
+//   - "dir:DIR": every mail file below DIR (names starting with "." are
+//     skipped), in sorted path order, folders depth first: a file ending
+//     in .eml (case-insensitive), or with another name when it starts
+//     like a mail (a known header field such as From:, Subject: or
+//     Received:, possibly after an mbox "From " line), as in MH folders,
+//     mail exports and mail corpora. A Maildir inside DIR (a folder with
+//     cur/ or new/) is not read: name it with maildir:. Symbolic links to files are followed unless they point
 //     into DIR (the file is read as itself); links to folders are not.
 //   - "maildir:DIR": the files in DIR/new and then DIR/cur, each sorted by
 //     name (Maildir names start with the delivery time); tmp/ and the
@@ -146,7 +152,7 @@ func Open(ctx context.Context, spec string, opts Options) (*Source, error) {
 		if !fi.IsDir() {
 			return nil, fmt.Errorf("ingest: input %q: %s is not a folder", spec, path)
 		}
-		s.walk = &walker{root: path}
+		s.walk = &walker{root: path, tree: fstree.New(path)}
 	case KindMaildir:
 		if !fi.IsDir() {
 			return nil, fmt.Errorf("ingest: input %q: %s is not a folder", spec, path)
@@ -154,7 +160,7 @@ func Open(ctx context.Context, spec string, opts Options) (*Source, error) {
 		if !isMaildir(path) {
 			return nil, fmt.Errorf("ingest: input %q: %s is not a Maildir (it has neither cur/ nor new/); use dir:%s for a folder of .eml files", spec, path, path)
 		}
-		s.walk = &walker{root: path, maildir: true}
+		s.walk = &walker{root: path, maildir: true, tree: fstree.New(path)}
 	default: // mbox and line formats
 		if fi.IsDir() {
 			return nil, fmt.Errorf("ingest: input %q: %s is a folder, want a %s file", spec, path, s.kind)
@@ -249,6 +255,29 @@ func guessKind(path string, fi fs.FileInfo) (string, error) {
 		return KindJSONL, nil
 	}
 	return "", errorf(ErrUnknownFormat, "ingest: input %q: cannot tell the format of %s; name it: eml:, mbox:, jsonl:, csv:, tsv:, text:, dir: or maildir:", path, path)
+}
+
+// startsLikeMail reports whether the file at path starts like an RFC 5322
+// mail: a known header field (From:, Subject:, Received:, X-…), possibly
+// after an mbox "From " line, a byte order mark and blank lines. It reads
+// at most 4 KiB; a file that cannot be read is not mail.
+func startsLikeMail(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(f, head)
+	head = trimBlankLines(bytes.TrimPrefix(head[:n], []byte("\uFEFF")))
+	if bytes.HasPrefix(head, []byte("From ")) {
+		i := bytes.IndexByte(head, '\n')
+		if i < 0 {
+			return false
+		}
+		head = head[i+1:]
+	}
+	return looksLikeMailHeader(firstLine(head))
 }
 
 func isMaildir(dir string) bool {
@@ -493,14 +522,16 @@ func pathErr(err error) error {
 type walker struct {
 	root    string
 	maildir bool
-	single  string // eml: the one file
+	single  string       // eml: the one file
+	tree    *fstree.Tree // root, for following symbolic links
 
-	started bool
-	stack   []*frame
-	newKeys map[string]bool // Maildir: unique names read from new/
-	found   int             // mail files yielded
-	ignored int             // dir: files without .eml
-	final   bool
+	started  bool
+	stack    []*frame
+	newKeys  map[string]bool // Maildir: unique names read from new/
+	found    int             // mail files yielded
+	ignored  int             // dir: files that are not mail
+	maildirs []string        // dir: Maildirs inside, not read
+	final    bool
 }
 
 type frame struct {
@@ -550,10 +581,14 @@ func (w *walker) next(ctx context.Context) (string, error) {
 				}
 				continue
 			}
-			if !w.maildir && w.found == 0 && w.ignored > 0 && !w.final {
+			if !w.maildir && w.found == 0 && (w.ignored > 0 || len(w.maildirs) > 0) && !w.final {
 				w.final = true
+				if len(w.maildirs) > 0 {
+					return "", &Problem{Source: w.root, Err: errorf(ErrUnknownFormat,
+						"no mail files in the folder, but %d Maildir(s) in it (folders with cur/ and new/): read each with maildir:DIR, e.g. maildir:%s", len(w.maildirs), w.maildirs[0])}
+				}
 				return "", &Problem{Source: w.root, Err: errorf(ErrUnknownFormat,
-					"no .eml files in the folder (%d other file(s) ignored); for a Maildir use maildir:%s", w.ignored, w.root)}
+					"no mail in the folder: %d file(s) ignored, none ends in .eml or starts with a mail header (\"From:\", \"Subject:\", …); for a Maildir use maildir:%s, for an mbox file mbox:FILE, for posts or text lines jsonl:FILE, csv:FILE or text:FILE", w.ignored, w.root)}
 			}
 			return "", io.EOF
 		}
@@ -568,6 +603,20 @@ func (w *walker) next(ctx context.Context) (string, error) {
 		if strings.HasPrefix(e.name, ".") {
 			continue
 		}
+		isEML := strings.EqualFold(filepath.Ext(e.name), ".eml")
+		if e.mode&fs.ModeSymlink != 0 {
+			// A link is followed only inside the folder; one leading out
+			// of it (to a mail, or to a folder) is reported. In a folder
+			// of .eml files a link inside is skipped too: what it leads
+			// to is read under its own name.
+			fi, err := w.tree.Link(p)
+			switch {
+			case err != nil && (w.maildir || isEML || fi != nil && fi.IsDir()):
+				return "", &Problem{Source: p, Err: err}
+			case err != nil || fi.IsDir() || !w.maildir:
+				continue
+			}
+		}
 		if w.maildir {
 			if !e.mode.IsRegular() && e.mode&fs.ModeSymlink == 0 {
 				continue
@@ -579,18 +628,22 @@ func (w *walker) next(ctx context.Context) (string, error) {
 		}
 		switch {
 		case e.mode.IsDir():
+			if isMaildir(p) {
+				w.maildirs = append(w.maildirs, p) // read with maildir:, not as loose files
+				continue
+			}
 			if err := w.push(p, ""); err != nil {
 				return "", err
 			}
-		case !strings.EqualFold(filepath.Ext(e.name), ".eml"):
+		case !isEML:
+			// A file with another name (an MH folder's numbers, an export,
+			// a mail corpus) is mail when it starts like one.
+			if e.mode.IsRegular() && startsLikeMail(p) {
+				return p, nil
+			}
 			if e.mode.IsRegular() {
 				w.ignored++
 			}
-		case e.mode&fs.ModeSymlink != 0:
-			if w.linkInside(p) {
-				continue
-			}
-			return p, nil
 		case e.mode.IsRegular():
 			return p, nil
 		}
@@ -628,21 +681,6 @@ func globEscape(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-// linkInside reports whether the symbolic link p points to a file inside
-// the root, which is read under its own name.
-func (w *walker) linkInside(p string) bool {
-	target, err := filepath.EvalSymlinks(p)
-	if err != nil {
-		return false // reported when it is read
-	}
-	root, err := filepath.EvalSymlinks(w.root)
-	if err != nil {
-		return false
-	}
-	rel, err := filepath.Rel(root, target)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // push lists dir and makes it the current folder. A folder that cannot be

@@ -40,7 +40,7 @@ func drainSource(t *testing.T, s *Source) ([]item, []*Message) {
 				t.Errorf("message %q has no Source", m.ID)
 			}
 			items = append(items, item{Source: m.Source, ID: m.ID})
-			msgs = append(msgs, m)
+			msgs = append(msgs, withoutHash(t, m))
 		case errors.As(err, &p):
 			if p.Err == nil || p.Source == "" {
 				t.Errorf("Problem without source or error: %#v", p)
@@ -403,8 +403,8 @@ func TestOpenDir(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(outside, "x.eml"), readMail(t, "base64_utf8_de.eml"), 0o644)
 	// A link to a mail inside the tree (read as itself, not twice), one
-	// to a mail outside (read), one dangling (reported), one to a folder
-	// (not followed).
+	// to a mail outside and one to a folder outside (not followed,
+	// reported), one dangling (reported).
 	links := map[string]string{
 		"2026-03/link-inside.eml":  filepath.Join(root, "top.eml"),
 		"2026-03/link-outside.eml": filepath.Join(outside, "x.eml"),
@@ -423,8 +423,9 @@ func TestOpenDir(t *testing.T) {
 		{Source: j("2026-02/old/leer.eml"), Kind: "ErrNoText"},
 		{Source: j("2026-03/B.EML"), ID: idOf(t, "apple_en.eml")},
 		{Source: j("2026-03/a.eml"), ID: idOf(t, "gmail_de.eml")},
-		{Source: j("2026-03/dangling.eml"), Kind: "other: cannot stat: no such file or directory"},
-		{Source: j("2026-03/link-outside.eml"), ID: idOf(t, "base64_utf8_de.eml")},
+		{Source: j("2026-03/dangling.eml"), Kind: "other: broken symbolic link: lstat " + j("gone.eml") + ": no such file or directory"},
+		{Source: j("2026-03/dirlink"), Kind: "ErrLinkOutside"},
+		{Source: j("2026-03/link-outside.eml"), Kind: "ErrLinkOutside"},
 		{Source: j("top.eml"), ID: idOf(t, "own_reply_de.eml")},
 	}
 	for _, spec := range []string{"dir:" + root, root} {
@@ -461,14 +462,46 @@ func TestOpenDirUnreadable(t *testing.T) {
 	}
 }
 
-func TestOpenDirWithoutEML(t *testing.T) {
+// TestOpenDirSniffsMailWithoutEML reads a folder of raw mail files whose
+// names do not end in .eml (an MH folder, a SpamAssassin-style corpus
+// whose files start with an mbox "From " line) and ignores the rest.
+func TestOpenDirSniffsMailWithoutEML(t *testing.T) {
 	root := t.TempDir()
 	os.WriteFile(filepath.Join(root, "1"), readMail(t, "gmail_de.eml"), 0o644)
-	os.WriteFile(filepath.Join(root, "2"), readMail(t, "apple_en.eml"), 0o644)
+	os.WriteFile(filepath.Join(root, "2"), append([]byte("From someone@example.com  Mon Sep 30 13:44:10 2002\n"), readMail(t, "apple_en.eml")...), 0o644)
+	os.WriteFile(filepath.Join(root, "3.msg"), append([]byte("\uFEFF\n"), readMail(t, "iphone_de.eml")...), 0o644)
+	os.WriteFile(filepath.Join(root, "notes.txt"), []byte("Hinweis: not a mail, a note with a colon\n"), 0o644)
+	os.WriteFile(filepath.Join(root, "README"), []byte("a folder of mails\n"), 0o644)
 	got, _ := drainSource(t, openSource(t, "dir:"+root, Options{}))
-	want := []item{{Source: root, Kind: "ErrUnknownFormat"}}
+	want := []item{
+		{Source: filepath.Join(root, "1"), ID: idOf(t, "gmail_de.eml")},
+		{Source: filepath.Join(root, "2"), ID: idOf(t, "apple_en.eml")},
+		{Source: filepath.Join(root, "3.msg"), ID: idOf(t, "iphone_de.eml")},
+	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("items mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestOpenDirWithoutMail: a folder with no mail in it says how to read
+// what is there.
+func TestOpenDirWithoutMail(t *testing.T) {
+	root := t.TempDir()
+	os.WriteFile(filepath.Join(root, "posts.json"), []byte(`{"text":"hi"}`+"\n"), 0o644)
+	os.WriteFile(filepath.Join(root, "notes"), []byte("just text\n"), 0o644)
+	src := openSource(t, "dir:"+root, Options{})
+	_, err := src.Next(context.Background())
+	var p *Problem
+	if !errors.As(err, &p) || !errors.Is(err, ErrUnknownFormat) || p.Source != root {
+		t.Fatalf("Next: %v, want a Problem for %s wrapping ErrUnknownFormat", err, root)
+	}
+	for _, want := range []string{"2 file(s) ignored", "maildir:" + root, "mbox:FILE", "jsonl:FILE", "text:FILE"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if _, err := src.Next(context.Background()); err != io.EOF {
+		t.Errorf("second Next: %v, want io.EOF", err)
 	}
 }
 
@@ -708,5 +741,29 @@ func TestSourceNextRawParallel(t *testing.T) {
 				t.Errorf("NextRaw + parallel Parse differs from Next (-Next +parallel):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestOpenDirWithMaildirsInside: a folder that holds only Maildirs says to
+// read them with maildir:, and a folder with mail files beside a Maildir
+// reads the files only.
+func TestOpenDirWithMaildirsInside(t *testing.T) {
+	root := t.TempDir()
+	for _, d := range []string{"support/cur", "support/new", "sales/cur"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(root, "support", "cur", "1700000000.M1P2.host:2,S"), readMail(t, "gmail_de.eml"), 0o644)
+	src := openSource(t, "dir:"+root, Options{})
+	_, err := src.Next(context.Background())
+	if !errors.Is(err, ErrUnknownFormat) || !strings.Contains(err.Error(), "2 Maildir(s)") || !strings.Contains(err.Error(), "maildir:"+filepath.Join(root, "sales")) {
+		t.Errorf("Next: %v, want a problem naming the Maildirs", err)
+	}
+	os.WriteFile(filepath.Join(root, "loose"), readMail(t, "apple_en.eml"), 0o644)
+	got, _ := drainSource(t, openSource(t, "dir:"+root, Options{}))
+	want := []item{{Source: filepath.Join(root, "loose"), ID: idOf(t, "apple_en.eml")}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("items mismatch (-want +got):\n%s", diff)
 	}
 }

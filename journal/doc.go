@@ -13,10 +13,25 @@
 //	done, err := j.Done("4711@kunde.example")     // skip it?
 //	err = j.Commit(ctx, entries, map[string]int64{"/abs/decisions.jsonl": 81234})
 //
+// Two different messages can carry one Message-ID (by mistake, or to
+// pre-empt a customer's mail). Each Entry therefore records a hash of its
+// message's content too, and Check tells the three cases apart: New,
+// Processed (same key and content: skip it), Reused (the key was used by a
+// different message: process this one, and report the reused ID).
+//
+//	st, err := j.Check("4711@kunde.example", hash) // New, Processed or Reused
+//
 // A batch writes results to its output, syncs the output, then commits the
 // entries with the output's new length. After a crash the output is cut
 // back to the committed length (Offset) and the uncommitted messages are
 // processed again, so the output holds every message exactly once.
+//
+// # Rate limit
+//
+// The journal also keeps, per sender, the times of the automatic answers
+// a batch decided (LoadAnswers, SaveAnswers: a reply.AnswerStore), so that
+// the per-sender rate limit holds across runs that use the same journal.
+// Senders are stored as hashes, not addresses.
 //
 // # Concurrency and files
 //

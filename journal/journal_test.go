@@ -151,3 +151,88 @@ func TestLockedAndSchema(t *testing.T) {
 		t.Error("Open of a junk file succeeded")
 	}
 }
+
+// TestReusedKeyKeptApart: a different message with a key already
+// recorded is not taken for the first one; each is recorded under its
+// own content hash, and an entry without a hash (an older journal)
+// stands for every message of its key.
+func TestReusedKeyKeptApart(t *testing.T) {
+	ctx := context.Background()
+	j, err := Open(filepath.Join(t.TempDir(), "j.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	check := func(key, hash string, want Status) {
+		t.Helper()
+		if got, err := j.Check(key, hash); got != want || err != nil {
+			t.Errorf("Check(%s, %s) = %v, %v; want %v", key, hash, got, err, want)
+		}
+	}
+	check("4711@kunde.example", "aaaa", New)
+	if err := j.Commit(ctx, []Entry{{Key: "4711@kunde.example", Hash: "aaaa", Action: "send"}, {Key: "old@x", Action: "send"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	check("4711@kunde.example", "aaaa", Processed)
+	check("4711@kunde.example", "bbbb", Reused)
+	check("old@x", "cccc", Processed) // recorded without a hash
+	if err := j.Commit(ctx, []Entry{{Key: "4711@kunde.example", Hash: "bbbb", Action: "suggest"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	check("4711@kunde.example", "aaaa", Processed)
+	check("4711@kunde.example", "bbbb", Processed)
+	check("4711@kunde.example", "dddd", Reused)
+	// The same message committed again (a rerun) replaces its own entry.
+	if err := j.Commit(ctx, []Entry{{Key: "4711@kunde.example", Hash: "bbbb", Action: "suggest"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if e, ok, _ := j.Get("4711@kunde.example"); !ok || e.Hash != "aaaa" || e.ReusedID {
+		t.Errorf("Get returns %+v, want the first message's entry", e)
+	}
+	var got []Entry
+	j.Each(func(e Entry) error { got = append(got, e); return nil })
+	want := []Entry{{Key: "4711@kunde.example", Hash: "aaaa", Action: "send"}, {Key: "4711@kunde.example", Hash: "bbbb", Action: "suggest", ReusedID: true},
+		{Key: "old@x", Action: "send"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Each (-want +got):\n%s", diff)
+	}
+	if err := j.Commit(ctx, []Entry{{Key: "a\x00b", Hash: "x"}}, nil); err == nil {
+		t.Errorf("Commit of a key with a NUL byte succeeded")
+	}
+}
+
+func TestAnswers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j.db")
+	j, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := j.LoadAnswers("s1"); v != nil || err != nil {
+		t.Errorf("LoadAnswers of a new journal = %v, %v", v, err)
+	}
+	if err := j.SaveAnswers(map[string][]byte{"s1": []byte("12345678"), "s2": []byte("old_____")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// drop deletes expired senders, but not one being written.
+	err = j.SaveAnswers(map[string][]byte{"s1": []byte("87654321")}, func(v []byte) bool { return true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	if j, err = Open(path, nil); err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if v, _ := j.LoadAnswers("s1"); string(v) != "87654321" {
+		t.Errorf("s1 after reopening = %q", v)
+	}
+	if v, _ := j.LoadAnswers("s2"); v != nil {
+		t.Errorf("expired s2 kept: %q", v)
+	}
+	if err := j.SaveAnswers(map[string][]byte{"s1": nil}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := j.LoadAnswers("s1"); v != nil {
+		t.Errorf("deleted s1 kept: %q", v)
+	}
+}

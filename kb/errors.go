@@ -3,6 +3,8 @@ package kb
 import (
 	"errors"
 	"fmt"
+
+	"github.com/antwort-dev/antwort/internal/fstree"
 )
 
 // Sentinel errors. Errors and problems returned by this package wrap one
@@ -60,6 +62,10 @@ var (
 	// over MaxIDBytes, and for an article rejected by ReadOptions.Validate
 	// (the problem then wraps the hook's error too).
 	ErrInvalid = errors.New("kb: invalid article")
+
+	// ErrLinkOutside is wrapped by the Problem for a symbolic link in a
+	// folder of articles that leads out of the folder: it is not followed.
+	ErrLinkOutside = fstree.ErrOutside
 )
 
 // Problem is one input article that was skipped, with where and why.

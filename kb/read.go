@@ -17,6 +17,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/antwort-dev/antwort/internal/fstree"
 )
 
 // ReadOptions configures ReadArticles. The zero value means the
@@ -187,6 +189,7 @@ func splitSource(s string) (string, int) {
 // ---- Markdown ----
 
 func (r *reader) readDir(root string) error {
+	tree := fstree.New(root)
 	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if cerr := r.ctx.Err(); cerr != nil {
 			return fmt.Errorf("kb: read %s: %w", root, cerr)
@@ -204,11 +207,25 @@ func (r *reader) readDir(root string) error {
 			}
 			return nil
 		}
-		if d.IsDir() || !d.Type().IsRegular() {
+		if d.IsDir() {
 			return nil
 		}
-		switch strings.ToLower(filepath.Ext(d.Name())) {
-		case ".md", ".markdown":
+		ext := strings.ToLower(filepath.Ext(d.Name()))
+		md := ext == ".md" || ext == ".markdown"
+		if d.Type()&fs.ModeSymlink != 0 {
+			// Followed only inside root; a link out of it (to an
+			// article or to a folder) is reported.
+			fi, err := tree.Link(p)
+			if err != nil && (md || fi != nil && fi.IsDir()) {
+				r.problem(p, 0, err)
+			}
+			if err != nil || !fi.Mode().IsRegular() {
+				return nil
+			}
+		} else if !d.Type().IsRegular() {
+			return nil
+		}
+		if md {
 			return r.readMarkdownFile(p)
 		}
 		return nil

@@ -37,7 +37,7 @@ func problemLines(dir string, ps []Problem) []string {
 		}
 		kind := "other"
 		for name, e := range map[string]error{"malformed": ErrMalformed, "missing": ErrMissingField, "lang": ErrUnknownLang,
-			"large": ErrTooLarge, "duplicate": ErrDuplicate, "invalid": ErrInvalid} {
+			"large": ErrTooLarge, "duplicate": ErrDuplicate, "invalid": ErrInvalid, "outside": ErrLinkOutside} {
 			if errors.Is(p.Err, e) {
 				kind = name
 			}
@@ -236,5 +236,42 @@ func TestReadValidate(t *testing.T) {
 	if len(probs) != 1 || !errors.Is(probs[0], ErrInvalid) || !strings.Contains(probs[0].Error(), "Unbekannt") ||
 		!strings.Contains(probs[0].Error(), "b.md") {
 		t.Errorf("problems %v, want b.md rejected naming the placeholder", probs)
+	}
+}
+
+// TestSymlinkOutOfTreeNotFollowed: a folder of articles is read with the
+// rule training data follows: a symbolic link is followed inside the
+// folder, and one leading out of it (to a file or a folder) is reported,
+// never silently dropped and never followed.
+func TestSymlinkOutOfTreeNotFollowed(t *testing.T) {
+	const art = "---\nid: %s\nlang: de\n---\nText\n"
+	outside := writeFiles(t, map[string]string{"secret.md": strings.ReplaceAll(art, "%s", "secret"), "more/x.md": strings.ReplaceAll(art, "%s", "x")})
+	dir := writeFiles(t, map[string]string{"a.md": strings.ReplaceAll(art, "%s", "a"), "sub/b.md": strings.ReplaceAll(art, "%s", "b")})
+	for name, target := range map[string]string{
+		"in.md":     filepath.Join(dir, "sub", "b.md"),
+		"out.md":    filepath.Join(outside, "secret.md"),
+		"outdir":    filepath.Join(outside, "more"),
+		"passwd.md": "/etc/passwd",
+		"notes.txt": "/etc/passwd", // not an article: neither read nor reported
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Skipf("no symlinks: %v", err)
+		}
+	}
+	arts, probs, err := ReadArticles(context.Background(), dir, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, a := range arts {
+		ids = append(ids, a.ID)
+	}
+	// in.md is b.md again: the later one wins, reported as a duplicate.
+	if diff := cmp.Diff([]string{"a", "b"}, ids); diff != "" {
+		t.Errorf("articles (-want +got):\n%s", diff)
+	}
+	want := []string{"out.md:0 outside", "outdir:0 outside", "passwd.md:0 outside", "in.md:1 duplicate"}
+	if diff := cmp.Diff(want, problemLines(dir, probs)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 }

@@ -211,7 +211,7 @@ func readPointer(dir string) (string, error) {
 	b, err := os.ReadFile(filepath.Join(dir, pointerFile))
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return "", errorf(ErrNotFound, "kb: %s: no knowledge base (no %s file)", dir, pointerFile)
+			return "", errorf(ErrNotFound, "kb: no knowledge base in %s (no %s file)", dir, pointerFile)
 		}
 		return "", fmt.Errorf("kb: %w", err)
 	}

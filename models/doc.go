@@ -46,6 +46,7 @@
 //	seen/                 bucket: message id -> JSON Seen (what antwort said)      [schema 2]
 //	seenorder/            bucket: seq -> message id (for forgetting the oldest)    [schema 2]
 //	data/                 bucket: key -> blob (training data by data hash)         [schema 2]
+//	answers/              bucket: sender hash -> times of automatic answers        [created on first use]
 //
 // [Open] refuses a file whose schema is newer than this code knows
 // ([ErrSchema]), a file that is not a bbolt database and a bbolt database
@@ -64,7 +65,10 @@
 // antwort answered (bounded: the oldest are forgotten), and
 // [Store.SaveData] / [Store.Data] the training data of models, so a
 // model can be retrained from the store alone. The store keeps texts as
-// given: redacting personal data is the caller's job.
+// given: redacting personal data is the caller's job. [Store.LoadAnswers]
+// and [Store.SaveAnswers] keep the per-sender count of a server's
+// automatic answers (reply.NewStoredLimiter), so its rate limit holds
+// across restarts.
 //
 // # Concurrency
 //

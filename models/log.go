@@ -1,6 +1,7 @@
 package models
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -532,4 +533,65 @@ func (s *Store) Data(ctx context.Context, key string) ([]byte, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// bucketAnswers holds the times of the automatic answers per sender (see
+// LoadAnswers). It is created by the first SaveAnswers; older versions
+// of this package ignore it.
+var bucketAnswers = []byte("answers")
+
+// LoadAnswers returns the automatic answers recorded for the sender key
+// (see reply.NewStoredLimiter); nil when there are none. With
+// SaveAnswers it makes a Store a reply.AnswerStore, so that the
+// per-sender rate limit of a server holds across restarts.
+func (s *Store) LoadAnswers(key string) ([]byte, error) {
+	var out []byte
+	err := s.view("load answers", func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketAnswers); b != nil {
+			out = bytes.Clone(b.Get([]byte(key)))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// SaveAnswers writes put (a nil value deletes its key) in one
+// transaction and, when drop is not nil, deletes every other sender
+// whose value drop reports as expired. See LoadAnswers.
+func (s *Store) SaveAnswers(put map[string][]byte, drop func(value []byte) bool) error {
+	const op = "save answers"
+	if s.readOnly {
+		return newError(ErrReadOnly, nil, "%s: %s was opened read-only", op, s.path)
+	}
+	return s.update(op, func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(bucketAnswers)
+		if err != nil {
+			return err
+		}
+		var old [][]byte
+		if drop != nil {
+			_ = b.ForEach(func(k, v []byte) error {
+				if _, ok := put[string(k)]; !ok && drop(v) {
+					old = append(old, bytes.Clone(k))
+				}
+				return nil
+			})
+		}
+		for _, k := range old {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		for k, v := range put {
+			if v == nil {
+				err = b.Delete([]byte(k))
+			} else {
+				err = b.Put([]byte(k), v)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -341,3 +341,28 @@ func TestData(t *testing.T) {
 		t.Errorf("SaveData(empty key) succeeded")
 	}
 }
+
+// TestAnswers: the per-sender answer times outlive the Store, expired
+// senders are dropped, and a read-only store reads but does not write.
+func TestAnswers(t *testing.T) {
+	s := newStore(t)
+	if v, err := s.LoadAnswers("s1"); v != nil || err != nil {
+		t.Errorf("LoadAnswers of a new store = %v, %v", v, err)
+	}
+	if err := s.SaveAnswers(map[string][]byte{"s1": []byte("12345678"), "s2": []byte("old_____")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveAnswers(map[string][]byte{"s1": []byte("87654321")}, func([]byte) bool { return true }); err != nil {
+		t.Fatal(err)
+	}
+	ro := openReadOnlyAfterClose(t, s)
+	if v, _ := ro.LoadAnswers("s1"); string(v) != "87654321" {
+		t.Errorf("s1 after reopening = %q", v)
+	}
+	if v, _ := ro.LoadAnswers("s2"); v != nil {
+		t.Errorf("expired s2 kept: %q", v)
+	}
+	if err := ro.SaveAnswers(map[string][]byte{"s1": nil}, nil); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("SaveAnswers on a read-only store = %v, want ErrReadOnly", err)
+	}
+}

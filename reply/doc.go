@@ -22,5 +22,6 @@
 // # Concurrency
 //
 // Policy, Extractor and Template values are immutable after construction
-// and safe for concurrent use. A Limiter is safe for concurrent use.
+// and safe for concurrent use. A Limiter is safe for concurrent use; its
+// Take checks and records an answer in one atomic step (see Admit).
 package reply

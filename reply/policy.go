@@ -16,6 +16,7 @@ import (
 
 	"github.com/antwort-dev/antwort/classifier"
 	"github.com/antwort-dev/antwort/internal/nlp"
+	"github.com/antwort-dev/antwort/trust"
 )
 
 // Action is what happens to a message.
@@ -34,19 +35,67 @@ const (
 	Ignore Action = "ignore"
 )
 
+// Check groups: what a failed check of the group means.
+const (
+	// GroupSender: whether the message gets an answer at all (a failed
+	// check of an automatic sender means Ignore).
+	GroupSender = "sender"
+	// GroupEscalation: a failed check escalates.
+	GroupEscalation = "escalation"
+	// GroupContent: whether this message may be answered automatically
+	// whatever the models' confidence (language, one request, in scope,
+	// an article that fits, …).
+	GroupContent = "content"
+	// GroupConfidence: whether the answer is likely enough right: the
+	// fitted rule, or the hand thresholds.
+	GroupConfidence = "confidence"
+	// GroupDelivery: whether an answer may go out now (sender address,
+	// channel, rate limit).
+	GroupDelivery = "delivery"
+)
+
 // Check is one rule of the policy as applied to a message.
 type Check struct {
 	Name   string `json:"name"`
 	Passed bool   `json:"passed"`
+	// Detail gives the values the check looked at.
 	Detail string `json:"detail"`
+	// Problem says, for a failed check, what is wrong ("angry: P(negative)
+	// 0.99", "no article above 0.50").
+	Problem string `json:"problem,omitempty"`
+	// Group is one of the Group constants.
+	Group string `json:"group"`
 }
 
 // Decision is the policy's verdict on a message.
 type Decision struct {
 	Action Action `json:"action"`
+	// PCorrect is the estimated probability that the answer is right:
+	// from the fitted rule's model when the policy has one, otherwise the
+	// intent's calibrated confidence.
+	PCorrect float64 `json:"p_correct"`
+	// Rule says what decided the automatic answer: "fitted" (MaxWrong and
+	// Threshold are set) or "hand thresholds".
+	Rule string `json:"rule"`
+	// MaxWrong is the fitted rule's target (at most this share of
+	// automatic answers wrong) and Threshold the least PCorrect it sends.
+	MaxWrong  float64 `json:"max_wrong,omitempty"`
+	Threshold float64 `json:"threshold,omitempty"`
 	// Reasons lists every check evaluated, passed or failed, in order.
 	Reasons []Check `json:"reasons"`
 }
+
+// Names of checks other packages look for.
+const (
+	CheckAnswerFits = "answer fits intent"
+	CheckAnswerLang = "answer in the mail's language"
+)
+
+// Rules that decide automatic answers (Decision.Rule).
+const (
+	RuleFitted = "fitted"
+	RuleHand   = "hand thresholds"
+)
 
 // Failed returns the names of the checks that failed.
 func (d Decision) Failed() []string {
@@ -59,34 +108,79 @@ func (d Decision) Failed() []string {
 	return out
 }
 
+// Problems returns what is wrong, one line per failed check ("angry:
+// anger 0.90, escalate at 0.50 (feeling:wütend)"), each line once.
+func (d Decision) Problems() []string {
+	var out []string
+	for _, c := range d.Reasons {
+		if !c.Passed && !slices.Contains(out, c.Problem) {
+			out = append(out, c.Problem)
+		}
+	}
+	return out
+}
+
+// Eligible reports whether the message could be answered automatically if
+// the models were sure enough: not ignored or escalated, and every content
+// check passed. Fitting a send rule learns from eligible messages only.
+func (d Decision) Eligible() bool {
+	if d.Action == Ignore || d.Action == Escalate {
+		return false
+	}
+	for _, c := range d.Reasons {
+		if !c.Passed && c.Group == GroupContent {
+			return false
+		}
+	}
+	return true
+}
+
 // RateLimit bounds automatic answers per sender.
 type RateLimit struct {
-	// Max answers per sender within Per (default 3; 0 in a policy file
-	// means the default, negative means no limit).
+	// Max answers per sender within Per (default 3; 0 means no automatic
+	// answers, negative means no limit).
 	Max int           `yaml:"max"`
 	Per time.Duration `yaml:"per"` // default 24h
 }
 
-// Policy decides per message. The zero value is not useful; start from
-// DefaultPolicy or LoadPolicy, which fills what a file leaves out with the
-// defaults.
+// Policy decides per message. Start from DefaultPolicy or LoadPolicy: a
+// policy file changes only the keys it names, and a value written in it
+// is the value used, zero included.
 type Policy struct {
+	// MaxWrong is the target of automatic answers: at most this share of
+	// them wrong (e.g. 0.01). It needs Auto, the send rule fitted for it
+	// by 'antwort policy fit'. Zero means no target: IntentThreshold and
+	// KBThreshold decide.
+	MaxWrong float64 `yaml:"max_wrong"`
+	// Auto is the fitted send rule (written by 'antwort policy fit').
+	Auto *FittedRule `yaml:"auto,omitempty"`
 	// IntentThreshold is the least intent confidence for an automatic
-	// answer (default 0.85); IntentThresholds overrides it per intent.
+	// answer without a fitted rule (default 0.85); IntentThresholds
+	// overrides it per intent.
 	IntentThreshold  float64            `yaml:"intent_threshold"`
 	IntentThresholds map[string]float64 `yaml:"intent_thresholds"`
 	// KBThreshold is the least knowledge-base score of the chosen article
-	// (default 0.5).
+	// without a fitted rule (default 0.5).
 	KBThreshold float64 `yaml:"kb_threshold"`
-	// MaxNegative: no automatic answer when the probability of negative
-	// sentiment (the larger of Sentiment's and SecondOpinion's) is at least this
-	// (default 0.3: when in doubt, a person answers).
+	// MinScope: no automatic answer for a message whose intent scope (how
+	// much it resembles the training data, see classifier.Prediction) is
+	// below this: likely a request no intent covers (default 0.02).
+	MinScope float64 `yaml:"min_scope"`
+	// MaxNegative: no automatic answer when the probability that the
+	// customer is upset (negative sentiment, the larger of Sentiment's and
+	// SecondOpinion's) is at least this (default 0.5).
 	MaxNegative float64 `yaml:"max_negative"`
 	// EscalateNegative: escalate when the probability of negative
-	// sentiment is at least this — an angry customer (default 0.85).
+	// sentiment is at least this; 1 (the default) turns it off. Anger is
+	// what escalates (EscalateAnger): a calm customer reporting a defect
+	// or a wrong bill is negative, not angry.
 	EscalateNegative float64 `yaml:"escalate_negative"`
+	// EscalateAnger: escalate when the anger score (insults, threats,
+	// shouting, ultimatums; see package sentiment) is at least this
+	// (default 0.5).
+	EscalateAnger float64 `yaml:"escalate_anger"`
 	// EscalateWords escalate a message that contains any of them (case
-	// and umlaut spelling ignored): legal threats and cancellations.
+	// and umlaut spelling ignored): legal steps, security and fraud.
 	EscalateWords []string `yaml:"escalate_words"`
 	// NeverAuto lists intents that are never answered automatically.
 	NeverAuto []string `yaml:"never_auto"`
@@ -103,51 +197,135 @@ type Policy struct {
 	// contract and ticket numbers, regular expressions whose first group
 	// is the number (see Patterns), e.g. order: ['\b(NL-\d{6})\b'].
 	Patterns Patterns `yaml:"patterns,omitempty"`
+	// Brand is how answers are signed and sent.
+	Brand Brand `yaml:"brand"`
 
 	noReply []*regexp.Regexp
 	escape  []string // folded EscalateWords
 }
 
+// Brand is how the answers present the company: who they come from, how
+// they are signed, and a footer.
+type Brand struct {
+	// Company is the company's name, for the default sign-off.
+	Company string `yaml:"company"`
+	// From is the sender of the answers, one address with an optional
+	// display name ("Kundenservice <service@shop.example>"); it is one of
+	// our own addresses, never answered.
+	From string `yaml:"from"`
+	// SignOff fills {{.Signature}} per language ("de", "en") or per
+	// language and channel ("en/twitter"), which wins; default "Ihr
+	// Kundenservice" / "Your customer service team", or with Company
+	// "Ihr Kundenservice von …" / "Your … customer service team".
+	SignOff map[string]string `yaml:"sign_off"`
+	// Footer is added below every e-mail answer, per language (an
+	// imprint, a privacy note); none by default. Not on social channels.
+	Footer map[string]string `yaml:"footer"`
+}
+
+// SignOffFor returns the sign-off for a language and channel.
+func (b Brand) SignOffFor(lang, channel string) string {
+	if s, ok := b.SignOff[lang+"/"+channel]; ok {
+		return s
+	}
+	if s, ok := b.SignOff[lang]; ok {
+		return s
+	}
+	switch {
+	case lang == "de" && b.Company != "":
+		return "Ihr Kundenservice von " + b.Company
+	case lang == "de":
+		return "Ihr Kundenservice"
+	case b.Company != "":
+		return "Your " + b.Company + " customer service team"
+	}
+	return "Your customer service team"
+}
+
+// FooterFor returns the footer for an answer in lang on channel ("" for
+// social channels and when none is set).
+func (b Brand) FooterFor(lang, channel string) string {
+	if channel != "" && channel != "email" {
+		return ""
+	}
+	return b.Footer[lang]
+}
+
+func (b Brand) validate() error {
+	if b.From != "" {
+		list, err := mail.ParseAddressList(b.From)
+		if err != nil || len(list) != 1 {
+			return fmt.Errorf("%w: brand.from %q: want one address, like \"Kundenservice <service@shop.example>\"", ErrPolicy, b.From)
+		}
+	}
+	for k, v := range b.SignOff {
+		lang, channel, _ := strings.Cut(k, "/")
+		if lang != "de" && lang != "en" || strings.Contains(channel, "/") {
+			return fmt.Errorf("%w: brand.sign_off key %q: want de, en, or de/CHANNEL, en/CHANNEL", ErrPolicy, k)
+		}
+		if strings.Contains(v, "{{") {
+			return fmt.Errorf("%w: brand.sign_off %q: no template code in a sign-off", ErrPolicy, k)
+		}
+	}
+	for k, v := range b.Footer {
+		if k != "de" && k != "en" {
+			return fmt.Errorf("%w: brand.footer key %q: want de or en", ErrPolicy, k)
+		}
+		if len(v) > 2000 {
+			return fmt.Errorf("%w: brand.footer %q is %d bytes, at most 2000", ErrPolicy, k, len(v))
+		}
+	}
+	return nil
+}
+
+// FittedRule is a send rule fitted by 'antwort policy fit' with what it
+// was fitted on.
+type FittedRule struct {
+	trust.Rule `yaml:",inline"`
+	// Fitted describes the data and models the rule was fitted on.
+	Fitted FitInfo `yaml:"fitted"`
+}
+
+// FitInfo describes a fit: when, on what, for which models, and what it
+// measured out of fold.
+type FitInfo struct {
+	At       time.Time `yaml:"at"`
+	Data     string    `yaml:"data"`
+	Models   []string  `yaml:"models"`
+	Samples  int       `yaml:"samples"`
+	Folds    int       `yaml:"folds"`
+	Coverage float64   `yaml:"coverage"`
+	Wrong    int       `yaml:"wrong"`
+	Sent     int       `yaml:"sent"`
+	Upper    float64   `yaml:"upper"`
+}
+
 // DefaultPolicy returns the built-in policy (see the field docs).
 func DefaultPolicy() Policy {
-	p := Policy{}
-	p.fill()
+	p := Policy{
+		IntentThreshold:  0.85,
+		KBThreshold:      0.5,
+		MinScope:         0.02,
+		MaxNegative:      0.5,
+		EscalateNegative: 1,
+		EscalateAnger:    0.5,
+		EscalateWords: []string{
+			// Legal steps.
+			"anwalt", "rechtsanwalt", "anwältin", "verbraucherzentrale", "klage", "verklagen", "gericht", "abmahnung",
+			"lawyer", "attorney", "legal action", "sue you", "small claims",
+			// Security and fraud: a person must look at these.
+			"gehackt", "betrug", "unbefugt", "identitätsdiebstahl", "hacked", "fraud", "unauthorized", "unauthorised", "identity theft",
+		},
+		NoReply:   []string{`(?i)^(no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?|notifications?)([+.\-_].*)?@`},
+		Channels:  []string{"email", "chat", "facebook", "twitter"},
+		RateLimit: RateLimit{Max: 3, Per: 24 * time.Hour},
+	}
+	p.compile()
 	return p
 }
 
-func (p *Policy) fill() {
-	if p.IntentThreshold == 0 {
-		p.IntentThreshold = 0.85
-	}
-	if p.KBThreshold == 0 {
-		p.KBThreshold = 0.5
-	}
-	if p.MaxNegative == 0 {
-		p.MaxNegative = 0.3
-	}
-	if p.EscalateNegative == 0 {
-		p.EscalateNegative = 0.85
-	}
-	if p.EscalateWords == nil {
-		p.EscalateWords = []string{
-			"anwalt", "rechtsanwalt", "anwältin", "verbraucherzentrale", "klage", "verklagen", "gericht", "abmahnung",
-			"kündigung", "kündige", "lawyer", "attorney", "legal action", "sue you", "court", "small claims",
-			// Security and fraud: a person must look at these.
-			"gehackt", "betrug", "unbefugt", "identitätsdiebstahl", "hacked", "fraud", "unauthorized", "unauthorised", "identity theft",
-		}
-	}
-	if p.NoReply == nil {
-		p.NoReply = []string{`(?i)^(no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?|notifications?)([+.\-_].*)?@`}
-	}
-	if p.Channels == nil {
-		p.Channels = []string{"email", "chat", "facebook", "twitter"}
-	}
-	if p.RateLimit.Max == 0 {
-		p.RateLimit.Max = 3
-	}
-	if p.RateLimit.Per == 0 {
-		p.RateLimit.Per = 24 * time.Hour
-	}
+// compile prepares the derived fields. The policy must be valid.
+func (p *Policy) compile() {
 	p.escape = p.escape[:0]
 	for _, w := range p.EscalateWords {
 		p.escape = append(p.escape, nlp.Fold(w))
@@ -162,14 +340,17 @@ func (p *Policy) fill() {
 
 func (p *Policy) validate() error {
 	check := func(name string, v float64) error {
-		if v < 0 || v > 1 {
+		if !(v >= 0 && v <= 1) {
 			return fmt.Errorf("%w: %s %v outside [0,1]", ErrPolicy, name, v)
 		}
 		return nil
 	}
-	for name, v := range map[string]float64{"intent_threshold": p.IntentThreshold, "kb_threshold": p.KBThreshold,
-		"max_negative": p.MaxNegative, "escalate_negative": p.EscalateNegative} {
-		if err := check(name, v); err != nil {
+	for _, c := range []struct {
+		name string
+		v    float64
+	}{{"max_wrong", p.MaxWrong}, {"intent_threshold", p.IntentThreshold}, {"kb_threshold", p.KBThreshold}, {"min_scope", p.MinScope},
+		{"max_negative", p.MaxNegative}, {"escalate_negative", p.EscalateNegative}, {"escalate_anger", p.EscalateAnger}} {
+		if err := check(c.name, c.v); err != nil {
 			return err
 		}
 	}
@@ -177,6 +358,9 @@ func (p *Policy) validate() error {
 		if err := check("intent_thresholds."+intent, v); err != nil {
 			return err
 		}
+	}
+	if p.RateLimit.Per < 0 {
+		return fmt.Errorf("%w: rate_limit.per %v is negative", ErrPolicy, p.RateLimit.Per)
 	}
 	for _, s := range p.NoReply {
 		if _, err := regexp.Compile(s); err != nil {
@@ -186,13 +370,32 @@ func (p *Policy) validate() error {
 	if _, err := NewExtractor(&p.Patterns); err != nil {
 		return fmt.Errorf("%w: patterns: %v", ErrPolicy, err)
 	}
+	if err := p.Brand.validate(); err != nil {
+		return err
+	}
+	switch {
+	case p.MaxWrong == 1:
+		return fmt.Errorf("%w: max_wrong 1 allows every answer to be wrong; use a share below 1, e.g. 0.01", ErrPolicy)
+	case p.MaxWrong > 0 && p.Auto == nil:
+		return fmt.Errorf("%w: max_wrong %v needs a send rule fitted for it; run 'antwort policy fit --max-wrong %v'", ErrPolicy, p.MaxWrong, p.MaxWrong)
+	case p.Auto != nil && p.MaxWrong == 0:
+		return fmt.Errorf("%w: the fitted rule (auto) is for max_wrong %v, but max_wrong is 0; set it or remove auto", ErrPolicy, p.Auto.MaxWrong)
+	case p.Auto != nil && p.Auto.MaxWrong != p.MaxWrong:
+		return fmt.Errorf("%w: max_wrong %v, but the rule (auto) was fitted for %v; run 'antwort policy fit --max-wrong %v' again", ErrPolicy, p.MaxWrong, p.Auto.MaxWrong, p.MaxWrong)
+	}
+	if p.Auto != nil {
+		if err := p.Auto.Validate(); err != nil {
+			return fmt.Errorf("%w: auto: %v", ErrPolicy, err)
+		}
+	}
 	return nil
 }
 
-// ParsePolicy reads a YAML policy; keys it leaves out keep their defaults.
-// Unknown keys and invalid values are errors wrapping ErrPolicy.
+// ParsePolicy reads a YAML policy; keys it leaves out keep their defaults,
+// and a value it gives is used as given (0 included). Unknown keys and
+// invalid values are errors wrapping ErrPolicy.
 func ParsePolicy(data []byte) (Policy, error) {
-	var p Policy
+	p := DefaultPolicy()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&p); err != nil && err.Error() != "EOF" {
@@ -201,7 +404,7 @@ func ParsePolicy(data []byte) (Policy, error) {
 	if err := p.validate(); err != nil {
 		return Policy{}, err
 	}
-	p.fill()
+	p.compile()
 	return p, nil
 }
 
@@ -226,6 +429,9 @@ type Input struct {
 	From    string // sender address, with or without display name
 	Channel string // email, chat, facebook, twitter, …
 	Text    string // subject and body, searched for escalation words
+	// Lang is the message's language ("de", "en"; anything else is not
+	// answered automatically).
+	Lang string
 	// AutoSubmitted is true when the message itself is an automatic one
 	// (Auto-Submitted header, out-of-office, bounce).
 	AutoSubmitted bool
@@ -240,12 +446,29 @@ type Input struct {
 	// by the larger P(negative) of the two, so a customer either of them
 	// finds upset is not answered automatically.
 	SecondOpinion classifier.Prediction
-	// HasAnswer, Article and KBScore describe the best knowledge-base
-	// article; Linked is whether it is linked to the predicted intent.
-	HasAnswer bool
-	Article   string
-	KBScore   float64
-	Linked    bool
+	// Anger is the anger score in [0,1] (insults, threats, shouting) and
+	// AngerCues what showed it.
+	Anger     float64
+	AngerCues []string
+	// Requests lists the distinct intents of the message's sentences
+	// when it asks for more than one thing (empty otherwise).
+	Requests []string
+	// FollowUp says the message answers one of ours and was classified
+	// on what is new in it; AsksNothing that what is new asks for nothing
+	// (a thank-you, or a report that our answer did not help).
+	FollowUp    bool
+	AsksNothing bool
+	// HasAnswer, Article, KBScore and ArticleLang describe the best
+	// knowledge-base article; Linked is whether it is linked to the
+	// predicted intent. ArticleLang "" means any language.
+	HasAnswer   bool
+	Article     string
+	KBScore     float64
+	ArticleLang string
+	Linked      bool
+	// Signals are the answer's signals for the fitted rule's model; the
+	// engine fills them.
+	Signals trust.Signals
 	// Missing lists template placeholders the draft could not fill.
 	Missing []string
 	// Recent is how many automatic answers this sender got within the
@@ -266,17 +489,32 @@ func negative(p classifier.Prediction) float64 {
 	return 0
 }
 
+// PCorrect returns the estimated probability that the answer in is right:
+// the fitted rule's model, or the intent's confidence without one.
+func (p Policy) PCorrect(in Input) float64 {
+	if p.Auto != nil {
+		return p.Auto.Model.P(in.Signals)
+	}
+	return in.Intent.Confidence
+}
+
 // Decide applies the policy to one message: ignore automatic senders,
 // escalate anger, legal threats and VIPs, send when every automatic-answer
 // check passes, and suggest otherwise.
 func (p Policy) Decide(in Input) Decision {
-	d := Decision{Reasons: make([]Check, 0, maxChecks)}
-	add := func(name string, ok bool, detail string) bool {
-		d.Reasons = append(d.Reasons, Check{Name: name, Passed: ok, Detail: detail})
+	d := Decision{Reasons: make([]Check, 0, maxChecks), PCorrect: p.PCorrect(in), Rule: RuleHand}
+	group := ""
+	add := func(name string, ok bool, detail, problem string) bool {
+		c := Check{Name: name, Passed: ok, Detail: detail, Group: group}
+		if !ok {
+			c.Problem = problem
+		}
+		d.Reasons = append(d.Reasons, c)
 		return ok
 	}
 	addr := senderAddress(in.From)
 	// Loop protection.
+	group = GroupSender
 	noReply := ""
 	for _, re := range p.noReply {
 		if re.MatchString(addr) {
@@ -284,12 +522,14 @@ func (p Policy) Decide(in Input) Decision {
 		}
 	}
 	machine := in.AutoSubmitted || in.AutoReason != ""
-	ok := add("sender", addr != "" && noReply == "" && !machine, senderDetail(addr, noReply, machine, in.AutoReason))
+	sd := senderDetail(addr, noReply, machine, in.AutoReason)
+	ok := add("sender", addr != "" && noReply == "" && !machine, sd, sd)
 	if !ok && (noReply != "" || machine) {
 		d.Action = Ignore
 		return d
 	}
 	// Escalation.
+	group = GroupEscalation
 	folded := nlp.Fold(in.Text)
 	var words []string
 	for i, w := range p.escape {
@@ -304,33 +544,83 @@ func (p Policy) Decide(in Input) Decision {
 		vipDetail = addr + " is a VIP"
 	}
 	esc := false
-	esc = !add("no escalation words", len(words) == 0, listOr(words, "none found")) || esc
-	esc = !add("not angry", neg < p.EscalateNegative, "P(negative) "+fixed2(neg)+", escalate at "+fixed2(p.EscalateNegative)) || esc
-	esc = !add("not a VIP", !vip, vipDetail) || esc
+	esc = !add("no escalation words", len(words) == 0, listOr(words, "none found"),
+		"escalation words: "+strings.Join(words, ", ")) || esc
+	angerDetail := "anger " + fixed2(in.Anger) + ", escalate at " + fixed2(p.EscalateAnger)
+	if len(in.AngerCues) > 0 {
+		angerDetail += " (" + strings.Join(in.AngerCues, ", ") + ")"
+	}
+	esc = !add("not angry", in.Anger < p.EscalateAnger, angerDetail, "angry: "+angerDetail) || esc
+	if p.EscalateNegative < 1 {
+		negDetail := "P(negative) " + fixed2(neg) + ", escalate at " + fixed2(p.EscalateNegative)
+		esc = !add("not furious", neg < p.EscalateNegative, negDetail, "very negative: "+negDetail) || esc
+	}
+	esc = !add("not a VIP", !vip, vipDetail, vipDetail) || esc
 	if esc {
 		d.Action = Escalate
 		return d
 	}
-	// Automatic answer.
-	thr := p.IntentThreshold
-	if t, ok := p.IntentThresholds[in.Intent.Label]; ok {
-		thr = t
-	}
+	// Automatic answer: may this message be answered automatically at
+	// all?
+	group = GroupContent
 	intent := orDash(in.Intent.Label)
 	auto := true
-	auto = add("intent confident", in.Intent.Label != "" && !in.Intent.Abstain && in.Intent.Confidence >= thr,
-		intent+" "+fixed2(in.Intent.Confidence)+", threshold "+fixed2(thr)) && auto
-	auto = add("intent allowed", !slices.Contains(p.NeverAuto, in.Intent.Label), intent) && auto
-	auto = add("answer found", in.HasAnswer && in.KBScore >= p.KBThreshold,
-		orDash(in.Article)+" score "+fixed2(in.KBScore)+", threshold "+fixed2(p.KBThreshold)) && auto
-	auto = add("answer fits intent", in.HasAnswer && in.Linked, orDash(in.Article)+" linked to "+intent+": "+strconv.FormatBool(in.Linked)) && auto
-	auto = add("not upset", neg < p.MaxNegative, "P(negative) "+fixed2(neg)+", limit "+fixed2(p.MaxNegative)) && auto
-	auto = add("placeholders filled", len(in.Missing) == 0, listOr(in.Missing, "all filled")) && auto
-	auto = add("sender known", addr != "", orDash(addr)) && auto
-	auto = add("channel allowed", in.Channel == "" || slices.Contains(p.Channels, in.Channel), orDash(in.Channel)) && auto
+	langOK := in.Lang == "de" || in.Lang == "en"
+	auto = add("language supported", langOK, "language "+orDash(in.Lang),
+		"language "+langName(in.Lang)+": only German and English mail is answered automatically") && auto
+	if in.FollowUp {
+		auto = add("follow-up asks something", !in.AsksNothing, "a reply to an earlier answer",
+			"a reply to an earlier answer that asks nothing new: thanks, or the answer did not settle it") && auto
+	}
+	auto = add("one request", len(in.Requests) < 2, listOr(in.Requests, "one"),
+		"asks for "+strconv.Itoa(len(in.Requests))+" things: "+strings.Join(in.Requests, ", ")) && auto
+	scope := "scope " + fixed2(in.Intent.Scope) + ", least " + fixed2(p.MinScope)
+	auto = add("in scope", in.Intent.Label != "" && in.Intent.Scope >= p.MinScope, scope,
+		"unlike the training data (likely no intent covers it): "+scope) && auto
+	auto = add("intent allowed", !slices.Contains(p.NeverAuto, in.Intent.Label), intent,
+		intent+" is never answered automatically") && auto
+	auto = add("answer found", in.HasAnswer, orDash(in.Article), "no article found") && auto
+	auto = add(CheckAnswerFits, in.HasAnswer && in.Linked, orDash(in.Article)+" linked to "+intent+": "+strconv.FormatBool(in.Linked),
+		orDash(in.Article)+" is not linked to "+intent) && auto
+	sameLang := in.HasAnswer && (in.ArticleLang == "" || in.ArticleLang == in.Lang)
+	auto = add(CheckAnswerLang, sameLang, "article "+orDash(in.ArticleLang)+", mail "+orDash(in.Lang),
+		"no article in "+langName(in.Lang)+" (best: "+orDash(in.Article)+", "+langName(in.ArticleLang)+")") && auto
+	upset := "P(negative) " + fixed2(neg) + ", limit " + fixed2(p.MaxNegative)
+	auto = add("not upset", neg < p.MaxNegative, upset, "upset: "+upset) && auto
+	auto = add("placeholders filled", len(in.Missing) == 0, listOr(in.Missing, "all filled"),
+		"missing in the draft: "+strings.Join(in.Missing, ", ")) && auto
+	// Is the answer likely enough right?
+	group = GroupConfidence
+	if r := p.Auto; r != nil {
+		d.Rule, d.MaxWrong, d.Threshold = RuleFitted, r.MaxWrong, r.Threshold
+		detail := "P(correct) " + fixed3(d.PCorrect) + ", sent from " + fixed3(r.Threshold) + " (target: at most " + percent(r.MaxWrong) + " wrong)"
+		problem := "P(correct) " + fixed3(d.PCorrect) + " below " + fixed3(r.Threshold)
+		if why, out := r.Excluded[in.Intent.Label]; out {
+			problem = intent + " is left to people by the fitted rule: " + why
+		}
+		if r.Threshold > 1 {
+			problem = "the fitted rule sends nothing: no threshold reached the target on the training data"
+		}
+		auto = add("answer likely right", r.Sends(in.Intent.Label, d.PCorrect), detail, problem) && auto
+	} else {
+		thr := p.IntentThreshold
+		if t, ok := p.IntentThresholds[in.Intent.Label]; ok {
+			thr = t
+		}
+		detail := intent + " " + fixed2(in.Intent.Confidence) + ", threshold " + fixed2(thr) + " (hand thresholds: no fitted rule)"
+		auto = add("intent confident", in.Intent.Label != "" && !in.Intent.Abstain && in.Intent.Confidence >= thr, detail,
+			"intent not sure enough: "+detail) && auto
+		kb := orDash(in.Article) + " score " + fixed2(in.KBScore) + ", threshold " + fixed2(p.KBThreshold)
+		auto = add("answer score", in.HasAnswer && in.KBScore >= p.KBThreshold, kb, "no article above "+fixed2(p.KBThreshold)+": "+kb) && auto
+	}
+	// May an answer go out now?
+	group = GroupDelivery
+	auto = add("sender known", addr != "", orDash(addr), "no sender address") && auto
+	auto = add("channel allowed", in.Channel == "" || slices.Contains(p.Channels, in.Channel), orDash(in.Channel),
+		"no automatic answers on "+orDash(in.Channel)) && auto
 	limit := p.RateLimit.Max < 0 || in.Recent < p.RateLimit.Max
-	auto = add("rate limit", limit, strconv.Itoa(in.Recent)+" automatic answers to this sender in "+p.RateLimit.Per.String()+
-		", limit "+strconv.Itoa(p.RateLimit.Max)) && auto
+	rl := strconv.Itoa(in.Recent) + " automatic answers to this sender in " + p.RateLimit.Per.String() + ", limit " + strconv.Itoa(p.RateLimit.Max)
+	auto = add("rate limit", limit, rl, "rate limit reached: "+rl) && auto
 	if auto {
 		d.Action = Send
 	} else {
@@ -339,9 +629,27 @@ func (p Policy) Decide(in Input) Decision {
 	return d
 }
 
-// maxChecks is the most checks Decide evaluates: sender, three for
-// escalation and nine for an automatic answer.
-const maxChecks = 13
+// maxChecks is the most checks Decide evaluates.
+const maxChecks = 20
+
+// langName names a language code for messages.
+func langName(code string) string {
+	switch code {
+	case "de":
+		return "German"
+	case "en":
+		return "English"
+	case "", "und":
+		return "undetermined"
+	}
+	return code
+}
+
+// fixed3 formats v as fmt's "%.3f" does.
+func fixed3(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }
+
+// percent formats a share as "1.0 %".
+func percent(v float64) string { return strconv.FormatFloat(100*v, 'f', 1, 64) + " %" }
 
 // fixed2 formats v as fmt's "%.2f" does.
 func fixed2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }

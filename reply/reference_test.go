@@ -1,8 +1,6 @@
 package reply
 
 import (
-	"fmt"
-	"math"
 	"reflect"
 	"regexp"
 	"slices"
@@ -15,10 +13,9 @@ import (
 )
 
 // This file keeps Extract as it was before the windowed keyword search
-// and the tighter cheap checks, and Decide as it was before it formatted
-// without fmt, which the current ones must agree with on every input (see
-// FuzzExtractRef, TestExtractRefRealistic, FuzzDecideRef and
-// TestDecideRefRealistic), and the function that records missing template
+// and the tighter cheap checks, which the current one must agree with on
+// every input (see FuzzExtractRef and TestExtractRefRealistic), and the
+// function that records missing template
 // fields as it was before it did without reflection (TestRenderRefRealistic).
 
 // extractRef is the reference implementation of Extract.
@@ -331,73 +328,6 @@ func monthNearDigitRef(lower string) bool {
 		}
 	}
 	return false
-}
-
-// decideRef is Decide as it was. Decide applies the policy to one message: ignore automatic senders,
-// escalate anger, legal threats and VIPs, send when every automatic-answer
-// check passes, and suggest otherwise.
-func (p Policy) decideRef(in Input) Decision {
-	var d Decision
-	add := func(name string, ok bool, format string, args ...any) bool {
-		d.Reasons = append(d.Reasons, Check{Name: name, Passed: ok, Detail: fmt.Sprintf(format, args...)})
-		return ok
-	}
-	addr := senderAddress(in.From)
-	// Loop protection.
-	noReply := ""
-	for _, re := range p.noReply {
-		if re.MatchString(addr) {
-			noReply = addr
-		}
-	}
-	machine := in.AutoSubmitted || in.AutoReason != ""
-	ok := add("sender", addr != "" && noReply == "" && !machine, "%s", senderDetail(addr, noReply, machine, in.AutoReason))
-	if !ok && (noReply != "" || machine) {
-		d.Action = Ignore
-		return d
-	}
-	// Escalation.
-	folded := nlp.Fold(in.Text)
-	var words []string
-	for i, w := range p.escape {
-		if containsWord(folded, w) {
-			words = append(words, p.EscalateWords[i])
-		}
-	}
-	neg := math.Max(negative(in.Sentiment), negative(in.SecondOpinion))
-	vip := p.isVIP(addr)
-	esc := false
-	esc = !add("no escalation words", len(words) == 0, "%s", listOr(words, "none found")) || esc
-	esc = !add("not angry", neg < p.EscalateNegative, "P(negative) %.2f, escalate at %.2f", neg, p.EscalateNegative) || esc
-	esc = !add("not a VIP", !vip, "%s", map[bool]string{true: addr + " is a VIP", false: "no"}[vip]) || esc
-	if esc {
-		d.Action = Escalate
-		return d
-	}
-	// Automatic answer.
-	thr := p.IntentThreshold
-	if t, ok := p.IntentThresholds[in.Intent.Label]; ok {
-		thr = t
-	}
-	auto := true
-	auto = add("intent confident", in.Intent.Label != "" && !in.Intent.Abstain && in.Intent.Confidence >= thr,
-		"%s %.2f, threshold %.2f", orDash(in.Intent.Label), in.Intent.Confidence, thr) && auto
-	auto = add("intent allowed", !slices.Contains(p.NeverAuto, in.Intent.Label), "%s", orDash(in.Intent.Label)) && auto
-	auto = add("answer found", in.HasAnswer && in.KBScore >= p.KBThreshold,
-		"%s score %.2f, threshold %.2f", orDash(in.Article), in.KBScore, p.KBThreshold) && auto
-	auto = add("answer fits intent", in.HasAnswer && in.Linked, "%s linked to %s: %v", orDash(in.Article), orDash(in.Intent.Label), in.Linked) && auto
-	auto = add("not upset", neg < p.MaxNegative, "P(negative) %.2f, limit %.2f", neg, p.MaxNegative) && auto
-	auto = add("placeholders filled", len(in.Missing) == 0, "%s", listOr(in.Missing, "all filled")) && auto
-	auto = add("sender known", addr != "", "%s", orDash(addr)) && auto
-	auto = add("channel allowed", in.Channel == "" || slices.Contains(p.Channels, in.Channel), "%s", orDash(in.Channel)) && auto
-	limit := p.RateLimit.Max < 0 || in.Recent < p.RateLimit.Max
-	auto = add("rate limit", limit, "%d automatic answers to this sender in %s, limit %d", in.Recent, p.RateLimit.Per, p.RateLimit.Max) && auto
-	if auto {
-		d.Action = Send
-	} else {
-		d.Action = Suggest
-	}
-	return d
 }
 
 // recordUsedRef is recordUsed as it was, with reflection. recordUsed is appended to printing actions as

@@ -35,6 +35,10 @@ type Figure struct {
 	// Width and Height are the size in points (1/72 inch).
 	Width, Height float64
 	draw          func(c draw.Canvas)
+
+	// dataArea and legendArea are where the last drawing put the plot's
+	// data and its legend, when the legend is drawn outside the data.
+	dataArea, legendArea vg.Rectangle
 }
 
 // PixelSize returns the size of the PNG in pixels.

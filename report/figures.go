@@ -345,7 +345,29 @@ func ReliabilityFigure(name string, series ...Series) *Figure {
 	}
 	caption := "Messages binned by the model's confidence (15 equal bins). A well calibrated model's bars reach the diagonal: of the messages it answers with 80 % confidence, 80 % are right. " +
 		"The top of a bar is the accuracy, the red line the mean confidence: pink means overconfident (the model says 90 %, is right less often), light blue underconfident. ECE is the gap averaged over all messages."
-	return plotFigure(name, title, caption, 460, 400, p)
+	// Bars may reach the top anywhere, so the legend goes under the plot.
+	return plotFigureLegendBelow(name, title, caption, 460, 400, p)
+}
+
+// plotFigureLegendBelow wraps a plot as a figure whose legend is drawn in
+// a strip under the plot instead of inside the data area, where it would
+// cover data; the figure grows by the strip's height.
+func plotFigureLegendBelow(name, title, caption string, w, h float64, p *plot.Plot) *Figure {
+	leg := p.Legend
+	p.Legend = plot.NewLegend() // none inside the plot
+	leg.Top, leg.Left = true, true
+	r := leg.Rectangle(draw.Canvas{})
+	strip := r.Max.Y - r.Min.Y + 12 // 6 pt above and below
+	f := plotFigure(name, title, caption, w, h+math.Ceil(float64(strip)), p)
+	f.draw = func(c draw.Canvas) {
+		top := draw.Crop(c, 0, 0, strip, 0)
+		p.Draw(top)
+		data := p.DataCanvas(top)
+		lc := draw.Crop(c, data.Min.X-c.Min.X, 0, 6, -(c.Max.Y - c.Min.Y - strip + 6))
+		leg.Draw(lc)
+		f.dataArea, f.legendArea = data.Rectangle, leg.Rectangle(lc)
+	}
+	return f
 }
 
 // curve returns the coverage-vs-precision curve of outcomes: most

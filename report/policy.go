@@ -29,17 +29,9 @@ const (
 // reply.ParsePolicy. Thresholds are rounded down to 4 decimals, so an
 // answer the advice admits stays admitted.
 func UpdatePolicy(existing []byte, a *Advice, note string) ([]byte, error) {
-	var doc yaml.Node
-	if len(bytes.TrimSpace(existing)) > 0 {
-		if err := yaml.Unmarshal(existing, &doc); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrPolicyFile, err)
-		}
-	}
-	if doc.Kind == 0 {
-		doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode, Tag: "!!map"}}}
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("%w: the policy is not a YAML mapping of settings", ErrPolicyFile)
+	doc, err := policyDoc(existing)
+	if err != nil {
+		return nil, err
 	}
 	m := doc.Content[0]
 	global, per := a.Thresholds()
@@ -63,10 +55,67 @@ func UpdatePolicy(existing []byte, a *Advice, note string) ([]byte, error) {
 		tm.Style = yaml.FlowStyle
 	}
 	setKey(m, keyThresholds, tm)
+	return encodePolicy(doc)
+}
+
+// SetFittedRule returns the YAML of a reply policy with max_wrong and the
+// fitted send rule (auto) set to r's, or both removed for a nil r, keeping
+// every other key of existing and its comments; existing may be empty.
+// note, if not empty, becomes the comment above max_wrong. The result is
+// checked with reply.ParsePolicy.
+func SetFittedRule(existing []byte, r *reply.FittedRule, note string) ([]byte, error) {
+	doc, err := policyDoc(existing)
+	if err != nil {
+		return nil, err
+	}
+	m := doc.Content[0]
+	if r == nil {
+		for i := 0; i+1 < len(m.Content); {
+			if k := m.Content[i].Value; k == "max_wrong" || k == "auto" {
+				m.Content = append(m.Content[:i], m.Content[i+2:]...)
+				continue
+			}
+			i += 2
+		}
+		return encodePolicy(doc)
+	}
+	mk, _ := setKey(m, "max_wrong", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: strconv.FormatFloat(r.MaxWrong, 'f', -1, 64)})
+	if note != "" {
+		mk.HeadComment = note
+	}
+	var auto yaml.Node
+	if err := auto.Encode(r); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrPolicyFile, err)
+	}
+	ak, _ := setKey(m, "auto", &auto)
+	ak.HeadComment = "The send rule fitted by 'antwort policy fit' for max_wrong; fit it again rather than edit it."
+	return encodePolicy(doc)
+}
+
+// policyDoc parses a policy file into a YAML document whose content is a
+// mapping (an empty one for empty input).
+func policyDoc(existing []byte) (*yaml.Node, error) {
+	var doc yaml.Node
+	if len(bytes.TrimSpace(existing)) > 0 {
+		if err := yaml.Unmarshal(existing, &doc); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrPolicyFile, err)
+		}
+	}
+	if doc.Kind == 0 {
+		doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode, Tag: "!!map"}}}
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%w: the policy is not a YAML mapping of settings", ErrPolicyFile)
+	}
+	return &doc, nil
+}
+
+// encodePolicy writes the document and checks that it loads.
+func encodePolicy(doc *yaml.Node) ([]byte, error) {
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
+	if err := enc.Encode(doc); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrPolicyFile, err)
 	}
 	if err := enc.Close(); err != nil {

@@ -389,7 +389,7 @@ func TestFiguresDecode(t *testing.T) {
 		f    *Figure
 		w, h int
 	}{
-		{ReliabilityFigure("r", Series{Outcomes: outs}), 920, 800},
+		{ReliabilityFigure("r", Series{Outcomes: outs}), 920, 904}, // 800 and the legend strip under the plot
 		{CoverageFigure("c", nil, Series{Outcomes: outs}), 1120, 840},
 		{ConfidenceFigure("h", outs, nil), 1040, 720},
 		{F1Figure("f", classifier.Score(outs, labels)), 0, (12*18 + 80) * 2},

@@ -21,6 +21,7 @@ package sentiment
 // strong, ±2.5 outrage.
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -97,7 +98,7 @@ func germanTerms() []term {
 		{"*sauerei", -2.5}, {"*schweinerei", -2.5}, {"katastroph*", -2.5},
 		{"*katastrophe", -2.5}, {"ärger*", -1.5}, {"verärger*", -1.8},
 		{"wütend*", -2.2}, {"wut", -2.0}, {"stinkwütend*", -2.5},
-		{"zornig*", -2.2}, {"sauer", -1.8}, {"stinksauer", -2.5},
+		{"zornig*", -2.2}, {"sauer", -0.8}, {"stinksauer", -2.5},
 		{"abzock*", -2.5}, {"*abzocke", -2.5}, {"abgezockt", -2.5},
 		{"betrug", -2.5}, {"*betrug", -2.5}, {"betrüg*", -2.5},
 		{"betrogen", -2.2}, {"unmöglich*", -1.8}, {"miserab*", -2.2},
@@ -107,11 +108,6 @@ func germanTerms() []term {
 		{"skandal*", -2.2}, {"lächerlich*", -1.8}, {"peinlich*", -1.5},
 		{"inakzeptab*", -2.2}, {"unakzeptab*", -2.2}, {"unzumutbar*", -2.2},
 		{"*zumutung", -2.2}, {"ungenügend*", -1.5}, {"mangelhaft*", -1.5},
-		{"mangel", -0.8}, {"mängel", -0.8}, {"fehlerhaft*", -1.0},
-		{"fehler", -0.5}, {"fehlern", -0.5}, {"defekt*", -1.0},
-		{"kaputt*", -1.5}, {"beschädig*", -1.0}, {"zerbrochen", -1.0},
-		{"zerkratzt", -0.8}, {"verschmutzt", -0.8}, {"falsch*", -0.6},
-		{"problem", -0.6}, {"probleme", -0.6}, {"problemen", -0.6},
 		{"problematisch*", -0.8}, {"nervig*", -1.5},
 		{"genervt", -1.8}, {"nervt", -1.8}, {"nervend", -1.5},
 		{"frust", -1.5}, {"frustr*", -1.8}, {"unfreundlich*", -1.8},
@@ -130,37 +126,43 @@ func germanTerms() []term {
 		{"*chaos", -1.5}, {"chaotisch*", -1.5}, {"*desaster", -2.2},
 		{"*skandal", -2.2}, {"*ärgernis", -1.5}, {"*schrott", -2.0}, {"*müll", -1.8},
 		{"*pfusch", -2.0}, {"*albtraum", -2.2}, {"*betrüger", -2.5}, {"*verschwendung", -1.8},
-		{"beschwer*", -1.0}, {"reklamation*", -0.5}, {"reklamier*", -0.5},
+		{"beschwer*", -1.0},
 		{"fassungslos*", -2.0}, {"sprachlos", -1.0}, {"schockiert", -1.8},
 		{"geschockt", -1.8}, {"albtraum*", -2.2}, {"alptraum*", -2.2},
 		{"hölle", -2.0}, {"horror", -2.0}, {"lüg*", -2.0}, {"gelogen", -2.2},
 		{"belogen", -2.2}, {"verlogen*", -2.2}, {"getäuscht", -1.8},
 		{"irreführ*", -1.8}, {"respektlos*", -2.0}, {"arrogan*", -1.8},
 		{"herablassend*", -1.8}, {"unverantwortlich*", -2.0},
+		{"idiot*", -2.2}, {"*idiot", -2.2}, {"trottel*", -2.0},
+		{"deppen", -2.0}, {"saftladen", -2.0}, {"unding", -1.5},
+		{"verbrecher*", -2.2}, {"halsabschneider*", -2.0},
 		{"fahrlässig*", -1.5}, {"pfusch*", -2.0}, {"gepfuscht", -2.0},
 		{"murks", -1.8}, {"stümper*", -2.0}, {"jämmerlich*", -2.0},
 		{"erbärmlich*", -2.2}, {"armselig*", -2.0}, {"dilettant*", -2.0},
 		{"unfassbar*", -1.5}, {"absurd*", -1.5}, {"unangenehm*", -1.0},
 		{"unglücklich*", -1.5}, {"unfair*", -1.5}, {"unpünktlich*", -1.0},
-		{"unvollständig*", -0.6}, {"fehlt", -0.4}, {"fehlen", -0.4},
-		{"fehlende*", -0.4}, {"verloren", -0.6}, {"schaden", -0.8},
-		{"schäden", -0.8}, {"negativ*", -0.8}, {"satt", -1.0},
+		{"negativ*", -0.8}, {"satt", -1.0},
 		{"besorgt", -0.8}, {"verwirrt", -0.5}, {"verwirrend*", -0.8},
 		{"unverständlich*", -1.0}, {"unnötig*", -0.8}, {"unbrauchbar*", -2.0},
 		{"nutzlos*", -1.8}, {"sinnlos*", -1.5}, {"umständlich*", -1.0},
 		{"kompliziert*", -0.6}, {"teuer", -0.5}, {"überteuert*", -1.5},
 		{"wucher*", -2.2}, {"schäm*", -2.0}, {"schande", -2.0},
-		{"servicewüste", -2.0}, {"mahnung*", -0.4}, {"rückbuchung", -0.8},
-		{"absturz", -1.0}, {"abgestürzt", -1.0}, {"stürzt", -0.8},
+		{"servicewüste", -2.0},
 
-		// threats to leave or to go to court
-		{"kündige", -1.0}, {"kündigen", -0.6}, {"gekündigt", -0.6},
-		{"kündigung", -0.4}, {"fristlos*", -1.0}, {"anwalt*", -1.5},
+		// What went wrong, said as a fact (defekt, kaputt, beschädigt,
+		// falsch, Fehler, Problem, Mängel, fehlt, Reklamation, Mahnung),
+		// and cancelling (kündigen, Kündigung) are requests, not feelings:
+		// they are not listed. See leaveTerms and negatedTerms.
+
+		// threats to go to court or to the competition (cancelling itself
+		// is a request: see leaveTerms)
+		{"anwalt*", -1.5},
 		{"anwält*", -1.5}, {"rechtsanw*", -1.5},
 		{"verbraucherzentrale", -1.8}, {"verbraucherschutz*", -1.2},
 		{"strafanzeige", -2.0}, {"polizei", -1.0}, {"gerichtlich*", -1.5},
 		{"verklag*", -1.8}, {"klage", -1.2}, {"schlichtungsstelle", -1.2},
-		{"konkurrenz", -0.4},
+		{"konkurrenz", -0.4}, {"bundesnetzagentur", -1.2},
+		{"sammelklage", -1.8}, {"einklag*", -1.8}, {"abmahnung", -1.0},
 
 		// phrases
 		{"vielen dank", 0.7}, {"herzlichen dank", 1.0},
@@ -169,23 +171,38 @@ func germanTerms() []term {
 		{"weiter so", 1.5}, {"positiv überrascht", 1.8}, {"alles gut", 0.8},
 		{"nichts auszusetzen", 1.0},
 		{"nie wieder", -1.8}, {"nie mehr", -1.2}, {"zum letzten mal", -1.0},
-		{"schon wieder", -0.8}, {"immer noch", -0.5}, {"noch immer", -0.5},
+		{"schon wieder", -0.8}, {"immer noch", -0.6}, {"noch immer", -0.6},
 		{"wieder einmal", -0.6}, {"zum wiederholten mal", -1.2},
 		{"zum wiederholten male", -1.2}, {"x mal", -0.8}, {"zigmal", -1.0},
 		{"warte seit", -0.5}, {"warten seit", -0.5}, {"wartet seit", -0.5},
 		{"seit wochen", -0.6}, {"seit monaten", -0.9}, {"seit tagen", -0.4},
 		{"zu spät", -1.0}, {"zu teuer", -1.2}, {"zu lange", -0.8},
 		{"rechtliche schritte", -2.0}, {"anzeige erstatten", -2.0},
-		{"werde kündigen", -1.5}, {"werde ich kündigen", -1.5},
-		{"zur konkurrenz", -1.0}, {"geld zurück", -0.8},
-		{"mein geld zurück", -1.2}, {"na toll", -1.0}, {"na super", -1.0},
+		{"zur konkurrenz", -1.0}, {"na toll", -1.0}, {"na super", -1.0},
 		{"na prima", -1.0}, {"na klasse", -1.0}, {"danke für nichts", -2.0},
 		{"danke für gar nichts", -2.2}, {"vielen dank für nichts", -2.2},
+		{"danke für nix", -2.0}, {"geht gar nicht", -1.5}, {"geht garnicht", -1.5},
+		{"geht überhaupt nicht", -1.5},
 		{"mir reicht es", -2.0}, {"mir reichts", -2.0}, {"mir reicht's", -2.0},
 		{"es reicht", -1.5}, {"die nase voll", -2.0}, {"kein wunder", -0.5},
 		{"zum dritten mal", -1.0}, {"zum vierten mal", -1.2},
+		{"zum fünften mal", -1.2}, {"zum x ten mal", -1.2},
+		{"zum zigsten mal", -1.2}, {"wie oft noch", -1.0},
+		{"wie oft denn noch", -1.0}, {"schnauze voll", -2.0},
+		{"geduld ist am ende", -1.5}, {"letzte chance", -0.8},
+		{"letzte warnung", -1.0}, {"vor gericht", -1.5},
+		{"juristische schritte", -2.0}, {"rechtlich vorgehen", -1.5},
+		{"ans gericht", -1.5}, {"zum gericht", -1.5},
+		{"rechtliche konsequenzen", -1.5}, {"öffentlich machen", -1.0},
+		{"negative bewertung", -1.0}, {"schlechte bewertung", -1.0},
 		{"dauert ewig", -1.2}, {"ewig gedauert", -1.2},
 		{"ein witz", -1.5}, {"das letzte", -1.5}, {"nicht zu fassen", -1.8},
+		{"bin sauer", -1.8},
+
+		// complaints about waiting and being put off
+		{"warte", -0.3}, {"warteschleife", -0.8}, {"aufgelegt", -0.8}, {"vergeblich*", -1.0},
+		{"im stich gelassen", -1.8}, {"hängen gelassen", -1.5},
+		{"ruiniert", -1.8}, {"verpasst", -0.6},
 	}
 }
 
@@ -236,12 +253,10 @@ func englishTerms() []term {
 		{"ignoring", -1.3}, {"ignorant", -1.8}, {"rude*", -1.8},
 		{"disrespect*", -2.0}, {"insult*", -2.0}, {"lie", -1.8},
 		{"lies", -1.8}, {"lied", -2.2}, {"lying", -2.0}, {"liar*", -2.5},
-		{"steal*", -2.0}, {"stole*", -2.0}, {"theft", -2.0}, {"broken", -1.2},
-		{"damaged", -1.0}, {"defect*", -1.2}, {"faulty", -1.0},
-		{"fault", -0.8}, {"wrong", -0.8}, {"error", -0.4}, {"errors", -0.4},
-		{"problems", -0.6}, {"problematic", -0.8}, {"issue", -0.3},
-		{"issues", -0.3}, {"bug", -0.5}, {"bugs", -0.5}, {"fail", -1.2},
-		{"failed", -1.2}, {"fails", -1.2}, {"failure*", -1.2},
+		{"steal*", -2.0}, {"stole*", -2.0}, {"theft", -2.0},
+		{"thieves", -2.0}, {"crooks", -2.0}, {"moron*", -2.2},
+		{"clowns", -1.5}, {"fuck*", -2.5}, {"irate", -2.0}, {"fuming", -2.0},
+		{"problematic", -0.8}, {"fail", -1.2}, {"fails", -1.2},
 		{"failing", -1.2}, {"mess", -1.5}, {"messed", -1.5},
 		{"screwed", -2.0}, {"nightmare*", -2.2}, {"disaster*", -2.2},
 		{"catastroph*", -2.5}, {"chaotic", -1.5}, {"waste", -1.5},
@@ -269,14 +284,21 @@ func englishTerms() []term {
 		{"unresponsive", -1.5}, {"misinform*", -1.5}, {"lack", -0.6},
 		{"lacking", -0.6}, {"unfriendly", -1.8}, {"impolite", -1.5},
 		{"inefficient*", -1.2}, {"unpleasant*", -1.2}, {"scandal*", -2.2},
-		{"still", -0.3}, {"forever", -0.4}, {"ages", -0.5}, {"crash*", -1.0},
+		{"still", -0.3}, {"forever", -0.4}, {"ages", -0.5},
 
-		// threats to leave or to go to court
-		{"cancel", -0.6}, {"cancelled", -0.6}, {"canceled", -0.6},
-		{"cancellation", -0.4}, {"lawyer*", -1.5}, {"attorney*", -1.5},
-		{"sue", -1.5}, {"suing", -1.5}, {"lawsuit*", -2.0}, {"court", -0.8},
+		// What went wrong, said as a fact (broken, damaged, faulty, wrong,
+		// error, problem, failed) is not listed (see the German list).
+		// Something the company cancelled ("my flight was cancelled") is
+		// an event that happened to the customer and keeps a little
+		// weight; the customer's own cancelling has none (see leaveTerms
+		// and factTerms).
+		{"cancelled", -0.6}, {"canceled", -0.6}, {"unfortunately", -0.1},
+
+		// threats to go to court or to the competition
+		{"lawyer*", -1.5}, {"attorney*", -1.5}, {"solicitor*", -1.5},
+		{"suing", -1.5}, {"lawsuit*", -2.0},
 		{"chargeback*", -1.2}, {"bbb", -1.2}, {"ombudsman", -1.2},
-		{"dispute", -0.6}, {"competitor*", -0.5},
+		{"competitor*", -0.5},
 
 		// phrases
 		{"thank you so much", 1.0}, {"thank you very much", 0.9},
@@ -299,48 +321,301 @@ func englishTerms() []term {
 		{"over and over", -1.0}, {"for weeks", -0.6}, {"for months", -0.9},
 		{"for days", -0.4}, {"too late", -1.0}, {"too long", -0.8},
 		{"too expensive", -1.2}, {"took forever", -1.2},
-		{"taking forever", -1.2}, {"cancel my account", -1.5},
-		{"cancel my subscription", -1.5}, {"cancel my contract", -1.5},
-		{"cancel my membership", -1.5}, {"cancel my order", -0.4},
-		{"close my account", -1.2}, {"legal action", -2.0},
+		{"taking forever", -1.2}, {"legal action", -2.0},
+		{"legal steps", -2.0}, {"legal proceedings", -2.0},
+		{"class action", -2.0}, {"see you in court", -2.0}, {"to court", -1.5},
+		{"in court", -1.5}, {"court action", -1.5},
+		{"take you to court", -2.0}, {"kidding me", -1.2},
+		{"sue you", -1.5}, {"sue your", -1.5}, {"sue them", -1.5},
+		{"will sue", -1.5}, {"i'll sue", -1.5}, {"gonna sue", -1.5},
+		{"going to sue", -1.5}, {"i'm mad", -1.5},
+		{"how dare", -2.0}, {"last chance", -0.8}, {"final warning", -1.0},
+		{"or else", -1.0}, {"for the third time", -1.2},
+		{"fifth time", -1.2}, {"how many times", -1.0},
+		{"bad review", -1.0}, {"negative review", -1.0},
+		{"take my business elsewhere", -1.5}, {"i'm done", -1.2},
+		{"im done", -1.2}, {"on hold", -0.5}, {"for hours", -0.5},
+		{"in a row", -0.5},
+
+		// complaints about waiting and being let down
+		{"ruin*", -1.5}, {"exasperat*", -1.8}, {"dislike*", -1.2},
+		{"stranded", -1.2}, {"stuck", -0.5}, {"crazy", -1.0},
+		{"waited", -0.5}, {"waiting", -0.3}, {"been waiting", -0.8},
+		{"hung up", -1.0}, {"missed my", -0.8}, {"miss my", -0.6},
 		{"small claims", -1.5}, {"better business bureau", -1.5},
 		{"consumer protection", -1.2}, {"trading standards", -1.5},
-		{"report you", -1.5}, {"money back", -0.8}, {"my money back", -1.2},
+		{"report you", -1.5},
 		{"one star", -1.5}, {"1 star", -1.5}, {"zero stars", -2.0},
 		{"0 stars", -2.0}, {"a joke", -1.5}, {"third time", -0.8},
 		{"fourth time", -1.0}, {"meh", -0.6},
 	}
 }
 
+// angerTerm is a cue for Anger: a term, its weight on the anger scale
+// (1 alone makes a text angry) and what kind of cue it is.
+type angerTerm struct {
+	t   string
+	w   float64
+	cat angerCat
+}
+
+// angerTerms are the cues of anger and threats, German and English in one
+// list by kind. A term that is also in the sentiment lists keeps its
+// sentiment weight there; a term that is not is neutral for Predict.
+// Scale: 1 alone makes a text angry (a legal step, an insult, an outburst);
+// 0.4–0.8 needs company (a second cue, capitals, "!!!"); below that a hint.
+func angerTerms() []angerTerm {
+	return slices.Concat(
+		// The customer says it: angry, furious. "Verärgert" or "angry"
+		// alone is angry, "etwas verärgert" is not, "nicht verärgert" is
+		// not at all.
+		angerCues(catFeeling,
+			term{"wütend*", 1.2}, term{"wut", 1.0}, term{"stinkwütend*", 1.5},
+			term{"zornig*", 1.2}, term{"sauer", 0.8}, term{"bin sauer", 1.0},
+			term{"stinksauer", 1.5},
+			term{"verärger*", 1.0}, term{"empör*", 1.2}, term{"ärger*", 0.4},
+			term{"genervt", 0.6}, term{"nervt", 0.6},
+			term{"angr*", 1.0}, term{"furious*", 1.3}, term{"livid", 1.3},
+			term{"enrag*", 1.3}, term{"infuriat*", 1.2}, term{"fuming", 1.2},
+			term{"irate", 1.2}, term{"pissed", 1.2}, term{"mad", 0.6},
+			term{"i'm mad", 1.0},
+			term{"outrag*", 1.2}, term{"annoy*", 0.4}),
+		// Outrage at what happened: "Frechheit", "unacceptable", "a joke".
+		angerCues(catOutrage,
+			term{"unverschämt*", 1.2}, term{"*unverschämtheit", 1.2},
+			term{"*frechheit", 1.2}, term{"frech", 0.8}, term{"freche", 0.8},
+			term{"frechen", 0.8}, term{"*sauerei", 1.2}, term{"*schweinerei", 1.2},
+			term{"abzock*", 1.2}, term{"*abzocke", 1.2}, term{"abgezockt", 1.2},
+			term{"verarsch*", 1.2}, term{"*verarsche", 1.2}, term{"*zumutung", 1.0},
+			term{"unzumutbar*", 1.0}, term{"inakzeptab*", 1.0}, term{"unakzeptab*", 1.0},
+			term{"skandal*", 1.0}, term{"*skandal", 1.0}, term{"lächerlich*", 0.8},
+			term{"dreist*", 1.0}, term{"respektlos*", 0.8}, term{"unding", 1.0},
+			term{"unverantwortlich*", 0.6}, term{"unseriös*", 0.6},
+			term{"betrug", 0.8}, term{"*betrug", 0.8}, term{"betrüg*", 0.8},
+			term{"betrogen", 0.8}, term{"lüg*", 0.8}, term{"gelogen", 0.8},
+			term{"belogen", 0.8}, term{"verlogen*", 0.8}, term{"fassungslos*", 0.6},
+			term{"witz", 0.5}, term{"ein witz", 1.0}, term{"das letzte", 1.0},
+			term{"nicht zu fassen", 0.8}, term{"es reicht", 1.0},
+			term{"mir reicht es", 1.0}, term{"mir reichts", 1.0}, term{"mir reicht's", 1.0},
+			term{"die nase voll", 1.0}, term{"schnauze voll", 1.2},
+			term{"geduld ist am ende", 1.0}, term{"geht gar nicht", 0.6},
+			term{"geht garnicht", 0.6}, term{"geht überhaupt nicht", 0.6}, term{"katastroph*", 0.4},
+			term{"*katastrophe", 0.4}, term{"miserab*", 0.4}, term{"unterirdisch*", 0.5},
+			term{"erbärmlich*", 0.6}, term{"jämmerlich*", 0.5}, term{"armselig*", 0.5},
+			term{"servicewüste", 0.4},
+			term{"unaccept*", 1.0}, term{"ridicul*", 1.0}, term{"disgrace*", 1.0},
+			term{"disgust*", 1.0}, term{"appall*", 1.0}, term{"scandal*", 1.0},
+			term{"scam*", 1.2}, term{"rip off", 1.0}, term{"ripoff", 1.0},
+			term{"ripped off", 1.0}, term{"joke", 0.5}, term{"a joke", 1.0},
+			term{"kidding me", 1.0}, term{"how dare", 1.2}, term{"enough is enough", 1.0},
+			term{"fed up", 0.8}, term{"sick and tired", 1.0}, term{"sick of", 0.8},
+			term{"had enough", 0.8}, term{"i'm done", 0.8}, term{"im done", 0.8},
+			term{"shameful", 1.0}, term{"shameless*", 1.0}, term{"pathetic*", 1.0},
+			term{"absurd*", 0.6}, term{"unbeliev*", 0.5}, term{"nonsense", 0.6},
+			term{"lied", 1.0}, term{"liar*", 1.2}, term{"lying", 0.8},
+			term{"lies", 0.8}, term{"cheat*", 0.8}, term{"steal*", 0.8},
+			term{"stole*", 0.8}, term{"thieves", 1.2}, term{"crooks", 1.2},
+			term{"fraud*", 0.6}, term{"worst", 0.5}, term{"terribl*", 0.4},
+			term{"horribl*", 0.4}, term{"awful*", 0.4}, term{"atrocious*", 0.6},
+			term{"abysmal*", 0.6}, term{"no excuse", 0.6}),
+		// Insults.
+		angerCues(catInsult,
+			term{"idiot*", 1.5}, term{"*idiot", 1.5}, term{"trottel*", 1.2},
+			term{"deppen", 1.2}, term{"saftladen", 1.2}, term{"verbrecher*", 1.2},
+			term{"halsabschneider*", 1.2}, term{"*betrüger", 1.2},
+			term{"unfähig*", 0.8}, term{"inkompeten*", 0.8}, term{"stümper*", 0.8},
+			term{"dilettant*", 0.8}, term{"dreck*", 0.6},
+			term{"moron*", 1.5}, term{"clowns", 1.0}, term{"incompeten*", 0.8},
+			term{"useless", 0.6}),
+		// Swearing.
+		angerCues(catSwear,
+			term{"scheiß*", 1.2}, term{"beschissen*", 1.2}, term{"verdammt*", 0.8},
+			term{"kacke", 1.0}, term{"mist", 0.4},
+			term{"fuck*", 1.5}, term{"shit*", 1.2}, term{"bullshit", 1.2},
+			term{"crap*", 0.8}, term{"damn*", 0.6}, term{"wtf", 1.0}, term{"ffs", 1.0}),
+		// Writing again about the same thing.
+		angerCues(catRepeat,
+			term{"zum zweiten mal", 0.5}, term{"zum dritten mal", 1.0},
+			term{"zum vierten mal", 1.2}, term{"zum fünften mal", 1.2},
+			term{"zum x ten mal", 1.2}, term{"zum zigsten mal", 1.2},
+			term{"zum wiederholten mal", 1.0}, term{"zum wiederholten male", 1.0},
+			term{"x mal", 0.6}, term{"zigmal", 0.8},
+			term{"schon wieder", 0.5}, term{"wie oft noch", 0.8},
+			term{"wie oft denn noch", 0.8},
+			term{"second time", 0.4}, term{"third time", 0.6}, term{"for the third time", 1.0},
+			term{"fourth time", 1.0}, term{"fifth time", 1.0},
+			term{"how many times", 0.8}, term{"yet again", 0.5},
+			term{"again and again", 0.5}, term{"over and over", 0.4},
+			term{"in a row", 0.5}),
+		// Ultimatums. "sonst", "otherwise" and "or I'll" also make a
+		// following cancellation a threat (see elseTerms).
+		angerCues(catUltimatum,
+			term{"sonst", 0.4}, term{"ansonsten", 0.4}, term{"andernfalls", 0.4},
+			term{"letzte chance", 1.0}, term{"letzte warnung", 1.0},
+			term{"letztmalig", 0.8}, term{"setze ihnen eine frist", 1.0},
+			term{"sehe mich gezwungen", 0.8}, term{"sehe ich mich gezwungen", 0.8},
+			term{"sehen uns gezwungen", 0.8}, term{"sehen wir uns gezwungen", 0.8},
+			term{"otherwise", 0.4}, term{"or else", 0.8}, term{"or i'll", 0.6},
+			term{"or i will", 0.6}, term{"or i'm", 0.6}, term{"or i am", 0.6},
+			term{"or we'll", 0.6}, term{"or we will", 0.6},
+			term{"last chance", 1.0}, term{"final warning", 1.0},
+			term{"no choice but", 0.8}, term{"get your act together", 0.6},
+			term{"sort it out", 0.3}),
+		// Fixed sarcasm.
+		angerCues(catSarcasm,
+			term{"danke für nichts", 1.0}, term{"danke für gar nichts", 1.0},
+			term{"danke für nix", 1.0},
+			term{"vielen dank für nichts", 1.0}, term{"na toll", 0.6},
+			term{"na super", 0.6}, term{"na prima", 0.6}, term{"na klasse", 0.6},
+			term{"thanks for nothing", 1.0}, term{"thank you for nothing", 1.0},
+			term{"oh great", 0.5}, term{"yeah right", 0.5}),
+		// Threats to leave for good.
+		angerCues(catLeave,
+			term{"nie wieder", 0.6}, term{"zur konkurrenz", 0.6},
+			term{"never again", 0.6}, term{"take my business elsewhere", 0.8}),
+		// Legal steps, authorities, the bank: always a threat, negated or
+		// not ("keinen Anwalt einschalten müssen" is one too).
+		angerCues(catLegal,
+			term{"anwalt*", 1.5}, term{"anwält*", 1.5}, term{"rechtsanw*", 1.5},
+			term{"verbraucherzentrale", 1.5}, term{"verbraucherschutz*", 1.2},
+			term{"strafanzeige", 1.5}, term{"anzeige erstatten", 1.5},
+			term{"gerichtlich*", 1.5}, term{"vor gericht", 1.5}, term{"ans gericht", 1.5},
+			term{"zum gericht", 1.5}, term{"verklag*", 1.5},
+			term{"klage", 1.2}, term{"sammelklage", 1.5}, term{"einklag*", 1.5},
+			term{"abmahnung", 1.0}, term{"schlichtungsstelle", 1.2},
+			term{"bundesnetzagentur", 1.2}, term{"rechtliche schritte", 1.5},
+			term{"juristische schritte", 1.5}, term{"rechtlich vorgehen", 1.5},
+			term{"rechtliche konsequenzen", 1.5},
+			term{"lawyer*", 1.5}, term{"attorney*", 1.5}, term{"solicitor*", 1.5},
+			term{"sue you", 1.5}, term{"sue your", 1.5}, term{"sue them", 1.5},
+			term{"will sue", 1.5}, term{"i'll sue", 1.5}, term{"gonna sue", 1.5},
+			term{"going to sue", 1.5}, term{"suing", 1.5}, term{"lawsuit*", 1.5},
+			term{"legal action", 1.5}, term{"legal steps", 1.5},
+			term{"legal proceedings", 1.5}, term{"class action", 1.5},
+			term{"small claims", 1.5}, term{"see you in court", 1.5},
+			term{"take you to court", 1.5}, term{"to court", 1.5}, term{"in court", 1.5},
+			term{"court action", 1.5},
+			term{"chargeback*", 1.0}, term{"ombudsman", 1.2}, term{"bbb", 1.2},
+			term{"better business bureau", 1.2}, term{"consumer protection", 1.2},
+			term{"trading standards", 1.2}, term{"report you", 1.2}),
+		// Going public.
+		angerCues(catPublic,
+			term{"öffentlich machen", 1.0}, term{"negative bewertung", 1.0},
+			term{"schlechte bewertung", 1.0}, term{"bad review", 1.0},
+			term{"negative review", 1.0}),
+	)
+}
+
+// angerCues tags terms with their kind.
+func angerCues(cat angerCat, ts ...term) []angerTerm {
+	out := make([]angerTerm, len(ts))
+	for i, t := range ts {
+		out[i] = angerTerm{t.t, t.w, cat}
+	}
+	return out
+}
+
+// leaveTerms are cancelling or leaving. On their own they are a request
+// and neutral; after "sonst"/"otherwise", or after a clause such as "wenn
+// das nicht bis Freitag erledigt ist", they are the threat of an
+// ultimatum ("…, kündige ich").
+func leaveTerms() []string {
+	return []string{
+		"kündige", "kündigen", "zur konkurrenz", "konkurrenz", "anbieter wechseln",
+		"cancel", "close my account", "competitor*", "switch provider",
+		"switch providers", "take my business elsewhere",
+	}
+}
+
+// elseTerms introduce the consequence of an ultimatum. Each must be an
+// anger term.
+func elseTerms() []string {
+	return []string{
+		"sonst", "ansonsten", "andernfalls", "otherwise", "or else", "or i'll",
+		"or i will", "or i'm", "or i am", "or we'll", "or we will",
+	}
+}
+
+// conditionTerms open a condition ("wenn das nicht …, kündige ich"). Each
+// must be an irrealis term. "unless" is a negated condition by itself.
+func conditionTerms() []condDef {
+	return []condDef{{"wenn", false}, {"falls", false}, {"sofern", false}, {"if", false}, {"unless", true}}
+}
+
+// condDef is a condition word; negated ones need no "nicht"/"not".
+type condDef struct {
+	t       string
+	negated bool
+}
+
+// waitTerms say that someone waits: a duration within four words of one
+// of them is a complaint about waiting ("seit drei Wochen warte ich",
+// "waiting 3 weeks"); the same duration elsewhere ("Lieferzeit drei Tage")
+// is not.
+func waitTerms() []string {
+	return []string{
+		"warte", "wartet", "warte seit", "warten seit", "wartet seit",
+		"waiting", "waited", "been waiting", "on hold",
+	}
+}
+
+// sinceTerms date a state back: a duration right after one of them counts
+// half ("seit 8 Tagen unterwegs" is a question more than a complaint),
+// the other half when a wait term follows ("seit 8 Tagen warte ich").
+func sinceTerms() []string { return []string{"seit", "since"} }
+
+// durationTerms are how long someone waited, with the weight they add to
+// a complaint about waiting.
+func durationTerms() []term {
+	return []term{
+		{"stunden", -0.4}, {"tage", -0.4}, {"tagen", -0.4}, {"wochen", -0.6},
+		{"monate", -0.9}, {"monaten", -0.9},
+		{"hours", -0.4}, {"days", -0.4}, {"weeks", -0.6}, {"months", -0.9},
+	}
+}
+
+// shoutTerms are words shorter than four letters that, written in
+// capitals, are shouting ("sort it out NOW") rather than an acronym.
+func shoutTerms() []string {
+	return []string{"now", "why", "not", "you", "wtf", "nie", "ich"}
+}
+
 // negatedTerms gives the weight a term takes when it is negated, where the
 // default (a flipped and damped weight, see doc.go) is wrong. Terms not in
 // the sentiment lists are added with weight 0: they are neutral on their
-// own and only negative when negated ("funktioniert nicht", "no reply").
+// own and only negative when negated ("no reply"). That something does not
+// work, has not arrived or has not been refunded yet is how a defect, a
+// missing parcel or a missing refund is reported: such a request weighs
+// little ("funktioniert nicht" −0.1, "noch nicht angekommen" −0.1, "no
+// refund" −0.2). It takes a complaint about waiting ("immer noch",
+// "still", "seit Wochen") or a feeling to make such a mail negative. Not
+// being answered or helped is a complaint about the service and weighs
+// more ("keine Antwort" −0.8).
 func negatedTerms() []term {
 	return []term{
 		// German
-		{"funktioniert", -1.0}, {"funktionieren", -1.0},
-		{"funktionierte", -1.0}, {"klappt", -1.0}, {"geklappt", -1.0},
-		{"geht", -0.8}, {"ging", -0.6}, {"läuft", -0.6}, {"mag", -1.0},
-		{"geliefert", -0.4}, {"angekommen", -0.4}, {"erhalten", -0.4},
-		{"bekommen", -0.4}, {"eingetroffen", -0.4}, {"zugestellt", -0.4},
+		{"funktioniert", -0.1}, {"funktionieren", -0.1},
+		{"funktionierte", -0.1}, {"klappt", -0.1}, {"geklappt", -0.1},
+		{"geht", -0.1}, {"ging", -0.1}, {"läuft", -0.1}, {"mag", -1.0},
+		{"geliefert", -0.1}, {"angekommen", -0.1}, {"erhalten", -0.1},
+		{"bekommen", -0.1}, {"eingetroffen", -0.1}, {"zugestellt", -0.1},
 		{"reagiert", -0.8}, {"geantwortet", -0.8}, {"antwort", -0.8},
 		{"antworten", -0.6}, {"rückmeldung", -0.8}, {"reaktion", -0.8},
-		{"hilfe", -0.8}, {"geholfen", -1.2}, {"erstattet", -0.8},
-		{"erstattung", -0.6}, {"rückerstattung", -0.6}, {"gutschrift", -0.6},
-		{"zurückgezahlt", -0.8}, {"bearbeitet", -0.6}, {"gelöst", -1.0},
+		{"hilfe", -0.8}, {"geholfen", -1.2}, {"erstattet", -0.2},
+		{"erstattung", -0.2}, {"rückerstattung", -0.2}, {"gutschrift", -0.2},
+		{"zurückgezahlt", -0.2}, {"bearbeitet", -0.6}, {"gelöst", -1.0},
 		{"behoben", -1.0}, {"geklärt", -0.8}, {"erledigt", -0.8},
 		{"akzeptabel", -2.0}, {"problem", 0.3}, {"probleme", 0.3},
 		{"kümmert", -0.8},
 		{"problemen", 0.3},
 		// English
-		{"work", -1.0}, {"works", -1.0}, {"working", -1.0}, {"worked", -1.0},
-		{"arrived", -0.4}, {"received", -0.4}, {"delivered", -0.4},
+		{"work", -0.1}, {"works", -0.1}, {"working", -0.1}, {"worked", -0.1},
+		{"arrived", -0.1}, {"received", -0.1}, {"delivered", -0.1},
 		{"reply", -0.8}, {"replied", -0.8}, {"response", -0.8},
 		{"responded", -0.8}, {"responding", -0.8}, {"replies", -0.8},
 		{"responds", -0.8}, {"answer", -0.6},
-		{"answered", -0.8}, {"heard", -0.6}, {"refund", -0.8},
-		{"refunded", -0.8}, {"help", -0.8}, {"helped", -1.2},
+		{"answered", -0.8}, {"heard", -0.6}, {"refund", -0.2},
+		{"refunded", -0.2}, {"help", -0.8}, {"helped", -1.2},
 		{"resolved", -1.0}, {"solved", -1.0}, {"fixed", -1.0}, {"like", -1.0},
 		{"contacted", -0.5}, {"acceptable", -2.0}, {"problems", 0.3},
 		{"care", -0.8}, {"cares", -0.8},
@@ -364,6 +639,7 @@ func negatorTerms() []negatorDef {
 		{"kaum", 0.8, true, false}, {"wenig", 0.8, false, false},
 		{"keineswegs", 1.2, true, false}, {"keinesfalls", 1.2, true, false},
 		{"gar nicht", 1.3, true, false}, {"überhaupt nicht", 1.3, true, false},
+		{"garnicht", 1.3, true, false},
 		{"gar kein", 1.3, false, false}, {"gar keine", 1.3, false, false},
 		{"gar keinen", 1.3, false, false}, {"überhaupt kein", 1.3, false, false},
 		{"überhaupt keine", 1.3, false, false},
@@ -466,8 +742,9 @@ func irrealisTerms() []string {
 		"hätte", "hätten", "könnte", "könnten", "möchte", "möchten",
 		"sollte", "sollten", "wenn", "falls", "sofern", "ob", "bitte", "hoffe",
 		"hoffen", "hoffentlich", "wünsche", "wünschen", "would", "could",
-		"should", "might", "if", "whether", "please", "pls", "plz", "hope",
+		"should", "might", "if", "unless", "whether", "please", "pls", "plz", "hope",
 		"hoping", "hopefully", "wish", "want", "need", "i'd", "we'd",
+		"erwarte", "erwarten", "expect",
 		"you'd",
 	}
 }
@@ -492,7 +769,7 @@ func politeTerms() []string {
 		"freuen uns auf", "danke für ihr verständnis",
 		"vielen dank für ihr verständnis", "am besten",
 		"so schnell wie möglich", "möglichst schnell", "schnellstmöglich",
-		"nicht nur", "nicht wahr",
+		"nicht nur", "nicht wahr", "das letzte mal", "beim letzten mal",
 		"kind regards", "kindest regards", "best regards", "warm regards",
 		"warmest regards", "best wishes", "all the best",
 		"thanks in advance", "thank you in advance",
@@ -505,6 +782,17 @@ func politeTerms() []string {
 		"sorry for the inconvenience", "apologies for the inconvenience",
 		"happy holidays", "happy new year", "happy easter",
 		"as quickly as possible", "not only", "no matter", "quick question",
+	}
+}
+
+// factTerms are phrases that state a fact and carry no sentiment. Like
+// politeTerms they hide the words inside them: the customer's own
+// cancelling is no event that happened to them ("I cancelled my order").
+func factTerms() []string {
+	return []string{
+		"i cancelled", "i canceled", "i've cancelled", "i've canceled",
+		"i have cancelled", "i have canceled", "we cancelled", "we canceled",
+		"i already cancelled", "i already canceled",
 	}
 }
 
@@ -543,6 +831,13 @@ func emojiWeights() map[rune]float64 {
 	}
 }
 
+// angryEmoji are emoji that say anger, as Anger cues ("feeling:😡").
+func angryEmoji() map[rune]float64 {
+	return map[rune]float64{
+		'😡': 1.0, '🤬': 1.2, '😠': 0.8, '😤': 0.8, '👿': 0.6, '💢': 0.6, '🖕': 1.2,
+	}
+}
+
 // acronymTerms are upper-case words of four or more letters that are names,
 // not shouting.
 func acronymTerms() []string {
@@ -566,13 +861,15 @@ func New() *Lexicon {
 // malformed terms (tests require there are none).
 func build() (*Lexicon, []buildIssue) {
 	l := &Lexicon{
-		words:     make(map[string]*wordInfo, 1500),
-		stems:     make(map[string][]affix, 400),
-		heads:     make(map[string][]affix, 32),
-		emoticons: emoticonWeights(),
-		emoji:     emojiWeights(),
-		acronyms:  make(map[string]bool),
-		nt:        &entry{kind: kindNegator, w: 1},
+		words:      make(map[string]*wordInfo, 1500),
+		stems:      make(map[string][]affix, 400),
+		heads:      make(map[string][]affix, 32),
+		emoticons:  emoticonWeights(),
+		emoji:      emojiWeights(),
+		angryEmoji: angryEmoji(),
+		acronyms:   make(map[string]bool),
+		shout:      make(map[string]bool),
+		nt:         &entry{kind: kindNegator, w: 1},
 	}
 	for k := range l.emoticons {
 		l.maxEmoticon = max(l.maxEmoticon, len(k))
@@ -599,6 +896,57 @@ func build() (*Lexicon, []buildIssue) {
 		}
 		e.neg, e.hasNeg = t.w, true
 	}
+	for _, t := range angerTerms() {
+		e := b.seen[b.key(t.t)]
+		if e == nil {
+			e = &entry{kind: kindSentiment}
+			b.add(t.t, e)
+		}
+		if e.ang != 0 {
+			b.issue("anger weight given twice: " + t.t)
+		}
+		if t.w <= 0 || t.cat == catNone {
+			b.issue("anger term needs a positive weight and a kind: " + t.t)
+		}
+		e.ang, e.cat = t.w, t.cat
+	}
+	for _, t := range leaveTerms() {
+		e := b.seen[b.key(t)]
+		if e == nil {
+			e = &entry{kind: kindSentiment}
+			b.add(t, e)
+		}
+		e.leave = true
+	}
+	for _, t := range waitTerms() {
+		e := b.seen[b.key(t)]
+		if e == nil {
+			e = &entry{kind: kindSentiment}
+			b.add(t, e)
+		}
+		e.wait = waitVerb
+	}
+	for _, t := range sinceTerms() {
+		if b.seen[b.key(t)] != nil {
+			b.issue("since term is already a term: " + t)
+			continue
+		}
+		b.add(t, &entry{kind: kindSentiment, wait: waitSince})
+	}
+	for _, t := range durationTerms() {
+		if b.seen[b.key(t.t)] != nil {
+			b.issue("duration term is already a term: " + t.t)
+			continue
+		}
+		b.add(t.t, &entry{kind: kindSentiment, dur: t.w})
+	}
+	for _, t := range elseTerms() {
+		if e := b.seen[b.key(t)]; e != nil && e.ang > 0 {
+			e.els = true
+		} else {
+			b.issue("else term is not an anger term: " + t)
+		}
+	}
 	for _, n := range negatorTerms() {
 		b.add(n.t, &entry{kind: kindNegator, w: n.strength, retro: n.retro, never: n.never})
 	}
@@ -621,8 +969,21 @@ func build() (*Lexicon, []buildIssue) {
 	for _, t := range irrealisTerms() {
 		b.add(t, &entry{kind: kindIrrealis})
 	}
-	for _, t := range politeTerms() {
+	for _, t := range slices.Concat(politeTerms(), factTerms()) {
 		b.add(t, &entry{kind: kindPolite})
+	}
+	for _, c := range conditionTerms() {
+		if e := b.seen[b.key(c.t)]; e != nil && e.kind == kindIrrealis {
+			e.cond, e.condNeg = true, c.negated
+		} else {
+			b.issue("condition term is not an irrealis term: " + c.t)
+		}
+	}
+	for _, t := range shoutTerms() {
+		if len(t) >= minCapsLetters {
+			b.issue("shout term is long enough to count as capitals anyway: " + t)
+		}
+		l.shout[t] = true
 	}
 
 	for _, wi := range l.words {

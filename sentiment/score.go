@@ -34,6 +34,7 @@ const (
 	capsFactor     = 1.5  // a sentiment word written in capitals
 	minCapsLetters = 4    // shorter capitalised words are ignored (DHL, PDF)
 	postWindow     = 1    // words allowed between a term and "at all"
+	waitWindow     = 4    // words from "seit"/"waiting" to a duration
 
 	// Probability mapping: logits k·s, k·margin, −k·s (positive, neutral,
 	// negative) through a softmax. Neutral wins while |s| < margin.
@@ -48,6 +49,15 @@ const (
 )
 
 type kind uint8
+
+// waitKind tells wait terms ("warte", "waiting") from since terms ("seit").
+type waitKind uint8
+
+const (
+	waitNone  waitKind = iota
+	waitSince          // a duration after it counts half
+	waitVerb           // a duration next to it counts in full
+)
 
 const (
 	kindSentiment kind = iota
@@ -68,6 +78,17 @@ type entry struct {
 	retro    bool // negator may negate the preceding predicate
 	never    bool // negator is "nie"/"never"
 	emphasis bool // modifier turns a preceding "never" into emphasis
+
+	wait waitKind // someone waits ("warte") or a state is dated back ("seit")
+	dur  float64  // a duration's weight in a complaint about waiting
+
+	// Anger (anger.go).
+	ang     float64  // anger weight, 0 for none
+	cat     angerCat // kind of anger cue
+	leave   bool     // cancelling or leaving: the threat of an ultimatum
+	els     bool     // "sonst", "otherwise": a consequence follows
+	cond    bool     // irrealis term that opens a condition ("wenn", "if")
+	condNeg bool     // a condition that is negated by itself ("unless")
 }
 
 // negated is the weight of a sentiment entry in the scope of a negation.
@@ -108,8 +129,10 @@ type Lexicon struct {
 	emoticons   map[string]float64
 	maxEmoticon int
 	emoji       map[rune]float64
+	angryEmoji  map[rune]float64 // anger cues among the emoji
 	acronyms    map[string]bool
-	nt          *entry // English "...n't"
+	shout       map[string]bool // short words that are shouting in capitals
+	nt          *entry          // English "...n't"
 }
 
 // Score returns the raw signed score of text: the sum of the weights of all
@@ -128,16 +151,24 @@ func (l *Lexicon) Score(text string) float64 {
 // (or "neg:<term> <negator>" for a trailing German negation) for a negated
 // term, "int:"/"down:" for the share of an intensifier or downtoner,
 // "caps:<WORD>" for the share of capitals, "excl:"/"ques:" for runs of
-// "!" and "?", and "emo:" for emoticons and emoji. Equal features are
+// "!" and "?", "emo:" for emoticons and emoji, and "wait:" for a
+// complaint about waiting ("wait:seit drei wochen"). Equal features are
 // merged. The weights add up to Score(text). It returns nil when no cue
 // was found.
 func (l *Lexicon) Explain(text string) []classifier.Contribution {
 	text = clip(text)
 	s := scorer{l: l, text: text, toks: l.tokenize(text), explain: true}
 	s.run()
-	idx := make(map[string]int, len(s.out))
+	return merge(s.out)
+}
+
+// merge adds up contributions with equal features, drops those that come
+// to 0 and sorts the rest strongest first (stable, so equal weights keep
+// their text order). It returns nil when none is left.
+func merge(cs []classifier.Contribution) []classifier.Contribution {
+	idx := make(map[string]int, len(cs))
 	var out []classifier.Contribution
-	for _, c := range s.out {
+	for _, c := range cs {
 		if c.Weight == 0 {
 			continue
 		}
@@ -229,6 +260,7 @@ type token struct {
 	nEx, nQ  uint16  // '!' and '?' in a punctuation run (saturating)
 	kind     tokKind
 	caps     bool
+	shout    bool // in capitals: caps, or a short shout word ("NOW")
 	elongate bool // a letter repeated three or more times ("suuuper")
 }
 
@@ -451,11 +483,12 @@ func (t *tokenizer) endWord(i int) {
 		return
 	}
 	t.in = false
-	caps := t.lower == 0 && t.digits == 0 && t.upper >= minCapsLetters &&
-		!t.l.acronyms[string(t.buf[t.fstart:])]
+	upper := t.lower == 0 && t.digits == 0
+	caps := upper && t.upper >= minCapsLetters && !t.l.acronyms[string(t.buf[t.fstart:])]
+	shout := caps || upper && t.upper >= 2 && t.l.shout[string(t.buf[t.fstart:])]
 	t.toks = append(t.toks, token{kind: tkWord, os: int32(t.start), oe: int32(i),
 		fs: int32(t.fstart), fe: int32(len(t.buf)),
-		caps: caps, elongate: t.elongate})
+		caps: caps, shout: shout, elongate: t.elongate})
 }
 
 // isLinkStart reports whether s starts with a web link.
@@ -646,6 +679,8 @@ type hit struct {
 	out        int     // index of the first of its three contributions
 	seg        int     // segment (sentence part between contrast words)
 	vals       [3]float64
+	angV       float64 // its anger cue, if > 0
+	angIdx     int     // index of that cue in the anger state
 }
 
 // compute returns the primary weight and the shares of modifiers and
@@ -690,7 +725,9 @@ type scorer struct {
 	neg      negation
 	irrealis bool
 	contrast float64
+	ang      angerState // only used when ang.on
 	nextID   int
+	wait     waitState
 	last     hit // last sentiment term in the clause
 	elig     hit // last term a trailing "nicht" may negate
 }
@@ -707,6 +744,9 @@ func (s *scorer) run() {
 			continue
 		case tkEmo:
 			s.add(t.w, "emo:", t.norm)
+			if s.ang.on {
+				s.angerEmoji(t)
+			}
 		case tkPunct:
 			s.punct(t)
 		case tkClause:
@@ -771,6 +811,10 @@ func (s *scorer) word(e *entry, a, b int) {
 		s.pos++
 	case kindIrrealis:
 		s.irrealis = true
+		if e.cond {
+			s.ang.condOpen = true
+			s.ang.condNeg = s.ang.condNeg || e.condNeg
+		}
 		s.plain()
 	default:
 		s.plain()
@@ -819,6 +863,9 @@ func (s *scorer) negator(e *entry, a, b int) {
 	}
 	s.neg = negation{active: true, a: a, b: b, left: negWindow, pos: s.pos,
 		strength: e.w, pre: pre, retro: e.retro, never: e.never}
+	if s.ang.condOpen {
+		s.ang.condNeg = true
+	}
 	s.pos++
 }
 
@@ -827,7 +874,7 @@ func (s *scorer) hit(e *entry, a, b int) {
 		m: 1, c: 1, ctx: s.contrast, irr: s.irrealis, seg: s.seg}
 	s.nextID++
 	pending := s.multLeft > 0
-	if s.neg.active && (e.w != 0 || e.hasNeg) {
+	if s.neg.active && (e.w != 0 || e.hasNeg || e.ang != 0) {
 		h.negated = true
 		h.negA, h.negB = s.neg.a, s.neg.b
 		h.negMul = s.neg.strength * s.neg.pre
@@ -853,6 +900,10 @@ func (s *scorer) hit(e *entry, a, b int) {
 	s.add(h.vals[0], "", s.primaryName(&h))
 	s.add(h.vals[1], "", s.modName(&h))
 	s.add(h.vals[2], "", s.capsName(&h))
+	if s.ang.on {
+		s.angerHit(&h)
+	}
+	s.waited(e, a, b, h.pos)
 	s.last = h
 	if !h.negated && e.w >= 0 && (e.w > 0 || e.hasNeg) {
 		s.elig = h
@@ -909,6 +960,7 @@ func (s *scorer) endNeg() {
 			s.out[h.out+k].Weight = h.vals[k]
 		}
 	}
+	s.angerNegated(h)
 	if s.last.id == h.id {
 		s.last = *h
 	}
@@ -930,6 +982,9 @@ func (s *scorer) postModifier(e *entry, a, b int) {
 
 func (s *scorer) punct(t *token) {
 	s.endNeg()
+	if s.ang.on {
+		s.angerPunct(t)
+	}
 	if t.nQ > 0 && s.sentPos > 0 {
 		d := s.sentPos * (1 - questionFactor)
 		s.total -= d
@@ -1010,13 +1065,58 @@ func (s *scorer) newSegment() {
 
 func (s *scorer) endClause() {
 	s.endNeg()
+	s.ang.endClause()
 	s.irrealis = false
 	s.clearMult()
 	s.last.valid, s.elig.valid = false, false
 }
 
+// waitState follows a complaint about waiting through a sentence.
+type waitState struct {
+	kind    waitKind // the last wait or since term, if any
+	pos     int      // its word position
+	a       int      // its first token
+	rest    float64  // the half of a duration after "seit" still open
+	restPos int      // that duration's word position
+	restA   int      // the first token of "seit"
+}
+
+// waited scores a duration near a wait term: in full after "warte",
+// "waiting"; half after "seit", "since", and the other half when a wait
+// term follows ("seit drei Wochen warte ich").
+func (s *scorer) waited(e *entry, a, b, pos int) {
+	w := &s.wait
+	if e.wait != waitNone {
+		if e.wait == waitVerb && w.rest != 0 && pos-w.restPos <= waitWindow {
+			s.add(w.rest, "", s.waitName(w.restA, b))
+			w.rest = 0
+		}
+		w.kind, w.pos, w.a = e.wait, pos, a
+	}
+	if e.dur != 0 && w.kind != waitNone && pos-w.pos <= waitWindow {
+		v := e.dur
+		if w.kind == waitSince {
+			v /= 2
+			w.rest, w.restPos, w.restA = v, pos, w.a
+		}
+		s.add(v, "", s.waitName(w.a, b))
+		w.kind = waitNone
+	}
+}
+
+func (s *scorer) waitName(a, b int) string {
+	if !s.explain {
+		return ""
+	}
+	return "wait:" + s.surface(a, b)
+}
+
 func (s *scorer) endSentence() {
 	s.endClause()
+	s.wait = waitState{}
+	if s.ang.on {
+		s.angerEndSentence()
+	}
 	s.contrast = 1
 	s.sentSum, s.sentPos = 0, 0
 	s.sentStart = len(s.out)

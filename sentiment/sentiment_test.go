@@ -70,7 +70,7 @@ func TestPredict(t *testing.T) {
 		{"de consumer office", "Ich werde mich an die Verbraucherzentrale wenden.", sentiment.Negative, "", 0.7},
 		{"de never again", "Absolute Frechheit, nie wieder bestelle ich bei Ihnen!!!", sentiment.Negative, "", 0.95},
 		{"de compound", "Das ist eine Riesenenttäuschung und echte Kundenabzocke.", sentiment.Negative, "", 0.95},
-		{"de but clause wins", "Die Lieferung war schnell, aber die Ware ist kaputt.", sentiment.Negative, "", 0},
+		{"de but clause wins", "Die Lieferung war schnell, aber die Qualität ist schlecht.", sentiment.Negative, "", 0},
 		{"de no answer", "Ich habe bis heute keine Antwort erhalten ???", sentiment.Negative, "", 0},
 		{"de angry closing stays angry", "Das ist eine Katastrophe und eine Frechheit. Mit freundlichen Grüßen", sentiment.Negative, "", 0.95},
 		{"en sarcasm", "Thanks for nothing.", sentiment.Negative, "", 0.8},
@@ -179,8 +179,8 @@ func TestExplain(t *testing.T) {
 			{Feature: "neg:gefällt nicht", Weight: -1.08},
 			{Feature: "caps:NICHT", Weight: -0.54},
 		}},
-		{"Die Lieferung war schnell, aber die Ware ist kaputt", []classifier.Contribution{
-			{Feature: "w:kaputt", Weight: -1.875},
+		{"Die Lieferung war schnell, aber die Qualität ist schlecht", []classifier.Contribution{
+			{Feature: "w:schlecht", Weight: -1.875},
 			{Feature: "w:schnell", Weight: 0.48},
 		}},
 		{"Können Sie mir bitte schnell helfen?", []classifier.Contribution{{Feature: "w:schnell", Weight: 0.072}}},
@@ -305,6 +305,8 @@ func FuzzPredict(f *testing.F) {
 		"not bad at all", "Danke für nichts", ":-) :( <3 </3 ^^ -_- :/ http://x.de/:/",
 		"entta\u0308uscht \xff\xfe", "😡👍🙏❤️", "nicht nicht nicht gut", "?!?!?!", "x" + strings.Repeat("o", 50),
 		"Das gefällt mir nicht, aber trotzdem danke?",
+		"Wenn das nicht bis Freitag erledigt ist, kündige ich!!! ANWALT", "sonst sonst kündige cancel or i'll",
+		"seit seit 3 Wochen warte warte Tagen", "NOW WHY NOT 😡 >:(",
 	} {
 		f.Add(s)
 	}
@@ -323,6 +325,11 @@ func FuzzPredict(f *testing.F) {
 		if math.Abs(sum-s) > 1e-6*max(1, math.Abs(s)) {
 			t.Errorf("Score(%q) = %v, sum of Explain = %v", text, s, sum)
 		}
+		ap, a := lex.Analyze(text)
+		if diff := cmp.Diff(p, ap); diff != "" {
+			t.Errorf("Analyze(%q) prediction mismatch (-Predict +Analyze):\n%s", text, diff)
+		}
+		checkAnger(t, text, a)
 	})
 }
 

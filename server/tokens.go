@@ -70,14 +70,16 @@ func ParseTokens(r io.Reader, source string) (*Tokens, error) {
 			return nil, fmt.Errorf("%s:%d: %w: want TOKEN [NAME] [ROLE], got %d fields", source, line, ErrTokenFile, len(f))
 		}
 		name := fmt.Sprintf("line%d", line)
+		which := fmt.Sprintf("the token on line %d", line)
 		role := RoleClient
 		if len(f) > 1 {
 			name = f[1]
+			which = fmt.Sprintf("token %q", name)
 		}
 		if len(f) > 2 {
 			role = f[2]
 		}
-		if err := t.Add(f[0], name, role); err != nil {
+		if err := t.add(f[0], name, which, role); err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", source, line, err)
 		}
 	}
@@ -90,21 +92,27 @@ func ParseTokens(r io.Reader, source string) (*Tokens, error) {
 // Add adds a token. It fails for a short or non-printable secret, an
 // unknown role, or a secret or name already present.
 func (t *Tokens) Add(secret, name, role string) error {
+	return t.add(secret, name, fmt.Sprintf("token %q", name), role)
+}
+
+// add is Add with which, how errors name the token ("token \"ops\"", "the
+// token on line 2" for one without a name in the file).
+func (t *Tokens) add(secret, name, which, role string) error {
 	if len(secret) < MinTokenLen {
-		return fmt.Errorf("%w: token %q is %d characters, want at least %d", ErrTokenFile, name, len(secret), MinTokenLen)
+		return fmt.Errorf("%w: %s is %d characters, want at least %d", ErrTokenFile, which, len(secret), MinTokenLen)
 	}
 	for _, c := range []byte(secret) {
 		if c <= ' ' || c > '~' {
-			return fmt.Errorf("%w: token %q has a character that is not printable ASCII", ErrTokenFile, name)
+			return fmt.Errorf("%w: %s has a character that is not printable ASCII", ErrTokenFile, which)
 		}
 	}
 	if role != RoleClient && role != RoleAdmin {
-		return fmt.Errorf("%w: token %q: role %q, want %s or %s", ErrTokenFile, name, role, RoleClient, RoleAdmin)
+		return fmt.Errorf("%w: %s: role %q, want %s or %s", ErrTokenFile, which, role, RoleClient, RoleAdmin)
 	}
 	h := sha256.Sum256([]byte(secret))
 	for _, o := range t.list {
 		if o.hash == h {
-			return fmt.Errorf("%w: token %q repeats the secret of token %q", ErrTokenFile, name, o.Name)
+			return fmt.Errorf("%w: %s repeats the secret of token %q", ErrTokenFile, which, o.Name)
 		}
 		if o.Name == name {
 			return fmt.Errorf("%w: two tokens named %q", ErrTokenFile, name)

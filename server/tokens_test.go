@@ -29,6 +29,8 @@ func TestParseTokens(t *testing.T) {
 			},
 		},
 		{name: "too short", file: "ok-token-0123456789\nshort name\n", wantErr: "tokens.txt:2: server: bad token: token \"name\" is 5 characters, want at least 16"},
+		{name: "too short, no name", file: "ok-token-0123456789\nline2\n", wantErr: "tokens.txt:2: server: bad token: the token on line 2 is 5 characters, want at least 16"},
+		{name: "non-ascii, no name", file: "0123456789abcdé\n", wantErr: "the token on line 1 has a character that is not printable ASCII"},
 		{name: "unknown role", file: "0123456789abcdef a root\n", wantErr: "tokens.txt:1:"},
 		{name: "too many fields", file: "0123456789abcdef a admin extra\n", wantErr: "tokens.txt:1: server: bad token: want TOKEN [NAME] [ROLE], got 4 fields"},
 		{name: "repeated secret", file: "0123456789abcdef a\n0123456789abcdef b\n", wantErr: "tokens.txt:2:"},

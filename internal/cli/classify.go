@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -34,27 +33,30 @@ type classifyOptions struct {
 func newClassifyCmd(g *globalOptions) *cobra.Command {
 	o := &classifyOptions{g: g}
 	cmd := &cobra.Command{
-		Use:   "classify [FILE...]",
+		Use:   "classify [INPUT...]",
 		Short: "Classify messages with the active models",
-		Long: `Classify messages from FILEs (or stdin, or "-") with the store's active intent
+		Long: `Classify messages from INPUTs (or stdin, or "-") with the store's active intent
 model and its sentiment model (or the built-in lexicon when none is trained).
 
-Input (--in-format, sniffed when empty): JSONL with id, text, subject, from,
-channel; plain text, one message per line; CSV with those columns; or one
-RFC 5322 mail (.eml). Output (--format): JSONL, one object per message with
+An INPUT is what batch and parse read: a file, a folder of mail files, a
+Maildir, or a spec dir:DIR, maildir:DIR, mbox:FILE, eml:FILE, jsonl:FILE,
+csv:FILE, tsv:FILE, text:FILE. Files and stdin (--in-format, sniffed when
+empty): JSONL with id, text, subject, from, channel; plain text, one message
+per line; CSV with those columns; one RFC 5322 mail (.eml); or an mbox. Output (--format): JSONL, one object per message with
 id, lang, intent{label,confidence,abstain,alternatives,model}, sentiment{…}
 and explanation; or text, a readable table. A broken input line is reported
 on stderr and skipped; the exit status is then 3.`,
 		Example: `  antwort classify < inbox.jsonl
   echo "Wo bleibt meine Bestellung 4711?" | antwort classify --format text
-  antwort classify --in-format eml mail.eml`,
+  antwort classify --format text inbox/          # a folder of mail files (or a Maildir)
+  antwort classify mbox:export.mbox`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.files = args
 			return runClassify(cmd.Context(), o)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.inFormat, "in-format", "", "input format: jsonl, text, csv, tsv, eml (default: sniffed)")
+	f.StringVar(&o.inFormat, "in-format", "", inFormatUsage)
 	f.StringVar(&o.format, "format", "jsonl", "output: jsonl or text")
 	f.Float64Var(&o.threshold, "threshold", 0, "abstain below this intent confidence (default: the model's)")
 	f.IntVar(&o.explain, "explain", 5, "features listed per explanation (0 = none)")
@@ -74,10 +76,8 @@ func runClassify(ctx context.Context, o *classifyOptions) error {
 	if o.threshold < 0 || o.threshold > 1 {
 		return flagErrorf("--threshold %v: must lie in [0,1]", o.threshold)
 	}
-	switch o.inFormat {
-	case "", "jsonl", "text", "csv", "tsv", "eml":
-	default:
-		return flagErrorf("--in-format %q: want jsonl, text, csv, tsv or eml", o.inFormat)
+	if err := validInFormat(o.inFormat); err != nil {
+		return err
 	}
 	store, err := o.g.openStore(true)
 	if err != nil {
@@ -147,49 +147,6 @@ func classifyStream(ctx context.Context, o *classifyOptions, eng *antwort.Engine
 		return skipped, err
 	}
 	return skipped, flush()
-}
-
-// eachMessage reads the messages of the file name ("-" for stdin) in
-// inFormat (sniffed when empty; a name ending in .eml is one mail), calls
-// fn for each, and reports broken items on stderr and skips them; it
-// returns how many it skipped. It stops at fn's first error.
-func (g *globalOptions) eachMessage(ctx context.Context, name, inFormat string, opts ingest.Options, fn func(*ingest.Message) error) (int, error) {
-	var r io.Reader = g.io.In
-	display := "stdin"
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return 0, err
-		}
-		defer f.Close()
-		r, display = f, name
-	}
-	if inFormat == "" && name != "-" && strings.HasSuffix(strings.ToLower(name), ".eml") {
-		inFormat = "eml"
-	}
-	rd, err := ingest.NewReader(r, display, inFormat, opts)
-	if err != nil {
-		return 0, err
-	}
-	skipped := 0
-	for {
-		msg, err := rd.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			return skipped, nil
-		}
-		var p *ingest.Problem
-		if errors.As(err, &p) {
-			fmt.Fprintf(g.io.ErrOut, "antwort: skipped %v\n", err)
-			skipped++
-			continue
-		}
-		if err != nil {
-			return skipped, err
-		}
-		if err := fn(msg); err != nil {
-			return skipped, err
-		}
-	}
 }
 
 // classifyBatch classifies msgs into results with up to workers

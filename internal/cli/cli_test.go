@@ -5,10 +5,12 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -61,6 +63,40 @@ func trained(t *testing.T) string {
 		}
 	}
 	return db
+}
+
+var (
+	sharedOnce sync.Once
+	sharedDir  string
+	sharedErr  error
+)
+
+// sharedTrained returns a store trained as trained's and a knowledge base
+// imported as kbDir's, made once for all tests that only read them.
+func sharedTrained(t *testing.T) (db, kb string) {
+	t.Helper()
+	sharedOnce.Do(func() {
+		sharedDir, sharedErr = os.MkdirTemp("", "antwort-cli-test-")
+		if sharedErr != nil {
+			return
+		}
+		db := filepath.Join(sharedDir, "antwort.db")
+		for _, args := range [][]string{
+			{"train", "--db", db, "--task", "intent", "--data", sampleTrain, "--label-field", "intent", "--folds", "2", "--c", "1"},
+			{"train", "--db", db, "--task", "sentiment", "--data", sampleTrain, "--label-field", "sentiment", "--folds", "2", "--c", "1"},
+			{"kb", "import", "--kb", filepath.Join(sharedDir, "kb"), sampleKB},
+		} {
+			streams, out, errOut := Test("")
+			if code := Main(context.Background(), args, streams); code != ExitOK {
+				sharedErr = fmt.Errorf("%v: exit %d\n%s%s", args, code, out, errOut)
+				return
+			}
+		}
+	})
+	if sharedErr != nil {
+		t.Fatal(sharedErr)
+	}
+	return filepath.Join(sharedDir, "antwort.db"), filepath.Join(sharedDir, "kb")
 }
 
 func TestClassifyGolden(t *testing.T) {

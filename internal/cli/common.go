@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
-
 	"github.com/antwort-dev/antwort/classifier"
 	"github.com/antwort-dev/antwort/ingest"
 	"github.com/antwort-dev/antwort/internal/imapbox"
@@ -97,35 +95,6 @@ func dataHash(exs []classifier.Example) string {
 		h.Write([]byte{'\n'})
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
-}
-
-// progress returns a Progress callback that draws a bar with rate and ETA
-// on stderr when it is a terminal, and nil otherwise.
-func (g *globalOptions) progress(what string) (func(done, total int), func()) {
-	if !g.io.IsStderrTTY {
-		return nil, func() {}
-	}
-	var bar *progressbar.ProgressBar
-	start := time.Now()
-	return func(done, total int) {
-			if bar == nil {
-				bar = progressbar.NewOptions(total,
-					progressbar.OptionSetWriter(g.io.ErrOut),
-					progressbar.OptionSetDescription(what),
-					progressbar.OptionShowCount(),
-					progressbar.OptionShowIts(),
-					progressbar.OptionSetPredictTime(true),
-					progressbar.OptionThrottle(100*time.Millisecond),
-					progressbar.OptionClearOnFinish(),
-				)
-			}
-			_ = bar.Set(done)
-		}, func() {
-			if bar != nil {
-				_ = bar.Finish()
-				fmt.Fprintf(g.io.ErrOut, "%s: done in %s\n", what, time.Since(start).Round(time.Millisecond))
-			}
-		}
 }
 
 // trainFlags are the classifier options on the command line.

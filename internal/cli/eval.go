@@ -13,9 +13,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/antwort-dev/antwort"
 	"github.com/antwort-dev/antwort/classifier"
 	"github.com/antwort-dev/antwort/reply"
 	"github.com/antwort-dev/antwort/report"
+	"github.com/antwort-dev/antwort/trust"
 )
 
 type evalOptions struct {
@@ -36,6 +38,9 @@ type evalOptions struct {
 	reportDir   string
 	devFraction float64
 	adviceFolds int
+	maxWrong    float64
+	autoLevel   float64
+	autoFolds   int
 	advice      adviceFlags
 	policy      string
 }
@@ -143,6 +148,9 @@ stdout. Messages shown in the report are redacted (e-mail, phone, IBAN).`,
 	f.StringVar(&o.format, "format", "json", "output: json or text")
 	f.StringVar(&o.reportDir, "report", "", "write an HTML report with figures into this directory")
 	f.Float64Var(&o.devFraction, "dev-fraction", 0, "fit the threshold advice on this stratified share of the training data, held out from training (0 = fit on the test data)")
+	f.Float64Var(&o.maxWrong, "max-wrong", 0, "fit the send rule for this target share of wrong automatic answers on out-of-fold predictions of the training data and report its automation rate and precision on the test data (0 = off)")
+	f.Float64Var(&o.autoLevel, "max-wrong-confidence", 0.95, "confidence of the upper bound for --max-wrong")
+	f.IntVar(&o.autoFolds, "max-wrong-folds", 5, "out-of-fold models for --max-wrong (>= 2)")
 	f.IntVar(&o.adviceFolds, "advice-folds", 0, "fit the threshold advice on out-of-fold predictions of the training data from this many models (K >= 2; 0 = off)")
 	addAdviceFlags(cmd, &o.advice)
 	f.StringVar(&o.policy, "policy", "", "reply policy file whose intent thresholds to measure on the test data")
@@ -169,6 +177,28 @@ type evalResult struct {
 	Std             map[string]float64 `json:"std,omitempty"`
 	ThresholdAdvice *report.Advice     `json:"threshold_advice,omitempty"`
 	Policy          *policyCheck       `json:"policy,omitempty"`
+	Auto            *autoResult        `json:"auto,omitempty"`
+}
+
+// autoResult is what the send rule fitted for --max-wrong on the training
+// data does to the test data.
+type autoResult struct {
+	MaxWrong  float64 `json:"max_wrong"`
+	Level     float64 `json:"level"`
+	FittedOn  string  `json:"fitted_on"`
+	Threshold float64 `json:"threshold"`
+	// Coverage and Precision are measured on the test data: the share
+	// answered automatically and the share of those right.
+	Coverage  float64 `json:"coverage"`
+	Precision float64 `json:"precision"`
+	Sent      int     `json:"sent"`
+	Wrong     int     `json:"wrong"`
+	// FitCoverage and FitUpper are the out-of-fold figures on the
+	// training data the rule was fitted on.
+	FitCoverage float64           `json:"fit_coverage"`
+	FitUpper    float64           `json:"fit_upper_bound"`
+	Excluded    map[string]string `json:"excluded,omitempty"`
+	Seconds     float64           `json:"seconds"`
 }
 
 // policyCheck is what a reply policy's intent thresholds do to the test
@@ -233,6 +263,18 @@ func runEval(ctx context.Context, o *evalOptions) error {
 		}
 		if o.folds != 0 || o.model != "" || len(o.compare) > 0 {
 			return flagErrorf("--advice-folds needs training (--data with splits, or --train and --test); --folds fits the advice on its own out-of-fold predictions")
+		}
+	}
+	if o.maxWrong != 0 {
+		switch {
+		case !(o.maxWrong > 0 && o.maxWrong < 1):
+			return flagErrorf("--max-wrong %v: give the target share of wrong automatic answers, above 0 and below 1 (e.g. 0.01)", o.maxWrong)
+		case !(o.autoLevel > 0 && o.autoLevel < 1):
+			return flagErrorf("--max-wrong-confidence %v: must lie between 0 and 1", o.autoLevel)
+		case o.autoFolds < 2:
+			return flagErrorf("--max-wrong-folds %d: need at least 2", o.autoFolds)
+		case o.folds != 0 || o.model != "" || len(o.compare) > 0:
+			return flagErrorf("--max-wrong needs training (--data with splits, or --train and --test): the rule is fitted on the training data and checked on the test data")
 		}
 	}
 	var pol *reply.Policy
@@ -509,12 +551,57 @@ func (o *evalOptions) trainAndTest(ctx context.Context, train, test []classifier
 		run.fit, run.fitOn = fit, "dev"
 		run.about = append(run.about, fmt.Sprintf("threshold advice fitted on %d development examples (a stratified %g share of the training data, seed %d, held out from training) and checked on the test data", len(dev), o.devFraction, copts.Seed))
 	}
+	if o.maxWrong > 0 {
+		if res.Auto, err = o.fitAuto(ctx, m, train, test, copts); err != nil {
+			return nil, nil, err
+		}
+		run.about = append(run.about, fmt.Sprintf("send rule for at most %s wrong fitted on %d models' out-of-fold predictions of the training data, checked on the test data: %s answered automatically, %s of them right",
+			pct(o.maxWrong), o.autoFolds, pct(res.Auto.Coverage), pct(res.Auto.Precision)))
+	}
 	if oof != nil {
 		run.fit, run.fitOn = oof, "train-folds"
 		res.AdviceFolds = o.adviceFolds
 		run.about = append(run.about, fmt.Sprintf("threshold advice fitted on the out-of-fold predictions of all %d training examples (%d models, each trained on %d of %d stratified parts, seed %d) and checked on the test data", len(oof), o.adviceFolds, o.adviceFolds-1, o.adviceFolds, copts.Seed))
 	}
 	return res, run, nil
+}
+
+// fitAuto fits the send rule for --max-wrong on out-of-fold predictions of
+// train (models trained like m) and applies it to m's predictions of test.
+func (o *evalOptions) fitAuto(ctx context.Context, m *classifier.Model, train, test []classifier.Example, copts classifier.Options) (*autoResult, error) {
+	start := time.Now()
+	oof, err := classifier.CrossPredict(ctx, train, copts, o.autoFolds)
+	if err != nil {
+		return nil, err
+	}
+	samples := make([]trust.Sample, len(train))
+	for i, p := range oof {
+		samples[i] = trust.Sample{Signals: antwort.IntentSignals(p), Gold: train[i].Label, Right: p.Label == train[i].Label, Eligible: p.Label != ""}
+	}
+	rule, rep, err := trust.Fit(samples, trust.Options{MaxWrong: o.maxWrong, Level: o.autoLevel})
+	if err != nil {
+		return nil, fmt.Errorf("--max-wrong: %w", err)
+	}
+	res := &autoResult{MaxWrong: o.maxWrong, Level: o.autoLevel, Threshold: rule.Threshold, Excluded: rule.Excluded,
+		FittedOn:    fmt.Sprintf("training data, out-of-fold (%d models)", o.autoFolds),
+		FitCoverage: rep.Coverage, FitUpper: rep.Upper}
+	for _, ex := range test {
+		p := m.PredictTop(ex.Text, -1)
+		if p.Label != "" && rule.Sends(p.Label, rule.Model.P(antwort.IntentSignals(p))) {
+			res.Sent++
+			if p.Label != ex.Label {
+				res.Wrong++
+			}
+		}
+	}
+	if len(test) > 0 {
+		res.Coverage = float64(res.Sent) / float64(len(test))
+	}
+	if res.Sent > 0 {
+		res.Precision = 1 - float64(res.Wrong)/float64(res.Sent)
+	}
+	res.Seconds = time.Since(start).Seconds()
+	return res, nil
 }
 
 // evaluate predicts test with m and scores it like classifier.Evaluate,
@@ -763,6 +850,10 @@ func (o *evalOptions) print(r *evalResult) error {
 			fmt.Fprintf(w, "  on test       per-intent: %.1f %% at %.2f %% precision; one threshold: %.1f %% at %.2f %%\n",
 				100*t.PerIntent.Coverage, 100*t.PerIntent.Precision, 100*t.Single.Coverage, 100*t.Single.Precision)
 		}
+	}
+	if a := r.Auto; a != nil {
+		fmt.Fprintf(w, "auto            at most %s wrong (%.0f %% confidence), fitted on %s: %s answered there, on test %s answered (%d), %s right (%d wrong)\n",
+			pct(a.MaxWrong), 100*a.Level, a.FittedOn, pct(a.FitCoverage), pct(a.Coverage), a.Sent, pct(a.Precision), a.Wrong)
 	}
 	if p := r.Policy; p != nil {
 		fmt.Fprintf(w, "policy          %s: %d of %d pass the intent threshold (%.1f %%), %.2f %% of them right\n", p.File, p.Answered, p.N, 100*p.Coverage, 100*p.Precision)

@@ -11,7 +11,7 @@ import (
 	"github.com/antwort-dev/antwort/models"
 )
 
-// Exit codes, the one place they are defined. README.md and the root
+// Exit codes, the one place they are defined. docs/cli.md and the root
 // command's help list them.
 const (
 	ExitOK          = 0   // success

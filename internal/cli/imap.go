@@ -141,12 +141,8 @@ func (in *imapInputs) mailbox(ctx context.Context, spec string) (*imapbox.Mailbo
 	return mb, a, nil
 }
 
-// open opens an input: an IMAP folder for an imap:// or imaps:// URL, else
-// what ingest.Open reads.
+// open opens the IMAP folder an imap:// or imaps:// URL names.
 func (in *imapInputs) open(ctx context.Context, spec string, opts ingest.Options) (inputSource, error) {
-	if !imapbox.IsURL(spec) {
-		return ingest.Open(ctx, spec, opts)
-	}
 	mb, a, err := in.mailbox(ctx, spec)
 	if err != nil {
 		return nil, err

@@ -76,10 +76,11 @@ type imapBatch struct {
 
 // imapMark is a mail to mark (or move) after its decision is committed.
 type imapMark struct {
-	ref                 imapbox.Ref
-	key, action, intent string
-	msgID               string
-	again               bool // decided by an earlier run: copy only if the copy is missing
+	ref            imapbox.Ref
+	key, hash      string // the journal's key and content hash
+	action, intent string
+	msgID          string
+	again          bool // decided by an earlier run: copy only if the copy is missing
 }
 
 type imapTally struct {
@@ -212,7 +213,7 @@ func (ib *imapBatch) handle(ctx context.Context, msg *ingest.Message, s *antwort
 	if r := ib.routeOf(string(action), s.Intent.Label); r != "" {
 		rec.Route = r
 	}
-	ib.marks = append(ib.marks, imapMark{ref: ref, key: key, action: string(action), intent: s.Intent.Label, msgID: msg.ID})
+	ib.marks = append(ib.marks, imapMark{ref: ref, action: string(action), intent: s.Intent.Label, msgID: msg.ID})
 	return nil
 }
 
@@ -349,7 +350,7 @@ func (ib *imapBatch) skipped(msg *ingest.Message, key, reason string) {
 	if !ok || ib.j == nil {
 		return
 	}
-	m := imapMark{ref: ref, key: key, msgID: msg.ID, again: true}
+	m := imapMark{ref: ref, key: key, hash: msg.ContentHash, msgID: msg.ID, again: true}
 	if e, found, err := ib.j.Get(key); err == nil && found {
 		m.action, m.intent = e.Action, e.Intent
 	}
@@ -367,7 +368,7 @@ func (ib *imapBatch) committed(ctx context.Context) error {
 	ib.marks = nil
 	keep := ib.later[:0]
 	for _, m := range ib.later {
-		if done, err := ib.j.Done(m.key); err == nil && done {
+		if st, err := ib.j.Check(m.key, m.hash); err == nil && st == journal.Processed {
 			marks = append(marks, m)
 		} else {
 			keep = append(keep, m)

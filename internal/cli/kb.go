@@ -57,7 +57,8 @@ func validateArticle(a kb.Article) error {
 }
 
 func newKBImportCmd(g *globalOptions, dir *string, ro *remoteOptions) *cobra.Command {
-	return &cobra.Command{
+	var allowEmpty bool
+	cmd := &cobra.Command{
 		Use:   "import PATH...",
 		Short: "Replace the knowledge base with the articles in PATHs (atomic)",
 		Long: `Read articles from PATHs (folders of .md files, .jsonl or .csv files) and
@@ -65,7 +66,9 @@ replace the knowledge base with them. The new index is built beside the old one
 and switched in at once: a reader never sees a half-built index. Bad articles
 (missing id or lang, unknown placeholder, too long) are reported with file and
 line and skipped; duplicate ids: the last one wins (reported). Exit status 3
-when something was skipped.
+when something was skipped. When nothing importable is found (an empty
+folder, only bad articles) the import is refused and the knowledge base left
+as it is, unless --allow-empty: then it is emptied.
 
 While 'antwort serve' serves this knowledge base, the articles are sent to it
 (the server imports them, records who did in the audit trail and answers with
@@ -81,6 +84,10 @@ the new content at once).`,
 			all, skipped, err := g.readArticles(ctx, args)
 			if err != nil {
 				return err
+			}
+			if len(all) == 0 && !allowEmpty {
+				return fmt.Errorf("kb import: no importable articles in %s (%d skipped); the knowledge base %s is unchanged (--allow-empty empties it)",
+					strings.Join(args, ", "), skipped, *dir)
 			}
 			start := time.Now()
 			sent, err := g.kbImportViaServer(ctx, *ro, *dir, all)
@@ -99,6 +106,8 @@ the new content at once).`,
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&allowEmpty, "allow-empty", false, "import even when no article is importable: empty the knowledge base")
+	return cmd
 }
 
 // readArticles reads the articles of all paths, reports bad ones and

@@ -270,7 +270,7 @@ func printDiff(w io.Writer, format string, d *antwort.ModelDiff) error {
 	}
 	fmt.Fprintf(w, "%s %d → %d\n", d.Name, d.A, d.B)
 	if d.N == 0 {
-		fmt.Fprintf(w, "  no held-out labelled data in the store (no kept training data, no labelled feedback)\n")
+		fmt.Fprintf(w, "  no held-out labelled rows to score: %s\n", d.NoHeldOut)
 	} else {
 		fmt.Fprintf(w, "  held-out rows: %d   accuracy %.3f → %.3f (%+.3f)   macro-F1 %.3f → %.3f (%+.3f)\n",
 			d.N, d.AccuracyA, d.AccuracyB, d.AccuracyB-d.AccuracyA, d.MacroF1A, d.MacroF1B, d.MacroF1B-d.MacroF1A)

@@ -141,7 +141,13 @@ func runParse(ctx context.Context, o *parseOptions) error {
 	inputs := newIMAPInputs(o.g, &o.imap, imapbox.SourceOptions{ReadOnly: true})
 	defer inputs.close()
 	for _, spec := range o.in {
-		src, err := inputs.open(ctx, spec, opts)
+		var src inputSource
+		var err error
+		if imapbox.IsURL(spec) {
+			src, err = inputs.open(ctx, spec, opts)
+		} else {
+			src, err = o.g.openInput(ctx, spec, "", false, opts)
+		}
 		if err != nil {
 			if isContextErr(err) || isAuthError(err) {
 				return err

@@ -22,13 +22,13 @@ import (
 func newPolicyCmd(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "policy",
-		Short: "Work on the reply policy file (suggest intent thresholds)",
+		Short: "Work on the reply policy file: fit the send rule for a target error rate, suggest thresholds",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return flagErrorf("policy needs a subcommand: suggest")
+			return flagErrorf("policy needs a subcommand: fit or suggest")
 		},
 	}
-	cmd.AddCommand(newPolicySuggestCmd(g))
+	cmd.AddCommand(newPolicyFitCmd(g), newPolicySuggestCmd(g))
 	return cmd
 }
 

@@ -80,11 +80,13 @@ NATS JetStream inbound stream ANTWORT_IN, subject antwort.in.<channel>
   imaps://USER@HOST/FOLDER  (imap:// for STARTTLS; see 'antwort batch --help')
 
 A mail is published as it is (message/rfc822); a post from JSONL or CSV as
-a JSON object. Headers: Nats-Msg-Id and Message-ID (the Message-ID, or a
-content hash), Channel, Content-Type, Antwort-Source (where it was read).
-The stream drops a message whose Message-ID it saw in the last 10 minutes;
-with --journal FILE, messages published by an earlier run are skipped
-whatever their age (for repeated runs over the same mailbox). A mail larger
+a JSON object. Headers: Message-ID (the Message-ID, or a hash of the mail),
+Nats-Msg-Id (the Message-ID and a hash of the content), Channel,
+Content-Type, Antwort-Source (where it was read). The stream drops a message
+it saw in the last 10 minutes (same Message-ID and content; a different mail
+that reuses a Message-ID is published); with --journal FILE, messages
+published by an earlier run are skipped whatever their age (for repeated runs
+over the same mailbox). A mail larger
 than the server's max_payload goes into the object store antwort_mail and
 the message carries its name.
 
@@ -198,7 +200,7 @@ func runPublish(ctx context.Context, o *publishOptions) error {
 			sum.Large++
 		}
 		if j != nil {
-			pending = append(pending, journal.Entry{Key: r.Key, Time: time.Now().UTC(), Source: r.Source, Action: "published"})
+			pending = append(pending, journal.Entry{Key: r.Key, Hash: r.Hash, Time: time.Now().UTC(), Source: r.Source, Action: "published"})
 		}
 		if imapbox.IsURL(r.Source) {
 			queued = append(queued, r.Source)
@@ -210,7 +212,7 @@ func runPublish(ctx context.Context, o *publishOptions) error {
 
 	progress, endProgress := g.progress("publish")
 	defer endProgress()
-	src := &multiSource{specs: o.in, opts: ingest.Options{MaxBytes: o.maxBytes, Stdin: g.io.In}, imap: inputs}
+	src := &multiSource{g: g, specs: o.in, opts: ingest.Options{MaxBytes: o.maxBytes, Stdin: g.io.In}, imap: inputs}
 	defer src.Close()
 	start := time.Now()
 	var runErr error
@@ -250,12 +252,12 @@ func runPublish(ctx context.Context, o *publishOptions) error {
 		}
 		sum.Read++
 		if j != nil {
-			done, err := j.Done(item.Key())
+			st, err := j.Check(item.Key(), item.Hash())
 			if err != nil {
 				runErr = err
 				break
 			}
-			if done {
+			if st == journal.Processed {
 				sum.Done++
 				continue
 			}
@@ -305,9 +307,9 @@ func runPublish(ctx context.Context, o *publishOptions) error {
 }
 
 // natsOutput is batch's --out nats:SUBJECT: each decision is published on
-// SUBJECT with its Message-ID as Nats-Msg-Id, so the stream drops a
-// decision published again (a rerun after a kill) within its
-// de-duplication window.
+// SUBJECT with its message's identity (Message-ID and content hash) as
+// Nats-Msg-Id, so the stream drops a decision published again (a rerun
+// after a kill) within its de-duplication window.
 type natsOutput struct {
 	ctx context.Context
 	c   *natsq.Conn
@@ -327,12 +329,12 @@ func openNatsOutput(ctx context.Context, g *globalOptions, nf *natsFlags, subjec
 	return &decisionOutput{kind: "nats", nats: &natsOutput{ctx: context.WithoutCancel(ctx), c: c, p: p}}, nil
 }
 
-func (n *natsOutput) write(r *batchRecord) error {
-	b, err := appendRecordJSON(nil, r)
+func (n *natsOutput) write(r *batchRecord, key string) error {
+	b, err := json.Marshal(r)
 	if err != nil {
 		return err
 	}
-	return n.p.Publish(n.ctx, r.ID, b)
+	return n.p.Publish(n.ctx, key, b)
 }
 
 // sync waits (at most a minute) until the stream has stored every

@@ -7,7 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
+
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,6 +16,7 @@ import (
 	"github.com/antwort-dev/antwort"
 	"github.com/antwort-dev/antwort/ingest"
 	"github.com/antwort-dev/antwort/internal/outbox"
+	"github.com/antwort-dev/antwort/journal"
 	"github.com/antwort-dev/antwort/kb"
 	"github.com/antwort-dev/antwort/reply"
 )
@@ -32,18 +34,23 @@ type replyOptions struct {
 	format   string
 	files    []string
 	timeout  time.Duration
+	journal  string
 }
 
 func newReplyCmd(g *globalOptions) *cobra.Command {
 	o := &replyOptions{g: g}
 	cmd := &cobra.Command{
-		Use:   "reply [FILE...]",
+		Use:   "reply [INPUT...]",
 		Short: "Decide per message: send an answer, suggest a draft, escalate or ignore",
-		Long: `For each message (FILEs or stdin; JSONL, text lines, CSV or one .eml) classify
-it, search the knowledge base (--kb) with the text and the intent distribution,
+		Long: `For each message of the INPUTs (or stdin) classify it, search the knowledge base (--kb) with the text and the intent distribution,
 fill the best article's template with what was found in the mail (name,
 order number, dates; never contact data), and let the reply policy decide:
 send, suggest, escalate or ignore, with every check that passed or failed.
+
+An INPUT is what batch and parse read: a mail file (.eml), a folder of mail
+files, a Maildir, or a spec dir:DIR, maildir:DIR, mbox:FILE, eml:FILE,
+jsonl:FILE, csv:FILE, tsv:FILE, text:FILE; "-" or none is stdin (JSONL, text
+lines, CSV, one mail or an mbox, sniffed; --in-format names it).
 
 Output: one JSON object per message (--format jsonl) or a table (text).
 
@@ -51,12 +58,16 @@ Dry run is the default: nothing is sent. --outbox DIR writes the answers the
 policy allows to send as .eml files into a Maildir (new/ = unsent); --drafts
 DIR writes suggested drafts the same way for agents. --send (needs --smtp and
 --outbox) then sends everything unsent in the outbox; a failed delivery stays
-in the outbox, marked unsent, and is retried by the next --send.
+in the outbox, marked unsent, and is retried by the next --send. With
+--outbox, the automatic answers per sender are counted in the journal
+(--journal, shared with 'antwort batch'), so the policy's rate limit holds
+across runs; without it they are counted for this run only.
 
 The policy file (--policy, YAML) overrides the defaults; 'antwort reply
 --print-policy' shows them.`,
 		Example: `  antwort reply --db antwort.db --kb ./kb < inbox.jsonl
   antwort reply --db antwort.db --kb ./kb --outbox ./outbox mail.eml
+  antwort reply --kb ./kb --format text inbox/         # a folder of mail files (or a Maildir)
   antwort reply --db antwort.db --kb ./kb --outbox ./outbox --send --smtp smtp://user:pass@host:587 inbox.jsonl`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.files = args
@@ -72,7 +83,8 @@ The policy file (--policy, YAML) overrides the defaults; 'antwort reply
 	f.StringVar(&o.smtp, "smtp", "", "SMTP server: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://host:465")
 	f.DurationVar(&o.timeout, "smtp-timeout", 30*time.Second, "timeout for connecting and for each SMTP command")
 	f.StringVar(&o.from, "from", "Kundenservice <service@example.com>", "sender of the answers")
-	f.StringVar(&o.inFormat, "in-format", "", "input format: jsonl, text, csv, tsv, eml (default: sniffed)")
+	f.StringVar(&o.journal, "journal", "antwort.journal", "with --outbox: count automatic answers per sender in this journal file")
+	f.StringVar(&o.inFormat, "in-format", "", inFormatUsage)
 	f.StringVar(&o.format, "format", "jsonl", "output: jsonl or text")
 	var printPolicy bool
 	f.BoolVar(&printPolicy, "print-policy", false, "print the effective policy as YAML and exit")
@@ -111,6 +123,9 @@ func runReply(ctx context.Context, o *replyOptions) error {
 	if err := validFormat(o.format, "jsonl", "json", "text"); err != nil {
 		return err
 	}
+	if err := validInFormat(o.inFormat); err != nil {
+		return err
+	}
 	if o.send && (o.smtp == "" || o.outbox == "") {
 		return flagErrorf("--send needs --smtp and --outbox")
 	}
@@ -132,7 +147,16 @@ func runReply(ctx context.Context, o *replyOptions) error {
 		return err
 	}
 	defer k.Close()
-	eng, err = eng.WithReplies(antwort.ReplyConfig{KB: k, Policy: &pol})
+	rc := antwort.ReplyConfig{KB: k, Policy: &pol}
+	if o.outbox != "" {
+		j, err := journal.Open(o.journal, &journal.Options{Timeout: o.g.lockTimeout})
+		if err != nil {
+			return err
+		}
+		defer j.Close()
+		rc.Limiter = reply.NewStoredLimiter(j, pol.RateLimit.Per)
+	}
+	eng, err = eng.WithReplies(rc)
 	if err != nil {
 		return err
 	}
@@ -190,8 +214,8 @@ func (o *replyOptions) replyStream(ctx context.Context, eng *antwort.Engine, nam
 		if err != nil {
 			return err
 		}
-		rec := decisionRecord{Suggestion: s}
-		key, err := queueReply(o.from, msg, s, out, drafts)
+		rec := decisionRecord{Suggestion: s, msg: msg}
+		key, err := queueReply(o.from, messageKey(msg), msg, s, out, drafts)
 		switch {
 		case errors.Is(err, outbox.ErrNoRecipient):
 			rec.Outbox = "not written: no sender address to answer"
@@ -206,11 +230,11 @@ func (o *replyOptions) replyStream(ctx context.Context, eng *antwort.Engine, nam
 
 // queueReply puts the answer the policy allows to send into out, or a
 // suggested draft into drafts (either may be nil: not wanted), and returns
-// its key; "" when there was nothing to queue. A message with an ID gets
-// the key outbox.KeyFor(ID), so it is queued once however often it is
-// processed. A message without a sender address gives an error wrapping
-// outbox.ErrNoRecipient.
-func queueReply(from string, msg *ingest.Message, s *antwort.Suggestion, out, drafts *outbox.Outbox) (string, error) {
+// its key; "" when there was nothing to queue. key is the message's
+// identity (messageKey): the reply's key is outbox.KeyFor(key), so a
+// message is queued once however often it is processed. A message
+// without a sender address gives an error wrapping outbox.ErrNoRecipient.
+func queueReply(from, key string, msg *ingest.Message, s *antwort.Suggestion, out, drafts *outbox.Outbox) (string, error) {
 	var target *outbox.Outbox
 	switch s.Decision.Action {
 	case reply.Send:
@@ -222,14 +246,14 @@ func queueReply(from string, msg *ingest.Message, s *antwort.Suggestion, out, dr
 		return "", nil
 	}
 	r := replyFor(from, msg, s)
-	if msg.ID == "" {
+	if key == "" {
 		return target.Put(r)
 	}
-	key := outbox.KeyFor(msg.ID)
-	if _, err := target.PutKey(key, r); err != nil {
+	okey := outbox.KeyFor(key)
+	if _, err := target.PutKey(okey, r); err != nil {
 		return "", err
 	}
-	return key, nil
+	return okey, nil
 }
 
 // replyFor is the reply (or draft) to msg from the sender from: the
@@ -255,42 +279,158 @@ func replyFor(from string, msg *ingest.Message, s *antwort.Suggestion) outbox.Re
 type decisionRecord struct {
 	*antwort.Suggestion
 	Outbox string `json:"outbox,omitempty"`
+
+	msg *ingest.Message // for the text format: where it came from, its subject
 }
 
+// decisionWriter prints decision records as JSONL or, for people, as one
+// block per message with the draft indented and wrapped.
 type decisionWriter struct {
 	enc *json.Encoder
-	tw  *tabwriter.Writer
+	w   io.Writer
 	n   int
 }
 
 func newDecisionWriter(w io.Writer, format string) *decisionWriter {
 	if format == "text" {
-		return &decisionWriter{tw: tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)}
+		return &decisionWriter{w: w}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return &decisionWriter{enc: enc}
 }
 
+// draftWidth is where the text format wraps a draft's lines.
+const draftWidth = 78
+
 func (d *decisionWriter) write(r *decisionRecord) error {
 	if d.enc != nil {
 		return d.enc.Encode(r)
 	}
-	if d.n == 0 {
-		fmt.Fprintln(d.tw, "ID\tACTION\tINTENT\tSENTIMENT\tARTICLE\tWHY NOT SENT")
+	var b strings.Builder
+	if d.n > 0 {
+		b.WriteByte('\n')
 	}
 	d.n++
-	why := strings.Join(r.Decision.Failed(), ", ")
-	fmt.Fprintf(d.tw, "%s\t%s\t%s %.2f\t%s\t%s\t%s\n", r.ID, r.Decision.Action, labelText(r.Intent), r.Intent.Confidence,
-		labelText(r.Sentiment), orDash(r.Article), why)
-	return nil
+	head := r.ID
+	if r.msg != nil && r.msg.Source != "" && r.msg.Source != r.ID {
+		head = r.msg.Source + "  (" + r.ID + ")"
+	}
+	fmt.Fprintf(&b, "== %s\n", head)
+	if r.msg != nil && r.msg.Subject != "" {
+		fmt.Fprintf(&b, "   subject:    %s\n", r.msg.Subject)
+	}
+	fmt.Fprintf(&b, "   action:     %s\n", r.Decision.Action)
+	for i, p := range r.Decision.Problems() {
+		if r.Decision.Action == reply.Send {
+			break
+		}
+		label := "why:"
+		if i > 0 {
+			label = ""
+		}
+		fmt.Fprintf(&b, "   %-11s %s\n", label, p)
+	}
+	pc := fmt.Sprintf("%.3f", r.Decision.PCorrect)
+	if r.Decision.Rule == reply.RuleFitted {
+		pc += fmt.Sprintf(" (sent from %.3f: at most %.1f %% wrong)", r.Decision.Threshold, 100*r.Decision.MaxWrong)
+	} else {
+		pc += " (hand thresholds: no fitted rule)"
+	}
+	if r.Decision.Action != reply.Ignore && r.Decision.Action != reply.Escalate {
+		fmt.Fprintf(&b, "   p_correct:  %s\n", pc)
+	}
+	for _, q := range r.Requests {
+		fmt.Fprintf(&b, "   request:    %s %.2f, article %s: %q\n", q.Intent, q.Confidence, orDash(q.Article), snippet(q.Sentence, 60))
+	}
+	fmt.Fprintf(&b, "   intent:     %s %s   sentiment: %s %s   lang: %s\n", labelText(r.Intent), confText(r.Intent),
+		labelText(r.Sentiment), confText(r.Sentiment), r.Lang)
+	article := orDash(r.Article)
+	for _, a := range r.Answers {
+		if a.ID == r.Article {
+			article += fmt.Sprintf(" (score %.2f)", a.Score)
+			break
+		}
+	}
+	fmt.Fprintf(&b, "   article:    %s\n", article)
+	if len(r.Missing) > 0 {
+		fmt.Fprintf(&b, "   missing:    %s\n", strings.Join(r.Missing, ", "))
+	}
+	if r.Outbox != "" {
+		fmt.Fprintf(&b, "   outbox:     %s\n", r.Outbox)
+	}
+	if r.Draft != "" {
+		b.WriteString("   draft:\n")
+		for _, line := range wrapText(r.Draft, draftWidth-6) {
+			if line == "" {
+				b.WriteString("\n")
+				continue
+			}
+			b.WriteString("      " + line + "\n")
+		}
+	}
+	_, err := io.WriteString(d.w, b.String())
+	return err
 }
 
-func (d *decisionWriter) flush() error {
-	if d.tw != nil {
-		return d.tw.Flush()
+func (d *decisionWriter) flush() error { return nil }
+
+// wrapText breaks text into lines of at most width runes at spaces,
+// keeping its blank lines and short lines (a salutation, a sign-off, a
+// list item); a line of reflowLen runes or more that is followed by more
+// text of its paragraph was wrapped by the article's author and is joined
+// with it first. A word longer than width (a URL) gets a line of its own.
+func wrapText(text string, width int) []string {
+	var paras []string
+	for _, line := range strings.Split(text, "\n") {
+		if n := len(paras); n > 0 && utf8.RuneCountInString(paras[n-1]) >= reflowLen &&
+			strings.TrimSpace(line) != "" && !listItem(line) {
+			paras[n-1] += " " + strings.TrimSpace(line)
+			continue
+		}
+		paras = append(paras, line)
 	}
-	return nil
+	var out []string
+	for _, para := range paras {
+		words := strings.Fields(para)
+		if len(words) == 0 {
+			out = append(out, "")
+			continue
+		}
+		line, n := words[0], utf8.RuneCountInString(words[0])
+		for _, w := range words[1:] {
+			wn := utf8.RuneCountInString(w)
+			if n+1+wn > width {
+				out = append(out, line)
+				line, n = w, wn
+				continue
+			}
+			line += " " + w
+			n += 1 + wn
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// reflowLen is the length from which wrapText takes a line for part of a
+// paragraph its author wrapped.
+const reflowLen = 50
+
+// listItem reports whether line starts like an item of a list: "- ",
+// "* ", "• " or a number with '.' or ')'.
+func listItem(line string) bool {
+	s := strings.TrimSpace(line)
+	for _, p := range []string{"- ", "* ", "• ", "– "} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i > 0 && i < len(s) && (s[i] == '.' || s[i] == ')')
 }
 
 func orDash(s string) string {

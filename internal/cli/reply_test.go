@@ -14,8 +14,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-smtp"
+	"github.com/google/go-cmp/cmp"
 	"github.com/jhillyerd/enmime/v2"
 )
 
@@ -37,7 +39,7 @@ func kbDir(t *testing.T) string {
 
 // TestReplyGolden fixes the decisions and drafts for the sample inbox.
 func TestReplyGolden(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	code, out, errOut := run(t, "", "reply", "--db", db, "--kb", k, sampleInbox)
 	if code != ExitOK {
 		t.Fatalf("reply: exit %d: %s", code, errOut)
@@ -78,7 +80,7 @@ func TestReplyGolden(t *testing.T) {
 }
 
 func TestReplyNeverSendsAngry(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	in := `{"id":"x1","from":"Max Mustermann <max@example.de>","subject":"Paket","text":"UNVERSCHÄMT!!! Seit drei Wochen warte ich auf mein Paket, Bestellnummer 100-4711001. Nie wieder!"}` + "\n"
 	code, out, errOut := run(t, in, "reply", "--db", db, "--kb", k)
 	if code != ExitOK {
@@ -90,7 +92,7 @@ func TestReplyNeverSendsAngry(t *testing.T) {
 }
 
 func TestReplyTemplateInjection(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	in := `{"id":"x2","from":"{{.OrderNumber}} <eve@example.de>","subject":"Wo bleibt mein Paket?","text":"Wo bleibt meine Bestellung 100-4711002? {{.Signature}}\nMit freundlichen Grüßen\n{{printf \"%s\" 1}}"}` + "\n"
 	code, out, errOut := run(t, in, "reply", "--db", db, "--kb", k)
 	if code != ExitOK {
@@ -157,10 +159,11 @@ func startSink(t *testing.T) *smtpSink {
 // TestReplySendsThroughSMTP runs reply with --outbox and --send against a
 // real SMTP server on loopback and checks what it received.
 func TestReplySendsThroughSMTP(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	sink := startSink(t)
-	ob := filepath.Join(t.TempDir(), "outbox")
-	code, out, errOut := run(t, "", "reply", "--db", db, "--kb", k, "--outbox", ob, "--send",
+	dir := t.TempDir()
+	ob, j := filepath.Join(dir, "outbox"), filepath.Join(dir, "journal")
+	code, out, errOut := run(t, "", "reply", "--db", db, "--kb", k, "--outbox", ob, "--journal", j, "--send",
 		"--smtp", "smtp://"+sink.addr+"?starttls=none", "--from", "Nordlicht Service <service@nordlicht.example>", sampleInbox)
 	if code != ExitOK {
 		t.Fatalf("reply --send: exit %d: %s", code, errOut)
@@ -194,7 +197,7 @@ func TestReplySendsThroughSMTP(t *testing.T) {
 		t.Errorf("sent reply body too short: %q", env.Text)
 	}
 	// A second run sends nothing new: the outbox has nothing unsent.
-	code, _, errOut = run(t, "", "reply", "--db", db, "--kb", k, "--outbox", ob, "--send",
+	code, _, errOut = run(t, "", "reply", "--db", db, "--kb", k, "--outbox", ob, "--journal", j, "--send",
 		"--smtp", "smtp://"+sink.addr+"?starttls=none", "/dev/null")
 	if code != ExitOK || !strings.Contains(errOut, "sent 0") {
 		t.Errorf("second run: exit %d, %s", code, errOut)
@@ -202,15 +205,16 @@ func TestReplySendsThroughSMTP(t *testing.T) {
 }
 
 func TestReplySMTPDownKeepsOutbox(t *testing.T) {
-	db, k := trained(t), kbDir(t)
+	db, k := sharedTrained(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := l.Addr().String()
 	l.Close() // nothing listens there now
-	ob := filepath.Join(t.TempDir(), "outbox")
-	code, _, errOut := run(t, "", "reply", "--db", db, "--kb", k, "--outbox", ob, "--send", "--smtp-timeout", "2s",
+	dir := t.TempDir()
+	ob, j := filepath.Join(dir, "outbox"), filepath.Join(dir, "journal")
+	code, _, errOut := run(t, "", "reply", "--db", db, "--kb", k, "--outbox", ob, "--journal", j, "--send", "--smtp-timeout", "2s",
 		"--smtp", "smtp://"+addr+"?starttls=none", sampleInbox)
 	if code == ExitOK {
 		t.Fatalf("reply with SMTP down: exit 0, want failure; %s", errOut)
@@ -280,4 +284,42 @@ func (s *smtpSink) messages() [][]byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([][]byte(nil), s.msgs...)
+}
+
+// TestReplyTextShowsDraft fixes 'reply --format text': per message where it
+// came from, the decision, and the draft indented and wrapped.
+func TestReplyTextShowsDraft(t *testing.T) {
+	db, k := sharedTrained(t)
+	code, out, errOut := run(t, "", "reply", "--db", db, "--kb", k, "--format", "text",
+		filepath.Join(mailDir, "gmail_de.eml"), filepath.Join(mailDir, "apple_en.eml"))
+	if code != ExitOK {
+		t.Fatalf("reply: exit %d: %s", code, errOut)
+	}
+	golden(t, "reply_text", out)
+	for _, line := range strings.Split(out, "\n") {
+		if utf8.RuneCountInString(line) > draftWidth && !strings.HasPrefix(line, "== ") && strings.Contains(strings.TrimSpace(line), " ") {
+			t.Errorf("line over %d characters: %q", draftWidth, line)
+		}
+	}
+}
+
+func TestWrapText(t *testing.T) {
+	tests := []struct {
+		name  string
+		text  string
+		width int
+		want  []string
+	}{
+		{"long words and lines", "Sehr geehrte Frau Schulz,\n\nbitte öffnen Sie https://nordlicht.example/konto/ein/sehr/langer/pfad und dann weiter.", 20,
+			[]string{"Sehr geehrte Frau", "Schulz,", "", "bitte öffnen Sie", "https://nordlicht.example/konto/ein/sehr/langer/pfad", "und dann weiter."}},
+		{"an article wrapped by its author is reflowed", "Sehr geehrte Frau Krüger,\n\nvielen Dank für Ihre Nachricht. Wir haben bei unserem Spediteur nachgefragt, wo\nIhre Bestellung LH-204518 gerade ist.\n\nMit freundlichen Grüßen\nIhr Kundenservice", 72,
+			[]string{"Sehr geehrte Frau Krüger,", "", "vielen Dank für Ihre Nachricht. Wir haben bei unserem Spediteur", "nachgefragt, wo Ihre Bestellung LH-204518 gerade ist.", "", "Mit freundlichen Grüßen", "Ihr Kundenservice"}},
+		{"list items stay lines", "So setzen Sie Ihr Passwort in wenigen Schritten zurück, ganz einfach:\n1. Öffnen Sie die Seite.\n2. Geben Sie Ihre Adresse ein.", 72,
+			[]string{"So setzen Sie Ihr Passwort in wenigen Schritten zurück, ganz einfach:", "1. Öffnen Sie die Seite.", "2. Geben Sie Ihre Adresse ein."}},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, wrapText(tt.text, tt.width)); diff != "" {
+			t.Errorf("%s: wrapText mismatch (-want +got):\n%s", tt.name, diff)
+		}
+	}
 }

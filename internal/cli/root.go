@@ -80,7 +80,9 @@ func Main(ctx context.Context, args []string, streams IOStreams) int {
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
-	err := root.ExecuteContext(ctx)
+	// Every change a command makes to the store is recorded in the audit
+	// trail as "cli:user@host" (the server records its clients its own way).
+	cmd, err := root.ExecuteContextC(localActor(ctx))
 	if errors.Is(err, errPrinted) {
 		err = nil
 	}
@@ -92,13 +94,11 @@ func Main(ctx context.Context, args []string, streams IOStreams) int {
 		g.logger.Error(err.Error(), slog.Int("exit", code))
 		return code
 	}
-	if err != nil && code != ExitPartial {
-		fmt.Fprintf(streams.ErrOut, "antwort: %v\n", err)
+	if err != nil {
+		fmt.Fprintln(streams.ErrOut, errorText(err, cmd, g))
 		if fe, ok := err.(*FlagError); ok && fe != nil {
 			fmt.Fprintln(streams.ErrOut, "Run 'antwort --help' for usage.")
 		}
-	} else if err != nil {
-		fmt.Fprintf(streams.ErrOut, "antwort: %v\n", err)
 	}
 	return code
 }
@@ -119,9 +119,12 @@ Keep secrets off the command line: --token-file, ANTWORT_TOKEN, --nats-creds,
 ANTWORT_SMTP(_FILE) and ANTWORT_NATS(_FILE) for URLs with a password.
 
 Quick start:
-  antwort demo                                           # trains on the built-in sample and classifies a sample inbox
-  antwort train --task intent --data mails.jsonl         # trains and activates a new intent model version
+  antwort demo                 # trains on built-in sample mails, classifies and answers a sample inbox
+  antwort demo --dir .         # the same, and keeps the models (antwort.db) and knowledge base (kb/) here
   echo "Wo bleibt meine Bestellung 4711?" | antwort classify --format text
+  echo "Ich habe mein Passwort vergessen." | antwort reply --format text
+Your own mail: antwort train --task intent --data DIR (one folder of mails per
+intent), then antwort kb import --kb kb ARTICLES_DIR; see README.md.
 
 ` + exitHelp,
 		SilenceUsage:  true,
@@ -172,7 +175,7 @@ Quick start:
 	root.PersistentFlags().StringVar(&g.memProfile, "memprofile", "", "write an allocation profile to this file at the end")
 	_ = root.PersistentFlags().MarkHidden("memprofile")
 	root.AddCommand(newTrainCmd(g), newClassifyCmd(g), newEvalCmd(g), newModelsCmd(g), newKBCmd(g), newReplyCmd(g), newDemoCmd(g), newVersionCmd(g))
-	root.AddCommand(newPolicyCmd(g))
+	root.AddCommand(newPolicyCmd(g), newInitCmd(g))
 	root.AddCommand(newParseCmd(g))
 	root.AddCommand(newServeCmd(g), newRetrainCmd(g), newHealthcheckCmd(g))
 	root.AddCommand(newBatchCmd(g))

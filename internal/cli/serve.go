@@ -142,10 +142,13 @@ func runServe(ctx context.Context, o *serveOptions) error {
 	if err != nil {
 		return err
 	}
+	// The per-sender rate limit counts in the store, so it holds across
+	// restarts.
+	limiter := reply.NewStoredLimiter(store, pol.RateLimit.Per)
 	live, err := antwort.NewLive(ctx, store, antwort.LiveOptions{
 		KBDir: o.kbDir, KBTimeout: g.lockTimeout, Logger: g.logger,
 		Load:  antwort.LoadOptions{Threshold: o.threshold},
-		Reply: antwort.ReplyConfig{Policy: &pol, Learned: stats},
+		Reply: antwort.ReplyConfig{Policy: &pol, Learned: stats, Limiter: limiter},
 	})
 	if errors.Is(err, kb.ErrNotFound) {
 		return fmt.Errorf("%w (import one with 'antwort kb import --kb %s PATH', or serve without: --kb \"\")", err, o.kbDir)

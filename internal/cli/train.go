@@ -7,10 +7,12 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/antwort-dev/antwort"
+	"github.com/antwort-dev/antwort/classifier"
 	"github.com/antwort-dev/antwort/models"
 )
 
@@ -85,7 +87,7 @@ func addTrainFlags(cmd *cobra.Command, t *trainFlags, foldsFlag string) {
 	f := cmd.Flags()
 	f.StringVar(&t.kind, "kind", "svm", "algorithm: svm (accurate) or nb (complement naive Bayes, fast)")
 	f.Float64Var(&t.c, "c", 0, "SVM regularisation C (0 = choose from 0.25, 0.5, 1 on held-out folds)")
-	f.IntVar(&t.folds, foldsFlag, 3, "cross-validation folds for calibration (>= 2)")
+	f.IntVar(&t.folds, foldsFlag, 0, "cross-validation folds for calibration (>= 2; 0 = 5 for up to 5,000 examples, else 3)")
 	f.Int64Var(&t.seed, "seed", 1, "random seed; same data, options and seed give the same model")
 	f.Float64Var(&t.threshold, "threshold", 0, "abstain when the top confidence is below this (0..1)")
 	f.IntVar(&t.bits, "bits", 20, "feature hash space: 2^bits buckets (12..24)")
@@ -169,7 +171,7 @@ func runTrain(ctx context.Context, o *trainOptions) error {
 	out := trainResult{
 		Name: name, Version: info.Version, Active: info.Active, Kind: info.Kind, Examples: len(exs),
 		Skipped: skipped, Labels: meta.LabelCounts, Features: meta.Features, C: meta.Options.C,
-		HeldOut: meta.HeldOut, TrainSeconds: dur.Seconds(), ModelBytes: len(blob), DataHash: info.DataHash, Store: store.Path(),
+		HeldOut: meta.HeldOut, HeldOutLabels: labelReadiness(meta), TrainSeconds: dur.Seconds(), ModelBytes: len(blob), DataHash: info.DataHash, Store: store.Path(),
 	}
 	if o.format == "json" {
 		enc := json.NewEncoder(o.g.io.Out)
@@ -185,8 +187,27 @@ func runTrain(ctx context.Context, o *trainOptions) error {
 		fmt.Fprintf(w, "%s version %d (%s) in %s\n", name, info.Version, state, store.Path())
 		fmt.Fprintf(w, "  %d examples, %d labels, %d features, C=%g, %.1fs\n", len(exs), len(meta.LabelCounts), meta.Features, meta.Options.C, dur.Seconds())
 		fmt.Fprintf(w, "  held-out (cross-validation): accuracy %.3f, ECE %.3f\n", meta.HeldOut["accuracy"], meta.HeldOut["ece"])
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  label\texamples\theld-out precision\trecall\tautomatic answers\t")
+		thin := 0
 		for _, l := range slices.Sorted(maps.Keys(meta.LabelCounts)) {
-			fmt.Fprintf(w, "  %-28s %6d\n", l, meta.LabelCounts[l])
+			h, ok := meta.HeldOutLabels[l]
+			verdict := readiness(meta.LabelCounts[l], h)
+			if verdict != "" {
+				thin++
+			} else {
+				verdict = "enough data to try"
+			}
+			prec, rec := "-", "-"
+			if ok {
+				prec, rec = fmt.Sprintf("%.2f", h.Precision()), fmt.Sprintf("%.2f", h.Recall())
+			}
+			fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\t%s\t\n", l, meta.LabelCounts[l], prec, rec, verdict)
+		}
+		tw.Flush()
+		if task == "intent" {
+			fmt.Fprintf(w, "  %d of %d labels too thin or too often confused for automatic answers; 'antwort policy fit --max-wrong P' measures what the others reach\n",
+				thin, len(meta.LabelCounts))
 		}
 	}
 	if skipped > 0 {
@@ -195,19 +216,63 @@ func runTrain(ctx context.Context, o *trainOptions) error {
 	return nil
 }
 
+// Guides for automatic answers per label, from the held-out predictions of
+// training: fewer examples than minAutoExamples cannot show how reliable
+// the label's answers are, and a held-out precision below minAutoPrecision
+// means it is often given to mail of other labels.
+const (
+	minAutoExamples  = 20
+	minAutoPrecision = 0.8
+)
+
+// labelReady is one label's held-out figures and readiness in train's
+// JSON output.
+type labelReady struct {
+	classifier.LabelHeldOut
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
+	// Thin says why the data is not enough for automatic answers; empty
+	// when it is enough to try.
+	Thin string `json:"thin,omitempty"`
+}
+
+func labelReadiness(meta classifier.Meta) map[string]labelReady {
+	out := map[string]labelReady{}
+	for l, n := range meta.LabelCounts {
+		h := meta.HeldOutLabels[l]
+		out[l] = labelReady{LabelHeldOut: h, Precision: h.Precision(), Recall: h.Recall(), Thin: readiness(n, h)}
+	}
+	return out
+}
+
+// readiness says why a label's data is too thin or too confused for
+// automatic answers, or "" when it is enough to try.
+func readiness(examples int, h classifier.LabelHeldOut) string {
+	switch {
+	case examples < minAutoExamples:
+		return fmt.Sprintf("too thin: %d examples, label at least %d", examples, minAutoExamples)
+	case h.Predicted > 0 && h.Precision() < minAutoPrecision:
+		return fmt.Sprintf("too often confused: %.0f %% of its held-out predictions right", 100*h.Precision())
+	}
+	return ""
+}
+
 type trainResult struct {
-	Name         string             `json:"name"`
-	Version      int                `json:"version"`
-	Active       bool               `json:"active"`
-	Kind         string             `json:"kind"`
-	Examples     int                `json:"examples"`
-	Skipped      int                `json:"skipped"`
-	Labels       map[string]int     `json:"labels"`
-	Features     int                `json:"features"`
-	C            float64            `json:"c"`
-	HeldOut      map[string]float64 `json:"held_out"`
-	TrainSeconds float64            `json:"train_seconds"`
-	ModelBytes   int                `json:"model_bytes"`
-	DataHash     string             `json:"data_hash"`
-	Store        string             `json:"store"`
+	Name     string             `json:"name"`
+	Version  int                `json:"version"`
+	Active   bool               `json:"active"`
+	Kind     string             `json:"kind"`
+	Examples int                `json:"examples"`
+	Skipped  int                `json:"skipped"`
+	Labels   map[string]int     `json:"labels"`
+	Features int                `json:"features"`
+	C        float64            `json:"c"`
+	HeldOut  map[string]float64 `json:"held_out"`
+	// HeldOutLabels gives per label the held-out figures and whether its
+	// data is enough to try automatic answers.
+	HeldOutLabels map[string]labelReady `json:"held_out_labels,omitempty"`
+	TrainSeconds  float64               `json:"train_seconds"`
+	ModelBytes    int                   `json:"model_bytes"`
+	DataHash      string                `json:"data_hash"`
+	Store         string                `json:"store"`
 }

@@ -198,7 +198,7 @@ func addIntentVersion(t *testing.T, db string) int {
 // every decision records the push that decided it with its model
 // versions, and the surviving workers all switch to the new push.
 // ANTWORT_NATS_MESSAGES sets the number of mails (default 1000; the
-// README's figure is for 10000).
+// docs/scaling-out.md's figure is for 10000).
 func TestWorkersKilledExactlyOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes")
@@ -467,7 +467,7 @@ func TestPublishCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if raw.Header.Get(natsq.HeaderMessageID) != "tw1" || raw.Header.Get(natsq.HeaderMsgID) != "tw1" || raw.Header.Get(natsq.HeaderChannel) != "twitter" ||
+	if raw.Header.Get(natsq.HeaderMessageID) != "tw1" || !strings.HasPrefix(raw.Header.Get(natsq.HeaderMsgID), "tw1 ") || raw.Header.Get(natsq.HeaderChannel) != "twitter" ||
 		!strings.HasSuffix(raw.Header.Get(natsq.HeaderSource), "posts.jsonl:1") || !strings.Contains(string(raw.Data), `"from":"@jana"`) {
 		t.Errorf("twitter message: headers %v, data %s", raw.Header, raw.Data)
 	}

@@ -14,14 +14,27 @@
 //	ANTWORT_DEAD       antwort.dead.in.<channel>   dead letters with the reason in Antwort-Error, kept 30 days
 //	                   antwort.dead.outbox.<key>
 //	antwort_replies    key-value: one claim per reply, kept 90 days
+//	antwort_ids        key-value: Message-IDs decided, with the first message's content hash, kept 90 days
+//	antwort_answers    key-value: automatic answers per sender (rate limit), kept 31 days after the last
 //	antwort_models     object store: "models push" (model blobs, knowledge-base export, manifest.json)
 //	antwort_mail       object store: mails larger than the server's max_payload, kept 7 days
 //
-// Inbound messages carry the headers Nats-Msg-Id and Message-ID (the
-// Message-ID, or a content hash), Channel, Content-Type and
-// Antwort-Source. The inbound, decisions and outbox streams drop a
-// message whose Nats-Msg-Id they saw within their duplicate window (10
-// minutes).
+// Inbound messages carry the headers Message-ID (the Message-ID, or a
+// hash of the mail), Nats-Msg-Id (the Message-ID and a hash of the
+// content, ingest.MailHash), Channel, Content-Type and Antwort-Source. The
+// inbound, decisions and outbox streams drop a message whose Nats-Msg-Id
+// they saw within their duplicate window (10 minutes): a copy of a
+// message, never a different message that reuses a Message-ID.
+//
+// # Reused Message-IDs
+//
+// Before deciding, a worker records the Message-ID with the message's
+// ContentHash in antwort_ids (create-if-absent). The first message with
+// an ID keeps the ID as its identity: its decision's Nats-Msg-Id, its
+// reply key and claim. A different message with a known ID is decided
+// too, marked reused_id, and identified by the ID and its content hash,
+// so that neither its decision nor its reply is taken for the first
+// one's. Every worker, and every later delivery, finds the same answer.
 //
 // # Workers
 //
@@ -54,6 +67,16 @@
 // to check and Release, as internal/outbox does with ErrUncertain. A
 // customer never gets the same answer twice, and no answer disappears
 // without a trace.
+//
+// # Rate limit
+//
+// Workers count the automatic answers per sender (a hash of the address)
+// in antwort_answers (Limiter): a compare-and-set on the sender's key, so
+// that of workers racing for a sender's last answer one wins and the
+// others decide "suggest". The policy's limit holds across all workers
+// of an installation, on any number of machines, and across restarts. A
+// worker refuses to start when the bucket keeps answers for less than
+// the policy's window.
 //
 // # Models
 //

@@ -52,6 +52,17 @@ const (
 	// reply (the outbox key), created before the reply is sent.
 	ClaimsBucket = "antwort_replies"
 
+	// AnswersBucket is the key-value bucket of the automatic answers per
+	// sender (a hash of the address -> the answers' times), for the
+	// policy's rate limit (see Limiter).
+	AnswersBucket = "antwort_answers"
+
+	// IDsBucket is the key-value bucket of the Message-IDs workers have
+	// decided: a hash of the ID -> the ContentHash of the first message
+	// with it. A different message with a known ID is decided as a
+	// reused ID, with a reply key of its own.
+	IDsBucket = "antwort_ids"
+
 	// ModelsBucket is the object store "models push" writes to: the
 	// model blobs, the knowledge-base export and ManifestObject.
 	ModelsBucket = "antwort_models"
@@ -93,6 +104,7 @@ const (
 	DefaultDecisionsMaxAge = 30 * 24 * time.Hour
 	DefaultDeadMaxAge      = 30 * 24 * time.Hour
 	DefaultClaimsTTL       = 90 * 24 * time.Hour
+	DefaultAnswersTTL      = 31 * 24 * time.Hour
 	DefaultMailTTL         = 7 * 24 * time.Hour
 	DefaultAckWait         = 30 * time.Second
 	DefaultMaxAttempts     = 5

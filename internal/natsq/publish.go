@@ -44,6 +44,26 @@ func (it Item) Key() string {
 	return MailID(it.Mail)
 }
 
+// Hash returns the item's content hash (ingest.MailHash of the mail, the
+// post's ContentHash): with Key it tells apart two different messages
+// with one Message-ID.
+func (it Item) Hash() string {
+	if it.Post != nil {
+		return it.Post.ContentHash
+	}
+	return ingest.MailHash(it.Mail)
+}
+
+// dedupID is the item's Nats-Msg-Id: its key and content hash, so that
+// the stream drops a message published twice but not a different one
+// that reuses a Message-ID.
+func (it Item) dedupID() string {
+	if h := it.Hash(); h != "" {
+		return it.Key() + " " + h
+	}
+	return it.Key()
+}
+
 // Channel returns the item's channel: "email" for a mail, the post's
 // channel (default "post").
 func (it Item) Channel() string {
@@ -69,8 +89,8 @@ type post struct {
 
 // Msg returns the item as a message for the inbound stream: subject
 // antwort.in.<channel>, the raw mail or the post as JSON, and the headers
-// Nats-Msg-Id and Message-ID (the key), Channel, Content-Type and
-// Antwort-Source.
+// Nats-Msg-Id (the key and the content hash), Message-ID (the key),
+// Channel, Content-Type and Antwort-Source.
 func (it Item) Msg() (*nats.Msg, error) {
 	key := it.Key()
 	m := nats.NewMsg(InboundSubject(it.Channel()))
@@ -95,7 +115,7 @@ func (it Item) Msg() (*nats.Msg, error) {
 	default:
 		return nil, errors.New("natsq: item has neither mail nor post")
 	}
-	m.Header.Set(HeaderMsgID, key)
+	m.Header.Set(HeaderMsgID, it.dedupID())
 	m.Header.Set(HeaderMessageID, key)
 	m.Header.Set(HeaderChannel, ChannelToken(it.Channel()))
 	if it.Source != "" {
@@ -181,9 +201,11 @@ func validFieldName(name []byte) bool {
 // PublishResult is the outcome of publishing one Item.
 type PublishResult struct {
 	Key    string
+	Hash   string // Item.Hash
 	Source string
-	// Duplicate is set when the stream already had a message with this
-	// key within its de-duplication window and dropped this one.
+	// Duplicate is set when the stream already had this message (key
+	// and content hash) within its de-duplication window and dropped
+	// this one.
 	Duplicate bool
 	// Large is set when the mail went into MailBucket.
 	Large bool
@@ -233,7 +255,7 @@ func (p *Publisher) Publish(ctx context.Context, it Item) error {
 	if err != nil {
 		return err
 	}
-	res := PublishResult{Key: it.Key(), Source: it.Source}
+	res := PublishResult{Key: it.Key(), Hash: it.Hash(), Source: it.Source}
 	if max := p.c.NC.MaxPayload(); int64(len(m.Data))+4096 > max {
 		if p.mail == nil {
 			if p.mail, err = p.c.JS.ObjectStore(ctx, MailBucket); err != nil {

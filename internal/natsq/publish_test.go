@@ -98,8 +98,9 @@ func TestItemMsg(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if m.Subject != tt.subject || !strings.HasPrefix(m.Header.Get(HeaderMsgID), tt.key) ||
-				m.Header.Get(HeaderMessageID) != m.Header.Get(HeaderMsgID) || m.Header.Get(HeaderContentType) != tt.ctype ||
+			id, dedup := m.Header.Get(HeaderMessageID), m.Header.Get(HeaderMsgID)
+			if m.Subject != tt.subject || !strings.HasPrefix(id, tt.key) || (dedup != id+" "+tt.it.Hash() && dedup != id) ||
+				(tt.it.Mail != nil && len(tt.it.Hash()) != 32) || m.Header.Get(HeaderContentType) != tt.ctype ||
 				m.Header.Get(HeaderSource) != tt.it.Source || !strings.Contains(string(m.Data), tt.body) {
 				t.Errorf("Msg() = subject %q headers %v body %.200s", m.Subject, m.Header, m.Data)
 			}

@@ -24,8 +24,13 @@ type SetupOptions struct {
 	// letters are kept (default 30 days each).
 	DecisionsMaxAge, DeadMaxAge time.Duration
 	// ClaimsTTL is how long a reply claim is kept (default 90 days): a
-	// message published again within it is never answered twice.
+	// message published again within it is never answered twice. The
+	// Message-IDs in IDsBucket are kept as long.
 	ClaimsTTL time.Duration
+	// AnswersTTL is how long the automatic answers to a sender are kept
+	// after the last one (default 31 days); it must be at least the
+	// rate limit's window (RateLimit.Per), or workers refuse to start.
+	AnswersTTL time.Duration
 	// MailTTL is how long a mail too large for one NATS message is kept
 	// in MailBucket (default 7 days).
 	MailTTL time.Duration
@@ -49,6 +54,9 @@ func (o SetupOptions) withDefaults() SetupOptions {
 	}
 	if o.MailTTL <= 0 {
 		o.MailTTL = DefaultMailTTL
+	}
+	if o.AnswersTTL <= 0 {
+		o.AnswersTTL = DefaultAnswersTTL
 	}
 	return o
 }
@@ -80,8 +88,9 @@ func StreamConfigs(opts SetupOptions) []jetstream.StreamConfig {
 	}
 }
 
-// Setup creates the streams, the claims bucket and the object stores
-// antwort uses, where they are missing. Existing ones are left as they
+// Setup creates the streams, the key-value buckets (claims, answers,
+// Message-IDs) and the object stores antwort uses, where they are
+// missing. Existing ones are left as they
 // are, so an operator may tune limits and replicas with the nats tool.
 // Setup is idempotent and safe to run from several processes at once.
 func Setup(ctx context.Context, js jetstream.JetStream, opts SetupOptions) error {
@@ -96,14 +105,19 @@ func Setup(ctx context.Context, js jetstream.JetStream, opts SetupOptions) error
 			return fmt.Errorf("natsq: create stream %s: %w", cfg.Name, err)
 		}
 	}
-	if _, err := js.KeyValue(ctx, ClaimsBucket); errors.Is(err, jetstream.ErrBucketNotFound) {
-		_, err = js.CreateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: ClaimsBucket, Description: "antwort: one claim per reply, taken before sending",
-			History: 1, TTL: o.ClaimsTTL, Storage: jetstream.FileStorage, Replicas: o.Replicas})
-		if err != nil && !errors.Is(err, jetstream.ErrBucketExists) {
-			return fmt.Errorf("natsq: create bucket %s: %w", ClaimsBucket, err)
+	for _, cfg := range []jetstream.KeyValueConfig{
+		{Bucket: ClaimsBucket, Description: "antwort: one claim per reply, taken before sending", TTL: o.ClaimsTTL},
+		{Bucket: AnswersBucket, Description: "antwort: automatic answers per sender, for the rate limit", TTL: o.AnswersTTL},
+		{Bucket: IDsBucket, Description: "antwort: Message-IDs decided, with the content hash of the first message", TTL: o.ClaimsTTL},
+	} {
+		cfg.History, cfg.Storage, cfg.Replicas = 1, jetstream.FileStorage, o.Replicas
+		if _, err := js.KeyValue(ctx, cfg.Bucket); errors.Is(err, jetstream.ErrBucketNotFound) {
+			if _, err = js.CreateKeyValue(ctx, cfg); err != nil && !errors.Is(err, jetstream.ErrBucketExists) {
+				return fmt.Errorf("natsq: create bucket %s: %w", cfg.Bucket, err)
+			}
+		} else if err != nil {
+			return fmt.Errorf("natsq: bucket %s: %w", cfg.Bucket, err)
 		}
-	} else if err != nil {
-		return fmt.Errorf("natsq: bucket %s: %w", ClaimsBucket, err)
 	}
 	for _, cfg := range []jetstream.ObjectStoreConfig{
 		{Bucket: ModelsBucket, Description: "antwort: pushed models and knowledge base", Storage: jetstream.FileStorage, Replicas: o.Replicas},

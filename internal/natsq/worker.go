@@ -108,10 +108,11 @@ type Worker struct {
 	js      jetstream.JetStream
 	m       *metrics
 	gens    engines
-	limiter *reply.Limiter
+	limiter reply.Limiter // set by Run: a Limiter over AnswersBucket
 
 	mail     jetstream.ObjectStore
 	claims   jetstream.KeyValue
+	ids      jetstream.KeyValue
 	outboxSt jetstream.Stream
 
 	draining  atomic.Bool
@@ -174,7 +175,7 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	w := &Worker{cfg: cfg, log: cfg.Logger.With(slog.String("worker", cfg.Name)), js: cfg.Conn.JS, m: newMetrics(),
-		limiter: reply.NewLimiter(cfg.Policy.RateLimit.Per), started: time.Now(), beat: make(chan struct{}, 1)}
+		started: time.Now(), beat: make(chan struct{}, 1)}
 	return w, nil
 }
 
@@ -205,6 +206,17 @@ func (w *Worker) Run(ctx context.Context) error {
 	if w.claims, err = js.KeyValue(ctx, ClaimsBucket); err != nil {
 		return fmt.Errorf("natsq: bucket %s (run Setup first): %w", ClaimsBucket, err)
 	}
+	if w.ids, err = js.KeyValue(ctx, IDsBucket); err != nil {
+		return fmt.Errorf("natsq: bucket %s (run Setup first): %w", IDsBucket, err)
+	}
+	answers, err := js.KeyValue(ctx, AnswersBucket)
+	if err != nil {
+		return fmt.Errorf("natsq: bucket %s (run Setup first): %w", AnswersBucket, err)
+	}
+	if err := checkAnswersTTL(ctx, answers, w.cfg.Policy.RateLimit.Per); err != nil {
+		return err
+	}
+	w.limiter = NewLimiter(answers, w.cfg.Policy.RateLimit.Per)
 	if w.outboxSt, err = js.Stream(ctx, OutboxStream); err != nil {
 		return fmt.Errorf("natsq: stream %s (run Setup first): %w", OutboxStream, err)
 	}
@@ -451,6 +463,10 @@ type Decision struct {
 	Seq     uint64 `json:"seq,omitempty"`
 	Attempt int    `json:"attempt,omitempty"`
 	Note    string `json:"note,omitempty"`
+	// ReusedID is set when a different message with this Message-ID was
+	// decided before: this one is decided all the same, with a reply key
+	// of its own.
+	ReusedID bool `json:"reused_id,omitempty"`
 }
 
 // handleInbound processes one inbound message and acknowledges it, asks
@@ -495,6 +511,10 @@ func (w *Worker) decide(ctx context.Context, m jetstream.Msg, meta *jetstream.Ms
 	if err != nil {
 		return err
 	}
+	ident, reused, err := w.identity(ctx, msg)
+	if err != nil {
+		return err
+	}
 	g, release := w.gens.acquire()
 	defer release()
 	if g == nil {
@@ -505,9 +525,9 @@ func (w *Worker) decide(ctx context.Context, m jetstream.Msg, meta *jetstream.Ms
 		return err
 	}
 	rec := Decision{Suggestion: s, Source: msg.Source, Auto: msg.Auto, Models: g.ref, Worker: w.cfg.Name,
-		Seq: meta.Sequence.Stream, Attempt: int(meta.NumDelivered)}
+		Seq: meta.Sequence.Stream, Attempt: int(meta.NumDelivered), ReusedID: reused}
 	if w.cfg.Reply != nil {
-		key := ReplyKey(msg.ID)
+		key := ReplyKey(ident)
 		switch {
 		case s.Decision.Action == reply.Send && s.Draft != "":
 			note, err := w.queueReply(ctx, msg, s, key)
@@ -530,7 +550,7 @@ func (w *Worker) decide(ctx context.Context, m jetstream.Msg, meta *jetstream.Ms
 	action := string(s.Decision.Action)
 	out := nats.NewMsg(DecisionsSubject + "." + action)
 	out.Data = data
-	out.Header.Set(HeaderMsgID, msg.ID)
+	out.Header.Set(HeaderMsgID, ident)
 	out.Header.Set(HeaderMessageID, msg.ID)
 	out.Header.Set(HeaderChannel, ChannelToken(msg.Channel))
 	ack, err := w.js.PublishMsg(ctx, out)

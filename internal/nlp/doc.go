@@ -1,5 +1,5 @@
 // Package nlp is antwort's text pipeline: Unicode normalisation and case
-// folding, German/English language identification, tokenisation with
+// folding, language identification, tokenisation with
 // masking of numbers, IDs, dates, e-mail addresses and URLs, and Snowball
 // stemming.
 //
@@ -10,7 +10,7 @@
 //
 //	toks := nlp.Tokenize(nlp.Fold("Wo bleibt meine Bestellung 4711-2231?"))
 //	// wo bleibt meine bestellung <id>
-//	lang := nlp.DetectTokens(toks) // "de"
+//	lang := nlp.Identify("Wo bleibt meine Bestellung 4711-2231?") // "de"
 //
 // Fold maps text to NFC, lower case, and spells German umlauts and ß the
 // way people type them without a German keyboard (ä→ae, ß→ss), so
@@ -23,8 +23,11 @@
 //
 // # Caveats
 //
-// Language identification is a fast function-word and character-cue model
-// for German and English only; anything it cannot decide is "und". prose
+// Language identification (Identify) is a fast function-word and
+// letter-cue model for German, English, Spanish, French, Italian,
+// Portuguese, Dutch, Polish, Turkish, Swedish and Danish; anything it
+// cannot decide is "und". Detect narrows it to the languages antwort
+// works in: "de", "en" or "und". prose
 // (github.com/jdkato/prose/v2) is English-only and unmaintained since 2021;
 // this package does not use it for the classifier's features.
 package nlp

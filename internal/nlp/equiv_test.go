@@ -49,7 +49,13 @@ func refSet(ws []string) map[string]bool {
 	return m
 }
 
-var refDE, refEN = refSet(deWords), refSet(enWords)
+// refLangWords are the cue words of each language.
+var refLangWords = func() (m [numLangs]map[string]bool) {
+	for i, s := range langWords {
+		m[i] = refSet(wordList(s))
+	}
+	return m
+}()
 
 func refIsWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
@@ -160,25 +166,56 @@ func refAppendWord(dst []string, w string) []string {
 	}
 }
 
-func refDetectTokens(tokens []string, umlauts int) string {
-	de, en := 0, 0
+func refIdentifyTokens(tokens []string, umlauts int) string {
+	score := [numLangs]int{iDE: priorPoints, iEN: priorPoints}
 	for _, t := range tokens {
-		if refDE[t] {
-			de++
+		n := 0
+		for i := range langs {
+			if refLangWords[i][t] {
+				n++
+			}
 		}
-		if refEN[t] {
-			en++
+		for i := range langs {
+			if refLangWords[i][t] {
+				score[i] += sharedWordPoints[n]
+			}
+		}
+		if n > 0 {
+			continue // a cue word: its letters add nothing
+		}
+		for i := range langs {
+			only, shared := false, false
+			for _, r := range t {
+				o, s := letterCues(r)
+				only = only || o&(1<<i) != 0
+				shared = shared || s&(1<<i) != 0
+			}
+			if only {
+				score[i] += onlyPoints
+			} else if shared {
+				score[i] += sharedPoints
+			}
 		}
 	}
-	de += min(umlauts, 3)
-	switch {
-	case de > en:
-		return German
-	case en > de:
-		return English
-	default:
+	for _, i := range []int{iDE, iSV, iTR} {
+		if i == iDE && score[iDE] == priorPoints && len(tokens) >= shortText {
+			continue // no German word in a longer text: umlauts are not German
+		}
+		score[i] += umlautPoints * min(umlauts, maxUmlauts)
+	}
+	order := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+	slices.SortStableFunc(order, func(a, b int) int { return score[b] - score[a] })
+	if score[order[0]] <= priorPoints || score[order[0]] == score[order[1]] {
 		return Undetermined
 	}
+	return langs[order[0]]
+}
+
+func refDetectTokens(tokens []string, umlauts int) string {
+	if l := refIdentifyTokens(tokens, umlauts); l == German || l == English {
+		return l
+	}
+	return Undetermined
 }
 
 // equivTexts are seeds with every kind of space, mixed cue words and
@@ -187,6 +224,7 @@ var equivTexts = []string{
 	"", " ", "a\vb\fc\rd\ne\tf", "x\u0085y\u00a0z\u2003w\u3000v", "\xff \xfe\u2028",
 	"Wo bleibt meine Bestellung 4711-2231? the order is not here",
 	"der die das the a an und and", "Ärger über Öl, Straße", "I can't log in!!! 😡 49,99 €",
+	"¿Dónde está mi pedido? Não recebi", "Dziękuję, siparişim gelmedi, tak", "de la het een, ø å é ç",
 	strings.Repeat("bitte please ", 20), "max@example.de https://x.de/a?b=1 www.example.com",
 }
 
@@ -206,6 +244,9 @@ func checkEquiv(t *testing.T, s string) {
 	for _, u := range []int{0, countUmlauts(s), 2, 5} {
 		if got, want := DetectTokens(toks, u), refDetectTokens(toks, u); got != want {
 			t.Fatalf("DetectTokens(%q, %d) = %q, reference %q", toks, u, got, want)
+		}
+		if got, want := IdentifyTokens(toks, u), refIdentifyTokens(toks, u); got != want {
+			t.Fatalf("IdentifyTokens(%q, %d) = %q, reference %q", toks, u, got, want)
 		}
 	}
 }

@@ -1,0 +1,174 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/antwort-dev/antwort/reply"
+)
+
+// TestPolicyFitThenReply is the user's path: fit the send rule for a
+// target on the labelled mail, then decide with it; every decision says
+// P(correct), the target and the threshold.
+func TestPolicyFitThenReply(t *testing.T) {
+	db, k := trained(t), kbDir(t)
+	pol := filepath.Join(t.TempDir(), "policy.yaml")
+	if err := os.WriteFile(pol, []byte("# our policy\nvips: ['@bigcustomer.example']\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, "", "policy", "fit", "--db", db, "--kb", k, "--data", sampleTrain, "--max-wrong", "0.1", "--out", pol)
+	if code != ExitOK {
+		t.Fatalf("policy fit: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{"automatic answers:", "target 10.0 %", "95 % confidence", "send when P(correct) >=", "intent", "wrote max_wrong 0.1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("policy fit output lacks %q:\n%s", want, out)
+		}
+	}
+	b, err := os.ReadFile(pol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := reply.ParsePolicy(b)
+	if err != nil {
+		t.Fatalf("written policy does not load: %v\n%s", err, b)
+	}
+	if p.MaxWrong != 0.1 || p.Auto == nil || len(p.VIPs) != 1 || !strings.Contains(string(b), "# our policy") {
+		t.Errorf("written policy: max_wrong %v, auto %v, vips %v; comments kept: %v", p.MaxWrong, p.Auto != nil, p.VIPs, strings.Contains(string(b), "# our policy"))
+	}
+	code, out, errOut = run(t, "", "reply", "--db", db, "--kb", k, "--policy", pol, sampleInbox)
+	if code != ExitOK {
+		t.Fatalf("reply: exit %d: %s", code, errOut)
+	}
+	sent := 0
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r struct {
+			Decision struct {
+				Action    string
+				PCorrect  *float64 `json:"p_correct"`
+				Rule      string
+				MaxWrong  float64 `json:"max_wrong"`
+				Threshold float64
+			}
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		d := r.Decision
+		if d.Action == "send" {
+			sent++
+		}
+		if d.Action == "ignore" || d.Action == "escalate" {
+			continue
+		}
+		if d.PCorrect == nil || d.Rule != reply.RuleFitted || d.MaxWrong != 0.1 || d.Threshold != p.Auto.Threshold {
+			t.Errorf("decision lacks the fitted rule: %s", line)
+			break
+		}
+	}
+	if sent == 0 {
+		t.Error("the fitted rule sent nothing on the sample inbox")
+	}
+}
+
+// TestHandThresholdsSayso: without a fitted rule every decision says that
+// hand thresholds decided.
+func TestHandThresholdsSayso(t *testing.T) {
+	db, k := trained(t), kbDir(t)
+	code, out, errOut := run(t, "Wo bleibt meine Bestellung 4711?\n", "reply", "--db", db, "--kb", k)
+	if code != ExitOK {
+		t.Fatalf("reply: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, `"rule":"hand thresholds"`) || !strings.Contains(out, "no fitted rule") {
+		t.Errorf("decision does not say hand thresholds decided: %s", out)
+	}
+}
+
+func TestPolicyFitBadInput(t *testing.T) {
+	db, k := trained(t), kbDir(t)
+	empty := filepath.Join(t.TempDir(), "empty.db")
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no data", []string{"policy", "fit", "--db", db, "--kb", k, "--max-wrong", "0.01"}, ExitUsage, "needs --data"},
+		{"no target", []string{"policy", "fit", "--db", db, "--kb", k, "--data", sampleTrain}, ExitUsage, "--max-wrong 0"},
+		{"target 1", []string{"policy", "fit", "--db", db, "--kb", k, "--data", sampleTrain, "--max-wrong", "1"}, ExitUsage, "below 1"},
+		{"one fold", []string{"policy", "fit", "--db", db, "--kb", k, "--data", sampleTrain, "--max-wrong", "0.1", "--folds", "1"}, ExitUsage, "--folds 1"},
+		{"no model", []string{"policy", "fit", "--db", empty, "--kb", k, "--data", sampleTrain, "--max-wrong", "0.1", "--dry-run"}, ExitModel, "empty.db"},
+	} {
+		code, out, errOut := run(t, "", c.args...)
+		if code != c.code || !strings.Contains(errOut, c.want) {
+			t.Errorf("%s: exit %d (want %d), stderr %q (want %q)\n%s", c.name, code, c.code, errOut, c.want, out)
+		}
+	}
+}
+
+// TestEvalMaxWrong: eval fits the rule on the training data only and
+// reports what it does on the test data.
+func TestEvalMaxWrong(t *testing.T) {
+	code, out, errOut := run(t, "", "eval", "--train", sampleTrain, "--test", sampleInbox, "--label-field", "intent",
+		"--max-wrong", "0.1", "--max-wrong-folds", "3", "--c", "1", "--format", "json")
+	if code != ExitOK {
+		t.Fatalf("eval: exit %d: %s", code, errOut)
+	}
+	var r struct {
+		NTest int `json:"n_test"`
+		Auto  *struct {
+			MaxWrong  float64 `json:"max_wrong"`
+			FittedOn  string  `json:"fitted_on"`
+			Coverage  float64
+			Precision float64
+			Sent      int
+			Wrong     int
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	a := r.Auto
+	if a == nil || a.MaxWrong != 0.1 || !strings.Contains(a.FittedOn, "training data, out-of-fold") {
+		t.Fatalf("auto: %+v", a)
+	}
+	if a.Sent == 0 || a.Coverage != float64(a.Sent)/float64(r.NTest) || a.Precision != 1-float64(a.Wrong)/float64(a.Sent) {
+		t.Errorf("auto figures inconsistent: %+v (n_test %d)", a, r.NTest)
+	}
+	if code, _, errOut := run(t, "", "eval", "--data", sampleTrain, "--folds", "3", "--max-wrong", "0.1"); code != ExitUsage || !strings.Contains(errOut, "--max-wrong needs training") {
+		t.Errorf("--max-wrong with --folds: exit %d, %s", code, errOut)
+	}
+}
+
+// TestInit writes the starting policy and articles, which load, and does
+// not overwrite them a second time without --force.
+func TestInit(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := run(t, "", "init", dir)
+	if code != ExitOK {
+		t.Fatalf("init: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "policy.yaml") || !strings.Contains(out, "kb import") {
+		t.Errorf("init output: %s", out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "policy.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reply.ParsePolicy(b); err != nil {
+		t.Errorf("written policy does not load: %v", err)
+	}
+	k := filepath.Join(t.TempDir(), "kb")
+	if code, out, errOut := run(t, "", "kb", "import", "--kb", k, filepath.Join(dir, "articles")); code != ExitOK || !strings.Contains(out+errOut, "3 articles") {
+		t.Errorf("kb import of the example articles: exit %d: %s%s", code, out, errOut)
+	}
+	if code, _, errOut := run(t, "", "init", dir); code == ExitOK || !strings.Contains(errOut, "--force") {
+		t.Errorf("second init without --force: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := run(t, "", "init", dir, "--force"); code != ExitOK {
+		t.Errorf("init --force: exit %d: %s", code, errOut)
+	}
+}

@@ -1,0 +1,105 @@
+package nlp
+
+import "strings"
+
+// courtesyWords are the words of greetings, thanks, closings and
+// acknowledgements ("Danke, das hat geklappt!", "Thanks so much for the
+// quick help", "Viele Grüße"), and the small words around them, in folded
+// spelling. A sentence made only of them asks for nothing.
+var courtesyWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range AppendTokens(nil, Fold(`
+		hallo hi hey hej moin servus guten tag morgen abend liebe lieber liebes sehr geehrte geehrter
+		damen und herren frau herr team kundenservice service
+		danke dank dankeschön vielen herzlichen besten tausend lieben schön schoen nochmals nochmal
+		für fuer die das den dem der ihre eure deine schnelle schnellen rasche rückmeldung rueckmeldung antwort hilfe
+		unterstützung unterstuetzung mühe muehe info infos information informationen erledigung bearbeitung
+		hat haben hatte es alles jetzt nun wieder geklappt funktioniert funktioniert's klappt passt gut bestens
+		super toll prima perfekt top klasse wunderbar alles gut ok okay okey in ordnung erledigt ja genau
+		gruß gruss grüße gruesse viele beste freundliche freundlichen mit mfg lg vg bg
+		hello dear thanks thank thx ty you so much very many a lot again for the your quick fast prompt
+		reply response answer help support assistance info that this it has have worked works working
+		fixed solved sorted resolved all good great perfect awesome fine done yes cheers
+		regards best kind warm wishes sincerely yours mr mrs ms
+		!`)) {
+		m[w] = true
+	}
+	return m
+}()
+
+// solvedWords say that something worked out ("hat geklappt", "that
+// worked"); contrastWords that something did not after all.
+var (
+	solvedWords   = wordSet("geklappt klappt funktioniert funktionierte erledigt gelöst geloest worked works fixed solved sorted resolved")
+	contrastWords = wordSet("aber jedoch leider trotzdem allerdings nicht kein keine but however unfortunately still not no")
+)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range AppendTokens(nil, Fold(s)) {
+		m[w] = true
+	}
+	return m
+}
+
+// Courtesy reports whether a sentence only greets, thanks, closes or
+// acknowledges: at most one of its words (a name, say) is not a courtesy
+// word, and at least one is; or it says that something worked out ("Danke,
+// das mit dem Passwort hat geklappt!") with at most five other words, no
+// question and no "but".
+func Courtesy(sentence string) bool {
+	other, polite := 0, 0
+	solved, contrast := false, false
+	question := strings.ContainsRune(sentence, '?')
+	for _, t := range Tokenize(Fold(sentence)) {
+		solved = solved || solvedWords[t]
+		contrast = contrast || contrastWords[t]
+		switch {
+		case courtesyWords[t]:
+			polite++
+		case t == "." || t == "," || t == ":" || t == "-" || t == "–" || t == "…":
+		default:
+			other++
+		}
+	}
+	if solved && !contrast && !question && other <= 5 {
+		return true
+	}
+	return polite > 0 && other <= 1
+}
+
+// requestWords ask for something on their own, requestPairs as two words
+// in a row (folded spelling).
+var (
+	requestWords = wordSet("bitte möchte möchten brauche brauchen benötige benötigen please")
+	requestPairs = func() map[[2]string]bool {
+		m := map[[2]string]bool{}
+		for _, p := range []string{
+			"können sie", "könnten sie", "würden sie", "kann ich", "wie kann", "wie lange", "wann kommt", "wann wird",
+			"wo ist", "wo bleibt", "hätte gern", "hätte gerne", "ich will",
+			"can you", "could you", "would you", "will you", "i need", "i want", "would like", "how do", "how can",
+			"how long", "when will", "where is", "is it", "can i",
+		} {
+			w := AppendTokens(nil, Fold(p))
+			m[[2]string{w[0], w[1]}] = true
+		}
+		return m
+	}()
+)
+
+// AsksSomething reports whether text asks for anything: a question mark,
+// or words of asking, wanting or needing ("bitte", "können Sie", "ich
+// möchte", "please", "could you", "I need"). A reply that only reports
+// ("The replacement plates arrived this morning.") asks nothing.
+func AsksSomething(text string) bool {
+	if strings.ContainsRune(text, '?') {
+		return true
+	}
+	toks := Tokenize(Fold(text))
+	for i, t := range toks {
+		if requestWords[t] || i > 0 && requestPairs[[2]string{toks[i-1], t}] {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,105 @@
+package nlp
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestSentences(t *testing.T) {
+	for _, c := range []struct {
+		name, lang, text string
+		want             []string
+	}{
+		{"german abbreviations and ordinals", "de",
+			"Hallo Frau Schmidt,\nich habe am 3. Mai bestellt, z. B. die Bestell-Nr. 4711 bzw. 4712. Leider kam nichts an! Können Sie nachsehen?",
+			[]string{"Hallo Frau Schmidt,", "ich habe am 3. Mai bestellt, z. B. die Bestell-Nr. 4711 bzw. 4712.", "Leider kam nichts an!", "Können Sie nachsehen?"}},
+		{"wrapped lines join", "de",
+			"Danke, das mit dem Passwort hat geklappt. Jetzt stimmt aber meine\nRechnung nicht: Es wurden 49,99 EUR statt 39,99 EUR abgebucht.\n\nViele Grüße\nAnna",
+			[]string{"Danke, das mit dem Passwort hat geklappt.", "Jetzt stimmt aber meine Rechnung nicht: Es wurden 49,99 EUR statt 39,99 EUR abgebucht.", "Viele Grüße Anna"}},
+		{"english with punkt", "en",
+			"Hi Tom,\nthanks, the parcel arrived yesterday! Now invoice no. 4711 shows the wrong amount, e.g. 49.99 EUR instead of 39.99 EUR. Could you fix it?",
+			[]string{"Hi Tom,", "thanks, the parcel arrived yesterday!", "Now invoice no. 4711 shows the wrong amount, e.g. 49.99 EUR instead of 39.99 EUR.", "Could you fix it?"}},
+		{"list items", "de",
+			"Bitte ändern Sie:\n- meine Adresse\n- meine Bankverbindung",
+			[]string{"Bitte ändern Sie:", "- meine Adresse", "- meine Bankverbindung"}},
+		{"lower case after dot is no boundary", "de", "Das kostet 3 Eur. und mehr", []string{"Das kostet 3 Eur. und mehr"}},
+		{"empty", "de", " \n\n ", nil},
+	} {
+		if diff := cmp.Diff(c.want, Sentences(c.text, c.lang)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", c.name, diff)
+		}
+	}
+}
+
+// TestSentencesConcurrent shares the one English tokenizer between
+// goroutines (run with -race).
+func TestSentencesConcurrent(t *testing.T) {
+	text := "Thanks, that worked. Now my invoice is wrong. Can you help?"
+	want := Sentences(text, English)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				if got := Sentences(text, English); !cmp.Equal(got, want) {
+					t.Errorf("got %q, want %q", got, want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestCourtesy(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{
+		{"Danke, das hat geklappt!", true},
+		{"Vielen Dank für die schnelle Hilfe.", true},
+		{"Thanks so much, that worked!", true},
+		{"Viele Grüße Anna", true},
+		{"Hallo Frau Schmidt,", true},
+		{"Hi Tom,", true},
+		{"Kind regards, Tom Baker", false}, // two names: not sure
+		{"Jetzt stimmt aber meine Rechnung nicht.", false},
+		{"Danke, aber mein Paket ist immer noch nicht da.", false},
+		{"Danke, das mit dem Passwort hat geklappt!", true},
+		{"Thanks, the replacement router works fine now.", true},
+		{"Das mit dem Passwort hat leider nicht geklappt.", false},
+		{"Hat das mit der Rücksendung geklappt?", false},
+		{"Can you change my address?", false},
+		{"", false},
+	} {
+		if got := Courtesy(c.s); got != c.want {
+			t.Errorf("Courtesy(%q) = %v, want %v", c.s, got, c.want)
+		}
+	}
+}
+
+func TestAsksSomething(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"The replacement plates arrived this morning, well packed and all in one piece.", false},
+		{"Das Passwort geht immer noch nicht.", false},
+		{"Jetzt ist meine Rechnung falsch. Bitte korrigieren Sie das.", true},
+		{"Wann kommt mein Paket", true},
+		{"Could you change my address to 12 High Street?", true},
+		{"I need a new invoice.", true},
+		{"Ist das so richtig?", true},
+		{"Thanks, I can log in now.", false},
+		{"It looks like the parcel was delivered next door.", false},
+		{"Ich möchte meine Adresse ändern.", true},
+		{"Können Sie mir die Rechnung schicken.", true},
+	} {
+		if got := AsksSomething(c.text); got != c.want {
+			t.Errorf("AsksSomething(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}

@@ -352,7 +352,7 @@ func BenchmarkSuggest(b *testing.B) {
 		if err != nil {
 			break
 		}
-		m.From = "Kunde <kunde@example.de>"
+		m.From = ingest.Address{Name: "Kunde", Address: "kunde@example.de"}
 		msgs = append(msgs, m)
 	}
 	src.Close()

@@ -25,11 +25,15 @@ type imapFlags struct {
 	retry        time.Duration
 }
 
+// envIMAPPassword is the environment variable that holds the IMAP
+// password.
+const envIMAPPassword = "ANTWORT_IMAP_PASSWORD"
+
 // insecureLoopback is --insecure-skip-verify given without a value.
 const insecureLoopback = "loopback"
 
 func (f *imapFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.passwordFile, "imap-password-file", "", "file holding the IMAP password (default: env ANTWORT_IMAP_PASSWORD); never put it in the URL")
+	fs.StringVar(&f.passwordFile, "imap-password-file", "", "file holding the IMAP password, alone on its first line (default: $"+envIMAPPassword+"); never in the URL")
 	fs.StringVar(&f.tokenFile, "imap-token-file", "", "file holding an OAuth 2.0 access token: log in with XOAUTH2 (Microsoft 365, Gmail); read anew at every connection")
 	fs.StringVar(&f.caFile, "imap-ca-file", "", "PEM file with the certificate authority (or the self-signed certificate) of the IMAP server")
 	fs.StringVar(&f.insecure, "insecure-skip-verify", "", "do not verify the IMAP server's certificate: alone for a server on this machine, =HOST for the named host")
@@ -56,19 +60,15 @@ func (f *imapFlags) options(g *globalOptions, a *imapbox.Account) (imapbox.Optio
 			if tok == "" {
 				return "", fmt.Errorf("%s is empty", f.tokenFile)
 			}
+			g.secret(tok)
 			return tok, nil
 		}
-	case f.passwordFile != "":
-		b, err := os.ReadFile(f.passwordFile)
-		if err != nil {
-			return o, flagErrorf("--imap-password-file: %v", err)
-		}
-		o.Password = strings.TrimRight(string(b), "\r\n")
-		if o.Password == "" {
-			return o, flagErrorf("--imap-password-file %s is empty", f.passwordFile)
-		}
 	default:
-		o.Password = os.Getenv("ANTWORT_IMAP_PASSWORD")
+		pw, _, err := g.password("imap-password-file", f.passwordFile, envIMAPPassword)
+		if err != nil {
+			return o, err
+		}
+		o.Password = pw
 	}
 	switch f.insecure {
 	case "":

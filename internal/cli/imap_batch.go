@@ -47,6 +47,7 @@ const (
 type imapBatch struct {
 	o    *batchOptions
 	j    *journal.Journal // nil in a dry run
+	from mail.Address     // the sender of the answers
 	in   *imapInputs
 	mb   *imapbox.Mailbox // the mailbox of the IMAP input
 	stop chan struct{}    // closed to end --watch
@@ -91,7 +92,7 @@ func hasIMAP(specs []string) bool { return slices.ContainsFunc(specs, imapbox.Is
 // folder, logs in and prepares drafts, sent and correction folders. It
 // returns the inputs' opener (also for runs without IMAP) and the IMAP
 // part of the run (nil without IMAP).
-func (o *batchOptions) setUpIMAP(ctx context.Context, j *journal.Journal, labels []string) (_ *imapInputs, _ *imapBatch, err error) {
+func (o *batchOptions) setUpIMAP(ctx context.Context, j *journal.Journal, from mail.Address, labels []string) (_ *imapInputs, _ *imapBatch, err error) {
 	var specs []string
 	for _, s := range o.in {
 		if imapbox.IsURL(s) {
@@ -123,7 +124,7 @@ func (o *batchOptions) setUpIMAP(ctx context.Context, j *journal.Journal, labels
 	if o.watch && !o.retrySet {
 		o.imap.retry = -1 // a watching run waits for its server
 	}
-	ib := &imapBatch{o: o, j: j, stop: make(chan struct{}), labels: labels}
+	ib := &imapBatch{o: o, j: j, from: from, stop: make(chan struct{}), labels: labels}
 	so := imapbox.SourceOptions{Skip: []string{doneKeyword}, ReadOnly: o.dryRun, Watch: o.watch, Poll: o.poll, Stop: ib.stop}
 	ib.in = newIMAPInputs(o.g, &o.imap, so)
 	defer func() {
@@ -217,9 +218,9 @@ func (ib *imapBatch) handle(ctx context.Context, msg *ingest.Message, s *antwort
 // Message-ID is derived from key, so a mail decided again after a crash
 // finds its draft there.
 func (ib *imapBatch) draft(ctx context.Context, msg *ingest.Message, s *antwort.Suggestion, key string) (string, error) {
-	r := replyFor(ib.o.from, msg, s)
+	r := replyFor(ib.from, msg, s)
 	r.Auto = false // an agent sends it
-	r.MessageID = "<" + strings.TrimSuffix(outbox.KeyFor(key), ".antwort") + ".draft@" + domainOr(ib.o.from) + ">"
+	r.MessageID = "<" + strings.TrimSuffix(outbox.KeyFor(key), ".antwort") + ".draft@" + domainOr(ib.from.Address) + ">"
 	var buf bytes.Buffer
 	if err := outbox.WriteEML(&buf, r); err != nil {
 		return "", err
@@ -330,10 +331,10 @@ func (d *drafter) close() {
 // committed are stored.
 func (ib *imapBatch) beforeCommit() error { return ib.drafter.wait() }
 
-// domainOr is the domain of the address in from, for Message-IDs.
-func domainOr(from string) string {
-	if a, err := mail.ParseAddress(from); err == nil && domainOf(a.Address) != "" {
-		return domainOf(a.Address)
+// domainOr is the domain of addr, for Message-IDs.
+func domainOr(addr string) string {
+	if d := domainOf(addr); d != "" {
+		return d
 	}
 	return "antwort.invalid"
 }

@@ -272,14 +272,22 @@ func writeParsedText(w io.Writer, p parsedMessage) {
 	}
 	field("ID", m.ID)
 	field("Channel", m.Channel)
-	field("From", m.From)
-	field("To", m.To)
+	field("From", m.From.String())
+	field("Reply-To", m.ReplyTo.String())
+	var to []string
+	for _, a := range m.To {
+		to = append(to, a.String())
+	}
+	field("To", strings.Join(to, ", "))
 	field("Subject", m.Subject)
 	if !m.Date.IsZero() {
 		field("Date", m.Date.Format(time.RFC3339))
 	}
 	field("In-Reply-To", m.InReplyTo)
 	field("References", strings.Join(m.References, " "))
+	for _, w := range m.Warnings {
+		field("Warning", w)
+	}
 	for _, a := range m.Attachments {
 		name := a.Name
 		if name == "" {

@@ -37,6 +37,7 @@ func (n *natsFlags) connect(ctx context.Context, g *globalOptions, name string, 
 	if n.replicas < 1 {
 		return nil, flagErrorf("--replicas %d: need at least 1", n.replicas)
 	}
+	g.secretURL(n.url)
 	opts := natsq.ConnectOptions{Name: name, Retry: n.retry, CredsFile: n.creds, Logger: g.logger}
 	if n.retry == 0 {
 		opts.Retry = -1

@@ -88,6 +88,13 @@ type RunOptions struct {
 	// not parse. Nil ignores them; they are counted anyway.
 	Problem func(error)
 
+	// Skipped is called (from the goroutine that called Run, like sink)
+	// for every message skipped because it was seen before in this run
+	// (reason "duplicate") or Done reported it processed ("done"), with its
+	// key, so that a caller can, say, mark it in the mailbox it came
+	// from. Nil ignores them.
+	Skipped func(msg *ingest.Message, key, reason string)
+
 	// Progress is called (from the goroutine that called Run) after each
 	// item read is dealt with, processed, skipped or broken, with the
 	// number dealt with so far, for a progress display. Nil means none.
@@ -309,10 +316,16 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 		case r.skip == skipDuplicate:
 			st.Read++
 			st.Duplicates++
+			if opts.Skipped != nil {
+				opts.Skipped(r.msg, key(r.msg), r.skip)
+			}
 			return
 		case r.skip == skipDone:
 			st.Read++
 			st.Done++
+			if opts.Skipped != nil {
+				opts.Skipped(r.msg, key(r.msg), r.skip)
+			}
 			return
 		case r.skip == skipOld:
 			st.Read++

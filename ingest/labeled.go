@@ -568,7 +568,7 @@ func readExample(path, ext string, max int64, o Options) (string, *Message, erro
 		if m == nil {
 			return "", nil, errorf(ErrNotMail, "not a regular file")
 		}
-		text, err := mailExample(m)
+		text, err := MailExample(m)
 		if err != nil {
 			return "", nil, err
 		}
@@ -593,9 +593,11 @@ func readExample(path, ext string, max int64, o Options) (string, *Message, erro
 	return text, nil, err
 }
 
-// mailExample is the training text of a parsed mail; machine-written mail
-// (Message.Auto) is refused with ErrAuto.
-func mailExample(m *Message) (string, error) {
+// MailExample is the training text of a parsed mail, as ReadLabeled makes
+// it: the subject, a blank line and the cleaned text. Machine-written mail
+// (Message.Auto) is refused with an error wrapping ErrAuto, mail without
+// subject and text with ErrNoText.
+func MailExample(m *Message) (string, error) {
 	if m.Auto != "" {
 		return "", errorf(ErrAuto, "not used for training: sent by a machine (%s)", m.Auto)
 	}

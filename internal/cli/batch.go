@@ -52,6 +52,14 @@ type batchOptions struct {
 	ownDoms  []string
 	fromSet  bool
 	nats     natsFlags // for --out nats:SUBJECT
+
+	// IMAP (see imap.go, imap_batch.go)
+	imap        imapFlags
+	retrySet    bool
+	watch       bool
+	poll        time.Duration
+	sent        string
+	corrections string
 }
 
 func newBatchCmd(g *globalOptions) *cobra.Command {
@@ -87,6 +95,21 @@ per action (--route-by action, the default), intent, or action/intent;
 --route-move then removes the original from a Maildir or folder input after
 the journal has recorded it. Mails are never deleted otherwise.
 
+IMAP: --in imaps://USER@HOST/FOLDER (imap:// upgrades with STARTTLS; ?tls=none
+only for a server on this machine) reads a mailbox folder by UID. The password
+comes from ANTWORT_IMAP_PASSWORD or --imap-password-file, never the URL; an
+OAuth 2.0 token (XOAUTH2: Microsoft 365, Gmail) from --imap-token-file. A mail
+gets the keyword $antwort-done once the journal has committed its decision, and
+is not read again. --drafts imap:[FOLDER] appends drafts (\Draft, threaded,
+the customer in To) to the drafts folder, also for the answers the policy would
+send when there is no --outbox; --route imap:PREFIX copies each mail into
+PREFIX/<action> (--route-move moves it), --route keyword:PREFIX sets keywords
+instead; with --send, delivered answers are put into the sent folder (--sent).
+--watch keeps the connection and decides new mail as it arrives (IDLE, else
+polling every --poll); SIGTERM finishes the mails in hand, commits and logs
+out (exit 0). Mails agents move into antwort/Korrektur/<intent> (--corrections)
+become feedback that 'antwort retrain' learns from. A refused login exits 6.
+
 Auto-replies, bounces, mailing lists and antwort's own replies are recognised
 and get the action "ignore". Broken mails are reported on stderr with where
 they are and skipped; the exit status is then 3. --dry-run decides and writes
@@ -94,15 +117,17 @@ they are and skipped; the exit status is then 3. --dry-run decides and writes
 		Example: `  antwort batch --db antwort.db --kb ./kb --in maildir:./mail/service --out jsonl:decisions.jsonl
   antwort batch --kb ./kb --in mbox:export.mbox --in dir:./eml/ --in jsonl:tweets.jsonl --out csv:decisions.csv
   antwort batch --kb ./kb --in maildir:./mail/service --route maildir:./mail/sorted --route-by intent
-  antwort batch --kb ./kb --in maildir:./mail/service --outbox ./outbox --send --smtp smtp://user@host:587 --smtp-password-file ./smtp.pw`,
+  antwort batch --kb ./kb --in maildir:./mail/service --outbox ./outbox --send --smtp smtp://user@host:587 --smtp-password-file ./smtp.pw
+  ANTWORT_IMAP_PASSWORD=… antwort batch --kb ./kb --in imaps://service@mail.example.de/INBOX --drafts imap: --route imap:antwort --watch`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.fromSet = cmd.Flags().Changed("from")
+			o.retrySet = cmd.Flags().Changed("imap-retry")
 			return runBatch(cmd.Context(), o)
 		},
 	}
 	f := cmd.Flags()
-	f.StringArrayVar(&o.in, "in", nil, "input: maildir:DIR, dir:DIR, eml:FILE, mbox:FILE, jsonl:FILE, csv:FILE or - (repeatable)")
+	f.StringArrayVar(&o.in, "in", nil, "input: maildir:DIR, dir:DIR, eml:FILE, mbox:FILE, jsonl:FILE, csv:FILE, imaps://USER@HOST/FOLDER or - (repeatable)")
 	f.StringVar(&o.out, "out", "jsonl:-", "decisions: jsonl:FILE, csv:FILE (- = stdout), nats:SUBJECT (a JetStream stream, see --nats)")
 	o.nats.register(f)
 	f.StringVar(&o.kbDir, "kb", "kb", "knowledge base directory")
@@ -110,18 +135,23 @@ they are and skipped; the exit status is then 3. --dry-run decides and writes
 	f.StringVar(&o.journal, "journal", "antwort.journal", "journal file")
 	f.BoolVar(&o.dryRun, "dry-run", false, "decide and write --out only: no journal, outbox, routing or sending")
 	f.StringVar(&o.outbox, "outbox", "", "queue the answers to send as .eml in this Maildir")
-	f.StringVar(&o.drafts, "drafts", "", "write suggested drafts as .eml into this Maildir")
+	f.StringVar(&o.drafts, "drafts", "", "write suggested drafts as .eml into this Maildir, or with imap:[FOLDER] into the IMAP input's drafts folder")
 	f.BoolVar(&o.send, "send", false, "deliver the outbox via --smtp")
 	o.smtp.register(f)
 	f.StringVar(&o.from, "from", "Kundenservice <service@example.com>", "sender of the answers, never answered itself; when given, its domain marks our own mail")
 	f.StringArrayVar(&o.ownDoms, "own-domain", nil, "a domain of our own: mail from it (From, Reply-To, Message-ID) is never answered (repeatable)")
-	f.StringVar(&o.route, "route", "", "file a copy of each mail into maildir:DIR/<folder>")
+	f.StringVar(&o.route, "route", "", "file a copy of each mail into maildir:DIR/<folder> or imap:PREFIX/<folder>, or set keywords keyword:PREFIX<name>")
 	f.StringVar(&o.routeBy, "route-by", "action", "route folders: action, intent or action/intent")
-	f.BoolVar(&o.move, "route-move", false, "move mails out of a Maildir or folder input instead of copying (after they are journaled)")
+	f.BoolVar(&o.move, "route-move", false, "move mails out of a Maildir, folder or IMAP input instead of copying (after they are journaled)")
 	f.IntVar(&o.limit, "limit", 0, "stop after this many messages (0 = all)")
 	f.StringVar(&o.since, "since", "", "skip mails dated before this (2026-03-01 or RFC 3339)")
 	f.IntVar(&o.workers, "workers", 2*runtime.GOMAXPROCS(0), "messages processed in parallel (default: two per core, so reading overlaps with work)")
 	f.Int64Var(&o.maxBytes, "max-bytes", 0, "skip mails larger than this many bytes (default 25 MiB)")
+	o.imap.register(f)
+	f.BoolVar(&o.watch, "watch", false, "keep reading the IMAP folder: decide new mail as it arrives (IDLE) until SIGTERM")
+	f.DurationVar(&o.poll, "poll", time.Second, "with --watch on a server without IDLE: look for new mail this often")
+	f.StringVar(&o.sent, "sent", "", `with --send and an IMAP input: folder for delivered answers (imap:FOLDER; default the \Sent folder; "none": not kept)`)
+	f.StringVar(&o.corrections, "corrections", defaultCorrections, `with an IMAP input: folder whose sub-folders, one per intent, agents move misclassified mails into ("none": off)`)
 	return cmd
 }
 
@@ -147,6 +177,7 @@ type batchRun struct {
 	reused  int // messages that reused another message's Message-ID
 	warned  int // messages with warnings
 	noRoute bool
+	imap    *imapBatch // the IMAP input's mailbox, nil without one
 }
 
 const (
@@ -254,22 +285,39 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 			return err
 		}
 	}
-	if o.drafts != "" {
+	if o.drafts != "" && !strings.HasPrefix(o.drafts, "imap:") {
 		if b.drafts, err = outbox.OpenOutbox(o.drafts); err != nil {
 			return err
 		}
 	}
 	if o.route != "" {
 		kind, dir, ok := strings.Cut(o.route, ":")
-		if !ok || kind != "maildir" || dir == "" {
-			return flagErrorf("--route %q: want maildir:DIR", o.route)
+		switch {
+		case kind == "imap" || kind == "keyword": // into the IMAP input's mailbox
+		case !ok || kind != "maildir" || dir == "":
+			return flagErrorf("--route %q: want maildir:DIR, imap:PREFIX or keyword:PREFIX", o.route)
+		default:
+			b.route = &router{dir: dir, by: o.routeBy}
 		}
-		b.route = &router{dir: dir, by: o.routeBy}
+	}
+	in, ib, err := o.setUpIMAP(ctx, b.j, b.from, eng.Labels(antwort.IntentModel))
+	if err != nil {
+		return err
+	}
+	defer in.close()
+	b.imap = ib
+	if ib != nil {
+		defer ib.drafter.close()
 	}
 
 	iopts.MaxBytes, iopts.KeepRaw, iopts.Stdin = o.maxBytes, o.route != "", o.g.io.In
-	src := &multiSource{g: o.g, specs: o.in, opts: iopts}
+	src := &multiSource{g: o.g, specs: o.in, opts: iopts, imap: in}
 	defer src.Close()
+	if ib != nil {
+		if err := ib.learn(ctx); err != nil {
+			fmt.Fprintf(o.g.io.ErrOut, "antwort: %v\n", err)
+		}
+	}
 
 	// Deliveries run beside the processing, woken after each commit.
 	var sendStats sendTally
@@ -285,6 +333,7 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 					return
 				case <-b.flush:
 					sendStats.flush(sendCtx, b.outbox, sender)
+					b.copySent(sendCtx)
 				}
 			}
 		}()
@@ -296,10 +345,23 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 	}
 	problems := 0
 	start := time.Now()
-	st, runErr := eng.Run(ctx, src, func(oc *antwort.Outcome) error {
-		return b.handle(ctx, oc)
+	// The sink and, with --watch, a ticker that commits while no mail
+	// comes, take turns.
+	var sinkMu sync.Mutex
+	runCtx, stopWatch := b.watch(ctx, &sinkMu)
+	st, runErr := eng.Run(runCtx, src, func(oc *antwort.Outcome) error {
+		sinkMu.Lock()
+		defer sinkMu.Unlock()
+		return b.handle(runCtx, oc)
 	}, antwort.RunOptions{
 		Workers: o.workers, Limit: o.limit, Since: since,
+		Skipped: func(msg *ingest.Message, key, reason string) {
+			if b.imap != nil {
+				sinkMu.Lock()
+				b.imap.skipped(msg, key, reason)
+				sinkMu.Unlock()
+			}
+		},
 		Done: func(key, hash string) (journal.Status, error) {
 			if b.j == nil {
 				return journal.New, nil
@@ -316,6 +378,7 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 		},
 		Progress: func(done int) { b.prog.set(done, 0) },
 	})
+	stopWatch()
 	b.prog.end() // the summary starts on a line of its own
 	// Commit what was written, also after an interruption: those results
 	// are complete.
@@ -325,8 +388,12 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 	wgSend.Wait()
 	if o.send && runErr == nil && commitErr == nil {
 		sendStats.flush(ctx, b.outbox, sender) // what the last commit queued
+		b.copySent(ctx)
 	}
 	b.summary(st, elapsed, &sendStats)
+	if b.imap != nil {
+		b.imap.summary()
+	}
 	switch {
 	case runErr != nil:
 		return runErr
@@ -368,6 +435,11 @@ func (b *batchRun) handle(ctx context.Context, oc *antwort.Outcome) error {
 			return fmt.Errorf("%s: queue reply: %w", msg.Source, err)
 		default:
 			rec.Outbox = okey
+		}
+		if b.imap != nil {
+			if err := b.imap.handle(ctx, msg, s, &rec, key); err != nil {
+				return err
+			}
 		}
 		if b.route != nil {
 			if msg.Raw == nil {
@@ -413,12 +485,17 @@ func (b *batchRun) commit(ctx context.Context) error {
 		b.pending = b.pending[:0]
 		return nil
 	}
-	if len(b.pending) == 0 && b.out.name == "" {
+	if len(b.pending) == 0 && b.out.name == "" && (b.imap == nil || len(b.imap.marks)+len(b.imap.later) == 0) {
 		return nil
 	}
 	offsets := map[string]int64{}
 	if b.out.name != "" {
 		offsets[b.out.name] = off
+	}
+	if b.imap != nil {
+		if err := b.imap.beforeCommit(); err != nil {
+			return err
+		}
 	}
 	if err := b.j.Commit(ctx, b.pending, offsets); err != nil {
 		return err
@@ -430,6 +507,11 @@ func (b *batchRun) commit(ctx context.Context) error {
 		}
 	}
 	b.moves = b.moves[:0]
+	if b.imap != nil {
+		if err := b.imap.committed(ctx); err != nil {
+			return err
+		}
+	}
 	select {
 	case b.flush <- struct{}{}:
 	default:

@@ -22,6 +22,7 @@ const (
 	ExitPartial     = 3   // finished, but some inputs were skipped (reported on stderr)
 	ExitModel       = 4   // model or store missing, or from a newer or unknown format
 	ExitLocked      = 5   // the model store, the journal or the knowledge base is locked by another process
+	ExitAuth        = 6   // the mail server refused the login (IMAP password or token)
 	ExitInterrupted = 130 // interrupted (SIGINT/SIGTERM)
 )
 
@@ -32,6 +33,7 @@ const exitHelp = `Exit status:
   3    finished, but some inputs were skipped (each reported on stderr)
   4    model or store missing, or written by a newer or unknown format
   5    model store, journal or knowledge base locked by another process
+  6    the mail server refused the login (IMAP password or token)
   130  interrupted`
 
 // FlagError is a usage error; the command's usage is printed with it.
@@ -70,6 +72,8 @@ func exitCode(err error) int {
 		return ExitPartial
 	case errors.Is(err, models.ErrLocked), errors.Is(err, journal.ErrLocked), errors.Is(err, kb.ErrLocked):
 		return ExitLocked
+	case isAuthError(err):
+		return ExitAuth
 	case errors.Is(err, antwort.ErrNoModel), errors.Is(err, models.ErrNotFound), errors.Is(err, models.ErrSchema),
 		errors.Is(err, models.ErrInvalidFile), errors.Is(err, classifier.ErrFormat), errors.Is(err, classifier.ErrNewerFormat):
 		return ExitModel

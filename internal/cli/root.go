@@ -74,7 +74,8 @@ func (g *globalOptions) say(format string, args ...any) {
 // Main runs the antwort command line with args (without the program name)
 // and returns the process exit code.
 func Main(ctx context.Context, args []string, streams IOStreams) int {
-	red := &redactWriter{w: streams.ErrOut}
+	// Notices come from several goroutines (IMAP reconnections).
+	red := &redactWriter{w: &lockedWriter{w: streams.ErrOut}}
 	streams.ErrOut = red
 	g := &globalOptions{io: streams, redact: red}
 	root := newRootCmd(g)

@@ -91,6 +91,33 @@ func (g *globalOptions) secretURL(urls string) {
 	}
 }
 
+// password reads a password from the file the flag --flagName names
+// (the password alone on its first line; a file other users can read is
+// warned about), else from the environment variable env, and registers it
+// for redaction from stderr. from names where it came from, "" when
+// neither has one.
+func (g *globalOptions) password(flagName, file, env string) (pw, from string, err error) {
+	switch {
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", "", flagErrorf("--%s: %v", flagName, err)
+		}
+		pw = strings.TrimRight(string(b), "\r\n")
+		if pw == "" || strings.ContainsAny(pw, "\r\n") {
+			return "", "", flagErrorf("--%s %s: want the password alone on one line", flagName, file)
+		}
+		if fi, err := os.Stat(file); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			fmt.Fprintf(g.io.ErrOut, "antwort: warning: --%s %s can be read by other users (mode %v); chmod 600 it\n", flagName, file, fi.Mode().Perm())
+		}
+		from = "--" + flagName
+	case os.Getenv(env) != "":
+		pw, from = os.Getenv(env), env
+	}
+	g.secret(pw)
+	return pw, from, nil
+}
+
 // smtpFlags are the flags of the commands that send mail.
 type smtpFlags struct {
 	url          string
@@ -109,25 +136,10 @@ const envSMTPPassword = "ANTWORT_SMTP_PASSWORD"
 // password is kept out of stderr.
 func (f *smtpFlags) sender(g *globalOptions) (*outbox.Sender, error) {
 	g.secretURL(f.url)
-	var pw, from string
-	switch {
-	case f.passwordFile != "":
-		b, err := os.ReadFile(f.passwordFile)
-		if err != nil {
-			return nil, flagErrorf("--smtp-password-file: %v", err)
-		}
-		pw = strings.TrimRight(string(b), "\r\n")
-		if pw == "" || strings.ContainsAny(pw, "\r\n") {
-			return nil, flagErrorf("--smtp-password-file %s: want the password alone on one line", f.passwordFile)
-		}
-		if fi, err := os.Stat(f.passwordFile); err == nil && fi.Mode().Perm()&0o077 != 0 {
-			fmt.Fprintf(g.io.ErrOut, "antwort: warning: --smtp-password-file %s can be read by other users (mode %v); chmod 600 it\n", f.passwordFile, fi.Mode().Perm())
-		}
-		from = "--smtp-password-file"
-	case os.Getenv(envSMTPPassword) != "":
-		pw, from = os.Getenv(envSMTPPassword), envSMTPPassword
+	pw, from, err := g.password("smtp-password-file", f.passwordFile, envSMTPPassword)
+	if err != nil {
+		return nil, err
 	}
-	g.secret(pw)
 	s, err := outbox.NewSender(outbox.SMTPOptions{URL: f.url, Password: pw, Timeout: f.timeout})
 	if err != nil {
 		if from != "" {

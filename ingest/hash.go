@@ -67,8 +67,19 @@ func MailHash(raw []byte) string {
 	for _, f := range fields {
 		writeField(h, strings.Join(strings.Fields(string(f)), " "))
 	}
-	body = bytes.ReplaceAll(body, []byte("\r\n"), []byte("\n"))
-	h.Write(bytes.TrimRight(body, "\n\r\t "))
+	// The body with "\r\n" as "\n" and without trailing blanks, written
+	// piece by piece rather than copied: trimming first gives the same
+	// bytes, as a trimmed end never splits a "\r\n".
+	body = bytes.TrimRight(body, "\n\r\t ")
+	for {
+		i := bytes.Index(body, []byte("\r\n"))
+		if i < 0 {
+			h.Write(body)
+			break
+		}
+		h.Write(body[:i])
+		body = body[i+1:] // from the '\n'
+	}
 	return sum(h)
 }
 
@@ -80,7 +91,7 @@ func postHash(m *Message) string {
 	if !m.Date.IsZero() {
 		date = m.Date.UTC().Format(time.RFC3339Nano)
 	}
-	for _, f := range []string{m.Channel, m.From, m.Subject, date} {
+	for _, f := range []string{m.Channel, m.From.String(), m.Subject, date} {
 		writeField(h, f)
 	}
 	h.Write([]byte(m.Text))

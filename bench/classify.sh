@@ -18,6 +18,11 @@
 #
 #   bench/classify.sh
 #   RUNS=5 N=200000 bench/classify.sh
+#   BASE=/tmp/antwort-old bench/classify.sh   # also the BASE build on JSONL
+#
+# With BASE, another build (for example the one before a change) trains its
+# own model on the same split and classifies the same JSONL in the same
+# hyperfine run, so both are measured under the same load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA="${ANTWORT_DATA:-../shared/data}"
@@ -78,13 +83,19 @@ rm -f "$OUT/antwort.db"
 fasttext supervised -input "$OUT/train.ft" -output "$OUT/ft" -epoch 25 -lr 0.5 -wordNgrams 2 -dim 100 \
   -bucket 200000 -loss softmax -thread 2 -verbose 0 -minn 0 -maxn 0 -seed 1 > /dev/null
 rm -f "$OUT/ft.vec"
+base=()
+if [ -n "${BASE:-}" ]; then
+  rm -f "$OUT/base.db"
+  "$BASE" --db "$OUT/base.db" train --task intent --data "$OUT/train.jsonl" > /dev/null
+  base=(-n base "$BASE --db $OUT/base.db classify < $OUT/stream.jsonl > /dev/null")
+fi
 
 echo "== $N texts, best of $RUNS whole-process runs ($(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 hyperfine --style none --warmup 1 --runs "$RUNS" --export-json "$OUT/hyperfine.json" \
   -n fasttext "fasttext predict $OUT/ft.bin $OUT/stream.ft > /dev/null" \
   -n jsonl "$A --db $OUT/antwort.db classify < $OUT/stream.jsonl > /dev/null" \
   -n text "$A --db $OUT/antwort.db classify --in-format text < $OUT/stream.txt > /dev/null" \
-  -n csv "$A --db $OUT/antwort.db classify --in-format csv < $OUT/stream.csv > /dev/null" > /dev/null
+  -n csv "$A --db $OUT/antwort.db classify --in-format csv < $OUT/stream.csv > /dev/null" "${base[@]}" > /dev/null
 
 python3 - "$OUT/hyperfine.json" "$N" <<'PY'
 import json, sys
@@ -93,8 +104,10 @@ n = int(sys.argv[2])
 ft = n / res["fasttext"]["min"]
 print(f"{'command':32} {'best s':>7} {'texts/s':>9} {'vs fastText':>11}   (runs: s)")
 names = {"fasttext": "fasttext predict", "jsonl": "antwort classify (JSONL)",
-         "text": "antwort classify (text)", "csv": "antwort classify (CSV)"}
-for k in ["fasttext", "jsonl", "text", "csv"]:
+         "text": "antwort classify (text)", "csv": "antwort classify (CSV)", "base": "BASE build classify (JSONL)"}
+for k in ["fasttext", "jsonl", "text", "csv", "base"]:
+    if k not in res:
+        continue
     r = res[k]
     rate = n / r["min"]
     runs = " ".join(f"{t:.2f}" for t in r["times"])

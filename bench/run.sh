@@ -5,6 +5,7 @@
 #
 #   bench/run.sh            # all data sets + throughput benchmarks
 #   bench/run.sh banking77  # one data set
+#   bench/run.sh throughput # the prediction benchmarks alone
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA="${ANTWORT_DATA:-../shared/data}"

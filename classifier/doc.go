@@ -26,9 +26,9 @@
 // decision values from stratified cross-validation folds — never on
 // training data — and the same folds choose the SVM's C when Options.C is
 // zero (the candidates are fitted in increasing order, each fit starting
-// from the solution for the next smaller C). A Model abstains when its top probability is below the global or
-// the label's threshold (WithThresholds), and Explain names the features
-// that pushed a label.
+// from the solution for the next smaller C). A Model abstains when its
+// top probability is below the global or the label's threshold
+// (WithThresholds), and Explain names the features that pushed a label.
 //
 // A caller that runs several models over one text (intent and sentiment)
 // prepares it once with PrepareText, or Text.Reset, and passes it to each

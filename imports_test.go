@@ -38,6 +38,7 @@ func TestImportRules(t *testing.T) {
 		"gopkg.in/neurosnap/sentences":        {"internal/nlp"},
 		"github.com/inbucket/html2text":       {"ingest"},
 		"golang.org/x/net/html":               {"ingest"},
+		module + "/internal/testmail":         {}, // tests only: realistic messages
 	}
 	// never[dir] = project packages that dir must not import.
 	never := map[string][]string{
@@ -49,8 +50,14 @@ func TestImportRules(t *testing.T) {
 		"report":          {module + "/internal/", module + "/models", module + "/kb"},
 		"trust":           {module + "/"},
 	}
+	// within[dir] = the only project packages dir may import. entity
+	// (names, numbers, dates, personal data, redaction) sits below reply,
+	// report and the root package and needs nothing but internal/nlp.
+	within := map[string][]string{
+		"entity": {module + "/internal/nlp"},
+	}
 	// lower are the packages below the root package.
-	lower := map[string]bool{"journal": true, "classifier": true, "models": true, "ingest": true, "internal/nlp": true, "sentiment": true, "kb": true, "reply": true, "report": true, "trust": true}
+	lower := map[string]bool{"journal": true, "classifier": true, "models": true, "ingest": true, "internal/nlp": true, "sentiment": true, "kb": true, "reply": true, "report": true, "trust": true, "entity": true}
 	files := 0
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -77,6 +84,9 @@ func TestImportRules(t *testing.T) {
 			}
 			if imp == module && lower[dir] {
 				t.Errorf("%s imports the root package; the packages below it must not", path)
+			}
+			if allowed, ok := within[dir]; ok && (imp == module || strings.HasPrefix(imp, module+"/")) && !slices.Contains(allowed, imp) {
+				t.Errorf("%s imports %s; %s/ may import only %s", path, imp, dir, strings.Join(allowed, ", "))
 			}
 			for _, bad := range never[dir] {
 				if strings.HasPrefix(imp, bad) {

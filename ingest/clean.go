@@ -603,7 +603,7 @@ func signOff(t string) int {
 	}
 	try := func(s string) int {
 		// The closing formulas are those the name finder of package
-		// reply knows (nlp.SignOff).
+		// entity knows (nlp.SignOff).
 		switch nlp.SignOff(foldUmlauts(strings.ToLower(s))) {
 		case nlp.StrongSignOff:
 			return strongSignOff

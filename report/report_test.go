@@ -21,6 +21,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/antwort-dev/antwort/classifier"
+	"github.com/antwort-dev/antwort/entity"
 	"github.com/antwort-dev/antwort/reply"
 )
 
@@ -538,7 +539,7 @@ func TestWriteComparison(t *testing.T) {
 	}
 	c.A, c.B = "intent@1", "intent@2"
 	for i := range c.Changes {
-		c.Changes[i].Text = reply.Redact(c.Changes[i].Text)
+		c.Changes[i].Text = entity.Redact(c.Changes[i].Text)
 	}
 	dir := t.TempDir()
 	page := &Page{Title: "cmp", Comparison: c, Runs: []Run{

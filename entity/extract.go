@@ -1,4 +1,4 @@
-package reply
+package entity
 
 import (
 	"fmt"
@@ -18,7 +18,7 @@ type Date struct {
 	Time time.Time `json:"time"` // the day at 00:00 UTC
 }
 
-// Entities is what Extract finds in a message.
+// Set is what Extract finds in a message.
 //
 // The name fields come from one source (NameSource). Name is the name as
 // the customer writes it, without honorific or title ("Petra Schulz");
@@ -28,7 +28,7 @@ type Date struct {
 //
 // Emails, Phones and IBANs are listed, as written, so that callers can
 // redact them (see [Redact]); they must never be put into replies.
-type Entities struct {
+type Set struct {
 	Name      string `json:",omitempty"`
 	FirstName string `json:",omitempty"`
 	LastName  string `json:",omitempty"`
@@ -159,9 +159,9 @@ func (x *Extractor) WithPersons(f PersonFinder) *Extractor {
 // Phones: "+49 170 1234567", "0049 …", "0170 1234567", "(030) 123456-78",
 // "+49 (0)30 …": 7 to 15 digits. IBANs: with or without spaces, with a
 // valid ISO 13616 mod-97 checksum.
-func (x *Extractor) Extract(from, subject, text, lang string, now time.Time) Entities {
-	var e Entities
-	lang = normLang(lang)
+func (x *Extractor) Extract(from, subject, text, lang string, now time.Time) Set {
+	var e Set
+	lang = nlp.Lang(lang)
 	if lang == "" {
 		lang = nlp.Detect(subject + "\n" + text)
 	}
@@ -266,7 +266,7 @@ func (x *Extractor) Extract(from, subject, text, lang string, now time.Time) Ent
 }
 
 // extractName fills the name fields of e.
-func (x *Extractor) extractName(e *Entities, from, text, lang string) {
+func (x *Extractor) extractName(e *Set, from, text, lang string) {
 	fromName, okFrom := nameFromHeader(from)
 	sigName, okSig := nameFromSignature(text)
 	var p personName
@@ -398,18 +398,6 @@ func signOffPrefix(line string) (int, string) {
 // isSignOff reports whether the folded, trimmed phrase is a closing
 // formula: one of those the mail cleaner cuts off (nlp.SignOff).
 func isSignOff(f string) bool { return nlp.SignOff(f) != nlp.NoSignOff }
-
-// normLang maps "de", "de-DE", "EN" … to "de" or "en", anything else to "".
-func normLang(lang string) string {
-	l := strings.ToLower(strings.TrimSpace(lang))
-	switch {
-	case strings.HasPrefix(l, "de"):
-		return nlp.German
-	case strings.HasPrefix(l, "en"):
-		return nlp.English
-	}
-	return ""
-}
 
 // span is a byte range [start, end) of a string.
 type span struct{ start, end int }

@@ -1,4 +1,4 @@
-package reply
+package entity
 
 import (
 	"net/mail"
@@ -9,13 +9,13 @@ import (
 	"github.com/antwort-dev/antwort/internal/nlp"
 )
 
-// Genders reported in Entities.Gender. The empty string means unknown.
+// Genders reported in Set.Gender. The empty string means unknown.
 const (
 	GenderFemale = "f"
 	GenderMale   = "m"
 )
 
-// Values of Entities.NameSource.
+// Values of Set.NameSource.
 const (
 	NameSourceFrom      = "from"      // display name of the From header
 	NameSourceSignature = "signature" // line after a sign-off such as "Viele Grüße"
@@ -111,6 +111,16 @@ func isRoleAddress(addr string) bool {
 		return true
 	}
 	return false
+}
+
+// SplitName splits a person's name, read as Extract reads names in From
+// headers and signatures ("Petra Schulz", "Schulz, Petra", "Frau Dr.
+// Petra Schulz"), into first and last name without honorific or title.
+// Either part may be empty ("Petra", "Frau Schulz"). ok is false when s
+// does not look like a person's name (a company, a role, a sentence).
+func SplitName(s string) (first, last string, ok bool) {
+	p, ok := parsePersonName(s)
+	return p.first, p.last, ok
 }
 
 // parsePersonName parses s as a person's name: 1–4 capitalised words

@@ -47,6 +47,7 @@ func TestImportRules(t *testing.T) {
 		"ingest":          {module + "/classifier", module + "/models"},
 		"internal/nlp":    {module + "/"},
 		"internal/fstree": {module + "/"},
+		"internal/lines":  {module + "/"},
 		"report":          {module + "/internal/", module + "/models", module + "/kb"},
 		"trust":           {module + "/"},
 	}

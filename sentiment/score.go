@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/antwort-dev/antwort/classifier"
+	"github.com/antwort-dev/antwort/internal/nlp"
 )
 
 // The three labels Predict returns.
@@ -451,16 +452,9 @@ func (t *tokenizer) addRune(r rune) {
 		t.lower++
 	}
 	lr := unicode.ToLower(r)
-	switch lr {
-	case 'ä':
-		t.buf = append(t.buf, 'a', 'e')
-	case 'ö':
-		t.buf = append(t.buf, 'o', 'e')
-	case 'ü':
-		t.buf = append(t.buf, 'u', 'e')
-	case 'ß':
-		t.buf = append(t.buf, 's', 's')
-	default:
+	if u, ok := nlp.Umlaut(lr); ok {
+		t.buf = append(t.buf, u...)
+	} else {
 		t.buf = utf8.AppendRune(t.buf, lr)
 	}
 	t.track(lr)

@@ -215,7 +215,7 @@ func (b *batchRun) summary(st antwort.RunStats, elapsed time.Duration, s *sendTa
 	if b.o.send {
 		fmt.Fprintf(w, "antwort: batch: sent %d replies, %d failed (kept in %s)", s.sent, s.failed, b.o.outbox)
 		if s.uncertain > 0 {
-			fmt.Fprintf(w, ", %d uncertain (a delivery was interrupted: check whether they arrived, then release them from %s)",
+			fmt.Fprintf(w, ", %d uncertain (a delivery was interrupted: check whether they arrived, then move each back to new/ to send it again, or to cur/ with :2,S when it arrived; they are in %s)",
 				s.uncertain, filepath.Join(b.o.outbox, "sending"))
 		}
 		fmt.Fprintln(w)

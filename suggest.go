@@ -258,6 +258,9 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 	sender := msg.Recipient().String()
 	in := reply.Input{From: sender, Channel: msg.Channel, Text: text, Lang: mailLang, AutoReason: msg.Auto, NoText: msg.NoText,
 		Intent: ip, Sentiment: sp, FollowUp: f.followUp, AsksNothing: f.followUp && !nlp.AsksSomething(f.body)}
+	if ip.Label != "" {
+		in.IntentData = e.cfg.Intent.Meta().Readiness(ip.Label)
+	}
 	for _, r := range s.Requests {
 		in.Requests = append(in.Requests, r.Intent)
 	}

@@ -453,6 +453,12 @@ type Input struct {
 	// decision. A non-empty AutoReason implies AutoSubmitted.
 	AutoReason string
 	Intent     classifier.Prediction
+	// IntentData says why the intent model's training data for
+	// Intent.Label is too thin or too often confused for automatic
+	// answers (classifier.Meta.Readiness), "" when it is enough to try.
+	// Only the hand thresholds look at it: a fitted rule measured the
+	// intent's answers itself.
+	IntentData string
 	Sentiment  classifier.Prediction
 	// SecondOpinion is another sentiment estimate, such as the built-in
 	// lexicon's beside a trained model (zero value: none); the policy goes
@@ -640,6 +646,11 @@ func (p Policy) Decide(in Input) Decision {
 		detail := intent + " " + fixed2(in.Intent.Confidence) + ", threshold " + fixed2(thr) + " (hand thresholds: no fitted rule)"
 		auto = add("intent confident", in.Intent.Label != "" && !in.Intent.Abstain && in.Intent.Confidence >= thr, detail,
 			"intent not sure enough: "+detail) && auto
+		data := intent + ": " + orDash(in.IntentData)
+		if in.IntentData == "" {
+			data = intent + ": enough training data to try"
+		}
+		auto = add("intent has data", in.IntentData == "", data, data) && auto
 		kb := orDash(in.Article) + " score " + fixed2(in.KBScore) + ", threshold " + fixed2(p.KBThreshold)
 		auto = add("answer score", in.HasAnswer && in.KBScore >= p.KBThreshold, kb, "no article above "+fixed2(p.KBThreshold)+": "+kb) && auto
 	}
@@ -660,7 +671,7 @@ func (p Policy) Decide(in Input) Decision {
 }
 
 // maxChecks is the most checks Decide evaluates.
-const maxChecks = 20
+const maxChecks = 24
 
 // langName names a language code for messages.
 func langName(code string) string {

@@ -124,10 +124,12 @@ func TestPolicyFitBadInput(t *testing.T) {
 }
 
 // TestEvalMaxWrong: eval fits the rule on the training data only and
-// reports what it does on the test data.
+// reports what it does on the test data. With the default 5 folds: on the
+// demo's 466 mails 3 folds put the rule's bound at 10 % on a knife's edge
+// (0.099 sent 30 %, or nothing sent, as the models' last digits fall).
 func TestEvalMaxWrong(t *testing.T) {
 	code, out, errOut := run(t, "", "eval", "--train", sampleTrain, "--test", sampleInbox, "--label-field", "intent",
-		"--max-wrong", "0.1", "--max-wrong-folds", "3", "--c", "1", "--format", "json")
+		"--max-wrong", "0.1", "--c", "1", "--format", "json")
 	if code != ExitOK {
 		t.Fatalf("eval: exit %d: %s", code, errOut)
 	}

@@ -615,12 +615,21 @@ func (p Policy) Decide(in Input) Decision {
 		"unlike the training data (likely no intent covers it): "+scope) && auto
 	auto = add("intent allowed", !slices.Contains(p.NeverAuto, in.Intent.Label), intent,
 		intent+" is never answered automatically") && auto
-	auto = add("answer found", in.HasAnswer, orDash(in.Article), "no article found") && auto
+	// Without an article the checks on it fail for that reason alone,
+	// and say so in the same words (Problems lists them once).
+	const noArticle = "no article found"
+	ifAnswer := func(problem string) string {
+		if !in.HasAnswer {
+			return noArticle
+		}
+		return problem
+	}
+	auto = add("answer found", in.HasAnswer, orDash(in.Article), noArticle) && auto
 	auto = add(CheckAnswerFits, in.HasAnswer && in.Linked, orDash(in.Article)+" linked to "+intent+": "+strconv.FormatBool(in.Linked),
-		orDash(in.Article)+" is not linked to "+intent) && auto
+		ifAnswer(orDash(in.Article)+" is not linked to "+intent)) && auto
 	sameLang := in.HasAnswer && (in.ArticleLang == "" || in.ArticleLang == in.Lang)
 	auto = add(CheckAnswerLang, sameLang, "article "+orDash(in.ArticleLang)+", mail "+orDash(in.Lang),
-		"no article in "+langName(in.Lang)+" (best: "+orDash(in.Article)+", "+langName(in.ArticleLang)+")") && auto
+		ifAnswer("no article in "+langName(in.Lang)+" (best: "+orDash(in.Article)+", "+langName(in.ArticleLang)+")")) && auto
 	upset := "P(negative) " + fixed2(neg) + ", limit " + fixed2(p.MaxNegative)
 	auto = add("not upset", neg < p.MaxNegative, upset, "upset: "+upset) && auto
 	auto = add("placeholders filled", len(in.Missing) == 0, listOr(in.Missing, "all filled"),
@@ -652,7 +661,7 @@ func (p Policy) Decide(in Input) Decision {
 		}
 		auto = add("intent has data", in.IntentData == "", data, data) && auto
 		kb := orDash(in.Article) + " score " + fixed2(in.KBScore) + ", threshold " + fixed2(p.KBThreshold)
-		auto = add("answer score", in.HasAnswer && in.KBScore >= p.KBThreshold, kb, "no article above "+fixed2(p.KBThreshold)+": "+kb) && auto
+		auto = add("answer score", in.HasAnswer && in.KBScore >= p.KBThreshold, kb, ifAnswer("no article above "+fixed2(p.KBThreshold)+": "+kb)) && auto
 	}
 	// May an answer go out now?
 	group = GroupDelivery

@@ -163,6 +163,11 @@ func TestProblemsSayWhatIsWrong(t *testing.T) {
 	if got := DefaultPolicy().Decide(in).Problems(); len(got) != 1 || got[0] != "no sender address" {
 		t.Errorf("Problems() = %q, want \"no sender address\" once", got)
 	}
+	in = good()
+	in.HasAnswer, in.Article, in.KBScore, in.Linked, in.ArticleLang = false, "", 0, false, ""
+	if got := DefaultPolicy().Decide(in).Problems(); len(got) != 1 || got[0] != "no article found" {
+		t.Errorf("Problems() = %q, want \"no article found\" once", got)
+	}
 }
 
 // TestEligible: a message that fails only the confidence or delivery checks

@@ -104,6 +104,16 @@ func TestHandThresholdsSayso(t *testing.T) {
 func TestPolicyFitBadInput(t *testing.T) {
 	db, k := trained(t), kbDir(t)
 	empty := filepath.Join(t.TempDir(), "empty.db")
+	// Twelve labelled mails: too few to fit a rule on.
+	all, err := os.ReadFile(sampleTrain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	few := strings.Join(strings.SplitN(string(all), "\n", 13)[:12], "\n") + "\n"
+	fewPath := filepath.Join(t.TempDir(), "few.jsonl")
+	if err := os.WriteFile(fewPath, []byte(few), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		name string
 		args []string
@@ -115,6 +125,7 @@ func TestPolicyFitBadInput(t *testing.T) {
 		{"target 1", []string{"policy", "fit", "--db", db, "--kb", k, "--data", sampleTrain, "--max-wrong", "1"}, ExitUsage, "below 1"},
 		{"one fold", []string{"policy", "fit", "--db", db, "--kb", k, "--data", sampleTrain, "--max-wrong", "0.1", "--folds", "1"}, ExitUsage, "--folds 1"},
 		{"no model", []string{"policy", "fit", "--db", empty, "--kb", k, "--data", sampleTrain, "--max-wrong", "0.1", "--dry-run"}, ExitModel, "empty.db"},
+		{"too little data", []string{"policy", "fit", "--db", db, "--kb", k, "--data", fewPath, "--max-wrong", "0.1", "--folds", "2", "--dry-run"}, ExitError, "Label more mail"},
 	} {
 		code, out, errOut := run(t, "", c.args...)
 		if code != c.code || !strings.Contains(errOut, c.want) {

@@ -102,7 +102,11 @@ func (m Meta) Readiness(label string) string {
 	h := m.HeldOutLabels[label]
 	switch {
 	case n < MinAutoExamples:
-		return fmt.Sprintf("too thin: %d examples, label at least %d", n, MinAutoExamples)
+		noun := "examples"
+		if n == 1 {
+			noun = "example"
+		}
+		return fmt.Sprintf("too thin: %d %s, label at least %d", n, noun, MinAutoExamples)
 	case h.Predicted > 0 && h.Precision() < MinAutoPrecision:
 		return fmt.Sprintf("too often confused: %.0f %% of its held-out predictions right", 100*h.Precision())
 	}

@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/antwort-dev/antwort/models"
 	"github.com/antwort-dev/antwort/reply"
 )
 
@@ -227,5 +229,85 @@ func TestBrandFromIsTheSender(t *testing.T) {
 	}
 	if !strings.Contains(string(b), "From: Nordlicht Service <hilfe@nordlicht.example>") && !strings.Contains(string(b), "From: \"Nordlicht Service\" <hilfe@nordlicht.example>") {
 		t.Errorf("reply not from brand.from:\n%s", b)
+	}
+}
+
+// TestTrainSaysWhichLabelsAreThin: train prints, per label, whether its
+// data is enough to try automatic answers; a label with one example (and
+// one with three) is called too thin, in the table and in the JSON.
+func TestTrainSaysWhichLabelsAreThin(t *testing.T) {
+	all, err := os.ReadFile(sampleTrain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := string(all) +
+		`{"text":"Kann ich einen Gutschein verschenken?","intent":"gift_card"}` + "\n" +
+		`{"text":"Wie viel Guthaben hat meine Geschenkkarte?","intent":"gift_card_balance"}` + "\n" +
+		`{"text":"Ist meine Geschenkkarte noch gültig?","intent":"gift_card_balance"}` + "\n" +
+		`{"text":"Geschenkkarte Restbetrag abfragen","intent":"gift_card_balance"}` + "\n"
+	path := filepath.Join(t.TempDir(), "train.jsonl")
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "antwort.db")
+	code, out, errOut := run(t, "", "train", "--db", db, "--task", "intent", "--data", path, "--label-field", "intent", "--c", "1", "--format", "text")
+	if code != ExitOK {
+		t.Fatalf("train: exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"gift_card  ", "too thin: 1 example, label at least 20", "too thin: 3 examples, label at least 20", "automatic answers"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("train's table lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, errOut = run(t, "", "train", "--db", db, "--task", "intent", "--data", path, "--label-field", "intent", "--c", "1", "--format", "json")
+	if code != ExitOK {
+		t.Fatalf("train --format json: exit %d: %s", code, errOut)
+	}
+	var r struct {
+		HeldOutLabels map[string]struct{ Thin string } `json:"held_out_labels"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.HeldOutLabels["gift_card"].Thin; got != "too thin: 1 example, label at least 20" {
+		t.Errorf("JSON thin for gift_card = %q", got)
+	}
+	if got := r.HeldOutLabels["parcel_missing"].Thin; strings.HasPrefix(got, "too thin") {
+		t.Errorf("parcel_missing (%q) called too thin", got)
+	}
+}
+
+// TestPolicyFitContradictoryFeedback: feedback that gives one message two
+// different intents is counted, said on stderr, and the latest counts.
+func TestPolicyFitContradictoryFeedback(t *testing.T) {
+	db, k := trained(t), kbDir(t)
+	store, err := models.Open(db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, intent := range []string{"refund_request", "invoice_wrong"} {
+		if _, err := store.AddFeedback(ctx, models.Feedback{MessageID: "m1@example.com", Text: "Der Betrag auf meiner Rechnung stimmt nicht, ich will mein Geld zurück.", Intent: intent}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	store.Close()
+	code, out, errOut := run(t, "", "policy", "fit", "--db", db, "--kb", k, "--data", sampleTrain, "--label-field", "intent",
+		"--max-wrong", "0.1", "--dry-run", "--format", "json")
+	if code != ExitOK {
+		t.Fatalf("policy fit: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "1 message(s) got feedback with different intents; the latest counts") {
+		t.Errorf("contradictory feedback not reported: %s", errOut)
+	}
+	var r struct {
+		Feedback     int `json:"feedback"`
+		Contradicted int `json:"contradicted"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Feedback != 1 || r.Contradicted != 1 {
+		t.Errorf("feedback %d, contradicted %d; want the latest of the two (1) and 1 contradiction", r.Feedback, r.Contradicted)
 	}
 }

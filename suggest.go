@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/antwort-dev/antwort/classifier"
+	"github.com/antwort-dev/antwort/entity"
 	"github.com/antwort-dev/antwort/ingest"
 	"github.com/antwort-dev/antwort/internal/nlp"
 	"github.com/antwort-dev/antwort/kb"
@@ -73,7 +74,7 @@ type ReplyConfig struct {
 	Policy *reply.Policy
 	// Extractor finds names and numbers (default: the built-in patterns
 	// and the policy's Patterns).
-	Extractor *reply.Extractor
+	Extractor *entity.Extractor
 	// Limiter counts automatic answers per sender (default: a new
 	// in-memory one with the policy's window). Suggest records an answer
 	// when the decision is Send (reply.Admit).
@@ -109,7 +110,7 @@ func (e *Engine) WithReplies(rc ReplyConfig) (*Engine, error) {
 		rc.Policy = &p
 	}
 	if rc.Extractor == nil {
-		x, err := reply.NewExtractor(&rc.Policy.Patterns)
+		x, err := entity.NewExtractor(&rc.Policy.Patterns)
 		if err != nil {
 			return nil, err
 		}
@@ -226,6 +227,7 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 	if rc.Learned != nil {
 		hits = reweigh(hits, res.Intent.Label, rc.Learned, rc.Answers)
 	}
+	hits = drafts(hits, ip.Label)
 	for _, h := range hits {
 		s.Answers = append(s.Answers, answer(h))
 	}
@@ -257,6 +259,9 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 	sender := msg.Recipient().String()
 	in := reply.Input{From: sender, Channel: msg.Channel, Text: text, Lang: mailLang, AutoReason: msg.Auto, NoText: msg.NoText,
 		Intent: ip, Sentiment: sp, FollowUp: f.followUp, AsksNothing: f.followUp && !nlp.AsksSomething(f.body)}
+	if ip.Label != "" {
+		in.IntentData = e.cfg.Intent.Meta().Readiness(ip.Label)
+	}
 	for _, r := range s.Requests {
 		in.Requests = append(in.Requests, r.Intent)
 	}
@@ -464,4 +469,23 @@ func share(p classifier.Prediction, label string) float64 {
 		}
 	}
 	return 0
+}
+
+// minDraftScore is the knowledge-base score below which an article that
+// is not linked to the message's intent is no draft at all: an article
+// about something else that merely shares a word or two (score 0.02 for
+// a parcel article under a cancellation) misleads the agent more than no
+// draft does.
+const minDraftScore = 0.1
+
+// drafts drops the hits that are not linked to intent and score below
+// minDraftScore, keeping the order of the rest.
+func drafts(hits []kb.Hit, intent string) []kb.Hit {
+	out := hits[:0]
+	for _, h := range hits {
+		if h.Score >= minDraftScore || intent != "" && slices.Contains(h.Article.Intents, intent) {
+			out = append(out, h)
+		}
+	}
+	return out
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/antwort-dev/antwort/classifier"
+	"github.com/antwort-dev/antwort/entity"
 	"github.com/antwort-dev/antwort/models"
 	"github.com/antwort-dev/antwort/reply"
 	"github.com/antwort-dev/antwort/report"
@@ -119,14 +119,12 @@ func (o *evalOptions) runCompare(ctx context.Context, pol *reply.Policy) error {
 	}
 	cmp.A, cmp.B = a.name, b.name
 	for i := range cmp.Changes {
-		cmp.Changes[i].Text = reply.Redact(cmp.Changes[i].Text)
+		cmp.Changes[i].Text = entity.Redact(cmp.Changes[i].Text)
 	}
 	res := &compareResult{Task: o.task, Test: o.testFile, NTest: len(test), Skipped: skipped, Policy: o.policy,
 		A: compareSide{Model: a.name, Report: a.rep}, B: compareSide{Model: b.name, Report: b.rep}, Compare: cmp}
 	if o.format == "json" {
-		enc := json.NewEncoder(o.g.io.Out)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(res); err != nil {
+		if err := writeJSON(o.g.io.Out, res); err != nil {
 			return err
 		}
 	} else {

@@ -194,7 +194,7 @@ type searcher struct {
 type scratch struct {
 	words, grams tfTable    // query term frequencies of one language (see terms)
 	all          []qterm    // weigh's terms before selection
-	order        []int32    // weigh's sort order
+	order        []weighKey // weigh's sort order
 	weighed      [3][]qterm // text's words, grams and body words
 	per          []partHits // profile's per-part tallies
 	docs         []docHit   // match's result
@@ -343,23 +343,28 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 		}
 		t.w = w
 	}
-	// Sort positions, not terms: swapping a term (which holds a pointer)
-	// costs a write barrier while the garbage collector runs.
+	// Sort keys, not terms: a key holds the weight and the first eight
+	// bytes of the term, so that most comparisons compare numbers (many
+	// terms weigh the same), and no pointer, whose every move costs a
+	// write barrier while the garbage collector runs.
 	s.sc.all = all
 	order := s.sc.order[:0]
 	for i := range all {
-		order = append(order, int32(i))
+		order = append(order, weighKey{w: all[i].w, pre: termPrefix(all[i].term), i: int32(i)})
 	}
 	s.sc.order = order
-	heavier := func(i, j int32) int {
-		a, b := &all[i], &all[j]
+	heavier := func(a, b weighKey) int {
 		switch {
 		case a.w > b.w:
 			return -1
 		case a.w < b.w:
 			return 1
+		case a.pre < b.pre:
+			return -1
+		case a.pre > b.pre:
+			return 1
 		}
-		return strings.Compare(a.term, b.term)
+		return strings.Compare(all[a.i].term, all[b.i].term)
 	}
 	// The selection below reads the terms heaviest first until it has
 	// max of them, rarely much further: sort the heaviest 1.5 max first,
@@ -373,14 +378,15 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 	slices.SortFunc(order[:sorted], heavier)
 	out := dst[:0]
 	var postings uint64
-	for i, oi := range order {
+	for i, k := range order {
 		if len(out) == max {
 			break
 		}
 		if i == sorted {
 			slices.SortFunc(order[sorted:], heavier)
+			k = order[i]
 		}
-		t := all[oi]
+		t := all[k.i]
 		if i >= s.p.minTerms && postings+t.df > s.p.maxPostings {
 			continue // a rarer, lighter term may still fit
 		}
@@ -390,10 +396,30 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 	return out, nil
 }
 
+// weighKey is what weigh sorts a term by: its weight (heaviest first),
+// then its bytes (termPrefix, then the whole term), and its place.
+type weighKey struct {
+	w   float64
+	pre uint64
+	i   int32
+}
+
+// termPrefix returns the first eight bytes of t, big-endian, padded with
+// zero bytes. Two terms whose prefixes differ compare as their prefixes
+// do (strings.Compare); equal prefixes say nothing.
+func termPrefix(t string) uint64 {
+	var p uint64
+	n := min(len(t), 8)
+	for i := range n {
+		p |= uint64(t[i]) << (56 - 8*i)
+	}
+	return p
+}
+
 // selectFirst reorders x so that x[:k] holds the k first elements of x in
 // the order of cmp, in any order (quickselect), for 0 <= k <= len(x).
 // cmp must be a strict total order on the elements of x.
-func selectFirst(x []int32, k int, cmp func(a, b int32) int) {
+func selectFirst[E any](x []E, k int, cmp func(a, b E) int) {
 	lo, hi := 0, len(x)
 	for hi-lo > 1 {
 		// Median of three as the pivot, moved to the end.

@@ -583,6 +583,13 @@ func TestCountMatchesBoth(t *testing.T) {
 		"The customer's orders were delayed and the refunds haven't arrived; shipping shipments running",
 		"", "a", "ab abc abcd", "\xff\xfe", "Ärger über Rücksendungen!!! Lieferadresse \xc3 x\xe2\x82",
 		"日本語のテキスト und ein Wort", strings.Repeat("Lieferung ", 50),
+		// Chunks (runs between white space) analysed one by one must give
+		// what the whole text gives: marks, joiners, modifiers, format
+		// characters after white space, non-ASCII spaces inside a chunk,
+		// template actions across white space, regional indicators.
+		"Bestellung \u0308ndern", "a \u200dx", "👍 \U0001F3FBok", "\u00adweich", "ﾞカタ", "Lie\u00a0ferung", "Bestellung {{ .Name }} x",
+		"🇩🇪 🇩🇪🇩🇪 ,Komma .Punkt 'quote' „Zitat“ –Strich €49 49€ 1.234,56 can't l'adresse",
+		"Tab\tgetrennt\r\nZeilen\vvertikal\fseite", "\u0301 start with a mark", "end with a mark\u0301",
 	}
 	for _, q := range sampleQueries(t) {
 		texts = append(texts, q.Text)
@@ -597,6 +604,20 @@ func TestCountMatchesBoth(t *testing.T) {
 		}
 		for _, text := range texts {
 			checkCount(t, an, text)
+		}
+	}
+}
+
+// TestChunked: ordinary mail text is analysed chunk by chunk; text that
+// might not split there is analysed whole.
+func TestChunked(t *testing.T) {
+	for text, want := range map[string]bool{
+		"Hallo, meine Bestellung 4711 ist nicht angekommen! Grüße, Anna": true,
+		"Über „Rücksendung“ – 49 € 😒 🇩🇪 l'adresse":                       true,
+		"x {{ .Name }} y": false, "a \u0308b": false, "a \u200db": false, "a \U0001F3FBb": false, "\xff": false,
+	} {
+		if got := chunked([]byte(text)); got != want {
+			t.Errorf("chunked(%q) = %v, want %v", text, got, want)
 		}
 	}
 }
@@ -616,7 +637,8 @@ func checkCount(t *testing.T, an analyzers, text string) {
 }
 
 func FuzzCount(f *testing.F) {
-	for _, s := range []string{"Lieferadresse geändert", "refunds haven't arrived", "\xff\xfeä", "日本語"} {
+	for _, s := range []string{"Lieferadresse geändert", "refunds haven't arrived", "\xff\xfeä", "日本語",
+		"a \u0308b \u200dc 👍\U0001F3FB {{ x }} 🇩🇪🇩🇪 ﾞ", "Tab\tLF\nCR\rVT\vFF\f\u00a0NBSP 1234 12345,5"} {
 		f.Add(s)
 	}
 	dir := filepath.Join(f.TempDir(), "kb")

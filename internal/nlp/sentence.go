@@ -22,9 +22,10 @@ import (
 func Sentences(text, lang string) []string {
 	var out []string
 	for _, piece := range pieces(text) {
-		if lang == English && !strings.ContainsAny(piece, ".!?") {
+		if lang == English && !strings.ContainsAny(strings.TrimRight(piece, ".!?"), ".!?") {
 			// Punkt breaks sentences only at tokens with one of these:
-			// without them, the piece (trimmed, not empty) is one sentence.
+			// without them, or with them only at its end, the piece
+			// (trimmed, not empty) is one sentence.
 			out = append(out, piece)
 			continue
 		}

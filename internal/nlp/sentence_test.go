@@ -159,6 +159,7 @@ func sentenceCorpus(t testing.TB) []string {
 		"no punctuation at all just words and more words",
 		"Dr. Smith said so... then he left.) Next line\n\nP.S. call me",
 		"?!", "...", "a.b.c d", "Mr. X", "Thank you!’ And then", "Danke\n\nViele Grüße",
+		"Where is my parcel?", "Help!!!", "Is that so ?", "Thanks...", "It was the U.S.", "Call Dr. Who!", "e.g.", "ok .",
 	}
 	for _, f := range []string{"testdata/lang.tsv", "testdata/lang_holdout.tsv"} {
 		b, err := os.ReadFile(f)

@@ -355,20 +355,12 @@ type tokenTerms struct {
 
 // tokenCache remembers the terms of the tokens queries had, so that a
 // token seen before costs a map lookup: no stemming, no n-grams to cut,
-// and no new strings as map keys. Service mail repeats its words; the
-// first maxCachedTokens distinct tokens are kept.
-//
-// Lookups read an immutable map without locking; new tokens go to a
-// pending map under a mutex, which is merged into a new immutable map
-// when it has grown by an eighth.
+// and no new strings as map keys; and the tokens of whole runs of text
+// between white space ("Bestellung,"), so that such a chunk seen before
+// is not tokenised again. Service mail repeats its words; the first
+// maxCachedTokens distinct tokens and chunks are kept.
 type tokenCache struct {
-	done    atomic.Pointer[map[string]*tokenTerms]
-	mu      sync.Mutex
-	pending map[string]*tokenTerms
-
-	// chunks remembers the terms of whole runs of text between white
-	// space ("Bestellung,"), so that a chunk seen before is not
-	// tokenised again; kept like the tokens.
+	tokens growMap[*tokenTerms]
 	chunks growMap[[]*tokenTerms]
 
 	// index, when not nil, is the in-memory index of a read-only KB
@@ -394,44 +386,11 @@ func (c *tokenCache) placed(tt *tokenTerms) *tokenTerms {
 
 const maxCachedTokens = 1 << 16
 
-func newTokenCache() *tokenCache {
-	c := &tokenCache{pending: map[string]*tokenTerms{}}
-	c.done.Store(&map[string]*tokenTerms{})
-	return c
-}
+func newTokenCache() *tokenCache { return &tokenCache{} }
 
 // get returns the terms of term, made by terms on a miss.
 func (c *tokenCache) get(term []byte, terms func([]byte, bool) *tokenTerms) *tokenTerms {
-	done := *c.done.Load()
-	if tt := done[string(term)]; tt != nil {
-		return tt
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	done = *c.done.Load() // another goroutine may have merged meanwhile
-	if tt := done[string(term)]; tt != nil {
-		return tt
-	}
-	if tt := c.pending[string(term)]; tt != nil {
-		return tt
-	}
-	tt := c.placed(terms(term, false))
-	if len(done)+len(c.pending) >= maxCachedTokens {
-		return tt
-	}
-	c.pending[string(term)] = tt
-	if len(c.pending) >= max(64, len(done)/8) {
-		merged := make(map[string]*tokenTerms, len(done)+len(c.pending))
-		for k, v := range done {
-			merged[k] = v
-		}
-		for k, v := range c.pending {
-			merged[k] = v
-		}
-		c.done.Store(&merged)
-		clear(c.pending)
-	}
-	return tt
+	return c.tokens.get(term, func() *tokenTerms { return c.placed(terms(term, false)) })
 }
 
 // chunk returns the terms of the tokens of chunk, made by terms on a
@@ -444,8 +403,13 @@ func (c *tokenCache) chunk(chunk []byte, terms func([]byte, *tokenCache) []*toke
 // without locking and add to: lookups read an immutable map; new entries
 // go to a pending map under a mutex, merged into a new immutable map when
 // it has grown by an eighth. It keeps the first maxCachedTokens entries.
+// Values are made outside the lock, so that goroutines making values for
+// new keys do not wait for each other (when two make one for the same
+// key at once, both get the first one kept; the values of one key must be
+// interchangeable).
 type growMap[V any] struct {
 	done    atomic.Pointer[map[string]V]
+	full    atomic.Bool
 	mu      sync.Mutex
 	pending map[string]V
 }
@@ -457,20 +421,30 @@ func (g *growMap[V]) get(key []byte, mk func() V) V {
 			return v
 		}
 	}
+	if g.full.Load() {
+		return mk()
+	}
+	g.mu.Lock()
+	v, ok := g.pending[string(key)]
+	g.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = mk()
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	var done map[string]V
 	if d := g.done.Load(); d != nil {
 		done = *d
 	}
-	if v, ok := done[string(key)]; ok { // another goroutine may have merged meanwhile
-		return v
+	if w, ok := done[string(key)]; ok { // another goroutine kept one meanwhile
+		return w
 	}
-	if v, ok := g.pending[string(key)]; ok {
-		return v
+	if w, ok := g.pending[string(key)]; ok {
+		return w
 	}
-	v := mk()
 	if len(done)+len(g.pending) >= maxCachedTokens {
+		g.full.Store(true)
 		return v
 	}
 	if g.pending == nil {
@@ -478,10 +452,8 @@ func (g *growMap[V]) get(key []byte, mk func() V) V {
 	}
 	g.pending[string(key)] = v
 	if len(g.pending) >= max(64, len(done)/8) {
-		merged := maps.Clone(done)
-		if merged == nil {
-			merged = map[string]V{}
-		}
+		merged := make(map[string]V, len(done)+len(g.pending))
+		maps.Copy(merged, done)
 		maps.Copy(merged, g.pending)
 		g.done.Store(&merged)
 		clear(g.pending)

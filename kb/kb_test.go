@@ -844,3 +844,52 @@ func (t *tfTable) counts() map[string]float64 {
 	}
 	return m
 }
+
+// TestGrowMap: values come back for every key, made once per key while
+// the map has room; once full, values for new keys are made and not kept;
+// goroutines reading and adding at once see one value per kept key.
+func TestGrowMap(t *testing.T) {
+	var g growMap[int]
+	made := map[string]int{}
+	var mu sync.Mutex
+	mk := func(k string) func() int {
+		return func() int {
+			mu.Lock()
+			defer mu.Unlock()
+			made[k]++
+			return len(k)
+		}
+	}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range maxCachedTokens + 100 {
+				k := fmt.Sprintf("key%d", (i*7+w*13)%(maxCachedTokens+100))
+				if got := g.get([]byte(k), mk(k)); got != len(k) {
+					t.Errorf("get(%q) = %d, want %d", k, got, len(k))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	kept := 0
+	if d := g.done.Load(); d != nil {
+		kept = len(*d)
+	}
+	kept += len(g.pending)
+	if kept != maxCachedTokens || !g.full.Load() {
+		t.Errorf("%d keys kept (full %v), want %d", kept, g.full.Load(), maxCachedTokens)
+	}
+	// A kept key is not made again.
+	for k := range *g.done.Load() {
+		before := made[k]
+		g.get([]byte(k), mk(k))
+		if made[k] != before {
+			t.Errorf("kept key %q made again", k)
+		}
+		break
+	}
+}

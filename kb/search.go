@@ -367,12 +367,23 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 		return strings.Compare(all[a.i].term, all[b.i].term)
 	}
 	// The selection below reads the terms heaviest first until it has
-	// max of them, rarely much further: sort the heaviest 1.5 max first,
-	// and the rest only if they are reached. Terms are distinct, so the order
+	// max of them, rarely much further: sort the heaviest 1.5 max first
+	// (max when no term can be skipped), and the rest only if they are
+	// reached. Terms are distinct, so the order
 	// is the same as sorting all.
+	// When the postings of all terms fit the budget, none is skipped and
+	// the heaviest max are all that is read.
+	var total uint64
+	for i := range all {
+		total += all[i].df
+	}
+	first := max + max/2
+	if total <= s.p.maxPostings {
+		first = max
+	}
 	sorted := len(order)
-	if sorted > max+max/2 {
-		sorted = max + max/2
+	if sorted > first {
+		sorted = first
 		selectFirst(order, sorted, heavier)
 	}
 	slices.SortFunc(order[:sorted], heavier)

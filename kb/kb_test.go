@@ -893,3 +893,41 @@ func TestGrowMap(t *testing.T) {
 		break
 	}
 }
+
+// TestSortsSameAsOld: the candidate and intent orders of finish, now made
+// with slices.SortFunc, are those the old sort.Slice calls made (both
+// orders are total), on candidates and intents with many ties in score.
+func TestSortsSameAsOld(t *testing.T) {
+	for seed := range 50 {
+		var cs []*cand
+		probs := map[string]float64{}
+		for i := range 5 + seed {
+			cs = append(cs, &cand{id: fmt.Sprintf("a%03d", (i*37+seed)%101), text: float64((i*seed)%4) / 4})
+			probs[fmt.Sprintf("intent%02d", (i*13+seed)%29)] = float64((i+seed)%3) / 3
+		}
+		old := slices.Clone(cs)
+		sort.Slice(old, func(i, j int) bool {
+			if old[i].text != old[j].text {
+				return old[i].text > old[j].text
+			}
+			return old[i].id < old[j].id
+		})
+		sortCands(cs)
+		if !slices.Equal(old, cs) {
+			t.Fatalf("seed %d: sortCands differs from the old order", seed)
+		}
+		var intents []string
+		for in := range probs {
+			intents = append(intents, in)
+		}
+		want := slices.Clone(intents)
+		sort.Slice(want, func(i, j int) bool {
+			pi, pj := probs[want[i]], probs[want[j]]
+			return pi > pj || pi == pj && want[i] < want[j]
+		})
+		s := &searcher{q: Query{Intents: probs}}
+		if got := s.intentOrder(intents); !slices.Equal(got, want) {
+			t.Fatalf("seed %d: intent order %v, old %v", seed, got, want)
+		}
+	}
+}

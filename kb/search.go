@@ -677,21 +677,18 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	if w > 0 {
 		// Most likely intents first, so that with many linked articles
 		// those of the likely intents are the ones considered.
-		sort.Slice(intents, func(i, j int) bool {
-			pi, pj := s.q.Intents[intents[i]], s.q.Intents[intents[j]]
-			return pi > pj || pi == pj && intents[i] < intents[j]
-		})
-		ids, err := s.be.linked(ctx, intents, m)
+		ids, err := s.be.linked(ctx, s.intentOrder(intents), m)
 		if err != nil {
 			return nil, err
 		}
-		have := map[string]bool{}
+		// At most m ranked and m linked: a list is cheaper than a map.
+		have := make([]string, 0, len(ranked)+len(ids))
 		for _, c := range ranked {
-			have[c.id] = true
+			have = append(have, c.id)
 		}
 		for _, id := range ids {
-			if !have[id] {
-				have[id] = true
+			if !slices.Contains(have, id) {
+				have = append(have, id)
 				c := s.arts[id]
 				if c == nil {
 					c = &cand{id: id}
@@ -788,13 +785,44 @@ func cmpDesc(a, b float64) int {
 	return 0
 }
 
+// sortCands orders candidates by text score, then id (distinct: the
+// order is total, whatever the sort).
 func sortCands(cs []*cand) {
-	sort.Slice(cs, func(i, j int) bool {
-		if cs[i].text != cs[j].text {
-			return cs[i].text > cs[j].text
+	slices.SortFunc(cs, func(a, b *cand) int {
+		if a.text != b.text {
+			return cmpDesc(a.text, b.text)
 		}
-		return cs[i].id < cs[j].id
+		return strings.Compare(a.id, b.id)
 	})
+}
+
+// intentOrder sorts intents (of s.q.Intents) most likely first, then by
+// name, and returns them. (Intents are distinct: the order is total,
+// whatever the sort.)
+func (s *searcher) intentOrder(intents []string) []string {
+	byP := make([]intentP, len(intents))
+	for i, in := range intents {
+		byP[i] = intentP{in, s.q.Intents[in]}
+	}
+	slices.SortFunc(byP, func(a, b intentP) int {
+		switch {
+		case a.p > b.p:
+			return -1
+		case a.p < b.p:
+			return 1
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	for i := range byP {
+		intents[i] = byP[i].name
+	}
+	return intents
+}
+
+// intentP is an intent with its probability, for sorting.
+type intentP struct {
+	name string
+	p    float64
 }
 
 // articleScore sets c.text.

@@ -76,10 +76,24 @@ type RunOptions struct {
 	// setting it.
 	Process func(ctx context.Context, msg *ingest.Message) (*Suggestion, error)
 
+	// MaxBytes bounds the raw messages in flight, read and not yet handed
+	// to sink, in bytes (default 64 MiB): parsing a mail takes a few
+	// times its size, so this bounds Run's memory whatever the size of
+	// the mails and the number of workers. A larger message is processed
+	// alone.
+	MaxBytes int64
+
 	// Problem is called (from the goroutine that called Run, like sink)
 	// for every broken item: one the Source reports, or a mail that does
 	// not parse. Nil ignores them; they are counted anyway.
 	Problem func(error)
+
+	// Skipped is called (from the goroutine that called Run, like sink)
+	// for every message skipped because it was seen before in this run
+	// (reason "duplicate") or Done reported it processed ("done"), with its
+	// key, so that a caller can, say, mark it in the mailbox it came
+	// from. Nil ignores them.
+	Skipped func(msg *ingest.Message, key, reason string)
 
 	// Progress is called (from the goroutine that called Run) after each
 	// item read is dealt with, processed, skipped or broken, with the
@@ -137,6 +151,7 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 		process = e.Suggest
 	}
 	raw, _ := src.(RawSource)
+	budget := newByteBudget(opts.MaxBytes)
 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -175,9 +190,14 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 				}
 				j = job{seq: n, problem: err}
 			}
+			j.size = j.bytes()
+			if !budget.acquire(ctx, j.size) {
+				return
+			}
 			select {
 			case jobs <- j:
 			case <-ctx.Done():
+				budget.release(j.size)
 				return
 			}
 		}
@@ -235,9 +255,10 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 			defer wgWork.Done()
 			for j := range jobs {
 				if ctx.Err() != nil {
+					budget.release(j.size)
 					continue // drain
 				}
-				r := result{seq: j.seq, problem: j.problem, msg: j.msg}
+				r := result{seq: j.seq, problem: j.problem, msg: j.msg, size: j.size}
 				if j.raw != nil {
 					msg, err := j.raw.Parse()
 					if err != nil {
@@ -254,6 +275,7 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 					skip, re, err := admit(r.msg)
 					if err != nil {
 						cancel(err)
+						budget.release(r.size)
 						continue
 					}
 					r.skip, reused = skip, re
@@ -261,6 +283,7 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 				if r.problem == nil && r.skip == "" {
 					s, err := process(ctx, r.msg)
 					if err != nil && ctx.Err() != nil {
+						budget.release(r.size)
 						continue // stopped early; not this message's fault
 					}
 					if err != nil {
@@ -271,6 +294,7 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 				select {
 				case results <- r:
 				case <-ctx.Done():
+					budget.release(r.size)
 				}
 			}
 		}()
@@ -292,10 +316,16 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 		case r.skip == skipDuplicate:
 			st.Read++
 			st.Duplicates++
+			if opts.Skipped != nil {
+				opts.Skipped(r.msg, key(r.msg), r.skip)
+			}
 			return
 		case r.skip == skipDone:
 			st.Read++
 			st.Done++
+			if opts.Skipped != nil {
+				opts.Skipped(r.msg, key(r.msg), r.skip)
+			}
 			return
 		case r.skip == skipOld:
 			st.Read++
@@ -321,6 +351,7 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 	next := 0
 	for r := range results {
 		if sinkErr != nil || ctx.Err() != nil {
+			budget.release(r.size)
 			continue // drain so the workers can stop
 		}
 		pending[r.seq] = r
@@ -333,6 +364,9 @@ func (e *Engine) Run(ctx context.Context, src Source, sink func(*Outcome) error,
 			next++
 			<-slots
 			handle(r)
+			// The message (with Options.KeepRaw, its raw bytes too) is
+			// done with once sink returns.
+			budget.release(r.size)
 			if opts.Progress != nil {
 				opts.Progress(next)
 			}
@@ -368,6 +402,18 @@ type job struct {
 	msg     *ingest.Message
 	raw     *ingest.RawItem
 	problem error
+	size    int64 // bytes held from the budget
+}
+
+// bytes is the size of the job's message as the byte budget counts it.
+func (j *job) bytes() int64 {
+	switch {
+	case j.raw != nil:
+		return int64(len(j.raw.Data))
+	case j.msg != nil:
+		return max(j.msg.Size, int64(len(j.msg.Text)))
+	}
+	return 0
 }
 
 // result is what a worker made of a job.
@@ -377,6 +423,63 @@ type result struct {
 	out     *Outcome
 	skip    string
 	problem error
+	size    int64 // bytes held from the budget
+}
+
+// defaultMaxBytes is RunOptions.MaxBytes when it is not set.
+const defaultMaxBytes = 64 << 20
+
+// byteBudget bounds the bytes of messages in flight. A message larger
+// than the whole budget gets it alone, so every message is processed.
+type byteBudget struct {
+	mu    sync.Mutex
+	cond  *sync.Cond
+	max   int64
+	inUse int64
+}
+
+func newByteBudget(max int64) *byteBudget {
+	if max <= 0 {
+		max = defaultMaxBytes
+	}
+	b := &byteBudget{max: max}
+	b.cond = sync.NewCond(&b.mu)
+	return b
+}
+
+// acquire waits until n bytes fit (or nothing else is in flight) and
+// takes them; false when ctx ended first.
+func (b *byteBudget) acquire(ctx context.Context, n int64) bool {
+	stop := context.AfterFunc(ctx, func() {
+		b.mu.Lock()
+		b.cond.Broadcast()
+		b.mu.Unlock()
+	})
+	defer stop()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.inUse > 0 && b.inUse+n > b.max {
+		if ctx.Err() != nil {
+			return false
+		}
+		b.cond.Wait()
+	}
+	if ctx.Err() != nil {
+		return false
+	}
+	b.inUse += n
+	return true
+}
+
+// release gives n bytes back.
+func (b *byteBudget) release(n int64) {
+	if n == 0 {
+		return
+	}
+	b.mu.Lock()
+	b.inUse -= n
+	b.cond.Broadcast()
+	b.mu.Unlock()
 }
 
 // msgWhere names a message in errors: its source, else its ID.

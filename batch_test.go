@@ -93,7 +93,7 @@ func TestRun(t *testing.T) {
 		{ID: "", Text: "no id, never a duplicate"},
 		{ID: "", Text: "no id, never a duplicate"},
 	}
-	var problems []string
+	var problems, skipped []string
 	var got []string
 	st, err := e.Run(context.Background(), &sliceSource{msgs: msgs}, func(o *Outcome) error {
 		if o.Err != nil {
@@ -112,9 +112,14 @@ func TestRun(t *testing.T) {
 		},
 		Process: classifyOnly(e),
 		Problem: func(err error) { problems = append(problems, err.Error()) },
+		Skipped: func(m *ingest.Message, key, reason string) { skipped = append(skipped, key+":"+reason) },
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	sort.Strings(skipped)
+	if diff := cmp.Diff([]string{"a:duplicate", "d:done"}, skipped); diff != "" {
+		t.Errorf("skipped (-want +got):\n%s", diff)
 	}
 	sort.Strings(got)
 	want := []string{":", ":", "a:parcel_missing", "b:cancel_contract"}
@@ -347,7 +352,7 @@ func BenchmarkSuggest(b *testing.B) {
 		if err != nil {
 			break
 		}
-		m.From = "Kunde <kunde@example.de>"
+		m.From = ingest.Address{Name: "Kunde", Address: "kunde@example.de"}
 		msgs = append(msgs, m)
 	}
 	src.Close()

@@ -157,7 +157,7 @@ func TestFitPolicyOnDemo(t *testing.T) {
 // classified.
 func TestFollowUpClassifiedOnWhatIsNew(t *testing.T) {
 	eng := replyEngine(t, testKB(t, nil), nil)
-	msg := &ingest.Message{ID: "f1", Channel: "email", From: "Lena Vogt <lena.vogt@example.de>",
+	msg := &ingest.Message{ID: "f1", Channel: "email", From: ingest.Address{Name: "Lena Vogt", Address: "lena.vogt@example.de"},
 		Subject: "AW: Ihr neues Passwort – so setzen Sie es zurück", InReplyTo: "r-4711@nordlicht.example",
 		Text: "Danke, das mit dem Passwort hat geklappt!\n\nJetzt ist aber meine Rechnung RE-2026-1182 falsch: Sie haben mir 49,99 € statt 39,99 € berechnet. Bitte korrigieren Sie das."}
 	s := suggest(t, eng, msg)
@@ -179,7 +179,7 @@ func TestFollowUpClassifiedOnWhatIsNew(t *testing.T) {
 // the old subject.
 func TestOnlyThanksFollowUp(t *testing.T) {
 	eng := replyEngine(t, testKB(t, nil), nil)
-	msg := &ingest.Message{ID: "f2", Channel: "email", From: "Tom Baker <tom@example.co.uk>", Subject: "Re: Your password reset",
+	msg := &ingest.Message{ID: "f2", Channel: "email", From: ingest.Address{Name: "Tom Baker", Address: "tom@example.co.uk"}, Subject: "Re: Your password reset",
 		References: []string{"r-1@nordlicht.example"}, Text: "Thanks, that worked!"}
 	s := suggest(t, eng, msg)
 	if s.Intent.Label == "password_reset" {
@@ -192,7 +192,7 @@ func TestOnlyThanksFollowUp(t *testing.T) {
 // automatically.
 func TestTwoRequestsNeverSentWithOneArticle(t *testing.T) {
 	eng := replyEngine(t, testKB(t, nil), nil)
-	msg := &ingest.Message{ID: "t1", Channel: "email", From: "Petra Schulz <petra.schulz@example.de>", Subject: "Zwei Anliegen",
+	msg := &ingest.Message{ID: "t1", Channel: "email", From: ingest.Address{Name: "Petra Schulz", Address: "petra.schulz@example.de"}, Subject: "Zwei Anliegen",
 		Text: "Ich habe mein Passwort vergessen und komme nicht mehr in mein Kundenkonto, bitte senden Sie mir einen Link zum Zurücksetzen.\n\n" +
 			"Außerdem möchte ich meinen Handyvertrag kündigen. Hiermit kündige ich meinen Mobilfunkvertrag fristgerecht zum nächstmöglichen Termin."}
 	s := suggest(t, eng, msg)
@@ -224,7 +224,7 @@ func TestNoGermanArticleForEnglishMail(t *testing.T) {
 	}
 	arts = slices.DeleteFunc(arts, func(a kb.Article) bool { return a.ID == "cancel_contract-en" })
 	eng := replyEngine(t, testKB(t, arts), nil)
-	s := suggest(t, eng, &ingest.Message{ID: "e1", Channel: "email", From: "Mia Brown <mia@example.com>",
+	s := suggest(t, eng, &ingest.Message{ID: "e1", Channel: "email", From: ingest.Address{Name: "Mia Brown", Address: "mia@example.com"},
 		Subject: "Cancel my contract", Text: "Hello, please cancel my mobile contract at the next possible date. Thank you, Mia"})
 	if s.Decision.Action == reply.Send && strings.HasSuffix(s.Article, "-de") {
 		t.Fatalf("English mail answered automatically with %s", s.Article)
@@ -244,7 +244,7 @@ func TestPoliteCancellationNotEscalated(t *testing.T) {
 		"Hello,\n\nplease cancel my subscription. Thanks,\nJames",
 		"Dear Sir or Madam, I would like to terminate my contract at the end of the current term. Kind regards, Ann Lee",
 	} {
-		s := suggest(t, eng, &ingest.Message{ID: fmt.Sprint("c", i), Channel: "email", From: "Kundin <kundin@example.de>", Text: text})
+		s := suggest(t, eng, &ingest.Message{ID: fmt.Sprint("c", i), Channel: "email", From: ingest.Address{Name: "Kundin", Address: "kundin@example.de"}, Text: text})
 		if s.Decision.Action == reply.Escalate {
 			t.Errorf("%.40q escalated: %v", text, s.Decision.Problems())
 		}
@@ -411,9 +411,31 @@ func TestBrandSignsTheDraft(t *testing.T) {
 	if eng, err = eng.WithReplies(ReplyConfig{KB: testKB(t, nil), Policy: &pol}); err != nil {
 		t.Fatal(err)
 	}
-	s := suggest(t, eng, &ingest.Message{ID: "b1", Channel: "email", From: "Lena Vogt <lena@example.de>", Subject: "Passwort",
+	s := suggest(t, eng, &ingest.Message{ID: "b1", Channel: "email", From: ingest.Address{Name: "Lena Vogt", Address: "lena@example.de"}, Subject: "Passwort",
 		Text: "Hallo, ich habe mein Passwort vergessen. Wie kann ich es zurücksetzen?"})
 	if !strings.Contains(s.Draft, "Ihr Team von Nordlicht") || !strings.HasSuffix(s.Draft, "-- \nNordlicht Versand GmbH · Hamburg") {
 		t.Errorf("draft not signed with the brand:\n%s", s.Draft)
+	}
+}
+
+// TestSameAnswerNotSentTwice: a follow-up that quotes the answer antwort
+// would send again (the customer did what it said, and writes again on
+// the same matter) is not answered with it automatically.
+func TestSameAnswerNotSentTwice(t *testing.T) {
+	eng := replyEngine(t, testKB(t, nil), nil)
+	first := suggest(t, eng, &ingest.Message{ID: "p1", Channel: "email", From: ingest.Address{Name: "Amy Reed", Address: "amy@example.co.uk"}, Subject: "Parcel not received",
+		Text: "Hello, my parcel for order 100-4471234 is marked as delivered, but I never got it. Where is it?"})
+	if first.Draft == "" {
+		t.Fatal("no draft for the first mail")
+	}
+	quoted := "> " + strings.ReplaceAll(first.Draft, "\n", "\n> ")
+	s := suggest(t, eng, &ingest.Message{ID: "p2", Channel: "email", From: ingest.Address{Name: "Amy Reed", Address: "amy@example.co.uk"}, Subject: "RE: Parcel not received",
+		InReplyTo: "answer-p1@nordlicht.example", Quoted: quoted,
+		Text: "Hello, I have checked the tracking page and asked my neighbours: the parcel for order 100-4471234 is not there. Please open a trace with the carrier."})
+	if s.Article == first.Article && s.Decision.Action == reply.Send {
+		t.Fatalf("the same answer (%s) sent again in the thread", s.Article)
+	}
+	if s.Article == first.Article && !slices.Contains(s.Decision.Failed(), "not answered before") {
+		t.Errorf("failed checks %v lack 'not answered before'", s.Decision.Failed())
 	}
 }

@@ -7,26 +7,24 @@
 //
 // # Overview
 //
-// An Engine holds an intent model and a sentiment model and classifies one
-// message at a time:
+// From a message to a decision, in ten lines:
 //
 //	store, _ := models.Open("antwort.db", &models.Options{ReadOnly: true})
-//	eng, _ := antwort.Load(ctx, store, antwort.LoadOptions{})
-//	res, _ := eng.Classify(ctx, &ingest.Message{Text: "Wo bleibt meine Bestellung 4711?"})
-//	fmt.Println(res.Intent.Label, res.Intent.Confidence, res.Sentiment.Label)
+//	eng, _ := antwort.Load(ctx, store, antwort.LoadOptions{})      // the active intent and sentiment models
+//	k, _ := kb.Open("kb", &kb.Options{ReadOnly: true})             // the knowledge base of articles
+//	pol, _ := reply.LoadPolicy("policy.yaml")                      // with the rule 'antwort policy fit' wrote
+//	eng, _ = eng.WithReplies(antwort.ReplyConfig{KB: k, Policy: &pol})
+//	msg, _ := ingest.Parse(ctx, mailFile, ingest.Options{})          // MIME, charsets, quotes and signature removed
+//	s, _ := eng.Suggest(ctx, msg)                                  // classify, search, fill, decide
+//	fmt.Println(s.Intent.Label, s.Article, s.Decision.Action)      // parcel_missing parcel_missing-de send
+//	fmt.Println(s.Decision.PCorrect, s.Decision.Problems())        // P(correct), and what kept it from being sent
+//	fmt.Println(s.Draft)                                           // the answer, filled in
 //
-// Models are trained with package classifier and kept, versioned, in a
-// models.Store. Without a trained sentiment model the Engine falls back to
-// the built-in German/English lexicon of package sentiment.
-//
-// WithReplies adds a knowledge base and a reply policy; Suggest then
-// returns the classification, the ranked answers, the filled draft and the
-// decision:
-//
-//	k, _ := kb.Open("kb", &kb.Options{ReadOnly: true})
-//	eng, _ = eng.WithReplies(antwort.ReplyConfig{KB: k})
-//	s, _ := eng.Suggest(ctx, msg)
-//	fmt.Println(s.Decision.Action, s.Article, s.Decision.Failed(), s.Draft)
+// Classify alone needs no knowledge base. Models are trained with package
+// classifier and kept, versioned, in a models.Store; without a trained
+// sentiment model the built-in German/English lexicon of package sentiment
+// reads how upset and how angry a customer is. FitPolicy fits the send rule
+// for a target error rate on labelled mail (package trust).
 //
 // Run processes a whole queue (a Source such as ingest.Open's) with a
 // bounded pool of workers, skipping duplicates and what a journal says is
@@ -64,6 +62,8 @@
 //   - models: the versioned bbolt model store, feedback log, audit trail.
 //   - kb: the knowledge base of answer articles over Bleve.
 //   - reply: templates, salutations, entity extraction, the reply policy.
+//   - trust: P(correct) of an answer and the send rule for a target error
+//     rate.
 //   - ingest: MIME parsing, mail sources, cleaning, loop protection,
 //     labelled data.
 //   - journal: the record of processed messages of a batch run.

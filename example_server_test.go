@@ -83,7 +83,7 @@ func ExampleEngine_Suggest() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	s, err := eng.Suggest(ctx, &ingest.Message{ID: "m1", From: "Petra Schulz <petra@example.com>", Subject: "Kündigung",
+	s, err := eng.Suggest(ctx, &ingest.Message{ID: "m1", From: ingest.Address{Name: "Petra Schulz", Address: "petra@example.com"}, Subject: "Kündigung",
 		Text: "Hiermit möchte ich meinen Vertrag kündigen."})
 	if err != nil {
 		log.Fatal(err)

@@ -38,6 +38,8 @@ func TestImportRules(t *testing.T) {
 		"gopkg.in/neurosnap/sentences":        {"internal/nlp"},
 		"github.com/inbucket/html2text":       {"ingest"},
 		"golang.org/x/net/html":               {"ingest"},
+		"github.com/emersion/go-imap":         {"internal/imapbox"},
+		"github.com/emersion/go-sasl":         {"internal/imapbox"},
 	}
 	// never[dir] = project packages that dir must not import.
 	never := map[string][]string{

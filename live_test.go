@@ -158,7 +158,7 @@ func (d *demo) live(t testing.TB) *antwort.Live {
 	return l
 }
 
-var cancelMsg = &ingest.Message{ID: "c1", Subject: "Kündigung", Text: "Hiermit kündige ich meinen Vertrag zum nächstmöglichen Termin.", From: "Petra Schulz <petra@example.com>"}
+var cancelMsg = &ingest.Message{ID: "c1", Subject: "Kündigung", Text: "Hiermit kündige ich meinen Vertrag zum nächstmöglichen Termin.", From: ingest.Address{Name: "Petra Schulz", Address: "petra@example.com"}}
 
 func TestLiveReload(t *testing.T) {
 	d := newDemo(t)

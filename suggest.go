@@ -239,7 +239,7 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 	if msg.Signature != "" {
 		body += "\n\n" + msg.Signature
 	}
-	ent := rc.Extractor.Extract(msg.From, msg.Subject, body, lang, now)
+	ent := rc.Extractor.Extract(msg.From.String(), msg.Subject, body, lang, now)
 	s.Found = Found{Name: ent.Name, NameSource: ent.NameSource, Gender: ent.Gender, OrderNumber: ent.OrderNumber,
 		CustomerNumber: ent.CustomerNumber, ContractNumber: ent.ContractNumber, TicketNumber: ent.TicketNumber,
 		Contacts: len(ent.Emails) + len(ent.Phones) + len(ent.IBANs)}
@@ -252,7 +252,10 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 		// Name the language the decision refuses ("es", "nl"), not "und".
 		mailLang = nlp.Identify(text)
 	}
-	in := reply.Input{From: msg.From, Channel: msg.Channel, Text: text, Lang: mailLang, AutoReason: msg.Auto,
+	// The reply goes to exactly one address (Recipient); the policy and
+	// the rate limit judge that one.
+	sender := msg.Recipient().String()
+	in := reply.Input{From: sender, Channel: msg.Channel, Text: text, Lang: mailLang, AutoReason: msg.Auto, NoText: msg.NoText,
 		Intent: ip, Sentiment: sp, FollowUp: f.followUp, AsksNothing: f.followUp && !nlp.AsksSomething(f.body)}
 	for _, r := range s.Requests {
 		in.Requests = append(in.Requests, r.Intent)
@@ -301,14 +304,16 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 			s.Draft = strings.TrimRight(s.Draft, "\n") + "\n\n-- \n" + f
 		}
 		in.Missing = r.Missing
+		// A follow-up that quotes this very answer: it was sent already.
+		in.AnsweredBefore = f.followUp && msg.Quoted != "" && nlp.Quotes(msg.Quoted, r.Text)
 	}
-	if in.Recent, err = reply.RecentAnswers(ctx, rc.Limiter, msg.From, now); err != nil {
+	if in.Recent, err = reply.RecentAnswers(ctx, rc.Limiter, sender, now); err != nil {
 		return nil, err
 	}
 	s.Signals = in.Signals
 	s.Decision = rc.Policy.Decide(in)
 	if s.Decision.Action == reply.Send {
-		if s.Decision, err = reply.Admit(ctx, rc.Limiter, rc.Policy.RateLimit, msg.From, now, s.Decision); err != nil {
+		if s.Decision, err = reply.Admit(ctx, rc.Limiter, rc.Policy.RateLimit, sender, now, s.Decision); err != nil {
 			return nil, err
 		}
 	}

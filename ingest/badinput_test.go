@@ -174,7 +174,7 @@ func TestParseBadInput(t *testing.T) {
 			if !strings.Contains(m.Text, tt.textHas) {
 				t.Errorf("Text = %q, want it to contain %q", m.Text, tt.textHas)
 			}
-			for _, s := range []string{m.ID, m.From, m.To, m.Subject, m.Text, m.Quoted, m.Signature} {
+			for _, s := range append(addressStrings(m), m.ID, m.Subject, m.Text, m.Quoted, m.Signature) {
 				if strings.ContainsRune(s, 0) || !utf8Valid(s) {
 					t.Errorf("field %q has a NUL byte or invalid UTF-8", s)
 				}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/antwort-dev/antwort/internal/nlp"
 )
 
 // Cleaned is a message body split into the customer's new text, the
@@ -585,41 +587,6 @@ func isProse(t string) bool {
 
 var contactRE = regexp.MustCompile(`(?i)@|https?://|www\.|\+?\d[\d /()-]{6,}|^(?:tel|fon|phone|mobil|mobile|fax|e-?mail|web|adresse|address)\b`)
 
-// Sign-off phrases, matched on the whole line in lower case with umlauts
-// spelled out. "strong" ones open a signature of up to 15 lines; "weak"
-// ones (thanks) only a short one with a name.
-var (
-	signOffStrongRE = regexp.MustCompile(`^(?:` +
-		`mit (?:den )?(?:freundlichen|freundlichem|besten|herzlichen|lieben|vielen) gr(?:ue|u)(?:ss|s)(?:en|e)?|` +
-		`(?:freundliche|viele|liebe|beste|herzliche|schoene|sonnige|nette|gute) gr(?:ue|u)(?:ss|s)(?:e|en)?|` +
-		`(?:viele|liebe|beste|herzliche|schoene|freundliche) gr(?:ue|u)(?:ss|s)e aus [\p{L}.-]+(?: [\p{L}.-]+)?|` +
-		`gr(?:ue|u)(?:ss|s)e(?: aus [\p{L}.-]+(?: [\p{L}.-]+)?)?|gr(?:ue|u)(?:ss|s)|` +
-		`(?:danke|vielen dank|besten dank|herzlichen dank) und (?:viele |beste |liebe |freundliche )?gr(?:ue|u)(?:ss|s)(?:e)?|` +
-		`(?:danke|vielen dank) (?:im voraus|vorab) und (?:viele |beste |liebe |freundliche )?gr(?:ue|u)(?:ss|s)(?:e)?|` +
-		`mfg|vg|lg|bg|hochachtungsvoll|mit hochachtung|` +
-		`(?:best|kind|kindest|warm|warmest|warm and kind) regards|regards|with (?:best|kind|warm) regards|` +
-		`best wishes|all the best|best|cheers|sincerely|yours sincerely|sincerely yours|yours faithfully|yours truly|` +
-		`(?:thanks|thank you|many thanks) (?:and|&) (?:best |kind )?regards|respectfully|br` +
-		`)$`)
-	signOffWeakRE = regexp.MustCompile(`^(?:danke(?: schoen| sehr)?|vielen dank|besten dank|herzlichen dank|` +
-		`thanks|thank you|many thanks|thanks again|thx|ty)$`)
-)
-
-// signOffFirstWords are the first words (up to a space) of everything
-// signOffStrongRE and signOffWeakRE match; a line that starts otherwise
-// is no sign-off, without running them. TestSignOffFirstWords derives
-// the set from the expressions.
-var signOffFirstWords = map[string]bool{
-	"all": true, "best": true, "beste": true, "besten": true, "bg": true, "br": true, "cheers": true,
-	"danke": true, "freundliche": true, "grues": true, "gruese": true, "gruess": true,
-	"gruesse": true, "grus": true, "gruse": true, "gruss": true, "grusse": true, "gute": true,
-	"herzliche": true, "herzlichen": true, "hochachtungsvoll": true, "kind": true, "kindest": true,
-	"lg": true, "liebe": true, "many": true, "mfg": true, "mit": true, "nette": true, "regards": true,
-	"respectfully": true, "schoene": true, "sincerely": true, "sonnige": true, "thank": true,
-	"thanks": true, "thx": true, "ty": true, "vg": true, "viele": true, "vielen": true, "warm": true,
-	"warmest": true, "with": true, "yours": true,
-}
-
 // Kinds of sign-off lines.
 const (
 	noSignOff   = iota
@@ -635,14 +602,12 @@ func signOff(t string) int {
 		return noSignOff
 	}
 	try := func(s string) int {
-		s = strings.TrimRight(foldUmlauts(strings.ToLower(s)), " ,.!:;-–")
-		first, _, _ := strings.Cut(s, " ")
-		switch {
-		case s == "" || !signOffFirstWords[first]:
-			return noSignOff
-		case signOffStrongRE.MatchString(s):
+		// The closing formulas are those the name finder of package
+		// reply knows (nlp.SignOff).
+		switch nlp.SignOff(foldUmlauts(strings.ToLower(s))) {
+		case nlp.StrongSignOff:
 			return strongSignOff
-		case signOffWeakRE.MatchString(s):
+		case nlp.WeakSignOff:
 			return weakSignOff
 		}
 		return noSignOff

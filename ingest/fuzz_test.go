@@ -56,7 +56,7 @@ func FuzzReader(f *testing.F) {
 		for range 2*len(data) + 10 {
 			m, err := r.Next(context.Background())
 			if err == nil {
-				for _, s := range []string{m.ID, m.Channel, m.From, m.Subject, m.Text, m.Source} {
+				for _, s := range append(addressStrings(m), m.ID, m.Channel, m.Subject, m.Text, m.Source) {
 					if !utf8.ValidString(s) {
 						t.Fatalf("message field %q is not valid UTF-8: %+v", s, m)
 					}
@@ -118,7 +118,7 @@ func FuzzParse(f *testing.F) {
 		if m.ID == "" || m.Size != int64(len(data)) || m.Channel != "email" || !bytes.Equal(m.Raw, data) {
 			t.Fatalf("ID %q, Size %d (want %d), Channel %q, Raw equal %v", m.ID, m.Size, len(data), m.Channel, bytes.Equal(m.Raw, data))
 		}
-		fields := []string{m.ID, m.From, m.To, m.Subject, m.Text, m.Quoted, m.Signature, m.InReplyTo, m.Auto}
+		fields := append(addressStrings(m), m.ID, m.Subject, m.Text, m.Quoted, m.Signature, m.InReplyTo, m.Auto)
 		fields = append(fields, m.References...)
 		for _, a := range m.Attachments {
 			fields = append(fields, a.Name, a.Type)

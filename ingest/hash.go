@@ -82,29 +82,36 @@ func MailHash(raw []byte) string {
 		b = append(b, ':')
 		b = append(b, w...)
 	}
-	n := len(b)
-	for len(body) > 0 {
+	// The body with "\r\n" as "\n" and without trailing blanks, hashed
+	// piece by piece rather than copied (a big mail's body is not held
+	// twice): trimming first gives the same bytes, as a trimmed end never
+	// splits a "\r\n".
+	sc.buf = b
+	h := sc.h
+	h.Reset()
+	h.Write(b)
+	body = bytes.TrimRight(body, "\n\r\t ")
+	for {
 		i := bytes.Index(body, []byte("\r\n"))
 		if i < 0 {
-			b = append(b, body...)
+			h.Write(body)
 			break
 		}
-		b = append(append(b, body[:i]...), '\n')
-		body = body[i+2:]
+		h.Write(body[:i])
+		body = body[i+1:] // from the '\n'
 	}
-	b = b[:n+len(bytes.TrimRight(b[n:], "\n\r\t "))]
-	sc.buf = b
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:16])
+	return hex.EncodeToString(h.Sum(sc.sum[:0])[:16])
 }
 
 // mailHashScratch is MailHash's memory, reused between mails.
 type mailHashScratch struct {
 	words [len(hashedFields)][]byte
-	buf   []byte
+	buf   []byte // the fields' words, hashed before the body
+	h     hash.Hash
+	sum   [sha256.Size]byte
 }
 
-var hashScratch = sync.Pool{New: func() any { return new(mailHashScratch) }}
+var hashScratch = sync.Pool{New: func() any { return &mailHashScratch{h: sha256.New()} }}
 
 // appendWords appends the words of s (as strings.Fields splits them) to
 // dst, each after a space unless dst is empty.
@@ -146,7 +153,7 @@ func postHash(m *Message) string {
 	if !m.Date.IsZero() {
 		date = m.Date.UTC().Format(time.RFC3339Nano)
 	}
-	for _, f := range []string{m.Channel, m.From, m.Subject, date} {
+	for _, f := range []string{m.Channel, m.From.String(), m.Subject, date} {
 		writeField(h, f)
 	}
 	h.Write([]byte(m.Text))

@@ -67,3 +67,13 @@ func writeFile(t *testing.T, name, content string) string {
 	}
 	return p
 }
+
+// addressStrings returns the names and addresses of m's From, Reply-To
+// and To, and its warnings.
+func addressStrings(m *Message) []string {
+	out := []string{m.From.Name, m.From.Address, m.ReplyTo.Name, m.ReplyTo.Address}
+	for _, a := range m.To {
+		out = append(out, a.Name, a.Address)
+	}
+	return append(out, m.Warnings...)
+}

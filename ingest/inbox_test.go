@@ -132,7 +132,7 @@ func TestInboxParses(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
-			if m.ID == "" || m.From == "" || m.Subject == "" || m.Date.IsZero() {
+			if m.ID == "" || m.From.Address == "" || m.Subject == "" || m.Date.IsZero() {
 				t.Errorf("Parse gave ID %q, From %q, Subject %q, Date %v; want all set", m.ID, m.From, m.Subject, m.Date)
 			}
 			if l.Expect != "ignore" && m.Text == "" {

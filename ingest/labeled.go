@@ -76,6 +76,15 @@ type Options struct {
 	// field is a Problem (ErrTooLarge).
 	MaxHeaderBytes int64
 
+	// MaxText is the most text of one message that is kept: the first
+	// MaxText bytes of a mail's decoded body (of its HTML, four times as
+	// many, before it is converted) or of a post's text field, cut at a
+	// line break. What is left out is counted in Message.TextCut and named
+	// in a warning. It bounds the memory and time a message takes after
+	// parsing, whatever its size. Zero or negative means 64 KiB, more
+	// than anyone writes by hand.
+	MaxText int
+
 	// NoClean turns off Clean: Message.Text is then the whole decoded
 	// body (or text field), and Quoted and Signature stay empty. Mail
 	// from Parse, Open and NewReader's "eml" format, and posts read by
@@ -92,8 +101,14 @@ type Options struct {
 	LoopID string
 
 	// OwnDomains are our own mail domains: a mail whose Message-ID is in
-	// one of them (or a subdomain) is our own and gets Message.Auto set.
+	// one of them (or a subdomain), or whose reply would go to one
+	// (Message.Recipient), is our own and gets Message.Auto set.
 	OwnDomains []string
+
+	// OwnAddresses are our own mail addresses (any case): a mail whose
+	// reply would go to one of them (Message.Recipient) is our own and
+	// gets Message.Auto set.
+	OwnAddresses []string
 
 	// Label is the label of every example read by ReadLabeled from an
 	// mbox file. Default: the file's base name without extension.
@@ -553,7 +568,7 @@ func readExample(path, ext string, max int64, o Options) (string, *Message, erro
 		if m == nil {
 			return "", nil, errorf(ErrNotMail, "not a regular file")
 		}
-		text, err := mailExample(m)
+		text, err := MailExample(m)
 		if err != nil {
 			return "", nil, err
 		}
@@ -578,9 +593,11 @@ func readExample(path, ext string, max int64, o Options) (string, *Message, erro
 	return text, nil, err
 }
 
-// mailExample is the training text of a parsed mail; machine-written mail
-// (Message.Auto) is refused with ErrAuto.
-func mailExample(m *Message) (string, error) {
+// MailExample is the training text of a parsed mail, as ReadLabeled makes
+// it: the subject, a blank line and the cleaned text. Machine-written mail
+// (Message.Auto) is refused with an error wrapping ErrAuto, mail without
+// subject and text with ErrNoText.
+func MailExample(m *Message) (string, error) {
 	if m.Auto != "" {
 		return "", errorf(ErrAuto, "not used for training: sent by a machine (%s)", m.Auto)
 	}

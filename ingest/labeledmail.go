@@ -83,7 +83,7 @@ func readMaildirTree(ctx context.Context, root string, o Options) ([]Labeled, []
 			}
 			var text string
 			if err == nil {
-				text, err = mailExample(m)
+				text, err = MailExample(m)
 			}
 			if err != nil {
 				problems = append(problems, Problem{Source: f, Err: err})
@@ -190,7 +190,7 @@ func readMboxLabeled(ctx context.Context, path string, o Options) ([]Labeled, []
 		m, err := parseMessage(raw, o)
 		var text string
 		if err == nil {
-			text, err = mailExample(m)
+			text, err = MailExample(m)
 		}
 		if err != nil {
 			problems = append(problems, Problem{Source: path, Index: index, Line: line, Err: err})

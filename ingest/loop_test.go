@@ -71,3 +71,41 @@ func TestAutoReason(t *testing.T) {
 		})
 	}
 }
+
+// TestVendorAutoReplyHeaders: the headers Exchange, Outlook, Zendesk and
+// Salesforce write on automatic mail mark it as automatic; what only asks
+// for no delivery reports, or a forward by one of our own mailboxes'
+// rules, does not.
+func TestVendorAutoReplyHeaders(t *testing.T) {
+	const base = "From: Kunde <kunde@example.de>\r\nTo: service@nordlicht.example\r\nMessage-ID: <m1@mail.example.de>\r\nSubject: Frage\r\n"
+	own := Options{OwnDomains: []string{"nordlicht.example"}}
+	tests := []struct {
+		name    string
+		headers string
+		opts    Options
+		want    string // prefix of Message.Auto; "" for none
+	}{
+		{"Exchange suppress all", "X-Auto-Response-Suppress: All\r\n", Options{}, "X-Auto-Response-Suppress: All"},
+		{"suppress OOF", "X-Auto-Response-Suppress: DR, OOF, AutoReply\r\n", Options{}, "X-Auto-Response-Suppress"},
+		{"suppress reports only", "X-Auto-Response-Suppress: DR, NDR, RN, NRN\r\n", Options{}, ""},
+		{"suppress none", "X-Auto-Response-Suppress: None\r\n", Options{}, ""},
+		{"inbox rules loop", "X-MS-Exchange-Inbox-Rules-Loop: kunde@example.de\r\n", Options{}, "X-MS-Exchange-Inbox-Rules-Loop: kunde@example.de"},
+		{"our own mailbox's rule forwarded it", "X-MS-Exchange-Inbox-Rules-Loop: service@nordlicht.example\r\n", own, ""},
+		{"transport rule", "X-MS-Exchange-Generated-Message-Source: Transport Rule Agent\r\n", Options{}, "X-MS-Exchange-Generated-Message-Source"},
+		{"mailbox rules agent alone", "X-MS-Exchange-Generated-Message-Source: Mailbox Rules Agent\r\n", Options{}, ""},
+		{"X-AutoResponse", "X-AutoResponse: yes\r\n", Options{}, "X-Autoresponse: yes"},
+		{"X-Precedence", "X-Precedence: auto_reply\r\n", Options{}, "X-Precedence: auto_reply"},
+		{"Salesforce", "X-SFDC-AutoResponse: 1\r\n", Options{}, "X-SFDC-AutoResponse"},
+		{"Zendesk notification", "Auto-Submitted: auto-generated\r\nX-Auto-Response-Suppress: All\r\nX-Mailer: Zendesk Mailer\r\nX-Zendesk-From-Account-Id: 68b8aed\r\n", Options{}, "Auto-Submitted: auto-generated"},
+		{"Zendesk account id alone", "X-Zendesk-From-Account-Id: 68b8aed\r\n", Options{}, ""},
+	}
+	for _, tt := range tests {
+		m, err := Parse(context.Background(), strings.NewReader(base+tt.headers+"\r\nHallo, wo bleibt mein Paket?\r\n"), tt.opts)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if tt.want == "" && m.Auto != "" || !strings.HasPrefix(m.Auto, tt.want) {
+			t.Errorf("%s: Auto = %q, want %q", tt.name, m.Auto, tt.want)
+		}
+	}
+}

@@ -4,12 +4,17 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"mime"
+	"mime/quotedprintable"
 	"net/mail"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +38,8 @@ const (
 	maxDepth         = 32
 	maxEmbedded      = 3         // message/rfc822 levels parsed for text
 	defaultHeaderMax = 128 << 10 // one header field, continuation lines included
+	defaultTextMax   = 64 << 10  // text kept per message (Options.MaxText)
+	htmlPerText      = 4         // HTML bytes read per byte of text kept
 )
 
 // Parse reads one RFC 5322 mail from r and returns it as a Message with
@@ -103,19 +110,23 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 	case hasNUL:
 		data = bytes.ReplaceAll(data, []byte{0}, nil)
 	}
-	if err := checkStructure(data, limitOr(opts.MaxHeaderBytes, defaultHeaderMax)); err != nil {
+	leaves, err := checkStructure(data, limitOr(opts.MaxHeaderBytes, defaultHeaderMax), partMax(opts))
+	if err != nil {
 		return nil, err
+	}
+	if len(leaves) > 0 {
+		// Only so much of a part is read; see MaxText.
+		data = shrink(data, leaves, partMax(opts))
 	}
 	env, err := readEnvelope(data)
 	if err != nil {
 		return nil, errorf(ErrMalformed, "cannot parse mail: %v", err)
 	}
 
-	from := parseFrom(env.GetHeader("From"))
+	from := readAddressHeader(rawHeader(env, "From"))
 	m := &Message{
 		Channel:    "email",
-		From:       from.text,
-		To:         addressText(env.GetHeader("To")),
+		To:         readAddressHeader(rawHeader(env, "To")).addrs,
 		Subject:    headerText(env.GetHeader("Subject")),
 		InReplyTo:  firstMsgID(env.GetHeader("In-Reply-To")),
 		References: msgIDs(env.GetHeader("References")),
@@ -125,21 +136,49 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 	if m.ID == "" {
 		m.ID = contentID(raw)
 	}
+	var warn string
+	if m.From, warn = from.one("From"); warn != "" {
+		m.Warnings = append(m.Warnings, warn)
+	}
+	if replyTo := readAddressHeader(rawHeader(env, "Reply-To")); replyTo.raw != "" {
+		if m.ReplyTo, warn = replyTo.one("Reply-To"); warn != "" {
+			m.Warnings = append(m.Warnings, warn+"; the reply goes to From")
+		}
+	}
 	if depth == 0 {
 		m.ContentHash = MailHash(raw)
 	}
 	m.Date = parseDate(env.GetHeader("Date"))
 	m.Attachments = attachments(env)
-	text := bodyText(env)
-	if text == "" && depth < maxEmbedded {
-		text = embeddedText(env, opts, depth)
+	text, note, noText, cut := bodyText(env, textMax(opts))
+	if note != "" {
+		m.Warnings = append(m.Warnings, note)
+	}
+	m.cutWarning(cut)
+	if text == "" && noText == "" {
+		switch {
+		case !forwardsMessage(env) && len(m.Attachments) > 0:
+			noText = "the mail has no text of its own, only attachments"
+		case !forwardsMessage(env):
+		case depth < maxEmbedded:
+			var cut int64
+			text, noText, cut = embeddedText(env, opts, depth)
+			m.cutWarning(int(cut))
+		default:
+			noText = fmt.Sprintf("the mail forwards messages nested more than %d levels deep; their text was not read", maxEmbedded)
+		}
+	}
+	if text == "" && noText != "" {
+		m.setNoText(noText)
 	}
 	m.Text = text
 	if !opts.NoClean {
-		c := Clean(m.Text)
-		m.Text, m.Quoted, m.Signature = c.Text, c.Quoted, c.Signature
+		m.clean()
 	}
 	m.Auto = autoReason(env, from, m.Subject, opts)
+	if m.Auto == "" {
+		m.Auto = ownReason(m, opts)
+	}
 	if m.Subject == "" && m.Text == "" && m.Quoted == "" && m.Signature == "" {
 		return nil, errorf(ErrNoText, "mail has neither subject nor text")
 	}
@@ -162,6 +201,7 @@ func readEnvelope(data []byte) (*enmime.Envelope, error) {
 		enmime.MaxStoredPartErrors(10),
 		enmime.SetReadPartErrorPolicy(enmime.AllowCorruptTextPartErrorPolicy),
 		enmime.SetCustomParseMediaType(memo.parse),
+		enmime.DisableTextConversion(true), // bodyText converts HTML itself, once
 	)
 	br := rootReaders.Get().(*bufio.Reader)
 	br.Reset(bytes.NewReader(data))
@@ -243,18 +283,35 @@ func looksBinary(b []byte) bool {
 
 // checkStructure walks the header and the MIME boundaries of data without
 // decoding anything, so that over-long header fields and pathological
-// nesting are rejected before enmime sees them.
-func checkStructure(data []byte, maxField int64) error {
-	pos, ctype, err := scanHeader(data, 0, maxField)
+// nesting are rejected before enmime sees them. It returns the leaf parts
+// (the body of a mail that is not multipart, the parts that are not
+// multiparts themselves) whose bodies are longer than big bytes.
+func checkStructure(data []byte, maxField int64, big int) ([]leafPart, error) {
+	h, err := scanHeader(data, 0, maxField)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var stack []string
-	if b := boundaryOf(ctype); b != "" {
+	pos := h.end
+	var (
+		stack  []string
+		leaves []leafPart
+		open   *leafPart // the leaf part whose body is being read
+	)
+	closeLeaf := func(end int) {
+		if open != nil && end-open.start > big {
+			open.end = end
+			leaves = append(leaves, *open)
+		}
+		open = nil
+	}
+	if b := boundaryOf(h.ctype); b != "" {
 		stack = append(stack, b)
+	} else {
+		open = &leafPart{headerEnd: h.blank, start: h.end, cte: h.cte}
 	}
 	parts := 0
 	for pos < len(data) && len(stack) > 0 {
+		lineStart := pos
 		line, next := lineAt(data, pos)
 		pos = next
 		if !bytes.HasPrefix(line, []byte("--")) {
@@ -267,29 +324,121 @@ func checkStructure(data []byte, maxField int64) error {
 				break
 			}
 		}
-		switch {
-		case level < 0:
+		if level < 0 {
 			continue
-		case closing:
+		}
+		closeLeaf(lineStart)
+		if closing {
 			stack = stack[:level]
 			continue
 		}
 		stack = stack[:level+1]
 		if parts++; parts > maxParts {
-			return errorf(ErrTooComplex, "mail has more than %d MIME parts", maxParts)
+			return nil, errorf(ErrTooComplex, "mail has more than %d MIME parts", maxParts)
 		}
-		end, ct, err := scanHeader(data, pos, maxField)
+		ph, err := scanHeader(data, pos, maxField)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		pos = end
-		if b := boundaryOf(ct); b != "" {
+		pos = ph.end
+		if b := boundaryOf(ph.ctype); b != "" {
 			if stack = append(stack, b); len(stack) > maxDepth {
-				return errorf(ErrTooComplex, "MIME parts nested more than %d levels deep (line %d)", maxDepth, lineNumber(data, pos))
+				return nil, errorf(ErrTooComplex, "MIME parts nested more than %d levels deep (line %d)", maxDepth, lineNumber(data, pos))
 			}
+		} else {
+			open = &leafPart{headerEnd: ph.blank, start: ph.end, cte: ph.cte}
 		}
 	}
-	return nil
+	closeLeaf(len(data))
+	return leaves, nil
+}
+
+// leafPart is the body of a MIME leaf part, or of a mail that is not
+// multipart.
+type leafPart struct {
+	headerEnd  int    // where the blank line that ends its header starts
+	start, end int    // the body
+	cte        string // its Content-Transfer-Encoding
+}
+
+// partMax is the most bytes of one part's body enmime is given: enough
+// for the text a message keeps (Options.MaxText; of HTML four times as
+// much, and quoted-printable takes up to three bytes for one), and never
+// less than 1 MiB.
+func partMax(o Options) int {
+	return max(1<<20, 3*htmlPerText*textMax(o))
+}
+
+// sizeHeader is the header shrink writes into a part it cut, with the
+// part's whole decoded size. Its name holds a random word, so that no mail
+// can bring the header along.
+var sizeHeader = "X-Antwort-Size-" + func() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}()
+
+// shrink returns a copy of data with the bodies of the leaves cut after
+// their last line break within max bytes, each part noting its whole
+// decoded size in sizeHeader: enmime then reads and decodes no more than
+// max bytes of any part, whatever the size of the mail. The sizes are
+// counted by decoding the whole bodies as a stream, without keeping them.
+func shrink(data []byte, leaves []leafPart, max int) []byte {
+	out := make([]byte, 0, len(data)-sumCut(leaves, max)+len(leaves)*64)
+	prev := 0
+	for _, l := range leaves {
+		keep := l.start + max
+		if i := bytes.LastIndexByte(data[l.start:keep], '\n'); i >= 0 {
+			keep = l.start + i + 1
+		}
+		out = append(out, data[prev:l.headerEnd]...)
+		out = append(out, sizeHeader+": "...)
+		out = strconv.AppendInt(out, decodedSize(l.cte, data[l.start:l.end]), 10)
+		out = append(out, "\r\n"...)
+		out = append(out, data[l.headerEnd:keep]...)
+		prev = l.end
+	}
+	return append(out, data[prev:]...)
+}
+
+func sumCut(leaves []leafPart, max int) int {
+	n := 0
+	for _, l := range leaves {
+		n += l.end - l.start - max
+	}
+	return n
+}
+
+// decodedSize is the size of body once its transfer encoding is undone,
+// counted as a stream; for an encoding that does not decode, the size of
+// body.
+func decodedSize(cte string, body []byte) int64 {
+	var r io.Reader = bytes.NewReader(body)
+	switch strings.ToLower(strings.TrimSpace(cte)) {
+	case "quoted-printable":
+		r = quotedprintable.NewReader(r)
+	case "base64":
+		r = base64.NewDecoder(base64.StdEncoding, r) // skips line breaks
+	default:
+		return int64(len(body))
+	}
+	n, err := io.Copy(io.Discard, r)
+	if err != nil {
+		return int64(len(body))
+	}
+	return n
+}
+
+// partCut is how many decoded bytes of p shrink left out.
+func partCut(p *enmime.Part) int {
+	if p == nil {
+		return 0
+	}
+	n, err := strconv.Atoi(p.Header.Get(sizeHeader))
+	if err != nil {
+		return 0
+	}
+	return max(0, n-len(p.Content))
 }
 
 // lineAt returns the line starting at pos without its line ending, and
@@ -307,21 +456,29 @@ func lineNumber(data []byte, pos int) int {
 	return bytes.Count(data[:min(pos, len(data))], []byte("\n")) + 1
 }
 
+// header is what scanHeader found of a header section.
+type header struct {
+	end   int    // the position after the blank line that ends it
+	blank int    // where that blank line starts
+	ctype string // the unfolded Content-Type value
+	cte   string // the Content-Transfer-Encoding value
+}
+
 // scanHeader reads a header section starting at pos up to and including
-// the blank line that ends it. It returns the position after it and the
-// unfolded Content-Type value, and an error wrapping ErrTooLarge when a
+// the blank line that ends it, and an error wrapping ErrTooLarge when a
 // field (with its continuation lines) is longer than maxField.
-func scanHeader(data []byte, pos int, maxField int64) (int, string, error) {
+func scanHeader(data []byte, pos int, maxField int64) (header, error) {
 	var (
 		fieldStart = pos
 		fieldLen   int64
 		ctype      []byte
 		inCtype    bool
+		cte        []byte
 	)
 	for pos < len(data) {
 		line, next := lineAt(data, pos)
 		if len(bytes.TrimSpace(line)) == 0 {
-			return next, string(ctype), nil
+			return header{end: next, blank: pos, ctype: string(ctype), cte: string(cte)}, nil
 		}
 		if line[0] == ' ' || line[0] == '\t' {
 			fieldLen += int64(len(line))
@@ -331,19 +488,23 @@ func scanHeader(data []byte, pos int, maxField int64) (int, string, error) {
 		} else {
 			fieldStart, fieldLen = pos, int64(len(line))
 			name, value, _ := bytes.Cut(line, []byte(":"))
-			inCtype = bytes.EqualFold(bytes.TrimSpace(name), []byte("Content-Type"))
+			name = bytes.TrimSpace(name)
+			inCtype = bytes.EqualFold(name, []byte("Content-Type"))
 			if inCtype && int64(len(line)) <= maxField {
 				ctype = append(ctype[:0], bytes.TrimSpace(value)...)
+			}
+			if bytes.EqualFold(name, []byte("Content-Transfer-Encoding")) && len(value) < 64 {
+				cte = append(cte[:0], bytes.TrimSpace(value)...)
 			}
 		}
 		if fieldLen > maxField {
 			name, _, _ := bytes.Cut(data[fieldStart:min(fieldStart+80, len(data))], []byte(":"))
-			return 0, "", errorf(ErrTooLarge, "header field %q at line %d is longer than %d bytes",
+			return header{}, errorf(ErrTooLarge, "header field %q at line %d is longer than %d bytes",
 				truncate(string(name), 40), lineNumber(data, fieldStart), maxField)
 		}
 		pos = next
 	}
-	return pos, string(ctype), nil
+	return header{end: pos, blank: pos, ctype: string(ctype), cte: string(cte)}, nil
 }
 
 func truncate(s string, n int) string {
@@ -381,69 +542,15 @@ func headerText(s string) string {
 	return strings.Join(strings.Fields(dropControls(fixMojibake(toUTF8(s)))), " ")
 }
 
-// addressText returns an address header as "Name <addr>, addr2", without
-// the quotes and encoded words of the raw header; a value that does not
-// parse as an address list is returned as headerText has it.
-func addressText(v string) string {
-	v = headerText(v)
-	if v == "" {
+// rawHeader returns the first value of the header field name as
+// written, RFC 2047 encoded words not decoded: address headers must be
+// split into mailboxes before their names are decoded, or a name could
+// hide an address list.
+func rawHeader(env *enmime.Envelope, name string) string {
+	if env.Root == nil {
 		return ""
 	}
-	addrs, err := mail.ParseAddressList(v)
-	return formatAddresses(v, addrs, err)
-}
-
-// fromHeader is the From header of a mail, parsed once for Message.From
-// and for the bounce check of autoReason.
-type fromHeader struct {
-	raw    string // the decoded value
-	text   string // addressText(raw)
-	parsed bool   // addrs and err hold mail.ParseAddressList(raw)
-	addrs  []*mail.Address
-	err    error
-}
-
-// parseFrom returns the From header value raw with its addressText. When
-// headerText leaves raw as it is (the common case) the address list
-// parsed for the text is kept for autoReason.
-func parseFrom(raw string) *fromHeader {
-	f := &fromHeader{raw: raw}
-	v := headerText(raw)
-	if v == "" {
-		return f
-	}
-	addrs, err := mail.ParseAddressList(v)
-	f.text = formatAddresses(v, addrs, err)
-	if v == raw {
-		f.parsed, f.addrs, f.err = true, addrs, err
-	}
-	return f
-}
-
-// addresses returns mail.ParseAddressList of the raw value.
-func (f *fromHeader) addresses() ([]*mail.Address, error) {
-	if !f.parsed {
-		f.addrs, f.err = mail.ParseAddressList(f.raw)
-		f.parsed = true
-	}
-	return f.addrs, f.err
-}
-
-// formatAddresses is addressText of v, given what mail.ParseAddressList
-// returns for it.
-func formatAddresses(v string, addrs []*mail.Address, err error) string {
-	if err != nil || len(addrs) == 0 {
-		return v
-	}
-	parts := make([]string, len(addrs))
-	for i, a := range addrs {
-		if name := strings.TrimSpace(a.Name); name != "" {
-			parts[i] = name + " <" + a.Address + ">"
-		} else {
-			parts[i] = a.Address
-		}
-	}
-	return strings.Join(parts, ", ")
+	return env.Root.Header.Get(name)
 }
 
 // nextMsgID returns the first message ID in angle brackets in v at or
@@ -576,9 +683,13 @@ func parseCommonDate(v string) (time.Time, bool) {
 
 // bodyText returns the decoded text of a mail: the first text/plain part
 // of a multipart/alternative, all text/plain parts of other multiparts
-// separated by a blank line, or the HTML part converted to text.
-func bodyText(env *enmime.Envelope) string {
-	var text string
+// separated by a blank line, or the HTML part converted to text. note is a
+// warning about how the text was read; noText says why a body that is
+// there gave no text.
+//
+// At most max bytes of text are taken (of HTML, htmlPerText times as
+// many); cut counts the bytes left out.
+func bodyText(env *enmime.Envelope, max int) (text, note, noText string, cut int) {
 	root := env.Root
 	if root != nil && root.FirstChild != nil {
 		isText := func(p *enmime.Part) bool {
@@ -586,29 +697,151 @@ func bodyText(env *enmime.Envelope) string {
 		}
 		if strings.EqualFold(root.ContentType, "multipart/alternative") {
 			if p := root.BreadthMatchFirst(isText); p != nil {
-				text = string(p.Content)
+				text, cut = cutBytes(p.Content, max)
+				cut += partCut(p)
 			}
 		} else {
-			var parts []string
+			var b strings.Builder
 			for _, p := range root.DepthMatchAll(isText) {
-				parts = append(parts, string(p.Content))
+				if b.Len() > 0 {
+					b.WriteString("\n\n")
+				}
+				s, c := cutBytes(p.Content, max-b.Len())
+				b.WriteString(s)
+				cut += c + partCut(p)
 			}
-			text = strings.Join(parts, "\n\n")
+			text = b.String()
 		}
 	} else {
-		text = env.Text
+		text, cut = cutText(env.Text, max)
+		if text != "" {
+			cut += partCut(root)
+		}
 	}
 	text = unwrapEmphasis(bodyClean(text))
 	if text == "" && root != nil && root.FirstChild == nil && strings.HasPrefix(root.ContentType, "multipart/") {
 		// A multipart without boundary, read as one part.
-		text = bodyClean(string(root.Content))
+		text, cut = cutBytes(root.Content, max)
+		cut += partCut(root)
+		text = bodyClean(text)
 	}
 	if text == "" && strings.TrimSpace(env.HTML) != "" {
-		if t, err := htmlText(env.HTML); err == nil {
-			text = bodyClean(t)
+		page, hcut := cutText(env.HTML, htmlPerText*max)
+		t, err := htmlText(page)
+		if err != nil {
+			// x/net/html refuses to build a tree of elements nested more
+			// than 512 deep; the tokenizer reads the text of any nesting.
+			t = flatHTMLText(page)
+			note = "the HTML part could not be laid out (" + strings.TrimPrefix(err.Error(), "html: ") + "); its text was read without the layout"
+		}
+		t, tcut := cutText(t, max)
+		cut = hcut + tcut + partCut(htmlPart(env))
+		switch text = bodyClean(t); {
+		case text != "":
+		case hcut > 0:
+			noText = "the first " + byteSize(int64(len(page))) + " of the HTML part hold no text"
+		default:
+			noText = "the HTML part holds no text"
 		}
 	}
-	return text
+	return text, note, noText, cut
+}
+
+// textMax is Options.MaxText or its default.
+func textMax(o Options) int {
+	if o.MaxText > 0 {
+		return o.MaxText
+	}
+	return defaultTextMax
+}
+
+// cutText returns at most max bytes of s, cut after its last line break
+// in the second half of them or else at a character boundary, and how
+// many bytes were left out.
+func cutText(s string, max int) (string, int) {
+	if len(s) <= max {
+		return s, 0
+	}
+	if max <= 0 {
+		return "", len(s)
+	}
+	end := max
+	if i := strings.LastIndexByte(s[:max], '\n'); i >= max/2 {
+		end = i + 1
+	} else {
+		for end > 0 && !utf8.RuneStart(s[end]) {
+			end--
+		}
+	}
+	return s[:end], len(s) - end
+}
+
+// cutBytes is cutText of b, copying only what it keeps.
+func cutBytes(b []byte, max int) (string, int) {
+	if len(b) <= max {
+		return string(b), 0
+	}
+	if max <= 0 {
+		return "", len(b)
+	}
+	s, _ := cutText(string(b[:min(len(b), max+1)]), max)
+	return s, len(b) - len(s)
+}
+
+// flatHTMLText returns the text of an HTML document without its layout:
+// the text between the tags, a line break for each block element and
+// <br>, nothing of <script>, <style>, <head> and <title>. It reads
+// tokens, not a tree, so any nesting costs the same.
+func flatHTMLText(s string) string {
+	z := html.NewTokenizer(strings.NewReader(s))
+	var b strings.Builder
+	skip := 0
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return b.String()
+		case html.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			switch string(name) {
+			case "script", "style", "head", "title":
+				switch z.Token().Type {
+				case html.StartTagToken:
+					skip++
+				case html.EndTagToken:
+					skip = max(skip-1, 0)
+				}
+			case "br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol":
+				if b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
+					b.WriteByte('\n')
+				}
+			}
+		}
+	}
+}
+
+// htmlPart returns the part env.HTML comes from.
+func htmlPart(env *enmime.Envelope) *enmime.Part {
+	if env.Root == nil || env.Root.FirstChild == nil {
+		return env.Root
+	}
+	return env.Root.DepthMatchFirst(func(p *enmime.Part) bool { return p.ContentType == "text/html" && p.Disposition != "attachment" })
+}
+
+// forwardsMessage reports whether the mail carries a message/rfc822
+// part.
+func forwardsMessage(env *enmime.Envelope) bool {
+	for _, ps := range [][]*enmime.Part{env.Attachments, env.OtherParts} {
+		for _, p := range ps {
+			if strings.EqualFold(p.ContentType, "message/rfc822") && len(p.Content) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // htmlText converts an HTML body to plain text: paragraphs, line breaks,
@@ -765,8 +998,9 @@ func fixMojibake(s string) string {
 
 // embeddedText returns the text of the first message/rfc822 part that
 // parses, for a mail that forwards a message as an attachment and has no
-// text of its own.
-func embeddedText(env *enmime.Envelope, opts Options, depth int) string {
+// text of its own; else why there is none.
+func embeddedText(env *enmime.Envelope, opts Options, depth int) (text, noText string, cut int64) {
+	noText = "the forwarded message has no text"
 	for _, p := range append(append([]*enmime.Part{}, env.Attachments...), env.OtherParts...) {
 		if !strings.EqualFold(p.ContentType, "message/rfc822") || len(p.Content) == 0 {
 			continue
@@ -775,13 +1009,17 @@ func embeddedText(env *enmime.Envelope, opts Options, depth int) string {
 		o.NoClean = true
 		inner, err := parseMessageDepth(p.Content, o, depth+1)
 		if err != nil {
+			noText = "the forwarded message cannot be read: " + strings.TrimPrefix(err.Error(), "ingest: ")
 			continue
 		}
 		if inner.Text != "" {
-			return inner.Text
+			return inner.Text, "", inner.TextCut
+		}
+		if inner.NoText != "" {
+			noText = inner.NoText
 		}
 	}
-	return ""
+	return "", noText, 0
 }
 
 // attachments lists the parts of a mail that are not its body text:
@@ -802,7 +1040,7 @@ func attachments(env *enmime.Envelope) []Attachment {
 			if skipText && (ct == "text/plain" || ct == "text/html") && p.FileName == "" {
 				continue // body text marked inline
 			}
-			out = append(out, Attachment{Name: headerText(p.FileName), Type: ct, Size: len(p.Content)})
+			out = append(out, Attachment{Name: headerText(p.FileName), Type: ct, Size: len(p.Content) + partCut(p)})
 		}
 	}
 	add(env.Attachments, false)
@@ -816,8 +1054,9 @@ func attachments(env *enmime.Envelope) []Attachment {
 // autoHeaders are headers whose presence (with any value but "no" or
 // "false") marks a machine-written mail.
 var autoHeaders = []string{
-	"X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Auto-Response", "X-Autogenerated",
+	"X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Auto-Response", "X-Autoresponse", "X-Autogenerated",
 	"X-Mail-Autoreply", "X-Autoreply-From", "X-FC-MachineGenerated",
+	"X-SFDC-AutoResponse", // Salesforce auto-response rules
 }
 
 var autoSubjectRE = regexp.MustCompile(`(?i)^[\s\[(*]*(?:` +
@@ -828,10 +1067,95 @@ var autoSubjectRE = regexp.MustCompile(`(?i)^[\s\[(*]*(?:` +
 	`zustellung fehlgeschlagen|benachrichtigung (?:zum|über den) (?:übermittlungsstatus|zustellstatus)` +
 	`)`)
 
+// ownReason returns why m must not be answered when the address a reply
+// would go to (Recipient: Reply-To's, else From's) is one of
+// Options.OwnAddresses or in one of Options.OwnDomains, else "". A mail
+// from our own web form with the customer in Reply-To is answered; one
+// From us without a Reply-To, or with ours in Reply-To, is not.
+func ownReason(m *Message, o Options) string {
+	field, a := "From", m.From
+	if m.ReplyTo.Address != "" {
+		field, a = "Reply-To", m.ReplyTo
+	}
+	if a.Address != "" && isOwn(a.Address, o) {
+		return field + ": " + a.Address + " (our own address)"
+	}
+	return ""
+}
+
+// isOwn reports whether addr is one of o.OwnAddresses or in one of
+// o.OwnDomains (or a subdomain), in any case.
+func isOwn(addr string, o Options) bool {
+	addr = strings.ToLower(addr)
+	for _, own := range o.OwnAddresses {
+		if strings.ToLower(strings.TrimSpace(own)) == addr {
+			return true
+		}
+	}
+	_, domain, _ := strings.Cut(addr, "@")
+	return ownDomain(domain, o.OwnDomains)
+}
+
+// ownDomain reports whether domain (lower case) is one of owns or a
+// subdomain of one.
+func ownDomain(domain string, owns []string) bool {
+	for _, own := range owns {
+		own = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(own), "@"))
+		if own != "" && (domain == own || strings.HasSuffix(domain, "."+own)) {
+			return true
+		}
+	}
+	return false
+}
+
+// vendorAuto returns why the headers mail servers and help desks of
+// particular vendors write mark a mail as automatic, or "":
+//
+//   - X-Precedence as Precedence: bulk, list, junk, auto_reply.
+//   - X-Auto-Response-Suppress (Exchange, Outlook, Zendesk, ticket
+//     systems) asking that no auto-reply answer it: All, OOF or AutoReply.
+//     DR, NDR, RN and NRN only ask for no delivery or read reports, and
+//     None for nothing; those are no reason.
+//   - X-MS-Exchange-Inbox-Rules-Loop: the mail was made or passed on by an
+//     Exchange mailbox rule (an out-of-office reply, a forward). A forward
+//     by one of our own mailboxes (the value is one of Options.OwnAddresses
+//     or in Options.OwnDomains) is no reason: that is how mail for us may
+//     arrive.
+//   - X-MS-Exchange-Generated-Message-Source: Exchange wrote the mail
+//     itself (Transport Rule Agent, Journal Agent, …); "Mailbox Rules
+//     Agent" goes by X-MS-Exchange-Inbox-Rules-Loop, as above.
+func vendorAuto(env *enmime.Envelope, o Options) string {
+	switch p := strings.ToLower(strings.TrimSpace(env.GetHeader("X-Precedence"))); p {
+	case "bulk", "list", "junk", "auto_reply", "auto-reply":
+		return "X-Precedence: " + p
+	}
+	for _, v := range env.GetHeaderValues("X-Auto-Response-Suppress") {
+		for _, f := range strings.FieldsFunc(strings.ToLower(v), func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\t' }) {
+			switch f {
+			case "all", "oof", "autoreply", "-1":
+				return "X-Auto-Response-Suppress: " + truncate(headerText(v), 60)
+			}
+		}
+	}
+	for _, v := range env.GetHeaderValues("X-MS-Exchange-Inbox-Rules-Loop") {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		if a, err := ParseAddress(v); err == nil && isOwn(a.Address, o) {
+			continue // forwarded to us by our own mailbox's rule
+		}
+		return "X-MS-Exchange-Inbox-Rules-Loop: " + truncate(headerText(v), 60)
+	}
+	if v := strings.TrimSpace(env.GetHeader("X-MS-Exchange-Generated-Message-Source")); v != "" && !strings.EqualFold(v, "Mailbox Rules Agent") {
+		return "X-MS-Exchange-Generated-Message-Source: " + truncate(headerText(v), 60)
+	}
+	return ""
+}
+
 // autoReason returns why a mail must not be answered, or "" when it may
 // be: our own reply (X-Loop, Message-ID domain), an auto-reply, a bounce
 // or delivery report, bulk or list mail. from is the mail's From header.
-func autoReason(env *enmime.Envelope, from *fromHeader, subject string, o Options) string {
+func autoReason(env *enmime.Envelope, from addressHeader, subject string, o Options) string {
 	loopID := o.LoopID
 	if loopID == "" {
 		loopID = "antwort"
@@ -843,12 +1167,8 @@ func autoReason(env *enmime.Envelope, from *fromHeader, subject string, o Option
 	}
 	if len(o.OwnDomains) > 0 {
 		if _, domain, ok := strings.Cut(firstMsgID(env.GetHeader("Message-Id")), "@"); ok {
-			domain = strings.ToLower(domain)
-			for _, own := range o.OwnDomains {
-				own = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(own), "@"))
-				if own != "" && (domain == own || strings.HasSuffix(domain, "."+own)) {
-					return "Message-ID domain " + domain + " (our own message)"
-				}
+			if domain = strings.ToLower(domain); ownDomain(domain, o.OwnDomains) {
+				return "Message-ID domain " + domain + " (our own message)"
 			}
 		}
 	}
@@ -890,14 +1210,14 @@ func autoReason(env *enmime.Envelope, from *fromHeader, subject string, o Option
 	if env.GetHeader("List-Unsubscribe") != "" {
 		return "List-Unsubscribe (newsletter or mailing list)"
 	}
-	if addrs, err := from.addresses(); err == nil && len(addrs) == 1 {
-		local, _, _ := strings.Cut(strings.ToLower(addrs[0].Address), "@")
+	if len(from.addrs) == 1 {
+		local, _, _ := strings.Cut(strings.ToLower(from.addrs[0].Address), "@")
 		if local == "mailer-daemon" || local == "postmaster" {
-			return "From: " + addrs[0].Address + " (bounce)"
+			return "From: " + from.addrs[0].Address + " (bounce)"
 		}
 	}
 	if m := autoSubjectRE.FindString(subject); m != "" {
 		return "subject: " + strings.TrimSpace(strings.TrimLeft(strings.TrimRight(m, " :"), " [(*"))
 	}
-	return ""
+	return vendorAuto(env, o)
 }

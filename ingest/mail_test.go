@@ -89,7 +89,7 @@ func TestParseCorpus(t *testing.T) {
 			date: "2026-03-12T14:03:11Z",
 		},
 		{
-			file: "thunderbird_de.eml", from: "Dr. Michael Krüger <m.krueger@example.org>", id: "4d2e6f1a-9b3c-4e8d-a7f2-5c6b1d0e9f8a@example.org",
+			file: "thunderbird_de.eml", from: `"Dr. Michael Krüger" <m.krueger@example.org>`, id: "4d2e6f1a-9b3c-4e8d-a7f2-5c6b1d0e9f8a@example.org",
 			subject: "Re: Ihr Gerät wurde versandt", textHas: []string{"Speedbox 3000", "Austausch"}, textLacks: []string{"Steuerberatung", "versandt."},
 			signature: "--\nDr. Michael Krüger", quotedHas: "Am 12.03.26 um 10:15 schrieb", inReplyTo: "ship-55102@nordlicht-mobile.example", refs: 1,
 			date: "2026-03-12T16:40:02+01:00",
@@ -180,7 +180,7 @@ func TestParseCorpus(t *testing.T) {
 			if m.Channel != "email" || m.Size != int64(len(raw)) {
 				t.Errorf("Channel, Size = %q, %d; want email, %d", m.Channel, m.Size, len(raw))
 			}
-			if m.From != tt.from || m.Subject != tt.subject {
+			if m.From.String() != tt.from || m.Subject != tt.subject {
 				t.Errorf("From, Subject = %q, %q; want %q, %q", m.From, m.Subject, tt.from, tt.subject)
 			}
 			for _, s := range tt.textHas {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/antwort-dev/antwort/internal/nlp"
 )
 
 // oldClean separates the new text of a message from its quoted history and
@@ -528,26 +530,6 @@ func oldIsProse(t string) bool {
 
 var oldContactRE = regexp.MustCompile(`(?i)@|https?://|www\.|\+?\d[\d /()-]{6,}|^(?:tel|fon|phone|mobil|mobile|fax|e-?mail|web|adresse|address)\b`)
 
-// Sign-off phrases, matched on the whole line in lower case with umlauts
-// spelled out. "strong" ones open a signature of up to 15 lines; "weak"
-// ones (thanks) only a short one with a name.
-var (
-	oldSignOffStrongRE = regexp.MustCompile(`^(?:` +
-		`mit (?:den )?(?:freundlichen|freundlichem|besten|herzlichen|lieben|vielen) gr(?:ue|u)(?:ss|s)(?:en|e)?|` +
-		`(?:freundliche|viele|liebe|beste|herzliche|schoene|sonnige|nette|gute) gr(?:ue|u)(?:ss|s)(?:e|en)?|` +
-		`(?:viele|liebe|beste|herzliche|schoene|freundliche) gr(?:ue|u)(?:ss|s)e aus [\p{L}.-]+(?: [\p{L}.-]+)?|` +
-		`gr(?:ue|u)(?:ss|s)e(?: aus [\p{L}.-]+(?: [\p{L}.-]+)?)?|gr(?:ue|u)(?:ss|s)|` +
-		`(?:danke|vielen dank|besten dank|herzlichen dank) und (?:viele |beste |liebe |freundliche )?gr(?:ue|u)(?:ss|s)(?:e)?|` +
-		`(?:danke|vielen dank) (?:im voraus|vorab) und (?:viele |beste |liebe |freundliche )?gr(?:ue|u)(?:ss|s)(?:e)?|` +
-		`mfg|vg|lg|bg|hochachtungsvoll|mit hochachtung|` +
-		`(?:best|kind|kindest|warm|warmest|warm and kind) regards|regards|with (?:best|kind|warm) regards|` +
-		`best wishes|all the best|best|cheers|sincerely|yours sincerely|sincerely yours|yours faithfully|yours truly|` +
-		`(?:thanks|thank you|many thanks) (?:and|&) (?:best |kind )?regards|respectfully|br` +
-		`)$`)
-	oldSignOffWeakRE = regexp.MustCompile(`^(?:danke(?: schoen| sehr)?|vielen dank|besten dank|herzlichen dank|` +
-		`thanks|thank you|many thanks|thanks again|thx|ty)$`)
-)
-
 // oldSignOff classifies t as a sign-off line, optionally followed by a short
 // name ("Viele Grüße, Max", "Gruß Max", "Cheers, Tom", "Thanks, John").
 func oldSignOff(t string) int {
@@ -555,13 +537,13 @@ func oldSignOff(t string) int {
 		return noSignOff
 	}
 	try := func(s string) int {
-		s = strings.TrimRight(oldFoldUmlauts(strings.ToLower(s)), " ,.!:;-–")
-		switch {
-		case s == "":
-			return noSignOff
-		case oldSignOffStrongRE.MatchString(s):
+		// The list of closing formulas is shared with package reply
+		// since the old code was kept; the reference keeps the way it
+		// is applied.
+		switch nlp.SignOff(strings.TrimRight(oldFoldUmlauts(strings.ToLower(s)), " ,.!:;-–")) {
+		case nlp.StrongSignOff:
 			return strongSignOff
-		case oldSignOffWeakRE.MatchString(s):
+		case nlp.WeakSignOff:
 			return weakSignOff
 		}
 		return noSignOff

@@ -69,8 +69,6 @@ func oldParseMessageDepth(raw []byte, opts Options, depth int) (*Message, error)
 
 	m := &Message{
 		Channel:    "email",
-		From:       oldAddressText(env.GetHeader("From")),
-		To:         oldAddressText(env.GetHeader("To")),
 		Subject:    oldHeaderText(env.GetHeader("Subject")),
 		InReplyTo:  oldFirstMsgID(env.GetHeader("In-Reply-To")),
 		References: oldMsgIDs(env.GetHeader("References")),
@@ -267,29 +265,6 @@ func oldBoundaryOf(ctype string) string {
 // mislabelled charsets), no control characters, white space collapsed.
 func oldHeaderText(s string) string {
 	return strings.Join(strings.Fields(oldDropControls(oldFixMojibake(toUTF8(s)))), " ")
-}
-
-// oldAddressText returns an address header as "Name <addr>, addr2", without
-// the quotes and encoded words of the raw header; a value that does not
-// parse as an address list is returned as oldHeaderText has it.
-func oldAddressText(v string) string {
-	v = oldHeaderText(v)
-	if v == "" {
-		return ""
-	}
-	addrs, err := mail.ParseAddressList(v)
-	if err != nil || len(addrs) == 0 {
-		return v
-	}
-	parts := make([]string, len(addrs))
-	for i, a := range addrs {
-		if name := strings.TrimSpace(a.Name); name != "" {
-			parts[i] = name + " <" + a.Address + ">"
-		} else {
-			parts[i] = a.Address
-		}
-	}
-	return strings.Join(parts, ", ")
 }
 
 var oldMsgIDRE = regexp.MustCompile(`<([^<>\s]+)>`)

@@ -30,9 +30,19 @@ type Message struct {
 	// from where it was read ("inbox.txt:3").
 	ID      string `json:"id,omitempty"`
 	Channel string `json:"channel,omitempty"` // email, chat, twitter, facebook...
-	From    string `json:"from,omitempty"`    // sender, "Name <addr>" or an author handle
-	To      string `json:"to,omitempty"`      // recipients as written (mail only)
-	Subject string `json:"subject,omitempty"`
+	// From is the author: for mail the From header's mailbox, name and
+	// address apart; for a post the "from" (or "author") field, a mail
+	// address or a name or handle ("@kunde123") without one. A From header
+	// with several mailboxes, a group or no valid address leaves From
+	// empty and says why in Warnings: a reply goes to exactly one address
+	// (see Recipient).
+	From Address `json:"from,omitzero"`
+	// ReplyTo is the mailbox of a Reply-To header that holds exactly one
+	// valid address; replies go there instead of From (see Recipient).
+	ReplyTo Address `json:"reply_to,omitzero"`
+	// To lists the recipients of a mail.
+	To      []Address `json:"to,omitempty"`
+	Subject string    `json:"subject,omitempty"`
 	// Text is the customer's new text: for mail the decoded body with
 	// quoted history and signature removed (see Quoted and Signature).
 	Text string `json:"text"`
@@ -57,6 +67,18 @@ type Message struct {
 	// reply): the reason, such as "Auto-Submitted: auto-replied" or
 	// "subject: Abwesenheitsnotiz".
 	Auto string `json:"auto,omitempty"`
+	// Warnings are what a person should know about how the message was
+	// read: why it has no reply address ("From: 2 addresses (…); a reply
+	// goes to exactly one"), why its text is empty or cut.
+	Warnings []string `json:"warnings,omitempty"`
+	// NoText says why a mail whose body is there has no text: its HTML
+	// holds none, it has only attachments, it forwards messages nested too
+	// deep. Such a mail is for a person to read ("no text" in the
+	// decision). Empty when the text was read, or the body is empty.
+	NoText string `json:"no_text,omitempty"`
+	// TextCut counts the bytes of text left out because the message has
+	// more than Options.MaxText (64 KiB by default); a warning says so.
+	TextCut int64 `json:"text_cut,omitempty"`
 	// Size is the size of the raw item in bytes.
 	Size int64 `json:"size,omitempty"`
 	// ContentHash tells apart two different messages with one ID: 128
@@ -311,11 +333,50 @@ func (r *Reader) finish(m *Message, line int) {
 	if m.ID == "" {
 		m.ID = m.Source
 	}
-	m.ContentHash = postHash(m)
+	m.ContentHash = postHash(m) // of all of it, before the text is cut
+	var cut int
+	m.Text, cut = cutText(m.Text, textMax(r.opts))
+	m.cutWarning(cut)
 	if !r.opts.NoClean && m.Text != "" {
-		c := Clean(m.Text)
-		m.Text, m.Quoted, m.Signature = c.Text, c.Quoted, c.Signature
+		m.clean()
 	}
+}
+
+// cutWarning records that cut bytes of m's text were left out.
+func (m *Message) cutWarning(cut int) {
+	if cut <= 0 {
+		return
+	}
+	m.TextCut += int64(cut)
+	m.Warnings = append(m.Warnings, fmt.Sprintf("text cut: %s of the text were left out; the first part was read", byteSize(m.TextCut)))
+}
+
+// byteSize writes n bytes for people: "812 bytes", "64 KiB", "19.8 MiB".
+func byteSize(n int64) string {
+	switch {
+	case n < 1<<10:
+		return strconv.FormatInt(n, 10) + " bytes"
+	case n < 1<<20:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+}
+
+// clean splits m.Text with Clean into the new text, the quoted history and
+// the signature. When nothing new is left of a text that was there (a
+// chain of forwards, an answer without a word of its own), NoText says so.
+func (m *Message) clean() {
+	c := Clean(m.Text)
+	if c.Text == "" && m.Text != "" && m.NoText == "" {
+		m.setNoText("all of it is quoted history or forwarded messages, with nothing new")
+	}
+	m.Text, m.Quoted, m.Signature = c.Text, c.Quoted, c.Signature
+}
+
+// setNoText records why m has no text, and warns of it.
+func (m *Message) setNoText(reason string) {
+	m.NoText = reason
+	m.Warnings = append(m.Warnings, "no text: "+reason)
 }
 
 func (r *Reader) nextText(ctx context.Context) (*Message, error) {
@@ -339,7 +400,10 @@ func (r *Reader) nextText(ctx context.Context) (*Message, error) {
 		}
 		n := strconv.Itoa(line)
 		m := &Message{ID: n, Text: string(bytes.TrimSpace(b)), Source: r.name + ":" + n}
-		m.ContentHash = postHash(m)
+		m.ContentHash = postHash(m) // of all of it, before the text is cut
+		var cut int
+		m.Text, cut = cutText(m.Text, textMax(r.opts))
+		m.cutWarning(cut)
 		return m, nil
 	}
 }
@@ -373,17 +437,15 @@ func messageFromRecord(rec record, textField string) (*Message, error) {
 	for _, f := range []struct {
 		name string
 		dst  *string
-	}{{"subject", &m.Subject}, {"from", &m.From}, {"channel", &m.Channel}} {
+	}{{"subject", &m.Subject}, {"channel", &m.Channel}} {
 		if *f.dst, err = optionalString(rec, f.name, false); err != nil {
 			return nil, err
 		}
 	}
 	m.ID = strings.TrimSpace(m.ID)
 	m.Channel = strings.TrimSpace(m.Channel)
-	if m.From == "" {
-		if m.From, err = optionalString(rec, "author", false); err != nil {
-			return nil, err
-		}
+	if err := authorFromRecord(&m, rec); err != nil {
+		return nil, err
 	}
 	for _, name := range []string{"created", "date"} {
 		v, err := optionalString(rec, name, true)
@@ -418,6 +480,37 @@ func messageFromRecord(rec record, textField string) (*Message, error) {
 		return nil, errorf(ErrMalformed, "text field %q is not a string", textField)
 	}
 	return &m, nil
+}
+
+// authorFromRecord sets m.From from the "from" field of rec, or "author"
+// when there is no "from": a string (a mail address, a name or a handle)
+// or, in JSONL, an object {"name", "address"}. A value that is not one
+// mailbox (a list, a group, a malformed address) leaves From empty and
+// says why in m.Warnings: the message is still decided, but nobody is
+// answered.
+func authorFromRecord(m *Message, rec record) error {
+	for _, name := range []string{"from", "author"} {
+		if j, ok := rec.(jsonRecord); ok {
+			if raw := bytes.TrimSpace(j[name]); len(raw) > 0 && raw[0] == '{' {
+				if err := json.Unmarshal(raw, &m.From); err != nil {
+					m.Warnings = append(m.Warnings, name+": "+strings.TrimPrefix(err.Error(), ErrAddress.Error()+": "))
+				}
+				return nil
+			}
+		}
+		v, err := optionalString(rec, name, false)
+		if err != nil {
+			return err
+		}
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		if m.From, err = ParseAuthor(v); err != nil {
+			m.Warnings = append(m.Warnings, name+": "+strings.TrimPrefix(err.Error(), ErrAddress.Error()+": "))
+		}
+		return nil
+	}
+	return nil
 }
 
 // createdLayouts are the date forms accepted in the "created" and "date"

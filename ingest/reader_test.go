@@ -77,7 +77,7 @@ func TestReader(t *testing.T) {
 			file:   "testdata/inbox.jsonl",
 			format: "jsonl",
 			want: []result{
-				{Msg: &Message{ID: "m1", Channel: "email", From: "a@example.com", Subject: "Refund", Text: "Geld zurück bitte", Source: "in:1"}},
+				{Msg: &Message{ID: "m1", Channel: "email", From: Address{Address: "a@example.com"}, Subject: "Refund", Text: "Geld zurück bitte", Source: "in:1"}},
 				msg("in:2", "no id here", "in:2"),
 				{Msg: &Message{ID: "17", Channel: "chat", Text: "numeric id", Source: "in:3"}},
 				problem("4:ErrMissingField"),
@@ -112,7 +112,7 @@ func TestReader(t *testing.T) {
 			file:   "testdata/inbox.csv",
 			format: "csv",
 			want: []result{
-				{Msg: &Message{ID: "c1", Channel: "twitter", From: "@bob", Text: "where is my order", Source: "in:2"}},
+				{Msg: &Message{ID: "c1", Channel: "twitter", From: Address{Name: "@bob"}, Text: "where is my order", Source: "in:2"}},
 				{Msg: &Message{ID: "c2", Channel: "facebook", Text: "multi\nline", Source: "in:3"}},
 			},
 		},
@@ -151,8 +151,8 @@ func TestReader(t *testing.T) {
 			want: []result{{Msg: &Message{
 				ID:        "rueck-1@example.de",
 				Channel:   "email",
-				From:      "Jürgen Müller <j.mueller@example.de>",
-				To:        "service@example.com",
+				From:      Address{Name: "Jürgen Müller", Address: "j.mueller@example.de"},
+				To:        []Address{{Address: "service@example.com"}},
 				Subject:   "Rücksendung",
 				Text:      "Guten Tag,\n\nich möchte die Schuhe zurückschicken. Sie sind zu groß und die Farbe gefällt mir nicht.",
 				Signature: "Grüße\nJürgen",
@@ -167,7 +167,7 @@ func TestReader(t *testing.T) {
 			want: []result{{Msg: &Message{
 				ID:      "alt-1@example.com",
 				Channel: "email",
-				From:    "Jane Doe <jane@example.com>",
+				From:    Address{Name: "Jane Doe", Address: "jane@example.com"},
 				Subject: "Parcel not arrived",
 				Text:    "My parcel has not arrived yet.\nOrder 12345.",
 				Size:    396,
@@ -286,7 +286,8 @@ func TestReaderLongLines(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			// OneByteReader would be slow on megabytes; HalfReader still
 			// splits every read.
-			r, err := NewReader(iotest.HalfReader(strings.NewReader(tt.input)), "in", tt.format, Options{})
+			// Lines up to the line limit, whole: no text cut.
+			r, err := NewReader(iotest.HalfReader(strings.NewReader(tt.input)), "in", tt.format, Options{MaxText: 2 << 20})
 			if err != nil {
 				t.Fatalf("NewReader() error = %v", err)
 			}

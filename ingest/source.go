@@ -335,6 +335,14 @@ type RawItem struct {
 	opts  Options
 }
 
+// NewRawItem returns an item for the raw mail data read from source (a
+// place this package does not read itself, such as an IMAP message URL),
+// to be parsed with opts as Source.Next parses a mail file. The caller
+// has bounded the size of data.
+func NewRawItem(source string, data []byte, opts Options) *RawItem {
+	return &RawItem{Source: source, Data: data, file: source, opts: opts}
+}
+
 // Parse parses the item as Source.Next would and returns the message, or
 // a *Problem naming the item and why it cannot be used.
 func (it *RawItem) Parse() (*Message, error) {

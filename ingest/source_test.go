@@ -546,9 +546,9 @@ func TestOpenPosts(t *testing.T) {
 		t.Errorf("jsonl items mismatch (-want +got):\n%s", diff)
 	}
 	wantMsgs := []*Message{
-		{ID: "tw-1", Channel: "twitter", From: "@kunde42", Text: "@nordlicht wo bleibt mein Paket?? #fail",
+		{ID: "tw-1", Channel: "twitter", From: Address{Name: "@kunde42"}, Text: "@nordlicht wo bleibt mein Paket?? #fail",
 			Date: time.Date(2026, 3, 12, 10, 15, 0, 0, time.UTC), Source: jp + ":1"},
-		{ID: "2", Channel: "chat", From: "Lena", Text: "Hallo, ich möchte kündigen.", Signature: "Viele Grüße\nLena",
+		{ID: "2", Channel: "chat", From: Address{Name: "Lena"}, Text: "Hallo, ich möchte kündigen.", Signature: "Viele Grüße\nLena",
 			Date: time.Unix(1773310500, 0).UTC(), Source: jp + ":2"},
 		{ID: jp + ":4", Channel: "email", Text: "Bitte Adresse ändern.", Quoted: "-----Ursprüngliche Nachricht-----\nVon: Service\nGesendet: Montag\nBetreff: x\n\nalt",
 			Date: time.Date(2026, 3, 12, 10, 15, 0, 0, time.UTC), Source: jp + ":4"},
@@ -559,9 +559,9 @@ func TestOpenPosts(t *testing.T) {
 
 	_, msgs = drainSource(t, openSource(t, "csv:"+cp, Options{}))
 	wantMsgs = []*Message{
-		{ID: "c1", Channel: "chat", From: "Anna", Text: "Mein Passwort geht nicht.", Signature: "LG Anna",
+		{ID: "c1", Channel: "chat", From: Address{Name: "Anna"}, Text: "Mein Passwort geht nicht.", Signature: "LG Anna",
 			Date: time.Date(2026, 3, 12, 9, 0, 0, 0, time.UTC), Source: cp + ":2"},
-		{ID: "c2", Channel: "facebook", From: "Bernd", Text: "Super Service!", Date: time.Date(2026, 3, 12, 0, 0, 0, 0, time.UTC), Source: cp + ":4"},
+		{ID: "c2", Channel: "facebook", From: Address{Name: "Bernd"}, Text: "Super Service!", Date: time.Date(2026, 3, 12, 0, 0, 0, 0, time.UTC), Source: cp + ":4"},
 	}
 	if diff := cmp.Diff(wantMsgs, msgs); diff != "" {
 		t.Errorf("csv messages mismatch (-want +got):\n%s", diff)

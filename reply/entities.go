@@ -396,25 +396,8 @@ func signOffPrefix(line string) (int, string) {
 }
 
 // isSignOff reports whether the folded, trimmed phrase is a closing
-// formula.
-func isSignOff(f string) bool {
-	switch f {
-	case "mit freundlichen gruessen", "mit freundlichem gruss", "mit freundlichen gruss",
-		"freundliche gruesse", "freundlichen gruss", "freundliche gruss", "viele gruesse", "liebe gruesse",
-		"beste gruesse", "herzliche gruesse", "schoene gruesse", "gruesse", "gruss", "gruss und dank",
-		"mfg", "lg", "vg", "bg", "mit besten gruessen", "mit herzlichen gruessen", "mit lieben gruessen",
-		"mit vielen gruessen", "mit freundlichen gruessen und vielen dank", "danke", "vielen dank", "danke und gruss",
-		"danke und viele gruesse", "besten dank", "herzlichen dank", "danke schoen", "dankeschoen",
-		"best regards", "kind regards", "kindest regards", "warm regards", "warmest regards",
-		"regards", "best", "best wishes", "many thanks", "thanks", "thank you", "thanks again",
-		"thanks in advance", "thx", "cheers", "sincerely", "yours sincerely", "sincerely yours",
-		"yours faithfully", "yours truly", "all the best", "with best regards",
-		"with kind regards", "with regards", "take care",
-		"bis bald", "bis dann", "alles gute", "servus", "tschuess", "ciao", "sonnige gruesse":
-		return true
-	}
-	return false
-}
+// formula: one of those the mail cleaner cuts off (nlp.SignOff).
+func isSignOff(f string) bool { return nlp.SignOff(f) != nlp.NoSignOff }
 
 // normLang maps "de", "de-DE", "EN" … to "de" or "en", anything else to "".
 func normLang(lang string) string {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 
@@ -189,6 +190,12 @@ type Policy struct {
 	// NoReply are regular expressions on the sender address that mark
 	// automatic senders (no-reply, bounces): their mail is ignored.
 	NoReply []string `yaml:"no_reply"`
+	// OwnAddresses are our own addresses and domains
+	// ("service@example.com", "example.com" or "@example.com"; a domain
+	// includes its subdomains; any case). Mail whose answer would go to one
+	// of them is ignored: antwort never answers itself. The command line
+	// adds --from and --own-domain.
+	OwnAddresses []string `yaml:"own_addresses,omitempty"`
 	// Channels lists the channels on which automatic answers are allowed
 	// (default email, chat, facebook, twitter).
 	Channels  []string  `yaml:"channels"`
@@ -367,6 +374,11 @@ func (p *Policy) validate() error {
 			return fmt.Errorf("%w: no_reply pattern %q: %v", ErrPolicy, s, err)
 		}
 	}
+	for _, s := range p.OwnAddresses {
+		if err := checkOwn(s); err != nil {
+			return err
+		}
+	}
 	if _, err := NewExtractor(&p.Patterns); err != nil {
 		return fmt.Errorf("%w: patterns: %v", ErrPolicy, err)
 	}
@@ -458,6 +470,9 @@ type Input struct {
 	// (a thank-you, or a report that our answer did not help).
 	FollowUp    bool
 	AsksNothing bool
+	// AnsweredBefore says the answer proposed is already in the thread:
+	// the follow-up quotes it. Sending it again does not help.
+	AnsweredBefore bool
 	// HasAnswer, Article, KBScore and ArticleLang describe the best
 	// knowledge-base article; Linked is whether it is linked to the
 	// predicted intent. ArticleLang "" means any language.
@@ -471,6 +486,10 @@ type Input struct {
 	Signals trust.Signals
 	// Missing lists template placeholders the draft could not fill.
 	Missing []string
+	// NoText says why a message whose body is there gave no text to read
+	// (its HTML holds none, it forwards messages nested too deep, it is
+	// all quoted history); such a message is for a person to read.
+	NoText string
 	// Recent is how many automatic answers this sender got within the
 	// rate limit's window.
 	Recent int
@@ -521,10 +540,11 @@ func (p Policy) Decide(in Input) Decision {
 			noReply = addr
 		}
 	}
+	own := p.IsOwn(addr) // never answer ourselves
 	machine := in.AutoSubmitted || in.AutoReason != ""
-	sd := senderDetail(addr, noReply, machine, in.AutoReason)
-	ok := add("sender", addr != "" && noReply == "" && !machine, sd, sd)
-	if !ok && (noReply != "" || machine) {
+	sd := senderDetail(addr, noReply, own, machine, in.AutoReason)
+	ok := add("sender", addr != "" && noReply == "" && !own && !machine, sd, sd)
+	if !ok && (noReply != "" || own || machine) {
 		d.Action = Ignore
 		return d
 	}
@@ -560,6 +580,13 @@ func (p Policy) Decide(in Input) Decision {
 		d.Action = Escalate
 		return d
 	}
+	// Nothing was read of the message: a person reads it.
+	if in.NoText != "" {
+		group = GroupContent
+		add("text", false, "no text: "+in.NoText, "no text: "+in.NoText)
+		d.Action = Suggest
+		return d
+	}
 	// Automatic answer: may this message be answered automatically at
 	// all?
 	group = GroupContent
@@ -571,6 +598,8 @@ func (p Policy) Decide(in Input) Decision {
 	if in.FollowUp {
 		auto = add("follow-up asks something", !in.AsksNothing, "a reply to an earlier answer",
 			"a reply to an earlier answer that asks nothing new: thanks, or the answer did not settle it") && auto
+		auto = add("not answered before", !in.AnsweredBefore, orDash(in.Article)+" not quoted in the thread",
+			orDash(in.Article)+" is already in the thread (quoted below the mail): the customer writes again on the same matter") && auto
 	}
 	auto = add("one request", len(in.Requests) < 2, listOr(in.Requests, "one"),
 		"asks for "+strconv.Itoa(len(in.Requests))+" things: "+strings.Join(in.Requests, ", ")) && auto
@@ -667,27 +696,99 @@ func (p Policy) isVIP(addr string) bool {
 	return false
 }
 
-// senderAddress extracts the lower-cased address from a From value.
+// AddOwn adds our own addresses or domains to OwnAddresses. An entry
+// that is neither is an error wrapping ErrPolicy, and nothing is added.
+func (p *Policy) AddOwn(entries ...string) error {
+	for _, e := range entries {
+		if err := checkOwn(e); err != nil {
+			return err
+		}
+	}
+	p.OwnAddresses = append(p.OwnAddresses, entries...)
+	return nil
+}
+
+func checkOwn(s string) error {
+	if own := ownEntry(s); own == "" || strings.ContainsAny(own, " \t,;<>\"()") || strings.Count(own, "@") > 1 || strings.HasSuffix(own, "@") {
+		return fmt.Errorf("%w: own address %q: want an address (service@example.com) or a domain (example.com)", ErrPolicy, s)
+	}
+	return nil
+}
+
+// IsOwn reports whether addr (lower case) is one of OwnAddresses or in
+// one of their domains, or the address of Brand.From.
+func (p Policy) IsOwn(addr string) bool {
+	_, domain, ok := strings.Cut(addr, "@")
+	if !ok || addr == "" {
+		return false
+	}
+	if a, err := mail.ParseAddress(p.Brand.From); err == nil && strings.EqualFold(a.Address, addr) {
+		return true
+	}
+	for _, e := range p.OwnAddresses {
+		own := ownEntry(e)
+		switch {
+		case own == "":
+		case strings.Contains(own, "@"):
+			if own == addr {
+				return true
+			}
+		case domain == own || strings.HasSuffix(domain, "."+own):
+			return true
+		}
+	}
+	return false
+}
+
+// ownEntry normalizes an OwnAddresses entry: lower case, "@example.com"
+// as "example.com".
+func ownEntry(s string) string {
+	return strings.TrimPrefix(strings.ToLower(strings.TrimSpace(s)), "@")
+}
+
+// senderAddress returns the lower-cased address a From value names: one
+// mailbox ("Name <addr>", `"Hoffmann, Brigitte" <addr>`, "addr") or a
+// handle ("@kunde123"). Anything else, a list of addresses above all, has
+// no sender address: a reply goes to exactly one.
 func senderAddress(from string) string {
 	from = strings.TrimSpace(from)
 	if from == "" {
 		return ""
 	}
-	if a, err := mail.ParseAddress(from); err == nil {
+	// A group ("Kunden: a@x.example;") parses as its one member; net/mail
+	// reads one only up to its closing ';'.
+	if a, err := mail.ParseAddress(from); err == nil && !strings.HasSuffix(from, ";") {
 		return strings.ToLower(a.Address)
 	}
-	if strings.Contains(from, "@") && !strings.ContainsAny(from, " <>") {
+	if isHandle(from) {
 		return strings.ToLower(from)
 	}
 	return ""
 }
 
-func senderDetail(addr, noReply string, auto bool, reason string) string {
+// isHandle reports whether s is a social media handle: "@" and at least
+// one letter, digit, '_', '.' or '-', nothing else.
+func isHandle(s string) bool {
+	rest, ok := strings.CutPrefix(s, "@")
+	if !ok || rest == "" {
+		return false
+	}
+	for _, r := range rest {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' && r != '.' && r != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+func senderDetail(addr, noReply string, own, auto bool, reason string) string {
 	switch {
 	case auto && reason != "":
 		return "the message is an automatic one: " + reason
 	case auto:
 		return "the message is an automatic one (auto-reply, bounce)"
+	case own:
+		return addr + " is our own address"
 	case noReply != "":
 		return noReply + " is an automatic sender"
 	case addr == "":

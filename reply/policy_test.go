@@ -76,6 +76,7 @@ func TestDecide(t *testing.T) {
 		{"undetermined language", DefaultPolicy(), func(in *Input) { in.Lang = "und" }, Suggest, []string{"language supported", CheckAnswerLang}},
 		{"German article for an English mail", DefaultPolicy(), func(in *Input) { in.Lang = "en" }, Suggest, []string{CheckAnswerLang}},
 		{"follow-up with a new request", DefaultPolicy(), func(in *Input) { in.FollowUp = true }, Send, nil},
+		{"follow-up to the same answer", DefaultPolicy(), func(in *Input) { in.FollowUp, in.AnsweredBefore = true, true }, Suggest, []string{"not answered before"}},
 		{"follow-up that asks nothing", DefaultPolicy(), func(in *Input) { in.FollowUp, in.AsksNothing = true, true }, Suggest, []string{"follow-up asks something"}},
 		{"two requests", DefaultPolicy(), func(in *Input) { in.Requests = []string{"parcel_missing", "invoice_wrong"} }, Suggest, []string{"one request"}},
 		{"out of scope", DefaultPolicy(), func(in *Input) { in.Intent.Scope = 0.01 }, Suggest, []string{"in scope"}},
@@ -396,5 +397,72 @@ func TestDocumentedDefaultPolicy(t *testing.T) {
 	}
 	if diff := cmp.Diff(string(want), s[start:end]); diff != "" {
 		t.Errorf("%s shows another default policy than the code (run go test ./reply -run TestDocumentedDefaultPolicy -update-docs) (-code +docs):\n%s", path, diff)
+	}
+}
+
+// TestOwnAddressNeverAnswered: mail whose answer would go to one of our
+// own addresses or domains, in any case, is ignored, however good the
+// answer; the policy file and AddOwn both name them.
+func TestOwnAddressNeverAnswered(t *testing.T) {
+	p, err := ParsePolicy([]byte("own_addresses: [service@example.com]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.AddOwn("nordlicht.example", "@Example.org"); err != nil {
+		t.Fatal(err)
+	}
+	for _, from := range []string{
+		"Kundenservice <service@example.com>", "SERVICE@Example.COM", "Team <info@nordlicht.example>",
+		"x@mail.Nordlicht.Example", `"Service, Team" <a@example.org>`,
+	} {
+		in := good()
+		in.From = from
+		d := p.Decide(in)
+		if d.Action != Ignore || len(d.Reasons) == 0 || !strings.Contains(d.Reasons[0].Detail, "our own address") {
+			t.Errorf("from %s: %s %+v, want ignore as our own address", from, d.Action, d.Reasons)
+		}
+	}
+	b, err := ParsePolicy([]byte("brand: {from: 'Kundenservice <Service@Shop.example>'}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := good()
+	in.From = "service@shop.EXAMPLE"
+	if d := b.Decide(in); d.Action != Ignore {
+		t.Errorf("brand.from: %s, want ignore as our own address", d.Action)
+	}
+	for _, from := range []string{"Kunde <kunde@example.de>", "max@notnordlicht.example", "info@example.company"} {
+		in := good()
+		in.From = from
+		if d := p.Decide(in); d.Action != Send {
+			t.Errorf("from %s: %s, want send", from, d.Action)
+		}
+	}
+	for _, bad := range []string{"", "a@b@c", "a, b", "Service <service@example.com>"} {
+		if err := p.AddOwn(bad); !errors.Is(err, ErrPolicy) {
+			t.Errorf("AddOwn(%q) = %v, want ErrPolicy", bad, err)
+		}
+		if _, err := ParsePolicy([]byte("own_addresses: [" + `"` + bad + `"` + "]\n")); !errors.Is(err, ErrPolicy) {
+			t.Errorf("own_addresses [%q]: %v, want ErrPolicy", bad, err)
+		}
+	}
+}
+
+// TestPolicyAnswersOneAddress: a From value that names several
+// addresses has no sender address; it is never answered automatically.
+func TestPolicyAnswersOneAddress(t *testing.T) {
+	p := DefaultPolicy()
+	for _, from := range []string{"a@x.example, b@y.example", "a@x.example,b@y.example", "Evil <a@x.example>, x <b@y.example>", "Kunden: a@x.example;"} {
+		in := good()
+		in.From = from
+		d := p.Decide(in)
+		if d.Action == Send || d.Reasons[0].Passed {
+			t.Errorf("from %q: %s, sender check %+v; want no sender address", from, d.Action, d.Reasons[0])
+		}
+	}
+	for from, want := range map[string]string{`"Hoffmann, Brigitte" <N1@kunde.example>`: "n1@kunde.example", "@kunde_42": "@kunde_42"} {
+		if got := senderAddress(from); got != want {
+			t.Errorf("senderAddress(%q) = %q, want %q", from, got, want)
+		}
 	}
 }

@@ -33,7 +33,12 @@ type MessageRequest struct {
 	ID      string `json:"id"`
 	Subject string `json:"subject"`
 	Text    string `json:"text"`
-	From    string `json:"from"`
+	// From is the sender: a string ("Petra Schulz <petra@example.com>",
+	// `"Hoffmann, Brigitte" <n1@kunde.example>`, an address, or a name or
+	// handle without one) or an object {"name", "address"}. It must be one
+	// mailbox: a list or a group is refused (a reply goes to exactly one
+	// address).
+	From ingest.Address `json:"from"`
 	// Channel is email (default), chat, twitter, facebook, …; social
 	// channels get the short answer variant.
 	Channel string `json:"channel"`

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/antwort-dev/antwort"
+	"github.com/antwort-dev/antwort/ingest"
 	"github.com/antwort-dev/antwort/kb"
 	"github.com/antwort-dev/antwort/models"
 )
@@ -171,6 +172,9 @@ func decodeJSON(body []byte, v any) error {
 	case errors.As(err, &te):
 		field := te.Field
 		return jsonPos(body, te.Offset-1, CodeInvalidRequest, field, fmt.Sprintf("field %q: got a JSON %s, want %s", field, te.Value, jsonKind(te.Type.String())))
+	case errors.Is(err, ingest.ErrAddress):
+		// The only address field of a request body.
+		return jsonPos(body, dec.InputOffset(), CodeInvalidRequest, "from", "field \"from\": "+strings.TrimPrefix(err.Error(), ingest.ErrAddress.Error()+": "))
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return jsonPos(body, int64(len(body)), CodeInvalidJSON, "", "unexpected end of JSON input")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):

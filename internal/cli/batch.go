@@ -40,7 +40,7 @@ type batchOptions struct {
 	outbox   string
 	drafts   string
 	send     bool
-	smtp     string
+	smtp     smtpFlags
 	from     string
 	route    string
 	routeBy  string
@@ -48,11 +48,18 @@ type batchOptions struct {
 	limit    int
 	since    string
 	workers  int
-	timeout  time.Duration
 	maxBytes int64
 	ownDoms  []string
 	fromSet  bool
 	nats     natsFlags // for --out nats:SUBJECT
+
+	// IMAP (see imap.go, imap_batch.go)
+	imap        imapFlags
+	retrySet    bool
+	watch       bool
+	poll        time.Duration
+	sent        string
+	corrections string
 }
 
 func newBatchCmd(g *globalOptions) *cobra.Command {
@@ -88,6 +95,21 @@ per action (--route-by action, the default), intent, or action/intent;
 --route-move then removes the original from a Maildir or folder input after
 the journal has recorded it. Mails are never deleted otherwise.
 
+IMAP: --in imaps://USER@HOST/FOLDER (imap:// upgrades with STARTTLS; ?tls=none
+only for a server on this machine) reads a mailbox folder by UID. The password
+comes from ANTWORT_IMAP_PASSWORD or --imap-password-file, never the URL; an
+OAuth 2.0 token (XOAUTH2: Microsoft 365, Gmail) from --imap-token-file. A mail
+gets the keyword $antwort-done once the journal has committed its decision, and
+is not read again. --drafts imap:[FOLDER] appends drafts (\Draft, threaded,
+the customer in To) to the drafts folder, also for the answers the policy would
+send when there is no --outbox; --route imap:PREFIX copies each mail into
+PREFIX/<action> (--route-move moves it), --route keyword:PREFIX sets keywords
+instead; with --send, delivered answers are put into the sent folder (--sent).
+--watch keeps the connection and decides new mail as it arrives (IDLE, else
+polling every --poll); SIGTERM finishes the mails in hand, commits and logs
+out (exit 0). Mails agents move into antwort/Korrektur/<intent> (--corrections)
+become feedback that 'antwort retrain' learns from. A refused login exits 6.
+
 Auto-replies, bounces, mailing lists and antwort's own replies are recognised
 and get the action "ignore". Broken mails are reported on stderr with where
 they are and skipped; the exit status is then 3. --dry-run decides and writes
@@ -95,15 +117,17 @@ they are and skipped; the exit status is then 3. --dry-run decides and writes
 		Example: `  antwort batch --db antwort.db --kb ./kb --in maildir:./mail/service --out jsonl:decisions.jsonl
   antwort batch --kb ./kb --in mbox:export.mbox --in dir:./eml/ --in jsonl:tweets.jsonl --out csv:decisions.csv
   antwort batch --kb ./kb --in maildir:./mail/service --route maildir:./mail/sorted --route-by intent
-  antwort batch --kb ./kb --in maildir:./mail/service --outbox ./outbox --send --smtp smtp://user:pass@host:587`,
+  antwort batch --kb ./kb --in maildir:./mail/service --outbox ./outbox --send --smtp smtp://user@host:587 --smtp-password-file ./smtp.pw
+  ANTWORT_IMAP_PASSWORD=… antwort batch --kb ./kb --in imaps://service@mail.example.de/INBOX --drafts imap: --route imap:antwort --watch`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.fromSet = cmd.Flags().Changed("from")
+			o.retrySet = cmd.Flags().Changed("imap-retry")
 			return runBatch(cmd.Context(), o)
 		},
 	}
 	f := cmd.Flags()
-	f.StringArrayVar(&o.in, "in", nil, "input: maildir:DIR, dir:DIR, eml:FILE, mbox:FILE, jsonl:FILE, csv:FILE or - (repeatable)")
+	f.StringArrayVar(&o.in, "in", nil, "input: maildir:DIR, dir:DIR, eml:FILE, mbox:FILE, jsonl:FILE, csv:FILE, imaps://USER@HOST/FOLDER or - (repeatable)")
 	f.StringVar(&o.out, "out", "jsonl:-", "decisions: jsonl:FILE, csv:FILE (- = stdout), nats:SUBJECT (a JetStream stream, see --nats)")
 	o.nats.register(f)
 	f.StringVar(&o.kbDir, "kb", "kb", "knowledge base directory")
@@ -111,25 +135,30 @@ they are and skipped; the exit status is then 3. --dry-run decides and writes
 	f.StringVar(&o.journal, "journal", "antwort.journal", "journal file")
 	f.BoolVar(&o.dryRun, "dry-run", false, "decide and write --out only: no journal, outbox, routing or sending")
 	f.StringVar(&o.outbox, "outbox", "", "queue the answers to send as .eml in this Maildir")
-	f.StringVar(&o.drafts, "drafts", "", "write suggested drafts as .eml into this Maildir")
+	f.StringVar(&o.drafts, "drafts", "", "write suggested drafts as .eml into this Maildir, or with imap:[FOLDER] into the IMAP input's drafts folder")
 	f.BoolVar(&o.send, "send", false, "deliver the outbox via --smtp")
-	f.StringVar(&o.smtp, "smtp", "", "SMTP server: smtp://user:pass@host:587 or smtps://host:465")
-	f.DurationVar(&o.timeout, "smtp-timeout", 30*time.Second, "timeout for connecting and for each SMTP command")
-	f.StringVar(&o.from, "from", "Kundenservice <service@example.com>", "sender of the answers; when given, its domain marks our own mail")
-	f.StringArrayVar(&o.ownDoms, "own-domain", nil, "a domain of our own: mail with a Message-ID there is never answered (repeatable)")
-	f.StringVar(&o.route, "route", "", "file a copy of each mail into maildir:DIR/<folder>")
+	o.smtp.register(f)
+	f.StringVar(&o.from, "from", "Kundenservice <service@example.com>", "sender of the answers, never answered itself; when given, its domain marks our own mail")
+	f.StringArrayVar(&o.ownDoms, "own-domain", nil, "a domain of our own: mail from it (From, Reply-To, Message-ID) is never answered (repeatable)")
+	f.StringVar(&o.route, "route", "", "file a copy of each mail into maildir:DIR/<folder> or imap:PREFIX/<folder>, or set keywords keyword:PREFIX<name>")
 	f.StringVar(&o.routeBy, "route-by", "action", "route folders: action, intent or action/intent")
-	f.BoolVar(&o.move, "route-move", false, "move mails out of a Maildir or folder input instead of copying (after they are journaled)")
+	f.BoolVar(&o.move, "route-move", false, "move mails out of a Maildir, folder or IMAP input instead of copying (after they are journaled)")
 	f.IntVar(&o.limit, "limit", 0, "stop after this many messages (0 = all)")
 	f.StringVar(&o.since, "since", "", "skip mails dated before this (2026-03-01 or RFC 3339)")
 	f.IntVar(&o.workers, "workers", 2*runtime.GOMAXPROCS(0), "messages processed in parallel (default: two per core, so reading overlaps with work)")
 	f.Int64Var(&o.maxBytes, "max-bytes", 0, "skip mails larger than this many bytes (default 25 MiB)")
+	o.imap.register(f)
+	f.BoolVar(&o.watch, "watch", false, "keep reading the IMAP folder: decide new mail as it arrives (IDLE) until SIGTERM")
+	f.DurationVar(&o.poll, "poll", time.Second, "with --watch on a server without IDLE: look for new mail this often")
+	f.StringVar(&o.sent, "sent", "", `with --send and an IMAP input: folder for delivered answers (imap:FOLDER; default the \Sent folder; "none": not kept)`)
+	f.StringVar(&o.corrections, "corrections", defaultCorrections, `with an IMAP input: folder whose sub-folders, one per intent, agents move misclassified mails into ("none": off)`)
 	return cmd
 }
 
 // batchRun is the state of one batch run, used by the sink on Run's
 // calling goroutine only (the flusher has its own).
 type batchRun struct {
+	from    mail.Address // the sender of the answers
 	o       *batchOptions
 	g       *globalOptions
 	prog    *progress        // nil when stderr is not a terminal
@@ -146,7 +175,9 @@ type batchRun struct {
 	intents map[string]int
 	failed  int
 	reused  int // messages that reused another message's Message-ID
+	warned  int // messages with warnings
 	noRoute bool
+	imap    *imapBatch // the IMAP input's mailbox, nil without one
 }
 
 const (
@@ -161,7 +192,7 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 	if o.workers < 1 {
 		return flagErrorf("--workers %d: need at least 1", o.workers)
 	}
-	if o.send && (o.smtp == "" || o.outbox == "") {
+	if o.send && (o.smtp.url == "" || o.outbox == "") {
 		return flagErrorf("--send needs --smtp and --outbox")
 	}
 	if o.dryRun && (o.send || o.outbox != "" || o.drafts != "" || o.route != "") {
@@ -189,8 +220,8 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 	}
 	var sender *outbox.Sender
 	if o.send {
-		if sender, err = outbox.NewSender(outbox.SMTPOptions{URL: o.smtp, Timeout: o.timeout}); err != nil {
-			return flagErrorf("--smtp: %v", err)
+		if sender, err = o.smtp.sender(o.g); err != nil {
+			return err
 		}
 	}
 	outKind, outPath, ok := strings.Cut(o.out, ":")
@@ -202,6 +233,11 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 		if pol, err = reply.LoadPolicy(o.policy); err != nil {
 			return err
 		}
+	}
+	fromAddr, fromSet := brandSender(&pol, fromAddr, o.fromSet)
+	iopts, err := ownMail(&pol, fromAddr, fromSet, o.ownDoms, ingest.Options{})
+	if err != nil {
+		return err
 	}
 
 	// Models (read-only), knowledge base (read-only), engine.
@@ -220,7 +256,7 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 	}
 	defer k.Close()
 
-	b := &batchRun{o: o, g: o.g, counts: map[string]int{}, intents: map[string]int{}, last: time.Now(), flush: make(chan struct{}, 1)}
+	b := &batchRun{o: o, g: o.g, from: *fromAddr, counts: map[string]int{}, intents: map[string]int{}, last: time.Now(), flush: make(chan struct{}, 1)}
 	rc := antwort.ReplyConfig{KB: k, Policy: &pol}
 	if !o.dryRun {
 		if b.j, err = journal.Open(o.journal, &journal.Options{Timeout: o.g.lockTimeout}); err != nil {
@@ -234,6 +270,7 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 	if eng, err = eng.WithReplies(rc); err != nil {
 		return err
 	}
+	o.g.policyNote(&pol, eng.Versions())
 	if outKind == "nats" {
 		b.out, err = openNatsOutput(ctx, o.g, &o.nats, outPath)
 	} else {
@@ -248,26 +285,39 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 			return err
 		}
 	}
-	if o.drafts != "" {
+	if o.drafts != "" && !strings.HasPrefix(o.drafts, "imap:") {
 		if b.drafts, err = outbox.OpenOutbox(o.drafts); err != nil {
 			return err
 		}
 	}
 	if o.route != "" {
 		kind, dir, ok := strings.Cut(o.route, ":")
-		if !ok || kind != "maildir" || dir == "" {
-			return flagErrorf("--route %q: want maildir:DIR", o.route)
+		switch {
+		case kind == "imap" || kind == "keyword": // into the IMAP input's mailbox
+		case !ok || kind != "maildir" || dir == "":
+			return flagErrorf("--route %q: want maildir:DIR, imap:PREFIX or keyword:PREFIX", o.route)
+		default:
+			b.route = &router{dir: dir, by: o.routeBy}
 		}
-		b.route = &router{dir: dir, by: o.routeBy}
+	}
+	in, ib, err := o.setUpIMAP(ctx, b.j, b.from, eng.Labels(antwort.IntentModel))
+	if err != nil {
+		return err
+	}
+	defer in.close()
+	b.imap = ib
+	if ib != nil {
+		defer ib.drafter.close()
 	}
 
-	own := o.ownDoms
-	if o.fromSet {
-		own = append(own, domainOf(fromAddr.Address))
-	}
-	iopts := ingest.Options{MaxBytes: o.maxBytes, KeepRaw: o.route != "", OwnDomains: own, Stdin: o.g.io.In}
-	src := &multiSource{g: o.g, specs: o.in, opts: iopts}
+	iopts.MaxBytes, iopts.KeepRaw, iopts.Stdin = o.maxBytes, o.route != "", o.g.io.In
+	src := &multiSource{g: o.g, specs: o.in, opts: iopts, imap: in}
 	defer src.Close()
+	if ib != nil {
+		if err := ib.learn(ctx); err != nil {
+			fmt.Fprintf(o.g.io.ErrOut, "antwort: %v\n", err)
+		}
+	}
 
 	// Deliveries run beside the processing, woken after each commit.
 	var sendStats sendTally
@@ -283,6 +333,7 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 					return
 				case <-b.flush:
 					sendStats.flush(sendCtx, b.outbox, sender)
+					b.copySent(sendCtx)
 				}
 			}
 		}()
@@ -294,10 +345,23 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 	}
 	problems := 0
 	start := time.Now()
-	st, runErr := eng.Run(ctx, src, func(oc *antwort.Outcome) error {
-		return b.handle(ctx, oc)
+	// The sink and, with --watch, a ticker that commits while no mail
+	// comes, take turns.
+	var sinkMu sync.Mutex
+	runCtx, stopWatch := b.watch(ctx, &sinkMu)
+	st, runErr := eng.Run(runCtx, src, func(oc *antwort.Outcome) error {
+		sinkMu.Lock()
+		defer sinkMu.Unlock()
+		return b.handle(runCtx, oc)
 	}, antwort.RunOptions{
 		Workers: o.workers, Limit: o.limit, Since: since,
+		Skipped: func(msg *ingest.Message, key, reason string) {
+			if b.imap != nil {
+				sinkMu.Lock()
+				b.imap.skipped(msg, key, reason)
+				sinkMu.Unlock()
+			}
+		},
 		Done: func(key, hash string) (journal.Status, error) {
 			if b.j == nil {
 				return journal.New, nil
@@ -314,6 +378,7 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 		},
 		Progress: func(done int) { b.prog.set(done, 0) },
 	})
+	stopWatch()
 	b.prog.end() // the summary starts on a line of its own
 	// Commit what was written, also after an interruption: those results
 	// are complete.
@@ -323,15 +388,19 @@ func runBatch(ctx context.Context, o *batchOptions) error {
 	wgSend.Wait()
 	if o.send && runErr == nil && commitErr == nil {
 		sendStats.flush(ctx, b.outbox, sender) // what the last commit queued
+		b.copySent(ctx)
 	}
 	b.summary(st, elapsed, &sendStats)
+	if b.imap != nil {
+		b.imap.summary()
+	}
 	switch {
 	case runErr != nil:
 		return runErr
 	case commitErr != nil:
 		return commitErr
-	case st.Problems > 0 || st.Failed > 0 || sendStats.failed > 0:
-		return &partialError{skipped: st.Problems + st.Failed + sendStats.failed}
+	case st.Problems > 0 || st.Failed > 0 || sendStats.failed > 0 || sendStats.uncertain > 0:
+		return &partialError{skipped: st.Problems + st.Failed + sendStats.failed + sendStats.uncertain}
 	}
 	return nil
 }
@@ -345,10 +414,11 @@ func (b *batchRun) handle(ctx context.Context, oc *antwort.Outcome) error {
 		return nil
 	}
 	msg, s := oc.Message, oc.Suggestion
-	rec := batchRecord{Suggestion: s, Source: msg.Source, ReusedID: oc.ReusedID}
+	rec := batchRecord{Suggestion: s, Source: msg.Source, ReusedID: oc.ReusedID, Warnings: msg.Warnings}
 	if msg.Auto != "" {
 		rec.Auto = msg.Auto
 	}
+	b.warn(msg)
 	if oc.ReusedID {
 		if b.reused++; b.reused <= maxReported {
 			fmt.Fprintf(b.g.io.ErrOut, "antwort: %s: Message-ID %q was used before by a different message; decided all the same (reused_id)\n", orDash(msg.Source), msg.ID)
@@ -357,7 +427,7 @@ func (b *batchRun) handle(ctx context.Context, oc *antwort.Outcome) error {
 	action := string(s.Decision.Action)
 	key := messageKey(msg)
 	if b.j != nil && key != "" {
-		okey, err := queueReply(b.o.from, key, msg, s, b.outbox, b.drafts)
+		okey, err := queueReply(b.from, key, msg, s, b.outbox, b.drafts)
 		switch {
 		case errors.Is(err, outbox.ErrNoRecipient):
 			rec.Outbox = "not queued: no sender address to answer"
@@ -365,6 +435,11 @@ func (b *batchRun) handle(ctx context.Context, oc *antwort.Outcome) error {
 			return fmt.Errorf("%s: queue reply: %w", msg.Source, err)
 		default:
 			rec.Outbox = okey
+		}
+		if b.imap != nil {
+			if err := b.imap.handle(ctx, msg, s, &rec, key); err != nil {
+				return err
+			}
 		}
 		if b.route != nil {
 			if msg.Raw == nil {
@@ -410,12 +485,17 @@ func (b *batchRun) commit(ctx context.Context) error {
 		b.pending = b.pending[:0]
 		return nil
 	}
-	if len(b.pending) == 0 && b.out.name == "" {
+	if len(b.pending) == 0 && b.out.name == "" && (b.imap == nil || len(b.imap.marks)+len(b.imap.later) == 0) {
 		return nil
 	}
 	offsets := map[string]int64{}
 	if b.out.name != "" {
 		offsets[b.out.name] = off
+	}
+	if b.imap != nil {
+		if err := b.imap.beforeCommit(); err != nil {
+			return err
+		}
 	}
 	if err := b.j.Commit(ctx, b.pending, offsets); err != nil {
 		return err
@@ -427,11 +507,41 @@ func (b *batchRun) commit(ctx context.Context) error {
 		}
 	}
 	b.moves = b.moves[:0]
+	if b.imap != nil {
+		if err := b.imap.committed(ctx); err != nil {
+			return err
+		}
+	}
 	select {
 	case b.flush <- struct{}{}:
 	default:
 	}
 	return nil
+}
+
+// warn reports the warnings of msg on stderr, the first maxReported
+// messages one by one, the rest in the summary.
+func (b *batchRun) warn(msg *ingest.Message) {
+	if len(msg.Warnings) == 0 {
+		return
+	}
+	b.warned++
+	switch {
+	case b.warned <= maxReported:
+		for _, w := range msg.Warnings {
+			fmt.Fprintf(b.g.io.ErrOut, "antwort: warning: %s: %s\n", msgWhere(msg), w)
+		}
+	case b.warned == maxReported+1:
+		fmt.Fprintf(b.g.io.ErrOut, "antwort: more warnings are counted but not shown\n")
+	}
+}
+
+// msgWhere names msg in messages: where it was read, else its ID.
+func msgWhere(msg *ingest.Message) string {
+	if msg.Source != "" {
+		return msg.Source
+	}
+	return msg.ID
 }
 
 func (b *batchRun) summary(st antwort.RunStats, elapsed time.Duration, s *sendTally) {
@@ -484,13 +594,17 @@ func (b *batchRun) summary(st antwort.RunStats, elapsed time.Duration, s *sendTa
 		}
 		fmt.Fprintf(w, "antwort: batch: intents: %s\n", strings.Join(parts, ", "))
 	}
+	if b.warned > 0 {
+		fmt.Fprintf(w, "antwort: batch: %d messages with warnings (no reply address, no text; see the decisions' \"warnings\")\n", b.warned)
+	}
 	if b.noRoute {
 		fmt.Fprintf(w, "antwort: batch: posts from JSONL/CSV inputs are not mail and were not routed\n")
 	}
 	if b.o.send {
 		fmt.Fprintf(w, "antwort: batch: sent %d replies, %d failed (kept in %s)", s.sent, s.failed, b.o.outbox)
 		if s.uncertain > 0 {
-			fmt.Fprintf(w, ", %d uncertain (a delivery was interrupted: check and release them)", s.uncertain)
+			fmt.Fprintf(w, ", %d uncertain (a delivery was interrupted: check whether they arrived, then release them from %s)",
+				s.uncertain, filepath.Join(b.o.outbox, "sending"))
 		}
 		fmt.Fprintln(w)
 	}
@@ -503,7 +617,21 @@ type sendTally struct {
 }
 
 func (t *sendTally) flush(ctx context.Context, ob *outbox.Outbox, s *outbox.Sender) {
-	sent, failed, err := ob.Flush(ctx, s)
+	sent, failed, unc, _ := flushCounts(ob.Flush(ctx, s))
+	t.mu.Lock()
+	t.sent += sent
+	// The messages still unsent, and those uncertain, after the latest
+	// Flush (which reports the uncertain ones of earlier flushes again):
+	// each reply is counted once.
+	t.failed, t.uncertain = failed, unc
+	t.mu.Unlock()
+}
+
+// flushCounts splits what Outbox.Flush returns into replies sent, failed
+// (still queued) and uncertain (in sending/, for a person to check), and
+// an error other than these replies' own (an interruption, an outbox
+// that cannot be read). Flush counts the uncertain ones among the failed.
+func flushCounts(sent, failed int, err error) (int, int, int, error) {
 	unc := 0
 	var be *outbox.BatchError
 	if errors.As(err, &be) {
@@ -513,11 +641,10 @@ func (t *sendTally) flush(ctx context.Context, ob *outbox.Outbox, s *outbox.Send
 			}
 		}
 	}
-	t.mu.Lock()
-	t.sent += sent
-	t.failed = failed // the messages still unsent after the latest Flush
-	t.uncertain = unc
-	t.mu.Unlock()
+	if _, only := err.(*outbox.BatchError); only {
+		err = nil
+	}
+	return sent, failed - unc, unc, err
 }
 
 // batchRecord is one line of batch's output.
@@ -530,6 +657,9 @@ type batchRecord struct {
 	// ReusedID: a different message with this Message-ID was processed
 	// before; this one was decided all the same.
 	ReusedID bool `json:"reused_id,omitempty"`
+	// Warnings are the message's (ingest.Message.Warnings): why it has no
+	// reply address, why it has no text.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // messageKey is the identity of msg in the outbox, the routed copies and
@@ -553,7 +683,10 @@ type decisionOutput struct {
 	csv  *csv.Writer
 	n    int           // records written by this run
 	enc  *json.Encoder // JSON lines into w
-	nats *natsOutput   // for nats:SUBJECT, which the fields above are not used for
+	// stream is set when f is not a regular file (/dev/null, a pipe):
+	// it is neither synced nor cut back.
+	stream bool
+	nats   *natsOutput // for nats:SUBJECT, which the fields above are not used for
 }
 
 func openDecisionOutput(g *globalOptions, kind, path string, j *journal.Journal) (*decisionOutput, error) {
@@ -565,7 +698,6 @@ func openDecisionOutput(g *globalOptions, kind, path string, j *journal.Journal)
 		if err != nil {
 			return nil, err
 		}
-		d.name = abs
 		f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o644)
 		if err != nil {
 			return nil, fmt.Errorf("--out: %w", err)
@@ -575,6 +707,21 @@ func openDecisionOutput(g *globalOptions, kind, path string, j *journal.Journal)
 			f.Close()
 			return nil, err
 		}
+		if !fi.Mode().IsRegular() {
+			// /dev/null, a pipe, a terminal: written as a stream, like
+			// stdout; nothing to cut back, sync or record.
+			d.f, d.stream = f, true
+			d.w = bufio.NewWriterSize(f, 64<<10)
+			if kind == "csv" {
+				d.csv = csv.NewWriter(d.w)
+				if err := d.csv.Write(csvHeader); err != nil {
+					f.Close()
+					return nil, err
+				}
+			}
+			return d, nil
+		}
+		d.name = abs
 		size := fi.Size()
 		if j != nil {
 			off, ok, err := j.Offset(abs)
@@ -677,7 +824,7 @@ func (d *decisionOutput) sync() (int64, error) {
 	if err := d.w.Flush(); err != nil {
 		return 0, fmt.Errorf("--out: %w", err)
 	}
-	if d.f == nil {
+	if d.f == nil || d.stream {
 		return 0, nil
 	}
 	if err := d.f.Sync(); err != nil {

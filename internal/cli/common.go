@@ -12,6 +12,7 @@ import (
 
 	"github.com/antwort-dev/antwort/classifier"
 	"github.com/antwort-dev/antwort/ingest"
+	"github.com/antwort-dev/antwort/internal/imapbox"
 )
 
 // maxReported bounds how many skipped inputs are listed one by one.
@@ -25,6 +26,7 @@ type dataOptions struct {
 	splitField string
 	format     string
 	label      string // label of the mails of an mbox (or a Maildir's own folder)
+	imap       imapFlags
 }
 
 // readLabeled reads all paths, reports skipped items on stderr and returns
@@ -36,7 +38,14 @@ func (g *globalOptions) readLabeled(ctx context.Context, d dataOptions, fallback
 	for _, p := range d.paths {
 		o := ingest.Options{TextField: d.textField, LabelField: d.labelField, LabelFallback: fallbackLabel,
 			SplitField: d.splitField, Format: d.format, Label: d.label}
-		exs, probs, err := ingest.ReadLabeled(ctx, p, o)
+		var exs []ingest.Labeled
+		var probs []ingest.Problem
+		var err error
+		if imapbox.IsURL(p) {
+			exs, probs, err = g.readIMAPLabeled(ctx, &d.imap, p, o)
+		} else {
+			exs, probs, err = ingest.ReadLabeled(ctx, p, o)
+		}
 		if err != nil {
 			return nil, 0, err
 		}

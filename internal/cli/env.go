@@ -37,8 +37,11 @@ import (
 //
 // A password given in a URL on the command line is accepted with a
 // warning. Besides the flags antwort reads ANTWORT_TOKEN (the bearer
-// token for --server when no --token-file is given) and, in benchmarks
-// only, ANTWORT_DATA.
+// token for --server when no --token-file is given), ANTWORT_SMTP_PASSWORD
+// (the SMTP password when no --smtp-password-file is given, see
+// smtpFlags), ANTWORT_IMAP_PASSWORD (the password of an IMAP mailbox when
+// no --imap-password-file is given; an IMAP URL never holds one, see
+// imapFlags) and, in benchmarks only, ANTWORT_DATA.
 
 // envPrefix starts every variable antwort reads.
 const envPrefix = "ANTWORT_"

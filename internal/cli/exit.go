@@ -8,6 +8,8 @@ import (
 
 	"github.com/antwort-dev/antwort"
 	"github.com/antwort-dev/antwort/classifier"
+	"github.com/antwort-dev/antwort/journal"
+	"github.com/antwort-dev/antwort/kb"
 	"github.com/antwort-dev/antwort/models"
 )
 
@@ -19,7 +21,8 @@ const (
 	ExitUsage       = 2   // bad command line: unknown command or flag, missing argument
 	ExitPartial     = 3   // finished, but some inputs were skipped (reported on stderr)
 	ExitModel       = 4   // model or store missing, or from a newer or unknown format
-	ExitLocked      = 5   // the model store is locked by another process
+	ExitLocked      = 5   // the model store, the journal or the knowledge base is locked by another process
+	ExitAuth        = 6   // the mail server refused the login (IMAP password or token)
 	ExitInterrupted = 130 // interrupted (SIGINT/SIGTERM)
 )
 
@@ -29,7 +32,8 @@ const exitHelp = `Exit status:
   2    usage error (unknown command or flag, missing argument)
   3    finished, but some inputs were skipped (each reported on stderr)
   4    model or store missing, or written by a newer or unknown format
-  5    model store locked by another process
+  5    model store, journal or knowledge base locked by another process
+  6    the mail server refused the login (IMAP password or token)
   130  interrupted`
 
 // FlagError is a usage error; the command's usage is printed with it.
@@ -66,8 +70,10 @@ func exitCode(err error) int {
 		return ExitUsage
 	case errors.Is(err, errPartial):
 		return ExitPartial
-	case errors.Is(err, models.ErrLocked):
+	case errors.Is(err, models.ErrLocked), errors.Is(err, journal.ErrLocked), errors.Is(err, kb.ErrLocked):
 		return ExitLocked
+	case isAuthError(err):
+		return ExitAuth
 	case errors.Is(err, antwort.ErrNoModel), errors.Is(err, models.ErrNotFound), errors.Is(err, models.ErrSchema),
 		errors.Is(err, models.ErrInvalidFile), errors.Is(err, classifier.ErrFormat), errors.Is(err, classifier.ErrNewerFormat):
 		return ExitModel

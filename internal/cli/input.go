@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/antwort-dev/antwort/ingest"
+	"github.com/antwort-dev/antwort/internal/imapbox"
 )
 
 // inFormats are the values of classify's and reply's --in-format.
@@ -118,7 +119,8 @@ type multiSource struct {
 	g     *globalOptions
 	specs []string
 	opts  ingest.Options
-	cur   *input
+	imap  *imapInputs // opens the IMAP folders among the inputs (imap.go)
+	cur   inputSource
 	i     int
 }
 
@@ -127,10 +129,17 @@ func (m *multiSource) open(ctx context.Context) error {
 		if m.i >= len(m.specs) {
 			return io.EOF
 		}
-		src, err := m.g.openInput(ctx, m.specs[m.i], "", false, m.opts)
+		spec := m.specs[m.i]
 		m.i++
+		var src inputSource
+		var err error
+		if m.imap != nil && imapbox.IsURL(spec) {
+			src, err = m.imap.open(ctx, spec, m.opts)
+		} else {
+			src, err = m.g.openInput(ctx, spec, "", false, m.opts)
+		}
 		if err != nil {
-			return fmt.Errorf("--in %s: %w", m.specs[m.i-1], err)
+			return fmt.Errorf("--in %s: %w", imapbox.RedactURL(spec), err)
 		}
 		m.cur = src
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/antwort-dev/antwort/ingest"
+	"github.com/antwort-dev/antwort/internal/imapbox"
 )
 
 type parseOptions struct {
@@ -26,6 +27,7 @@ type parseOptions struct {
 	maxHeader  int64
 	loopID     string
 	ownDomains []string
+	imap       imapFlags
 }
 
 func newParseCmd(g *globalOptions) *cobra.Command {
@@ -47,6 +49,9 @@ Inputs (--in SPEC or SPEC arguments, repeatable):
                  subject, text, created or date
   csv:FILE       the same as a CSV with a header row (tsv:FILE for tab-separated)
   -              stdin (jsonl:-, eml:-, mbox:- name the format; "-" sniffs it)
+  imaps://USER@HOST/FOLDER   an IMAP folder, read with EXAMINE (nothing changes
+                 in it); imap:// for STARTTLS; password in ANTWORT_IMAP_PASSWORD
+                 or --imap-password-file
 A bare folder is a Maildir when it has cur/ or new/, else a folder of .eml files.
 
 Each message has its id (the Message-ID, or "sha256:..." of the raw mail when
@@ -79,6 +84,7 @@ were rejected.`,
 	f.Int64Var(&o.maxHeader, "max-header-bytes", 0, "skip mails with a header field over this size (0 = 128 KiB)")
 	f.StringVar(&o.loopID, "loop-id", "antwort", "X-Loop value that marks our own replies")
 	f.StringArrayVar(&o.ownDomains, "own-domain", nil, "our mail domain: mail whose Message-ID is in it is our own (repeatable)")
+	o.imap.register(f)
 	return cmd
 }
 
@@ -132,10 +138,18 @@ func runParse(ctx context.Context, o *parseOptions) error {
 	var openErr error
 	opened := 0
 	start := time.Now()
+	inputs := newIMAPInputs(o.g, &o.imap, imapbox.SourceOptions{ReadOnly: true})
+	defer inputs.close()
 	for _, spec := range o.in {
-		src, err := o.g.openInput(ctx, spec, "", false, opts)
+		var src inputSource
+		var err error
+		if imapbox.IsURL(spec) {
+			src, err = inputs.open(ctx, spec, opts)
+		} else {
+			src, err = o.g.openInput(ctx, spec, "", false, opts)
+		}
 		if err != nil {
-			if isContextErr(err) {
+			if isContextErr(err) || isAuthError(err) {
 				return err
 			}
 			fmt.Fprintf(o.g.io.ErrOut, "antwort: %v\n", err)
@@ -144,7 +158,7 @@ func runParse(ctx context.Context, o *parseOptions) error {
 			continue
 		}
 		opened++
-		err = o.parseSource(ctx, src.Source, enc, sum)
+		err = o.parseSource(ctx, src, enc, sum)
 		src.Close()
 		if err != nil {
 			return err
@@ -164,7 +178,7 @@ func isContextErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
-func (o *parseOptions) parseSource(ctx context.Context, src *ingest.Source, enc *json.Encoder, sum *parseSummary) error {
+func (o *parseOptions) parseSource(ctx context.Context, src inputSource, enc *json.Encoder, sum *parseSummary) error {
 	for {
 		m, err := src.Next(ctx)
 		if err == io.EOF {
@@ -258,14 +272,22 @@ func writeParsedText(w io.Writer, p parsedMessage) {
 	}
 	field("ID", m.ID)
 	field("Channel", m.Channel)
-	field("From", m.From)
-	field("To", m.To)
+	field("From", m.From.String())
+	field("Reply-To", m.ReplyTo.String())
+	var to []string
+	for _, a := range m.To {
+		to = append(to, a.String())
+	}
+	field("To", strings.Join(to, ", "))
 	field("Subject", m.Subject)
 	if !m.Date.IsZero() {
 		field("Date", m.Date.Format(time.RFC3339))
 	}
 	field("In-Reply-To", m.InReplyTo)
 	field("References", strings.Join(m.References, " "))
+	for _, w := range m.Warnings {
+		field("Warning", w)
+	}
 	for _, a := range m.Attachments {
 		name := a.Name
 		if name == "" {

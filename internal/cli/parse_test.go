@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -101,7 +102,7 @@ func TestParseCommandStdinAndOptions(t *testing.T) {
 	}
 	jsonl := `{"id":"t1","channel":"twitter","author":"@kunde","text":"wo ist mein paket","created":"2026-03-12T10:00:00Z"}` + "\n"
 	code, out, _ = run(t, jsonl, "parse", "-")
-	if code != ExitOK || !strings.Contains(out, `"from":"@kunde"`) || !strings.Contains(out, `"date":"2026-03-12T10:00:00Z"`) {
+	if code != ExitOK || !strings.Contains(out, `"from":{"name":"@kunde"}`) || !strings.Contains(out, `"date":"2026-03-12T10:00:00Z"`) {
 		t.Errorf("jsonl on stdin: exit %d, out %s", code, out)
 	}
 	big := filepath.Join(mailDir, "gmail_de.eml")
@@ -176,7 +177,7 @@ func TestTrainFromMaildir(t *testing.T) {
 func TestParseOwnReply(t *testing.T) {
 	var b strings.Builder
 	err := outbox.WriteEML(&b, outbox.Reply{
-		From: "Nordlicht Service <service@nordlicht.example>", To: "Kunde <kunde@example.de>",
+		From: mail.Address{Name: "Nordlicht Service", Address: "service@nordlicht.example"}, To: mail.Address{Name: "Kunde", Address: "kunde@example.de"},
 		Subject: "Bestellung 4711", Lang: "de", Text: "Guten Tag,\nIhr Paket ist unterwegs.\n\nIhr Kundenservice",
 		InReplyTo: "<m1@example.de>",
 	})

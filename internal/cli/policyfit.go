@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/mail"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -324,4 +326,36 @@ func (g *globalOptions) feedbackExamples(ctx context.Context) ([]antwort.Labelle
 		out[i] = antwort.Labelled{Msg: &ingest.Message{ID: "feedback:" + keys[i], Channel: "email", Text: ex.Text}, Intent: ex.Label}
 	}
 	return out, contradicted, nil
+}
+
+// policyNote says on stderr how automatic answers are decided: without a
+// fitted rule, by hand thresholds (and how to get a rule); with one, it
+// warns when the rule was fitted for another intent model than engine's.
+func (g *globalOptions) policyNote(pol *reply.Policy, engine []string) {
+	if pol.Auto == nil {
+		fmt.Fprintln(g.io.ErrOut, "antwort: no fitted send rule in the policy: the hand thresholds decide automatic answers; "+
+			"'antwort policy fit --data DIR --kb DIR --max-wrong P' fits one for a target error rate")
+		return
+	}
+	if len(engine) == 0 || len(pol.Auto.Fitted.Models) == 0 {
+		return
+	}
+	if !slices.Contains(pol.Auto.Fitted.Models, engine[0]) {
+		fmt.Fprintf(g.io.ErrOut, "antwort: the policy's send rule was fitted for %s, the engine uses %s: its promise of at most %.1f %% wrong is for the other model; fit it again with 'antwort policy fit'\n",
+			strings.Join(pol.Auto.Fitted.Models, ", "), engine[0], 100*pol.Auto.MaxWrong)
+	}
+}
+
+// brandSender returns the sender of the answers: --from when given, else
+// the policy's brand.from when it has one (and then it counts as given),
+// else the --from default.
+func brandSender(pol *reply.Policy, from *mail.Address, given bool) (*mail.Address, bool) {
+	if given || pol.Brand.From == "" {
+		return from, given
+	}
+	a, err := mail.ParseAddress(pol.Brand.From) // validated when the policy was read
+	if err != nil {
+		return from, given
+	}
+	return a, true
 }

@@ -72,6 +72,17 @@ func TestPolicyFitThenReply(t *testing.T) {
 	if sent == 0 {
 		t.Error("the fitted rule sent nothing on the sample inbox")
 	}
+	if strings.Contains(errOut, "no fitted send rule") || strings.Contains(errOut, "fitted for") {
+		t.Errorf("reply with a rule fitted for its model warns: %s", errOut)
+	}
+	// A new intent model: the rule was fitted for the old one.
+	if code, out, errOut := run(t, "", "train", "--db", db, "--task", "intent", "--data", sampleTrain, "--c", "2"); code != ExitOK {
+		t.Fatalf("train: exit %d\n%s%s", code, out, errOut)
+	}
+	_, _, errOut = run(t, "Wo bleibt mein Paket?\n", "reply", "--db", db, "--kb", k, "--policy", pol)
+	if !strings.Contains(errOut, "fitted for intent@1, the engine uses intent@2") {
+		t.Errorf("no warning that the rule is for another model: %s", errOut)
+	}
 }
 
 // TestHandThresholdsSayso: without a fitted rule every decision says that
@@ -84,6 +95,9 @@ func TestHandThresholdsSayso(t *testing.T) {
 	}
 	if !strings.Contains(out, `"rule":"hand thresholds"`) || !strings.Contains(out, "no fitted rule") {
 		t.Errorf("decision does not say hand thresholds decided: %s", out)
+	}
+	if !strings.Contains(errOut, "no fitted send rule") || !strings.Contains(errOut, "antwort policy fit") {
+		t.Errorf("reply does not say how to get a fitted rule: %s", errOut)
 	}
 }
 
@@ -170,5 +184,35 @@ func TestInit(t *testing.T) {
 	}
 	if code, _, errOut := run(t, "", "init", dir, "--force"); code != ExitOK {
 		t.Errorf("init --force: exit %d: %s", code, errOut)
+	}
+}
+
+// TestBrandFromIsTheSender: without --from, answers come from the policy's
+// brand.from, and that address is never answered.
+func TestBrandFromIsTheSender(t *testing.T) {
+	db, k := trained(t), kbDir(t)
+	dir := t.TempDir()
+	pol := filepath.Join(dir, "policy.yaml")
+	if err := os.WriteFile(pol, []byte("brand: {company: Nordlicht, from: 'Nordlicht Service <hilfe@nordlicht.example>'}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := `{"id":"m1","from":"Lena Vogt <lena@example.de>","subject":"Passwort","text":"Hallo, ich habe mein Passwort vergessen. Wie kann ich es zurücksetzen?"}
+{"id":"m2","from":"HILFE@nordlicht.example","subject":"Passwort","text":"Hallo, ich habe mein Passwort vergessen. Wie kann ich es zurücksetzen?"}
+`
+	box := filepath.Join(dir, "drafts")
+	code, out, errOut := run(t, in, "reply", "--db", db, "--kb", k, "--policy", pol, "--in-format", "jsonl", "--drafts", box, "--outbox", filepath.Join(dir, "outbox"), "--journal", filepath.Join(dir, "j"))
+	if code != ExitOK {
+		t.Fatalf("reply: exit %d: %s", code, errOut)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "new", "*"))
+	if len(files) != 1 {
+		t.Fatalf("%d replies queued, want 1 (none to our own address): %v\n%s", len(files), files, out)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "From: Nordlicht Service <hilfe@nordlicht.example>") && !strings.Contains(string(b), "From: \"Nordlicht Service\" <hilfe@nordlicht.example>") {
+		t.Errorf("reply not from brand.from:\n%s", b)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/antwort-dev/antwort/ingest"
+	"github.com/antwort-dev/antwort/internal/imapbox"
 	"github.com/antwort-dev/antwort/internal/natsq"
 	"github.com/antwort-dev/antwort/journal"
 )
@@ -36,6 +37,7 @@ func (n *natsFlags) connect(ctx context.Context, g *globalOptions, name string, 
 	if n.replicas < 1 {
 		return nil, flagErrorf("--replicas %d: need at least 1", n.replicas)
 	}
+	g.secretURL(n.url)
 	opts := natsq.ConnectOptions{Name: name, Retry: n.retry, CredsFile: n.creds, Logger: g.logger}
 	if n.retry == 0 {
 		opts.Retry = -1
@@ -61,6 +63,9 @@ type publishOptions struct {
 	journal  string
 	maxBytes int64
 	window   int
+	imap     imapFlags
+	watch    bool
+	retrySet bool
 }
 
 func newPublishCmd(g *globalOptions) *cobra.Command {
@@ -73,6 +78,7 @@ NATS JetStream inbound stream ANTWORT_IN, subject antwort.in.<channel>
 (antwort.in.email for mail), for 'antwort worker' to decide. Inputs:
 
   maildir:DIR  dir:DIR  eml:FILE  mbox:FILE  jsonl:FILE  csv:FILE  -  (stdin)
+  imaps://USER@HOST/FOLDER  (imap:// for STARTTLS; see 'antwort batch --help')
 
 A mail is published as it is (message/rfc822); a post from JSONL or CSV as
 a JSON object. Headers: Message-ID (the Message-ID, or a hash of the mail),
@@ -86,19 +92,28 @@ than the server's max_payload goes into the object store antwort_mail and
 the message carries its name.
 
 Streams, buckets and object stores that do not exist yet are created
-(--replicas copies). Inputs are read only. Unreadable items are reported on
-stderr and skipped (exit 3). A summary goes to stdout as one JSON object.`,
+(--replicas copies). Files are read only; a mail of an IMAP folder gets the
+keyword $antwort-queued once the stream has stored it (and the journal, with
+--journal, has recorded it), and mails with it or with $antwort-done are not
+read again. --watch keeps reading the IMAP folder (IDLE) until SIGTERM.
+Unreadable items are reported on stderr and skipped (exit 3). A summary goes
+to stdout as one JSON object.`,
 		Example: `  antwort publish --nats nats://127.0.0.1:4222 --in maildir:./mail/service
   antwort publish --in mbox:export.mbox --in jsonl:tweets.jsonl --journal publish.journal`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return runPublish(cmd.Context(), o) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.retrySet = cmd.Flags().Changed("imap-retry")
+			return runPublish(cmd.Context(), o)
+		},
 	}
 	f := cmd.Flags()
 	o.nats.register(f)
-	f.StringArrayVar(&o.in, "in", nil, "input: maildir:DIR, dir:DIR, eml:FILE, mbox:FILE, jsonl:FILE, csv:FILE or - (repeatable)")
+	f.StringArrayVar(&o.in, "in", nil, "input: maildir:DIR, dir:DIR, eml:FILE, mbox:FILE, jsonl:FILE, csv:FILE, imaps://USER@HOST/FOLDER or - (repeatable)")
 	f.StringVar(&o.journal, "journal", "", "skip messages an earlier run published, recorded in this file")
 	f.Int64Var(&o.maxBytes, "max-bytes", 0, "skip mails larger than this many bytes (default 25 MiB)")
 	f.IntVar(&o.window, "window", 256, "messages published and not yet acknowledged by the stream")
+	o.imap.register(f)
+	f.BoolVar(&o.watch, "watch", false, "keep reading the IMAP folder: publish new mail as it arrives (IDLE) until SIGTERM")
 	return cmd
 }
 
@@ -123,6 +138,24 @@ func runPublish(ctx context.Context, o *publishOptions) error {
 	if o.window < 1 {
 		return flagErrorf("--window %d: need at least 1", o.window)
 	}
+	if o.watch && (len(o.in) != 1 || !hasIMAP(o.in)) {
+		return flagErrorf("--watch reads one IMAP folder: give exactly one --in imaps://USER@HOST/FOLDER")
+	}
+	if o.watch && !o.retrySet {
+		o.imap.retry = -1
+	}
+
+	// IMAP folders: mails published before carry $antwort-queued; in
+	// watch mode, what was published is flushed and marked whenever the
+	// folder has no more mail for now, and SIGTERM ends the reading.
+	stop := make(chan struct{})
+	var flushIdle func()
+	so := imapbox.SourceOptions{Skip: []string{doneKeyword, queuedKeyword}, Watch: o.watch, Stop: stop,
+		OnWait: func() { flushIdle() }}
+	inputs := newIMAPInputs(g, &o.imap, so)
+	defer inputs.close()
+	defer context.AfterFunc(ctx, func() { close(stop) })()
+
 	var j *journal.Journal
 	if o.journal != "" {
 		var err error
@@ -139,13 +172,17 @@ func runPublish(ctx context.Context, o *publishOptions) error {
 
 	var sum publishSummary
 	var pending []journal.Entry
+	var queued []string // IMAP mails stored by the stream, to mark
 	var commitErr error
 	commit := func() {
-		if j == nil || len(pending) == 0 || commitErr != nil {
-			return
+		if j != nil && len(pending) > 0 && commitErr == nil {
+			commitErr = j.Commit(context.WithoutCancel(ctx), pending, nil)
+			pending = pending[:0]
 		}
-		commitErr = j.Commit(context.WithoutCancel(ctx), pending, nil)
-		pending = pending[:0]
+		if len(queued) > 0 && commitErr == nil {
+			commitErr = inputs.mark(context.WithoutCancel(ctx), queued, queuedKeyword)
+			queued = queued[:0]
+		}
 	}
 	p := natsq.NewPublisher(c, natsq.PublisherOptions{Window: o.window, Done: func(r natsq.PublishResult) {
 		switch {
@@ -165,18 +202,26 @@ func runPublish(ctx context.Context, o *publishOptions) error {
 		}
 		if j != nil {
 			pending = append(pending, journal.Entry{Key: r.Key, Hash: r.Hash, Time: time.Now().UTC(), Source: r.Source, Action: "published"})
-			if len(pending) >= commitEvery {
-				commit()
-			}
+		}
+		if imapbox.IsURL(r.Source) {
+			queued = append(queued, r.Source)
+		}
+		if len(pending) >= commitEvery || len(queued) >= commitEvery {
+			commit()
 		}
 	}})
 
 	progress, endProgress := g.progress("publish")
 	defer endProgress()
-	src := &multiSource{g: g, specs: o.in, opts: ingest.Options{MaxBytes: o.maxBytes, Stdin: g.io.In}}
+	src := &multiSource{g: g, specs: o.in, opts: ingest.Options{MaxBytes: o.maxBytes, Stdin: g.io.In}, imap: inputs}
 	defer src.Close()
 	start := time.Now()
 	var runErr error
+	flushIdle = func() {
+		if err := p.Flush(ctx); err == nil {
+			commit()
+		}
+	}
 	for {
 		it, err := src.NextRaw(ctx)
 		if errors.Is(err, io.EOF) {
@@ -229,6 +274,9 @@ func runPublish(ctx context.Context, o *publishOptions) error {
 			runErr = commitErr
 			break
 		}
+	}
+	if o.watch && errors.Is(runErr, context.Canceled) {
+		runErr = nil // SIGTERM ends --watch
 	}
 	// What was handed to NATS is waited for, also after an interruption.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/mail"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -28,12 +30,13 @@ type replyOptions struct {
 	outbox   string
 	drafts   string
 	send     bool
-	smtp     string
+	smtp     smtpFlags
 	from     string
+	fromSet  bool
+	ownDoms  []string
 	inFormat string
 	format   string
 	files    []string
-	timeout  time.Duration
 	journal  string
 }
 
@@ -68,9 +71,10 @@ The policy file (--policy, YAML) overrides the defaults; 'antwort reply
 		Example: `  antwort reply --db antwort.db --kb ./kb < inbox.jsonl
   antwort reply --db antwort.db --kb ./kb --outbox ./outbox mail.eml
   antwort reply --kb ./kb --format text inbox/         # a folder of mail files (or a Maildir)
-  antwort reply --db antwort.db --kb ./kb --outbox ./outbox --send --smtp smtp://user:pass@host:587 inbox.jsonl`,
+  ANTWORT_SMTP_PASSWORD=… antwort reply --db antwort.db --kb ./kb --outbox ./outbox --send --smtp smtp://user@host:587 inbox.jsonl`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.files = args
+			o.fromSet = cmd.Flags().Changed("from")
 			return runReply(cmd.Context(), o)
 		},
 	}
@@ -80,9 +84,9 @@ The policy file (--policy, YAML) overrides the defaults; 'antwort reply
 	f.StringVar(&o.outbox, "outbox", "", "write answers to send as .eml into this Maildir")
 	f.StringVar(&o.drafts, "drafts", "", "write suggested drafts as .eml into this Maildir")
 	f.BoolVar(&o.send, "send", false, "send what is unsent in --outbox via --smtp")
-	f.StringVar(&o.smtp, "smtp", "", "SMTP server: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://host:465")
-	f.DurationVar(&o.timeout, "smtp-timeout", 30*time.Second, "timeout for connecting and for each SMTP command")
-	f.StringVar(&o.from, "from", "Kundenservice <service@example.com>", "sender of the answers")
+	o.smtp.register(f)
+	f.StringVar(&o.from, "from", "Kundenservice <service@example.com>", "sender of the answers, never answered itself; when given, its domain marks our own mail")
+	f.StringArrayVar(&o.ownDoms, "own-domain", nil, "a domain of our own: mail from it (From, Reply-To, Message-ID) is never answered (repeatable)")
 	f.StringVar(&o.journal, "journal", "antwort.journal", "with --outbox: count automatic answers per sender in this journal file")
 	f.StringVar(&o.inFormat, "in-format", "", inFormatUsage)
 	f.StringVar(&o.format, "format", "jsonl", "output: jsonl or text")
@@ -126,10 +130,19 @@ func runReply(ctx context.Context, o *replyOptions) error {
 	if err := validInFormat(o.inFormat); err != nil {
 		return err
 	}
-	if o.send && (o.smtp == "" || o.outbox == "") {
+	if o.send && (o.smtp.url == "" || o.outbox == "") {
 		return flagErrorf("--send needs --smtp and --outbox")
 	}
+	fromAddr, err := mail.ParseAddress(o.from)
+	if err != nil {
+		return flagErrorf("--from %q: %v", o.from, err)
+	}
 	pol, err := o.loadPolicy()
+	if err != nil {
+		return err
+	}
+	fromAddr, fromSet := brandSender(&pol, fromAddr, o.fromSet)
+	iopts, err := ownMail(&pol, fromAddr, fromSet, o.ownDoms, ingest.Options{})
 	if err != nil {
 		return err
 	}
@@ -160,6 +173,7 @@ func runReply(ctx context.Context, o *replyOptions) error {
 	if err != nil {
 		return err
 	}
+	o.g.policyNote(&pol, eng.Versions())
 	var out, drafts *outbox.Outbox
 	if o.outbox != "" {
 		if out, err = outbox.OpenOutbox(o.outbox); err != nil {
@@ -178,7 +192,7 @@ func runReply(ctx context.Context, o *replyOptions) error {
 	}
 	skipped := 0
 	for _, name := range files {
-		n, err := o.replyStream(ctx, eng, name, w, out, drafts)
+		n, err := o.replyStream(ctx, eng, name, *fromAddr, iopts, w, out, drafts)
 		skipped += n
 		if err != nil {
 			w.flush()
@@ -189,17 +203,22 @@ func runReply(ctx context.Context, o *replyOptions) error {
 		return err
 	}
 	if o.send {
-		s, err := outbox.NewSender(outbox.SMTPOptions{URL: o.smtp, Timeout: o.timeout})
+		s, err := o.smtp.sender(o.g)
 		if err != nil {
 			return err
 		}
-		sent, failed, err := out.Flush(ctx, s)
-		fmt.Fprintf(o.g.io.ErrOut, "antwort: sent %d, failed %d (kept unsent in %s)\n", sent, failed, o.outbox)
+		sent, failed, unc, err := flushCounts(out.Flush(ctx, s))
+		fmt.Fprintf(o.g.io.ErrOut, "antwort: sent %d, failed %d (kept unsent in %s)", sent, failed, o.outbox)
+		if unc > 0 {
+			fmt.Fprintf(o.g.io.ErrOut, ", %d uncertain (a delivery was interrupted: check whether it arrived, then release it from %s)",
+				unc, filepath.Join(o.outbox, "sending"))
+		}
+		fmt.Fprintln(o.g.io.ErrOut)
 		if err != nil {
 			return err
 		}
-		if failed > 0 {
-			return &partialError{skipped: failed}
+		if failed+unc > 0 {
+			return &partialError{skipped: failed + unc}
 		}
 	}
 	if skipped > 0 {
@@ -208,14 +227,18 @@ func runReply(ctx context.Context, o *replyOptions) error {
 	return nil
 }
 
-func (o *replyOptions) replyStream(ctx context.Context, eng *antwort.Engine, name string, w *decisionWriter, out, drafts *outbox.Outbox) (int, error) {
-	return o.g.eachMessage(ctx, name, o.inFormat, ingest.Options{}, func(msg *ingest.Message) error {
+func (o *replyOptions) replyStream(ctx context.Context, eng *antwort.Engine, name string, from mail.Address, iopts ingest.Options,
+	w *decisionWriter, out, drafts *outbox.Outbox) (int, error) {
+	return o.g.eachMessage(ctx, name, o.inFormat, iopts, func(msg *ingest.Message) error {
 		s, err := eng.Suggest(ctx, msg)
 		if err != nil {
 			return err
 		}
-		rec := decisionRecord{Suggestion: s, msg: msg}
-		key, err := queueReply(o.from, messageKey(msg), msg, s, out, drafts)
+		rec := decisionRecord{Suggestion: s, Warnings: msg.Warnings, msg: msg}
+		for _, w := range msg.Warnings {
+			fmt.Fprintf(o.g.io.ErrOut, "antwort: warning: %s: %s\n", msgWhere(msg), w)
+		}
+		key, err := queueReply(from, messageKey(msg), msg, s, out, drafts)
 		switch {
 		case errors.Is(err, outbox.ErrNoRecipient):
 			rec.Outbox = "not written: no sender address to answer"
@@ -234,7 +257,7 @@ func (o *replyOptions) replyStream(ctx context.Context, eng *antwort.Engine, nam
 // identity (messageKey): the reply's key is outbox.KeyFor(key), so a
 // message is queued once however often it is processed. A message
 // without a sender address gives an error wrapping outbox.ErrNoRecipient.
-func queueReply(from, key string, msg *ingest.Message, s *antwort.Suggestion, out, drafts *outbox.Outbox) (string, error) {
+func queueReply(from mail.Address, key string, msg *ingest.Message, s *antwort.Suggestion, out, drafts *outbox.Outbox) (string, error) {
 	var target *outbox.Outbox
 	switch s.Decision.Action {
 	case reply.Send:
@@ -257,11 +280,12 @@ func queueReply(from, key string, msg *ingest.Message, s *antwort.Suggestion, ou
 }
 
 // replyFor is the reply (or draft) to msg from the sender from: the
-// suggestion's draft, threaded to msg (In-Reply-To, References), marked
-// automatic when the policy sends it.
-func replyFor(from string, msg *ingest.Message, s *antwort.Suggestion) outbox.Reply {
+// suggestion's draft to the one mailbox msg.Recipient names, threaded to
+// msg (In-Reply-To, References), marked automatic when the policy sends
+// it.
+func replyFor(from mail.Address, msg *ingest.Message, s *antwort.Suggestion) outbox.Reply {
 	r := outbox.Reply{
-		From: from, To: msg.From, Subject: msg.Subject, Lang: s.Lang, Text: s.Draft, Date: time.Now(),
+		From: from, To: toMailbox(msg.Recipient()), Subject: msg.Subject, Lang: s.Lang, Text: s.Draft, Date: time.Now(),
 		Auto:    s.Decision.Action == reply.Send,
 		Headers: map[string]string{"X-Antwort-Intent": s.Intent.Label, "X-Antwort-Action": string(s.Decision.Action)},
 	}
@@ -278,7 +302,8 @@ func replyFor(from string, msg *ingest.Message, s *antwort.Suggestion) outbox.Re
 // decisionRecord is one line of reply's output.
 type decisionRecord struct {
 	*antwort.Suggestion
-	Outbox string `json:"outbox,omitempty"`
+	Outbox   string   `json:"outbox,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
 
 	msg *ingest.Message // for the text format: where it came from, its subject
 }

@@ -33,6 +33,7 @@ type globalOptions struct {
 	logFormat   string
 	logLevel    string
 	logger      *slog.Logger
+	redact      *redactWriter     // in front of stderr: keeps secrets out
 	fromEnv     map[string]string // flag name -> the variable it was set from
 }
 
@@ -73,7 +74,10 @@ func (g *globalOptions) say(format string, args ...any) {
 // Main runs the antwort command line with args (without the program name)
 // and returns the process exit code.
 func Main(ctx context.Context, args []string, streams IOStreams) int {
-	g := &globalOptions{io: streams}
+	// Notices come from several goroutines (IMAP reconnections).
+	red := &redactWriter{w: &lockedWriter{w: streams.ErrOut}}
+	streams.ErrOut = red
+	g := &globalOptions{io: streams, redact: red}
 	root := newRootCmd(g)
 	root.SetArgs(args)
 	root.SetIn(streams.In)
@@ -115,7 +119,8 @@ command (ANTWORT_SERVE_ADDR), else ANTWORT_<FLAG> for all (ANTWORT_DB, ANTWORT_K
 ANTWORT_LOG_FORMAT); upper case, '-' as '_'; lists comma-separated; with _FILE
 appended, a file holding the value (ANTWORT_SMTP_FILE). The command line wins.
 Keep secrets off the command line: --token-file, ANTWORT_TOKEN, --nats-creds,
-ANTWORT_SMTP(_FILE) and ANTWORT_NATS(_FILE) for URLs with a password.
+--smtp-password-file or ANTWORT_SMTP_PASSWORD, ANTWORT_SMTP(_FILE) and
+ANTWORT_NATS(_FILE) for URLs with a password.
 
 Quick start:
   antwort demo                 # trains on built-in sample mails, classifies and answers a sample inbox

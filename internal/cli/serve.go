@@ -31,6 +31,7 @@ type serveOptions struct {
 	noAuth          bool
 	publicMetrics   bool
 	policy          string
+	own             []string
 	redact          bool
 	redactNumbers   []string
 	remember        int
@@ -84,6 +85,7 @@ SIGINT/SIGTERM stop accepting connections, let requests in flight finish
 	f.BoolVar(&o.noAuth, "no-auth", false, "accept requests without a token (only behind something that authenticates)")
 	f.BoolVar(&o.publicMetrics, "public-metrics", false, "serve /metrics without a token")
 	f.StringVar(&o.policy, "policy", "", "reply policy file (YAML); default: built-in policy")
+	f.StringArrayVar(&o.own, "own", nil, "an address or domain of our own, never answered (repeatable; adds to the policy's own_addresses)")
 	f.BoolVar(&o.redact, "redact", true, "redact personal data before storing answered messages and feedback")
 	f.StringSliceVar(&o.redactNumbers, "redact-numbers", antwort.DefaultRedactNumbers(), "reference numbers to redact too: order, customer, contract, ticket (\"\" for none)")
 	f.IntVar(&o.remember, "remember", server.DefaultRemember, "answered messages kept for feedback (0: none; feedback must then carry the text)")
@@ -126,6 +128,9 @@ func runServe(ctx context.Context, o *serveOptions) error {
 		if pol, err = reply.LoadPolicy(o.policy); err != nil {
 			return err
 		}
+	}
+	if err := pol.AddOwn(o.own...); err != nil {
+		return flagErrorf("--own: %v", err)
 	}
 
 	store, err := g.openStore(false)

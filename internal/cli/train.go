@@ -42,7 +42,10 @@ label falls back to "intent" or the task name), CSV/TSV with a header row, a
 folder tree of .eml/.txt files whose folder name is the label (dir:DIR), a
 tree of Maildirs whose folder name is the label (maildir:DIR; Maildir++ ".name"
 folders too), or an mbox file whose mails all get --label or the file's name
-(mbox:FILE). Mail is parsed and cleaned as in 'antwort parse': the example is
+(mbox:FILE), or an IMAP folder whose sub-folders are the labels
+(imaps://USER@HOST/Archiv: the mails in Archiv/Kündigungen get the label
+"Kündigungen"; password in ANTWORT_IMAP_PASSWORD or --imap-password-file).
+Mail is parsed and cleaned as in 'antwort parse': the example is
 the subject and the new text, without quoted history and signature; auto-
 replies, bounces and list mail are skipped. Broken lines and files are
 reported on stderr and skipped; the exit status is then 3.
@@ -71,12 +74,13 @@ choose the SVM's C when --c is 0; their figures are stored with the model.`,
 
 func addDataFlags(cmd *cobra.Command, d *dataOptions) {
 	f := cmd.Flags()
-	f.StringArrayVar(&d.paths, "data", nil, "labelled data: .jsonl, .csv, .tsv file, folder tree, maildir:DIR, mbox:FILE (repeatable)")
+	f.StringArrayVar(&d.paths, "data", nil, "labelled data: .jsonl, .csv, .tsv file, folder tree, maildir:DIR, mbox:FILE, imaps://USER@HOST/FOLDER (sub-folders are the labels; repeatable)")
 	f.StringVar(&d.label, "label", "", "label of every mail in an mbox file (default: the file name without extension) or in a Maildir's own cur/ and new/")
 	f.StringVar(&d.textField, "text-field", "", `text field or column (default "text")`)
 	f.StringVar(&d.labelField, "label-field", "", `label field or column (default "label"; in JSONL, when absent, the task name: "intent" or "sentiment")`)
 	f.StringVar(&d.splitField, "split-field", "", `split field or column (default "split")`)
 	f.StringVar(&d.format, "data-format", "", "force the data format: jsonl, csv, tsv, dir, maildir, mbox, text (fastText lines)")
+	d.imap.register(f)
 }
 
 func addTrainFlags(cmd *cobra.Command, t *trainFlags, foldsFlag string) {

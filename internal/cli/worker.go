@@ -32,8 +32,7 @@ type workerOptions struct {
 	policy        string
 	from          string
 	send          bool
-	smtp          string
-	smtpTimeout   time.Duration
+	smtp          smtpFlags
 	inFlight      int
 	sendInFlight  int
 	ackWait       time.Duration
@@ -101,10 +100,9 @@ On stdout: one JSON line when the worker listens and one when it stops.`,
 	f := cmd.Flags()
 	f.StringVar(&o.kbDir, "kb", "kb", "the worker's knowledge base directory (a push replaces its content)")
 	f.StringVar(&o.policy, "policy", "", "reply policy file (YAML); default: built-in policy")
-	f.StringVar(&o.from, "from", "", "sender of replies; without it no replies are queued (decisions only)")
+	f.StringVar(&o.from, "from", "", "sender of replies, never answered itself (nor its domain); without it no replies are queued (decisions only)")
 	f.BoolVar(&o.send, "send", false, "also deliver replies from the outbox stream via --smtp")
-	f.StringVar(&o.smtp, "smtp", "", "SMTP server: smtp://user:pass@host:587 or smtps://host:465")
-	f.DurationVar(&o.smtpTimeout, "smtp-timeout", outbox.DefaultTimeout, "timeout for connecting and for each SMTP command")
+	o.smtp.register(f)
 	f.IntVar(&o.inFlight, "in-flight", 8*runtime.GOMAXPROCS(0), "messages this worker fetches and processes at once (8 per core)")
 	f.IntVar(&o.sendInFlight, "send-in-flight", 4, "replies this worker delivers at once (with --send)")
 	f.DurationVar(&o.ackWait, "ack-wait", natsq.DefaultAckWait, "time before a message not acknowledged goes to another worker (sets the shared consumer)")
@@ -113,7 +111,7 @@ On stdout: one JSON line when the worker listens and one when it stops.`,
 	f.StringVar(&o.listen, "listen", "127.0.0.1:0", "address for /healthz and /metrics (port 0: any free port; \"\": none)")
 	f.StringVar(&o.name, "name", "", "worker name in decisions, claims and logs (default host-pid)")
 	f.DurationVar(&o.drainTimeout, "drain-timeout", 30*time.Second, "time the messages in flight get at shutdown")
-	f.StringArrayVar(&o.ownDoms, "own-domain", nil, "a domain of our own: mail with a Message-ID there is never answered (repeatable)")
+	f.StringArrayVar(&o.ownDoms, "own-domain", nil, "a domain of our own: mail from it (From, Reply-To, Message-ID) is never answered (repeatable)")
 	f.Int64Var(&o.maxBytes, "max-bytes", 0, "dead-letter mails larger than this many bytes (default 25 MiB)")
 	cmd.AddCommand(newWorkerListCmd(g, &o.nats), newWorkerDeadCmd(g, &o.nats), newWorkerReleaseCmd(g, &o.nats))
 	return cmd
@@ -132,7 +130,7 @@ func runWorker(ctx context.Context, o *workerOptions) error {
 		return flagErrorf("--max-ack-pending %d is below --in-flight %d", o.maxAckPending, o.inFlight)
 	case o.ackWait < time.Second:
 		return flagErrorf("--ack-wait %s: need at least 1s", o.ackWait)
-	case o.send && o.smtp == "":
+	case o.send && o.smtp.url == "":
 		return flagErrorf("--send needs --smtp")
 	}
 	var fromAddr *mail.Address
@@ -145,8 +143,8 @@ func runWorker(ctx context.Context, o *workerOptions) error {
 	var sender *outbox.Sender
 	if o.send {
 		var err error
-		if sender, err = outbox.NewSender(outbox.SMTPOptions{URL: o.smtp, Timeout: o.smtpTimeout}); err != nil {
-			return flagErrorf("--smtp: %v", err)
+		if sender, err = o.smtp.sender(g); err != nil {
+			return err
 		}
 	}
 	pol := reply.DefaultPolicy()
@@ -191,17 +189,17 @@ func runWorker(ctx context.Context, o *workerOptions) error {
 	}
 	defer c.Close()
 
-	own := o.ownDoms
-	if fromAddr != nil {
-		own = append(own, domainOf(fromAddr.Address))
+	iopts, err := ownMail(&pol, fromAddr, fromAddr != nil, o.ownDoms, ingest.Options{MaxBytes: o.maxBytes})
+	if err != nil {
+		return err
 	}
 	cfg := natsq.WorkerConfig{
 		Conn: c, Name: o.name, InFlight: o.inFlight, AckWait: o.ackWait, MaxAckPending: o.maxAckPending, MaxAttempts: o.maxAttempts,
 		DrainTimeout: o.drainTimeout, KBDir: o.kbDir, KBTimeout: g.lockTimeout, Local: local, Policy: &pol,
-		Ingest: ingest.Options{OwnDomains: own, MaxBytes: o.maxBytes}, Sender: sender, SendInFlight: o.sendInFlight, Logger: g.logger,
+		Ingest: iopts, Sender: sender, SendInFlight: o.sendInFlight, Logger: g.logger,
 	}
 	if fromAddr != nil {
-		from := o.from
+		from := *fromAddr
 		cfg.Reply = func(msg *ingest.Message, s *antwort.Suggestion) outbox.Reply { return replyFor(from, msg, s) }
 	}
 	w, err := natsq.NewWorker(cfg)

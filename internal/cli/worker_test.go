@@ -468,7 +468,7 @@ func TestPublishCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	if raw.Header.Get(natsq.HeaderMessageID) != "tw1" || !strings.HasPrefix(raw.Header.Get(natsq.HeaderMsgID), "tw1 ") || raw.Header.Get(natsq.HeaderChannel) != "twitter" ||
-		!strings.HasSuffix(raw.Header.Get(natsq.HeaderSource), "posts.jsonl:1") || !strings.Contains(string(raw.Data), `"from":"@jana"`) {
+		!strings.HasSuffix(raw.Header.Get(natsq.HeaderSource), "posts.jsonl:1") || !strings.Contains(string(raw.Data), `"from":{"name":"@jana"}`) {
 		t.Errorf("twitter message: headers %v, data %s", raw.Header, raw.Data)
 	}
 

@@ -38,7 +38,7 @@ func (it Item) Key() string {
 		if it.Post.ID != "" && it.Post.ID != it.Source {
 			return it.Post.ID
 		}
-		sum := sha256.Sum256([]byte(it.Post.Channel + "\x00" + it.Post.From + "\x00" + it.Post.Subject + "\x00" + it.Post.Text))
+		sum := sha256.Sum256([]byte(it.Post.Channel + "\x00" + it.Post.From.String() + "\x00" + it.Post.Subject + "\x00" + it.Post.Text))
 		return "sha256:" + hex.EncodeToString(sum[:])
 	}
 	return MailID(it.Mail)
@@ -81,10 +81,12 @@ func (it Item) Channel() string {
 type post struct {
 	ID      string `json:"id"`
 	Channel string `json:"channel,omitempty"`
-	From    string `json:"from,omitempty"`
-	Subject string `json:"subject,omitempty"`
-	Text    string `json:"text"`
-	Created string `json:"created,omitempty"`
+	// From is the author, name and address apart ({"name", "address"});
+	// the worker's reader also takes a string.
+	From    ingest.Address `json:"from,omitzero"`
+	Subject string         `json:"subject,omitempty"`
+	Text    string         `json:"text"`
+	Created string         `json:"created,omitempty"`
 }
 
 // Msg returns the item as a message for the inbound stream: subject

@@ -86,7 +86,7 @@ func TestItemMsg(t *testing.T) {
 		body    string
 	}{
 		{"mail", Item{Mail: genMail(1, "Hallo"), Source: "new/1"}, "antwort.in.email", "m1@kunde.example", TypeMail, "Message-ID: <m1@kunde.example>"},
-		{"post", Item{Post: &ingest.Message{ID: "tw-9", Channel: "Twitter", From: "@kunde", Text: "Wo bleibt mein Paket?", Date: date}, Source: "posts.jsonl:3"},
+		{"post", Item{Post: &ingest.Message{ID: "tw-9", Channel: "Twitter", From: ingest.Address{Name: "@kunde"}, Text: "Wo bleibt mein Paket?", Date: date}, Source: "posts.jsonl:3"},
 			"antwort.in.twitter", "tw-9", TypePost, `"created":"2026-03-02T10:00:00Z"`},
 		{"post without id", Item{Post: &ingest.Message{ID: "posts.jsonl:4", Channel: "chat", Text: "Hallo"}, Source: "posts.jsonl:4"},
 			"antwort.in.chat", "sha256:", TypePost, `"text":"Hallo"`},

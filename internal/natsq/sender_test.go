@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/mail"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ func queue(t *testing.T, c *Conn, id, dedup string) string {
 	t.Helper()
 	key := ReplyKey(id)
 	var buf bytes.Buffer
-	err := outbox.WriteEML(&buf, outbox.Reply{From: "Service <service@nordlicht.example>", To: "Kunde <kunde@kunde.example>",
+	err := outbox.WriteEML(&buf, outbox.Reply{From: mail.Address{Name: "Service", Address: "service@nordlicht.example"}, To: mail.Address{Name: "Kunde", Address: "kunde@kunde.example"},
 		Subject: "Paket", Lang: "de", Text: "Ihr Paket ist unterwegs.", InReplyTo: id, Auto: true})
 	if err != nil {
 		t.Fatal(err)

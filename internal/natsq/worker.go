@@ -455,6 +455,8 @@ type Decision struct {
 	// Outbox is the key of the reply queued on the outbox stream, or why
 	// none was ("not queued: no sender address to answer").
 	Outbox string `json:"outbox,omitempty"`
+	// Warnings are the message's: why it has no reply address or no text.
+	Warnings []string `json:"warnings,omitempty"`
 	// Models is what decided: push, model versions, knowledge base.
 	Models ModelRef `json:"models"`
 	Worker string   `json:"worker,omitempty"`
@@ -524,7 +526,7 @@ func (w *Worker) decide(ctx context.Context, m jetstream.Msg, meta *jetstream.Ms
 	if err != nil {
 		return err
 	}
-	rec := Decision{Suggestion: s, Source: msg.Source, Auto: msg.Auto, Models: g.ref, Worker: w.cfg.Name,
+	rec := Decision{Suggestion: s, Source: msg.Source, Auto: msg.Auto, Warnings: msg.Warnings, Models: g.ref, Worker: w.cfg.Name,
 		Seq: meta.Sequence.Stream, Attempt: int(meta.NumDelivered), ReusedID: reused}
 	if w.cfg.Reply != nil {
 		key := ReplyKey(ident)

@@ -62,7 +62,7 @@ func publishMails(t *testing.T, c *Conn, from, n int) {
 }
 
 func replyFn(msg *ingest.Message, s *antwort.Suggestion) outbox.Reply {
-	return outbox.Reply{From: "Nordlicht Service <service@nordlicht.example>", To: msg.From, Subject: msg.Subject,
+	return outbox.Reply{From: mail.Address{Name: "Nordlicht Service", Address: "service@nordlicht.example"}, To: mail.Address{Name: msg.Recipient().Name, Address: msg.Recipient().Address}, Subject: msg.Subject,
 		Lang: s.Lang, Text: s.Draft, InReplyTo: msg.ID, Auto: true}
 }
 

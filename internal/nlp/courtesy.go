@@ -151,3 +151,32 @@ func AsksSomething(text string) bool {
 	}
 	return false
 }
+
+// Quotes reports whether quoted (the quoted history of a reply) contains
+// most of text (an answer we would send): at least half of text's
+// sequences of four words, and at least eight of them, are in quoted,
+// compared in folded spelling and whatever the line breaks and "> "
+// markers.
+func Quotes(quoted, text string) bool {
+	q := Tokenize(Fold(quoted))
+	t := Tokenize(Fold(text))
+	const n = 4
+	if len(q) < n || len(t) < n {
+		return false
+	}
+	seen := make(map[[n]string]bool, len(q))
+	var k [n]string
+	for i := 0; i+n <= len(q); i++ {
+		copy(k[:], q[i:i+n])
+		seen[k] = true
+	}
+	found, all := 0, 0
+	for i := 0; i+n <= len(t); i++ {
+		copy(k[:], t[i:i+n])
+		all++
+		if seen[k] {
+			found++
+		}
+	}
+	return found >= 8 && 2*found >= all
+}

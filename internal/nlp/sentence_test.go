@@ -207,3 +207,17 @@ func FuzzSentencesMatchReference(f *testing.F) {
 		}
 	})
 }
+
+func TestQuotes(t *testing.T) {
+	answer := "Dear Ms Reed,\n\nthank you for contacting us about your order. We are sorry that your parcel has not reached you yet. Please check the tracking page and ask your neighbours; if it does not turn up within two days, reply and we will open a trace with the carrier.\n\nKind regards,\nThe Nordlicht team"
+	quoted := "> Dear Ms Reed,\n>\n> thank you for contacting us about your order. We are sorry that your\n> parcel has not reached you yet. Please check the tracking page and ask\n> your neighbours; if it does not turn up within two days, reply and we\n> will open a trace with the carrier.\n>\n> Kind regards,\n> The Nordlicht team"
+	if !Quotes(quoted, answer) {
+		t.Error("the answer quoted with '> ' and other line breaks is not found")
+	}
+	if Quotes("> Where is my parcel? I ordered on Monday.", answer) {
+		t.Error("the customer's own first mail counted as our answer")
+	}
+	if Quotes(quoted, "Dear Ms Reed, your new password link is below. Kind regards, The Nordlicht team") {
+		t.Error("another answer counted as quoted")
+	}
+}

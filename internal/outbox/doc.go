@@ -10,37 +10,46 @@
 //
 //	ob, err := outbox.OpenOutbox("/var/lib/antwort/outbox")
 //	key, err := ob.Put(outbox.Reply{
-//		From:      "Nordlicht Service <service@nordlicht.example>",
-//		To:        "Jürgen Müller <juergen@example.com>",
+//		From:      mail.Address{Name: "Nordlicht Service", Address: "service@nordlicht.example"},
+//		To:        mail.Address{Name: "Jürgen Müller", Address: "juergen@example.com"},
 //		Subject:   "Re: Ihre Bestellung", // becomes "AW: Ihre Bestellung"
 //		Lang:      "de",
 //		Text:      "Hallo Herr Müller, ...",
 //		InReplyTo: "<customer-msg@example.com>",
 //	})
-//	s, err := outbox.NewSender(outbox.SMTPOptions{URL: "smtp://user:pass@mail.example:587"})
+//	s, err := outbox.NewSender(outbox.SMTPOptions{URL: "smtp://user@mail.example:587", Password: pw})
 //	sent, failed, err := ob.Flush(ctx, s)
 //
 // # State scheme
 //
 // The outbox is a plain Maildir, readable by any mail client or by
-// github.com/emersion/go-maildir:
+// github.com/emersion/go-maildir. Each message is in exactly one of the
+// states below at any time:
 //
-//   - tmp/<key>: being written by Put; never listed. Put syncs the file and
-//     renames it into new/, so a message is either complete or absent.
+//   - tmp/: being written by Put or PutKey; never listed. The file is
+//     synced and renamed (or linked) into new/, so a message is either
+//     complete or absent. OpenOutbox removes what a process killed while
+//     writing left there (its pid is in the name; anything older than 36
+//     hours goes too).
 //   - new/<key>: queued, not sent yet.
 //   - cur/<key>:2,S: sent. MarkSent adds the Maildir flag S ("seen").
 //   - cur/<key>:2,<flags without S>: not sent. A mail client that looked
 //     at the outbox may have moved a queued message there; it stays queued.
-//   - failed/<key>: the failure record of an unsent message, a small JSON
-//     object (Failure: attempt count, time, last error, whether it was a
-//     permanent 5xx). MarkFailed writes it atomically and leaves the
-//     message itself untouched, so a failure never loses a message;
-//     MarkSent removes it. The directory name does not start with a dot,
-//     so Maildir++ servers do not take it for a folder.
-//   - sending/<key>: the claim Flush writes (and syncs) before handing a
-//     message to the server and removes once the server has answered. A
-//     claim left behind means the delivery was interrupted and may have
-//     succeeded: Flush does not send that message again until Release.
+//   - sending/<key>: the message itself, moved there by Flush (and the
+//     directory synced) before it is handed to the server; it moves on to
+//     cur/ when the server accepts it and back to new/ when the server
+//     certainly did not. A message left there means the delivery was
+//     interrupted and may have succeeded: Flush does not send it again
+//     until Release moves it back to new/ (or MarkSent to cur/). Outboxes
+//     of the earlier layout, with a claim file there and the message in
+//     new/, are brought to this one by OpenOutbox.
+//
+// failed/<key> is not a state but the failure record of a queued message,
+// a small JSON object (Failure: attempt count, time, last error, whether
+// it was a permanent 5xx). MarkFailed writes it atomically and leaves the
+// message itself untouched, so a failure never loses a message; MarkSent
+// removes it. The directory name does not start with a dot, so Maildir++
+// servers do not take it for a folder.
 //
 // Put chooses a fresh key; PutKey takes the caller's key and writes
 // nothing when a message with that key exists, so a batch that is killed
@@ -79,10 +88,10 @@
 //     after the message data was sent but before the server answered, or
 //     the process dies between handing the message over and MarkSent, the
 //     server may have accepted the message. Flush then reports it as
-//     uncertain (ErrUncertain, Uncertain) and leaves it queued but does not
-//     send it again: check the recipient's side and call Release to send
-//     it, or MarkSent. A customer never gets the same answer twice, and no
-//     answer is silently dropped.
+//     uncertain (ErrUncertain, Uncertain) and leaves it in sending/: check
+//     the recipient's side and call Release to send it again, or
+//     MarkSent. A customer never gets the same answer twice, and no answer
+//     is silently dropped.
 //   - Flush retries failed messages forever, permanent failures (IsPermanent)
 //     included; callers decide when to give up using Failure.
 //   - Sent messages stay in cur/ for the record. Unsent reads cur/ too, so

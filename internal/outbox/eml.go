@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/mail"
@@ -18,13 +19,17 @@ import (
 // Reply is an answer to a customer message, ready to be rendered as an
 // RFC 5322 message by WriteEML or queued by Outbox.Put.
 type Reply struct {
-	// From is the sender, for example
-	// "Nordlicht Service <service@nordlicht.example>". Required.
-	From string
+	// From is the sender, for example {Name: "Nordlicht Service",
+	// Address: "service@nordlicht.example"}. Required: a Reply without a
+	// usable From address fails with ErrNoSender.
+	From mail.Address
 
-	// To is the customer address (or a comma-separated address list).
-	// Required: a Reply without a usable To fails with ErrNoRecipient.
-	To string
+	// To is the one customer mailbox the reply goes to: the name as it
+	// should be shown (any text; it is quoted or encoded as needed and never
+	// read as an address) and the address, which must be one RFC 5322
+	// addr-spec. A reply goes to exactly one address: a Reply without a
+	// usable To address fails with ErrNoRecipient.
+	To mail.Address
 
 	// Subject is the customer's subject. The reply subject is derived from
 	// it by ReplySubject: existing answer prefixes are collapsed and one
@@ -129,24 +134,18 @@ func WriteEML(w io.Writer, r Reply) error {
 
 // render returns r as a complete message.
 func (r Reply) render() ([]byte, error) {
-	from, err := addressList(r.From)
-	if err != nil || len(from) != 1 {
-		if err == nil {
-			err = fmt.Errorf("want one address, got %d", len(from))
-		}
-		return nil, fmt.Errorf("%w: from %q: %v", ErrNoSender, r.From, err)
-	}
-	to, err := addressList(r.To)
+	from, err := mailbox(r.From)
 	if err != nil {
-		return nil, fmt.Errorf("%w: to %q: %v", ErrNoRecipient, r.To, err)
+		return nil, fmt.Errorf("%w: from: %v", ErrNoSender, err)
 	}
-	if len(to) == 0 {
-		return nil, ErrNoRecipient
+	to, err := mailbox(r.To)
+	if err != nil {
+		return nil, fmt.Errorf("%w: to: %v", ErrNoRecipient, err)
 	}
 
 	msgID := r.MessageID
 	if strings.TrimSpace(msgID) == "" {
-		msgID = newMessageID(from[0].Address)
+		msgID = newMessageID(from.Address)
 	} else {
 		id, ok := normalizeMsgID(msgID)
 		if !ok || !strings.Contains(id, "@") {
@@ -167,8 +166,8 @@ func (r Reply) render() ([]byte, error) {
 	var b bytes.Buffer
 	h := func(name, value string) { writeHeader(&b, name, value) }
 	h("Date", date.Format(time.RFC1123Z))
-	h("From", formatAddresses("From", from))
-	h("To", formatAddresses("To", to))
+	h("From", formatAddress("From", from))
+	h("To", formatAddress("To", to))
 	h("Subject", encodeText("Subject", ReplySubject(r.Subject, r.Lang)))
 	h("Message-ID", msgID)
 	inReplyTo, _ := normalizeMsgID(r.InReplyTo)
@@ -239,14 +238,14 @@ func isGerman(lang string) bool {
 }
 
 // NewMessageID returns a new random Message-ID "<random@domain>" whose
-// domain is taken from the address in from. It fails with ErrNoSender when
-// from holds no address.
-func NewMessageID(from string) (string, error) {
-	addrs, err := addressList(from)
-	if err != nil || len(addrs) == 0 {
-		return "", fmt.Errorf("%w: from %q", ErrNoSender, from)
+// domain is taken from the address of from. It fails with ErrNoSender when
+// from holds no usable address.
+func NewMessageID(from mail.Address) (string, error) {
+	a, err := mailbox(from)
+	if err != nil {
+		return "", fmt.Errorf("%w: from: %v", ErrNoSender, err)
 	}
-	return newMessageID(addrs[0].Address), nil
+	return newMessageID(a.Address), nil
 }
 
 func newMessageID(addr string) string {
@@ -308,33 +307,28 @@ func references(refs []string, parent string) []string {
 	return ids
 }
 
-// addressList parses s as an RFC 5322 address list. Names may be UTF-8 or
-// RFC 2047-encoded. An empty s gives an empty list.
-func addressList(s string) ([]*mail.Address, error) {
-	s = strings.TrimSpace(sanitize(s))
-	if s == "" {
-		return nil, nil
+// mailbox checks a for a header: its address must be exactly one
+// addr-spec; its name is any text (control characters become spaces).
+func mailbox(a mail.Address) (*mail.Address, error) {
+	addr := strings.TrimSpace(a.Address)
+	if addr == "" {
+		return nil, errors.New("no address")
 	}
-	return mail.ParseAddressList(s)
+	p, err := mail.ParseAddress("<" + addr + ">")
+	if err != nil || p.Name != "" || strings.ContainsAny(addr, "\r\n") {
+		return nil, fmt.Errorf("%q is not one mail address", addr)
+	}
+	return &mail.Address{Name: strings.TrimSpace(sanitize(a.Name)), Address: p.Address}, nil
 }
 
-// formatAddresses renders addrs for the header field name; non-ASCII
-// display names become encoded-words.
-func formatAddresses(name string, addrs []*mail.Address) string {
-	parts := make([]string, len(addrs))
-	for i, a := range addrs {
-		if !needsEncoding(a.Name) {
-			parts[i] = a.String() // quotes the name when needed
-			continue
-		}
-		limit := maxEncodedWord
-		if i == 0 {
-			limit = firstWordLimit(name)
-		}
-		words := encodeWords(a.Name, limit, true)
-		parts[i] = strings.Join(words, " ") + " " + (&mail.Address{Address: a.Address}).String()
+// formatAddress renders a for the header field name: the name quoted as
+// needed, or as encoded-words when it is not ASCII.
+func formatAddress(name string, a *mail.Address) string {
+	if !needsEncoding(a.Name) {
+		return a.String() // quotes the name when needed
 	}
-	return strings.Join(parts, ", ")
+	words := encodeWords(a.Name, firstWordLimit(name), true)
+	return strings.Join(words, " ") + " " + (&mail.Address{Address: a.Address}).String()
 }
 
 // extraHeaders validates h and returns its non-empty fields, encoded and

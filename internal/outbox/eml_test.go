@@ -49,8 +49,8 @@ func TestReplySubject(t *testing.T) {
 // trailing blanks and a stacked subject.
 func testReply() Reply {
 	return Reply{
-		From:       "Nordlicht Kundenservice Müller <service@nordlicht.example>",
-		To:         "Jürgen Müller <juergen.mueller@kunde.example>",
+		From:       mail.Address{Name: "Nordlicht Kundenservice Müller", Address: "service@nordlicht.example"},
+		To:         mail.Address{Name: "Jürgen Müller", Address: "juergen.mueller@kunde.example"},
 		Subject:    "Re: AW: Re: Ihre Bestellung",
 		Lang:       "de",
 		Text:       testText,
@@ -214,7 +214,7 @@ func TestWriteEMLWire(t *testing.T) {
 func TestWriteEMLDefaults(t *testing.T) {
 	before := time.Now().Truncate(time.Second)
 	var b bytes.Buffer
-	err := WriteEML(&b, Reply{From: "service@nordlicht.example", To: "kunde@kunde.example", Subject: "Hello", Text: "Hi"})
+	err := WriteEML(&b, Reply{From: mail.Address{Address: "service@nordlicht.example"}, To: mail.Address{Address: "kunde@kunde.example"}, Subject: "Hello", Text: "Hi"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,24 +244,24 @@ func TestWriteEMLDefaults(t *testing.T) {
 	}
 
 	// Two calls give two different Message-IDs.
-	id2, err := NewMessageID("Service <service@nordlicht.example>")
+	id2, err := NewMessageID(mail.Address{Name: "Service", Address: "service@nordlicht.example"})
 	if err != nil || id2 == id || !strings.HasSuffix(id2, "@nordlicht.example>") {
 		t.Errorf("NewMessageID = %q, %v; want a new id at nordlicht.example", id2, err)
 	}
 }
 
 func TestWriteEMLErrors(t *testing.T) {
-	ok := Reply{From: "service@nordlicht.example", To: "kunde@kunde.example"}
+	ok := Reply{From: mail.Address{Address: "service@nordlicht.example"}, To: mail.Address{Address: "kunde@kunde.example"}}
 	tests := []struct {
 		name string
 		edit func(*Reply)
 		want error
 	}{
-		{"no To", func(r *Reply) { r.To = "" }, ErrNoRecipient},
-		{"blank To", func(r *Reply) { r.To = " \r\n " }, ErrNoRecipient},
-		{"To without address", func(r *Reply) { r.To = "Jürgen Müller" }, ErrNoRecipient},
-		{"no From", func(r *Reply) { r.From = "" }, ErrNoSender},
-		{"two From", func(r *Reply) { r.From = "a@x.example, b@x.example" }, ErrNoSender},
+		{"no To", func(r *Reply) { r.To = mail.Address{} }, ErrNoRecipient},
+		{"blank To", func(r *Reply) { r.To = mail.Address{Address: " \r\n "} }, ErrNoRecipient},
+		{"To without address", func(r *Reply) { r.To = mail.Address{Name: "Jürgen Müller"} }, ErrNoRecipient},
+		{"no From", func(r *Reply) { r.From = mail.Address{} }, ErrNoSender},
+		{"two From", func(r *Reply) { r.From = mail.Address{Address: "a@x.example, b@x.example"} }, ErrNoSender},
 		{"reserved header", func(r *Reply) { r.Headers = map[string]string{"subject": "x"} }, ErrInvalidHeader},
 		{"address header", func(r *Reply) { r.Headers = map[string]string{"Bcc": "boss@nordlicht.example"} }, ErrInvalidHeader},
 		{"bad header name", func(r *Reply) { r.Headers = map[string]string{"X-Bad: injected": "x"} }, ErrInvalidHeader},
@@ -287,8 +287,8 @@ func TestWriteEMLErrors(t *testing.T) {
 // TestHeaderInjection makes sure CR/LF in any input cannot add a header.
 func TestHeaderInjection(t *testing.T) {
 	r := Reply{
-		From:    "service@nordlicht.example",
-		To:      "kunde@kunde.example",
+		From:    mail.Address{Address: "service@nordlicht.example"},
+		To:      mail.Address{Address: "kunde@kunde.example"},
 		Subject: "Hallo\r\nBcc: victim@example.com",
 		Headers: map[string]string{"X-Antwort-Intent": "x\r\nBcc: victim@example.com"},
 		Text:    "Text",
@@ -357,7 +357,7 @@ func FuzzWriteEML(f *testing.F) {
 		if !utf8.ValidString(subject) || !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
 			t.Skip()
 		}
-		r := Reply{From: "service@nordlicht.example", To: "kunde@kunde.example", Subject: subject, Text: text, Lang: "de"}
+		r := Reply{From: mail.Address{Address: "service@nordlicht.example"}, To: mail.Address{Address: "kunde@kunde.example"}, Subject: subject, Text: text, Lang: "de"}
 		var b bytes.Buffer
 		if err := WriteEML(&b, r); err != nil {
 			t.Fatal(err)
@@ -373,4 +373,35 @@ func FuzzWriteEML(f *testing.F) {
 			t.Errorf("subject = %q, want %q", got, want)
 		}
 	})
+}
+
+// TestReplyGoesOnlyToSender (outbox): the To header of a reply names
+// exactly the one address given, whatever the display name holds; an
+// address that is not exactly one is refused.
+func TestReplyGoesOnlyToSender(t *testing.T) {
+	from := mail.Address{Name: "Service", Address: "service@nordlicht.example"}
+	for _, name := range []string{"Evil <attacker@evil.example>, x", "Hoffmann, Brigitte", "a@b.example; c@d.example", "=?utf-8?q?x?=", "Müller, \"Jürgen\""} {
+		var b bytes.Buffer
+		if err := WriteEML(&b, Reply{From: from, To: mail.Address{Name: name, Address: "b.hoffmann14@example.de"}, Text: "Hallo"}); err != nil {
+			t.Fatal(err)
+		}
+		msg, err := mail.ReadMessage(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		to, err := msg.Header.AddressList("To")
+		if err != nil || len(to) != 1 || to[0].Address != "b.hoffmann14@example.de" || to[0].Name != name {
+			t.Errorf("name %q: To %q parses to %v, %v; want exactly %q <b.hoffmann14@example.de>", name, msg.Header.Get("To"), to, err, name)
+		}
+		_, rcpts, err := envelope(append([]byte("From: service@nordlicht.example\r\nTo: "+msg.Header.Get("To")+"\r\n\r\n"), "x"...))
+		if err != nil || len(rcpts) != 1 {
+			t.Errorf("name %q: envelope recipients %v, %v", name, rcpts, err)
+		}
+	}
+	for _, addr := range []string{"a@x.example, b@y.example", "a@x.example> , <b@y.example", "Kunden: a@x.example;", "x <a@x.example>", "a@x.example\r\nBcc: b@y.example"} {
+		err := WriteEML(io.Discard, Reply{From: from, To: mail.Address{Address: addr}, Text: "Hallo"})
+		if !errors.Is(err, ErrNoRecipient) {
+			t.Errorf("To address %q: %v, want ErrNoRecipient", addr, err)
+		}
+	}
 }

@@ -13,6 +13,11 @@ var (
 	// when a message handed to Sender.Send has no To or Cc recipient.
 	ErrNoRecipient = errors.New("outbox: no recipient")
 
+	// ErrRecipients is returned by Sender.Send for a message with more
+	// than one recipient in To and Cc: a reply goes to exactly one
+	// address.
+	ErrRecipients = errors.New("outbox: more than one recipient")
+
 	// ErrNoSender is returned when a Reply has no usable From address, or
 	// when a message handed to Sender.Send has no From header.
 	ErrNoSender = errors.New("outbox: no sender")

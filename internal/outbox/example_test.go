@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"log"
+	"net/mail"
 	"strings"
 	"time"
 
@@ -13,8 +14,8 @@ import (
 func ExampleWriteEML() {
 	var buf bytes.Buffer
 	err := outbox.WriteEML(&buf, outbox.Reply{
-		From:       "Nordlicht Service <service@nordlicht.example>",
-		To:         "Jürgen Müller <juergen@kunde.example>",
+		From:       mail.Address{Name: "Nordlicht Service", Address: "service@nordlicht.example"},
+		To:         mail.Address{Name: "Jürgen Müller", Address: "juergen@kunde.example"},
 		Subject:    "Re: AW: Ihre Bestellung",
 		Lang:       "de",
 		Text:       "Hallo Herr Müller,\nIhre Bestellung ist unterwegs.\n.\nFrom Hamburg mit Grüßen\n",

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -79,7 +80,101 @@ func OpenOutbox(dir string) (*Outbox, error) {
 		host = "localhost"
 	}
 	host = strings.NewReplacer("/", `\057`, ":", `\072`).Replace(host)
-	return &Outbox{dir: dir, host: host, pid: os.Getpid()}, nil
+	o := &Outbox{dir: dir, host: host, pid: os.Getpid()}
+	if err := o.tidy(); err != nil {
+		return nil, fmt.Errorf("outbox: open %s: %w", dir, err)
+	}
+	return o, nil
+}
+
+// staleAge is the age after which a temporary file is removed even when
+// the process that wrote it may still run (its pid may have been reused):
+// the 36 hours of the Maildir convention.
+const staleAge = 36 * time.Hour
+
+// tidy removes what an interrupted process left behind, so that every
+// message is in exactly one state: temporary files in tmp/ and failed/
+// whose writer is gone (or that are older than staleAge), and the claim
+// files of the outbox layout before messages moved into sending/
+// themselves (the message is moved there instead).
+func (o *Outbox) tidy() error {
+	for _, sub := range []string{tmpDir, failedDir} {
+		des, err := os.ReadDir(filepath.Join(o.dir, sub))
+		if err != nil {
+			return err
+		}
+		for _, de := range des {
+			name := de.Name()
+			if sub == failedDir && !strings.HasPrefix(name, ".tmp-") || de.IsDir() {
+				continue
+			}
+			if pid, ok := writerPID(sub, name); ok && pid != o.pid && !processAlive(pid) {
+				_ = os.Remove(filepath.Join(o.dir, sub, name))
+				continue
+			}
+			if fi, err := de.Info(); err == nil && time.Since(fi.ModTime()) > staleAge {
+				_ = os.Remove(filepath.Join(o.dir, sub, name))
+			}
+		}
+	}
+	des, err := os.ReadDir(filepath.Join(o.dir, sendingDir))
+	if err != nil {
+		return err
+	}
+	for _, de := range des {
+		key := de.Name()
+		if de.IsDir() || validKey(key) != nil {
+			continue
+		}
+		e, err := o.locateIn(key, newDir, curDir)
+		if errors.Is(err, ErrNotFound) {
+			continue // the message itself: an uncertain delivery
+		}
+		if err != nil {
+			return err
+		}
+		if e.sent {
+			// Sent after all (marked by hand): the claim goes.
+			_ = os.Remove(filepath.Join(o.dir, sendingDir, key))
+			continue
+		}
+		// An old claim file, or a crash between claiming and removing
+		// the queued copy: the message takes the claim's place.
+		if err := os.Rename(e.path, filepath.Join(o.dir, sendingDir, key)); err != nil {
+			return err
+		}
+		_ = os.Remove(o.failurePath(key))
+	}
+	return nil
+}
+
+// writerPID returns the pid of the process that wrote the temporary file
+// name in sub: PutKey's "<key>=<pid>=<seq>", Put's "…P<pid>Q…" (its keys
+// never hold '='), and writeFileAtomic's ".tmp-<pid>-…".
+func writerPID(sub, name string) (int, bool) {
+	var s string
+	switch parts := strings.Split(name, "="); {
+	case sub == failedDir:
+		s, _, _ = strings.Cut(strings.TrimPrefix(name, ".tmp-"), "-")
+	case len(parts) >= 3:
+		s = parts[len(parts)-2]
+	case keyTime.MatchString(name):
+		s = name[strings.Index(name, "P")+1 : strings.Index(name, "Q")]
+	default:
+		return 0, false
+	}
+	pid, err := strconv.Atoi(s)
+	return pid, err == nil && pid > 0
+}
+
+// processAlive reports whether a process with pid runs on this machine.
+func processAlive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // Dir returns the Maildir's path.
@@ -125,7 +220,7 @@ func (o *Outbox) PutKey(key string, r Reply) (created bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	tmp := filepath.Join(o.dir, tmpDir, key+"."+strconv.FormatUint(o.seq.Add(1), 10)+"."+strconv.Itoa(o.pid))
+	tmp := filepath.Join(o.dir, tmpDir, key+"="+strconv.Itoa(o.pid)+"="+strconv.FormatUint(o.seq.Add(1), 10))
 	if err := writeFileSync(tmp, msg); err != nil {
 		return false, fmt.Errorf("outbox: put: %w", err)
 	}
@@ -193,12 +288,13 @@ func (o *Outbox) newKey() string {
 
 var keyTime = regexp.MustCompile(`^(\d+)\.M(\d{6})P\d+Q(\d+)R`)
 
-// entry is a message file found in new/ or cur/.
+// entry is a message file found in new/, cur/ or sending/.
 type entry struct {
-	key   string
-	path  string
-	flags string // Maildir info flags, "" in new/
-	sent  bool
+	key     string
+	path    string
+	flags   string // Maildir info flags, "" in new/
+	sent    bool
+	sending bool // in sending/: being delivered, or uncertain
 }
 
 // Unsent returns the keys of all unsent messages (new/, plus cur/
@@ -272,7 +368,7 @@ func (o *Outbox) list(sub string) ([]entry, error) {
 
 func parseEntry(dir, name string) entry {
 	key, info, _ := strings.Cut(name, infoSep)
-	e := entry{key: key, path: filepath.Join(dir, name)}
+	e := entry{key: key, path: filepath.Join(dir, name), sending: filepath.Base(dir) == sendingDir}
 	if flags, ok := strings.CutPrefix(info, "2,"); ok {
 		e.flags = flags
 		e.sent = filepath.Base(dir) == curDir && strings.Contains(flags, "S")
@@ -280,20 +376,31 @@ func parseEntry(dir, name string) entry {
 	return e
 }
 
-// locate finds the file holding key.
+// locate finds the file holding key: in new/, cur/ or sending/.
 func (o *Outbox) locate(key string) (entry, error) {
+	return o.locateIn(key, newDir, curDir, sendingDir)
+}
+
+// locateIn finds the file holding key in the subdirectories subs.
+func (o *Outbox) locateIn(key string, subs ...string) (entry, error) {
 	if err := validKey(key); err != nil {
 		return entry{}, err
 	}
 	// The common cases without reading a directory.
 	for _, c := range []struct{ sub, name string }{
-		{newDir, key}, {curDir, key + infoSep + "2,S"},
+		{newDir, key}, {curDir, key + infoSep + "2,S"}, {sendingDir, key},
 	} {
+		if !slices.Contains(subs, c.sub) {
+			continue
+		}
 		if _, err := os.Lstat(filepath.Join(o.dir, c.sub, c.name)); err == nil {
 			return parseEntry(filepath.Join(o.dir, c.sub), c.name), nil
 		}
 	}
-	for _, sub := range []string{newDir, curDir} {
+	for _, sub := range subs {
+		if sub == sendingDir {
+			continue // only ever holds <key>
+		}
 		es, err := o.list(sub)
 		if err != nil {
 			return entry{}, err
@@ -378,6 +485,9 @@ func (o *Outbox) MarkFailed(key string, reason error) error {
 	if err != nil {
 		return err
 	}
+	if e.sending {
+		return fmt.Errorf("%w: %s: mark failed", ErrUncertain, key)
+	}
 	f.Attempts++
 	f.Time = time.Now().UTC().Truncate(time.Millisecond)
 	f.Error = "unknown error"
@@ -432,20 +542,22 @@ func (o *Outbox) readFailure(key string) (Failure, bool, error) {
 // check Failure to give up on them.
 //
 // Delivery is at most once. Before a message is handed to the server,
-// Flush claims it (a file sending/<key>, synced); the claim is removed
-// when the server has accepted the message (with MarkSent) or has
-// certainly not (a refusal, or a failure before the end of the data). A
-// claim that is left — the process died during the send, or the
-// connection broke after the data was sent and before the server answered
-// — means the message may have been delivered: Flush does not send it
-// again but reports it with an error wrapping ErrUncertain, until someone
-// checks and calls Release (or marks it sent). A reply is never sent
-// twice and never lost.
+// Flush claims it: the message itself moves from new/ to sending/ (and
+// the directory is synced). It moves on to cur/ (sent) when the server
+// has accepted it, and back to new/ when the server has certainly not (a
+// refusal, or a failure before the end of the data). A message left in
+// sending/ — the process died during the send, or the connection broke
+// after the data was sent and before the server answered — may have been
+// delivered: Flush does not send it again but reports it with an error
+// wrapping ErrUncertain, until someone checks and calls Release (or
+// MarkSent). A reply is never sent twice and never lost, and each message
+// is in exactly one of new/ (or cur/ unflagged), sending/ and cur/ with S.
 //
 // Per-message failures are reported as a *BatchError after all messages
-// were tried. Any other error stops Flush at once: when ctx is done (the
-// interrupted message is not marked failed), or when the outbox itself
-// cannot be read or updated.
+// were tried; uncertain deliveries, those of earlier runs included, count
+// as failed and wrap ErrUncertain. Any other error stops Flush at once:
+// when ctx is done (the interrupted message is not marked failed), or
+// when the outbox itself cannot be read or updated.
 func (o *Outbox) Flush(ctx context.Context, s *Sender) (sent int, failed int, err error) {
 	if s == nil {
 		return 0, 0, errors.New("outbox: flush: nil Sender")
@@ -453,11 +565,19 @@ func (o *Outbox) Flush(ctx context.Context, s *Sender) (sent int, failed int, er
 	o.flushMu.Lock()
 	defer o.flushMu.Unlock()
 
+	var batch BatchError
+	uncertain, err := o.Uncertain()
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, key := range uncertain {
+		failed++
+		batch.Failed = append(batch.Failed, KeyError{Key: key, Err: fmt.Errorf("%w: a send was interrupted; check whether it arrived, then release it", ErrUncertain)})
+	}
 	keys, err := o.Unsent()
 	if err != nil {
 		return 0, 0, err
 	}
-	var batch BatchError
 	stop := func(err error) (int, int, error) {
 		if len(batch.Failed) > 0 {
 			err = errors.Join(err, &batch)
@@ -473,39 +593,33 @@ func (o *Outbox) Flush(ctx context.Context, s *Sender) (sent int, failed int, er
 			return stop(err)
 		}
 		if !claimed {
-			failed++
-			batch.Failed = append(batch.Failed, KeyError{Key: key, Err: fmt.Errorf("%w: a send was interrupted; check whether it arrived, then release it", ErrUncertain)})
-			continue
+			continue // removed or claimed since Unsent
 		}
 		sendErr, err := o.sendOne(ctx, s, key)
 		switch {
-		case errors.Is(err, ErrNotFound):
-			o.unclaim(key)
-			continue // removed since Unsent
 		case err != nil:
-			o.unclaim(key)
+			_ = o.unclaim(key)
 			return stop(err)
 		case sendErr == nil:
 			if err := o.MarkSent(key); err != nil {
-				// Delivered; the claim stays, so it is not sent again.
+				// Delivered; it stays in sending/, so it is not sent again.
 				return stop(fmt.Errorf("outbox: flush: %s was sent but: %w", key, err))
 			}
-			o.unclaim(key)
 			sent++
 		case errors.Is(sendErr, ErrUncertain):
-			if err := o.MarkFailed(key, sendErr); err != nil {
-				return stop(err)
-			}
+			// It stays in sending/.
 			failed++
 			batch.Failed = append(batch.Failed, KeyError{Key: key, Err: sendErr})
 			if ctx.Err() != nil {
 				return stop(sendErr)
 			}
 		case ctx.Err() != nil:
-			o.unclaim(key)
+			_ = o.unclaim(key)
 			return stop(sendErr)
 		default:
-			o.unclaim(key)
+			if err := o.unclaim(key); err != nil {
+				return stop(err)
+			}
 			if err := o.MarkFailed(key, sendErr); err != nil {
 				return stop(err)
 			}
@@ -519,27 +633,53 @@ func (o *Outbox) Flush(ctx context.Context, s *Sender) (sent int, failed int, er
 	return sent, failed, nil
 }
 
-// claim creates the claim file of key; false means it exists already.
+// claim moves the queued message key into sending/; false means it is
+// not queued (any more).
 func (o *Outbox) claim(key string) (bool, error) {
-	p := filepath.Join(o.dir, sendingDir, key)
-	if err := writeFileSync(p, []byte(time.Now().UTC().Format(time.RFC3339Nano)+"\n")); err != nil {
-		if errors.Is(err, fs.ErrExist) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	e, err := o.locateIn(key, newDir, curDir)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if e.sent {
+		return false, nil
+	}
+	dst := filepath.Join(o.dir, sendingDir, key)
+	// Link fails when dst exists: one claim only.
+	if err := os.Link(e.path, dst); err != nil {
+		if errors.Is(err, fs.ErrExist) || errors.Is(err, fs.ErrNotExist) {
 			return false, nil
 		}
 		return false, fmt.Errorf("outbox: claim %s: %w", key, err)
 	}
+	if err := os.Remove(e.path); err != nil {
+		os.Remove(dst)
+		return false, fmt.Errorf("outbox: claim %s: %w", key, err)
+	}
 	syncDir(filepath.Join(o.dir, sendingDir))
+	syncDir(filepath.Dir(e.path))
 	return true, nil
 }
 
-// unclaim removes the claim file of key.
-func (o *Outbox) unclaim(key string) {
-	_ = os.Remove(filepath.Join(o.dir, sendingDir, key))
+// unclaim moves the message key from sending/ back to new/: it was
+// certainly not delivered.
+func (o *Outbox) unclaim(key string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := os.Rename(filepath.Join(o.dir, sendingDir, key), filepath.Join(o.dir, newDir, key)); err != nil {
+		return fmt.Errorf("outbox: unclaim %s: %w", key, err)
+	}
+	syncDir(filepath.Join(o.dir, newDir))
+	return nil
 }
 
-// Uncertain returns the keys of unsent messages whose delivery was
-// interrupted: they may or may not have reached the server, and Flush does
-// not send them until they are released.
+// Uncertain returns the keys of the messages whose delivery was
+// interrupted (those in sending/): they may or may not have reached the
+// server, and Flush does not send them until they are released.
 func (o *Outbox) Uncertain() ([]string, error) {
 	es, err := os.ReadDir(filepath.Join(o.dir, sendingDir))
 	if err != nil {
@@ -547,8 +687,7 @@ func (o *Outbox) Uncertain() ([]string, error) {
 	}
 	var out []string
 	for _, e := range es {
-		key := e.Name()
-		if sent, err := o.IsSent(key); err == nil && !sent {
+		if key := e.Name(); !e.IsDir() && validKey(key) == nil {
 			out = append(out, key)
 		}
 	}
@@ -556,23 +695,28 @@ func (o *Outbox) Uncertain() ([]string, error) {
 }
 
 // Release lets Flush send the message with key again after an uncertain
-// delivery (see Flush); call it when the message did not arrive.
+// delivery (see Flush): it moves back from sending/ to new/. Call it when
+// the message did not arrive.
 func (o *Outbox) Release(key string) error {
 	if err := validKey(key); err != nil {
 		return err
 	}
-	if err := os.Remove(filepath.Join(o.dir, sendingDir, key)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	err := os.Rename(filepath.Join(o.dir, sendingDir, key), filepath.Join(o.dir, newDir, key))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("outbox: release %s: %w", key, err)
 	}
+	syncDir(filepath.Join(o.dir, newDir))
 	return nil
 }
 
-// sendOne sends one message. sendErr is the delivery error; err is an
-// error reading the outbox.
+// sendOne sends the claimed message key. sendErr is the delivery error;
+// err is an error reading the outbox.
 func (o *Outbox) sendOne(ctx context.Context, s *Sender, key string) (sendErr, err error) {
-	f, err := o.Open(key)
+	f, err := os.Open(filepath.Join(o.dir, sendingDir, key))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("outbox: open: %w", err)
 	}
 	defer f.Close()
 	return s.Send(ctx, f), nil
@@ -581,7 +725,7 @@ func (o *Outbox) sendOne(ctx context.Context, s *Sender, key string) (sendErr, e
 // writeFileAtomic writes b to a temporary file next to path, syncs it and
 // renames it over path.
 func writeFileAtomic(path string, b []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-")
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+strconv.Itoa(os.Getpid())+"-")
 	if err != nil {
 		return err
 	}

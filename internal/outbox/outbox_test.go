@@ -7,8 +7,10 @@ import (
 	"io"
 	"net/mail"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,8 +33,8 @@ func openOutbox(t *testing.T) *Outbox {
 // replyTo returns a small reply to the customer n.
 func replyTo(n int) Reply {
 	return Reply{
-		From:      "Nordlicht Service <service@nordlicht.example>",
-		To:        fmt.Sprintf("Kunde %d <kunde%d@kunde.example>", n, n),
+		From:      mail.Address{Name: "Nordlicht Service", Address: "service@nordlicht.example"},
+		To:        mail.Address{Name: fmt.Sprintf("Kunde %d", n), Address: fmt.Sprintf("kunde%d@kunde.example", n)},
 		Subject:   fmt.Sprintf("Re: Bestellung %d", n),
 		Lang:      "de",
 		Text:      fmt.Sprintf("Hallo Kunde %d,\n.\nFrom Nordlicht\n", n),
@@ -230,23 +232,32 @@ func TestFlushFailures(t *testing.T) {
 				if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
 					t.Errorf("Flush #%d error = %v, want errors.Is %v", attempt, err, tt.wantIs)
 				}
-				if diff := cmp.Diff(keys, unsent(t, o)); diff != "" {
+				wantUnsent := keys
+				if tt.uncertain {
+					wantUnsent = []string{} // in sending/, see Uncertain
+				}
+				if diff := cmp.Diff(wantUnsent, unsent(t, o)); diff != "" {
 					t.Fatalf("Unsent after failed Flush (-want +got):\n%s", diff)
 				}
 				for _, k := range keys {
-					f, ok, err := o.Failure(k)
-					if err != nil || !ok {
-						t.Fatalf("Failure(%s) = %v, %v", k, ok, err)
-					}
-					wantAttempts := attempt
-					if tt.uncertain {
-						wantAttempts = 1 // not tried again
-					}
-					if f.Attempts != wantAttempts || f.Permanent != tt.wantPermanent || f.Error == "" || time.Since(f.Time) > time.Minute {
-						t.Errorf("Failure(%s) = %+v, want attempt %d, permanent %v", k, f, wantAttempts, tt.wantPermanent)
+					if n := statesOf(t, o, k); n != 1 {
+						t.Errorf("message %s is in %d states, want exactly 1", k, n)
 					}
 					if b := read(t, o, k); string(b) != string(before[k]) {
 						t.Errorf("message %s changed after a failed Flush", k)
+					}
+					f, ok, err := o.Failure(k)
+					if tt.uncertain {
+						if ok || err != nil {
+							t.Errorf("Failure(%s) of an uncertain delivery = %+v, %v, %v; want none (it is in sending/)", k, f, ok, err)
+						}
+						continue
+					}
+					if err != nil || !ok {
+						t.Fatalf("Failure(%s) = %v, %v", k, ok, err)
+					}
+					if f.Attempts != attempt || f.Permanent != tt.wantPermanent || f.Error == "" || time.Since(f.Time) > time.Minute {
+						t.Errorf("Failure(%s) = %+v, want attempt %d, permanent %v", k, f, attempt, tt.wantPermanent)
 					}
 				}
 			}
@@ -315,11 +326,13 @@ func TestFlushCanceled(t *testing.T) {
 	if elapsed := time.Since(start); elapsed > 3*time.Second {
 		t.Errorf("Flush took %v after the context ended", elapsed)
 	}
-	if diff := cmp.Diff(keys, unsent(t, o)); diff != "" {
+	if diff := cmp.Diff(keys[1:], unsent(t, o)); diff != "" {
 		t.Errorf("Unsent (-want +got):\n%s", diff)
 	}
-	if _, ok, _ := o.Failure(keys[0]); !ok {
-		t.Errorf("no failure recorded for the interrupted send of %s", keys[0])
+	for _, k := range keys {
+		if n := statesOf(t, o, k); n != 1 {
+			t.Errorf("message %s is in %d states, want exactly 1", k, n)
+		}
 	}
 	if _, ok, _ := o.Failure(keys[1]); ok {
 		t.Errorf("Failure(%s) recorded for a message that was not tried", keys[1])
@@ -452,7 +465,7 @@ func TestOutboxErrors(t *testing.T) {
 	o := openOutbox(t)
 	key := put(t, o, replyTo(1))
 
-	if _, err := o.Put(Reply{From: "service@nordlicht.example"}); !errors.Is(err, ErrNoRecipient) {
+	if _, err := o.Put(Reply{From: mail.Address{Address: "service@nordlicht.example"}}); !errors.Is(err, ErrNoRecipient) {
 		t.Errorf("Put without To = %v, want %v", err, ErrNoRecipient)
 	}
 	for sub, want := range map[string]int{"tmp": 0, "new": 1} {
@@ -582,5 +595,124 @@ func TestFlushAfterCrash(t *testing.T) {
 	}
 	if unc, _ := o.Uncertain(); len(unc) != 0 {
 		t.Errorf("Uncertain after sending = %v", unc)
+	}
+}
+
+// statesOf counts the files named after key in new/, cur/, sending/ and
+// failed/ (the failure record of a queued message is one with it).
+func statesOf(t *testing.T, o *Outbox, key string) int {
+	t.Helper()
+	n := 0
+	for _, sub := range []string{"new", "cur", "sending", "failed"} {
+		des, err := os.ReadDir(filepath.Join(o.Dir(), sub))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, de := range des {
+			if k, _, _ := strings.Cut(de.Name(), ":"); k == key && !(sub == "failed" && n > 0) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestDeliveryCutOffLeavesOneState: a delivery cut off after the data
+// leaves the message in exactly one state (sending/), not queued and
+// failed and claimed at once; every later Flush reports it once, and
+// Release queues it again.
+func TestDeliveryCutOffLeavesOneState(t *testing.T) {
+	o := openOutbox(t)
+	key := put(t, o, replyTo(1))
+	srv := startServer(t, serverConfig{hangData: true})
+	s := newSender(t, SMTPOptions{URL: srv.URL("smtp", nil, ""), Timeout: 300 * time.Millisecond})
+	for i := range 2 {
+		sent, failed, err := o.Flush(t.Context(), s)
+		if sent != 0 || failed != 1 || !errors.Is(err, ErrUncertain) {
+			t.Fatalf("Flush #%d = %d, %d, %v; want 0, 1, ErrUncertain", i+1, sent, failed, err)
+		}
+		if n := statesOf(t, o, key); n != 1 {
+			t.Fatalf("after Flush #%d the message is in %d places, want 1", i+1, n)
+		}
+		if _, err := os.Stat(filepath.Join(o.Dir(), "sending", key)); err != nil {
+			t.Fatalf("not in sending/: %v", err)
+		}
+	}
+	// Reopened (a new run), it is still uncertain, in one place.
+	o2, err := OpenOutbox(o.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unc, _ := o2.Uncertain(); !slices.Equal(unc, []string{key}) || statesOf(t, o2, key) != 1 {
+		t.Fatalf("after reopening: Uncertain %v, %d places", unc, statesOf(t, o2, key))
+	}
+	if err := o2.Release(key); err != nil {
+		t.Fatal(err)
+	}
+	good := startServer(t, serverConfig{})
+	if sent, failed, err := o2.Flush(t.Context(), newSender(t, SMTPOptions{URL: good.URL("smtp", nil, "")})); sent != 1 || failed != 0 || err != nil {
+		t.Fatalf("Flush after Release = %d, %d, %v", sent, failed, err)
+	}
+	if statesOf(t, o2, key) != 1 {
+		t.Errorf("sent message in %d places", statesOf(t, o2, key))
+	}
+}
+
+// TestOpenOutboxTidies: OpenOutbox removes temporary files a killed
+// process left (its pid is gone, or they are older than 36 hours), keeps
+// those of running writers, and brings an outbox of the earlier layout
+// (a claim file in sending/, the message in new/, a failure record) to
+// one state per message.
+func TestOpenOutboxTidies(t *testing.T) {
+	o := openOutbox(t)
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Skipf("no process to outlive: %v", err)
+	}
+	deadPID := strconv.Itoa(dead.Process.Pid)
+	ownPID := strconv.Itoa(os.Getpid())
+	files := map[string]bool{ // name in tmp/ or failed/ → kept
+		"tmp/r0011.antwort=" + deadPID + "=3":                        false,
+		"tmp/1767225600.M123456P" + deadPID + "Q7R0a1b2c3d4e5f.host": false,
+		"tmp/r0022.antwort=" + ownPID + "=4":                         true,
+		"tmp/1767225600.M123456P" + ownPID + "Q8R0a1b2c3d4e5f.host":  true,
+		"tmp/old-file-without-pid":                                   false,
+		"tmp/new-file-without-pid":                                   true,
+		"failed/.tmp-" + deadPID + "-123":                            false,
+		"failed/.tmp-" + ownPID + "-456":                             true,
+	}
+	for name := range files {
+		if err := os.WriteFile(filepath.Join(o.Dir(), name), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-40 * time.Hour)
+	if err := os.Chtimes(filepath.Join(o.Dir(), "tmp/old-file-without-pid"), old, old); err != nil {
+		t.Fatal(err)
+	}
+	// The earlier layout after a cut-off delivery.
+	key := put(t, o, replyTo(1))
+	if err := os.WriteFile(filepath.Join(o.Dir(), "sending", key), []byte("2026-03-01T10:00:00Z\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(o.Dir(), "failed", key), []byte(`{"attempts":1}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	msg := read(t, o, key)
+
+	o2, err := OpenOutbox(o.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, kept := range files {
+		if _, err := os.Stat(filepath.Join(o.Dir(), name)); (err == nil) != kept {
+			t.Errorf("%s: exists %v, want %v", name, err == nil, kept)
+		}
+	}
+	if n := statesOf(t, o2, key); n != 1 {
+		t.Errorf("old-layout message in %d places, want 1", n)
+	}
+	if b, _ := os.ReadFile(filepath.Join(o.Dir(), "sending", key)); string(b) != string(msg) {
+		t.Errorf("sending/%s holds %q, want the message", key, b)
 	}
 }

@@ -39,6 +39,13 @@ type SMTPOptions struct {
 	// offers only that, and only over TLS or to localhost.
 	URL string
 
+	// Password is the password of the URL's user, given apart from the
+	// URL so that it need not appear on a command line or in a
+	// configuration that shows the URL (read it from a file or the
+	// environment). A URL with a password of its own, or without a user,
+	// cannot take one: NewSender fails with ErrInvalidURL.
+	Password string
+
 	// Timeout bounds connecting (TCP, TLS, greeting, EHLO, STARTTLS, AUTH
 	// together) and then each SMTP command, including the wait for the
 	// server's answer after the message data. Zero means DefaultTimeout.
@@ -130,6 +137,15 @@ func NewSender(opts SMTPOptions) (*Sender, error) {
 			return nil, bad("starttls does not apply to smtps")
 		}
 	}
+	if opts.Password != "" {
+		switch {
+		case u.User == nil || u.User.Username() == "":
+			return nil, bad("a password needs a user in the URL (smtp://user@host)")
+		case hasPassword(u):
+			return nil, bad("the URL has a password and one is given apart; give it once")
+		}
+		u.User = url.UserPassword(u.User.Username(), opts.Password)
+	}
 	if u.User != nil {
 		s.user = u.User.Username()
 		s.pass, _ = u.User.Password()
@@ -165,16 +181,23 @@ func NewSender(opts SMTPOptions) (*Sender, error) {
 	return s, nil
 }
 
+func hasPassword(u *url.URL) bool {
+	_, ok := u.User.Password()
+	return ok
+}
+
 // String returns the server URL with the password masked.
 func (s *Sender) String() string { return s.redacted }
 
 // Send reads a complete RFC 5322 message from r and delivers it: the
 // envelope sender is the address in the From header, the envelope
-// recipients are the addresses in To and Cc. The message is sent byte for
+// recipient the one address in To (and Cc). The message is sent byte for
 // byte (Bcc headers are not stripped, so don't use them).
 //
 // Send returns ErrNoSender or ErrNoRecipient for a message without
-// addresses, and ErrCleartextAuth rather than send a password unencrypted
+// addresses, ErrRecipients for one with more than one recipient (a reply
+// goes to exactly one address), and ErrCleartextAuth rather than send a
+// password unencrypted
 // to a server other than localhost. SMTP replies are returned as errors wrapping
 // *textproto.Error (see IsPermanent); a timeout wraps
 // os.ErrDeadlineExceeded. Cancelling ctx aborts the connection at once and
@@ -317,7 +340,7 @@ func angle(addr string) string {
 }
 
 // envelope returns the sender address from the From header and the
-// recipient addresses from To and Cc of the message in raw.
+// recipient address from To and Cc of the message in raw.
 func envelope(raw []byte) (from string, rcpts []string, err error) {
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
@@ -343,8 +366,11 @@ func envelope(raw []byte) (from string, rcpts []string, err error) {
 			}
 		}
 	}
-	if len(rcpts) == 0 {
+	switch {
+	case len(rcpts) == 0:
 		return "", nil, ErrNoRecipient
+	case len(rcpts) > 1:
+		return "", nil, fmt.Errorf("%w: %d (%s)", ErrRecipients, len(rcpts), strings.Join(rcpts, ", "))
 	}
 	return froms[0].Address, rcpts, nil
 }

@@ -262,8 +262,8 @@ func TestSendBadMessage(t *testing.T) {
 
 func TestEnvelope(t *testing.T) {
 	eml := "From: =?utf-8?q?J=C3=BCrgen?= <j@x.example>\r\n" +
-		"To: a@x.example, \"B, Bea\" <b@x.example>\r\n" +
-		"Cc: c@x.example, A@X.example\r\n\r\nbody\r\n"
+		"To: \"B, Bea\" <b@x.example>\r\n" +
+		"Cc: B@X.example\r\n\r\nbody\r\n"
 	from, rcpts, err := envelope([]byte(eml))
 	if err != nil {
 		t.Fatal(err)
@@ -271,8 +271,23 @@ func TestEnvelope(t *testing.T) {
 	if from != "j@x.example" {
 		t.Errorf("from = %q, want j@x.example", from)
 	}
-	if diff := cmp.Diff([]string{"a@x.example", "b@x.example", "c@x.example"}, rcpts); diff != "" {
+	if diff := cmp.Diff([]string{"b@x.example"}, rcpts); diff != "" {
 		t.Errorf("rcpts (-want +got):\n%s", diff)
+	}
+}
+
+// TestSMTPSendsToOneRecipient: a message naming several recipients is
+// not handed to the server; a reply goes to exactly one address.
+func TestSMTPSendsToOneRecipient(t *testing.T) {
+	for _, eml := range []string{
+		"From: s@x.example\r\nTo: a@x.example, \"B, Bea\" <b@x.example>\r\n\r\nbody\r\n",
+		"From: s@x.example\r\nTo: a@x.example\r\nCc: c@x.example\r\n\r\nbody\r\n",
+		"From: s@x.example\r\nTo: Kunden: a@x.example, b@x.example;\r\n\r\nbody\r\n",
+	} {
+		_, rcpts, err := envelope([]byte(eml))
+		if !errors.Is(err, ErrRecipients) {
+			t.Errorf("envelope(%q) = %v, %v; want ErrRecipients", eml, rcpts, err)
+		}
 	}
 }
 
@@ -340,5 +355,33 @@ func TestNewSender(t *testing.T) {
 	cfg := &tls.Config{}
 	if _, err := NewSender(SMTPOptions{URL: "smtp://mail.example", TLSConfig: cfg}); err != nil || cfg.ServerName != "" {
 		t.Errorf("NewSender changed the caller's TLS config (ServerName %q, err %v)", cfg.ServerName, err)
+	}
+}
+
+// TestSMTPPasswordGivenApart: the password can be given apart from the
+// URL (from a file or the environment), and never shows in an error.
+func TestSMTPPasswordGivenApart(t *testing.T) {
+	srv := startServer(t, serverConfig{startTLS: true, users: map[string]string{"anna": "Geheim-Passwort-42"}})
+	url := srv.URL("smtp", nil, "")
+	withUser := strings.Replace(url, "smtp://", "smtp://anna@", 1)
+	s := newSender(t, SMTPOptions{URL: withUser, Password: "Geheim-Passwort-42", Timeout: 5 * time.Second, TLSConfig: srv.TLSConfig()})
+	if err := s.Send(t.Context(), bytes.NewReader(emlBytes(t, testReply()))); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	if msgs := srv.Messages(); len(msgs) != 1 || msgs[0].User != "anna" {
+		t.Fatalf("server got %+v, want one message from user anna", msgs)
+	}
+	if strings.Contains(s.String(), "Geheim") {
+		t.Errorf("String() = %q shows the password", s.String())
+	}
+	wrong := newSender(t, SMTPOptions{URL: withUser, Password: "Falsches-Passwort-7", Timeout: 5 * time.Second, TLSConfig: srv.TLSConfig()})
+	if err := wrong.Send(t.Context(), bytes.NewReader(emlBytes(t, testReply()))); err == nil || strings.Contains(err.Error(), "Falsches") {
+		t.Errorf("wrong password: Send = %v, want an error without the password", err)
+	}
+	for _, u := range []string{url, strings.Replace(url, "smtp://", "smtp://anna:Geheim-Passwort-42@", 1)} {
+		_, err := NewSender(SMTPOptions{URL: u, Password: "Geheim-Passwort-42"})
+		if !errors.Is(err, ErrInvalidURL) || strings.Contains(err.Error(), "Geheim") {
+			t.Errorf("NewSender(%q, password apart) = %v, want ErrInvalidURL without the password", u, err)
+		}
 	}
 }

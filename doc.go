@@ -61,7 +61,9 @@
 //     prediction, evaluation, binary encoding.
 //   - models: the versioned bbolt model store, feedback log, audit trail.
 //   - kb: the knowledge base of answer articles over Bleve.
-//   - reply: templates, salutations, entity extraction, the reply policy.
+//   - reply: templates, salutations, the reply policy.
+//   - entity: names, reference numbers, dates and personal data in a
+//     message, and their redaction.
 //   - trust: P(correct) of an answer and the send rule for a target error
 //     rate.
 //   - ingest: MIME parsing, mail sources, cleaning, loop protection,

@@ -40,6 +40,7 @@ func TestImportRules(t *testing.T) {
 		"golang.org/x/net/html":               {"ingest"},
 		"github.com/emersion/go-imap":         {"internal/imapbox"},
 		"github.com/emersion/go-sasl":         {"internal/imapbox"},
+		module + "/internal/testmail":         {}, // tests only: realistic messages
 	}
 	// never[dir] = project packages that dir must not import.
 	never := map[string][]string{
@@ -48,11 +49,18 @@ func TestImportRules(t *testing.T) {
 		"ingest":          {module + "/classifier", module + "/models"},
 		"internal/nlp":    {module + "/"},
 		"internal/fstree": {module + "/"},
+		"internal/lines":  {module + "/"},
 		"report":          {module + "/internal/", module + "/models", module + "/kb"},
 		"trust":           {module + "/"},
 	}
+	// within[dir] = the only project packages dir may import. entity
+	// (names, numbers, dates, personal data, redaction) sits below reply,
+	// report and the root package and needs nothing but internal/nlp.
+	within := map[string][]string{
+		"entity": {module + "/internal/nlp"},
+	}
 	// lower are the packages below the root package.
-	lower := map[string]bool{"journal": true, "classifier": true, "models": true, "ingest": true, "internal/nlp": true, "sentiment": true, "kb": true, "reply": true, "report": true, "trust": true}
+	lower := map[string]bool{"journal": true, "classifier": true, "models": true, "ingest": true, "internal/nlp": true, "sentiment": true, "kb": true, "reply": true, "report": true, "trust": true, "entity": true}
 	files := 0
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -79,6 +87,9 @@ func TestImportRules(t *testing.T) {
 			}
 			if imp == module && lower[dir] {
 				t.Errorf("%s imports the root package; the packages below it must not", path)
+			}
+			if allowed, ok := within[dir]; ok && (imp == module || strings.HasPrefix(imp, module+"/")) && !slices.Contains(allowed, imp) {
+				t.Errorf("%s imports %s; %s/ may import only %s", path, imp, dir, strings.Join(allowed, ", "))
 			}
 			for _, bad := range never[dir] {
 				if strings.HasPrefix(imp, bad) {

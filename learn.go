@@ -18,9 +18,9 @@ import (
 	"time"
 
 	"github.com/antwort-dev/antwort/classifier"
+	"github.com/antwort-dev/antwort/entity"
 	"github.com/antwort-dev/antwort/kb"
 	"github.com/antwort-dev/antwort/models"
-	"github.com/antwort-dev/antwort/reply"
 )
 
 // DataHash identifies a training set: SHA-256 over texts and labels in
@@ -136,18 +136,18 @@ type RedactOptions struct {
 	Numbers []string
 	// Extractor finds the numbers (default: the built-in patterns; pass
 	// one with the knowledge base's own number formats).
-	Extractor *reply.Extractor
+	Extractor *entity.Extractor
 }
 
 // Redactor removes personal data from texts before they are logged or
 // stored: e-mail addresses, phone numbers, IBANs, payment card numbers and
-// password and PIN values (see reply.Redact) and the configured reference
+// password and PIN values (see entity.Redact) and the configured reference
 // numbers ("Bestellnummer [ORDER]"). It is
 // immutable and safe for concurrent use. A nil *Redactor redacts nothing.
 type Redactor struct {
 	off     bool
 	numbers map[string]bool
-	x       *reply.Extractor
+	x       *entity.Extractor
 }
 
 // NewRedactor returns a Redactor for o. An unknown number kind is an
@@ -167,7 +167,7 @@ func NewRedactor(o RedactOptions) (*Redactor, error) {
 		}
 	}
 	if r.x == nil && len(r.numbers) > 0 {
-		x, err := reply.NewExtractor(nil)
+		x, err := entity.NewExtractor(nil)
 		if err != nil {
 			return nil, err
 		}
@@ -205,7 +205,7 @@ func (r *Redactor) Redact(text string) string {
 			}
 		}
 	}
-	return reply.Redact(text)
+	return entity.Redact(text)
 }
 
 // AnswerWeigher tells Suggest how much to trust an article for an intent,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/antwort-dev/antwort/classifier"
+	"github.com/antwort-dev/antwort/entity"
 	"github.com/antwort-dev/antwort/ingest"
 	"github.com/antwort-dev/antwort/internal/nlp"
 	"github.com/antwort-dev/antwort/kb"
@@ -73,7 +74,7 @@ type ReplyConfig struct {
 	Policy *reply.Policy
 	// Extractor finds names and numbers (default: the built-in patterns
 	// and the policy's Patterns).
-	Extractor *reply.Extractor
+	Extractor *entity.Extractor
 	// Limiter counts automatic answers per sender (default: a new
 	// in-memory one with the policy's window). Suggest records an answer
 	// when the decision is Send (reply.Admit).
@@ -109,7 +110,7 @@ func (e *Engine) WithReplies(rc ReplyConfig) (*Engine, error) {
 		rc.Policy = &p
 	}
 	if rc.Extractor == nil {
-		x, err := reply.NewExtractor(&rc.Policy.Patterns)
+		x, err := entity.NewExtractor(&rc.Policy.Patterns)
 		if err != nil {
 			return nil, err
 		}

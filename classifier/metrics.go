@@ -210,34 +210,60 @@ func Score(outs []Outcome, labels []string) *Report {
 }
 
 // ECE returns the expected calibration error of confidences against
-// correctness over bins equal-width bins on [0,1]: the support-weighted
-// mean of |accuracy − mean confidence| per bin.
+// correctness over bins equal-width bins on [0,1] (see Reliability): the
+// support-weighted mean of |accuracy − mean confidence| per bin.
 func ECE(correct []bool, conf []float64, bins int) float64 {
 	if len(correct) == 0 || bins <= 0 {
 		return 0
 	}
-	n := make([]int, bins)
-	acc := make([]float64, bins)
-	cs := make([]float64, bins)
+	var e float64
+	for _, b := range Reliability(correct, conf, bins) {
+		if b.N == 0 {
+			continue
+		}
+		e += float64(b.N) / float64(len(conf)) * math.Abs(b.Acc-b.Conf)
+	}
+	return e
+}
+
+// ReliabilityBin is one bin of a reliability diagram: the items whose
+// confidence lies in (Lo, Hi], the first bin [0, Hi].
+type ReliabilityBin struct {
+	Lo, Hi float64
+	N      int     // items in the bin
+	Conf   float64 // their mean confidence; 0 when N is 0
+	Acc    float64 // the share of them that is correct; 0 when N is 0
+}
+
+// Reliability bins items by confidence into bins equal-width bins on
+// [0,1]; a confidence outside [0,1] counts as 0 or 1. It returns nil when
+// bins is not positive.
+func Reliability(correct []bool, conf []float64, bins int) []ReliabilityBin {
+	if bins <= 0 {
+		return nil
+	}
+	bs := make([]ReliabilityBin, bins)
+	for i := range bs {
+		bs[i].Lo, bs[i].Hi = float64(i)/float64(bins), float64(i+1)/float64(bins)
+	}
 	for i, c := range conf {
 		c = min(max(c, 0), 1)
 		// Bins are (lo, hi], the first one [0, hi].
 		b := int(math.Ceil(c*float64(bins))) - 1
 		b = min(max(b, 0), bins-1)
-		n[b]++
-		cs[b] += c
+		bs[b].N++
+		bs[b].Conf += c
 		if correct[i] {
-			acc[b]++
+			bs[b].Acc++
 		}
 	}
-	var e float64
-	for b := range bins {
-		if n[b] == 0 {
-			continue
+	for i := range bs {
+		if n := float64(bs[i].N); n > 0 {
+			bs[i].Conf /= n
+			bs[i].Acc /= n
 		}
-		e += float64(n[b]) / float64(len(conf)) * math.Abs(acc[b]/float64(n[b])-cs[b]/float64(n[b]))
 	}
-	return e
+	return bs
 }
 
 // CoverageAtPrecision returns the largest fraction of items that can be
@@ -246,6 +272,14 @@ func ECE(correct []bool, conf []float64, bins int) float64 {
 // split items of equal confidence. ok is false when no threshold reaches
 // the target.
 func CoverageAtPrecision(correct []bool, conf []float64, target float64) (coverage, threshold float64, ok bool) {
+	return CoverageAtPrecisionBound(correct, conf, target, 0)
+}
+
+// CoverageAtPrecisionBound is CoverageAtPrecision with a safety margin: a
+// prefix of the items, most confident first, qualifies when the lower end
+// of the Wilson score interval of its accuracy at z standard deviations
+// reaches target. z = 0 is CoverageAtPrecision.
+func CoverageAtPrecisionBound(correct []bool, conf []float64, target, z float64) (coverage, threshold float64, ok bool) {
 	n := len(correct)
 	if n == 0 {
 		return 0, 0, false
@@ -270,7 +304,7 @@ func CoverageAtPrecision(correct []bool, conf []float64, target float64) (covera
 			cum++
 		}
 		boundary := k == n-1 || conf[order[k+1]] != conf[i]
-		if boundary && float64(cum)/float64(k+1) >= target-1e-12 {
+		if boundary && wilsonLower(cum, k+1, z) >= target-1e-12 {
 			best = k + 1
 			threshold = conf[i]
 		}
@@ -279,4 +313,16 @@ func CoverageAtPrecision(correct []bool, conf []float64, target float64) (covera
 		return 0, 0, false
 	}
 	return float64(best) / float64(n), threshold, true
+}
+
+// wilsonLower is the lower end of the Wilson score interval of right/n
+// at z standard deviations; right/n itself when z is 0.
+func wilsonLower(right, n int, z float64) float64 {
+	p := float64(right) / float64(n)
+	if z == 0 {
+		return p
+	}
+	nf := float64(n)
+	z2 := z * z
+	return (p + z2/(2*nf) - z*math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf))) / (1 + z2/nf)
 }

@@ -603,8 +603,8 @@ func signOff(t string) int {
 	}
 	try := func(s string) int {
 		// The closing formulas are those the name finder of package
-		// reply knows (nlp.SignOff).
-		switch nlp.SignOff(foldUmlauts(strings.ToLower(s))) {
+		// entity knows (nlp.SignOff).
+		switch nlp.SignOff(nlp.FoldUmlauts(strings.ToLower(s))) {
 		case nlp.StrongSignOff:
 			return strongSignOff
 		case nlp.WeakSignOff:
@@ -642,10 +642,6 @@ func allNameWords(ws []string) bool {
 	}
 	return true
 }
-
-var umlautFolder = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss")
-
-func foldUmlauts(s string) string { return umlautFolder.Replace(s) }
 
 var mobileRE = regexp.MustCompile(`(?i)^(?:` +
 	`(?:gesendet|versendet|verschickt) (?:von|mit|über|ueber|vom|via) (?:meinem|meiner|mein|der|dem|einem|einer) .{2,60}|` +

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"github.com/antwort-dev/antwort/internal/fstree"
+	"github.com/antwort-dev/antwort/internal/lines"
 )
 
 // Labeled is one training/evaluation example.
@@ -260,7 +261,7 @@ func readFile(ctx context.Context, path, format string, o Options) ([]Labeled, [
 	}
 	defer f.Close()
 	br := bufio.NewReaderSize(f, bufSize)
-	if err := skipBOM(br); err != nil {
+	if err := lines.SkipBOM(br); err != nil {
 		return nil, nil, fmt.Errorf("ingest: read %s: %w", path, err)
 	}
 	max := limitOr(o.MaxBytes, defaultLineMax)
@@ -294,7 +295,7 @@ func readFile(ctx context.Context, path, format string, o Options) ([]Labeled, [
 
 	switch format {
 	case "jsonl", "ndjson":
-		src := jsonlSource{name: path, lines: newLineReader(br, max)}
+		src := jsonlSource{name: path, lines: lines.NewReader(br, max)}
 		fallback := o.LabelField == "label"
 		for {
 			rec, line, err := src.next(ctx)
@@ -343,9 +344,9 @@ func readFile(ctx context.Context, path, format string, o Options) ([]Labeled, [
 			}
 		}
 	case "text":
-		lines := newLineReader(br, max)
+		lr := lines.NewReader(br, max)
 		for {
-			l, line, err := nextFastText(ctx, path, lines)
+			l, line, err := nextFastText(ctx, path, lr)
 			if goOn, err := add(l, line, err); err != nil {
 				return nil, nil, err
 			} else if !goOn {
@@ -426,16 +427,16 @@ func labeledFromRecord(rec record, o Options, fallback bool) (Labeled, error) {
 const fastTextPrefix = "__label__"
 
 // nextFastText reads the next non-blank "__label__name text" line.
-func nextFastText(ctx context.Context, name string, lines *lineReader) (Labeled, int, error) {
+func nextFastText(ctx context.Context, name string, lr *lines.Reader) (Labeled, int, error) {
 	for {
 		if err := ctx.Err(); err != nil {
 			return Labeled{}, 0, err
 		}
-		b, err := lines.next()
-		line := lines.line
+		b, err := lr.Next()
+		line := lr.Line()
 		switch {
-		case err == errLineTooLong:
-			return Labeled{}, line, &Problem{Source: name, Line: line, Err: errorf(ErrTooLarge, "line longer than %d bytes", lines.max)}
+		case err == lines.ErrTooLong:
+			return Labeled{}, line, &Problem{Source: name, Line: line, Err: errorf(ErrTooLarge, "line longer than %d bytes", lr.Max())}
 		case err != nil:
 			return Labeled{}, line, err
 		}

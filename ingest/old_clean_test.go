@@ -537,7 +537,7 @@ func oldSignOff(t string) int {
 		return noSignOff
 	}
 	try := func(s string) int {
-		// The list of closing formulas is shared with package reply
+		// The list of closing formulas is shared with package entity
 		// since the old code was kept; the reference keeps the way it
 		// is applied.
 		switch nlp.SignOff(strings.TrimRight(oldFoldUmlauts(strings.ToLower(s)), " ,.!:;-–")) {

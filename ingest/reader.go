@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/antwort-dev/antwort/internal/lines"
 )
 
 // Default limits used when Options.MaxBytes is zero or negative.
@@ -145,7 +147,7 @@ type Reader struct {
 	opts    Options
 	br      *bufio.Reader
 	started bool
-	lines   *lineReader
+	lines   *lines.Reader
 	records *csvSource
 	err     error // sticky: io.EOF or a fatal error
 }
@@ -243,7 +245,7 @@ func isContextErr(err error) bool {
 // start skips a byte order mark, sniffs the format if needed and sets up
 // the line or record source.
 func (r *Reader) start() error {
-	if err := skipBOM(r.br); err != nil {
+	if err := lines.SkipBOM(r.br); err != nil {
 		return r.ioErr(err)
 	}
 	if r.format == "" {
@@ -251,7 +253,7 @@ func (r *Reader) start() error {
 	}
 	switch r.format {
 	case "jsonl", "text":
-		r.lines = newLineReader(r.br, limitOr(r.max, defaultLineMax))
+		r.lines = lines.NewReader(r.br, limitOr(r.max, defaultLineMax))
 	case "csv", "tsv":
 		comma := ','
 		if r.format == "tsv" {
@@ -384,11 +386,11 @@ func (r *Reader) nextText(ctx context.Context) (*Message, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		b, err := r.lines.next()
-		line := r.lines.line
+		b, err := r.lines.Next()
+		line := r.lines.Line()
 		switch {
-		case err == errLineTooLong:
-			return nil, r.problem(line, errorf(ErrTooLarge, "line longer than %d bytes", r.lines.max))
+		case err == lines.ErrTooLong:
+			return nil, r.problem(line, errorf(ErrTooLarge, "line longer than %d bytes", r.lines.Max()))
 		case err != nil:
 			return nil, r.ioErr(err)
 		}
@@ -656,7 +658,7 @@ func invalidUTF8(what string, b []byte) error {
 // jsonlSource turns lines into JSON objects, skipping blank lines.
 type jsonlSource struct {
 	name  string
-	lines *lineReader
+	lines *lines.Reader
 }
 
 // next returns the next object and its line number. Item-level failures
@@ -666,11 +668,11 @@ func (s jsonlSource) next(ctx context.Context) (record, int, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, 0, err
 		}
-		b, err := s.lines.next()
-		line := s.lines.line
+		b, err := s.lines.Next()
+		line := s.lines.Line()
 		switch {
-		case err == errLineTooLong:
-			return nil, line, &Problem{Source: s.name, Line: line, Err: errorf(ErrTooLarge, "line longer than %d bytes", s.lines.max)}
+		case err == lines.ErrTooLong:
+			return nil, line, &Problem{Source: s.name, Line: line, Err: errorf(ErrTooLarge, "line longer than %d bytes", s.lines.Max())}
 		case err == io.EOF:
 			return nil, line, io.EOF
 		case err != nil:
@@ -692,86 +694,6 @@ func (s jsonlSource) next(ctx context.Context) (record, int, error) {
 		}
 		return jsonRecord(m), line, nil
 	}
-}
-
-// ---- lines ----
-
-// errLineTooLong is returned by lineReader.next for a line over the limit;
-// the line has been consumed and the next call continues after it.
-var errLineTooLong = errors.New("line too long")
-
-// lineReader reads '\n'-terminated lines of at most max bytes (not
-// counting "\r\n") without ever holding more than that in memory.
-type lineReader struct {
-	br   *bufio.Reader
-	max  int64
-	line int // number of the line last returned, 1-based
-	buf  []byte
-}
-
-func newLineReader(br *bufio.Reader, max int64) *lineReader {
-	return &lineReader{br: br, max: max}
-}
-
-// next returns the next line without its line ending. The slice is valid
-// until the following call. It returns io.EOF at the end of input.
-func (l *lineReader) next() ([]byte, error) {
-	l.buf = l.buf[:0]
-	tooLong, seen := false, false
-	for {
-		chunk, err := l.br.ReadSlice('\n')
-		if len(chunk) > 0 {
-			seen = true
-			if !tooLong {
-				if int64(len(l.buf))+int64(len(chunk)) > l.max+2 { // +2: room for "\r\n"
-					tooLong = true
-					l.buf = l.buf[:0]
-				} else {
-					l.buf = append(l.buf, chunk...)
-				}
-			}
-		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		if err != nil && err != io.EOF {
-			return nil, err
-		}
-		if err == io.EOF && !seen {
-			return nil, io.EOF
-		}
-		l.line++
-		if tooLong {
-			return nil, errLineTooLong
-		}
-		b := bytes.TrimSuffix(l.buf, []byte("\n"))
-		b = bytes.TrimSuffix(b, []byte("\r"))
-		if int64(len(b)) > l.max {
-			return nil, errLineTooLong
-		}
-		return b, nil
-	}
-}
-
-// skipBOM discards a UTF-8 byte order mark at the start of br.
-// It looks at a second and third byte only after a first 0xEF, so a short
-// first line on a live stream is not held up.
-func skipBOM(br *bufio.Reader) error {
-	if b, err := br.Peek(1); err != nil || b[0] != 0xEF {
-		if err == io.EOF {
-			err = nil
-		}
-		return err
-	}
-	b, err := br.Peek(3)
-	if err != nil && err != io.EOF {
-		return err
-	}
-	if bytes.HasPrefix(b, []byte("\uFEFF")) {
-		_, err = br.Discard(3)
-		return err
-	}
-	return nil
 }
 
 func limitOr(max, def int64) int64 {

@@ -19,6 +19,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/antwort-dev/antwort/internal/fstree"
+	"github.com/antwort-dev/antwort/internal/lines"
 )
 
 // ReadOptions configures ReadArticles. The zero value means the
@@ -473,86 +474,42 @@ func (r *reader) readFile(path string, fi fs.FileInfo, read func(string, io.Read
 	return read(path, f)
 }
 
-// errLineTooLong is returned by lineReader.next for an over-long line,
-// after the rest of the line was skipped.
-var errLineTooLong = errors.New("line too long")
-
-// lineReader reads lines of at most max bytes, skipping longer ones.
-type lineReader struct {
-	r    *bufio.Reader
-	max  int
-	line int
-	buf  []byte
-}
-
-func (lr *lineReader) next() ([]byte, error) {
-	lr.buf = lr.buf[:0]
-	lr.line++
-	tooLong := false
-	for {
-		chunk, err := lr.r.ReadSlice('\n')
-		if !tooLong {
-			if len(lr.buf)+len(chunk) > lr.max+2 { // +2 for "\r\n"
-				tooLong = true
-				lr.buf = lr.buf[:0]
-			} else {
-				lr.buf = append(lr.buf, chunk...)
-			}
-		}
-		switch {
-		case err == bufio.ErrBufferFull:
-			continue
-		case err == io.EOF:
-			if len(lr.buf) == 0 && !tooLong && len(chunk) == 0 {
-				return nil, io.EOF
-			}
-		case err != nil:
-			return nil, err
-		}
-		break
-	}
-	if tooLong {
-		return nil, errLineTooLong
-	}
-	b := bytes.TrimSuffix(lr.buf, []byte("\n"))
-	b = bytes.TrimSuffix(b, []byte("\r"))
-	if lr.line == 1 {
-		b = bytes.TrimPrefix(b, []byte("\uFEFF"))
-	}
-	return b, nil
-}
-
 func (r *reader) readJSONL(path string, in io.Reader) error {
-	lr := &lineReader{r: bufio.NewReaderSize(in, 64<<10), max: r.maxBody + maxFrontMatter}
+	br := bufio.NewReaderSize(in, 64<<10)
+	if err := lines.SkipBOM(br); err != nil {
+		r.problem(path, 1, wrapf(ErrMalformed, err, "read: %v", err))
+		return nil
+	}
+	lr := lines.NewReader(br, int64(r.maxBody+maxFrontMatter))
 	for {
 		if err := r.ctx.Err(); err != nil {
 			return fmt.Errorf("kb: read %s: %w", path, err)
 		}
-		b, err := lr.next()
+		b, err := lr.Next()
 		switch {
 		case err == io.EOF:
 			return nil
-		case err == errLineTooLong:
-			r.problem(path, lr.line, errorf(ErrTooLarge, "line longer than %d bytes", lr.max))
+		case err == lines.ErrTooLong:
+			r.problem(path, lr.Line(), errorf(ErrTooLarge, "line longer than %d bytes", lr.Max()))
 			continue
 		case err != nil:
-			r.problem(path, lr.line, wrapf(ErrMalformed, err, "read: %v", err))
+			r.problem(path, lr.Line()+1, wrapf(ErrMalformed, err, "read: %v", err)) // the line being read
 			return nil
 		}
 		if len(bytes.TrimSpace(b)) == 0 {
 			continue
 		}
 		if !utf8.Valid(b) {
-			r.problem(path, lr.line, errorf(ErrMalformed, "line is not valid UTF-8"))
+			r.problem(path, lr.Line(), errorf(ErrMalformed, "line is not valid UTF-8"))
 			continue
 		}
 		a, err := decodeJSONArticle(b)
 		if err != nil {
-			r.problem(path, lr.line, err)
+			r.problem(path, lr.Line(), err)
 			continue
 		}
-		a.Source = path + ":" + strconv.Itoa(lr.line)
-		r.add(a, path, lr.line, nil)
+		a.Source = path + ":" + strconv.Itoa(lr.Line())
+		r.add(a, path, lr.Line(), nil)
 	}
 }
 

@@ -91,7 +91,8 @@ func defaultParams() params {
 //
 // The message (Subject and Text) is analysed with the analyzers of its
 // language (q.Lang, or detected with nlp.Detect; "und" searches German and
-// English articles) and looked up in bleve (SearchInContext). Each
+// English articles) and looked up in the Bleve index (a writable KB) or in
+// the in-memory copy of its terms (a read-only KB; see memIndex). Each
 // candidate article is scored by TextScore in [0,1], its best
 // question/title/tags match with a share of the body match, see the
 // package documentation. With q.Intents, Score fuses TextScore with
@@ -236,7 +237,6 @@ type backend interface {
 	// gramBoost and bodyBoost.
 	// The result may be appended to dst's memory.
 	match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit) ([]docHit, error)
-	// article returns the stored article with the given id.
 	// article returns the stored article with the given id; the caller
 	// must not change it.
 	article(id string) (*Article, bool, error)

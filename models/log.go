@@ -97,8 +97,11 @@ func ActorFrom(ctx context.Context) string {
 	return a
 }
 
-// defaultActor names the process's user and host: "anna@build-7".
-func defaultActor() string {
+// LocalActor names the user and host the process runs as: "anna@build-7"
+// (the user's uid, "uid 1000@build-7", when it has no name). A Store
+// records it when the context names no actor; the CLI records
+// "cli:"+LocalActor().
+func LocalActor() string {
 	name := os.Getenv("USER")
 	if u, err := user.Current(); err == nil && u.Username != "" {
 		name = u.Username

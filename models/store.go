@@ -181,7 +181,7 @@ func Open(path string, opts *Options) (*Store, error) {
 		return nil, newError(ErrInvalidFile, nil, "open %s: not a bbolt database file (%v)", path, err)
 	}
 
-	s := &Store{db: db, path: path, readOnly: o.ReadOnly, actor: defaultActor()}
+	s := &Store{db: db, path: path, readOnly: o.ReadOnly, actor: LocalActor()}
 	if o.ReadOnly {
 		err = db.View(s.checkSchema)
 	} else {

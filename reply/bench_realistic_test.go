@@ -1,28 +1,15 @@
 package reply
 
-import "testing"
+import (
+	"testing"
 
-// BenchmarkExtractRealistic runs Extract over realistic messages (the
-// batch benchmark's mails when generated); ns/op is per message.
-func BenchmarkExtractRealistic(b *testing.B) {
-	x, err := NewExtractor(nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	in := benchInputs(b)
-	b.ResetTimer()
-	i := 0
-	for b.Loop() {
-		s := in[i%len(in)]
-		x.Extract(s.From, s.Subject, s.body(), s.Lang, now)
-		i++
-	}
-}
+	"github.com/antwort-dev/antwort/internal/testmail"
+)
 
 // BenchmarkRenderMarkedRealistic renders knowledge-base templates with
 // the data Suggest fills in; ns/op is per draft.
 func BenchmarkRenderMarkedRealistic(b *testing.B) {
-	cases := renderCases(b, benchInputs(b))
+	cases := renderCases(b, testmail.Generated(b))
 	marks := map[string]func(string) string{"de": Marker("de"), "en": Marker("en")}
 	b.ResetTimer()
 	i := 0
@@ -39,7 +26,7 @@ func BenchmarkRenderMarkedRealistic(b *testing.B) {
 // inputs; ns/op is per message.
 func BenchmarkDecideRealistic(b *testing.B) {
 	p := DefaultPolicy()
-	in := decideInputs(benchInputs(b))
+	in := decideInputs(testmail.Generated(b))
 	b.ResetTimer()
 	i := 0
 	for b.Loop() {

@@ -1,15 +1,14 @@
 // Package reply turns a classified message and a matching knowledge-base
-// article into an answer: it extracts what the answer needs from the mail
-// (name, order and customer numbers, dates; e-mail addresses, phone numbers
-// and IBANs only for redaction), fills the article's template with a
-// salutation that fits the language and channel, and decides with a
-// declarative Policy whether to send the answer automatically, suggest it
-// to an agent, escalate the message, or ignore it — listing every check
-// that passed or failed.
+// article into an answer: it fills the article's template with what
+// package entity found in the mail (name, order and customer numbers,
+// dates) and a salutation that fits the language and channel, and decides
+// with a declarative Policy whether to send the answer automatically,
+// suggest it to an agent, escalate the message, or ignore it — listing
+// every check that passed or failed.
 //
 // # Overview
 //
-//	x, _ := reply.NewExtractor(nil)
+//	x, _ := entity.NewExtractor(&policy.Patterns)
 //	ent := x.Extract(msg.From, msg.Subject, msg.Text, "de", time.Now())
 //	t, _ := reply.ParseTemplate(article.ID, article.Body)
 //	r, _ := t.Render(reply.Data{Salutation: reply.Salutation(ent, "de", "email"), OrderNumber: ent.OrderNumber})
@@ -21,7 +20,7 @@
 //
 // # Concurrency
 //
-// Policy, Extractor and Template values are immutable after construction
-// and safe for concurrent use. A Limiter is safe for concurrent use; its
-// Take checks and records an answer in one atomic step (see Admit).
+// Policy and Template values are immutable after construction and safe
+// for concurrent use. A Limiter is safe for concurrent use; its Take
+// checks and records an answer in one atomic step (see Admit).
 package reply

@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/antwort-dev/antwort/classifier"
+	"github.com/antwort-dev/antwort/entity"
 	"github.com/antwort-dev/antwort/internal/nlp"
 	"github.com/antwort-dev/antwort/trust"
 )
@@ -202,8 +203,8 @@ type Policy struct {
 	RateLimit RateLimit `yaml:"rate_limit"`
 	// Patterns are this deployment's own formats of order, customer,
 	// contract and ticket numbers, regular expressions whose first group
-	// is the number (see Patterns), e.g. order: ['\b(NL-\d{6})\b'].
-	Patterns Patterns `yaml:"patterns,omitempty"`
+	// is the number (see entity.Patterns), e.g. order: ['\b(NL-\d{6})\b'].
+	Patterns entity.Patterns `yaml:"patterns,omitempty"`
 	// Brand is how answers are signed and sent.
 	Brand Brand `yaml:"brand"`
 
@@ -379,7 +380,7 @@ func (p *Policy) validate() error {
 			return err
 		}
 	}
-	if _, err := NewExtractor(&p.Patterns); err != nil {
+	if _, err := entity.NewExtractor(&p.Patterns); err != nil {
 		return fmt.Errorf("%w: patterns: %v", ErrPolicy, err)
 	}
 	if err := p.Brand.validate(); err != nil {

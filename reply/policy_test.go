@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/antwort-dev/antwort/classifier"
+	"github.com/antwort-dev/antwort/entity"
 	"github.com/antwort-dev/antwort/trust"
 )
 
@@ -283,7 +284,7 @@ func TestPolicyPatterns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := NewExtractor(&p.Patterns)
+	x, err := entity.NewExtractor(&p.Patterns)
 	if err != nil {
 		t.Fatal(err)
 	}

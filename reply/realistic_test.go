@@ -1,175 +1,24 @@
 package reply
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
-	"io"
-	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
-	"net/mail"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
+	"time"
 
 	"github.com/antwort-dev/antwort/classifier"
-	"github.com/antwort-dev/antwort/internal/nlp"
+	"github.com/antwort-dev/antwort/entity"
+	"github.com/antwort-dev/antwort/internal/testmail"
 )
 
-// This file provides realistic inputs for the benchmarks and the
-// differential tests: the project's demo inbox and training texts,
-// testdata/mails.jsonl (every 200th mail bench/batch.sh generates, as
-// ingest.Parse cleaned it, with the language nlp.Detect gave) and, when
-// bench/batch.sh has generated them, the first of the batch benchmark's
-// mails, decoded with the standard library.
+// This file builds realistic inputs for the benchmarks and the
+// differential tests from package testmail's messages.
 
-// benchMailDir holds the batch benchmark's generated mails (git-ignored).
-const benchMailDir = "../bench/out/batch/mail100000/new"
-
-// sample is one message as Suggest hands it to Extract and Decide.
-type sample struct {
-	From, Channel, Subject, Text, Lang, Auto string
-	Signature                                string // the signature the cleaner removed
-}
-
-// body is the text Suggest passes to Extract: the text and the signature.
-func (s sample) body() string {
-	if s.Signature != "" {
-		return s.Text + "\n\n" + s.Signature
-	}
-	return s.Text
-}
-
-// full is the subject and text, as Decide sees them.
-func (s sample) full() string {
-	if s.Subject == "" {
-		return s.Text
-	}
-	return s.Subject + "\n\n" + s.Text
-}
-
-var (
-	samplesOnce  sync.Once
-	repoSamples  []sample
-	benchSamples []sample // the first maxBenchSamples generated mails
-)
-
-// maxBenchSamples is how many generated mails loadSamples reads at most.
-const maxBenchSamples = 2000
-
-// loadSamples returns the repository's realistic messages and, when
-// present, up to maxBenchSamples of the batch benchmark's mails.
-func loadSamples(tb testing.TB) (repo, bench []sample) {
-	tb.Helper()
-	samplesOnce.Do(func() {
-		for _, name := range []string{"testdata/mails.jsonl", "../testdata/demo/inbox.jsonl", "../testdata/demo/train.jsonl"} {
-			repoSamples = append(repoSamples, readSamples(tb, name)...)
-		}
-		if ents, err := os.ReadDir(benchMailDir); err == nil {
-			var paths []string
-			for _, e := range ents[:min(len(ents), maxBenchSamples)] {
-				paths = append(paths, filepath.Join(benchMailDir, e.Name()))
-			}
-			benchSamples = readMails(tb, paths)
-		}
-	})
-	return repoSamples, benchSamples
-}
-
-// readSamples reads messages from a JSONL file. Messages without a
-// language get the one nlp.Detect gives.
-func readSamples(tb testing.TB, name string) []sample {
-	f, err := os.Open(name)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var out []sample
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var s sample
-		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
-			tb.Fatalf("%s: %v", name, err)
-		}
-		if s.Lang == "" {
-			s.Lang = nlp.Detect(s.Subject + "\n" + s.Text)
-		}
-		out = append(out, s)
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatalf("%s: %v", name, err)
-	}
-	return out
-}
-
-// readMails reads generated mails (UTF-8 text/plain or
-// multipart/alternative, quoted-printable) with the standard library; the
-// signature stays in the text.
-func readMails(tb testing.TB, paths []string) []sample {
-	var out []sample
-	dec := new(mime.WordDecoder)
-	for _, p := range paths {
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		m, err := mail.ReadMessage(bytes.NewReader(raw))
-		if err != nil {
-			tb.Fatalf("%s: %v", p, err)
-		}
-		subject, err := dec.DecodeHeader(m.Header.Get("Subject"))
-		if err != nil {
-			subject = m.Header.Get("Subject")
-		}
-		from, err := dec.DecodeHeader(m.Header.Get("From"))
-		if err != nil {
-			from = m.Header.Get("From")
-		}
-		text, err := plainText(m.Header.Get("Content-Type"), m.Header.Get("Content-Transfer-Encoding"), m.Body)
-		if err != nil {
-			tb.Fatalf("%s: %v", p, err)
-		}
-		out = append(out, sample{From: from, Channel: "email", Subject: subject, Text: text,
-			Lang: nlp.Detect(subject + "\n" + text)})
-	}
-	return out
-}
-
-// plainText returns the text/plain content of a body.
-func plainText(contentType, encoding string, body io.Reader) (string, error) {
-	mt, params, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return "", err
-	}
-	if strings.HasPrefix(mt, "multipart/") {
-		mr := multipart.NewReader(body, params["boundary"])
-		for {
-			part, err := mr.NextRawPart()
-			if err != nil {
-				return "", err
-			}
-			if strings.HasPrefix(part.Header.Get("Content-Type"), "text/plain") {
-				return plainText(part.Header.Get("Content-Type"), part.Header.Get("Content-Transfer-Encoding"), part)
-			}
-		}
-	}
-	if strings.EqualFold(encoding, "quoted-printable") {
-		body = quotedprintable.NewReader(body)
-	}
-	b, err := io.ReadAll(body)
-	return strings.ReplaceAll(string(b), "\r\n", "\n"), err
-}
-
-// benchInputs returns testdata/mails.jsonl, realistic inputs for
-// benchmarks.
-func benchInputs(b *testing.B) []sample {
-	return readSamples(b, "testdata/mails.jsonl")
-}
+// now is the reference day for dates without a year.
+var now = time.Date(2026, time.March, 1, 15, 4, 5, 0, time.UTC)
 
 // kbTemplates parses the bodies of the repository's knowledge-base
 // articles (testdata/kb) as templates, keyed by language.
@@ -229,8 +78,8 @@ type renderCase struct {
 
 // renderCases pairs each sample with a template of its language and the
 // data Suggest would fill in.
-func renderCases(tb testing.TB, samples []sample) []renderCase {
-	x, err := NewExtractor(nil)
+func renderCases(tb testing.TB, samples []testmail.Message) []renderCase {
+	x, err := entity.NewExtractor(nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -242,7 +91,7 @@ func renderCases(tb testing.TB, samples []sample) []renderCase {
 		if lang != "de" {
 			lang = "en"
 		}
-		e := x.Extract(s.From, s.Subject, s.body(), s.Lang, now)
+		e := x.Extract(s.From, s.Subject, s.Body(), s.Lang, now)
 		var date string
 		if len(e.Dates) > 0 {
 			date = e.Dates[0].Text
@@ -259,13 +108,13 @@ func renderCases(tb testing.TB, samples []sample) []renderCase {
 
 // decideInputs builds the Inputs Suggest would give Decide, with
 // predictions and article scores that vary from sample to sample.
-func decideInputs(samples []sample) []Input {
+func decideInputs(samples []testmail.Message) []Input {
 	intents := []string{"parcel_missing", "complaint", "invoice_wrong", "cancel_contract", "praise", ""}
 	var out []Input
 	for i, s := range samples {
 		label := intents[i%len(intents)]
 		conf := 0.5 + float64(i%50)/100
-		in := Input{From: s.From, Channel: s.Channel, Text: s.full(), AutoReason: s.Auto,
+		in := Input{From: s.From, Channel: s.Channel, Text: s.Full(), AutoReason: s.Auto,
 			Intent: classifier.Prediction{Label: label, Confidence: conf, Alternatives: []classifier.Scored{
 				{Label: "praise", Confidence: (1 - conf) / 2}, {Label: "complaint", Confidence: (1 - conf) / 3}}},
 			Sentiment: classifier.Prediction{Label: "neutral", Confidence: conf, Alternatives: []classifier.Scored{

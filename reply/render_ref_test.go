@@ -2,11 +2,14 @@ package reply
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 	"text/template"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/antwort-dev/antwort/internal/testmail"
 )
 
 // TestDataField: Data.field finds every field of Data, as reflection does,
@@ -34,8 +37,8 @@ func TestDataField(t *testing.T) {
 // data of realistic messages, with the field recorder and the one as it
 // was, and compares the results.
 func TestRenderRefRealistic(t *testing.T) {
-	repo, bench := loadSamples(t)
-	cases := renderCases(t, append(append([]sample{}, repo...), bench...))
+	repo, bench := testmail.Load(t, "..")
+	cases := renderCases(t, append(append([]testmail.Message{}, repo...), bench...))
 	refs := map[*Template]*Template{}
 	for i, c := range cases {
 		ref, ok := refs[c.t]
@@ -63,4 +66,30 @@ func TestRenderRefRealistic(t *testing.T) {
 			}
 		}
 	}
+}
+
+// recordUsedRef is recordUsed as it was before it did without reflection,
+// the reference for TestRenderRefRealistic. recordUsed is appended to
+// printing actions as {{… | _used $ "Field" …}}: it records the named
+// fields that are empty and passes the pipeline's value through.
+func recordUsedRef(d *renderData, args ...any) any {
+	if len(args) == 0 {
+		return ""
+	}
+	v := reflect.ValueOf(d.Data)
+	names := args[:len(args)-1]
+	for _, a := range names {
+		name, _ := a.(string)
+		f := v.FieldByName(name)
+		if f.IsValid() && f.Kind() == reflect.String && f.String() == "" && !slices.Contains(d.missing, name) {
+			d.missing = append(d.missing, name)
+		}
+	}
+	val := args[len(args)-1]
+	if s, ok := val.(string); ok && s == "" && d.mark != nil && len(names) == 1 {
+		if name, _ := names[0].(string); name != "" {
+			return d.mark(name)
+		}
+	}
+	return val
 }

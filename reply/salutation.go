@@ -3,6 +3,7 @@ package reply
 import (
 	"strings"
 
+	"github.com/antwort-dev/antwort/entity"
 	"github.com/antwort-dev/antwort/internal/nlp"
 )
 
@@ -22,8 +23,8 @@ import (
 // Schmidt," / "Hi Ms Smith," with only a last name and a gender, else
 // "Hallo," / "Hi,". English uses "Ms" for every woman, never "Mrs"/"Miss".
 // Control characters in the name parts are replaced by spaces.
-func Salutation(e Entities, lang, channel string) string {
-	en := normLang(lang) == nlp.English
+func Salutation(e entity.Set, lang, channel string) string {
+	en := nlp.Lang(lang) == nlp.English
 	first := oneLine(strings.TrimSpace(e.FirstName))
 	last := oneLine(strings.TrimSpace(e.LastName))
 	name := oneLine(strings.TrimSpace(e.Name))
@@ -32,8 +33,8 @@ func Salutation(e Entities, lang, channel string) string {
 		name = strings.TrimSpace(first + " " + last)
 	}
 	if first == "" && last == "" && name != "" {
-		if p, ok := parsePersonName(name); ok {
-			first, last = p.first, p.last
+		if f, l, ok := entity.SplitName(name); ok {
+			first, last = f, l
 		}
 	}
 	family := strings.HasPrefix(name, "Familie ") && first == ""
@@ -48,13 +49,13 @@ func Salutation(e Entities, lang, channel string) string {
 		}
 		var h string
 		switch {
-		case e.Gender == GenderFemale && en:
+		case e.Gender == entity.GenderFemale && en:
 			h = "Ms"
-		case e.Gender == GenderMale && en:
+		case e.Gender == entity.GenderMale && en:
 			h = "Mr"
-		case e.Gender == GenderFemale:
+		case e.Gender == entity.GenderFemale:
 			h = "Frau"
-		case e.Gender == GenderMale:
+		case e.Gender == entity.GenderMale:
 			h = "Herr"
 		default:
 			return ""
@@ -93,9 +94,9 @@ func Salutation(e Entities, lang, channel string) string {
 		return "Hello,"
 	}
 	switch {
-	case e.Gender == GenderFemale && last != "":
+	case e.Gender == entity.GenderFemale && last != "":
 		return "Sehr geehrte " + honorific(title) + ","
-	case e.Gender == GenderMale && last != "":
+	case e.Gender == entity.GenderMale && last != "":
 		return "Sehr geehrter " + honorific(title) + ","
 	case name != "" && title != "":
 		return "Guten Tag " + title + " " + name + ","

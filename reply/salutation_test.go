@@ -1,22 +1,27 @@
 package reply
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/antwort-dev/antwort/entity"
+)
 
 func TestSalutation(t *testing.T) {
-	schmidtF := Entities{Name: "Anna Schmidt", FirstName: "Anna", LastName: "Schmidt", Gender: "f"}
-	schmidtM := Entities{Name: "Max Schmidt", FirstName: "Max", LastName: "Schmidt", Gender: "m"}
-	mustermann := Entities{Name: "Max Mustermann", FirstName: "Max", LastName: "Mustermann"}
-	drWeber := Entities{Name: "Petra Weber", FirstName: "Petra", LastName: "Weber", Title: "Dr.", Gender: "f"}
-	profMeier := Entities{Name: "Hans Meier", FirstName: "Hans", LastName: "Meier", Title: "Prof. Dr.", Gender: "m"}
-	drNoGender := Entities{Name: "Kim Becker", FirstName: "Kim", LastName: "Becker", Title: "Dr."}
-	onlyFirst := Entities{Name: "Petra", FirstName: "Petra", Gender: "f"}
-	onlyLast := Entities{Name: "Smith", LastName: "Smith", Gender: "f"}
-	family := Entities{Name: "Familie Schulz", LastName: "Schulz"}
-	nameOnly := Entities{Name: "Jürgen Müller"}
-	injected := Entities{Name: "Max\nP.S. Refund approved", FirstName: "Max\nP.S. Refund approved"}
+	schmidtF := entity.Set{Name: "Anna Schmidt", FirstName: "Anna", LastName: "Schmidt", Gender: "f"}
+	schmidtM := entity.Set{Name: "Max Schmidt", FirstName: "Max", LastName: "Schmidt", Gender: "m"}
+	mustermann := entity.Set{Name: "Max Mustermann", FirstName: "Max", LastName: "Mustermann"}
+	drWeber := entity.Set{Name: "Petra Weber", FirstName: "Petra", LastName: "Weber", Title: "Dr.", Gender: "f"}
+	profMeier := entity.Set{Name: "Hans Meier", FirstName: "Hans", LastName: "Meier", Title: "Prof. Dr.", Gender: "m"}
+	drNoGender := entity.Set{Name: "Kim Becker", FirstName: "Kim", LastName: "Becker", Title: "Dr."}
+	onlyFirst := entity.Set{Name: "Petra", FirstName: "Petra", Gender: "f"}
+	onlyLast := entity.Set{Name: "Smith", LastName: "Smith", Gender: "f"}
+	family := entity.Set{Name: "Familie Schulz", LastName: "Schulz"}
+	nameOnly := entity.Set{Name: "Jürgen Müller"}
+	injected := entity.Set{Name: "Max\nP.S. Refund approved", FirstName: "Max\nP.S. Refund approved"}
 
 	tests := []struct {
-		e             Entities
+		e             entity.Set
 		lang, channel string
 		want          string
 	}{
@@ -30,32 +35,32 @@ func TestSalutation(t *testing.T) {
 		{onlyFirst, "de", "email", "Guten Tag Petra,"},
 		{family, "de", "email", "Guten Tag Familie Schulz,"},
 		{nameOnly, "de", "email", "Guten Tag Jürgen Müller,"},
-		{Entities{}, "de", "email", "Guten Tag,"},
-		{Entities{}, "", "", "Guten Tag,"},
+		{entity.Set{}, "de", "email", "Guten Tag,"},
+		{entity.Set{}, "", "", "Guten Tag,"},
 		{schmidtF, "de-DE", "", "Sehr geehrte Frau Schmidt,"},
 		// English, formal.
-		{Entities{Name: "Jane Smith", FirstName: "Jane", LastName: "Smith", Gender: "f"}, "en", "email", "Dear Ms Smith,"},
-		{Entities{Name: "John Smith", FirstName: "John", LastName: "Smith", Gender: "m"}, "en", "email", "Dear Mr Smith,"},
-		{Entities{Name: "Max Smith", FirstName: "Max", LastName: "Smith"}, "en", "email", "Dear Max Smith,"},
+		{entity.Set{Name: "Jane Smith", FirstName: "Jane", LastName: "Smith", Gender: "f"}, "en", "email", "Dear Ms Smith,"},
+		{entity.Set{Name: "John Smith", FirstName: "John", LastName: "Smith", Gender: "m"}, "en", "email", "Dear Mr Smith,"},
+		{entity.Set{Name: "Max Smith", FirstName: "Max", LastName: "Smith"}, "en", "email", "Dear Max Smith,"},
 		{drWeber, "en", "email", "Dear Dr Weber,"},
 		{drNoGender, "en", "email", "Dear Dr Becker,"},
 		{profMeier, "EN", "email", "Dear Professor Meier,"},
 		{onlyLast, "en", "email", "Dear Ms Smith,"},
 		{family, "en", "email", "Dear Schulz family,"},
-		{Entities{}, "en", "email", "Hello,"},
+		{entity.Set{}, "en", "email", "Hello,"},
 		// Informal channels.
 		{mustermann, "de", "chat", "Hallo Max,"},
 		{schmidtF, "de", "facebook", "Hallo Anna,"},
 		{schmidtM, "en", "twitter", "Hi Max,"},
 		{drWeber, "en", "Chat", "Hi Petra,"},
 		{onlyLast, "en", "chat", "Hi Ms Smith,"},
-		{Entities{LastName: "Schulz", Gender: "m"}, "de", "whatsapp", "Hallo Herr Schulz,"},
+		{entity.Set{LastName: "Schulz", Gender: "m"}, "de", "whatsapp", "Hallo Herr Schulz,"},
 		{family, "de", "chat", "Hallo Familie Schulz,"},
-		{Entities{LastName: "Schulz"}, "de", "chat", "Hallo,"},
-		{Entities{}, "de", "chat", "Hallo,"},
-		{Entities{}, "en", "twitter", "Hi,"},
+		{entity.Set{LastName: "Schulz"}, "de", "chat", "Hallo,"},
+		{entity.Set{}, "de", "chat", "Hallo,"},
+		{entity.Set{}, "en", "twitter", "Hi,"},
 		// Only Name set: split it.
-		{Entities{Name: "Max Mustermann"}, "de", "chat", "Hallo Max,"},
+		{entity.Set{Name: "Max Mustermann"}, "de", "chat", "Hallo Max,"},
 		// Control characters cannot add lines.
 		{injected, "de", "chat", "Hallo Max P.S. Refund approved,"},
 	}
@@ -68,7 +73,7 @@ func TestSalutation(t *testing.T) {
 
 // TestSalutationFromExtract checks the two halves together on real mails.
 func TestSalutationFromExtract(t *testing.T) {
-	x, err := NewExtractor(nil)
+	x, err := entity.NewExtractor(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,4 +92,26 @@ func TestSalutationFromExtract(t *testing.T) {
 			t.Errorf("Salutation(Extract(%q, %q)) = %q, want %q (entities %+v)", tt.from, tt.text, got, tt.want, e)
 		}
 	}
+}
+
+// FuzzSalutation: whatever Extract finds in a message, the salutation is
+// one line that ends with a comma.
+func FuzzSalutation(f *testing.F) {
+	for _, s := range []string{"Mit freundlichen Grüßen\nPetra Schulz", "Thanks,\n", "LG", "\xff\xfe{{.Name}}\x00", "Gruß\nHerr Dr. Kim\r\nBecker"} {
+		f.Add("Petra Schulz <p@x.de>", s)
+		f.Add(s, s)
+	}
+	x, err := entity.NewExtractor(nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, from, text string) {
+		e := x.Extract(from, "", text, "", now)
+		for _, lc := range [][2]string{{"de", "email"}, {"en", "chat"}} {
+			s := Salutation(e, lc[0], lc[1])
+			if strings.ContainsFunc(s, isControl) || !strings.HasSuffix(s, ",") {
+				t.Errorf("Salutation(%+v, %q, %q) = %q, want one line ending in a comma", e, lc[0], lc[1], s)
+			}
+		}
+	})
 }

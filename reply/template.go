@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/template"
 	"text/template/parse"
+
+	"github.com/antwort-dev/antwort/internal/nlp"
 )
 
 // Data are the values a reply template may use. They are plain text: Render
@@ -211,7 +213,7 @@ var markerNames = map[string][2]string{ // field: German, English
 // field as "[Bestellnummer]" (lang "de") or "[order number]" (otherwise).
 func Marker(lang string) func(field string) string {
 	i := 1
-	if normLang(lang) == "de" {
+	if nlp.Lang(lang) == nlp.German {
 		i = 0
 	}
 	return func(field string) string {

@@ -188,7 +188,7 @@ func Advise(outs []classifier.Outcome, labels []string, o AdviceOptions) (*Advic
 		z = math.Sqrt2 * math.Erfinv(2*o.Confidence-1)
 	}
 	correct, conf := split(outs)
-	if _, thr, ok := coverAt(correct, conf, o.Precision, z); ok {
+	if _, thr, ok := classifier.CoverageAtPrecisionBound(correct, conf, o.Precision, z); ok {
 		a.SingleThreshold, a.SingleReached = thr, true
 	} else {
 		a.SingleThreshold = 1
@@ -215,7 +215,7 @@ func Advise(outs []classifier.Outcome, labels []string, o AdviceOptions) (*Advic
 				continue
 			}
 			c, f := split(xs)
-			if _, t, ok := coverAt(c, f, o.Precision, z); ok {
+			if _, t, ok := classifier.CoverageAtPrecisionBound(c, f, o.Precision, z); ok {
 				thr[l], src[l] = t, FromIntent
 			} else {
 				thr[l], src[l] = 1, Never
@@ -330,46 +330,4 @@ func split(outs []classifier.Outcome) ([]bool, []float64) {
 		f[i] = x.Confidence
 	}
 	return c, f
-}
-
-// coverAt is classifier.CoverageAtPrecision with a safety margin: items
-// are taken most confident first (a threshold cannot split equal scores),
-// and a prefix qualifies when the Wilson lower bound of its precision at
-// z standard deviations (0: the precision itself) reaches target. It
-// returns the largest qualifying prefix's share and its least score.
-func coverAt(correct []bool, score []float64, target, z float64) (coverage, threshold float64, ok bool) {
-	n := len(correct)
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmpFloat(score[b], score[a]) })
-	right, best := 0, 0
-	for k, i := range order {
-		if correct[i] {
-			right++
-		}
-		if k < n-1 && score[order[k+1]] == score[i] {
-			continue
-		}
-		if wilsonLower(right, k+1, z) >= target-1e-12 {
-			best, threshold = k+1, score[i]
-		}
-	}
-	if best == 0 {
-		return 0, 0, false
-	}
-	return float64(best) / float64(n), threshold, true
-}
-
-// wilsonLower is the lower end of the Wilson score interval of right/n
-// at z standard deviations; right/n itself when z is 0.
-func wilsonLower(right, n int, z float64) float64 {
-	p := float64(right) / float64(n)
-	if z == 0 {
-		return p
-	}
-	nf := float64(n)
-	z2 := z * z
-	return (p + z2/(2*nf) - z*math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf))) / (1 + z2/nf)
 }

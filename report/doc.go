@@ -19,7 +19,7 @@
 //
 // Figures are drawn with gonum/plot (this is the only package that imports
 // it) as PNG (DPI dots per inch) and SVG. Message texts shown in a report
-// are redacted with reply.Redact.
+// are redacted with entity.Redact.
 //
 // # Threshold advice
 //

@@ -224,35 +224,10 @@ func drawMatrixLegend(c draw.Canvas) {
 	}
 }
 
-// bin is one confidence bin of the reliability diagram.
-type bin struct {
-	lo, hi, conf, acc float64
-	n                 int
-}
-
-// reliabilityBins bins outcomes by confidence like classifier.ECE: bins
-// are (lo, hi], the first [0, hi].
-func reliabilityBins(outs []classifier.Outcome) []bin {
-	bs := make([]bin, ECEBins)
-	for i := range bs {
-		bs[i].lo, bs[i].hi = float64(i)/ECEBins, float64(i+1)/ECEBins
-	}
-	for _, o := range outs {
-		c := min(max(o.Confidence, 0), 1)
-		b := min(max(int(math.Ceil(c*ECEBins))-1, 0), ECEBins-1)
-		bs[b].n++
-		bs[b].conf += c
-		if o.Predicted == o.Gold {
-			bs[b].acc++
-		}
-	}
-	for i := range bs {
-		if bs[i].n > 0 {
-			bs[i].conf /= float64(bs[i].n)
-			bs[i].acc /= float64(bs[i].n)
-		}
-	}
-	return bs
+// reliabilityBins bins outcomes by confidence as classifier.ECE does.
+func reliabilityBins(outs []classifier.Outcome) []classifier.ReliabilityBin {
+	c, f := split(outs)
+	return classifier.Reliability(c, f, ECEBins)
 }
 
 func ece(outs []classifier.Outcome) float64 {
@@ -303,20 +278,20 @@ func ReliabilityFigure(name string, series ...Series) *Figure {
 		overPink := color.RGBA{0xf6, 0xb8, 0xb8, 0xff}
 		p.Add(&custom{0, 1, 0, 1, func(c draw.Canvas, x, y func(float64) vg.Length) {
 			for _, b := range bs {
-				if b.n == 0 {
+				if b.N == 0 {
 					continue
 				}
-				l, r := x(b.lo)+1, x(b.hi)-1
+				l, r := x(b.Lo)+1, x(b.Hi)-1
 				c.SetColor(barBlue)
-				c.Fill(rect(l, y(0), r, y(min(b.acc, b.conf))))
-				if b.acc > b.conf {
+				c.Fill(rect(l, y(0), r, y(min(b.Acc, b.Conf))))
+				if b.Acc > b.Conf {
 					c.SetColor(underBlue)
 				} else {
 					c.SetColor(overPink)
 				}
-				c.Fill(rect(l, y(min(b.acc, b.conf)), r, y(max(b.acc, b.conf))))
-				c.StrokeLine2(tickStyle, l, y(b.conf), r, y(b.conf))
-				c.FillText(lab, vg.Point{X: (l + r) / 2, Y: y(max(b.acc, b.conf)) + 2}, strconv.Itoa(b.n))
+				c.Fill(rect(l, y(min(b.Acc, b.Conf)), r, y(max(b.Acc, b.Conf))))
+				c.StrokeLine2(tickStyle, l, y(b.Conf), r, y(b.Conf))
+				c.FillText(lab, vg.Point{X: (l + r) / 2, Y: y(max(b.Acc, b.Conf)) + 2}, strconv.Itoa(b.N))
 			}
 		}})
 		p.Legend.Add("accuracy in bin: top of the bar (n above)", legendEntry{fill: barBlue})
@@ -331,8 +306,8 @@ func ReliabilityFigure(name string, series ...Series) *Figure {
 			p.Add(&custom{0, 1, 0, 1, func(c draw.Canvas, x, y func(float64) vg.Length) {
 				var pts []vg.Point
 				for _, b := range bs {
-					if b.n > 0 {
-						pts = append(pts, vg.Point{X: x(b.conf), Y: y(b.acc)})
+					if b.N > 0 {
+						pts = append(pts, vg.Point{X: x(b.Conf), Y: y(b.Acc)})
 					}
 				}
 				c.StrokeLines(ls, pts)
@@ -372,7 +347,8 @@ func plotFigureLegendBelow(name, title, caption string, w, h float64, p *plot.Pl
 
 // curve returns the coverage-vs-precision curve of outcomes: most
 // confident first, the precision of each prefix that ends where the
-// confidence changes.
+// confidence changes. classifier.CoverageAtPrecision walks the same
+// prefixes to pick one for a target; the figure draws all of them.
 func curve(outs []classifier.Outcome) (cov, prec []float64) {
 	o := slices.Clone(outs)
 	slices.SortStableFunc(o, func(a, b classifier.Outcome) int {

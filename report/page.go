@@ -17,7 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/antwort-dev/antwort/classifier"
-	"github.com/antwort-dev/antwort/reply"
+	"github.com/antwort-dev/antwort/entity"
 )
 
 //go:embed index.html.tmpl
@@ -89,7 +89,7 @@ type figureRef struct {
 // Write writes the report into dir (created if needed): index.html, the
 // figures as PNG and SVG beside it, and summary.json. The HTML loads
 // nothing from the network. Message texts shown are redacted
-// (reply.Redact: e-mail addresses, phone numbers, IBANs).
+// (entity.Redact: e-mail addresses, phone numbers, IBANs).
 func Write(ctx context.Context, dir string, p *Page) error {
 	if len(p.Runs) == 0 || p.Runs[0].Report == nil {
 		return ErrNoData
@@ -215,7 +215,7 @@ func examples(r Run) []example {
 			return cmpFloat(r.Outcomes[b].Confidence, r.Outcomes[a].Confidence)
 		})
 		for _, i := range idx[:min(len(idx), maxExamples)] {
-			ex.Messages = append(ex.Messages, exampleMessage{Text: shorten(reply.Redact(r.Texts[i]), 300), Confidence: r.Outcomes[i].Confidence})
+			ex.Messages = append(ex.Messages, exampleMessage{Text: shorten(entity.Redact(r.Texts[i]), 300), Confidence: r.Outcomes[i].Confidence})
 		}
 		out = append(out, ex)
 	}

@@ -165,7 +165,7 @@ func (r recalibration) confidenceAt(l string, q float64) float64 {
 }
 
 // thresholds ranks outs by the estimate, keeps the largest most-likely
-// set whose precision reaches target (with the margin z, see coverAt), and turns the estimate at that cut
+// set whose precision reaches target (with the margin z, see classifier.CoverageAtPrecisionBound), and turns the estimate at that cut
 // into a confidence threshold per intent with an offset and one for the
 // rest. When no set reaches the target every threshold is 1.
 func (r recalibration) thresholds(outs []classifier.Outcome, target, z float64) (global float64, per map[string]float64) {
@@ -176,7 +176,7 @@ func (r recalibration) thresholds(outs []classifier.Outcome, target, z float64) 
 		s[i] = r.p(o)
 	}
 	per = map[string]float64{}
-	_, q, ok := coverAt(c, s, target, z)
+	_, q, ok := classifier.CoverageAtPrecisionBound(c, s, target, z)
 	if !ok {
 		for _, l := range slices.Sorted(maps.Keys(r.off)) {
 			per[l] = 1

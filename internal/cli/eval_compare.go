@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/antwort-dev/antwort/classifier"
+	"github.com/antwort-dev/antwort/entity"
 	"github.com/antwort-dev/antwort/models"
 	"github.com/antwort-dev/antwort/reply"
 	"github.com/antwort-dev/antwort/report"
@@ -119,7 +120,7 @@ func (o *evalOptions) runCompare(ctx context.Context, pol *reply.Policy) error {
 	}
 	cmp.A, cmp.B = a.name, b.name
 	for i := range cmp.Changes {
-		cmp.Changes[i].Text = reply.Redact(cmp.Changes[i].Text)
+		cmp.Changes[i].Text = entity.Redact(cmp.Changes[i].Text)
 	}
 	res := &compareResult{Task: o.task, Test: o.testFile, NTest: len(test), Skipped: skipped, Policy: o.policy,
 		A: compareSide{Model: a.name, Report: a.rep}, B: compareSide{Model: b.name, Report: b.rep}, Compare: cmp}

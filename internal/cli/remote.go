@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/user"
 	"path/filepath"
 	"strings"
 	"time"
@@ -289,18 +288,7 @@ func (g *globalOptions) readOnlyViaServer(ctx context.Context, ro remoteOptions,
 
 // localActor names the user of a local command in the audit trail.
 func localActor(ctx context.Context) context.Context {
-	name := os.Getenv("USER")
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		name = u.Username
-	}
-	if name == "" {
-		name = fmt.Sprintf("uid%d", os.Getuid())
-	}
-	host, _ := os.Hostname()
-	if host != "" {
-		name += "@" + host
-	}
-	return models.WithActor(ctx, "cli:"+name)
+	return models.WithActor(ctx, "cli:"+models.LocalActor())
 }
 
 // kbImportViaServer sends arts to the server that serves the knowledge

@@ -101,7 +101,6 @@ func Connect(ctx context.Context, urls string, opts ConnectOptions) (*Conn, erro
 		nopts = append(nopts, nats.UserCredentials(opts.CredsFile))
 	}
 	start := time.Now()
-	wait := 250 * time.Millisecond
 	var (
 		nc  *nats.Conn
 		err error
@@ -115,6 +114,7 @@ func Connect(ctx context.Context, urls string, opts ConnectOptions) (*Conn, erro
 			return nil, fmt.Errorf("nats %s: %w", Redact(urls), err)
 		}
 		elapsed := time.Since(start)
+		wait := connectBackoff.after(attempt)
 		if opts.Retry < 0 || elapsed >= opts.Retry {
 			return nil, fmt.Errorf("%w: %s: gave up after %d attempt(s) in %s: %w",
 				ErrUnreachable, Redact(urls), attempt, elapsed.Round(100*time.Millisecond), err)
@@ -126,7 +126,6 @@ func Connect(ctx context.Context, urls string, opts ConnectOptions) (*Conn, erro
 			return nil, ctx.Err()
 		case <-time.After(min(wait, opts.Retry-elapsed)):
 		}
-		wait = min(2*wait, 5*time.Second)
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {

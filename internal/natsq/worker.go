@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"os"
 	"runtime"
 	"strconv"
@@ -323,7 +322,7 @@ func (w *Worker) consume(ctx context.Context, cons jetstream.Consumer, stream st
 	if stream == "inbound" {
 		count = &w.inFlight
 	}
-	backoff := 100 * time.Millisecond
+	failed := 0 // fetches that failed in a row
 	for ctx.Err() == nil {
 		select {
 		case sem <- struct{}{}:
@@ -346,8 +345,8 @@ func (w *Worker) consume(ctx context.Context, cons jetstream.Consumer, stream st
 				<-sem
 			}
 			w.log.Debug("fetch", slog.String("stream", stream), slog.String("err", err.Error()))
-			sleep(ctx, backoff)
-			backoff = min(2*backoff, 5*time.Second)
+			failed++
+			sleep(ctx, fetchBackoff.after(failed))
 			continue
 		}
 		got := 0
@@ -377,11 +376,11 @@ func (w *Worker) consume(ctx context.Context, cons jetstream.Consumer, stream st
 		}
 		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, context.DeadlineExceeded) {
 			w.log.Debug("fetch", slog.String("stream", stream), slog.String("err", err.Error()))
-			sleep(ctx, backoff)
-			backoff = min(2*backoff, 5*time.Second)
+			failed++
+			sleep(ctx, fetchBackoff.after(failed))
 			continue
 		}
-		backoff = 100 * time.Millisecond
+		failed = 0
 	}
 	done := make(chan struct{})
 	go func() {
@@ -423,19 +422,6 @@ func keepAlive(m jetstream.Msg, every time.Duration) (stop func()) {
 		stopped = true
 		t.Stop()
 	}
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	select {
-	case <-ctx.Done():
-	case <-time.After(d):
-	}
-}
-
-// retryDelay is the wait before the next attempt after a failed one.
-func retryDelay(attempt int) time.Duration {
-	d := time.Duration(1<<min(attempt, 6)) * 500 * time.Millisecond // 1 s, 2 s, 4 s, … 32 s
-	return d + rand.N(d/4+1)
 }
 
 // permanentError marks a failure that another attempt cannot fix.

@@ -38,23 +38,57 @@ func FoldAppend(b *strings.Builder, s string) {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
-		switch r {
-		case 'ä', 'Ä':
-			b.WriteString("ae")
-		case 'ö', 'Ö':
-			b.WriteString("oe")
-		case 'ü', 'Ü':
-			b.WriteString("ue")
-		case 'ß', 'ẞ':
-			b.WriteString("ss")
+		switch u, ok := Umlaut(r); {
+		case ok:
+			b.WriteString(u)
+		case unicode.IsControl(r):
+			b.WriteByte(' ')
 		default:
-			if unicode.IsControl(r) {
-				b.WriteByte(' ')
-				continue
-			}
 			b.WriteRune(unicode.ToLower(r))
 		}
 	}
+}
+
+// Umlaut returns how the German letter r is written out in lower case
+// without a German keyboard: "ae" for ä and Ä, "oe" for ö and Ö, "ue" for
+// ü and Ü, "ss" for ß and ẞ. ok is false for every other rune.
+func Umlaut(r rune) (s string, ok bool) {
+	switch r {
+	case 'ä', 'Ä':
+		return "ae", true
+	case 'ö', 'Ö':
+		return "oe", true
+	case 'ü', 'Ü':
+		return "ue", true
+	case 'ß', 'ẞ':
+		return "ss", true
+	}
+	return "", false
+}
+
+// FoldUmlauts returns s with the German letters ä, ö, ü and ß (either
+// case) written out in lower case as Umlaut does, and everything else
+// unchanged; Fold does the whole folding.
+func FoldUmlauts(s string) string {
+	var b strings.Builder
+	done := 0 // s[:done] is in b
+	for i, r := range s {
+		u, ok := Umlaut(r)
+		if !ok {
+			continue
+		}
+		if done == 0 {
+			b.Grow(len(s) + 8)
+		}
+		b.WriteString(s[done:i])
+		b.WriteString(u)
+		done = i + utf8.RuneLen(r)
+	}
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
+	return b.String()
 }
 
 func isASCII(s string) bool {

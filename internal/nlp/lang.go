@@ -2,6 +2,7 @@ package nlp
 
 import (
 	"math/bits"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -21,6 +22,19 @@ const (
 	Danish       = "da"
 	Undetermined = "und"
 )
+
+// Lang maps a language tag as callers and mail headers give it ("de",
+// "de-DE", "EN", " en_GB") to German or English, and anything else to "".
+func Lang(tag string) string {
+	l := strings.ToLower(strings.TrimSpace(tag))
+	switch {
+	case strings.HasPrefix(l, "de"):
+		return German
+	case strings.HasPrefix(l, "en"):
+		return English
+	}
+	return ""
+}
 
 // langs are the languages Identify knows, in the bit order of langSet.
 var langs = [...]string{German, English, Spanish, French, Italian, Portuguese, Dutch, Polish, Turkish, Swedish, Danish}

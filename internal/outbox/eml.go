@@ -394,6 +394,15 @@ func isBadRune(r rune) bool {
 // encodeText returns unstructured header text for the field name:
 // unchanged when it is printable ASCII, else as RFC 2047 Q encoded-words
 // sized to fit folded lines.
+//
+// mime.QEncoding is not used on purpose. It leaves ASCII text that looks
+// like an encoded-word as it is, so a subject "=?utf-8?q?x?=" would reach
+// the customer as "x"; its first word may be 75 characters whatever the
+// field name, so "Subject: " plus that word is longer than a header line
+// may be (maxLineLen); and for display names it keeps ',', '"', '<' and
+// '>' literal inside the word, which RFC 2047 §5 (3) forbids in a phrase
+// and which a lax parser could split into a second recipient (see
+// TestReplyGoesOnlyToSender).
 func encodeText(name, s string) string {
 	if !needsEncoding(s) {
 		return s
@@ -498,6 +507,13 @@ func writeHeader(b *bytes.Buffer, name, value string) {
 // §6.7) with CRLF line breaks and lines of at most 76 characters. Beyond
 // the RFC, "." and the "F" of "From " at the start of an encoded line are
 // escaped. Text without a final line break ends with a soft line break.
+//
+// mime/quotedprintable.Writer is not used on purpose: it writes "." and
+// "From " at the start of a line literally, so a message would change in
+// mbox storage (">From ") and with SMTP servers that mishandle a leading
+// dot, and it ends text without a final line break without one, so the
+// message would not end in CRLF. Otherwise the two agree, but for a line
+// of exactly 76 characters, which it breaks after 75.
 func writeQuotedPrintable(b *bytes.Buffer, text string) {
 	if text == "" {
 		return

@@ -1,7 +1,8 @@
-package reply
+package entity
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/antwort-dev/antwort/internal/testmail"
 )
 
 // refSeeds are texts that exercise every number, date and personal-data
@@ -34,10 +37,10 @@ var refSeeds = []string{
 // implementation on the repository's messages and, when generated, the
 // batch benchmark's mails, with and without extra patterns.
 func TestExtractRefRealistic(t *testing.T) {
-	repo, bench := loadSamples(t)
-	samples := append(append([]sample{}, repo...), bench...)
+	repo, bench := testmail.Load(t, "..")
+	samples := append(append([]testmail.Message{}, repo...), bench...)
 	for _, s := range refSeeds {
-		samples = append(samples, sample{From: "Petra Schulz <p@x.de>", Subject: s, Text: s})
+		samples = append(samples, testmail.Message{From: "Petra Schulz <p@x.de>", Subject: s, Text: s})
 	}
 	plain, err := NewExtractor(nil)
 	if err != nil {
@@ -49,15 +52,15 @@ func TestExtractRefRealistic(t *testing.T) {
 	}
 	for _, x := range []*Extractor{plain, extra} {
 		for i, s := range samples {
-			want := x.extractRef(s.From, s.Subject, s.body(), s.Lang, now)
-			got := x.Extract(s.From, s.Subject, s.body(), s.Lang, now)
+			want := x.extractRef(s.From, s.Subject, s.Body(), s.Lang, now)
+			got := x.Extract(s.From, s.Subject, s.Body(), s.Lang, now)
 			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("sample %d: Extract differs from the reference (-ref +new):\n%s\nsubject %q\ntext %q", i, diff, s.Subject, s.body())
+				t.Errorf("sample %d: Extract differs from the reference (-ref +new):\n%s\nsubject %q\ntext %q", i, diff, s.Subject, s.Body())
 			}
 		}
 	}
 	if len(bench) == 0 {
-		t.Logf("only %d repository messages: %s is missing", len(repo), benchMailDir)
+		t.Logf("only %d repository messages: %s is missing", len(repo), testmail.BenchMailDir)
 	}
 }
 
@@ -181,7 +184,8 @@ func TestExtractRefAll(t *testing.T) {
 	if os.Getenv("ANTWORT_REPLY_ALL") == "" {
 		t.Skip("set ANTWORT_REPLY_ALL=1 to compare on all generated mails")
 	}
-	ents, err := os.ReadDir(benchMailDir)
+	dir := filepath.Join("..", testmail.BenchMailDir)
+	ents, err := os.ReadDir(dir)
 	if err != nil {
 		t.Skip(err)
 	}
@@ -193,14 +197,14 @@ func TestExtractRefAll(t *testing.T) {
 	for i := 0; i < len(ents); i += 500 {
 		var paths []string
 		for _, e := range ents[i:min(i+500, len(ents))] {
-			paths = append(paths, benchMailDir+"/"+e.Name())
+			paths = append(paths, filepath.Join(dir, e.Name()))
 		}
-		for _, s := range readMails(t, paths) {
+		for _, s := range testmail.ReadMails(t, paths) {
 			n++
-			want := x.extractRef(s.From, s.Subject, s.body(), s.Lang, now)
-			got := x.Extract(s.From, s.Subject, s.body(), s.Lang, now)
+			want := x.extractRef(s.From, s.Subject, s.Body(), s.Lang, now)
+			got := x.Extract(s.From, s.Subject, s.Body(), s.Lang, now)
 			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
-				t.Fatalf("Extract differs from the reference (-ref +new):\n%s\nsubject %q\ntext %q", diff, s.Subject, s.body())
+				t.Fatalf("Extract differs from the reference (-ref +new):\n%s\nsubject %q\ntext %q", diff, s.Subject, s.Body())
 			}
 		}
 	}

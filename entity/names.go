@@ -1,4 +1,4 @@
-package reply
+package entity
 
 import (
 	"net/mail"
@@ -9,13 +9,13 @@ import (
 	"github.com/antwort-dev/antwort/internal/nlp"
 )
 
-// Genders reported in Entities.Gender. The empty string means unknown.
+// Genders reported in Set.Gender. The empty string means unknown.
 const (
 	GenderFemale = "f"
 	GenderMale   = "m"
 )
 
-// Values of Entities.NameSource.
+// Values of Set.NameSource.
 const (
 	NameSourceFrom      = "from"      // display name of the From header
 	NameSourceSignature = "signature" // line after a sign-off such as "Viele Grüße"
@@ -111,6 +111,16 @@ func isRoleAddress(addr string) bool {
 		return true
 	}
 	return false
+}
+
+// SplitName splits a person's name, read as Extract reads names in From
+// headers and signatures ("Petra Schulz", "Schulz, Petra", "Frau Dr.
+// Petra Schulz"), into first and last name without honorific or title.
+// Either part may be empty ("Petra", "Frau Schulz"). ok is false when s
+// does not look like a person's name (a company, a role, a sentence).
+func SplitName(s string) (first, last string, ok bool) {
+	p, ok := parsePersonName(s)
+	return p.first, p.last, ok
 }
 
 // parsePersonName parses s as a person's name: 1–4 capitalised words
@@ -429,3 +439,137 @@ func genderOfFirstName(first string) string {
 	}
 	return ""
 }
+
+// extractName fills the name fields of e.
+func (x *Extractor) extractName(e *Set, from, text, lang string) {
+	fromName, okFrom := nameFromHeader(from)
+	sigName, okSig := nameFromSignature(text)
+	var p personName
+	switch {
+	case okFrom:
+		p = fromName
+		e.NameSource = NameSourceFrom
+		if okSig && samePerson(fromName, sigName) {
+			// "Petra Schulz <…>" signing as "Frau Dr. Petra Schulz".
+			if p.gender == "" {
+				p.gender = sigName.gender
+			}
+			if p.title == "" {
+				p.title = sigName.title
+			}
+		}
+	case okSig:
+		p = sigName
+		e.NameSource = NameSourceSignature
+	case x.persons != nil && lang == nlp.English:
+		names, err := x.persons.Persons(text)
+		if err != nil {
+			return
+		}
+		found := false
+		for _, n := range names {
+			if q, ok := parsePersonName(n); ok && q.first != "" && q.last != "" {
+				p, found = q, true
+			}
+		}
+		if !found {
+			return
+		}
+		e.NameSource = NameSourceNER
+	default:
+		return
+	}
+	e.Name = p.full()
+	e.FirstName = p.first
+	e.LastName = p.last
+	e.Title = p.title
+	e.Gender = p.gender
+	if e.Gender == "" {
+		e.Gender = genderOfFirstName(p.first)
+	}
+}
+
+// samePerson reports whether two parsed names plausibly name the same
+// person: the same last name, or the same first name when one of them
+// has no last name.
+func samePerson(a, b personName) bool {
+	if a.last != "" && b.last != "" {
+		return nlp.Fold(a.last) == nlp.Fold(b.last)
+	}
+	return a.first != "" && nlp.Fold(a.first) == nlp.Fold(b.first)
+}
+
+// signatureWindow is how many non-empty lines at the end of a text are
+// searched for a sign-off.
+const signatureWindow = 15
+
+// nameFromSignature finds the customer's name after the last sign-off in
+// the last lines of text. Quoted lines ("> …") are ignored.
+func nameFromSignature(text string) (personName, bool) {
+	lines := strings.Split(text, "\n")
+	var idx []int
+	for i, l := range lines {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, ">") {
+			continue
+		}
+		lines[i] = l
+		idx = append(idx, i)
+	}
+	if len(idx) > signatureWindow {
+		idx = idx[len(idx)-signatureWindow:]
+	}
+	for k := len(idx) - 1; k >= 0; k-- {
+		line := lines[idx[k]]
+		var rest string
+		if line == "--" {
+			rest = ""
+		} else {
+			n, r := signOffPrefix(line)
+			if n == 0 {
+				continue
+			}
+			rest = r
+		}
+		if rest != "" {
+			if p, ok := parsePersonName(rest); ok {
+				return p, true
+			}
+			if r, _ := utf8.DecodeRuneInString(rest); !unicode.IsLower(r) {
+				continue
+			}
+			// "Viele Grüße aus Berlin", "Thanks for your help": the name
+			// may follow on the next line.
+		}
+		if k+1 < len(idx) {
+			if p, ok := parsePersonName(lines[idx[k+1]]); ok {
+				return p, true
+			}
+		}
+	}
+	return personName{}, false
+}
+
+// signOffPrefix reports how many words at the start of line form a
+// sign-off ("Mit freundlichen Grüßen", "LG", "Thanks,") and what follows
+// them, with separating punctuation removed. A line made of two sign-offs
+// ("Mit freundlichen Grüßen / Kind regards") has an empty rest.
+func signOffPrefix(line string) (int, string) {
+	words := strings.Fields(line)
+	for n := min(5, len(words)); n >= 1; n-- {
+		phrase := strings.TrimRight(nlp.Fold(strings.Join(words[:n], " ")), ",.!:;-–")
+		if !isSignOff(phrase) {
+			continue
+		}
+		rest := strings.TrimLeft(strings.Join(words[n:], " "), ",.!:;-–/| ")
+		if f := strings.Fields(rest); len(f) <= 5 && isSignOff(strings.TrimRight(nlp.Fold(strings.Join(f, " ")), ",.!:;-–")) {
+			rest = "" // "Mit freundlichen Grüßen / Kind regards"
+		}
+		return n, rest
+	}
+	return 0, ""
+}
+
+// isSignOff reports whether the folded, trimmed phrase is a closing
+// formula: one of those the mail cleaner cuts off (nlp.SignOff).
+func isSignOff(f string) bool { return nlp.SignOff(f) != nlp.NoSignOff }

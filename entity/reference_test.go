@@ -1,7 +1,6 @@
-package reply
+package entity
 
 import (
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,14 +13,12 @@ import (
 
 // This file keeps Extract as it was before the windowed keyword search
 // and the tighter cheap checks, which the current one must agree with on
-// every input (see FuzzExtractRef and TestExtractRefRealistic), and the
-// function that records missing template
-// fields as it was before it did without reflection (TestRenderRefRealistic).
+// every input (see FuzzExtractRef and TestExtractRefRealistic).
 
 // extractRef is the reference implementation of Extract.
-func (x *Extractor) extractRef(from, subject, text, lang string, now time.Time) Entities {
-	var e Entities
-	lang = normLang(lang)
+func (x *Extractor) extractRef(from, subject, text, lang string, now time.Time) Set {
+	var e Set
+	lang = nlp.Lang(lang)
 	if lang == "" {
 		lang = nlp.Detect(subject + "\n" + text)
 	}
@@ -328,29 +325,4 @@ func monthNearDigitRef(lower string) bool {
 		}
 	}
 	return false
-}
-
-// recordUsedRef is recordUsed as it was, with reflection. recordUsed is appended to printing actions as
-// {{… | _used $ "Field" …}}: it records the named fields that are empty
-// and passes the pipeline's value through.
-func recordUsedRef(d *renderData, args ...any) any {
-	if len(args) == 0 {
-		return ""
-	}
-	v := reflect.ValueOf(d.Data)
-	names := args[:len(args)-1]
-	for _, a := range names {
-		name, _ := a.(string)
-		f := v.FieldByName(name)
-		if f.IsValid() && f.Kind() == reflect.String && f.String() == "" && !slices.Contains(d.missing, name) {
-			d.missing = append(d.missing, name)
-		}
-	}
-	val := args[len(args)-1]
-	if s, ok := val.(string); ok && s == "" && d.mark != nil && len(names) == 1 {
-		if name, _ := names[0].(string); name != "" {
-			return d.mark(name)
-		}
-	}
-	return val
 }

@@ -1,0 +1,274 @@
+package entity
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Personal data: e-mail addresses, phone numbers and IBANs.
+
+type piiKind int
+
+const (
+	piiEmail piiKind = iota + 1
+	piiIBAN
+	piiPhone
+	piiCard     // payment card number (secrets.go)
+	piiPassword // value of "Passwort: …" (secrets.go)
+	piiPIN      // value of "PIN: …", "TAN: …", "CVC: …" (secrets.go)
+)
+
+type piiHit struct {
+	kind   piiKind
+	valid  bool // IBAN: the checksum is right
+	redact bool
+	span
+}
+
+var (
+	emailRE     = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
+	ibanRE      = regexp.MustCompile(`(?i)\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b`)
+	phoneRE     = regexp.MustCompile(`(?:\+\d|\(\d|\b0)[\d ()/-]{5,24}\d`)
+	slashDateRE = regexp.MustCompile(`^\d{1,2}/\d{1,2}/\d{2,4}$`)
+)
+
+// findPII returns the e-mail addresses, IBAN-shaped strings and phone
+// numbers in s, in order, and marks them in taken. Phone numbers and IBANs
+// overlapping something already taken (e-mail addresses, reference
+// numbers, dates) are skipped. An IBAN hit is valid when its checksum is
+// right, and to be redacted when valid or when it has the exact length of
+// its country's IBANs (a mistyped IBAN is still personal data). IBAN-shaped
+// strings are never taken for phone numbers.
+func findPII(s string, taken cover) []piiHit { return findPIIQ(s, taken, true) }
+
+// findPIIQ is findPII; quick=false runs every expression without the cheap
+// checks first (tests compare the two).
+func findPIIQ(s string, taken cover, quick bool) []piiHit {
+	var hits []piiHit
+	// Cheap necessary conditions first: an address has '@', an IBAN two
+	// letters and two digits in a row; phone numbers are looked for only
+	// where they can be (see phoneMatches).
+	email := !quick || strings.IndexByte(s, '@') >= 0
+	iban := !quick
+	for i := 0; quick && i+3 < len(s); i++ {
+		if isASCIILetter(s[i]) && isASCIILetter(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
+			iban = true
+			break
+		}
+	}
+	emails := findAllIf(!quick, emailRE, s)
+	if quick && email {
+		emails = runMatches(emailRE, s, inEmail, hasAt)
+	}
+	for _, m := range emails {
+		sp := span{m[0], m[1]}
+		hits = append(hits, piiHit{kind: piiEmail, redact: true, span: sp})
+		taken.add(sp)
+	}
+	for _, m := range findAllIf(iban, ibanRE, s) {
+		sp := span{m[0], m[1]}
+		if taken.any(sp) {
+			continue
+		}
+		taken.add(sp)
+		end, valid, exact := checkIBAN(s[m[0]:m[1]])
+		if valid || exact {
+			hits = append(hits, piiHit{kind: piiIBAN, valid: valid, redact: true, span: span{m[0], m[0] + end}})
+		}
+	}
+	phones := findAllIf(!quick, phoneRE, s)
+	if quick {
+		phones = runMatches(phoneRE, s, inPhone, sevenDigits)
+	}
+	for _, m := range phones {
+		sp := span{m[0], m[1]}
+		if taken.any(sp) || !isPhone(s, sp) {
+			continue
+		}
+		taken.add(sp)
+		hits = append(hits, piiHit{kind: piiPhone, redact: true, span: sp})
+	}
+	slices.SortFunc(hits, func(a, b piiHit) int { return a.start - b.start })
+	return hits
+}
+
+// findAllIf returns re's match indexes in s, or nothing when ok is false.
+func findAllIf(ok bool, re *regexp.Regexp, s string) [][]int {
+	if !ok {
+		return nil
+	}
+	return re.FindAllStringIndex(s, -1)
+}
+
+// runMatches returns what re.FindAllStringSubmatchIndex(s, -1) returns,
+// running re only on some runs of s: a run is a longest stretch of runes
+// for which inRun reports their length (0 for the runes that end a run),
+// and keep picks the runs to search, each together with the rune before
+// it, the context of a leading \b or [^\pL]. This is exact when every
+// match of re consists of the runes of one run, except that it may begin
+// with the rune before the run, when keep rejects only runs in which re
+// finds nothing of use, and when re can match ^ only before a run rune.
+func runMatches(re *regexp.Regexp, s string, inRun func(s string, i int) int, keep func(run string) bool) [][]int {
+	var out [][]int
+	for i := 0; i < len(s); {
+		n := inRun(s, i)
+		if n == 0 {
+			i++
+			continue
+		}
+		start := i
+		for i < len(s) && n > 0 {
+			i += n
+			if i < len(s) {
+				n = inRun(s, i)
+			}
+		}
+		if !keep(s[start:i]) {
+			continue
+		}
+		_, size := utf8.DecodeLastRuneInString(s[:start])
+		from := start - size
+		for _, m := range re.FindAllStringSubmatchIndex(s[from:i], -1) {
+			for j := range m {
+				if m[j] >= 0 {
+					m[j] += from
+				}
+			}
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// inPhone reports the length of s[i] when phoneRE may match it.
+func inPhone(s string, i int) int {
+	if c := s[i]; isDigit(c) || c == ' ' || c == '(' || c == ')' || c == '/' || c == '-' || c == '+' {
+		return 1
+	}
+	return 0
+}
+
+// sevenDigits reports whether s has seven digits, as every phone number
+// isPhone accepts has.
+func sevenDigits(s string) bool { return countDigits(s) >= 7 }
+
+// inEmail reports the length of s[i] when emailRE may match it.
+func inEmail(s string, i int) int {
+	if c := s[i]; isWordChar(c) && c != '_' || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '@' {
+		return 1
+	}
+	return 0
+}
+
+func hasAt(s string) bool { return strings.IndexByte(s, '@') >= 0 }
+
+func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// isPhone validates a phoneRE candidate s[sp.start:sp.end].
+func isPhone(s string, sp span) bool {
+	v := s[sp.start:sp.end]
+	if sp.end < len(s) {
+		if r, _ := utf8.DecodeRuneInString(s[sp.end:]); unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return false
+		}
+	}
+	if sp.start > 0 && v[0] != '0' {
+		if r, _ := utf8.DecodeLastRuneInString(s[:sp.start]); unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return false
+		}
+	}
+	if strings.Count(v, "(") != strings.Count(v, ")") || strings.Contains(v, "  ") || slashDateRE.MatchString(v) {
+		return false
+	}
+	digits, most := countDigits(v), 15
+	if strings.Contains(v, "(0)") {
+		most++
+	}
+	return digits >= 7 && digits <= most
+}
+
+// checkIBAN checks an ibanRE match. It returns the length of the IBAN in
+// bytes (the match may run past it), whether its checksum is valid, and
+// whether it has exactly the length IBANs of its country have.
+func checkIBAN(m string) (end int, valid, exact bool) {
+	var compact []byte
+	want := ibanLength(strings.ToUpper(m[:2]))
+	end = len(m)
+	for i := 0; i < len(m); i++ {
+		if m[i] == ' ' {
+			continue
+		}
+		compact = append(compact, m[i])
+		if want > 0 && len(compact) == want {
+			end = i + 1
+			break
+		}
+	}
+	if want > 0 {
+		exact = len(compact) == want
+		if !exact {
+			return len(m), false, false
+		}
+	} else if len(compact) < 15 || len(compact) > 34 {
+		return len(m), false, false
+	}
+	return end, mod97(compact) == 1, exact
+}
+
+// mod97 computes the ISO 7064 MOD 97-10 remainder of an IBAN: the first
+// four characters moved to the end, letters as 10–35.
+func mod97(iban []byte) int {
+	rem := 0
+	for i := range iban {
+		c := iban[(i+4)%len(iban)]
+		switch {
+		case isDigit(c):
+			rem = (rem*10 + int(c-'0')) % 97
+		case 'A' <= c && c <= 'Z':
+			rem = (rem*100 + int(c-'A') + 10) % 97
+		case 'a' <= c && c <= 'z':
+			rem = (rem*100 + int(c-'a') + 10) % 97
+		default:
+			return -1
+		}
+	}
+	return rem
+}
+
+// ibanLength is the IBAN length of common countries, 0 for others.
+func ibanLength(country string) int {
+	switch country {
+	case "NO":
+		return 15
+	case "BE":
+		return 16
+	case "DK", "FI", "NL":
+		return 18
+	case "SI":
+		return 19
+	case "AT", "EE", "LT", "LU":
+		return 20
+	case "CH", "HR", "LI", "LV":
+		return 21
+	case "BG", "DE", "GB", "IE":
+		return 22
+	case "AE":
+		return 23
+	case "AD", "CZ", "ES", "RO", "SE", "SK":
+		return 24
+	case "PT":
+		return 25
+	case "IS", "TR":
+		return 26
+	case "FR", "GR", "IT", "MC", "SM":
+		return 27
+	case "CY", "HU", "PL":
+		return 28
+	case "MT":
+		return 31
+	}
+	return 0
+}

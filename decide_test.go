@@ -234,6 +234,29 @@ func TestNoGermanArticleForEnglishMail(t *testing.T) {
 	}
 }
 
+// TestNoDraftFromUnrelatedArticle: with no article for cancellations in
+// the knowledge base, a cancellation gets no draft rather than the parcel
+// article that shares a word with it (it was proposed at score 0.02).
+func TestNoDraftFromUnrelatedArticle(t *testing.T) {
+	arts, _, err := kb.ReadArticles(context.Background(), "testdata/kb", kb.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts = slices.DeleteFunc(arts, func(a kb.Article) bool { return !strings.HasPrefix(a.ID, "parcel_missing") })
+	eng := replyEngine(t, testKB(t, arts), nil)
+	s := suggest(t, eng, &ingest.Message{ID: "c1", Channel: "email", From: ingest.Address{Name: "Otto Kranz", Address: "otto@example.org"},
+		Subject: "Kündigung meines Abos", Text: "Sehr geehrte Damen und Herren,\n\nhiermit kündige ich mein Abonnement fristgerecht zum Monatsende.\n\nMit freundlichen Grüßen\nOtto Kranz"})
+	if s.Intent.Label != "cancel_contract" {
+		t.Fatalf("intent %s, want cancel_contract", s.Intent.Label)
+	}
+	if s.Article != "" || s.Draft != "" {
+		t.Errorf("cancellation drafted with %s: %q", s.Article, s.Draft)
+	}
+	if s.Decision.Action != reply.Suggest || !slices.Contains(s.Decision.Failed(), "answer found") {
+		t.Errorf("decision %s, failed %v; want suggest without an answer", s.Decision.Action, s.Decision.Failed())
+	}
+}
+
 // TestPoliteCancellationNotEscalated: formal and informal cancellations in
 // German and English are requests, not anger.
 func TestPoliteCancellationNotEscalated(t *testing.T) {

@@ -227,6 +227,7 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 	if rc.Learned != nil {
 		hits = reweigh(hits, res.Intent.Label, rc.Learned, rc.Answers)
 	}
+	hits = drafts(hits, ip.Label)
 	for _, h := range hits {
 		s.Answers = append(s.Answers, answer(h))
 	}
@@ -258,6 +259,9 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 	sender := msg.Recipient().String()
 	in := reply.Input{From: sender, Channel: msg.Channel, Text: text, Lang: mailLang, AutoReason: msg.Auto, NoText: msg.NoText,
 		Intent: ip, Sentiment: sp, FollowUp: f.followUp, AsksNothing: f.followUp && !nlp.AsksSomething(f.body)}
+	if ip.Label != "" {
+		in.IntentData = e.cfg.Intent.Meta().Readiness(ip.Label)
+	}
 	for _, r := range s.Requests {
 		in.Requests = append(in.Requests, r.Intent)
 	}
@@ -466,4 +470,23 @@ func share(p classifier.Prediction, label string) float64 {
 		}
 	}
 	return 0
+}
+
+// minDraftScore is the knowledge-base score below which an article that
+// is not linked to the message's intent is no draft at all: an article
+// about something else that merely shares a word or two (score 0.02 for
+// a parcel article under a cancellation) misleads the agent more than no
+// draft does.
+const minDraftScore = 0.1
+
+// drafts drops the hits that are not linked to intent and score below
+// minDraftScore, keeping the order of the rest.
+func drafts(hits []kb.Hit, intent string) []kb.Hit {
+	out := hits[:0]
+	for _, h := range hits {
+		if h.Score >= minDraftScore || intent != "" && slices.Contains(h.Article.Intents, intent) {
+			out = append(out, h)
+		}
+	}
+	return out
 }

@@ -75,6 +75,54 @@ func TestFewShotConfidenceHonest(t *testing.T) {
 	t.Logf("4 per label: accuracy %.3f, mean confidence %.3f", acc, mean)
 }
 
+// TestFewLabelsFewShotNotCertain trains on 5 demo mails of each of 4
+// intents, a team's first try: the model trained on all 20 is surer of
+// itself than the fold models the calibration was fitted on, and without
+// moderation claimed 0.999 on new mail. No confidence may reach 0.97, and
+// the mean confidence on the inbox mails of those intents must not exceed
+// the accuracy there by more than 0.05.
+func TestFewLabelsFewShotNotCertain(t *testing.T) {
+	labels := map[string]bool{}
+	var train []Example
+	n := map[string]int{}
+	for _, r := range readJSONL(t, "../testdata/demo/train.jsonl") {
+		if len(labels) < 4 && !labels[r.Label] {
+			labels[r.Label] = true
+		}
+		if labels[r.Label] && n[r.Label] < 5 {
+			n[r.Label]++
+			train = append(train, Example{Text: r.Text, Label: r.Label})
+		}
+	}
+	m, err := Train(context.Background(), train, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum, right, count float64
+	for _, r := range readJSONL(t, "../testdata/demo/inbox.jsonl") {
+		if !labels[r.Label] {
+			continue
+		}
+		p := m.Predict(r.Text)
+		if p.Confidence >= 0.97 {
+			t.Errorf("trained on 5 examples of 4 labels, %.50q predicted %s with confidence %.3f", r.Text, p.Label, p.Confidence)
+		}
+		sum += p.Confidence
+		count++
+		if p.Label == r.Label {
+			right++
+		}
+	}
+	if count == 0 {
+		t.Fatal("no inbox mail of the 4 labels")
+	}
+	mean, acc := sum/count, right/count
+	if mean > acc+0.05 {
+		t.Errorf("mean confidence %.3f above accuracy %.3f: overconfident on thin data", mean, acc)
+	}
+	t.Logf("5 each of %d labels: %v inbox mails, accuracy %.3f, mean confidence %.3f", len(labels), count, acc, mean)
+}
+
 // TestBanking77TenShotCalibrated is the few-shot calibration target on a
 // public data set: Banking77 with the first 10 training examples of each
 // intent, in file order, must have an ECE of at most 0.05 on the test
@@ -223,5 +271,49 @@ func TestVersion1ModelStillReads(t *testing.T) {
 	}
 	if math.Abs(p.Confidence-want[argmax(want)]) > 1e-4 {
 		t.Errorf("version 1 model: confidence %v, temperature-scaled %v", p.Confidence, want[argmax(want)])
+	}
+}
+
+// TestModerationShrinksOnlyFewData: the confidence map averaged over its
+// posterior stays below Platt's map where few held-out predictions were
+// seen, never falls as p rises, and is Platt's map with thousands.
+func TestModerationShrinksOnlyFewData(t *testing.T) {
+	// Held-out logits 0..8 with P(right) = σ(-1 + 0.8x), drawn evenly.
+	sample := func(n int) ([]float64, []bool) {
+		var xs []float64
+		var ok []bool
+		for i := range n {
+			x := 8 * float64(i) / float64(n-1)
+			xs = append(xs, x)
+			// Right for the first share σ(-1+0.8x) of each block of ten.
+			ok = append(ok, float64(i%10) < 10*sigmoid(-1+0.8*x))
+		}
+		return xs, ok
+	}
+	for _, tt := range []struct {
+		n       int
+		minDrop float64 // at least this far below Platt at x = 12
+		maxDrop float64
+	}{
+		{20, 0.005, 1},
+		{5000, 0, 0.002},
+	} {
+		xs, ok := sample(tt.n)
+		a, b, v := fitPlatt(xs, ok, calibrationPrior)
+		c := calibration{A: a, B: b, V: v}
+		platt, mod := sigmoid(a+b*12), c.moderated(12)
+		if drop := platt - mod; drop < tt.minDrop || drop > tt.maxDrop {
+			t.Errorf("%d held-out predictions: at x=12 Platt %.4f, moderated %.4f (drop %.4f, want %.3f..%.3f)", tt.n, platt, mod, drop, tt.minDrop, tt.maxDrop)
+		}
+		t.Logf("%d held-out predictions: at x=12 Platt %.4f, moderated %.4f", tt.n, platt, mod)
+		prev := 0.0
+		for x := -5.0; x <= 40; x += 0.25 {
+			m := c.moderated(x)
+			if m < prev-1e-12 {
+				t.Errorf("%d held-out predictions: moderated confidence falls from %.6f to %.6f at x=%.2f", tt.n, prev, m, x)
+				break
+			}
+			prev = m
+		}
 	}
 }

@@ -153,6 +153,10 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 			slices.ContainsFunc(c.Scope, func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }) {
 			return bad("calibration not finite, negative slope or unsorted scope")
 		}
+		if v := c.V; len(v) != 0 && (len(v) != 3 || !(v[0] >= 0) || !(v[2] >= 0) || math.IsInf(v[0], 0) || math.IsInf(v[2], 0) ||
+			math.IsNaN(v[1]) || math.IsInf(v[1], 0)) {
+			return bad("calibration covariance not three finite values with non-negative variances")
+		}
 		cal = *c
 	}
 	d64, n := binary.Uvarint(p)

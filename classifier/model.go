@@ -1,14 +1,16 @@
 package classifier
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/antwort-dev/antwort/internal/nlp"
 	"math"
 	"slices"
 	"sort"
 	"sync/atomic"
+
+	"github.com/antwort-dev/antwort/internal/nlp"
 )
 
 // Kind names a training algorithm.
@@ -78,6 +80,37 @@ type Meta struct {
 	// HeldOutLabels holds the same folds' figures per label.
 	HeldOutLabels map[string]LabelHeldOut `json:"held_out_labels,omitempty"`
 	Options       Options                 `json:"options"`
+}
+
+// Guides for automatic answers per label, from the held-out predictions of
+// training: fewer examples than MinAutoExamples cannot show how reliable
+// the label's answers are, and a held-out precision below MinAutoPrecision
+// means it is often given to mail of other labels.
+const (
+	MinAutoExamples  = 20
+	MinAutoPrecision = 0.8
+)
+
+// Readiness says why label's training data is too thin or too often
+// confused for automatic answers, or "" when it is enough to try. A model
+// that kept no label counts says nothing.
+func (m Meta) Readiness(label string) string {
+	n, ok := m.LabelCounts[label]
+	if !ok {
+		return ""
+	}
+	h := m.HeldOutLabels[label]
+	switch {
+	case n < MinAutoExamples:
+		noun := "examples"
+		if n == 1 {
+			noun = "example"
+		}
+		return fmt.Sprintf("too thin: %d %s, label at least %d", n, noun, MinAutoExamples)
+	case h.Predicted > 0 && h.Precision() < MinAutoPrecision:
+		return fmt.Sprintf("too often confused: %.0f %% of its held-out predictions right", 100*h.Precision())
+	}
+	return ""
 }
 
 // LabelHeldOut is one label's figures on the calibration folds' held-out

@@ -84,6 +84,12 @@ func TestDecide(t *testing.T) {
 		{"unsure intent", DefaultPolicy(), func(in *Input) { in.Intent = pred("parcel_missing", 0.6) }, Suggest, []string{"intent confident"}},
 		{"abstained", DefaultPolicy(), func(in *Input) { in.Intent.Abstain = true }, Suggest, []string{"intent confident"}},
 		{"weak answer", DefaultPolicy(), func(in *Input) { in.KBScore = 0.3 }, Suggest, []string{"answer score"}},
+		{"intent with too little training data", DefaultPolicy(), func(in *Input) {
+			in.IntentData = "too thin: 5 examples, label at least 20"
+		}, Suggest, []string{"intent has data"}},
+		{"fitted: measured the intent itself", fitted(), func(in *Input) {
+			in.IntentData = "too thin: 5 examples, label at least 20"
+		}, Send, nil},
 		{"no answer", DefaultPolicy(), func(in *Input) {
 			in.HasAnswer, in.Article, in.KBScore, in.Linked, in.ArticleLang = false, "", 0, false, ""
 		},
@@ -156,6 +162,11 @@ func TestProblemsSayWhatIsWrong(t *testing.T) {
 	in.From = ""
 	if got := DefaultPolicy().Decide(in).Problems(); len(got) != 1 || got[0] != "no sender address" {
 		t.Errorf("Problems() = %q, want \"no sender address\" once", got)
+	}
+	in = good()
+	in.HasAnswer, in.Article, in.KBScore, in.Linked, in.ArticleLang = false, "", 0, false, ""
+	if got := DefaultPolicy().Decide(in).Problems(); len(got) != 1 || got[0] != "no article found" {
+		t.Errorf("Problems() = %q, want \"no article found\" once", got)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -145,4 +146,12 @@ func (g *globalOptions) trainModel(ctx context.Context, what string, exs []class
 		return nil, 0, err
 	}
 	return m, time.Since(start), nil
+}
+
+// writeJSON writes v to w as one line of JSON, without escaping <, > and &
+// (the output is read by people and programs, not embedded in HTML).
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
@@ -823,9 +822,7 @@ func stratify(exs []classifier.Example, k int, seed int64) []int {
 
 func (o *evalOptions) print(r *evalResult) error {
 	if o.format == "json" {
-		enc := json.NewEncoder(o.g.io.Out)
-		enc.SetEscapeHTML(false)
-		return enc.Encode(r)
+		return writeJSON(o.g.io.Out, r)
 	}
 	w := o.g.io.Out
 	fmt.Fprintf(w, "n_train %d, n_test %d, skipped %d\n", r.NTrain, r.NTest, r.Skipped)

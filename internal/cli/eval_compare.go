@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -125,9 +124,7 @@ func (o *evalOptions) runCompare(ctx context.Context, pol *reply.Policy) error {
 	res := &compareResult{Task: o.task, Test: o.testFile, NTest: len(test), Skipped: skipped, Policy: o.policy,
 		A: compareSide{Model: a.name, Report: a.rep}, B: compareSide{Model: b.name, Report: b.rep}, Compare: cmp}
 	if o.format == "json" {
-		enc := json.NewEncoder(o.g.io.Out)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(res); err != nil {
+		if err := writeJSON(o.g.io.Out, res); err != nil {
 			return err
 		}
 	} else {

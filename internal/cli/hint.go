@@ -12,6 +12,7 @@ import (
 	"github.com/antwort-dev/antwort"
 	"github.com/antwort-dev/antwort/kb"
 	"github.com/antwort-dev/antwort/models"
+	"github.com/antwort-dev/antwort/trust"
 )
 
 // errorText is how Main prints a command's error: one "antwort: " prefix
@@ -53,6 +54,9 @@ func nextStep(err error, cmd *cobra.Command, g *globalOptions) string {
 		}
 		return fmt.Sprintf("Import your articles first: antwort kb import --kb %s ARTICLES_DIR\n"+
 			"  (Markdown files with a YAML header; or antwort demo --dir . for the sample)", dir)
+	case errors.Is(err, trust.ErrTooLittleData):
+		return "Label more mail (at least 20 per intent you want answered automatically) and fit again.\n" +
+			"  Until then the hand thresholds decide, and intents with too little data get drafts only."
 	}
 	return ""
 }

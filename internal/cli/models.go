@@ -264,9 +264,7 @@ and policy.`,
 
 func printDiff(w io.Writer, format string, d *antwort.ModelDiff) error {
 	if format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		return enc.Encode(d)
+		return writeJSON(w, d)
 	}
 	fmt.Fprintf(w, "%s %d → %d\n", d.Name, d.A, d.B)
 	if d.N == 0 {

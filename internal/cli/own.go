@@ -40,3 +40,9 @@ func ownMail(pol *reply.Policy, from *mail.Address, fromSet bool, domains []stri
 func toMailbox(a ingest.Address) mail.Address {
 	return mail.Address{Name: a.Name, Address: a.Address}
 }
+
+// domainOf returns the lower-cased domain of addr, "" without one.
+func domainOf(addr string) string {
+	_, d, _ := strings.Cut(addr, "@")
+	return strings.ToLower(d)
+}

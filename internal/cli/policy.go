@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -218,9 +217,7 @@ func runPolicySuggest(ctx context.Context, o *policySuggestOptions) error {
 		res.Written = o.out
 	}
 	if o.format == "json" {
-		enc := json.NewEncoder(o.g.io.Out)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(res); err != nil {
+		if err := writeJSON(o.g.io.Out, res); err != nil {
 			return err
 		}
 	} else {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/mail"
 	"os"
@@ -227,9 +226,7 @@ func runPolicyFit(ctx context.Context, o *policyFitOptions) error {
 		res.Written = o.out
 	}
 	if o.format == "json" {
-		enc := json.NewEncoder(o.g.io.Out)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(res); err != nil {
+		if err := writeJSON(o.g.io.Out, res); err != nil {
 			return err
 		}
 	} else {

@@ -354,7 +354,10 @@ func (d *decisionWriter) write(r *decisionRecord) error {
 		if i > 0 {
 			label = ""
 		}
-		fmt.Fprintf(&b, "   %-11s %s\n", label, p)
+		for _, line := range wrapText(p, 78-15) {
+			fmt.Fprintf(&b, "   %-11s %s\n", label, line)
+			label = ""
+		}
 	}
 	pc := fmt.Sprintf("%.3f", r.Decision.PCorrect)
 	if r.Decision.Rule == reply.RuleFitted {

@@ -192,7 +192,7 @@ func runTrain(ctx context.Context, o *trainOptions) error {
 		thin := 0
 		for _, l := range slices.Sorted(maps.Keys(meta.LabelCounts)) {
 			h, ok := meta.HeldOutLabels[l]
-			verdict := readiness(meta.LabelCounts[l], h)
+			verdict := meta.Readiness(l)
 			if verdict != "" {
 				thin++
 			} else {
@@ -216,15 +216,6 @@ func runTrain(ctx context.Context, o *trainOptions) error {
 	return nil
 }
 
-// Guides for automatic answers per label, from the held-out predictions of
-// training: fewer examples than minAutoExamples cannot show how reliable
-// the label's answers are, and a held-out precision below minAutoPrecision
-// means it is often given to mail of other labels.
-const (
-	minAutoExamples  = 20
-	minAutoPrecision = 0.8
-)
-
 // labelReady is one label's held-out figures and readiness in train's
 // JSON output.
 type labelReady struct {
@@ -238,23 +229,11 @@ type labelReady struct {
 
 func labelReadiness(meta classifier.Meta) map[string]labelReady {
 	out := map[string]labelReady{}
-	for l, n := range meta.LabelCounts {
+	for l := range meta.LabelCounts {
 		h := meta.HeldOutLabels[l]
-		out[l] = labelReady{LabelHeldOut: h, Precision: h.Precision(), Recall: h.Recall(), Thin: readiness(n, h)}
+		out[l] = labelReady{LabelHeldOut: h, Precision: h.Precision(), Recall: h.Recall(), Thin: meta.Readiness(l)}
 	}
 	return out
-}
-
-// readiness says why a label's data is too thin or too confused for
-// automatic answers, or "" when it is enough to try.
-func readiness(examples int, h classifier.LabelHeldOut) string {
-	switch {
-	case examples < minAutoExamples:
-		return fmt.Sprintf("too thin: %d examples, label at least %d", examples, minAutoExamples)
-	case h.Predicted > 0 && h.Precision() < minAutoPrecision:
-		return fmt.Sprintf("too often confused: %.0f %% of its held-out predictions right", 100*h.Precision())
-	}
-	return ""
 }
 
 type trainResult struct {

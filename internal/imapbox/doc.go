@@ -40,6 +40,16 @@
 // (keywords, moves) and checked first when it is not (Append looks for the
 // Message-ID before appending again).
 //
+// # Why go-imap v2
+//
+// go-imap v2 is still marked beta; v1.2.1 is the stable release. v2 is
+// used because it is the maintained line and has in its client what
+// antwort relies on: IDLE, MOVE and typed UID sets. With v1 the same
+// needs the separate go-imap-idle and go-imap-move extension modules. v2's imapserver with its in-memory backend also lets the
+// tests run a real IMAP server in the test process. The beta's API is
+// pinned in go.mod; the integration tests against Dovecot check the
+// behaviour antwort depends on.
+//
 // # Concurrency
 //
 // A Mailbox is safe for concurrent use. A Source is not: one goroutine

@@ -417,9 +417,10 @@ func (e *Engine) requests(sentences []string, mail classifier.Prediction) []Requ
 	pt := preparedTexts.Get().(*classifier.Text)
 	defer preparedTexts.Put(pt)
 	var out []Request
-	for i, sen := range sentences {
-		if i == maxSentences {
-			break
+	n := min(len(sentences), maxSentences)
+	for i, sen := range sentences[:n] {
+		if len(out) == 0 && n-i < 2 {
+			break // one sentence left cannot make two requests: the answer is nil
 		}
 		pt.Reset(sen)
 		p := e.cfg.Intent.PredictText(pt, 0)

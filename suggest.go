@@ -259,8 +259,14 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 	sender := msg.Recipient().String()
 	in := reply.Input{From: sender, Channel: msg.Channel, Text: text, Lang: mailLang, AutoReason: msg.Auto, NoText: msg.NoText,
 		Intent: ip, Sentiment: sp, FollowUp: f.followUp, AsksNothing: f.followUp && !nlp.AsksSomething(f.body)}
-	if ip.Label != "" {
-		in.IntentData = e.cfg.Intent.Meta().Readiness(ip.Label)
+	// Too few examples cannot show how often a confident prediction of the
+	// intent is right. (An intent often confused overall is not held back
+	// here: its confident predictions may still be right, which the
+	// intent threshold, or a fitted rule, judges.)
+	if meta := e.cfg.Intent.Meta(); ip.Label != "" {
+		if n, ok := meta.LabelCounts[ip.Label]; ok && n < classifier.MinAutoExamples {
+			in.IntentData = meta.Readiness(ip.Label)
+		}
 	}
 	for _, r := range s.Requests {
 		in.Requests = append(in.Requests, r.Intent)
@@ -411,9 +417,10 @@ func (e *Engine) requests(sentences []string, mail classifier.Prediction) []Requ
 	pt := preparedTexts.Get().(*classifier.Text)
 	defer preparedTexts.Put(pt)
 	var out []Request
-	for i, sen := range sentences {
-		if i == maxSentences {
-			break
+	n := min(len(sentences), maxSentences)
+	for i, sen := range sentences[:n] {
+		if len(out) == 0 && n-i < 2 {
+			break // one sentence left cannot make two requests: the answer is nil
 		}
 		pt.Reset(sen)
 		p := e.cfg.Intent.PredictText(pt, 0)

@@ -7,13 +7,16 @@ import (
 	"hash"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // hashedFields are the header fields of a mail that its ContentHash
 // covers, besides the body: what the writer wrote, not what a relay
 // added on the way (Received, Return-Path, Delivered-To, X-…).
-var hashedFields = []string{"from", "to", "cc", "subject", "date"}
+var hashedFields = [...]string{"from", "to", "cc", "subject", "date"}
 
 // MailHash returns the ContentHash that Parse gives the raw mail, without
 // parsing it: 128 bits of a SHA-256, in hex, of the values of the From,
@@ -29,12 +32,20 @@ func MailHash(raw []byte) string {
 			data = data[i+1:]
 		}
 	}
-	fields := make([][]byte, len(hashedFields))
-	cur := -1 // index in fields of the field being read, -1 for others
-	body := []byte(nil)
+	sc := hashScratch.Get().(*mailHashScratch)
+	defer hashScratch.Put(sc)
+	// The hashed fields' words, runs of white space as one space; a
+	// folded line continues the field above it.
+	var seen [len(hashedFields)]bool
+	words := &sc.words
+	for i := range words {
+		words[i] = words[i][:0]
+	}
+	cur := -1 // index in words of the field being read, -1 for others
+	var body []byte
 	for len(data) > 0 {
 		line := data
-		rest := []byte(nil)
+		var rest []byte
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
 			line, rest = data[:i], data[i+1:]
 		}
@@ -46,8 +57,7 @@ func MailHash(raw []byte) string {
 		data = rest
 		if line[0] == ' ' || line[0] == '\t' {
 			if cur >= 0 {
-				fields[cur] = append(fields[cur], ' ')
-				fields[cur] = append(fields[cur], line...)
+				words[cur] = appendWords(words[cur], line)
 			}
 			continue
 		}
@@ -57,19 +67,29 @@ func MailHash(raw []byte) string {
 			continue
 		}
 		for i, f := range hashedFields {
-			if fields[i] == nil && strings.EqualFold(string(bytes.TrimSpace(name)), f) {
-				cur = i
-				fields[i] = append([]byte{}, value...)
+			if !seen[i] && strings.EqualFold(string(bytes.TrimSpace(name)), f) {
+				cur, seen[i] = i, true
+				words[i] = appendWords(words[i], value)
 			}
 		}
 	}
-	h := sha256.New()
-	for _, f := range fields {
-		writeField(h, strings.Join(strings.Fields(string(f)), " "))
+	// What is hashed: each field's words with their length in front (see
+	// writeField), then the body with "\n" line ends and without trailing
+	// blank space.
+	b := sc.buf[:0]
+	for _, w := range words {
+		b = strconv.AppendInt(b, int64(len(w)), 10)
+		b = append(b, ':')
+		b = append(b, w...)
 	}
-	// The body with "\r\n" as "\n" and without trailing blanks, written
-	// piece by piece rather than copied: trimming first gives the same
-	// bytes, as a trimmed end never splits a "\r\n".
+	// The body with "\r\n" as "\n" and without trailing blanks, hashed
+	// piece by piece rather than copied (a big mail's body is not held
+	// twice): trimming first gives the same bytes, as a trimmed end never
+	// splits a "\r\n".
+	sc.buf = b
+	h := sc.h
+	h.Reset()
+	h.Write(b)
 	body = bytes.TrimRight(body, "\n\r\t ")
 	for {
 		i := bytes.Index(body, []byte("\r\n"))
@@ -80,7 +100,49 @@ func MailHash(raw []byte) string {
 		h.Write(body[:i])
 		body = body[i+1:] // from the '\n'
 	}
-	return sum(h)
+	return hex.EncodeToString(h.Sum(sc.sum[:0])[:16])
+}
+
+// mailHashScratch is MailHash's memory, reused between mails.
+type mailHashScratch struct {
+	words [len(hashedFields)][]byte
+	buf   []byte // the fields' words, hashed before the body
+	h     hash.Hash
+	sum   [sha256.Size]byte
+}
+
+var hashScratch = sync.Pool{New: func() any { return &mailHashScratch{h: sha256.New()} }}
+
+// appendWords appends the words of s (as strings.Fields splits them) to
+// dst, each after a space unless dst is empty.
+func appendWords(dst, s []byte) []byte {
+	for len(s) > 0 {
+		r, size := rune(s[0]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRune(s)
+		}
+		if unicode.IsSpace(r) {
+			s = s[size:]
+			continue
+		}
+		j := size
+		for j < len(s) {
+			r, size := rune(s[j]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRune(s[j:])
+			}
+			if unicode.IsSpace(r) {
+				break
+			}
+			j += size
+		}
+		if len(dst) > 0 {
+			dst = append(dst, ' ')
+		}
+		dst = append(dst, s[:j]...)
+		s = s[j:]
+	}
+	return dst
 }
 
 // postHash is the ContentHash of a post read from JSONL, CSV or a text

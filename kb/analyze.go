@@ -3,9 +3,11 @@ package kb
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -102,33 +104,37 @@ func (a analyzers) count(b []byte, weight float64, words, grams *tfTable, cache 
 		}
 		return
 	}
-	ts := a.shared.Analyze(b)
 	if cache == nil {
 		cache = a.tokens
 	}
 	if cache != nil {
-		for _, t := range ts {
-			var tt *tokenTerms
-			if t.KeyWord { // not from the tokenizer: not cached
-				tt = cache.placed(a.termsOf(t.Term, true))
-			} else {
-				tt = cache.get(t.Term, a.termsOf)
-			}
-			var wr *termRef
-			if tt.refs != nil {
-				wr = &tt.refs[0]
-			}
-			words.add(tt.word, weight, wr)
-			for i, g := range tt.grams {
-				var gr *termRef
-				if tt.refs != nil {
-					gr = &tt.refs[1+i]
+		if chunked(b) {
+			// Each run of text between white space on its own, its
+			// tokens' terms remembered (see tokenCache.chunk).
+			for len(b) > 0 {
+				i := 0
+				for i < len(b) && asciiSpace(b[i]) {
+					i++
 				}
-				grams.add(g, weight, gr)
+				j := i
+				for j < len(b) && !asciiSpace(b[j]) {
+					j++
+				}
+				if j > i {
+					for _, tt := range cache.chunk(b[i:j], a.chunkTerms) {
+						tt.add(words, grams, weight)
+					}
+				}
+				b = b[j:]
 			}
+			return
+		}
+		for _, tt := range a.chunkTerms(b, cache) {
+			tt.add(words, grams, weight)
 		}
 		return
 	}
+	ts := a.shared.Analyze(b)
 	var offs [64]int
 	for _, t := range ts { // before wordLast: the stemmer changes terms in place
 		gramsOf(t.Term, a.gramMin, a.gramMax, offs[:0], func(g []byte) { grams.add(string(g), weight, nil) })
@@ -136,6 +142,70 @@ func (a analyzers) count(b []byte, weight float64, words, grams *tfTable, cache 
 	for _, t := range a.wordLast.Filter(ts) {
 		words.add(string(t.Term), weight, nil)
 	}
+}
+
+// chunkTerms returns the terms of the tokens of b, as the shared front
+// makes them, from cache (new tokens are added to it).
+func (a analyzers) chunkTerms(b []byte, cache *tokenCache) []*tokenTerms {
+	ts := a.shared.Analyze(b)
+	out := make([]*tokenTerms, 0, len(ts))
+	for _, t := range ts {
+		if t.KeyWord { // not from the tokenizer: not cached
+			out = append(out, cache.placed(a.termsOf(t.Term, true)))
+		} else {
+			out = append(out, cache.get(t.Term, a.termsOf))
+		}
+	}
+	return out
+}
+
+// add counts the token's terms with weight.
+func (tt *tokenTerms) add(words, grams *tfTable, weight float64) {
+	var wr *termRef
+	if tt.refs != nil {
+		wr = &tt.refs[0]
+	}
+	words.add(tt.word, weight, wr)
+	for i, g := range tt.grams {
+		var gr *termRef
+		if tt.refs != nil {
+			gr = &tt.refs[1+i]
+		}
+		grams.add(g, weight, gr)
+	}
+}
+
+// asciiSpace reports whether c is ASCII white space.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
+
+// chunked reports whether the analysis of b is that of its runs of
+// non-white-space (chunks) one by one. ASCII white space always ends a
+// word (Unicode word segmentation, UAX #29), and a word never starts
+// with it, except that a combining mark, a format character or a zero
+// width joiner right after it joins the white space (rule WB4): a chunk
+// must start with an ASCII character, a letter (other than a modifier
+// letter), a digit, punctuation or a symbol (other than a modifier). The
+// char filter's template actions ({{…}}) may span white space: text with
+// "{{" is analysed whole. The token filters work on each token alone.
+func chunked(b []byte) bool {
+	if bytes.Contains(b, []byte("{{")) || !utf8.Valid(b) {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		if asciiSpace(b[i]) || i > 0 && !asciiSpace(b[i-1]) || b[i] < utf8.RuneSelf {
+			continue
+		}
+		r, _ := utf8.DecodeRune(b[i:])
+		switch {
+		case unicode.IsLetter(r) && !unicode.Is(unicode.Lm, r), unicode.IsDigit(r), unicode.IsPunct(r),
+			unicode.In(r, unicode.Sm, unicode.Sc, unicode.So):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // tfTable counts a query's distinct terms: their frequency and, when the
@@ -223,16 +293,13 @@ type tokenTerms struct {
 
 // tokenCache remembers the terms of the tokens queries had, so that a
 // token seen before costs a map lookup: no stemming, no n-grams to cut,
-// and no new strings as map keys. Service mail repeats its words; the
-// first maxCachedTokens distinct tokens are kept.
-//
-// Lookups read an immutable map without locking; new tokens go to a
-// pending map under a mutex, which is merged into a new immutable map
-// when it has grown by an eighth.
+// and no new strings as map keys; and the tokens of whole runs of text
+// between white space ("Bestellung,"), so that such a chunk seen before
+// is not tokenised again. Service mail repeats its words; the first
+// maxCachedTokens distinct tokens and chunks are kept.
 type tokenCache struct {
-	done    atomic.Pointer[map[string]*tokenTerms]
-	mu      sync.Mutex
-	pending map[string]*tokenTerms
+	tokens growMap[*tokenTerms]
+	chunks growMap[[]*tokenTerms]
 
 	// index, when not nil, is the in-memory index of a read-only KB
 	// (which never changes): the cached terms carry where they are in it,
@@ -257,44 +324,79 @@ func (c *tokenCache) placed(tt *tokenTerms) *tokenTerms {
 
 const maxCachedTokens = 1 << 16
 
-func newTokenCache() *tokenCache {
-	c := &tokenCache{pending: map[string]*tokenTerms{}}
-	c.done.Store(&map[string]*tokenTerms{})
-	return c
-}
+func newTokenCache() *tokenCache { return &tokenCache{} }
 
 // get returns the terms of term, made by terms on a miss.
 func (c *tokenCache) get(term []byte, terms func([]byte, bool) *tokenTerms) *tokenTerms {
-	done := *c.done.Load()
-	if tt := done[string(term)]; tt != nil {
-		return tt
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	done = *c.done.Load() // another goroutine may have merged meanwhile
-	if tt := done[string(term)]; tt != nil {
-		return tt
-	}
-	if tt := c.pending[string(term)]; tt != nil {
-		return tt
-	}
-	tt := c.placed(terms(term, false))
-	if len(done)+len(c.pending) >= maxCachedTokens {
-		return tt
-	}
-	c.pending[string(term)] = tt
-	if len(c.pending) >= max(64, len(done)/8) {
-		merged := make(map[string]*tokenTerms, len(done)+len(c.pending))
-		for k, v := range done {
-			merged[k] = v
+	return c.tokens.get(term, func() *tokenTerms { return c.placed(terms(term, false)) })
+}
+
+// chunk returns the terms of the tokens of chunk, made by terms on a
+// miss.
+func (c *tokenCache) chunk(chunk []byte, terms func([]byte, *tokenCache) []*tokenTerms) []*tokenTerms {
+	return c.chunks.get(chunk, func() []*tokenTerms { return terms(chunk, c) })
+}
+
+// growMap is a map from byte strings to values that many goroutines read
+// without locking and add to: lookups read an immutable map; new entries
+// go to a pending map under a mutex, merged into a new immutable map when
+// it has grown by an eighth. It keeps the first maxCachedTokens entries.
+// Values are made outside the lock, so that goroutines making values for
+// new keys do not wait for each other (when two make one for the same
+// key at once, both get the first one kept; the values of one key must be
+// interchangeable).
+type growMap[V any] struct {
+	done    atomic.Pointer[map[string]V]
+	full    atomic.Bool
+	mu      sync.Mutex
+	pending map[string]V
+}
+
+// get returns the value of key, made by mk on a miss.
+func (g *growMap[V]) get(key []byte, mk func() V) V {
+	if done := g.done.Load(); done != nil {
+		if v, ok := (*done)[string(key)]; ok {
+			return v
 		}
-		for k, v := range c.pending {
-			merged[k] = v
-		}
-		c.done.Store(&merged)
-		clear(c.pending)
 	}
-	return tt
+	if g.full.Load() {
+		return mk()
+	}
+	g.mu.Lock()
+	v, ok := g.pending[string(key)]
+	g.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = mk()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var done map[string]V
+	if d := g.done.Load(); d != nil {
+		done = *d
+	}
+	if w, ok := done[string(key)]; ok { // another goroutine kept one meanwhile
+		return w
+	}
+	if w, ok := g.pending[string(key)]; ok {
+		return w
+	}
+	if len(done)+len(g.pending) >= maxCachedTokens {
+		g.full.Store(true)
+		return v
+	}
+	if g.pending == nil {
+		g.pending = map[string]V{}
+	}
+	g.pending[string(key)] = v
+	if len(g.pending) >= max(64, len(done)/8) {
+		merged := make(map[string]V, len(done)+len(g.pending))
+		maps.Copy(merged, done)
+		maps.Copy(merged, g.pending)
+		g.done.Store(&merged)
+		clear(g.pending)
+	}
+	return v
 }
 
 // gramsOf calls fn with the character n-grams of term of lo to hi runes,

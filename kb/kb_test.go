@@ -583,6 +583,13 @@ func TestCountMatchesBoth(t *testing.T) {
 		"The customer's orders were delayed and the refunds haven't arrived; shipping shipments running",
 		"", "a", "ab abc abcd", "\xff\xfe", "Ärger über Rücksendungen!!! Lieferadresse \xc3 x\xe2\x82",
 		"日本語のテキスト und ein Wort", strings.Repeat("Lieferung ", 50),
+		// Chunks (runs between white space) analysed one by one must give
+		// what the whole text gives: marks, joiners, modifiers, format
+		// characters after white space, non-ASCII spaces inside a chunk,
+		// template actions across white space, regional indicators.
+		"Bestellung \u0308ndern", "a \u200dx", "👍 \U0001F3FBok", "\u00adweich", "ﾞカタ", "Lie\u00a0ferung", "Bestellung {{ .Name }} x",
+		"🇩🇪 🇩🇪🇩🇪 ,Komma .Punkt 'quote' „Zitat“ –Strich €49 49€ 1.234,56 can't l'adresse",
+		"Tab\tgetrennt\r\nZeilen\vvertikal\fseite", "\u0301 start with a mark", "end with a mark\u0301",
 	}
 	for _, q := range sampleQueries(t) {
 		texts = append(texts, q.Text)
@@ -597,6 +604,20 @@ func TestCountMatchesBoth(t *testing.T) {
 		}
 		for _, text := range texts {
 			checkCount(t, an, text)
+		}
+	}
+}
+
+// TestChunked: ordinary mail text is analysed chunk by chunk; text that
+// might not split there is analysed whole.
+func TestChunked(t *testing.T) {
+	for text, want := range map[string]bool{
+		"Hallo, meine Bestellung 4711 ist nicht angekommen! Grüße, Anna": true,
+		"Über „Rücksendung“ – 49 € 😒 🇩🇪 l'adresse":                       true,
+		"x {{ .Name }} y": false, "a \u0308b": false, "a \u200db": false, "a \U0001F3FBb": false, "\xff": false,
+	} {
+		if got := chunked([]byte(text)); got != want {
+			t.Errorf("chunked(%q) = %v, want %v", text, got, want)
 		}
 	}
 }
@@ -616,7 +637,8 @@ func checkCount(t *testing.T, an analyzers, text string) {
 }
 
 func FuzzCount(f *testing.F) {
-	for _, s := range []string{"Lieferadresse geändert", "refunds haven't arrived", "\xff\xfeä", "日本語"} {
+	for _, s := range []string{"Lieferadresse geändert", "refunds haven't arrived", "\xff\xfeä", "日本語",
+		"a \u0308b \u200dc 👍\U0001F3FB {{ x }} 🇩🇪🇩🇪 ﾞ", "Tab\tLF\nCR\rVT\vFF\f\u00a0NBSP 1234 12345,5"} {
 		f.Add(s)
 	}
 	dir := filepath.Join(f.TempDir(), "kb")
@@ -821,4 +843,91 @@ func (t *tfTable) counts() map[string]float64 {
 		m[e.term] += e.f
 	}
 	return m
+}
+
+// TestGrowMap: values come back for every key, made once per key while
+// the map has room; once full, values for new keys are made and not kept;
+// goroutines reading and adding at once see one value per kept key.
+func TestGrowMap(t *testing.T) {
+	var g growMap[int]
+	made := map[string]int{}
+	var mu sync.Mutex
+	mk := func(k string) func() int {
+		return func() int {
+			mu.Lock()
+			defer mu.Unlock()
+			made[k]++
+			return len(k)
+		}
+	}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range maxCachedTokens + 100 {
+				k := fmt.Sprintf("key%d", (i*7+w*13)%(maxCachedTokens+100))
+				if got := g.get([]byte(k), mk(k)); got != len(k) {
+					t.Errorf("get(%q) = %d, want %d", k, got, len(k))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	kept := 0
+	if d := g.done.Load(); d != nil {
+		kept = len(*d)
+	}
+	kept += len(g.pending)
+	if kept != maxCachedTokens || !g.full.Load() {
+		t.Errorf("%d keys kept (full %v), want %d", kept, g.full.Load(), maxCachedTokens)
+	}
+	// A kept key is not made again.
+	for k := range *g.done.Load() {
+		before := made[k]
+		g.get([]byte(k), mk(k))
+		if made[k] != before {
+			t.Errorf("kept key %q made again", k)
+		}
+		break
+	}
+}
+
+// TestSortsSameAsOld: the candidate and intent orders of finish, now made
+// with slices.SortFunc, are those the old sort.Slice calls made (both
+// orders are total), on candidates and intents with many ties in score.
+func TestSortsSameAsOld(t *testing.T) {
+	for seed := range 50 {
+		var cs []*cand
+		probs := map[string]float64{}
+		for i := range 5 + seed {
+			cs = append(cs, &cand{id: fmt.Sprintf("a%03d", (i*37+seed)%101), text: float64((i*seed)%4) / 4})
+			probs[fmt.Sprintf("intent%02d", (i*13+seed)%29)] = float64((i+seed)%3) / 3
+		}
+		old := slices.Clone(cs)
+		sort.Slice(old, func(i, j int) bool {
+			if old[i].text != old[j].text {
+				return old[i].text > old[j].text
+			}
+			return old[i].id < old[j].id
+		})
+		sortCands(cs)
+		if !slices.Equal(old, cs) {
+			t.Fatalf("seed %d: sortCands differs from the old order", seed)
+		}
+		var intents []string
+		for in := range probs {
+			intents = append(intents, in)
+		}
+		want := slices.Clone(intents)
+		sort.Slice(want, func(i, j int) bool {
+			pi, pj := probs[want[i]], probs[want[j]]
+			return pi > pj || pi == pj && want[i] < want[j]
+		})
+		s := &searcher{q: Query{Intents: probs}}
+		if got := s.intentOrder(intents); !slices.Equal(got, want) {
+			t.Fatalf("seed %d: intent order %v, old %v", seed, got, want)
+		}
+	}
 }

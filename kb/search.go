@@ -195,7 +195,7 @@ type searcher struct {
 type scratch struct {
 	words, grams tfTable    // query term frequencies of one language (see terms)
 	all          []qterm    // weigh's terms before selection
-	order        []int32    // weigh's sort order
+	order        []weighKey // weigh's sort order
 	weighed      [3][]qterm // text's words, grams and body words
 	per          []partHits // profile's per-part tallies
 	docs         []docHit   // match's result
@@ -343,44 +343,61 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 		}
 		t.w = w
 	}
-	// Sort positions, not terms: swapping a term (which holds a pointer)
-	// costs a write barrier while the garbage collector runs.
+	// Sort keys, not terms: a key holds the weight and the first eight
+	// bytes of the term, so that most comparisons compare numbers (many
+	// terms weigh the same), and no pointer, whose every move costs a
+	// write barrier while the garbage collector runs.
 	s.sc.all = all
 	order := s.sc.order[:0]
 	for i := range all {
-		order = append(order, int32(i))
+		order = append(order, weighKey{w: all[i].w, pre: termPrefix(all[i].term), i: int32(i)})
 	}
 	s.sc.order = order
-	heavier := func(i, j int32) int {
-		a, b := &all[i], &all[j]
+	heavier := func(a, b weighKey) int {
 		switch {
 		case a.w > b.w:
 			return -1
 		case a.w < b.w:
 			return 1
+		case a.pre < b.pre:
+			return -1
+		case a.pre > b.pre:
+			return 1
 		}
-		return strings.Compare(a.term, b.term)
+		return strings.Compare(all[a.i].term, all[b.i].term)
 	}
 	// The selection below reads the terms heaviest first until it has
-	// max of them, rarely much further: sort the heaviest 1.5 max first,
-	// and the rest only if they are reached. Terms are distinct, so the order
+	// max of them, rarely much further: sort the heaviest 1.5 max first
+	// (max when no term can be skipped), and the rest only if they are
+	// reached. Terms are distinct, so the order
 	// is the same as sorting all.
+	// When the postings of all terms fit the budget, none is skipped and
+	// the heaviest max are all that is read.
+	var total uint64
+	for i := range all {
+		total += all[i].df
+	}
+	first := max + max/2
+	if total <= s.p.maxPostings {
+		first = max
+	}
 	sorted := len(order)
-	if sorted > max+max/2 {
-		sorted = max + max/2
+	if sorted > first {
+		sorted = first
 		selectFirst(order, sorted, heavier)
 	}
 	slices.SortFunc(order[:sorted], heavier)
 	out := dst[:0]
 	var postings uint64
-	for i, oi := range order {
+	for i, k := range order {
 		if len(out) == max {
 			break
 		}
 		if i == sorted {
 			slices.SortFunc(order[sorted:], heavier)
+			k = order[i]
 		}
-		t := all[oi]
+		t := all[k.i]
 		if i >= s.p.minTerms && postings+t.df > s.p.maxPostings {
 			continue // a rarer, lighter term may still fit
 		}
@@ -390,10 +407,30 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 	return out, nil
 }
 
+// weighKey is what weigh sorts a term by: its weight (heaviest first),
+// then its bytes (termPrefix, then the whole term), and its place.
+type weighKey struct {
+	w   float64
+	pre uint64
+	i   int32
+}
+
+// termPrefix returns the first eight bytes of t, big-endian, padded with
+// zero bytes. Two terms whose prefixes differ compare as their prefixes
+// do (strings.Compare); equal prefixes say nothing.
+func termPrefix(t string) uint64 {
+	var p uint64
+	n := min(len(t), 8)
+	for i := range n {
+		p |= uint64(t[i]) << (56 - 8*i)
+	}
+	return p
+}
+
 // selectFirst reorders x so that x[:k] holds the k first elements of x in
 // the order of cmp, in any order (quickselect), for 0 <= k <= len(x).
 // cmp must be a strict total order on the elements of x.
-func selectFirst(x []int32, k int, cmp func(a, b int32) int) {
+func selectFirst[E any](x []E, k int, cmp func(a, b E) int) {
 	lo, hi := 0, len(x)
 	for hi-lo > 1 {
 		// Median of three as the pivot, moved to the end.
@@ -640,21 +677,18 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	if w > 0 {
 		// Most likely intents first, so that with many linked articles
 		// those of the likely intents are the ones considered.
-		sort.Slice(intents, func(i, j int) bool {
-			pi, pj := s.q.Intents[intents[i]], s.q.Intents[intents[j]]
-			return pi > pj || pi == pj && intents[i] < intents[j]
-		})
-		ids, err := s.be.linked(ctx, intents, m)
+		ids, err := s.be.linked(ctx, s.intentOrder(intents), m)
 		if err != nil {
 			return nil, err
 		}
-		have := map[string]bool{}
+		// At most m ranked and m linked: a list is cheaper than a map.
+		have := make([]string, 0, len(ranked)+len(ids))
 		for _, c := range ranked {
-			have[c.id] = true
+			have = append(have, c.id)
 		}
 		for _, id := range ids {
-			if !have[id] {
-				have[id] = true
+			if !slices.Contains(have, id) {
+				have = append(have, id)
 				c := s.arts[id]
 				if c == nil {
 					c = &cand{id: id}
@@ -751,13 +785,44 @@ func cmpDesc(a, b float64) int {
 	return 0
 }
 
+// sortCands orders candidates by text score, then id (distinct: the
+// order is total, whatever the sort).
 func sortCands(cs []*cand) {
-	sort.Slice(cs, func(i, j int) bool {
-		if cs[i].text != cs[j].text {
-			return cs[i].text > cs[j].text
+	slices.SortFunc(cs, func(a, b *cand) int {
+		if a.text != b.text {
+			return cmpDesc(a.text, b.text)
 		}
-		return cs[i].id < cs[j].id
+		return strings.Compare(a.id, b.id)
 	})
+}
+
+// intentOrder sorts intents (of s.q.Intents) most likely first, then by
+// name, and returns them. (Intents are distinct: the order is total,
+// whatever the sort.)
+func (s *searcher) intentOrder(intents []string) []string {
+	byP := make([]intentP, len(intents))
+	for i, in := range intents {
+		byP[i] = intentP{in, s.q.Intents[in]}
+	}
+	slices.SortFunc(byP, func(a, b intentP) int {
+		switch {
+		case a.p > b.p:
+			return -1
+		case a.p < b.p:
+			return 1
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	for i := range byP {
+		intents[i] = byP[i].name
+	}
+	return intents
+}
+
+// intentP is an intent with its probability, for sorting.
+type intentP struct {
+	name string
+	p    float64
 }
 
 // articleScore sets c.text.

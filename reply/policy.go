@@ -454,10 +454,10 @@ type Input struct {
 	AutoReason string
 	Intent     classifier.Prediction
 	// IntentData says why the intent model's training data for
-	// Intent.Label is too thin or too often confused for automatic
-	// answers (classifier.Meta.Readiness), "" when it is enough to try.
-	// Only the hand thresholds look at it: a fitted rule measured the
-	// intent's answers itself.
+	// Intent.Label is too thin for automatic answers
+	// (classifier.Meta.Readiness), "" when it is enough to try. Only the
+	// hand thresholds look at it: a fitted rule measured the intent's
+	// answers itself.
 	IntentData string
 	Sentiment  classifier.Prediction
 	// SecondOpinion is another sentiment estimate, such as the built-in

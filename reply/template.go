@@ -51,6 +51,9 @@ type Template struct {
 	tmpl   *template.Template
 	fields []string
 	size   int // bytes to reserve for a reply: the body's length and some
+	// fast is the template compiled for renderFast; nil when it uses
+	// more than renderFast does (text/template runs it then).
+	fast []fastOp
 }
 
 // usedFunc is the function ParseTemplate appends to every printing action
@@ -83,6 +86,12 @@ func ParseTemplate(name, body string) (*Template, error) {
 		return nil, fmt.Errorf("%w %q: %w", ErrTemplate, name, c.err)
 	}
 	t.fields = c.fields
+	if ops, ok := compileFast(tmpl.Tree.Root); ok {
+		t.fast = ops
+		if t.fast == nil {
+			t.fast = []fastOp{} // nothing to print, but compiled
+		}
+	}
 	if err := instrument(tmpl.Tree.Root); err != nil {
 		return nil, fmt.Errorf("%w %q: %w", ErrTemplate, name, err)
 	}
@@ -115,6 +124,10 @@ func (t *Template) RenderMarked(d Data, mark func(field string) string) (Rendere
 	rd := &renderData{Data: cleanData(d), mark: mark}
 	var b strings.Builder
 	b.Grow(t.size)
+	if t.fast != nil {
+		renderFast(&b, rd, t.fast, "")
+		return Rendered{Text: b.String(), Missing: rd.missing}, nil
+	}
 	if err := t.tmpl.Execute(&b, rd); err != nil {
 		return Rendered{}, fmt.Errorf("%w %q: %w", ErrTemplate, t.name, err)
 	}

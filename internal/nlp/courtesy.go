@@ -1,6 +1,9 @@
 package nlp
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // courtesyWords are the words of greetings, thanks, closings and
 // acknowledgements ("Danke, das hat geklappt!", "Thanks so much for the
@@ -51,11 +54,14 @@ func Courtesy(sentence string) bool {
 	other, polite := 0, 0
 	solved, contrast := false, false
 	question := strings.ContainsRune(sentence, '?')
-	for _, t := range Tokenize(Fold(sentence)) {
-		solved = solved || solvedWords[t]
-		contrast = contrast || contrastWords[t]
+	tp := getTokens()
+	defer putTokens(tp)
+	for _, t := range appendFoldedTokens(tp, sentence) {
+		k := courtesyKinds[t] // one lookup for the three word lists
+		solved = solved || k&kindSolved != 0
+		contrast = contrast || k&kindContrast != 0
 		switch {
-		case courtesyWords[t]:
+		case k&kindCourtesy != 0:
 			polite++
 		case t == "." || t == "," || t == ":" || t == "-" || t == "–" || t == "…":
 		default:
@@ -66,6 +72,46 @@ func Courtesy(sentence string) bool {
 		return true
 	}
 	return polite > 0 && other <= 1
+}
+
+// Kinds of words in courtesyKinds.
+const (
+	kindCourtesy = 1 << iota // courtesyWords
+	kindSolved               // solvedWords
+	kindContrast             // contrastWords
+)
+
+// courtesyKinds says for each word of courtesyWords, solvedWords and
+// contrastWords which of them it is in, so that Courtesy looks a token
+// up once.
+var courtesyKinds = func() map[string]uint8 {
+	m := map[string]uint8{}
+	for kind, set := range map[uint8]map[string]bool{kindCourtesy: courtesyWords, kindSolved: solvedWords, kindContrast: contrastWords} {
+		for w := range set {
+			m[w] |= kind
+		}
+	}
+	return m
+}()
+
+// tokenSlices recycles the token slices of Detect, Identify, Courtesy and
+// AsksSomething, which only read the tokens while they run.
+var tokenSlices = sync.Pool{New: func() any { s := make([]string, 0, 128); return &s }}
+
+func getTokens() *[]string { return tokenSlices.Get().(*[]string) }
+
+// appendFoldedTokens returns the tokens of Fold(s) (see Tokenize) in
+// *tp's memory, keeping it there for putTokens.
+func appendFoldedTokens(tp *[]string, s string) []string {
+	*tp = AppendTokens((*tp)[:0], Fold(s))
+	return *tp
+}
+
+// putTokens returns *tp to the pool, without the strings it held.
+func putTokens(tp *[]string) {
+	clear(*tp)
+	*tp = (*tp)[:0]
+	tokenSlices.Put(tp)
 }
 
 // requestWords ask for something on their own, requestPairs as two words
@@ -95,7 +141,9 @@ func AsksSomething(text string) bool {
 	if strings.ContainsRune(text, '?') {
 		return true
 	}
-	toks := Tokenize(Fold(text))
+	tp := getTokens()
+	defer putTokens(tp)
+	toks := appendFoldedTokens(tp, text)
 	for i, t := range toks {
 		if requestWords[t] || i > 0 && requestPairs[[2]string{toks[i-1], t}] {
 			return true

@@ -232,7 +232,9 @@ const (
 // another language is "und" or one of those it resembles, never forced
 // into German or English.
 func Identify(s string) string {
-	return IdentifyTokens(Tokenize(Fold(s)), countUmlauts(s))
+	tp := getTokens()
+	defer putTokens(tp)
+	return IdentifyTokens(appendFoldedTokens(tp, s), countUmlauts(s))
 }
 
 // IdentifyTokens decides the language from folded tokens (see Tokenize)
@@ -307,7 +309,9 @@ func add(score *[numLangs]int, set langSet, points int) {
 // or "und" for anything else — text with no clear evidence or in another
 // language (see Identify).
 func Detect(s string) string {
-	return DetectTokens(Tokenize(Fold(s)), countUmlauts(s))
+	tp := getTokens()
+	defer putTokens(tp)
+	return DetectTokens(appendFoldedTokens(tp, s), countUmlauts(s))
 }
 
 // DetectTokens is Detect on folded tokens (see Tokenize) and the number of

@@ -22,6 +22,13 @@ import (
 func Sentences(text, lang string) []string {
 	var out []string
 	for _, piece := range pieces(text) {
+		if lang == English && !strings.ContainsAny(strings.TrimRight(piece, ".!?"), ".!?") {
+			// Punkt breaks sentences only at tokens with one of these:
+			// without them, or with them only at its end, the piece
+			// (trimmed, not empty) is one sentence.
+			out = append(out, piece)
+			continue
+		}
 		if lang == English {
 			for _, s := range punkt().Tokenize(piece) {
 				if t := strings.TrimSpace(s.Text); t != "" {

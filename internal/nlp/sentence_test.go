@@ -1,6 +1,9 @@
 package nlp
 
 import (
+	"os"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -102,6 +105,107 @@ func TestAsksSomething(t *testing.T) {
 			t.Errorf("AsksSomething(%q) = %v, want %v", c.text, got, c.want)
 		}
 	}
+}
+
+// refSentences is Sentences as it was before English pieces without
+// sentence punctuation skipped Punkt: every English piece through Punkt.
+func refSentences(text, lang string) []string {
+	var out []string
+	for _, piece := range pieces(text) {
+		if lang == English {
+			for _, s := range punkt().Tokenize(piece) {
+				if t := strings.TrimSpace(s.Text); t != "" {
+					out = append(out, t)
+				}
+			}
+			continue
+		}
+		out = splitRules(piece, out)
+	}
+	return out
+}
+
+// refCourtesy is Courtesy as it was before its word lists were merged
+// into one map.
+func refCourtesy(sentence string) bool {
+	other, polite := 0, 0
+	solved, contrast := false, false
+	question := strings.ContainsRune(sentence, '?')
+	for _, t := range Tokenize(Fold(sentence)) {
+		solved = solved || solvedWords[t]
+		contrast = contrast || contrastWords[t]
+		switch {
+		case courtesyWords[t]:
+			polite++
+		case t == "." || t == "," || t == ":" || t == "-" || t == "–" || t == "…":
+		default:
+			other++
+		}
+	}
+	if solved && !contrast && !question && other <= 5 {
+		return true
+	}
+	return polite > 0 && other <= 1
+}
+
+// sentenceCorpus returns the texts of the language test sets and some
+// made-up mails: pieces with and without sentence punctuation, lists,
+// greetings, quotes and brackets after the punctuation.
+func sentenceCorpus(t testing.TB) []string {
+	texts := []string{
+		"Hi Tom,\nthanks a lot\n\nwhere is my parcel\nit was due on Monday\n\nKind regards\nAnna",
+		"Hello,\nI was charged twice (see attached) \"really\" and\nI want my money back\n- order 4711\n- order 4712\nBest, Tom",
+		"Thanks, that worked! Now something else: my invoice shows 49.99 instead of 39.99. Can you fix it?",
+		"no punctuation at all just words and more words",
+		"Dr. Smith said so... then he left.) Next line\n\nP.S. call me",
+		"?!", "...", "a.b.c d", "Mr. X", "Thank you!’ And then", "Danke\n\nViele Grüße",
+		"Where is my parcel?", "Help!!!", "Is that so ?", "Thanks...", "It was the U.S.", "Call Dr. Who!", "e.g.", "ok .",
+	}
+	for _, f := range []string{"testdata/lang.tsv", "testdata/lang_holdout.tsv"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for line := range strings.Lines(string(b)) {
+			if _, text, ok := strings.Cut(strings.TrimRight(line, "\n"), "\t"); ok && !strings.HasPrefix(line, "#") {
+				texts = append(texts, strings.ReplaceAll(text, `\n`, "\n"))
+			}
+		}
+	}
+	return texts
+}
+
+// TestSentencesMatchReference: skipping Punkt for English pieces without
+// sentence punctuation splits every text as Punkt does, and Courtesy's
+// one map judges every sentence as the three word lists did.
+func TestSentencesMatchReference(t *testing.T) {
+	for _, text := range sentenceCorpus(t) {
+		for _, lang := range []string{English, German} {
+			got, want := Sentences(text, lang), refSentences(text, lang)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Sentences(%q, %s) (-reference +got):\n%s", text, lang, diff)
+			}
+			for _, s := range want {
+				if got, want := Courtesy(s), refCourtesy(s); got != want {
+					t.Errorf("Courtesy(%q) = %v, reference %v", s, got, want)
+				}
+			}
+		}
+	}
+}
+
+func FuzzSentencesMatchReference(f *testing.F) {
+	for _, text := range sentenceCorpus(f) {
+		f.Add(text)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if got, want := Sentences(text, English), refSentences(text, English); !slices.Equal(got, want) {
+			t.Errorf("Sentences(%q, en) = %q, reference %q", text, got, want)
+		}
+		if got, want := Courtesy(text), refCourtesy(text); got != want {
+			t.Errorf("Courtesy(%q) = %v, reference %v", text, got, want)
+		}
+	})
 }
 
 func TestQuotes(t *testing.T) {

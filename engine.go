@@ -168,7 +168,9 @@ func Text(msg *ingest.Message) string {
 // yields abstaining labels, not an error. Classify only fails when ctx is
 // done.
 func (e *Engine) Classify(ctx context.Context, msg *ingest.Message) (*Result, error) {
-	r, _, _, err := e.classify(ctx, msg.ID, Text(msg))
+	// At least one, so that no alternatives (Alternatives < 0) are an
+	// empty list, as after a full ranking.
+	r, _, _, err := e.classifyTop(ctx, msg.ID, Text(msg), max(e.cfg.Alternatives, 1))
 	return r, err
 }
 
@@ -176,6 +178,13 @@ func (e *Engine) Classify(ctx context.Context, msg *ingest.Message) (*Result, er
 // the full intent and sentiment predictions (every label's probability,
 // as Suggest needs them), so that each model scores the text once.
 func (e *Engine) classify(ctx context.Context, id, text string) (r *Result, ip, sp classifier.Prediction, err error) {
+	return e.classifyTop(ctx, id, text, -1)
+}
+
+// classifyTop is classify with up to k alternatives in the predictions
+// (k < 0 means all): ranking all labels takes a sort, the few reported
+// only a pick.
+func (e *Engine) classifyTop(ctx context.Context, id, text string, k int) (r *Result, ip, sp classifier.Prediction, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, ip, sp, err
 	}
@@ -191,27 +200,28 @@ func (e *Engine) classify(ctx context.Context, id, text string) (r *Result, ip, 
 	// another feature space scores the prepared text itself.
 	f := e.cfg.Intent.Features(pt)
 	defer f.Release()
-	ip = e.cfg.Intent.PredictFeatures(f, -1)
+	ip = e.cfg.Intent.PredictFeatures(f, k)
 	r.Intent = label(top(ip, alts), modelName(IntentModel, e.cfg.IntentVersion))
 	if e.cfg.Explain > 0 && ip.Label != "" {
-		r.Explanation.Intent = e.cfg.Intent.Explain(text, ip.Label, e.cfg.Explain)
+		r.Explanation.Intent = e.cfg.Intent.ExplainFeatures(f, ip.Label, e.cfg.Explain)
 	}
 	if e.cfg.Sentiment != nil {
-		sp = e.cfg.Sentiment.PredictFeatures(f, -1)
+		sp = e.cfg.Sentiment.PredictFeatures(f, k)
 		r.Sentiment = label(top(sp, alts), modelName(SentimentModel, e.cfg.SentimentVersion))
 		if e.cfg.Explain > 0 && sp.Label != "" {
-			r.Explanation.Sentiment = e.cfg.Sentiment.Explain(text, sp.Label, e.cfg.Explain)
+			r.Explanation.Sentiment = e.cfg.Sentiment.ExplainFeatures(f, sp.Label, e.cfg.Explain)
 		}
+	} else if e.cfg.Explain > 0 {
+		var ex []classifier.Contribution
+		sp, ex = e.cfg.Lexicon.PredictExplain(text)
+		r.Sentiment = label(top(sp, alts), "lexicon")
+		if len(ex) > e.cfg.Explain {
+			ex = ex[:e.cfg.Explain]
+		}
+		r.Explanation.Sentiment = ex
 	} else {
 		sp = e.cfg.Lexicon.Predict(text)
 		r.Sentiment = label(top(sp, alts), "lexicon")
-		if e.cfg.Explain > 0 {
-			ex := e.cfg.Lexicon.Explain(text)
-			if len(ex) > e.cfg.Explain {
-				ex = ex[:e.cfg.Explain]
-			}
-			r.Explanation.Sentiment = ex
-		}
 	}
 	return r, ip, sp, nil
 }

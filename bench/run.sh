@@ -5,12 +5,17 @@
 #
 #   bench/run.sh            # all data sets + throughput benchmarks
 #   bench/run.sh banking77  # one data set
+#   bench/run.sh throughput # the prediction benchmarks alone
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA="${ANTWORT_DATA:-../shared/data}"
 if [ ! -d "$DATA" ]; then
   echo "bench: $DATA not found; nothing to measure (set ANTWORT_DATA)"; exit 0
 fi
+# go test runs in the package's folder: a relative path would point
+# elsewhere there, and the benchmarks would skip without a word.
+DATA="$(cd "$DATA" && pwd)"
+export ANTWORT_DATA="$DATA"
 mkdir -p bench/out
 go build -o bench/out/antwort ./cmd/antwort
 A=bench/out/antwort
@@ -42,5 +47,9 @@ PY
 
 if [ -z "$ONLY" ] || [ "$ONLY" = throughput ]; then
   echo "== throughput: Predict on Banking77 test texts (one core), and 100,000 texts on all cores" >&2
-  go test -run '^$' -bench 'PredictBanking77' -benchtime 3s -count 3 ./classifier/ | grep -E 'Benchmark|ok'
+  out=$(go test -run '^$' -bench 'PredictBanking77' -benchtime 3s -count 3 ./classifier/)
+  if ! grep -q '^BenchmarkPredictBanking77' <<< "$out"; then
+    echo "bench: no throughput benchmark ran:" >&2; echo "$out" >&2; exit 1
+  fi
+  grep -E '^Benchmark|^ok' <<< "$out"
 fi

@@ -25,9 +25,10 @@
 // a softmax over the decision values with a temperature fitted on held-out
 // decision values from stratified cross-validation folds — never on
 // training data — and the same folds choose the SVM's C when Options.C is
-// zero. A Model abstains when its top probability is below the global or
-// the label's threshold (WithThresholds), and Explain names the features
-// that pushed a label.
+// zero (the candidates are fitted in increasing order, each fit starting
+// from the solution for the next smaller C). A Model abstains when its
+// top probability is below the global or the label's threshold
+// (WithThresholds), and Explain names the features that pushed a label.
 //
 // A caller that runs several models over one text (intent and sentiment)
 // prepares it once with PrepareText, or Text.Reset, and passes it to each
@@ -45,7 +46,12 @@
 //
 //	f := im.Features(t)
 //	intent, mood := im.PredictFeatures(f, 3), sm.PredictFeatures(f, 3)
+//	why := im.ExplainFeatures(f, intent.Label, 5)
 //	f.Release()
+//
+// An explanation costs time in proportion to the text's features, not to
+// the model: ExplainFeatures works from the prediction's feature vector,
+// ExplainText and Explain compute it first.
 //
 // Evaluate and Score compute accuracy, macro-F1, expected calibration
 // error, coverage at a target precision and per-label figures.

@@ -258,6 +258,49 @@ func (e *extractor) count(r *raw) {
 
 // charGrams adds the character n-grams of "<t>".
 func (e *extractor) charGrams(t string) {
+	nr := e.padRunes(t)
+	for n := e.o.CharMin; n <= e.o.CharMax; n++ {
+		for s := 0; s+n <= nr; s++ {
+			g := e.pad[e.runes[s]:e.runes[s+n]]
+			e.add(gramHash(g), blockChar, func() string { return "c:" + string(g) })
+		}
+	}
+}
+
+// gram returns the first character n-gram of "<t>", in the order
+// charGrams adds them, whose key is key, or nil when there is none. It is
+// valid until the extractor's next use.
+func (e *extractor) gram(t string, key uint32) []byte {
+	nr := e.padRunes(t)
+	for n := e.o.CharMin; n <= e.o.CharMax; n++ {
+		for s := 0; s+n <= nr; s++ {
+			g := e.pad[e.runes[s]:e.runes[s+n]]
+			if bucket(gramHash(g), e.o.Bits)<<1|blockChar == key {
+				return g
+			}
+		}
+	}
+	return nil
+}
+
+// gramAt returns the character n-gram of "<t>" at position g in the
+// order charGrams adds them, or nil when there is none. It is valid until
+// the extractor's next use.
+func (e *extractor) gramAt(t string, g int) []byte {
+	nr := e.padRunes(t)
+	for n := e.o.CharMin; n <= e.o.CharMax; n++ {
+		if count := nr - n + 1; g < count {
+			return e.pad[e.runes[g]:e.runes[g+n]]
+		} else if count > 0 {
+			g -= count
+		}
+	}
+	return nil
+}
+
+// padRunes sets e.pad to "<t>" and e.runes to the byte offsets of its
+// runes followed by len(e.pad), and returns the number of runes.
+func (e *extractor) padRunes(t string) int {
 	e.pad = append(e.pad[:0], '<')
 	e.pad = append(e.pad, t...)
 	e.pad = append(e.pad, '>')
@@ -269,19 +312,19 @@ func (e *extractor) charGrams(t string) {
 	}
 	nr := len(e.runes)
 	e.runes = append(e.runes, len(e.pad))
-	for n := e.o.CharMin; n <= e.o.CharMax; n++ {
-		for s := 0; s+n <= nr; s++ {
-			g := e.pad[e.runes[s]:e.runes[s+n]]
-			h := uint64(fnvOffset)
-			h ^= nsChar
-			h *= fnvPrime
-			for _, c := range g {
-				h ^= uint64(c)
-				h *= fnvPrime
-			}
-			e.add(h, blockChar, func() string { return "c:" + string(g) })
-		}
+	return nr
+}
+
+// gramHash hashes the character n-gram g.
+func gramHash(g []byte) uint64 {
+	h := uint64(fnvOffset)
+	h ^= nsChar
+	h *= fnvPrime
+	for _, c := range g {
+		h ^= uint64(c)
+		h *= fnvPrime
 	}
+	return h
 }
 
 // vocab maps buckets to dense columns and holds the IDF weights.
@@ -393,12 +436,30 @@ func sublinear(n int) float64 {
 	return 1 + math.Log(float64(n))
 }
 
-// featRef is a column of a text's feature vector with its IDF and block.
+// featRef is a column of a text's feature vector with its IDF, its count
+// in the text (at most math.MaxUint16, as in raw), and where it was met
+// first: the index of the token and the kind of feature, and for a
+// character n-gram its index among the token's word entry's chars (at
+// most math.MaxUint8), from which Explain names it.
 type featRef struct {
-	c     int32
-	idf   float32
-	block uint8
+	c    int32
+	idf  float32
+	tok  int32
+	n    uint16
+	kind uint8
+	sub  uint8
 }
+
+// Kinds of feature in a featRef: the word block's negated word, word,
+// bigram (of the token and the one before it) and stem, and the character
+// block's n-grams.
+const (
+	kindNeg uint8 = iota
+	kindUni
+	kindBigram
+	kindStem
+	kindChar
+)
 
 // scratch is per-goroutine working memory for prediction.
 type scratch struct {
@@ -419,6 +480,16 @@ type scratch struct {
 	seen []*wordEntry
 	// fidx lists a text's columns in the order first met.
 	fidx []featRef
+	// fnorm holds the word and the character block's squared norms,
+	// summed in fidx order; fclamped tells whether a count in fidx was
+	// cut to math.MaxUint16.
+	fnorm    [2]float64
+	fclamped bool
+	// fsort, fcount, top and names are Explain's scratch space.
+	fsort  []featRef
+	fcount []int32
+	top    []topEntry
+	names  []byte
 	// f is the feature vector of the last text.
 	f Features
 }

@@ -2,13 +2,11 @@ package classifier
 
 import (
 	"fmt"
-	"strings"
-	"unicode/utf8"
-
 	"math"
 	"slices"
-	"sort"
+	"strings"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/antwort-dev/antwort/internal/nlp"
 )
@@ -47,6 +45,10 @@ type Model struct {
 	// dense, unrolled loop over a row beats sparse rows with indirection
 	// in Go (measured), although most 8-bit weights are zero.
 	wf []float32
+	// qt holds the 8-bit weights label by label (label-major), for
+	// Explain: a text's columns for one label then lie in one block of
+	// the vocabulary's size, not spread over the whole matrix.
+	qt []int8
 
 	// temp is the softmax temperature fitted on held-out folds, cal the
 	// confidence map and scope quantiles fitted on them after it.
@@ -187,7 +189,7 @@ func (m *Model) WithThresholds(global float64, perLabel map[string]float64) (*Mo
 	}
 	c := &Model{
 		kind: m.kind, labels: m.labels, fo: m.fo, voc: m.voc, w: m.w, bias: m.bias,
-		pc: m.pc, wf: m.wf, temp: m.temp, cal: m.cal, threshold: global, labelThreshold: lt, meta: m.meta,
+		pc: m.pc, wf: m.wf, qt: m.qt, temp: m.temp, cal: m.cal, threshold: global, labelThreshold: lt, meta: m.meta,
 		fp: m.fp,
 	}
 	c.shares.Store(m)
@@ -256,12 +258,12 @@ func (m *Model) features(pt *Text, s *scratch) {
 	lang := pt.Lang()
 	cnt := s.cnt
 	idx := s.fidx[:0]
-	add := func(r colRef, block uint8) {
+	add := func(r colRef, kind uint8, tok, sub int) {
 		if r.c < 0 {
 			return
 		}
 		if cnt[r.c] == 0 {
-			idx = append(idx, featRef{r.c, r.idf, block})
+			idx = append(idx, featRef{c: r.c, idf: r.idf, tok: int32(tok), kind: kind, sub: uint8(min(sub, math.MaxUint8))})
 		}
 		cnt[r.c]++
 	}
@@ -272,7 +274,7 @@ func (m *Model) features(pt *Text, s *scratch) {
 		w := s.word(m, t, hws[i])
 		if !fo.NoNegation {
 			if negLeft > 0 && t[0] != '<' && !w.punct {
-				add(w.neg, blockWord)
+				add(w.neg, kindNeg, i, 0)
 				negLeft--
 			} else if w.punct {
 				negLeft = 0
@@ -281,15 +283,15 @@ func (m *Model) features(pt *Text, s *scratch) {
 				negLeft = 3
 			}
 		}
-		add(w.uni, blockWord)
+		add(w.uni, kindUni, i, 0)
 		if !fo.NoBigrams {
 			if i > 0 {
-				add(w.bigram(m, prev), blockWord)
+				add(w.bigram(m, prev), kindBigram, i, 0)
 			}
 			prev = w.hw
 		}
 		if !fo.NoStem && lang != nlp.Undetermined {
-			add(w.stemColumn(m, ex, lang, t), blockWord)
+			add(w.stemColumn(m, ex, lang, t), kindStem, i, 0)
 		}
 		if len(w.chars) > 0 {
 			// A word's character n-grams are added where the word first
@@ -298,8 +300,8 @@ func (m *Model) features(pt *Text, s *scratch) {
 			if w.gen != gen {
 				w.gen, w.n = gen, 0
 				seen = append(seen, w)
-				for _, r := range w.chars {
-					add(r, blockChar)
+				for si, r := range w.chars {
+					add(r, kindChar, i, si)
 				}
 			}
 			w.n++
@@ -319,15 +321,20 @@ func (m *Model) features(pt *Text, s *scratch) {
 	// One sum per block, in idx order: in registers, not in an array
 	// indexed by the block.
 	var normWord, normChar float64
+	var maxN uint32
 	for i, p := range idx {
-		x := sublinear(int(cnt[p.c])) * float64(p.idf)
-		if p.block == blockWord {
+		n := cnt[p.c]
+		x := sublinear(int(n)) * float64(p.idf)
+		if p.kind != kindChar {
 			normWord += x * x
 		} else {
 			normChar += x * x
 		}
 		val[i] = float32(x)
+		idx[i].n = uint16(min(n, math.MaxUint16))
+		maxN = max(maxN, n)
 	}
+	s.fnorm, s.fclamped = [2]float64{normWord, normChar}, maxN > math.MaxUint16
 	var scale [2]float32
 	for b, norm := range [2]float64{normWord, normChar} {
 		if norm > 0 {
@@ -342,7 +349,7 @@ func (m *Model) features(pt *Text, s *scratch) {
 	for i, p := range idx {
 		c := p.c
 		var x float32
-		if p.block == blockWord {
+		if p.kind != kindChar {
 			x = val[i] * scale[blockWord]
 		} else if n := cnt[c]; n > 1 {
 			x = float32((sublinear(int(n))-float64(n))*float64(p.idf)) * scale[blockChar]
@@ -374,15 +381,9 @@ func (m *Model) score(f *Features, acc, chars []float32, scores []float64) float
 	if sc := f.sc; sc != 0 {
 		clear(chars)
 		for _, w := range f.words {
-			v := f.s.charSums(w, m, f.m)
-			v = v[:len(chars)]
-			for j := range chars {
-				chars[j] += v[j]
-			}
+			axpy(1, f.s.charSums(w, m, f.m), chars)
 		}
-		for j, v := range chars {
-			acc[j] += sc * v
-		}
+		axpy(sc, chars, acc)
 	}
 	for j, x := range acc {
 		scores[j] = float64(x)
@@ -406,17 +407,27 @@ func (m *Model) probabilities(s []float64) float64 {
 // addRow adds x times column c's weights to out.
 func (m *Model) addRow(out []float32, c int32, x float32) {
 	k := len(out)
-	row := m.wf[int(c)*k : int(c)*k+k]
-	row = row[:len(out)]
-	j := 0
-	for ; j+4 <= len(out); j += 4 {
-		out[j] += x * row[j]
-		out[j+1] += x * row[j+1]
-		out[j+2] += x * row[j+2]
-		out[j+3] += x * row[j+3]
+	axpy(x, m.wf[int(c)*k:int(c)*k+k], out)
+}
+
+// axpy adds alpha times x to y element by element: y[j] += alpha*x[j].
+// x has at least len(y) elements.
+func axpy(alpha float32, x, y []float32) {
+	x = x[:len(y)]
+	for len(x) >= 8 && len(y) >= 8 {
+		x8, y8 := x[:8], y[:8]
+		y8[0] += alpha * x8[0]
+		y8[1] += alpha * x8[1]
+		y8[2] += alpha * x8[2]
+		y8[3] += alpha * x8[3]
+		y8[4] += alpha * x8[4]
+		y8[5] += alpha * x8[5]
+		y8[6] += alpha * x8[6]
+		y8[7] += alpha * x8[7]
+		x, y = x[8:], y[8:]
 	}
-	for ; j < len(out); j++ {
-		out[j] += x * row[j]
+	for i := range min(len(x), len(y)) {
+		y[i] += alpha * x[i]
 	}
 }
 
@@ -459,6 +470,9 @@ type wordEntry struct {
 	neg   colRef
 	stem  [2]colRef // per language (de, en); column -2 until computed
 	chars []colRef
+	// grams holds the position of each of chars among the n-grams of
+	// the token, in the order charGrams adds them (for Explain's names).
+	grams []uint16
 	v     []float32
 	// negator and punct tell whether the token starts or ends a negation
 	// scope.
@@ -544,12 +558,13 @@ func (s *scratch) word(m *Model, t string, hw uint64) *wordEntry {
 		ex := s.ex
 		ex.keys = ex.keys[:0]
 		ex.charGrams(t)
-		for _, key := range ex.keys {
+		for g, key := range ex.keys {
 			c := m.voc.lookup(key >> 1)
 			if c < 0 || m.pc[c].block != uint8(key&1) {
 				continue
 			}
 			w.chars = append(w.chars, colRef{c, m.pc[c].idf})
+			w.grams = append(w.grams, uint16(min(g, math.MaxUint16)))
 		}
 		if len(w.chars) > 0 {
 			w.v = make([]float32, k)
@@ -623,11 +638,13 @@ func (m *Model) prepare() {
 	d := len(m.voc.keys)
 	m.pc = make([]predCol, d)
 	m.wf = make([]float32, d*k)
+	m.qt = make([]int8, d*k)
 	for c := range d {
 		m.pc[c] = predCol{idf: m.voc.idf[c], block: m.voc.block[c]}
 		s := m.w.scale[c]
 		for j, q := range m.w.q[c*k : c*k+k] {
 			m.wf[c*k+j] = float32(q) * s
+			m.qt[j*d+c] = q
 		}
 	}
 	m.fp = m.featureFingerprint()
@@ -700,19 +717,85 @@ func (m *Model) decide(p []float64, k int, top float64) Prediction {
 		k = len(p) - 1
 	}
 	if k > 0 {
-		idx := make([]int, 0, len(p))
-		for j := range p {
-			if j != best {
-				idx = append(idx, j)
-			}
-		}
-		sort.SliceStable(idx, func(a, b int) bool { return p[idx[a]] > p[idx[b]] })
+		var buf [128]uint64
+		order := byProbability(buf[:0], p, best, k)
 		pr.Alternatives = make([]Scored, k)
 		for i := 0; i < k; i++ {
-			pr.Alternatives[i] = Scored{Label: m.labels[idx[i]], Confidence: p[idx[i]]}
+			j := uint16(order[i])
+			pr.Alternatives[i] = Scored{Label: m.labels[j], Confidence: p[j]}
 		}
 	}
 	return pr
+}
+
+// byProbability appends to dst the first k labels other than best by
+// falling probability p, equal ones in label order, as a stable sort
+// gives them (or all of them, when k is larger); a label j is in the low
+// 16 bits of its element. A few are picked into a short sorted list;
+// more come from a sort of the elements themselves, whose high bits are
+// those of the probability (for probabilities, which are not negative,
+// the bits order as the numbers), then an insertion sort by the full
+// probabilities, which moves only labels whose probabilities agree in
+// those bits. NaN and negative numbers (-0 too) take a stable sort.
+func byProbability(dst []uint64, p []float64, best, k int) []uint64 {
+	if k <= 8 {
+		for j, v := range p {
+			if math.IsNaN(v) || math.Signbit(v) {
+				return byProbabilityStable(dst[:0], p, best)
+			}
+			if j == best || len(dst) == k && !(v > p[dst[k-1]]) {
+				continue
+			}
+			if len(dst) == k {
+				dst = dst[:k-1]
+			}
+			at := len(dst)
+			for at > 0 && v > p[dst[at-1]] {
+				at--
+			}
+			dst = slices.Insert(dst, at, uint64(j))
+		}
+		return dst
+	}
+	for j, v := range p {
+		if math.IsNaN(v) || math.Signbit(v) {
+			return byProbabilityStable(dst[:0], p, best)
+		}
+		if j != best {
+			dst = append(dst, ^math.Float64bits(v)&^0xffff|uint64(j))
+		}
+	}
+	slices.Sort(dst)
+	for a := 1; a < len(dst); a++ {
+		e := dst[a]
+		at := a
+		for at > 0 && p[uint16(e)] > p[uint16(dst[at-1])] {
+			dst[at] = dst[at-1]
+			at--
+		}
+		dst[at] = e
+	}
+	return dst
+}
+
+// byProbabilityStable is byProbability by a stable sort, for any
+// probabilities.
+func byProbabilityStable(dst []uint64, p []float64, best int) []uint64 {
+	for j := range p {
+		if j != best {
+			dst = append(dst, uint64(j))
+		}
+	}
+	slices.SortStableFunc(dst, func(a, b uint64) int {
+		switch {
+		case p[a] > p[b]:
+			return -1
+		case p[b] > p[a]:
+			return 1
+		}
+		return 0
+	})
+	return dst
 }
 
 // Probabilities returns the calibrated probability of every label, in the
@@ -723,40 +806,6 @@ func (m *Model) Probabilities(text string) []float64 {
 	s.text.Reset(text)
 	m.scoreInto(&s.text, s)
 	return slices.Clone(s.scores)
-}
-
-// Explain returns up to n features of text that pushed label's score up
-// the most, largest contribution first. An unknown label yields nil.
-func (m *Model) Explain(text, label string, n int) []Contribution {
-	j, ok := slices.BinarySearch(m.labels, label)
-	if !ok || n <= 0 {
-		return nil
-	}
-	ex := newExtractor(m.fo)
-	ex.names = make(map[uint32]string)
-	var r raw
-	ex.extract(text, &r)
-	var v sparse
-	m.voc.vectorize(&r, m.fo.CharWeight, &v)
-	k := len(m.labels)
-	out := make([]Contribution, 0, len(v.idx))
-	for i, c := range v.idx {
-		w := float64(v.val[i]) * float64(m.w.scale[c]) * float64(m.w.q[int(c)*k+j])
-		if w <= 0 {
-			continue
-		}
-		out = append(out, Contribution{Feature: ex.names[m.voc.keys[c]], Weight: w})
-	}
-	sort.SliceStable(out, func(a, b int) bool {
-		if out[a].Weight != out[b].Weight {
-			return out[a].Weight > out[b].Weight
-		}
-		return out[a].Feature < out[b].Feature
-	})
-	if len(out) > n {
-		out = out[:n]
-	}
-	return out
 }
 
 // weights are a d×k matrix stored with 8 bits per weight and one scale

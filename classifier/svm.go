@@ -20,14 +20,20 @@ type svm struct {
 	alpha   []float64
 	y       []float64
 	active  []int
-	sqn     []float64
+	// g holds each example's gradient when last visited; shrink is the
+	// threshold above which a warm start leaves out an example at zero
+	// (+Inf: none).
+	g      []float64
+	shrink float64
+	// visits counts the examples visited, the measure of the work done.
+	visits int
 }
 
 func newSVM(ds *dataset, maxIter int, seed uint64) *svm {
 	return &svm{
 		ds: ds, maxIter: maxIter,
 		rng: rand.NewPCG(seed, 0x73766d),
-		w:   make([]float64, ds.d+1),
+		w:   make([]float64, ds.d+1), shrink: math.Inf(1),
 	}
 }
 
@@ -37,7 +43,15 @@ func (s *svm) reseed(seed uint64) { s.rng.Seed(seed, 0x73766d) }
 
 // train fits label against the rest on rows and returns the weights and
 // bias. It checks ctx between passes.
-func (s *svm) train(ctx context.Context, rows []int, label int, cost float64) ([]float32, float32) {
+//
+// With warm set, the dual variables start from where the previous call
+// (on the same rows and label, with another cost) ended rather than from
+// zero: its solution is near, and fewer passes reach the new one. The
+// examples that call ended with at zero and far on their side (gradient
+// above the last pass's largest projected gradient) start shrunk, as its
+// next pass would have shrunk them; the last pass over all examples
+// checks them again before the solution is accepted.
+func (s *svm) train(ctx context.Context, rows []int, label int, cost float64, warm bool) ([]float32, float32) {
 	if s.rand == nil {
 		s.rand = rand.New(s.rng)
 	}
@@ -51,24 +65,14 @@ func (s *svm) train(ctx context.Context, rows []int, label int, cost float64) ([
 		s.active = make([]int, l)
 	}
 	alpha := s.alpha[:l]
-	clear(alpha)
+	if !warm {
+		clear(alpha)
+	}
 	active := s.active[:l]
 	for i := range active {
 		active[i] = i
 	}
 	diag := 0.5 / cost
-	if cap(s.sqn) < l {
-		s.sqn = make([]float64, l)
-	}
-	sqn := s.sqn[:l]
-	for i, row := range rows {
-		_, val := ds.row(row)
-		var q float64
-		for _, x := range val {
-			q += float64(x) * float64(x)
-		}
-		sqn[i] = q
-	}
 	if cap(s.y) < l {
 		s.y = make([]float64, l)
 	}
@@ -79,13 +83,45 @@ func (s *svm) train(ctx context.Context, rows []int, label int, cost float64) ([
 			y[i] = 1
 		}
 	}
+	if warm {
+		for i, r := range rows {
+			if alpha[i] == 0 {
+				continue
+			}
+			idx, val := ds.row(r)
+			d := alpha[i] * y[i]
+			for t, c := range idx {
+				w[c] += d * float64(val[t])
+			}
+			w[bias] += d
+		}
+	}
+	sqn := ds.sqn
+	if cap(s.g) < l {
+		s.g = make([]float64, l)
+	}
+	gs := s.g[:l]
 	activeSize := l
 	pgMaxOld, pgMinOld := math.Inf(1), math.Inf(-1)
+	if warm && s.shrink < math.Inf(1) {
+		// Leave out, as shrinking would, the examples the previous run
+		// ended with at zero and with a gradient above its last maximum.
+		activeSize = 0
+		for a, i := range active {
+			if alpha[i] != 0 || gs[i] <= s.shrink {
+				active[a], active[activeSize] = active[activeSize], i
+				activeSize++
+			}
+		}
+		pgMaxOld = s.shrink
+	}
+	s.shrink = math.Inf(1)
 	for iter := 0; iter < s.maxIter; iter++ {
 		if ctx.Err() != nil {
 			break
 		}
 		pgMaxNew, pgMinNew := math.Inf(-1), math.Inf(1)
+		s.visits += activeSize
 		for i := 0; i < activeSize; i++ {
 			j := i + s.rand.IntN(activeSize-i)
 			active[i], active[j] = active[j], active[i]
@@ -99,6 +135,7 @@ func (s *svm) train(ctx context.Context, rows []int, label int, cost float64) ([
 				g += w[c] * float64(val[t])
 			}
 			g = yi*g - 1 + diag*alpha[i]
+			gs[i] = g
 			pg := 0.0
 			if alpha[i] == 0 {
 				if g > pgMaxOld {
@@ -117,7 +154,7 @@ func (s *svm) train(ctx context.Context, rows []int, label int, cost float64) ([
 			pgMinNew = min(pgMinNew, pg)
 			if math.Abs(pg) > 1e-12 {
 				old := alpha[i]
-				qd := sqn[i] + 1 + diag
+				qd := sqn[rows[i]] + 1 + diag
 				alpha[i] = max(old-g/qd, 0)
 				d := (alpha[i] - old) * yi
 				for t, c := range idx {
@@ -128,6 +165,9 @@ func (s *svm) train(ctx context.Context, rows []int, label int, cost float64) ([
 		}
 		if pgMaxNew-pgMinNew <= svmEps {
 			if activeSize == l {
+				if pgMaxNew > 0 {
+					s.shrink = pgMaxNew
+				}
 				break
 			}
 			activeSize = l

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -196,16 +197,27 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 	}
 	// Phase 1: per candidate C, one model per fold, trained on the other
 	// folds; their held-out decision values choose C and calibrate.
-	var jobs []fitJob
-	for ci, c := range cands {
-		for f := range opts.Folds {
-			var tr []int
-			for i, fi := range folds {
-				if fi != f {
-					tr = append(tr, i)
-				}
+	// The candidates are fitted in increasing order, each fold's model
+	// starting from the one for the next smaller C.
+	order := make([]int, len(cands))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(cands[a], cands[b]) })
+	jobs := make([]fitJob, len(cands)*opts.Folds)
+	for f := range opts.Folds {
+		var tr []int
+		for i, fi := range folds {
+			if fi != f {
+				tr = append(tr, i)
 			}
-			jobs = append(jobs, fitJob{rows: tr, c: c, tag: ci*opts.Folds + f})
+		}
+		for o, ci := range order {
+			job := fitJob{rows: tr, c: cands[ci]}
+			if o > 0 && opts.Kind == SVM {
+				job.prev = order[o-1]*opts.Folds + f + 1
+			}
+			jobs[ci*opts.Folds+f] = job
 		}
 	}
 	all := make([]int, len(ds.y))
@@ -214,7 +226,7 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 	}
 	// When C is fixed the full model trains alongside the folds.
 	if len(cands) == 1 {
-		jobs = append(jobs, fitJob{rows: all, c: cands[0], tag: -1})
+		jobs = append(jobs, fitJob{rows: all, c: cands[0]})
 	}
 	seed := rng.Uint64()
 	fits, err := fitJobs(ctx, &ds, len(labels), jobs, opts, seed)
@@ -388,11 +400,13 @@ func (f *fit) rowMajor(d, k int) ([]float32, []float32) {
 	return w, slices.Clone(f.bias)
 }
 
-// fitJob is one model to fit: on rows, with SVM parameter c.
+// fitJob is one model to fit: on rows, with SVM parameter c. An SVM job
+// with prev > 0 starts from the solution of job prev-1 (on the same rows),
+// label by label; the jobs so linked are fitted one after the other.
 type fitJob struct {
 	rows []int
 	c    float64
-	tag  int
+	prev int
 }
 
 // fitJobs trains one model per job, spreading the (job, label) binary
@@ -414,6 +428,14 @@ func fitJobs(ctx context.Context, ds *dataset, k int, jobs []fitJob, opts Option
 		}
 		return fits, nil
 	}
+	// A task fits one label in a chain of jobs, each warm-started from
+	// the one before.
+	next := make([]int, len(jobs))
+	for j, job := range jobs {
+		if job.prev > 0 {
+			next[job.prev-1] = j + 1
+		}
+	}
 	type task struct{ job, label int }
 	tasks := make(chan task)
 	total := len(jobs) * k
@@ -426,25 +448,27 @@ func fitJobs(ctx context.Context, ds *dataset, k int, jobs []fitJob, opts Option
 			defer wg.Done()
 			sv := newSVM(ds, opts.MaxIter, seed+uint64(w))
 			for t := range tasks {
-				if ctx.Err() != nil {
-					continue
-				}
-				// Each binary problem has its own seeded order, so the result
-				// does not depend on which worker ran it.
-				sv.reseed(seed ^ uint64(t.job)<<32 ^ uint64(t.label))
-				wv, b := sv.train(ctx, jobs[t.job].rows, t.label, jobs[t.job].c)
-				fits[t.job].w[t.label] = wv
-				fits[t.job].bias[t.label] = b
-				n := int(done.Add(1))
-				if opts.Progress != nil {
-					mu.Lock()
-					opts.Progress(n, total)
-					mu.Unlock()
+				for j, warm := t.job, false; j >= 0 && ctx.Err() == nil; j, warm = next[j]-1, true {
+					// Each binary problem has its own seeded order, so the
+					// result does not depend on which worker ran it.
+					sv.reseed(seed ^ uint64(j)<<32 ^ uint64(t.label))
+					wv, b := sv.train(ctx, jobs[j].rows, t.label, jobs[j].c, warm)
+					fits[j].w[t.label] = wv
+					fits[j].bias[t.label] = b
+					n := int(done.Add(1))
+					if opts.Progress != nil {
+						mu.Lock()
+						opts.Progress(n, total)
+						mu.Unlock()
+					}
 				}
 			}
 		}()
 	}
-	for j := range jobs {
+	for j, job := range jobs {
+		if job.prev > 0 {
+			continue // in the chain of an earlier job
+		}
 		for l := range k {
 			select {
 			case tasks <- task{j, l}:

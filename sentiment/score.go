@@ -154,10 +154,28 @@ func (l *Lexicon) Score(text string) float64 {
 // merged. The weights add up to Score(text). It returns nil when no cue
 // was found.
 func (l *Lexicon) Explain(text string) []classifier.Contribution {
+	_, out := l.scoreExplain(text)
+	return out
+}
+
+// PredictExplain returns Predict(text) and Explain(text), scoring text
+// once.
+func (l *Lexicon) PredictExplain(text string) (classifier.Prediction, []classifier.Contribution) {
+	score, out := l.scoreExplain(text)
+	if strings.TrimSpace(text) == "" {
+		p := predict(0)
+		p.Abstain = true
+		return p, out
+	}
+	return predict(score), out
+}
+
+// scoreExplain returns Score(text) and Explain(text).
+func (l *Lexicon) scoreExplain(text string) (float64, []classifier.Contribution) {
 	text = clip(text)
 	s := scorer{l: l, text: text, toks: l.tokenize(text), explain: true}
 	s.run()
-	return merge(s.out)
+	return s.total, merge(s.out)
 }
 
 // merge adds up contributions with equal features, drops those that come

@@ -1,15 +1,14 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -96,21 +95,26 @@ func runClassify(ctx context.Context, o *classifyOptions) error {
 	if err != nil {
 		return err
 	}
-	out := newResultWriter(o.g.io.Out, o.format)
+	p := newClassifyPipeline(ctx, eng, o.g.io.Out, o.format, o.workers)
 	files := o.files
 	if len(files) == 0 {
 		files = []string{"-"}
 	}
 	skipped := 0
 	for _, name := range files {
-		n, err := classifyStream(ctx, o, eng, name, out)
+		var n int
+		n, err = o.g.eachMessage(p.ctx, name, o.inFormat, ingest.Options{TextField: o.textField}, p.add)
 		skipped += n
 		if err != nil {
-			out.flush()
-			return err
+			break
 		}
 	}
-	if err := out.flush(); err != nil {
+	// A failure of the pipeline (a write error) stops the reading with
+	// a context error: report the failure.
+	if perr := p.close(); perr != nil {
+		err = perr
+	}
+	if err != nil {
 		return err
 	}
 	if skipped > 0 {
@@ -119,93 +123,175 @@ func runClassify(ctx context.Context, o *classifyOptions) error {
 	return nil
 }
 
-func classifyStream(ctx context.Context, o *classifyOptions, eng *antwort.Engine, name string, out *resultWriter) (int, error) {
-	// Read a batch, classify it on all cores, write it in input order.
-	const batchSize = 512
-	batch := make([]*ingest.Message, 0, batchSize)
-	results := make([]*antwort.Result, batchSize)
-	flush := func() error {
-		if err := classifyBatch(ctx, eng, batch, results[:len(batch)], o.workers); err != nil {
-			return err
-		}
-		for _, r := range results[:len(batch)] {
-			if err := out.write(r); err != nil {
-				return err
-			}
-		}
-		batch = batch[:0]
-		return nil
-	}
-	skipped, err := o.g.eachMessage(ctx, name, o.inFormat, ingest.Options{TextField: o.textField}, func(msg *ingest.Message) error {
-		batch = append(batch, msg)
-		if len(batch) == batchSize {
-			return flush()
-		}
-		return nil
-	})
-	if err != nil {
-		return skipped, err
-	}
-	return skipped, flush()
+// classifyPipeline classifies messages, added one by one, in batches on
+// worker goroutines while the caller reads on, and writes the results in
+// input order from one more goroutine: reading, classifying and writing
+// overlap. Workers encode JSONL themselves, so the writer only copies.
+type classifyPipeline struct {
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	eng    *antwort.Engine
+	out    *resultWriter
+	batch  []*ingest.Message
+	work   chan *classifyJob // to the workers
+	order  chan *classifyJob // to the writer, in input order
+	free   chan []byte       // written jobs' JSONL buffers, for reuse
+	wg     sync.WaitGroup    // workers and writer
+	err    error             // the first failure; written by the writer
 }
 
-// classifyBatch classifies msgs into results with up to workers
-// goroutines, which have all returned when it does.
-func classifyBatch(ctx context.Context, eng *antwort.Engine, msgs []*ingest.Message, results []*antwort.Result, workers int) error {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make([]error, workers)
-	for w := range min(workers, len(msgs)) {
-		wg.Add(1)
+// classifyJob is one batch of messages and, once done is closed, its
+// results: encoded in out (JSONL) or in results (text), or err.
+type classifyJob struct {
+	msgs    []*ingest.Message
+	results []*antwort.Result
+	out     []byte
+	err     error
+	done    chan struct{}
+}
+
+// classifyBatchSize is the number of messages a worker classifies at a
+// time.
+const classifyBatchSize = 256
+
+func newClassifyPipeline(ctx context.Context, eng *antwort.Engine, w io.Writer, format string, workers int) *classifyPipeline {
+	p := &classifyPipeline{
+		eng: eng, out: newResultWriter(w, format),
+		work:  make(chan *classifyJob, workers),
+		order: make(chan *classifyJob, 2*workers+1),
+		free:  make(chan []byte, 3*workers+1),
+	}
+	p.ctx, p.cancel = context.WithCancelCause(ctx)
+	p.wg.Add(workers + 1)
+	for range workers {
 		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(msgs) {
-					return
-				}
-				r, err := eng.Classify(ctx, msgs[i])
-				if err != nil {
-					errs[w] = err
-					return
-				}
-				results[i] = r
+			defer p.wg.Done()
+			for job := range p.work {
+				p.classify(job)
+				close(job.done)
 			}
 		}()
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	go func() {
+		defer p.wg.Done()
+		for job := range p.order {
+			<-job.done
+			if p.err != nil {
+				continue
+			}
+			err := job.err
+			if err == nil {
+				err = p.out.write(job)
+			}
+			if job.out != nil {
+				select {
+				case p.free <- job.out[:0]:
+				default:
+				}
+			}
+			if err != nil {
+				p.err = err
+				p.cancel(err)
+			}
+		}
+	}()
+	return p
 }
 
-// resultWriter prints results as JSONL or as a table.
+// add queues msg; it fails when the pipeline has failed or ctx is done.
+func (p *classifyPipeline) add(msg *ingest.Message) error {
+	if p.ctx.Err() != nil {
+		return context.Cause(p.ctx)
+	}
+	p.batch = append(p.batch, msg)
+	if len(p.batch) == classifyBatchSize {
+		p.send()
+	}
+	return nil
+}
+
+// send hands the batch to the writer and the workers.
+func (p *classifyPipeline) send() {
+	if len(p.batch) == 0 {
+		return
+	}
+	job := &classifyJob{msgs: p.batch, done: make(chan struct{})}
+	p.batch = make([]*ingest.Message, 0, classifyBatchSize)
+	p.order <- job
+	p.work <- job
+}
+
+// classify classifies the messages of job and encodes their results.
+func (p *classifyPipeline) classify(job *classifyJob) {
+	if p.out.enc {
+		select {
+		case job.out = <-p.free:
+		default:
+		}
+	}
+	buf := bytes.NewBuffer(job.out)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	for _, msg := range job.msgs {
+		r, err := p.eng.Classify(p.ctx, msg)
+		if err == nil && p.out.enc {
+			err = enc.Encode(r)
+		} else if err == nil {
+			job.results = append(job.results, r)
+		}
+		if err != nil {
+			job.err = err
+			return
+		}
+	}
+	job.out = buf.Bytes()
+}
+
+// close classifies and writes what was added, waits for the goroutines
+// to end and returns the first failure.
+func (p *classifyPipeline) close() error {
+	p.send()
+	close(p.order)
+	close(p.work)
+	p.wg.Wait()
+	p.cancel(nil)
+	if err := p.out.flush(); p.err == nil {
+		p.err = err
+	}
+	return p.err
+}
+
+// resultWriter prints results as JSONL (encoded by the workers) or as a
+// table.
 type resultWriter struct {
-	format string
-	enc    *json.Encoder
-	tw     *tabwriter.Writer
-	rows   int
+	w    io.Writer
+	enc  bool // JSONL
+	tw   *tabwriter.Writer
+	rows int
 }
 
 func newResultWriter(w io.Writer, format string) *resultWriter {
-	rw := &resultWriter{format: format}
-	if format == "text" {
+	rw := &resultWriter{w: w, enc: format != "text"}
+	if !rw.enc {
 		rw.tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	} else {
-		rw.enc = json.NewEncoder(w)
-		rw.enc.SetEscapeHTML(false)
 	}
 	return rw
 }
 
-func (rw *resultWriter) write(r *antwort.Result) error {
-	if rw.enc != nil {
-		return rw.enc.Encode(r)
+// write prints the results of job.
+func (rw *resultWriter) write(job *classifyJob) error {
+	if rw.enc {
+		_, err := rw.w.Write(job.out)
+		return err
 	}
-	if rw.rows == 0 {
-		fmt.Fprintln(rw.tw, "ID\tLANG\tINTENT\tCONF\tSENTIMENT\tCONF\tWHY")
+	for _, r := range job.results {
+		if rw.rows == 0 {
+			fmt.Fprintln(rw.tw, "ID\tLANG\tINTENT\tCONF\tSENTIMENT\tCONF\tWHY")
+		}
+		rw.rows++
+		fmt.Fprintf(rw.tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Lang, labelText(r.Intent), confText(r.Intent),
+			labelText(r.Sentiment), confText(r.Sentiment), why(r))
 	}
-	rw.rows++
-	fmt.Fprintf(rw.tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Lang, labelText(r.Intent), confText(r.Intent),
-		labelText(r.Sentiment), confText(r.Sentiment), why(r))
 	return nil
 }
 

@@ -256,21 +256,26 @@ func plattCovariance(x []float64, a, b, prior float64) []float64 {
 // held-out predictions were few or x lies beyond them, s² is large and
 // the confidence stays away from 1: a model trained on twenty mails does
 // not claim 0.999. With thousands of held-out predictions s² is tiny and
-// this is Platt's map. Beyond the x where the moderated value peaks it
-// stays at the peak, so that confidence never falls as p rises.
+// this is Platt's map. Where the moderated value would fall as x rises
+// (beyond its peak, or below its trough) it is held, so that confidence
+// never falls as p rises.
 func (c *calibration) moderated(x float64) float64 {
 	if len(c.V) != 3 {
 		return sigmoid(c.A + c.B*x)
 	}
 	vaa, vab, vbb := c.V[0], c.V[1], c.V[2]
 	const k = math.Pi / 8
-	// f(x) = (A+Bx)/√(1+k·s²(x)) rises while x < x*, where
-	// x* = (B(1+k·vaa) − k·A·vab) / (k(A·vbb − B·vab)) when the
-	// denominator is positive.
-	if d := k * (c.A*vbb - c.B*vab); d > 0 {
-		if peak := (c.B*(1+k*vaa) - k*c.A*vab) / d; x > peak {
-			x = peak
-		}
+	// f(x) = (A+Bx)/√(1+k·s²(x)) has f'(x) of the sign of n − d·x with
+	// n = B(1+k·vaa) − k·A·vab and d = k(A·vbb − B·vab): with d > 0 it
+	// rises up to x* = n/d and falls beyond, with d < 0 it falls down to
+	// x* and rises beyond. Holding x at x* on the falling side keeps the
+	// confidence from falling as p rises.
+	n, d := c.B*(1+k*vaa)-k*c.A*vab, k*(c.A*vbb-c.B*vab)
+	switch {
+	case d > 0 && x > n/d:
+		x = n / d
+	case d < 0 && x < n/d:
+		x = n / d
 	}
 	s2 := max(vaa+2*x*vab+x*x*vbb, 0)
 	return sigmoid((c.A + c.B*x) / math.Sqrt(1+k*s2))

@@ -278,27 +278,29 @@ func TestVersion1ModelStillReads(t *testing.T) {
 // posterior stays below Platt's map where few held-out predictions were
 // seen, never falls as p rises, and is Platt's map with thousands.
 func TestModerationShrinksOnlyFewData(t *testing.T) {
-	// Held-out logits 0..8 with P(right) = σ(-1 + 0.8x), drawn evenly.
-	sample := func(n int) ([]float64, []bool) {
+	// Held-out logits 0..8 with P(right) = σ(a + 0.8x), drawn evenly.
+	sample := func(n int, a float64) ([]float64, []bool) {
 		var xs []float64
 		var ok []bool
 		for i := range n {
 			x := 8 * float64(i) / float64(n-1)
 			xs = append(xs, x)
-			// Right for the first share σ(-1+0.8x) of each block of ten.
-			ok = append(ok, float64(i%10) < 10*sigmoid(-1+0.8*x))
+			// Right for the first share σ(a+0.8x) of each block of ten.
+			ok = append(ok, float64(i%10) < 10*sigmoid(a+0.8*x))
 		}
 		return xs, ok
 	}
 	for _, tt := range []struct {
 		n       int
+		a       float64
 		minDrop float64 // at least this far below Platt at x = 12
 		maxDrop float64
 	}{
-		{20, 0.005, 1},
-		{5000, 0, 0.002},
+		{20, -1, 0.005, 1},
+		{5000, -1, 0, 0.002},
+		{12, -4, 0, 1}, // a low intercept: the moderated map has a trough
 	} {
-		xs, ok := sample(tt.n)
+		xs, ok := sample(tt.n, tt.a)
 		a, b, v := fitPlatt(xs, ok, calibrationPrior)
 		c := calibration{A: a, B: b, V: v}
 		platt, mod := sigmoid(a+b*12), c.moderated(12)

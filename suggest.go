@@ -485,12 +485,19 @@ func share(p classifier.Prediction, label string) float64 {
 // draft does.
 const minDraftScore = 0.1
 
-// drafts drops the hits that are not linked to intent and score below
-// minDraftScore, keeping the order of the rest.
+// drafts returns hits without those that are not linked to intent and
+// score below minDraftScore, keeping the order of the rest. It does not
+// change hits.
 func drafts(hits []kb.Hit, intent string) []kb.Hit {
-	out := hits[:0]
+	keep := func(h kb.Hit) bool {
+		return h.Score >= minDraftScore || intent != "" && slices.Contains(h.Article.Intents, intent)
+	}
+	if !slices.ContainsFunc(hits, func(h kb.Hit) bool { return !keep(h) }) {
+		return hits
+	}
+	var out []kb.Hit
 	for _, h := range hits {
-		if h.Score >= minDraftScore || intent != "" && slices.Contains(h.Article.Intents, intent) {
+		if keep(h) {
 			out = append(out, h)
 		}
 	}

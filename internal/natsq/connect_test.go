@@ -166,11 +166,20 @@ func TestDrainOnStop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := cons.Info(ctx)
-	if err != nil {
-		t.Fatal(err)
+	// The server has every acknowledgement (the worker flushed its
+	// connection), but applies them to the consumer and removes the
+	// acknowledged messages asynchronously: give it a moment.
+	var info *jetstream.ConsumerInfo
+	var decided, left uint64
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if info, err = cons.Info(ctx); err != nil {
+			t.Fatal(err)
+		}
+		decided, left = streamMsgs(t, c, DecisionsStream), streamMsgs(t, c, InboundStream)
+		if info.NumAckPending == 0 && decided+left == n || time.Now().After(deadline) {
+			break
+		}
 	}
-	decided, left := streamMsgs(t, c, DecisionsStream), streamMsgs(t, c, InboundStream)
 	if info.NumAckPending != 0 || decided+left != n || left == 0 {
 		t.Fatalf("after the drain: %d unacknowledged, %d decided, %d left (of %d)", info.NumAckPending, decided, left, n)
 	}

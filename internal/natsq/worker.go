@@ -394,6 +394,13 @@ func (w *Worker) consume(ctx context.Context, cons jetstream.Consumer, stream st
 		cancelProc()
 		<-done
 	}
+	// Acknowledgements are sent without waiting for the server; a round
+	// trip makes sure it has every one of them before the worker stops.
+	if nc := w.js.Conn(); nc != nil && nc.IsConnected() {
+		if err := nc.FlushTimeout(5 * time.Second); err != nil {
+			w.log.Warn("flush after the drain", slog.String("stream", stream), slog.String("err", err.Error()))
+		}
+	}
 }
 
 // keepAlive tells the server every interval that m is still being

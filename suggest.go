@@ -263,10 +263,8 @@ func (e *Engine) Suggest(ctx context.Context, msg *ingest.Message) (*Suggestion,
 	// intent is right. (An intent often confused overall is not held back
 	// here: its confident predictions may still be right, which the
 	// intent threshold, or a fitted rule, judges.)
-	if meta := e.cfg.Intent.Meta(); ip.Label != "" {
-		if n, ok := meta.LabelCounts[ip.Label]; ok && n < classifier.MinAutoExamples {
-			in.IntentData = meta.Readiness(ip.Label)
-		}
+	if ip.Label != "" {
+		in.IntentData = e.cfg.Intent.Meta().Thin(ip.Label)
 	}
 	for _, r := range s.Requests {
 		in.Requests = append(in.Requests, r.Intent)

@@ -97,22 +97,28 @@ const (
 // confused for automatic answers, or "" when it is enough to try. A model
 // that kept no label counts says nothing.
 func (m Meta) Readiness(label string) string {
-	n, ok := m.LabelCounts[label]
-	if !ok {
-		return ""
+	if thin := m.Thin(label); thin != "" {
+		return thin
 	}
-	h := m.HeldOutLabels[label]
-	switch {
-	case n < MinAutoExamples:
-		noun := "examples"
-		if n == 1 {
-			noun = "example"
-		}
-		return fmt.Sprintf("too thin: %d %s, label at least %d", n, noun, MinAutoExamples)
-	case h.Predicted > 0 && h.Precision() < MinAutoPrecision:
+	if h := m.HeldOutLabels[label]; h.Predicted > 0 && h.Precision() < MinAutoPrecision {
 		return fmt.Sprintf("too often confused: %.0f %% of its held-out predictions right", 100*h.Precision())
 	}
 	return ""
+}
+
+// Thin says why label has too few training examples (fewer than
+// MinAutoExamples) to show how often its confident predictions are right,
+// or "" when it has enough or the model kept no label counts.
+func (m Meta) Thin(label string) string {
+	n, ok := m.LabelCounts[label]
+	if !ok || n >= MinAutoExamples {
+		return ""
+	}
+	noun := "examples"
+	if n == 1 {
+		noun = "example"
+	}
+	return fmt.Sprintf("too thin: %d %s, label at least %d", n, noun, MinAutoExamples)
 }
 
 // LabelHeldOut is one label's figures on the calibration folds' held-out

@@ -455,7 +455,7 @@ type Input struct {
 	Intent     classifier.Prediction
 	// IntentData says why the intent model's training data for
 	// Intent.Label is too thin for automatic answers
-	// (classifier.Meta.Readiness), "" when it is enough to try. Only the
+	// (classifier.Meta.Thin), "" when it is enough to try. Only the
 	// hand thresholds look at it: a fitted rule measured the intent's
 	// answers itself.
 	IntentData string

@@ -135,9 +135,17 @@ func (ss *sinkSession) Data(r io.Reader) error {
 
 func startSink(t *testing.T) *smtpSink {
 	t.Helper()
+	return serveSink(t, func(sink *smtpSink) smtp.Session { return &sinkSession{sink} })
+}
+
+// serveSink runs an smtpSink on loopback whose connections get the
+// session newSession makes, until the test ends.
+func serveSink(t *testing.T, newSession func(*smtpSink) smtp.Session) *smtpSink {
+	t.Helper()
 	sink := &smtpSink{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &sinkSession{sink}, nil }))
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return newSession(sink), nil }))
 	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true // loopback only
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	srv.ErrorLog = log.New(io.Discard, "", 0)
 	l, err := net.Listen("tcp", "127.0.0.1:0")

@@ -2,15 +2,11 @@ package cli
 
 import (
 	"bytes"
-	"errors"
 	"io"
-	"log"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
@@ -45,28 +41,9 @@ func (a *authSession) Mail(string, *smtp.MailOptions) error {
 // startAuthSink is startSink with AUTH PLAIN (user anna) on loopback.
 func startAuthSink(t *testing.T, password string) *smtpSink {
 	t.Helper()
-	sink := &smtpSink{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
-		return &authSession{sinkSession: sinkSession{sink}, password: password}, nil
-	}))
-	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = true
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	srv.ErrorLog = log.New(io.Discard, "", 0)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sink.addr = l.Addr().String()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := srv.Serve(l); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
-			t.Errorf("smtp: %v", err)
-		}
-	}()
-	t.Cleanup(func() { srv.Close(); <-done })
-	return sink
+	return serveSink(t, func(sink *smtpSink) smtp.Session {
+		return &authSession{sinkSession: sinkSession{sink}, password: password}
+	})
 }
 
 // TestSMTPPasswordNotOnCommandLine: the SMTP password comes from

@@ -416,27 +416,6 @@ func (m *Model) addRow(out []float32, c int32, x float32) {
 	axpy(x, m.wf[int(c)*k:int(c)*k+k], out)
 }
 
-// axpy adds alpha times x to y element by element: y[j] += alpha*x[j].
-// x has at least len(y) elements.
-func axpy(alpha float32, x, y []float32) {
-	x = x[:len(y)]
-	for len(x) >= 8 && len(y) >= 8 {
-		x8, y8 := x[:8], y[:8]
-		y8[0] += alpha * x8[0]
-		y8[1] += alpha * x8[1]
-		y8[2] += alpha * x8[2]
-		y8[3] += alpha * x8[3]
-		y8[4] += alpha * x8[4]
-		y8[5] += alpha * x8[5]
-		y8[6] += alpha * x8[6]
-		y8[7] += alpha * x8[7]
-		x, y = x[8:], y[8:]
-	}
-	for i := range min(len(x), len(y)) {
-		y[i] += alpha * x[i]
-	}
-}
-
 // column returns the vocabulary column of hash h in block, or -1.
 func (m *Model) column(h uint64, block uint8) int32 {
 	c := m.voc.lookup(bucket(h, m.fo.Bits))

@@ -580,6 +580,9 @@ func (m jsonRecord) field(name string) (string, fieldKind) {
 	case len(raw) == 0, string(raw) == "null":
 		return "", fieldAbsent
 	case raw[0] == '"':
+		if s, ok := plainJSONString(raw); ok {
+			return s, fieldString
+		}
 		var s string
 		if json.Unmarshal(raw, &s) != nil {
 			return "", fieldOther
@@ -594,6 +597,27 @@ func (m jsonRecord) field(name string) (string, fieldKind) {
 	default:
 		return "", fieldOther
 	}
+}
+
+// plainJSONString returns the string the JSON string literal raw holds
+// when it needs no decoding: valid UTF-8 without escapes, quotes or
+// control characters between its quotes, as most texts are. Otherwise
+// ok is false and json.Unmarshal decodes it.
+func plainJSONString(raw json.RawMessage) (s string, ok bool) {
+	n := len(raw)
+	if n < 2 || raw[0] != '"' || raw[n-1] != '"' {
+		return "", false
+	}
+	body := raw[1 : n-1]
+	for _, c := range body {
+		if c < 0x20 || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	if !utf8.Valid(body) {
+		return "", false
+	}
+	return string(body), true
 }
 
 // decimal returns the JSON number lit as a decimal string: integers as

@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
@@ -229,13 +227,11 @@ func (p *classifyPipeline) classify(job *classifyJob) {
 		default:
 		}
 	}
-	buf := bytes.NewBuffer(job.out)
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
+	out := job.out
 	for _, msg := range job.msgs {
 		r, err := p.eng.Classify(p.ctx, msg)
 		if err == nil && p.out.enc {
-			err = enc.Encode(r)
+			out, err = appendResult(out, r)
 		} else if err == nil {
 			job.results = append(job.results, r)
 		}
@@ -244,7 +240,7 @@ func (p *classifyPipeline) classify(job *classifyJob) {
 			return
 		}
 	}
-	job.out = buf.Bytes()
+	job.out = out
 }
 
 // close classifies and writes what was added, waits for the goroutines

@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/antwort-dev/antwort"
+	"github.com/antwort-dev/antwort/classifier"
+)
+
+// appendResult appends r as one JSON line, byte for byte what a
+// json.Encoder without HTML escaping writes for it (classify_json_test.go
+// compares both, and fails when a field is added to the result types
+// without being added here). encoding/json spends most of its time on
+// reflection for this small, fixed shape; classify writes one per text.
+func appendResult(b []byte, r *antwort.Result) ([]byte, error) {
+	var err error
+	b = append(b, `{"id":`...)
+	b = appendJSONString(b, r.ID)
+	b = append(b, `,"lang":`...)
+	b = appendJSONString(b, r.Lang)
+	b = append(b, `,"intent":`...)
+	if b, err = appendLabel(b, &r.Intent); err != nil {
+		return b, err
+	}
+	b = append(b, `,"sentiment":`...)
+	if b, err = appendLabel(b, &r.Sentiment); err != nil {
+		return b, err
+	}
+	b = append(b, `,"explanation":{`...)
+	sep := false
+	for _, c := range []struct {
+		name string
+		list []classifier.Contribution
+	}{{"intent", r.Explanation.Intent}, {"sentiment", r.Explanation.Sentiment}} {
+		if len(c.list) == 0 {
+			continue
+		}
+		if sep {
+			b = append(b, ',')
+		}
+		sep = true
+		b = append(b, '"')
+		b = append(b, c.name...)
+		b = append(b, `":[`...)
+		for i, x := range c.list {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"feature":`...)
+			b = appendJSONString(b, x.Feature)
+			b = append(b, `,"weight":`...)
+			if b, err = appendJSONFloat(b, x.Weight); err != nil {
+				return b, err
+			}
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	return append(b, "}}\n"...), nil
+}
+
+// appendLabel appends l as a JSON object.
+func appendLabel(b []byte, l *antwort.Label) ([]byte, error) {
+	var err error
+	b = append(b, `{"label":`...)
+	b = appendJSONString(b, l.Label)
+	b = append(b, `,"confidence":`...)
+	if b, err = appendJSONFloat(b, l.Confidence); err != nil {
+		return b, err
+	}
+	b = append(b, `,"abstain":`...)
+	b = strconv.AppendBool(b, l.Abstain)
+	if len(l.Alternatives) > 0 {
+		b = append(b, `,"alternatives":[`...)
+		for i, a := range l.Alternatives {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"label":`...)
+			b = appendJSONString(b, a.Label)
+			b = append(b, `,"confidence":`...)
+			if b, err = appendJSONFloat(b, a.Confidence); err != nil {
+				return b, err
+			}
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"model":`...)
+	b = appendJSONString(b, l.Model)
+	return append(b, '}'), nil
+}
+
+// appendJSONFloat appends f as encoding/json does: the shortest decimal
+// that reads back as f, in exponent form below 1e-6 and from 1e21 on,
+// with the exponent not padded. NaN and infinities are not JSON.
+func appendJSONFloat(b []byte, f float64) ([]byte, error) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return b, fmt.Errorf("json: unsupported value: %s", strconv.FormatFloat(f, 'g', -1, 64))
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// e-07 -> e-7
+		n := len(b)
+		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b, nil
+}
+
+// appendJSONString appends s as a JSON string as encoding/json does
+// without HTML escaping: quotes, backslashes and control characters
+// escaped, invalid UTF-8 as U+FFFD, U+2028 and U+2029 escaped.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

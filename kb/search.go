@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strconv"
@@ -151,7 +152,7 @@ func (k *KB) Search(ctx context.Context, q Query) ([]Hit, error) {
 		sc.reset()
 		searchScratch.Put(sc)
 	}()
-	s := &searcher{k: k, p: k.params(), be: be, q: q, size: size, arts: map[string]*cand{}, sc: sc}
+	s := &searcher{k: k, p: k.params(), be: be, q: q, size: size, sc: sc, lw: &sc.lw, lg: &sc.lg, lb: &sc.lb}
 	for _, lang := range search {
 		if err := s.text(ctx, lang); err != nil {
 			return nil, fmt.Errorf("kb: search: %w", err)
@@ -170,23 +171,22 @@ func (k *KB) params() params {
 
 // cand is one candidate article.
 type cand struct {
-	id    string
-	prof  float64 // weighted share of the query found in the profile (title, tags, questions)
-	best  float64 // similarity of the best profile part
-	kinds []byte  // kind of each profile part that matched, parallel to sims
-	sims  []float64
-	body  float64 // weighted share of the query words found in the body
-	text  float64 // TextScore
+	id      string
+	prof    float64 // weighted share of the query found in the profile (title, tags, questions)
+	best    float64 // similarity of the best profile part
+	body    float64 // weighted share of the query words found in the body
+	text    float64 // TextScore
+	from, n int32   // the tallies of its profile parts: scratch.parts[from:from+n] (from -1: none)
 }
 
 type searcher struct {
-	k    *KB
-	p    params
-	be   backend
-	q    Query
-	size int
-	arts map[string]*cand
-	sc   *scratch
+	k          *KB
+	p          params
+	be         backend
+	q          Query
+	size       int
+	sc         *scratch
+	lw, lg, lb *weights // the current language's weighed words, n-grams and body words (in sc)
 }
 
 // scratch is the memory a search reuses from the previous ones: a message
@@ -197,20 +197,32 @@ type scratch struct {
 	all          []qterm    // weigh's terms before selection
 	order        []weighKey // weigh's sort order
 	weighed      [3][]qterm // text's words, grams and body words
-	per          []partHits // profile's per-part tallies
 	docs         []docHit   // match's result
+
+	// The candidates (the search's own: finish hands out no pointer to
+	// them), by article id, and their profile parts' tallies.
+	cands []cand
+	at    map[string]int32
+	parts []partHits
+
+	lw, lg, lb weights // see searcher
 
 	// prec[hits*precN+n] is (hits/n)^(1-precExp) once computed (0: not
 	// yet), for coverPrec.
 	prec    *[precN * precN]float64
 	precExp float64
 
+	// pow[k] is ((k+1)/powSteps)^powExp once computed (0: not yet), for
+	// coverPrecBound.
+	pow    *[powSteps]float64
+	powExp float64
+
 	idf  [64]float64 // idf[df] among idfN documents once computed (0: not yet)
 	idfN uint64
 }
 
 var searchScratch = sync.Pool{New: func() any {
-	return &scratch{}
+	return &scratch{at: map[string]int32{}}
 }}
 
 // reset drops what the last search left, keeping the memory.
@@ -218,6 +230,11 @@ func (sc *scratch) reset() {
 	sc.words.reset()
 	sc.grams.reset()
 	clear(sc.all) // the strings
+	clear(sc.cands)
+	sc.cands = sc.cands[:0]
+	clear(sc.at)
+	sc.parts = sc.parts[:0]
+	sc.lw.q, sc.lg.q, sc.lb.q = nil, nil, nil
 	for i := range sc.weighed {
 		clear(sc.weighed[i])
 		sc.weighed[i] = sc.weighed[i][:0]
@@ -366,6 +383,7 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 		}
 		return strings.Compare(all[a.i].term, all[b.i].term)
 	}
+	ko := keyOrder(all)
 	// The selection below reads the terms heaviest first until it has
 	// max of them, rarely much further: sort the heaviest 1.5 max first
 	// (max when no term can be skipped), and the rest only if they are
@@ -386,7 +404,7 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 		sorted = first
 		selectFirst(order, sorted, heavier)
 	}
-	slices.SortFunc(order[:sorted], heavier)
+	ko.sort(order[:sorted])
 	out := dst[:0]
 	var postings uint64
 	for i, k := range order {
@@ -394,7 +412,7 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 			break
 		}
 		if i == sorted {
-			slices.SortFunc(order[sorted:], heavier)
+			ko.sort(order[sorted:])
 			k = order[i]
 		}
 		t := all[k.i]
@@ -413,6 +431,80 @@ type weighKey struct {
 	w   float64
 	pre uint64
 	i   int32
+}
+
+// keyOrder is the order of weigh's keys of terms all: heaviest first,
+// then by term (the same order as weigh's heavier).
+type keyOrder []qterm
+
+func (all keyOrder) less(a, b weighKey) bool {
+	if a.w != b.w {
+		return a.w > b.w
+	}
+	if a.pre != b.pre {
+		return a.pre < b.pre
+	}
+	return all[a.i].term < all[b.i].term
+}
+
+// sort sorts x: a quicksort with the comparison inlined, which sorts a
+// query's hundred n-grams in half the time of slices.SortFunc with a
+// comparison function. The order is total (terms are distinct), so the
+// result is the same as any sort's. Past a depth of about 2 log2 n it
+// leaves the rest to slices.SortFunc, whose time is O(n log n) whatever
+// the input.
+func (all keyOrder) sort(x []weighKey) {
+	depth := 2 * bits.Len(uint(len(x)))
+	for len(x) > 12 {
+		if depth == 0 {
+			slices.SortFunc(x, func(a, b weighKey) int {
+				switch {
+				case all.less(a, b):
+					return -1
+				case all.less(b, a):
+					return 1
+				}
+				return 0
+			})
+			return
+		}
+		depth--
+		// The median of the first, middle and last as the pivot, at the
+		// end.
+		m, hi := len(x)/2, len(x)-1
+		if all.less(x[m], x[0]) {
+			x[m], x[0] = x[0], x[m]
+		}
+		if all.less(x[hi], x[m]) {
+			x[hi], x[m] = x[m], x[hi]
+			if all.less(x[m], x[0]) {
+				x[m], x[0] = x[0], x[m]
+			}
+		}
+		x[m], x[hi] = x[hi], x[m]
+		p := x[hi]
+		i := 0
+		for j := range hi {
+			if all.less(x[j], p) {
+				x[i], x[j] = x[j], x[i]
+				i++
+			}
+		}
+		x[i], x[hi] = x[hi], x[i]
+		// The smaller side first, the larger in the loop.
+		if i < hi-i {
+			all.sort(x[:i])
+			x = x[i+1:]
+		} else {
+			all.sort(x[i+1:])
+			x = x[:i]
+		}
+	}
+	for i := 1; i < len(x); i++ {
+		for j := i; j > 0 && all.less(x[j], x[j-1]); j-- {
+			x[j], x[j-1] = x[j-1], x[j]
+		}
+	}
 }
 
 // termPrefix returns the first eight bytes of t, big-endian, padded with
@@ -494,21 +586,30 @@ func (s *searcher) text(ctx context.Context, lang string) error {
 	}
 	wb[0], wb[1], wb[2] = words, grams, bodyWords
 
+	// The total weight of each list, summed in its order once, and
+	// each term's share of it: what every candidate's coverage divides
+	// by (the same sums and quotients as computing them per candidate).
+	s.lw.set(words)
+	s.lg.set(grams)
+	s.lb.set(bodyWords)
+
 	k := 2 * max(s.p.candidates, 10*s.size) // profile and body documents compete for the places
 	hits, err := s.be.match(ctx, lang, words, grams, bodyWords, 1-s.p.profWordShare, s.p.bodyWeight, k, s.sc.docs[:0])
 	if err != nil {
 		return err
 	}
 	for _, h := range hits {
-		c := s.arts[h.id]
-		if c == nil {
-			c = &cand{id: h.id}
-			s.arts[h.id] = c
+		i, ok := s.sc.at[h.id]
+		if !ok {
+			i = int32(len(s.sc.cands))
+			s.sc.cands = append(s.sc.cands, cand{id: h.id, from: -1})
+			s.sc.at[h.id] = i
 		}
+		c := &s.sc.cands[i]
 		if h.body {
-			c.body = coverageOf(bodyWords, h.words)
+			c.body = s.lb.coverage(h.words)
 		} else {
-			s.profile(c, words, grams, h.words, h.grams, h.sizes)
+			s.profile(c, h.words, h.grams, h.sizes)
 		}
 	}
 	clear(hits)
@@ -516,27 +617,70 @@ func (s *searcher) text(ctx context.Context, lang string) error {
 	return nil
 }
 
+// weights is a list of weighed query terms with their total weight and
+// each one's share of it.
+type weights struct {
+	q     []qterm
+	total float64   // the sum of the weights, in the order of q
+	share []float64 // q[i].w / total (empty when total is 0)
+}
+
+// set makes w the weights of q, reusing w's memory.
+func (w *weights) set(q []qterm) {
+	w.q, w.total = q, 0
+	for _, t := range q {
+		w.total += t.w
+	}
+	w.share = w.share[:0]
+	if w.total == 0 {
+		return
+	}
+	for _, t := range q {
+		w.share = append(w.share, t.w/w.total)
+	}
+}
+
+// coverage returns the weighted share of the terms that are in matched
+// (sorted by term), summed in the order of the terms.
+func (w *weights) coverage(matched []termPart) float64 {
+	if w.total == 0 {
+		return 0
+	}
+	var got float64
+	last := int32(-1)
+	for _, m := range matched {
+		if m.t != last {
+			got += w.q[m.t].w
+			last = m.t
+		}
+	}
+	return got / w.total
+}
+
 // profile scores a candidate's profile document from the query terms it
-// matched: the weighted share of the query words and n-grams anywhere in
-// it, and the similarity of its best part (title, tags or one question).
-// Sums run in the order of the query terms, so scores are the same on
-// every run, to the last bit.
-func (s *searcher) profile(c *cand, qw, qg []qterm, wl, gl []termPart, sizes []partSize) {
+// matched (wl and gl, of s.lw and s.lg): the weighted share of the query
+// words and n-grams anywhere in it, and the similarity of its best part
+// (title, tags or one question). Sums run in the order of the query
+// terms, so scores are the same on every run, to the last bit.
+//
+// The similarity of a part costs two powers; only the best one counts
+// for the text score. So each part gets a cheap upper bound first (see
+// simBound), and only the parts whose bound beats the best similarity so
+// far are computed. The tallies are kept (c.from, c.n): the reasons of the
+// hits returned compute the similarity of every part (see sims).
+func (s *searcher) profile(c *cand, wl, gl []termPart, sizes []partSize) {
 	pw := s.p.profWordShare
-	c.prof = pw*coverageOf(qw, wl) + (1-pw)*coverageOf(qg, gl)
+	c.prof = pw*s.lw.coverage(wl) + (1-pw)*s.lg.coverage(gl)
 
 	// Which query terms each part has.
-	per := s.sc.per[:0]
-	for range sizes {
-		per = append(per, partHits{})
+	from := len(s.sc.parts)
+	for _, sz := range sizes {
+		s.sc.parts = append(s.sc.parts, partHits{size: sz})
 	}
-	s.sc.per = per
-	tally := func(q []qterm, tps []termPart, words bool) {
-		var totalW float64
-		for _, t := range q {
-			totalW += t.w
-		}
-		if totalW == 0 {
+	per := s.sc.parts[from:]
+	c.from, c.n = int32(from), int32(len(per))
+	tally := func(share []float64, tps []termPart, words bool) {
+		if len(share) == 0 { // total weight 0
 			return
 		}
 		last := termPart{t: -1}
@@ -546,7 +690,7 @@ func (s *searcher) profile(c *cand, qw, qg []qterm, wl, gl []termPart, sizes []p
 				continue
 			}
 			last = tp
-			w := q[tp.t].w / totalW
+			w := share[tp.t]
 			if words {
 				per[i].wcov += w
 				per[i].wn++
@@ -556,26 +700,101 @@ func (s *searcher) profile(c *cand, qw, qg []qterm, wl, gl []termPart, sizes []p
 			}
 		}
 	}
-	tally(qw, wl, true)
-	tally(qg, gl, false)
-	for i, ph := range per {
+	tally(s.lw.share, wl, true)
+	tally(s.lg.share, gl, false)
+	// The part with the highest bound first: its similarity usually
+	// leaves the bounds of the others below it.
+	top, topBound := -1, 0.0
+	for i := range per {
+		ph := &per[i]
 		if ph.wn == 0 && ph.gn == 0 {
 			continue
 		}
-		sz := sizes[i]
-		sw := s.sc.coverPrec(ph.wcov, ph.wn, sz.words, s.p.covExp)
-		sg := s.sc.coverPrec(ph.gcov, ph.gn, sz.grams, s.p.covExp)
-		sim := s.p.wordShare*sw + (1-s.p.wordShare)*sg
-		c.sims = append(c.sims, sim)
-		c.kinds = append(c.kinds, sz.kind)
-		c.best = math.Max(c.best, sim)
+		ph.bound = s.simBound(ph)
+		if top < 0 || ph.bound > topBound {
+			top, topBound = i, ph.bound
+		}
 	}
+	if top < 0 {
+		return
+	}
+	c.best = math.Max(c.best, s.sim(&per[top]))
+	for i := range per {
+		ph := &per[i]
+		if i == top || ph.wn == 0 && ph.gn == 0 || ph.bound <= c.best {
+			continue
+		}
+		c.best = math.Max(c.best, s.sim(ph))
+	}
+}
+
+// sim returns the similarity of a profile part to the query.
+func (s *searcher) sim(ph *partHits) float64 {
+	sw := s.sc.coverPrec(ph.wcov, ph.wn, ph.size.words, s.p.covExp)
+	sg := s.sc.coverPrec(ph.gcov, ph.gn, ph.size.grams, s.p.covExp)
+	return s.p.wordShare*sw + (1-s.p.wordShare)*sg
+}
+
+// simBound returns an upper bound of sim(ph), without powers of the
+// coverages: they are bounded by those of the next multiple of
+// 1/powSteps, from a table, and the bound is raised by a margin far above
+// the rounding errors of both.
+func (s *searcher) simBound(ph *partHits) float64 {
+	sw := s.sc.coverPrecBound(ph.wcov, ph.wn, ph.size.words, s.p.covExp)
+	sg := s.sc.coverPrecBound(ph.gcov, ph.gn, ph.size.grams, s.p.covExp)
+	return (s.p.wordShare*sw+(1-s.p.wordShare)*sg)*(1+1e-9) + 1e-12
+}
+
+// nearBest returns c's profile parts whose similarity is not 0 and at
+// least half the best, most similar first, ties in the order of the
+// parts.
+func (s *searcher) nearBest(c *cand) []partSim {
+	var out []partSim
+	if c.from < 0 {
+		return nil
+	}
+	for i := range s.sc.parts[c.from : c.from+c.n] {
+		ph := &s.sc.parts[int(c.from)+i]
+		if ph.wn == 0 && ph.gn == 0 || ph.bound < 0.5*c.best {
+			continue // its similarity is at most its bound
+		}
+		if sim := s.sim(ph); sim != 0 && sim >= 0.5*c.best {
+			out = append(out, partSim{sim, ph.size.kind})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b partSim) int { return cmpDesc(a.sim, b.sim) })
+	return out
+}
+
+// partSim is the similarity of a profile part of some kind.
+type partSim struct {
+	sim  float64
+	kind byte
+}
+
+// sims returns the similarity of each of c's profile parts that has a
+// query term, in the order of the parts, with their kinds.
+func (s *searcher) sims(c *cand) (sims []float64, kinds []byte) {
+	if c.from < 0 {
+		return nil, nil
+	}
+	for i := range s.sc.parts[c.from : c.from+c.n] {
+		ph := &s.sc.parts[int(c.from)+i]
+		if ph.wn == 0 && ph.gn == 0 {
+			continue
+		}
+		sims = append(sims, s.sim(ph))
+		kinds = append(kinds, ph.size.kind)
+	}
+	return sims, kinds
 }
 
 // partHits tallies the query terms a profile part has.
 type partHits struct {
 	wcov, gcov float64
 	wn, gn     int
+	size       partSize
+	bound      float64 // simBound
 }
 
 // coverPrec is cov^e * prec^(1-e), where cov is the weighted share of the
@@ -599,6 +818,11 @@ func (sc *scratch) coverPrec(cov float64, hits, n int, e float64) float64 {
 	if n >= precN {
 		return c * math.Pow(float64(hits)/float64(n), 1-e)
 	}
+	return c * sc.precFactor(hits, n, e)
+}
+
+// precFactor is (hits/n)^(1-e), remembered, for 0 < hits < n < precN.
+func (sc *scratch) precFactor(hits, n int, e float64) float64 {
 	if sc.precExp != e || sc.prec == nil {
 		sc.prec, sc.precExp = new([precN * precN]float64), e
 	}
@@ -606,8 +830,43 @@ func (sc *scratch) coverPrec(cov float64, hits, n int, e float64) float64 {
 	if *p == 0 {
 		*p = math.Pow(float64(hits)/float64(n), 1-e)
 	}
-	return c * *p
+	return *p
 }
+
+// coverPrecBound returns an upper bound of coverPrec(cov, hits, n, e)
+// (+Inf when e is not in (0, 1], where the powers do not grow with cov or
+// the precision factor may exceed 1). cov^e is bounded by
+// (k/powSteps)^e for the next multiple k/powSteps above cov, from a
+// table; the precision factor by itself (small counts, remembered) or 1.
+func (sc *scratch) coverPrecBound(cov float64, hits, n int, e float64) float64 {
+	if hits == 0 || n == 0 || cov <= 0 {
+		return 0
+	}
+	if !(e > 0 && e <= 1) {
+		return math.Inf(1)
+	}
+	c := 1.0
+	if cov < 1 {
+		// cov*powSteps is exact (a power of two): cov < (k+1)/powSteps.
+		k := int(cov * powSteps)
+		if sc.powExp != e || sc.pow == nil {
+			sc.pow, sc.powExp = new([powSteps]float64), e
+		}
+		p := &sc.pow[k]
+		if *p == 0 {
+			*p = math.Pow(float64(k+1)/powSteps, e)
+		}
+		c = *p
+	}
+	if hits >= n || n >= precN {
+		return c
+	}
+	return c * sc.precFactor(hits, n, e)
+}
+
+// powSteps is the number of steps of coverPrecBound's table (a power of
+// two).
+const powSteps = 256
 
 // precN bounds the counts whose precision factor scratch remembers.
 const precN = 64
@@ -619,31 +878,11 @@ type termPart struct {
 	part uint16
 }
 
-// coverageOf returns the weighted share of the query terms q that are in
-// matched (sorted by term), summed in the order of q.
-func coverageOf(q []qterm, matched []termPart) float64 {
-	var total, got float64
-	j := 0
-	for i, t := range q {
-		total += t.w
-		for j < len(matched) && int(matched[j].t) < i {
-			j++
-		}
-		if j < len(matched) && int(matched[j].t) == i {
-			got += t.w
-		}
-	}
-	if total == 0 {
-		return 0
-	}
-	return got / total
-}
-
 // finish turns the candidates into hits: text score, intent fusion,
 // ranking, and the stored articles of the best.
 func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
-	for _, c := range s.arts {
-		s.articleScore(c)
+	for i := range s.sc.cands {
+		s.articleScore(&s.sc.cands[i])
 	}
 	// Intent-linked articles are candidates even without text.
 	var intents []string
@@ -662,9 +901,9 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		w = 1
 	}
 	// The best text candidates, then the intent-linked ones.
-	ranked := make([]*cand, 0, len(s.arts))
-	for _, c := range s.arts {
-		ranked = append(ranked, c)
+	ranked := make([]*cand, 0, len(s.sc.cands))
+	for i := range s.sc.cands {
+		ranked = append(ranked, &s.sc.cands[i])
 	}
 	sortCands(ranked)
 	m := 3*s.size + 5
@@ -689,11 +928,11 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		for _, id := range ids {
 			if !slices.Contains(have, id) {
 				have = append(have, id)
-				c := s.arts[id]
-				if c == nil {
-					c = &cand{id: id}
+				if i, ok := s.sc.at[id]; ok {
+					ranked = append(ranked, &s.sc.cands[i])
+				} else {
+					ranked = append(ranked, &cand{id: id, from: -1})
 				}
-				ranked = append(ranked, c)
 			}
 		}
 	}
@@ -835,16 +1074,31 @@ func (s *searcher) articleScore(c *cand) {
 // profile parts close to the best one, and the body.
 func (s *searcher) parts(c *cand) []string {
 	var parts []string
-	order := make([]int, len(c.sims))
+	if c.n <= 12 {
+		// Without the parts too far from the best one, whose
+		// similarities need not be computed: sort.Slice sorted 12
+		// elements or fewer by insertion, which keeps ties in order.
+		for _, ps := range s.nearBest(c) {
+			if kind := partName(ps.kind); !slices.Contains(parts, kind) {
+				parts = append(parts, kind)
+			}
+		}
+		if c.body > 0 && c.body >= 0.5*c.prof {
+			parts = append(parts, "body")
+		}
+		return parts
+	}
+	sims, kinds := s.sims(c)
+	order := make([]int, len(sims))
 	for i := range order {
 		order[i] = i
 	}
-	sort.Slice(order, func(i, j int) bool { return c.sims[order[i]] > c.sims[order[j]] })
+	sort.Slice(order, func(i, j int) bool { return sims[order[i]] > sims[order[j]] })
 	for _, i := range order {
-		if c.sims[i] < 0.5*c.best || c.sims[i] == 0 {
+		if sims[i] < 0.5*c.best || sims[i] == 0 {
 			break
 		}
-		if kind := partName(c.kinds[i]); !slices.Contains(parts, kind) {
+		if kind := partName(kinds[i]); !slices.Contains(parts, kind) {
 			parts = append(parts, kind)
 		}
 	}

@@ -3,6 +3,7 @@ package kb
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"slices"
 	"sync"
@@ -210,11 +211,27 @@ func chunked(b []byte) bool {
 
 // tfTable counts a query's distinct terms: their frequency and, when the
 // counting knew it, where they are in the in-memory index.
+//
+// Its index is an open-addressing hash table whose slots are stamped with
+// the table's generation, so that reset empties it in constant time: a
+// Go map had to be cleared slot by slot, and hashing into it cost more
+// than the rest of counting.
 type tfTable struct {
-	at    map[string]int32 // term → its entry
+	slots []tfSlot // len a power of two, at least twice len(terms); a slot is empty unless its gen is gen
+	gen   uint32
 	terms []tfEntry
 	noRef bool // some entry was added without its place in the index
 }
+
+// tfSlot is a slot of tfTable's index: entry number i, whose term hashes
+// to h.
+type tfSlot struct {
+	gen, h uint32
+	i      int32
+}
+
+// tfSeed seeds the hash of tfTable's index.
+var tfSeed = maphash.MakeSeed()
 
 type tfEntry struct {
 	term string
@@ -251,23 +268,50 @@ func refTo(p *postings, body []int32) termRef {
 // add counts term with weight; ref, when not nil, is where it is in the
 // index.
 func (t *tfTable) add(term string, weight float64, ref *termRef) {
-	if i, ok := t.at[term]; ok {
-		t.terms[i].f += weight
-		return
+	if 2*(len(t.terms)+1) > len(t.slots) {
+		t.grow()
 	}
-	if t.at == nil {
-		t.at = make(map[string]int32, 256)
+	h := uint32(maphash.String(tfSeed, term))
+	mask := uint32(len(t.slots) - 1)
+	for j := h & mask; ; j = (j + 1) & mask {
+		sl := &t.slots[j]
+		if sl.gen != t.gen {
+			*sl = tfSlot{gen: t.gen, h: h, i: int32(len(t.terms))}
+			break
+		}
+		if sl.h == h && t.terms[sl.i].term == term {
+			t.terms[sl.i].f += weight
+			return
+		}
 	}
 	if ref == nil {
 		t.noRef = true
 	}
-	t.at[term] = int32(len(t.terms))
 	t.terms = append(t.terms, tfEntry{term: term, f: weight, ref: ref})
+}
+
+// grow doubles t's index (at least 256 slots) and puts the entries in it.
+func (t *tfTable) grow() {
+	t.slots = make([]tfSlot, max(256, 2*len(t.slots)))
+	t.gen = 1
+	mask := uint32(len(t.slots) - 1)
+	for i, e := range t.terms {
+		h := uint32(maphash.String(tfSeed, e.term))
+		j := h & mask
+		for t.slots[j].gen == t.gen {
+			j = (j + 1) & mask
+		}
+		t.slots[j] = tfSlot{gen: t.gen, h: h, i: int32(i)}
+	}
 }
 
 // reset empties t, keeping its memory.
 func (t *tfTable) reset() {
-	clear(t.at)
+	t.gen++
+	if t.gen == 0 { // wrapped: stamps of old generations could match
+		clear(t.slots)
+		t.gen = 1
+	}
 	clear(t.terms)
 	t.terms, t.noRef = t.terms[:0], false
 }

@@ -23,7 +23,9 @@ func oldMatchOf(be backend) func(ctx context.Context, lang string, words, grams,
 	if m, ok := be.(*memIndex); ok {
 		return m.oldMatch
 	}
-	return be.match
+	return func(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit) ([]docHit, error) {
+		return be.match(ctx, lang, words, grams, body, gramBoost, bodyBoost, k, dst, nil)
+	}
 }
 
 // Search returns the articles that best answer q, best first, at most
@@ -496,7 +498,7 @@ func (s *oldSearcher) finish(ctx context.Context) ([]Hit, error) {
 	if w > 0 {
 		// Most likely intents first, so that with many linked articles
 		// those of the likely intents are the ones considered.
-		ids, err := s.be.linked(ctx, s.intentOrder(intents), m)
+		ids, err := s.be.linked(ctx, s.intentOrder(intents), m, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -198,6 +198,7 @@ type scratch struct {
 	order        []weighKey // weigh's sort order
 	weighed      [3][]qterm // text's words, grams and body words
 	docs         []docHit   // match's result
+	lists        []termPart // the term lists of match's result
 
 	// The candidates (the search's own: finish hands out no pointer to
 	// them), by article id, and their profile parts' tallies.
@@ -206,6 +207,13 @@ type scratch struct {
 	parts []partHits
 
 	lw, lg, lb weights // see searcher
+
+	// finish's lists.
+	intents, ids, have []string
+	ranked             []*cand
+	extra              []cand
+	store              []scored
+	hits               []*scored
 
 	// prec[hits*precN+n] is (hits/n)^(1-precExp) once computed (0: not
 	// yet), for coverPrec.
@@ -232,6 +240,13 @@ func (sc *scratch) reset() {
 	clear(sc.all) // the strings
 	clear(sc.cands)
 	sc.cands = sc.cands[:0]
+	clear(sc.intents)
+	clear(sc.ids)
+	clear(sc.have)
+	clear(sc.ranked)
+	clear(sc.extra)
+	clear(sc.store)
+	clear(sc.hits)
 	clear(sc.at)
 	sc.parts = sc.parts[:0]
 	sc.lw.q, sc.lg.q, sc.lb.q = nil, nil, nil
@@ -252,14 +267,16 @@ type backend interface {
 	// of the terms (those with df > 0): all of them, or at least the k
 	// best by a BM25 disjunction with n-gram and body terms weighted by
 	// gramBoost and bodyBoost.
-	// The result may be appended to dst's memory.
-	match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit) ([]docHit, error)
+	// The result may be appended to dst's memory, and its term lists
+	// kept in *slab's (nil: new memory).
+	match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit, slab *[]termPart) ([]docHit, error)
 	// article returns the stored article with the given id; the caller
 	// must not change it.
 	article(id string) (*Article, bool, error)
 	// linked returns the ids of up to max articles linked to the intents,
 	// those of the first intent first.
-	linked(ctx context.Context, intents []string, max int) ([]string, error)
+	// The result may be appended to dst's memory.
+	linked(ctx context.Context, intents []string, max int, dst []string) ([]string, error)
 }
 
 // docHit is one profile or body document that matched: the query terms it
@@ -594,7 +611,7 @@ func (s *searcher) text(ctx context.Context, lang string) error {
 	s.lb.set(bodyWords)
 
 	k := 2 * max(s.p.candidates, 10*s.size) // profile and body documents compete for the places
-	hits, err := s.be.match(ctx, lang, words, grams, bodyWords, 1-s.p.profWordShare, s.p.bodyWeight, k, s.sc.docs[:0])
+	hits, err := s.be.match(ctx, lang, words, grams, bodyWords, 1-s.p.profWordShare, s.p.bodyWeight, k, s.sc.docs[:0], &s.sc.lists)
 	if err != nil {
 		return err
 	}
@@ -885,7 +902,7 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		s.articleScore(&s.sc.cands[i])
 	}
 	// Intent-linked articles are candidates even without text.
-	var intents []string
+	intents := s.sc.intents[:0]
 	for in, p := range s.q.Intents {
 		if p > 0 {
 			intents = append(intents, in)
@@ -901,7 +918,8 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		w = 1
 	}
 	// The best text candidates, then the intent-linked ones.
-	ranked := make([]*cand, 0, len(s.sc.cands))
+	s.sc.intents = intents
+	ranked := s.sc.ranked[:0]
 	for i := range s.sc.cands {
 		ranked = append(ranked, &s.sc.cands[i])
 	}
@@ -916,35 +934,36 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	if w > 0 {
 		// Most likely intents first, so that with many linked articles
 		// those of the likely intents are the ones considered.
-		ids, err := s.be.linked(ctx, s.intentOrder(intents), m)
+		ids, err := s.be.linked(ctx, s.intentOrder(intents), m, s.sc.ids[:0])
 		if err != nil {
 			return nil, err
 		}
+		s.sc.ids = ids
 		// At most m ranked and m linked: a list is cheaper than a map.
-		have := make([]string, 0, len(ranked)+len(ids))
+		have := s.sc.have[:0]
 		for _, c := range ranked {
 			have = append(have, c.id)
 		}
+		// Linked articles without text are new candidates, made where
+		// they stay put (enough room for all).
+		extra := slices.Grow(s.sc.extra[:0], len(ids))
 		for _, id := range ids {
 			if !slices.Contains(have, id) {
 				have = append(have, id)
 				if i, ok := s.sc.at[id]; ok {
 					ranked = append(ranked, &s.sc.cands[i])
 				} else {
-					ranked = append(ranked, &cand{id: id, from: -1})
+					extra = append(extra, cand{id: id, from: -1})
+					ranked = append(ranked, &extra[len(extra)-1])
 				}
 			}
 		}
+		s.sc.have, s.sc.extra = have, extra
 	}
+	s.sc.ranked = ranked
 	// Score every candidate, rank, and only then write the reasons of
 	// those that are returned.
-	type scored struct {
-		score, text, intentScore float64
-		a                        *Article
-		c                        *cand
-		intent                   string // the linked intent behind intentScore
-	}
-	store := make([]scored, 0, len(ranked))
+	store := s.sc.store[:0]
 	for _, c := range ranked {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -968,10 +987,12 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		}
 		store = append(store, h)
 	}
-	hits := make([]*scored, len(store)) // sorting pointers moves less than sorting hits
+	s.sc.store = store
+	hits := s.sc.hits[:0] // sorting pointers moves less than sorting hits
 	for i := range store {
-		hits[i] = &store[i]
+		hits = append(hits, &store[i])
 	}
+	s.sc.hits = hits
 	slices.SortStableFunc(hits, func(a, b *scored) int {
 		switch {
 		case a.score != b.score:
@@ -1013,6 +1034,14 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	return out, nil
 }
 
+// scored is a candidate scored in finish.
+type scored struct {
+	score, text, intentScore float64
+	a                        *Article
+	c                        *cand
+	intent                   string // the linked intent behind intentScore
+}
+
 // cmpDesc orders larger numbers first.
 func cmpDesc(a, b float64) int {
 	switch {
@@ -1039,9 +1068,10 @@ func sortCands(cs []*cand) {
 // name, and returns them. (Intents are distinct: the order is total,
 // whatever the sort.)
 func (s *searcher) intentOrder(intents []string) []string {
-	byP := make([]intentP, len(intents))
-	for i, in := range intents {
-		byP[i] = intentP{in, s.q.Intents[in]}
+	var buf [16]intentP
+	byP := buf[:0]
+	for _, in := range intents {
+		byP = append(byP, intentP{in, s.q.Intents[in]})
 	}
 	slices.SortFunc(byP, func(a, b intentP) int {
 		switch {

@@ -416,8 +416,10 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 	if total <= s.p.maxPostings {
 		first = max
 	}
+	// Selecting costs about as much as sorting what it leaves out: a
+	// few more terms than needed are sorted with the rest.
 	sorted := len(order)
-	if sorted > first {
+	if sorted > first+first/4 {
 		sorted = first
 		selectFirst(order, sorted, heavier)
 	}
@@ -747,9 +749,13 @@ func (s *searcher) profile(c *cand, wl, gl []termPart, sizes []partSize) {
 
 // sim returns the similarity of a profile part to the query.
 func (s *searcher) sim(ph *partHits) float64 {
+	if ph.simDone {
+		return ph.sim
+	}
 	sw := s.sc.coverPrec(ph.wcov, ph.wn, ph.size.words, s.p.covExp)
 	sg := s.sc.coverPrec(ph.gcov, ph.gn, ph.size.grams, s.p.covExp)
-	return s.p.wordShare*sw + (1-s.p.wordShare)*sg
+	ph.sim, ph.simDone = s.p.wordShare*sw+(1-s.p.wordShare)*sg, true
+	return ph.sim
 }
 
 // simBound returns an upper bound of sim(ph), without powers of the
@@ -812,6 +818,8 @@ type partHits struct {
 	wn, gn     int
 	size       partSize
 	bound      float64 // simBound
+	sim        float64 // once computed (simDone)
+	simDone    bool
 }
 
 // coverPrec is cov^e * prec^(1-e), where cov is the weighted share of the

@@ -194,7 +194,7 @@ type searcher struct {
 // search. Nothing in it outlives the search.
 type scratch struct {
 	words, grams tfTable    // query term frequencies of one language (see terms)
-	all          []qterm    // weigh's terms before selection
+	dfs          []uint64   // weigh's document frequencies of the terms before selection
 	order        []weighKey // weigh's sort order
 	weighed      [3][]qterm // text's words, grams and body words
 	docs         []docHit   // match's result
@@ -237,7 +237,6 @@ var searchScratch = sync.Pool{New: func() any {
 func (sc *scratch) reset() {
 	sc.words.reset()
 	sc.grams.reset()
-	clear(sc.all) // the strings
 	clear(sc.cands)
 	sc.cands = sc.cands[:0]
 	clear(sc.intents)
@@ -339,13 +338,16 @@ func idf(df, n uint64) float64 {
 // changes nothing. Terms found in no document cost nothing and stay: they
 // count against the coverage of every article.
 func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which int, n uint64, max int, dst []qterm) ([]qterm, error) {
-	all := s.sc.all[:0]
-	for _, e := range tf.terms {
-		q := qterm{term: e.term, w: e.f, ref: e.ref} // w holds the frequency until weighed
+	// The terms stay where counting put them: weighing makes a key per
+	// term, with its weight, and its document frequency aside.
+	all := tf.terms
+	dfs := slices.Grow(s.sc.dfs[:0], len(all))[:len(all)]
+	s.sc.dfs = dfs
+	for i, e := range all {
+		dfs[i] = 0
 		if e.ref != nil {
-			q.df = e.ref.df(which)
+			dfs[i] = e.ref.df(which)
 		}
-		all = append(all, q)
 	}
 	if tf.noRef {
 		for i := range all {
@@ -353,7 +355,7 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 			if err != nil {
 				return nil, err
 			}
-			all[i].df = df
+			dfs[i] = df
 		}
 	}
 	// Most query terms are in no document or in a few: their idf is
@@ -361,30 +363,26 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 	if s.sc.idfN != n {
 		s.sc.idfN, s.sc.idf = n, [64]float64{}
 	}
-	for i := range all {
-		t := &all[i]
-		var w float64
-		if t.df < uint64(len(s.sc.idf)) {
-			if w = s.sc.idf[t.df]; w == 0 {
-				w = idf(t.df, n)
-				s.sc.idf[t.df] = w
-			}
-		} else {
-			w = idf(t.df, n)
-		}
-		if f := t.w; f > 1 { // 1 + ln f is 1 for f <= 1
-			w *= 1 + math.Log(f)
-		}
-		t.w = w
-	}
 	// Sort keys, not terms: a key holds the weight and the first eight
 	// bytes of the term, so that most comparisons compare numbers (many
 	// terms weigh the same), and no pointer, whose every move costs a
 	// write barrier while the garbage collector runs.
-	s.sc.all = all
 	order := s.sc.order[:0]
 	for i := range all {
-		order = append(order, weighKey{w: all[i].w, pre: termPrefix(all[i].term), i: int32(i)})
+		df := dfs[i]
+		var w float64
+		if df < uint64(len(s.sc.idf)) {
+			if w = s.sc.idf[df]; w == 0 {
+				w = idf(df, n)
+				s.sc.idf[df] = w
+			}
+		} else {
+			w = idf(df, n)
+		}
+		if f := all[i].f; f > 1 { // 1 + ln f is 1 for f <= 1
+			w *= 1 + math.Log(f)
+		}
+		order = append(order, weighKey{w: w, pre: termPrefix(all[i].term), i: int32(i)})
 	}
 	s.sc.order = order
 	heavier := func(a, b weighKey) int {
@@ -409,8 +407,8 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 	// When the postings of all terms fit the budget, none is skipped and
 	// the heaviest max are all that is read.
 	var total uint64
-	for i := range all {
-		total += all[i].df
+	for _, df := range dfs {
+		total += df
 	}
 	first := max + max/2
 	if total <= s.p.maxPostings {
@@ -434,12 +432,13 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 			ko.sort(order[sorted:])
 			k = order[i]
 		}
-		t := all[k.i]
-		if i >= s.p.minTerms && postings+t.df > s.p.maxPostings {
+		df := dfs[k.i]
+		if i >= s.p.minTerms && postings+df > s.p.maxPostings {
 			continue // a rarer, lighter term may still fit
 		}
-		postings += t.df
-		out = append(out, t)
+		postings += df
+		e := &all[k.i]
+		out = append(out, qterm{term: e.term, w: k.w, df: df, ref: e.ref})
 	}
 	return out, nil
 }
@@ -454,7 +453,7 @@ type weighKey struct {
 
 // keyOrder is the order of weigh's keys of terms all: heaviest first,
 // then by term (the same order as weigh's heavier).
-type keyOrder []qterm
+type keyOrder []tfEntry
 
 func (all keyOrder) less(a, b weighKey) bool {
 	if a.w != b.w {

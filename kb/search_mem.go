@@ -288,24 +288,24 @@ func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []
 		}
 		return *slot - 1
 	}
-	for ti, t := range words {
-		if p := t.postings(ml.words); p != nil {
+	for ti := range words {
+		if p := words[ti].postings(ml.words); p != nil {
 			for _, e := range p.ent {
 				h := hit(int32(e>>16), false)
 				sc.found = append(sc.found, found{doc: h, tp: termPart{t: int32(ti), part: uint16(e)}})
 			}
 		}
 	}
-	for ti, t := range grams {
-		if p := t.postings(ml.grams); p != nil {
+	for ti := range grams {
+		if p := grams[ti].postings(ml.grams); p != nil {
 			for _, e := range p.ent {
 				h := hit(int32(e>>16), false)
 				sc.found = append(sc.found, found{doc: h, gram: true, tp: termPart{t: int32(ti), part: uint16(e)}})
 			}
 		}
 	}
-	for ti, t := range body {
-		for _, art := range t.bodyOf(ml.body) {
+	for ti := range body {
+		for _, art := range body[ti].bodyOf(ml.body) {
 			h := hit(art, true)
 			sc.found = append(sc.found, found{doc: h, tp: termPart{t: int32(ti)}})
 		}

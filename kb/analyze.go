@@ -166,13 +166,13 @@ func (tt *tokenTerms) add(words, grams *tfTable, weight float64) {
 	if tt.refs != nil {
 		wr = &tt.refs[0]
 	}
-	words.add(tt.word, weight, wr)
+	words.addHashed(tt.word, tt.hashes[0], weight, wr)
 	for i, g := range tt.grams {
 		var gr *termRef
 		if tt.refs != nil {
 			gr = &tt.refs[1+i]
 		}
-		grams.add(g, weight, gr)
+		grams.addHashed(g, tt.hashes[1+i], weight, gr)
 	}
 }
 
@@ -268,10 +268,19 @@ func refTo(p *postings, body []int32) termRef {
 // add counts term with weight; ref, when not nil, is where it is in the
 // index.
 func (t *tfTable) add(term string, weight float64, ref *termRef) {
+	t.addHashed(term, tfHash(term), weight, ref)
+}
+
+// tfHash is the hash of a term in tfTable's index.
+func tfHash(term string) uint32 {
+	return uint32(maphash.String(tfSeed, term))
+}
+
+// addHashed is add for a term whose tfHash is h.
+func (t *tfTable) addHashed(term string, h uint32, weight float64, ref *termRef) {
 	if 2*(len(t.terms)+1) > len(t.slots) {
 		t.grow()
 	}
-	h := uint32(maphash.String(tfSeed, term))
 	mask := uint32(len(t.slots) - 1)
 	for j := h & mask; ; j = (j + 1) & mask {
 		sl := &t.slots[j]
@@ -296,7 +305,7 @@ func (t *tfTable) grow() {
 	t.gen = 1
 	mask := uint32(len(t.slots) - 1)
 	for i, e := range t.terms {
-		h := uint32(maphash.String(tfSeed, e.term))
+		h := tfHash(e.term)
 		j := h & mask
 		for t.slots[j].gen == t.gen {
 			j = (j + 1) & mask
@@ -324,6 +333,11 @@ func (a analyzers) termsOf(term []byte, keyword bool) *tokenTerms {
 	gramsOf(term, a.gramMin, a.gramMax, nil, func(g []byte) { tt.grams = append(tt.grams, string(g)) })
 	one := a.wordLast.Filter(analysis.TokenStream{{Term: bytes.Clone(term), KeyWord: keyword}})
 	tt.word = string(one[0].Term)
+	tt.hashes = make([]uint32, 1+len(tt.grams))
+	tt.hashes[0] = tfHash(tt.word)
+	for i, g := range tt.grams {
+		tt.hashes[1+i] = tfHash(g)
+	}
 	return tt
 }
 
@@ -333,6 +347,8 @@ type tokenTerms struct {
 	word  string    // the word analyzer's term
 	grams []string  // the n-gram analyzer's terms
 	refs  []termRef // nil, or the word's and then each n-gram's place
+
+	hashes []uint32 // the tfHash of the word and then of each n-gram
 }
 
 // tokenCache remembers the terms of the tokens queries had, so that a

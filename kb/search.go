@@ -153,6 +153,7 @@ func (k *KB) Search(ctx context.Context, q Query) ([]Hit, error) {
 		searchScratch.Put(sc)
 	}()
 	s := &searcher{k: k, p: k.params(), be: be, q: q, size: size, sc: sc, lw: &sc.lw, lg: &sc.lg, lb: &sc.lb}
+	_, s.tiesAnyOrder = be.(*memIndex)
 	for _, lang := range search {
 		if err := s.text(ctx, lang); err != nil {
 			return nil, fmt.Errorf("kb: search: %w", err)
@@ -187,6 +188,12 @@ type searcher struct {
 	size       int
 	sc         *scratch
 	lw, lg, lb *weights // the current language's weighed words, n-grams and body words (in sc)
+
+	// tiesAnyOrder lets weigh leave terms of the same weight in any
+	// order where that cannot change the result (see weighByWeight): on
+	// the in-memory index, whose every use of a term list sums weights in
+	// list order. (Bleve's query scoring is not known to.)
+	tiesAnyOrder bool
 }
 
 // scratch is the memory a search reuses from the previous ones: a message
@@ -196,6 +203,8 @@ type scratch struct {
 	words, grams tfTable    // query term frequencies of one language (see terms)
 	dfs          []uint64   // weigh's document frequencies of the terms before selection
 	order        []weighKey // weigh's sort order
+	keys         []weighKey // weighByWeight's order
+	rank         []uint8    // weighByWeight's weight of each key
 	weighed      [3][]qterm // text's words, grams and body words
 	docs         []docHit   // match's result
 	lists        []termPart // the term lists of match's result
@@ -416,12 +425,20 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 	}
 	// Selecting costs about as much as sorting what it leaves out: a
 	// few more terms than needed are sorted with the rest.
+	if s.tiesAnyOrder {
+		if out, ok := s.weighByWeight(order, all, dfs, max, dst); ok {
+			return out, nil
+		}
+	}
 	sorted := len(order)
-	if sorted > first+first/4 {
+	switch {
+	case sorted > first+first/4:
 		sorted = first
 		selectFirst(order, sorted, heavier)
+		ko.sort(order[:sorted])
+	default:
+		ko.sort(order)
 	}
-	ko.sort(order[:sorted])
 	out := dst[:0]
 	var postings uint64
 	for i, k := range order {
@@ -523,6 +540,105 @@ func (all keyOrder) sort(x []weighKey) {
 			x[j], x[j-1] = x[j-1], x[j]
 		}
 	}
+}
+
+// weighByWeight is the selection of weigh for keys order (of terms all,
+// with document frequencies dfs) without sorting terms of the same
+// weight by their bytes where it need not: it orders the keys by weight,
+// heaviest first (a counting sort over the distinct weights), and then
+// selects as weigh does. A run of terms of the same weight that is taken
+// whole (all fit the postings budget and max) stays in any order: every
+// use of the weighed terms on the in-memory index (coverage, the tallies
+// of profile, match's shares) sums the weights of the matched terms in
+// list order, and a run of equal weights adds the same numbers in
+// whatever order its terms come, so every score is the same to the last
+// bit; only the places of the terms in the list differ. A run that is
+// cut (by max or the budget) is sorted by term first, so the same terms
+// are taken as by weigh. It reports false, having done nothing, when
+// there are more than maxWeights distinct weights or a weight is NaN.
+func (s *searcher) weighByWeight(order []weighKey, all []tfEntry, dfs []uint64, max int, dst []qterm) ([]qterm, bool) {
+	const maxWeights = 64
+	var ws [maxWeights]float64
+	distinct := ws[:0]
+	rank := s.sc.rank[:0]
+	for _, k := range order {
+		if k.w != k.w {
+			return nil, false
+		}
+		j := slices.Index(distinct, k.w)
+		if j < 0 {
+			if len(distinct) == maxWeights {
+				return nil, false
+			}
+			j = len(distinct)
+			distinct = append(distinct, k.w)
+		}
+		rank = append(rank, uint8(j))
+	}
+	s.sc.rank = rank
+	// The distinct weights, heaviest first, and where each one's run
+	// starts.
+	var byW [maxWeights]uint8
+	for j := range distinct {
+		byW[j] = uint8(j)
+	}
+	runs := byW[:len(distinct)]
+	slices.SortFunc(runs, func(a, b uint8) int { return cmpDesc(distinct[a], distinct[b]) })
+	var count, start [maxWeights + 1]int32
+	for _, r := range rank {
+		count[r]++
+	}
+	var at int32
+	for _, r := range runs {
+		start[r] = at
+		at += count[r]
+	}
+	keys := slices.Grow(s.sc.keys[:0], len(order))[:len(order)]
+	s.sc.keys = keys
+	next := start
+	for j, k := range order {
+		r := rank[j]
+		keys[next[r]] = k
+		next[r]++
+	}
+	out := dst[:0]
+	var postings uint64
+	i := 0 // place in the order of weight, then term
+	for _, r := range runs {
+		if len(out) == max {
+			break
+		}
+		run := keys[start[r] : start[r]+count[r]]
+		var sum uint64
+		for _, k := range run {
+			sum += dfs[k.i]
+		}
+		if len(out)+len(run) <= max && postings+sum <= s.p.maxPostings && postings+sum >= postings {
+			for _, k := range run {
+				e := &all[k.i]
+				out = append(out, qterm{term: e.term, w: k.w, df: dfs[k.i], ref: e.ref})
+			}
+			postings += sum
+			i += len(run)
+			continue
+		}
+		keyOrder(all).sort(run)
+		for _, k := range run {
+			if len(out) == max {
+				break
+			}
+			df := dfs[k.i]
+			if i >= s.p.minTerms && postings+df > s.p.maxPostings {
+				i++
+				continue // a rarer, lighter term may still fit
+			}
+			i++
+			postings += df
+			e := &all[k.i]
+			out = append(out, qterm{term: e.term, w: k.w, df: df, ref: e.ref})
+		}
+	}
+	return out, true
 }
 
 // termPrefix returns the first eight bytes of t, big-endian, padded with

@@ -555,35 +555,55 @@ func (all keyOrder) sort(x []weighKey) {
 // bit; only the places of the terms in the list differ. A run that is
 // cut (by max or the budget) is sorted by term first, so the same terms
 // are taken as by weigh. It reports false, having done nothing, when
-// there are more than maxWeights distinct weights or a weight is NaN.
+// there are more than maxWeights distinct weights or a weight is not
+// positive.
 func (s *searcher) weighByWeight(order []weighKey, all []tfEntry, dfs []uint64, max int, dst []qterm) ([]qterm, bool) {
 	const maxWeights = 64
 	var ws [maxWeights]float64
 	distinct := ws[:0]
 	rank := s.sc.rank[:0]
+	// Each distinct weight's number, found by its bits in a small hash
+	// table (number+1; 0: empty slot).
+	var slots [4 * maxWeights]struct {
+		bits uint64
+		j    uint8
+	}
+	const slotMask = len(slots) - 1
 	for _, k := range order {
-		if k.w != k.w {
+		if !(k.w > 0) { // weights are positive; NaN or ±0 would need care
 			return nil, false
 		}
-		j := slices.Index(distinct, k.w)
-		if j < 0 {
-			if len(distinct) == maxWeights {
-				return nil, false
+		b := math.Float64bits(k.w)
+		h := int((b * 0x9E3779B97F4A7C15) >> 56)
+		for {
+			sl := &slots[h&slotMask]
+			if sl.j == 0 {
+				if len(distinct) == maxWeights {
+					return nil, false
+				}
+				distinct = append(distinct, k.w)
+				sl.bits, sl.j = b, uint8(len(distinct))
+			} else if sl.bits != b {
+				h++
+				continue
 			}
-			j = len(distinct)
-			distinct = append(distinct, k.w)
+			rank = append(rank, sl.j-1)
+			break
 		}
-		rank = append(rank, uint8(j))
 	}
 	s.sc.rank = rank
-	// The distinct weights, heaviest first, and where each one's run
-	// starts.
+	// The distinct weights, heaviest first (by insertion: a few dozen),
+	// and where each one's run starts.
 	var byW [maxWeights]uint8
 	for j := range distinct {
 		byW[j] = uint8(j)
 	}
 	runs := byW[:len(distinct)]
-	slices.SortFunc(runs, func(a, b uint8) int { return cmpDesc(distinct[a], distinct[b]) })
+	for i := 1; i < len(runs); i++ {
+		for j := i; j > 0 && distinct[runs[j]] > distinct[runs[j-1]]; j-- {
+			runs[j], runs[j-1] = runs[j-1], runs[j]
+		}
+	}
 	var count, start [maxWeights + 1]int32
 	for _, r := range rank {
 		count[r]++

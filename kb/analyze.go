@@ -245,6 +245,7 @@ type termRef struct {
 	prof   *postings // in the profile field (words) or the profile n-gram field; nil: in no document
 	body   []int32   // words: the articles whose body has it
 	profDF uint64    // prof.df, kept here: weigh reads it for every term, match the postings of a few
+	ent    []uint64  // prof.ent, kept here: match walks it without going through prof
 }
 
 // df returns the term's document frequency in the profile (which 0) or
@@ -260,7 +261,7 @@ func (r *termRef) df(which int) uint64 {
 func refTo(p *postings, body []int32) termRef {
 	r := termRef{prof: p, body: body}
 	if p != nil {
-		r.profDF = p.df
+		r.profDF, r.ent = p.df, p.ent
 	}
 	return r
 }
@@ -330,7 +331,19 @@ func (t *tfTable) reset() {
 // stemmer, one term per token) makes of it.
 func (a analyzers) termsOf(term []byte, keyword bool) *tokenTerms {
 	tt := &tokenTerms{}
-	gramsOf(term, a.gramMin, a.gramMax, nil, func(g []byte) { tt.grams = append(tt.grams, string(g)) })
+	// The n-grams are cut from one string: one allocation, and a search
+	// reads their bytes from one place.
+	var all []byte
+	var ends []int
+	gramsOf(term, a.gramMin, a.gramMax, nil, func(g []byte) {
+		all = append(all, g...)
+		ends = append(ends, len(all))
+	})
+	joined, from := string(all), 0
+	for _, to := range ends {
+		tt.grams = append(tt.grams, joined[from:to])
+		from = to
+	}
 	one := a.wordLast.Filter(analysis.TokenStream{{Term: bytes.Clone(term), KeyWord: keyword}})
 	tt.word = string(one[0].Term)
 	tt.hashes = make([]uint32, 1+len(tt.grams))

@@ -922,3 +922,12 @@ func (t *oldTfTable) reset() {
 	clear(t.terms)
 	t.terms, t.noRef = t.terms[:0], false
 }
+
+// postings returns t's postings in a profile field whose index is idx:
+// those counting brought (t.ref), else looked up.
+func (t *qterm) postings(idx map[string]*postings) *postings {
+	if t.ref != nil {
+		return t.ref.prof
+	}
+	return idx[t.term]
+}

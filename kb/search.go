@@ -1216,15 +1216,24 @@ func (s *searcher) intentOrder(intents []string) []string {
 	for _, in := range intents {
 		byP = append(byP, intentP{in, s.q.Intents[in]})
 	}
-	slices.SortFunc(byP, func(a, b intentP) int {
-		switch {
-		case a.p > b.p:
-			return -1
-		case a.p < b.p:
-			return 1
+	before := func(a, b intentP) bool { return a.p > b.p || !(a.p < b.p) && a.name < b.name }
+	if len(byP) <= 16 { // a classifier's dozen intents: by insertion
+		for i := 1; i < len(byP); i++ {
+			for j := i; j > 0 && before(byP[j], byP[j-1]); j-- {
+				byP[j], byP[j-1] = byP[j-1], byP[j]
+			}
 		}
-		return strings.Compare(a.name, b.name)
-	})
+	} else {
+		slices.SortFunc(byP, func(a, b intentP) int {
+			switch {
+			case before(a, b):
+				return -1
+			case before(b, a):
+				return 1
+			}
+			return 0
+		})
+	}
 	for i := range byP {
 		intents[i] = byP[i].name
 	}

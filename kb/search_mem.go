@@ -212,13 +212,16 @@ func (m *memIndex) docFreq(_ context.Context, field, term string) (uint64, error
 	return 0, nil
 }
 
-// postings returns t's postings in a profile field whose index is idx:
-// those counting brought (t.ref), else looked up.
-func (t *qterm) postings(idx map[string]*postings) *postings {
+// entries returns t's postings' entries in a profile field whose index is
+// idx (see postings).
+func (t *qterm) entries(idx map[string]*postings) []uint64 {
 	if t.ref != nil {
-		return t.ref.prof
+		return t.ref.ent
 	}
-	return idx[t.term]
+	if p := idx[t.term]; p != nil {
+		return p.ent
+	}
+	return nil
 }
 
 // bodyOf returns the articles whose body has t, of the body index idx:
@@ -289,19 +292,15 @@ func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []
 		return *slot - 1
 	}
 	for ti := range words {
-		if p := words[ti].postings(ml.words); p != nil {
-			for _, e := range p.ent {
-				h := hit(int32(e>>16), false)
-				sc.found = append(sc.found, found{doc: h, tp: termPart{t: int32(ti), part: uint16(e)}})
-			}
+		for _, e := range words[ti].entries(ml.words) {
+			h := hit(int32(e>>16), false)
+			sc.found = append(sc.found, found{doc: h, tp: termPart{t: int32(ti), part: uint16(e)}})
 		}
 	}
 	for ti := range grams {
-		if p := grams[ti].postings(ml.grams); p != nil {
-			for _, e := range p.ent {
-				h := hit(int32(e>>16), false)
-				sc.found = append(sc.found, found{doc: h, gram: true, tp: termPart{t: int32(ti), part: uint16(e)}})
-			}
+		for _, e := range grams[ti].entries(ml.grams) {
+			h := hit(int32(e>>16), false)
+			sc.found = append(sc.found, found{doc: h, gram: true, tp: termPart{t: int32(ti), part: uint16(e)}})
 		}
 	}
 	for ti := range body {

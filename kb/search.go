@@ -423,13 +423,13 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 	if total <= s.p.maxPostings {
 		first = max
 	}
-	// Selecting costs about as much as sorting what it leaves out: a
-	// few more terms than needed are sorted with the rest.
 	if s.tiesAnyOrder {
 		if out, ok := s.weighByWeight(order, all, dfs, max, dst); ok {
 			return out, nil
 		}
 	}
+	// Selecting costs about as much as sorting what it leaves out: a
+	// few more terms than needed are sorted with the rest.
 	sorted := len(order)
 	switch {
 	case sorted > first+first/4:
@@ -820,8 +820,9 @@ func (w *weights) coverage(matched []termPart) float64 {
 // The similarity of a part costs two powers; only the best one counts
 // for the text score. So each part gets a cheap upper bound first (see
 // simBound), and only the parts whose bound beats the best similarity so
-// far are computed. The tallies are kept (c.from, c.n): the reasons of the
-// hits returned compute the similarity of every part (see sims).
+// far are computed. The tallies are kept (c.from, c.n) for the reasons of
+// the hits returned, which need the similarities of the parts near the
+// best (see nearBest).
 func (s *searcher) profile(c *cand, wl, gl []termPart, sizes []partSize) {
 	pw := s.p.profWordShare
 	c.prof = pw*s.lw.coverage(wl) + (1-pw)*s.lg.coverage(gl)

@@ -822,7 +822,7 @@ func (w *weights) coverage(matched []termPart) float64 {
 // simBound), and only the parts whose bound beats the best similarity so
 // far are computed. The tallies are kept (c.from, c.n) for the reasons of
 // the hits returned, which need the similarities of the parts near the
-// best (see nearBest).
+// best (see kindsNearBest).
 func (s *searcher) profile(c *cand, wl, gl []termPart, sizes []partSize) {
 	pw := s.p.profWordShare
 	c.prof = pw*s.lw.coverage(wl) + (1-pw)*s.lg.coverage(gl)
@@ -904,31 +904,57 @@ func (s *searcher) simBound(ph *partHits) float64 {
 	return (s.p.wordShare*sw+(1-s.p.wordShare)*sg)*(1+1e-9) + 1e-12
 }
 
-// nearBest returns c's profile parts whose similarity is not 0 and at
-// least half the best, most similar first, ties in the order of the
-// parts.
-func (s *searcher) nearBest(c *cand) []partSim {
-	var out []partSim
+// kindsNearBest returns the kinds of c's profile parts whose similarity
+// is not 0 and at least half the best, in the order in which a stable
+// sort of those parts, most similar first, first shows each kind: by the
+// similarity of the kind's most similar part, then by that part's place.
+// Only parts that can beat their kind's best so far (by their bound) are
+// computed.
+func (s *searcher) kindsNearBest(c *cand) []byte {
 	if c.from < 0 {
 		return nil
 	}
+	type kindBest struct {
+		kind byte
+		sim  float64
+		at   int // the place of the part with sim (the first of equals)
+	}
+	var buf [4]kindBest
+	kinds := buf[:0]
 	for i := range s.sc.parts[c.from : c.from+c.n] {
 		ph := &s.sc.parts[int(c.from)+i]
 		if ph.wn == 0 && ph.gn == 0 || ph.bound < 0.5*c.best {
 			continue // its similarity is at most its bound
 		}
-		if sim := s.sim(ph); sim != 0 && sim >= 0.5*c.best {
-			out = append(out, partSim{sim, ph.size.kind})
+		k := slices.IndexFunc(kinds, func(kb kindBest) bool { return kb.kind == ph.size.kind })
+		if k >= 0 && ph.bound <= kinds[k].sim {
+			continue // an earlier part of its kind is at least as similar
+		}
+		sim := s.sim(ph)
+		switch {
+		case k < 0:
+			kinds = append(kinds, kindBest{ph.size.kind, sim, i})
+		case sim > kinds[k].sim:
+			kinds[k].sim, kinds[k].at = sim, i
 		}
 	}
-	slices.SortStableFunc(out, func(a, b partSim) int { return cmpDesc(a.sim, b.sim) })
+	near := kinds[:0]
+	for _, kb := range kinds {
+		if kb.sim != 0 && kb.sim >= 0.5*c.best {
+			near = append(near, kb)
+		}
+	}
+	slices.SortFunc(near, func(a, b kindBest) int {
+		if a.sim != b.sim {
+			return cmpDesc(a.sim, b.sim)
+		}
+		return a.at - b.at
+	})
+	out := make([]byte, len(near))
+	for i, kb := range near {
+		out[i] = kb.kind
+	}
 	return out
-}
-
-// partSim is the similarity of a profile part of some kind.
-type partSim struct {
-	sim  float64
-	kind byte
 }
 
 // sims returns the similarity of each of c's profile parts that has a
@@ -1258,12 +1284,12 @@ func (s *searcher) articleScore(c *cand) {
 func (s *searcher) parts(c *cand) []string {
 	var parts []string
 	if c.n <= 12 {
-		// Without the parts too far from the best one, whose
-		// similarities need not be computed: sort.Slice sorted 12
+		// Only the kinds of the parts near the best and their order
+		// matter, which need not all similarities: sort.Slice sorted 12
 		// elements or fewer by insertion, which keeps ties in order.
-		for _, ps := range s.nearBest(c) {
-			if kind := partName(ps.kind); !slices.Contains(parts, kind) {
-				parts = append(parts, kind)
+		for _, kind := range s.kindsNearBest(c) {
+			if name := partName(kind); !slices.Contains(parts, name) {
+				parts = append(parts, name)
 			}
 		}
 		if c.body > 0 && c.body >= 0.5*c.prof {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -131,6 +132,62 @@ func TestWeighByWeight(t *testing.T) {
 					i = j
 				}
 			}
+		}
+	}
+}
+
+// TestPartsSameAsSortSlice: the reason's part names, made from the kinds
+// of the parts near the best without computing every similarity, are
+// those the old way made (every similarity, sorted by sort.Slice), on
+// candidates with up to 12 parts of three kinds and many equal
+// similarities.
+func TestPartsSameAsSortSlice(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for seed := range 2000 {
+		s := &searcher{p: defaultParams(), sc: &scratch{}}
+		n := 1 + rng.IntN(12)
+		c := &cand{id: "a", from: 0, n: int32(n), prof: rng.Float64(), body: float64(rng.IntN(3)) / 2}
+		covs := []float64{0, 0.25, 0.5, 1} // few values: many equal similarities
+		for range n {
+			ph := partHits{size: partSize{kind: "tgqq"[rng.IntN(4)], words: 1 + rng.IntN(6), grams: 1 + rng.IntN(30)}}
+			if rng.IntN(5) > 0 {
+				ph.wcov, ph.wn = covs[rng.IntN(len(covs))], rng.IntN(4)
+				ph.gcov, ph.gn = covs[rng.IntN(len(covs))], rng.IntN(8)
+			}
+			s.sc.parts = append(s.sc.parts, ph)
+		}
+		for i := range s.sc.parts {
+			ph := &s.sc.parts[i]
+			if ph.wn == 0 && ph.gn == 0 {
+				continue
+			}
+			ph.bound = s.simBound(ph)
+			c.best = max(c.best, s.sim(ph))
+			if seed%2 == 0 {
+				ph.simDone = false // half the cases compute them again
+			}
+		}
+		// The old way.
+		var want []string
+		sims, kinds := s.sims(c)
+		order := make([]int, len(sims))
+		for i := range order {
+			order[i] = i
+		}
+		sort.Slice(order, func(i, j int) bool { return sims[order[i]] > sims[order[j]] })
+		for _, i := range order {
+			if sims[i] < 0.5*c.best || sims[i] == 0 {
+				break
+			}
+			if kind := partName(kinds[i]); !slices.Contains(want, kind) {
+				want = append(want, kind)
+			}
+		}
+		if c.body > 0 && c.body >= 0.5*c.prof {
+			want = append(want, "body")
+		}
+		if got := s.parts(c); !slices.Equal(got, want) {
+			t.Fatalf("seed %d: parts %q, the old way %q (sims %v, kinds %q)", seed, got, want, sims, kinds)
 		}
 	}
 }

@@ -829,10 +829,12 @@ func (s *searcher) profile(c *cand, wl, gl []termPart, sizes []partSize) {
 
 	// Which query terms each part has.
 	from := len(s.sc.parts)
-	for _, sz := range sizes {
-		s.sc.parts = append(s.sc.parts, partHits{size: sz})
+	parts := slices.Grow(s.sc.parts, len(sizes))[:from+len(sizes)]
+	s.sc.parts = parts
+	per := parts[from:]
+	for i, sz := range sizes {
+		per[i] = partHits{size: sz}
 	}
-	per := s.sc.parts[from:]
 	c.from, c.n = int32(from), int32(len(per))
 	tally := func(share []float64, tps []termPart, words bool) {
 		if len(share) == 0 { // total weight 0
@@ -888,8 +890,8 @@ func (s *searcher) sim(ph *partHits) float64 {
 	if ph.simDone {
 		return ph.sim
 	}
-	sw := s.sc.coverPrec(ph.wcov, ph.wn, ph.size.words, s.p.covExp)
-	sg := s.sc.coverPrec(ph.gcov, ph.gn, ph.size.grams, s.p.covExp)
+	sw := s.sc.coverPrec(ph.wcov, int(ph.wn), ph.size.words, s.p.covExp)
+	sg := s.sc.coverPrec(ph.gcov, int(ph.gn), ph.size.grams, s.p.covExp)
 	ph.sim, ph.simDone = s.p.wordShare*sw+(1-s.p.wordShare)*sg, true
 	return ph.sim
 }
@@ -899,8 +901,8 @@ func (s *searcher) sim(ph *partHits) float64 {
 // 1/powSteps, from a table, and the bound is raised by a margin far above
 // the rounding errors of both.
 func (s *searcher) simBound(ph *partHits) float64 {
-	sw := s.sc.coverPrecBound(ph.wcov, ph.wn, ph.size.words, s.p.covExp)
-	sg := s.sc.coverPrecBound(ph.gcov, ph.gn, ph.size.grams, s.p.covExp)
+	sw := s.sc.coverPrecBound(ph.wcov, int(ph.wn), ph.size.words, s.p.covExp)
+	sg := s.sc.coverPrecBound(ph.gcov, int(ph.gn), ph.size.grams, s.p.covExp)
 	return (s.p.wordShare*sw+(1-s.p.wordShare)*sg)*(1+1e-9) + 1e-12
 }
 
@@ -977,7 +979,7 @@ func (s *searcher) sims(c *cand) (sims []float64, kinds []byte) {
 // partHits tallies the query terms a profile part has.
 type partHits struct {
 	wcov, gcov float64
-	wn, gn     int
+	wn, gn     int32
 	size       partSize
 	bound      float64 // simBound
 	sim        float64 // once computed (simDone)

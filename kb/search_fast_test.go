@@ -151,8 +151,8 @@ func TestPartsSameAsSortSlice(t *testing.T) {
 		for range n {
 			ph := partHits{size: partSize{kind: "tgqq"[rng.IntN(4)], words: 1 + rng.IntN(6), grams: 1 + rng.IntN(30)}}
 			if rng.IntN(5) > 0 {
-				ph.wcov, ph.wn = covs[rng.IntN(len(covs))], rng.IntN(4)
-				ph.gcov, ph.gn = covs[rng.IntN(len(covs))], rng.IntN(8)
+				ph.wcov, ph.wn = covs[rng.IntN(len(covs))], int32(rng.IntN(4))
+				ph.gcov, ph.gn = covs[rng.IntN(len(covs))], int32(rng.IntN(8))
 			}
 			s.sc.parts = append(s.sc.parts, ph)
 		}

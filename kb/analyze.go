@@ -245,7 +245,6 @@ type termRef struct {
 	prof   *postings // in the profile field (words) or the profile n-gram field; nil: in no document
 	body   []int32   // words: the articles whose body has it
 	profDF uint64    // prof.df, kept here: weigh reads it for every term, match the postings of a few
-	ent    []uint64  // prof.ent, kept here: match walks it without going through prof
 }
 
 // df returns the term's document frequency in the profile (which 0) or
@@ -261,7 +260,7 @@ func (r *termRef) df(which int) uint64 {
 func refTo(p *postings, body []int32) termRef {
 	r := termRef{prof: p, body: body}
 	if p != nil {
-		r.profDF, r.ent = p.df, p.ent
+		r.profDF = p.df
 	}
 	return r
 }

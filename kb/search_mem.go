@@ -215,10 +215,13 @@ func (m *memIndex) docFreq(_ context.Context, field, term string) (uint64, error
 // entries returns t's postings' entries in a profile field whose index is
 // idx (see postings).
 func (t *qterm) entries(idx map[string]*postings) []uint64 {
-	if t.ref != nil {
-		return t.ref.ent
+	var p *postings
+	if t.ref != nil { // as counting brought it
+		p = t.ref.prof
+	} else {
+		p = idx[t.term]
 	}
-	if p := idx[t.term]; p != nil {
+	if p != nil {
 		return p.ent
 	}
 	return nil

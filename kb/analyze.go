@@ -3,6 +3,7 @@ package kb
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"slices"
 	"sync"
@@ -165,13 +166,13 @@ func (tt *tokenTerms) add(words, grams *tfTable, weight float64) {
 	if tt.refs != nil {
 		wr = &tt.refs[0]
 	}
-	words.add(tt.word, weight, wr)
+	words.addHashed(tt.word, tt.hashes[0], weight, wr)
 	for i, g := range tt.grams {
 		var gr *termRef
 		if tt.refs != nil {
 			gr = &tt.refs[1+i]
 		}
-		grams.add(g, weight, gr)
+		grams.addHashed(g, tt.hashes[1+i], weight, gr)
 	}
 }
 
@@ -210,11 +211,27 @@ func chunked(b []byte) bool {
 
 // tfTable counts a query's distinct terms: their frequency and, when the
 // counting knew it, where they are in the in-memory index.
+//
+// Its index is an open-addressing hash table whose slots are stamped with
+// the table's generation, so that reset empties it in constant time: a
+// Go map had to be cleared slot by slot, and hashing into it cost more
+// than the rest of counting.
 type tfTable struct {
-	at    map[string]int32 // term → its entry
+	slots []tfSlot // len a power of two, at least twice len(terms); a slot is empty unless its gen is gen
+	gen   uint32
 	terms []tfEntry
 	noRef bool // some entry was added without its place in the index
 }
+
+// tfSlot is a slot of tfTable's index: entry number i, whose term hashes
+// to h.
+type tfSlot struct {
+	gen, h uint32
+	i      int32
+}
+
+// tfSeed seeds the hash of tfTable's index.
+var tfSeed = maphash.MakeSeed()
 
 type tfEntry struct {
 	term string
@@ -251,23 +268,59 @@ func refTo(p *postings, body []int32) termRef {
 // add counts term with weight; ref, when not nil, is where it is in the
 // index.
 func (t *tfTable) add(term string, weight float64, ref *termRef) {
-	if i, ok := t.at[term]; ok {
-		t.terms[i].f += weight
-		return
+	t.addHashed(term, tfHash(term), weight, ref)
+}
+
+// tfHash is the hash of a term in tfTable's index.
+func tfHash(term string) uint32 {
+	return uint32(maphash.String(tfSeed, term))
+}
+
+// addHashed is add for a term whose tfHash is h.
+func (t *tfTable) addHashed(term string, h uint32, weight float64, ref *termRef) {
+	if 2*(len(t.terms)+1) > len(t.slots) {
+		t.grow()
 	}
-	if t.at == nil {
-		t.at = make(map[string]int32, 256)
+	mask := uint32(len(t.slots) - 1)
+	for j := h & mask; ; j = (j + 1) & mask {
+		sl := &t.slots[j]
+		if sl.gen != t.gen {
+			*sl = tfSlot{gen: t.gen, h: h, i: int32(len(t.terms))}
+			break
+		}
+		if sl.h == h && t.terms[sl.i].term == term {
+			t.terms[sl.i].f += weight
+			return
+		}
 	}
 	if ref == nil {
 		t.noRef = true
 	}
-	t.at[term] = int32(len(t.terms))
 	t.terms = append(t.terms, tfEntry{term: term, f: weight, ref: ref})
+}
+
+// grow doubles t's index (at least 256 slots) and puts the entries in it.
+func (t *tfTable) grow() {
+	t.slots = make([]tfSlot, max(256, 2*len(t.slots)))
+	t.gen = 1
+	mask := uint32(len(t.slots) - 1)
+	for i, e := range t.terms {
+		h := tfHash(e.term)
+		j := h & mask
+		for t.slots[j].gen == t.gen {
+			j = (j + 1) & mask
+		}
+		t.slots[j] = tfSlot{gen: t.gen, h: h, i: int32(i)}
+	}
 }
 
 // reset empties t, keeping its memory.
 func (t *tfTable) reset() {
-	clear(t.at)
+	t.gen++
+	if t.gen == 0 { // wrapped: stamps of old generations could match
+		clear(t.slots)
+		t.gen = 1
+	}
 	clear(t.terms)
 	t.terms, t.noRef = t.terms[:0], false
 }
@@ -277,9 +330,26 @@ func (t *tfTable) reset() {
 // stemmer, one term per token) makes of it.
 func (a analyzers) termsOf(term []byte, keyword bool) *tokenTerms {
 	tt := &tokenTerms{}
-	gramsOf(term, a.gramMin, a.gramMax, nil, func(g []byte) { tt.grams = append(tt.grams, string(g)) })
+	// The n-grams are cut from one string: one allocation, and a search
+	// reads their bytes from one place.
+	var all []byte
+	var ends []int
+	gramsOf(term, a.gramMin, a.gramMax, nil, func(g []byte) {
+		all = append(all, g...)
+		ends = append(ends, len(all))
+	})
+	joined, from := string(all), 0
+	for _, to := range ends {
+		tt.grams = append(tt.grams, joined[from:to])
+		from = to
+	}
 	one := a.wordLast.Filter(analysis.TokenStream{{Term: bytes.Clone(term), KeyWord: keyword}})
 	tt.word = string(one[0].Term)
+	tt.hashes = make([]uint32, 1+len(tt.grams))
+	tt.hashes[0] = tfHash(tt.word)
+	for i, g := range tt.grams {
+		tt.hashes[1+i] = tfHash(g)
+	}
 	return tt
 }
 
@@ -289,6 +359,8 @@ type tokenTerms struct {
 	word  string    // the word analyzer's term
 	grams []string  // the n-gram analyzer's terms
 	refs  []termRef // nil, or the word's and then each n-gram's place
+
+	hashes []uint32 // the tfHash of the word and then of each n-gram
 }
 
 // tokenCache remembers the terms of the tokens queries had, so that a

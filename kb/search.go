@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strconv"
@@ -151,7 +152,8 @@ func (k *KB) Search(ctx context.Context, q Query) ([]Hit, error) {
 		sc.reset()
 		searchScratch.Put(sc)
 	}()
-	s := &searcher{k: k, p: k.params(), be: be, q: q, size: size, arts: map[string]*cand{}, sc: sc}
+	s := &searcher{k: k, p: k.params(), be: be, q: q, size: size, sc: sc, lw: &sc.lw, lg: &sc.lg, lb: &sc.lb}
+	_, s.tiesAnyOrder = be.(*memIndex)
 	for _, lang := range search {
 		if err := s.text(ctx, lang); err != nil {
 			return nil, fmt.Errorf("kb: search: %w", err)
@@ -170,23 +172,28 @@ func (k *KB) params() params {
 
 // cand is one candidate article.
 type cand struct {
-	id    string
-	prof  float64 // weighted share of the query found in the profile (title, tags, questions)
-	best  float64 // similarity of the best profile part
-	kinds []byte  // kind of each profile part that matched, parallel to sims
-	sims  []float64
-	body  float64 // weighted share of the query words found in the body
-	text  float64 // TextScore
+	id      string
+	prof    float64 // weighted share of the query found in the profile (title, tags, questions)
+	best    float64 // similarity of the best profile part
+	body    float64 // weighted share of the query words found in the body
+	text    float64 // TextScore
+	from, n int32   // the tallies of its profile parts: scratch.parts[from:from+n] (from -1: none)
 }
 
 type searcher struct {
-	k    *KB
-	p    params
-	be   backend
-	q    Query
-	size int
-	arts map[string]*cand
-	sc   *scratch
+	k          *KB
+	p          params
+	be         backend
+	q          Query
+	size       int
+	sc         *scratch
+	lw, lg, lb *weights // the current language's weighed words, n-grams and body words (in sc)
+
+	// tiesAnyOrder lets weigh leave terms of the same weight in any
+	// order where that cannot change the result (see weighByWeight): on
+	// the in-memory index, whose every use of a term list sums weights in
+	// list order. (Bleve's query scoring is not known to.)
+	tiesAnyOrder bool
 }
 
 // scratch is the memory a search reuses from the previous ones: a message
@@ -194,30 +201,63 @@ type searcher struct {
 // search. Nothing in it outlives the search.
 type scratch struct {
 	words, grams tfTable    // query term frequencies of one language (see terms)
-	all          []qterm    // weigh's terms before selection
+	dfs          []uint64   // weigh's document frequencies of the terms before selection
 	order        []weighKey // weigh's sort order
+	keys         []weighKey // weighByWeight's order
+	rank         []uint8    // weighByWeight's weight of each key
 	weighed      [3][]qterm // text's words, grams and body words
-	per          []partHits // profile's per-part tallies
 	docs         []docHit   // match's result
+	lists        []termPart // the term lists of match's result
+
+	// The candidates (the search's own: finish hands out no pointer to
+	// them), by article id, and their profile parts' tallies.
+	cands []cand
+	at    map[string]int32
+	parts []partHits
+
+	lw, lg, lb weights // see searcher
+
+	// finish's lists.
+	intents, ids, have []string
+	ranked             []*cand
+	extra              []cand
+	store              []scored
+	hits               []*scored
 
 	// prec[hits*precN+n] is (hits/n)^(1-precExp) once computed (0: not
 	// yet), for coverPrec.
 	prec    *[precN * precN]float64
 	precExp float64
 
+	// pow[k] is ((k+1)/powSteps)^powExp once computed (0: not yet), for
+	// coverPrecBound.
+	pow    *[powSteps]float64
+	powExp float64
+
 	idf  [64]float64 // idf[df] among idfN documents once computed (0: not yet)
 	idfN uint64
 }
 
 var searchScratch = sync.Pool{New: func() any {
-	return &scratch{}
+	return &scratch{at: map[string]int32{}}
 }}
 
 // reset drops what the last search left, keeping the memory.
 func (sc *scratch) reset() {
 	sc.words.reset()
 	sc.grams.reset()
-	clear(sc.all) // the strings
+	clear(sc.cands)
+	sc.cands = sc.cands[:0]
+	clear(sc.intents)
+	clear(sc.ids)
+	clear(sc.have)
+	clear(sc.ranked)
+	clear(sc.extra)
+	clear(sc.store)
+	clear(sc.hits)
+	clear(sc.at)
+	sc.parts = sc.parts[:0]
+	sc.lw.q, sc.lg.q, sc.lb.q = nil, nil, nil
 	for i := range sc.weighed {
 		clear(sc.weighed[i])
 		sc.weighed[i] = sc.weighed[i][:0]
@@ -235,14 +275,16 @@ type backend interface {
 	// of the terms (those with df > 0): all of them, or at least the k
 	// best by a BM25 disjunction with n-gram and body terms weighted by
 	// gramBoost and bodyBoost.
-	// The result may be appended to dst's memory.
-	match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit) ([]docHit, error)
+	// The result may be appended to dst's memory, and its term lists
+	// kept in *slab's (nil: new memory).
+	match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit, slab *[]termPart) ([]docHit, error)
 	// article returns the stored article with the given id; the caller
 	// must not change it.
 	article(id string) (*Article, bool, error)
 	// linked returns the ids of up to max articles linked to the intents,
 	// those of the first intent first.
-	linked(ctx context.Context, intents []string, max int) ([]string, error)
+	// The result may be appended to dst's memory.
+	linked(ctx context.Context, intents []string, max int, dst []string) ([]string, error)
 }
 
 // docHit is one profile or body document that matched: the query terms it
@@ -305,13 +347,16 @@ func idf(df, n uint64) float64 {
 // changes nothing. Terms found in no document cost nothing and stay: they
 // count against the coverage of every article.
 func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which int, n uint64, max int, dst []qterm) ([]qterm, error) {
-	all := s.sc.all[:0]
-	for _, e := range tf.terms {
-		q := qterm{term: e.term, w: e.f, ref: e.ref} // w holds the frequency until weighed
+	// The terms stay where counting put them: weighing makes a key per
+	// term, with its weight, and its document frequency aside.
+	all := tf.terms
+	dfs := slices.Grow(s.sc.dfs[:0], len(all))[:len(all)]
+	s.sc.dfs = dfs
+	for i, e := range all {
+		dfs[i] = 0
 		if e.ref != nil {
-			q.df = e.ref.df(which)
+			dfs[i] = e.ref.df(which)
 		}
-		all = append(all, q)
 	}
 	if tf.noRef {
 		for i := range all {
@@ -319,7 +364,7 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 			if err != nil {
 				return nil, err
 			}
-			all[i].df = df
+			dfs[i] = df
 		}
 	}
 	// Most query terms are in no document or in a few: their idf is
@@ -327,30 +372,26 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 	if s.sc.idfN != n {
 		s.sc.idfN, s.sc.idf = n, [64]float64{}
 	}
-	for i := range all {
-		t := &all[i]
-		var w float64
-		if t.df < uint64(len(s.sc.idf)) {
-			if w = s.sc.idf[t.df]; w == 0 {
-				w = idf(t.df, n)
-				s.sc.idf[t.df] = w
-			}
-		} else {
-			w = idf(t.df, n)
-		}
-		if f := t.w; f > 1 { // 1 + ln f is 1 for f <= 1
-			w *= 1 + math.Log(f)
-		}
-		t.w = w
-	}
 	// Sort keys, not terms: a key holds the weight and the first eight
 	// bytes of the term, so that most comparisons compare numbers (many
 	// terms weigh the same), and no pointer, whose every move costs a
 	// write barrier while the garbage collector runs.
-	s.sc.all = all
 	order := s.sc.order[:0]
 	for i := range all {
-		order = append(order, weighKey{w: all[i].w, pre: termPrefix(all[i].term), i: int32(i)})
+		df := dfs[i]
+		var w float64
+		if df < uint64(len(s.sc.idf)) {
+			if w = s.sc.idf[df]; w == 0 {
+				w = idf(df, n)
+				s.sc.idf[df] = w
+			}
+		} else {
+			w = idf(df, n)
+		}
+		if f := all[i].f; f > 1 { // 1 + ln f is 1 for f <= 1
+			w *= 1 + math.Log(f)
+		}
+		order = append(order, weighKey{w: w, pre: termPrefix(all[i].term), i: int32(i)})
 	}
 	s.sc.order = order
 	heavier := func(a, b weighKey) int {
@@ -366,6 +407,7 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 		}
 		return strings.Compare(all[a.i].term, all[b.i].term)
 	}
+	ko := keyOrder(all)
 	// The selection below reads the terms heaviest first until it has
 	// max of them, rarely much further: sort the heaviest 1.5 max first
 	// (max when no term can be skipped), and the rest only if they are
@@ -374,19 +416,29 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 	// When the postings of all terms fit the budget, none is skipped and
 	// the heaviest max are all that is read.
 	var total uint64
-	for i := range all {
-		total += all[i].df
+	for _, df := range dfs {
+		total += df
 	}
 	first := max + max/2
 	if total <= s.p.maxPostings {
 		first = max
 	}
+	if s.tiesAnyOrder {
+		if out, ok := s.weighByWeight(order, all, dfs, max, dst); ok {
+			return out, nil
+		}
+	}
+	// Selecting costs about as much as sorting what it leaves out: a
+	// few more terms than needed are sorted with the rest.
 	sorted := len(order)
-	if sorted > first {
+	switch {
+	case sorted > first+first/4:
 		sorted = first
 		selectFirst(order, sorted, heavier)
+		ko.sort(order[:sorted])
+	default:
+		ko.sort(order)
 	}
-	slices.SortFunc(order[:sorted], heavier)
 	out := dst[:0]
 	var postings uint64
 	for i, k := range order {
@@ -394,15 +446,16 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 			break
 		}
 		if i == sorted {
-			slices.SortFunc(order[sorted:], heavier)
+			ko.sort(order[sorted:])
 			k = order[i]
 		}
-		t := all[k.i]
-		if i >= s.p.minTerms && postings+t.df > s.p.maxPostings {
+		df := dfs[k.i]
+		if i >= s.p.minTerms && postings+df > s.p.maxPostings {
 			continue // a rarer, lighter term may still fit
 		}
-		postings += t.df
-		out = append(out, t)
+		postings += df
+		e := &all[k.i]
+		out = append(out, qterm{term: e.term, w: k.w, df: df, ref: e.ref})
 	}
 	return out, nil
 }
@@ -413,6 +466,199 @@ type weighKey struct {
 	w   float64
 	pre uint64
 	i   int32
+}
+
+// keyOrder is the order of weigh's keys of terms all: heaviest first,
+// then by term (the same order as weigh's heavier).
+type keyOrder []tfEntry
+
+func (all keyOrder) less(a, b weighKey) bool {
+	if a.w != b.w {
+		return a.w > b.w
+	}
+	if a.pre != b.pre {
+		return a.pre < b.pre
+	}
+	return all[a.i].term < all[b.i].term
+}
+
+// sort sorts x: a quicksort with the comparison inlined, which sorts a
+// query's hundred n-grams in half the time of slices.SortFunc with a
+// comparison function. The order is total (terms are distinct), so the
+// result is the same as any sort's. Past a depth of about 2 log2 n it
+// leaves the rest to slices.SortFunc, whose time is O(n log n) whatever
+// the input.
+func (all keyOrder) sort(x []weighKey) {
+	depth := 2 * bits.Len(uint(len(x)))
+	for len(x) > 12 {
+		if depth == 0 {
+			slices.SortFunc(x, func(a, b weighKey) int {
+				switch {
+				case all.less(a, b):
+					return -1
+				case all.less(b, a):
+					return 1
+				}
+				return 0
+			})
+			return
+		}
+		depth--
+		// The median of the first, middle and last as the pivot, at the
+		// end.
+		m, hi := len(x)/2, len(x)-1
+		if all.less(x[m], x[0]) {
+			x[m], x[0] = x[0], x[m]
+		}
+		if all.less(x[hi], x[m]) {
+			x[hi], x[m] = x[m], x[hi]
+			if all.less(x[m], x[0]) {
+				x[m], x[0] = x[0], x[m]
+			}
+		}
+		x[m], x[hi] = x[hi], x[m]
+		p := x[hi]
+		i := 0
+		for j := range hi {
+			if all.less(x[j], p) {
+				x[i], x[j] = x[j], x[i]
+				i++
+			}
+		}
+		x[i], x[hi] = x[hi], x[i]
+		// The smaller side first, the larger in the loop.
+		if i < hi-i {
+			all.sort(x[:i])
+			x = x[i+1:]
+		} else {
+			all.sort(x[i+1:])
+			x = x[:i]
+		}
+	}
+	for i := 1; i < len(x); i++ {
+		for j := i; j > 0 && all.less(x[j], x[j-1]); j-- {
+			x[j], x[j-1] = x[j-1], x[j]
+		}
+	}
+}
+
+// weighByWeight is the selection of weigh for keys order (of terms all,
+// with document frequencies dfs) without sorting terms of the same
+// weight by their bytes where it need not: it orders the keys by weight,
+// heaviest first (a counting sort over the distinct weights), and then
+// selects as weigh does. A run of terms of the same weight that is taken
+// whole (all fit the postings budget and max) stays in any order: every
+// use of the weighed terms on the in-memory index (coverage, the tallies
+// of profile, match's shares) sums the weights of the matched terms in
+// list order, and a run of equal weights adds the same numbers in
+// whatever order its terms come, so every score is the same to the last
+// bit; only the places of the terms in the list differ. A run that is
+// cut (by max or the budget) is sorted by term first, so the same terms
+// are taken as by weigh. It reports false, having done nothing, when
+// there are more than maxWeights distinct weights or a weight is not
+// positive.
+func (s *searcher) weighByWeight(order []weighKey, all []tfEntry, dfs []uint64, max int, dst []qterm) ([]qterm, bool) {
+	const maxWeights = 64
+	var ws [maxWeights]float64
+	distinct := ws[:0]
+	rank := s.sc.rank[:0]
+	// Each distinct weight's number, found by its bits in a small hash
+	// table (number+1; 0: empty slot).
+	var slots [4 * maxWeights]struct {
+		bits uint64
+		j    uint8
+	}
+	const slotMask = len(slots) - 1
+	for _, k := range order {
+		if !(k.w > 0) { // weights are positive; NaN or ±0 would need care
+			return nil, false
+		}
+		b := math.Float64bits(k.w)
+		h := int((b * 0x9E3779B97F4A7C15) >> 56)
+		for {
+			sl := &slots[h&slotMask]
+			if sl.j == 0 {
+				if len(distinct) == maxWeights {
+					return nil, false
+				}
+				distinct = append(distinct, k.w)
+				sl.bits, sl.j = b, uint8(len(distinct))
+			} else if sl.bits != b {
+				h++
+				continue
+			}
+			rank = append(rank, sl.j-1)
+			break
+		}
+	}
+	s.sc.rank = rank
+	// The distinct weights, heaviest first (by insertion: a few dozen),
+	// and where each one's run starts.
+	var byW [maxWeights]uint8
+	for j := range distinct {
+		byW[j] = uint8(j)
+	}
+	runs := byW[:len(distinct)]
+	for i := 1; i < len(runs); i++ {
+		for j := i; j > 0 && distinct[runs[j]] > distinct[runs[j-1]]; j-- {
+			runs[j], runs[j-1] = runs[j-1], runs[j]
+		}
+	}
+	var count, start [maxWeights + 1]int32
+	for _, r := range rank {
+		count[r]++
+	}
+	var at int32
+	for _, r := range runs {
+		start[r] = at
+		at += count[r]
+	}
+	keys := slices.Grow(s.sc.keys[:0], len(order))[:len(order)]
+	s.sc.keys = keys
+	next := start
+	for j, k := range order {
+		r := rank[j]
+		keys[next[r]] = k
+		next[r]++
+	}
+	out := dst[:0]
+	var postings uint64
+	i := 0 // place in the order of weight, then term
+	for _, r := range runs {
+		if len(out) == max {
+			break
+		}
+		run := keys[start[r] : start[r]+count[r]]
+		var sum uint64
+		for _, k := range run {
+			sum += dfs[k.i]
+		}
+		if len(out)+len(run) <= max && postings+sum <= s.p.maxPostings && postings+sum >= postings {
+			for _, k := range run {
+				e := &all[k.i]
+				out = append(out, qterm{term: e.term, w: k.w, df: dfs[k.i], ref: e.ref})
+			}
+			postings += sum
+			i += len(run)
+			continue
+		}
+		keyOrder(all).sort(run)
+		for _, k := range run {
+			if len(out) == max {
+				break
+			}
+			df := dfs[k.i]
+			if i >= s.p.minTerms && postings+df > s.p.maxPostings {
+				i++
+				continue // a rarer, lighter term may still fit
+			}
+			i++
+			postings += df
+			e := &all[k.i]
+			out = append(out, qterm{term: e.term, w: k.w, df: df, ref: e.ref})
+		}
+	}
+	return out, true
 }
 
 // termPrefix returns the first eight bytes of t, big-endian, padded with
@@ -494,21 +740,30 @@ func (s *searcher) text(ctx context.Context, lang string) error {
 	}
 	wb[0], wb[1], wb[2] = words, grams, bodyWords
 
+	// The total weight of each list, summed in its order once, and
+	// each term's share of it: what every candidate's coverage divides
+	// by (the same sums and quotients as computing them per candidate).
+	s.lw.set(words)
+	s.lg.set(grams)
+	s.lb.set(bodyWords)
+
 	k := 2 * max(s.p.candidates, 10*s.size) // profile and body documents compete for the places
-	hits, err := s.be.match(ctx, lang, words, grams, bodyWords, 1-s.p.profWordShare, s.p.bodyWeight, k, s.sc.docs[:0])
+	hits, err := s.be.match(ctx, lang, words, grams, bodyWords, 1-s.p.profWordShare, s.p.bodyWeight, k, s.sc.docs[:0], &s.sc.lists)
 	if err != nil {
 		return err
 	}
 	for _, h := range hits {
-		c := s.arts[h.id]
-		if c == nil {
-			c = &cand{id: h.id}
-			s.arts[h.id] = c
+		i, ok := s.sc.at[h.id]
+		if !ok {
+			i = int32(len(s.sc.cands))
+			s.sc.cands = append(s.sc.cands, cand{id: h.id, from: -1})
+			s.sc.at[h.id] = i
 		}
+		c := &s.sc.cands[i]
 		if h.body {
-			c.body = coverageOf(bodyWords, h.words)
+			c.body = s.lb.coverage(h.words)
 		} else {
-			s.profile(c, words, grams, h.words, h.grams, h.sizes)
+			s.profile(c, h.words, h.grams, h.sizes)
 		}
 	}
 	clear(hits)
@@ -516,27 +771,73 @@ func (s *searcher) text(ctx context.Context, lang string) error {
 	return nil
 }
 
+// weights is a list of weighed query terms with their total weight and
+// each one's share of it.
+type weights struct {
+	q     []qterm
+	total float64   // the sum of the weights, in the order of q
+	share []float64 // q[i].w / total (empty when total is 0)
+}
+
+// set makes w the weights of q, reusing w's memory.
+func (w *weights) set(q []qterm) {
+	w.q, w.total = q, 0
+	for _, t := range q {
+		w.total += t.w
+	}
+	w.share = w.share[:0]
+	if w.total == 0 {
+		return
+	}
+	for _, t := range q {
+		w.share = append(w.share, t.w/w.total)
+	}
+}
+
+// coverage returns the weighted share of the terms that are in matched
+// (sorted by term), summed in the order of the terms.
+func (w *weights) coverage(matched []termPart) float64 {
+	if w.total == 0 {
+		return 0
+	}
+	var got float64
+	last := int32(-1)
+	for _, m := range matched {
+		if m.t != last {
+			got += w.q[m.t].w
+			last = m.t
+		}
+	}
+	return got / w.total
+}
+
 // profile scores a candidate's profile document from the query terms it
-// matched: the weighted share of the query words and n-grams anywhere in
-// it, and the similarity of its best part (title, tags or one question).
-// Sums run in the order of the query terms, so scores are the same on
-// every run, to the last bit.
-func (s *searcher) profile(c *cand, qw, qg []qterm, wl, gl []termPart, sizes []partSize) {
+// matched (wl and gl, of s.lw and s.lg): the weighted share of the query
+// words and n-grams anywhere in it, and the similarity of its best part
+// (title, tags or one question). Sums run in the order of the query
+// terms, so scores are the same on every run, to the last bit.
+//
+// The similarity of a part costs two powers; only the best one counts
+// for the text score. So each part gets a cheap upper bound first (see
+// simBound), and only the parts whose bound beats the best similarity so
+// far are computed. The tallies are kept (c.from, c.n) for the reasons of
+// the hits returned, which need the similarities of the parts near the
+// best (see kindsNearBest).
+func (s *searcher) profile(c *cand, wl, gl []termPart, sizes []partSize) {
 	pw := s.p.profWordShare
-	c.prof = pw*coverageOf(qw, wl) + (1-pw)*coverageOf(qg, gl)
+	c.prof = pw*s.lw.coverage(wl) + (1-pw)*s.lg.coverage(gl)
 
 	// Which query terms each part has.
-	per := s.sc.per[:0]
-	for range sizes {
-		per = append(per, partHits{})
+	from := len(s.sc.parts)
+	parts := slices.Grow(s.sc.parts, len(sizes))[:from+len(sizes)]
+	s.sc.parts = parts
+	per := parts[from:]
+	for i, sz := range sizes {
+		per[i] = partHits{size: sz}
 	}
-	s.sc.per = per
-	tally := func(q []qterm, tps []termPart, words bool) {
-		var totalW float64
-		for _, t := range q {
-			totalW += t.w
-		}
-		if totalW == 0 {
+	c.from, c.n = int32(from), int32(len(per))
+	tally := func(share []float64, tps []termPart, words bool) {
+		if len(share) == 0 { // total weight 0
 			return
 		}
 		last := termPart{t: -1}
@@ -546,7 +847,7 @@ func (s *searcher) profile(c *cand, qw, qg []qterm, wl, gl []termPart, sizes []p
 				continue
 			}
 			last = tp
-			w := q[tp.t].w / totalW
+			w := share[tp.t]
 			if words {
 				per[i].wcov += w
 				per[i].wn++
@@ -556,26 +857,133 @@ func (s *searcher) profile(c *cand, qw, qg []qterm, wl, gl []termPart, sizes []p
 			}
 		}
 	}
-	tally(qw, wl, true)
-	tally(qg, gl, false)
-	for i, ph := range per {
+	tally(s.lw.share, wl, true)
+	tally(s.lg.share, gl, false)
+	// The part with the highest bound first: its similarity usually
+	// leaves the bounds of the others below it.
+	top, topBound := -1, 0.0
+	for i := range per {
+		ph := &per[i]
 		if ph.wn == 0 && ph.gn == 0 {
 			continue
 		}
-		sz := sizes[i]
-		sw := s.sc.coverPrec(ph.wcov, ph.wn, sz.words, s.p.covExp)
-		sg := s.sc.coverPrec(ph.gcov, ph.gn, sz.grams, s.p.covExp)
-		sim := s.p.wordShare*sw + (1-s.p.wordShare)*sg
-		c.sims = append(c.sims, sim)
-		c.kinds = append(c.kinds, sz.kind)
-		c.best = math.Max(c.best, sim)
+		ph.bound = s.simBound(ph)
+		if top < 0 || ph.bound > topBound {
+			top, topBound = i, ph.bound
+		}
 	}
+	if top < 0 {
+		return
+	}
+	c.best = math.Max(c.best, s.sim(&per[top]))
+	for i := range per {
+		ph := &per[i]
+		if i == top || ph.wn == 0 && ph.gn == 0 || ph.bound <= c.best {
+			continue
+		}
+		c.best = math.Max(c.best, s.sim(ph))
+	}
+}
+
+// sim returns the similarity of a profile part to the query.
+func (s *searcher) sim(ph *partHits) float64 {
+	if ph.simDone {
+		return ph.sim
+	}
+	sw := s.sc.coverPrec(ph.wcov, int(ph.wn), ph.size.words, s.p.covExp)
+	sg := s.sc.coverPrec(ph.gcov, int(ph.gn), ph.size.grams, s.p.covExp)
+	ph.sim, ph.simDone = s.p.wordShare*sw+(1-s.p.wordShare)*sg, true
+	return ph.sim
+}
+
+// simBound returns an upper bound of sim(ph), without powers of the
+// coverages: they are bounded by those of the next multiple of
+// 1/powSteps, from a table, and the bound is raised by a margin far above
+// the rounding errors of both.
+func (s *searcher) simBound(ph *partHits) float64 {
+	sw := s.sc.coverPrecBound(ph.wcov, int(ph.wn), ph.size.words, s.p.covExp)
+	sg := s.sc.coverPrecBound(ph.gcov, int(ph.gn), ph.size.grams, s.p.covExp)
+	return (s.p.wordShare*sw+(1-s.p.wordShare)*sg)*(1+1e-9) + 1e-12
+}
+
+// kindsNearBest returns the kinds of c's profile parts whose similarity
+// is not 0 and at least half the best, in the order in which a stable
+// sort of those parts, most similar first, first shows each kind: by the
+// similarity of the kind's most similar part, then by that part's place.
+// Only parts that can beat their kind's best so far (by their bound) are
+// computed.
+func (s *searcher) kindsNearBest(c *cand) []byte {
+	if c.from < 0 {
+		return nil
+	}
+	type kindBest struct {
+		kind byte
+		sim  float64
+		at   int // the place of the part with sim (the first of equals)
+	}
+	var buf [4]kindBest
+	kinds := buf[:0]
+	for i := range s.sc.parts[c.from : c.from+c.n] {
+		ph := &s.sc.parts[int(c.from)+i]
+		if ph.wn == 0 && ph.gn == 0 || ph.bound < 0.5*c.best {
+			continue // its similarity is at most its bound
+		}
+		k := slices.IndexFunc(kinds, func(kb kindBest) bool { return kb.kind == ph.size.kind })
+		if k >= 0 && ph.bound <= kinds[k].sim {
+			continue // an earlier part of its kind is at least as similar
+		}
+		sim := s.sim(ph)
+		switch {
+		case k < 0:
+			kinds = append(kinds, kindBest{ph.size.kind, sim, i})
+		case sim > kinds[k].sim:
+			kinds[k].sim, kinds[k].at = sim, i
+		}
+	}
+	near := kinds[:0]
+	for _, kb := range kinds {
+		if kb.sim != 0 && kb.sim >= 0.5*c.best {
+			near = append(near, kb)
+		}
+	}
+	slices.SortFunc(near, func(a, b kindBest) int {
+		if a.sim != b.sim {
+			return cmpDesc(a.sim, b.sim)
+		}
+		return a.at - b.at
+	})
+	out := make([]byte, len(near))
+	for i, kb := range near {
+		out[i] = kb.kind
+	}
+	return out
+}
+
+// sims returns the similarity of each of c's profile parts that has a
+// query term, in the order of the parts, with their kinds.
+func (s *searcher) sims(c *cand) (sims []float64, kinds []byte) {
+	if c.from < 0 {
+		return nil, nil
+	}
+	for i := range s.sc.parts[c.from : c.from+c.n] {
+		ph := &s.sc.parts[int(c.from)+i]
+		if ph.wn == 0 && ph.gn == 0 {
+			continue
+		}
+		sims = append(sims, s.sim(ph))
+		kinds = append(kinds, ph.size.kind)
+	}
+	return sims, kinds
 }
 
 // partHits tallies the query terms a profile part has.
 type partHits struct {
 	wcov, gcov float64
-	wn, gn     int
+	wn, gn     int32
+	size       partSize
+	bound      float64 // simBound
+	sim        float64 // once computed (simDone)
+	simDone    bool
 }
 
 // coverPrec is cov^e * prec^(1-e), where cov is the weighted share of the
@@ -599,6 +1007,11 @@ func (sc *scratch) coverPrec(cov float64, hits, n int, e float64) float64 {
 	if n >= precN {
 		return c * math.Pow(float64(hits)/float64(n), 1-e)
 	}
+	return c * sc.precFactor(hits, n, e)
+}
+
+// precFactor is (hits/n)^(1-e), remembered, for 0 < hits < n < precN.
+func (sc *scratch) precFactor(hits, n int, e float64) float64 {
 	if sc.precExp != e || sc.prec == nil {
 		sc.prec, sc.precExp = new([precN * precN]float64), e
 	}
@@ -606,8 +1019,43 @@ func (sc *scratch) coverPrec(cov float64, hits, n int, e float64) float64 {
 	if *p == 0 {
 		*p = math.Pow(float64(hits)/float64(n), 1-e)
 	}
-	return c * *p
+	return *p
 }
+
+// coverPrecBound returns an upper bound of coverPrec(cov, hits, n, e)
+// (+Inf when e is not in (0, 1], where the powers do not grow with cov or
+// the precision factor may exceed 1). cov^e is bounded by
+// (k/powSteps)^e for the next multiple k/powSteps above cov, from a
+// table; the precision factor by itself (small counts, remembered) or 1.
+func (sc *scratch) coverPrecBound(cov float64, hits, n int, e float64) float64 {
+	if hits == 0 || n == 0 || cov <= 0 {
+		return 0
+	}
+	if !(e > 0 && e <= 1) {
+		return math.Inf(1)
+	}
+	c := 1.0
+	if cov < 1 {
+		// cov*powSteps is exact (a power of two): cov < (k+1)/powSteps.
+		k := int(cov * powSteps)
+		if sc.powExp != e || sc.pow == nil {
+			sc.pow, sc.powExp = new([powSteps]float64), e
+		}
+		p := &sc.pow[k]
+		if *p == 0 {
+			*p = math.Pow(float64(k+1)/powSteps, e)
+		}
+		c = *p
+	}
+	if hits >= n || n >= precN {
+		return c
+	}
+	return c * sc.precFactor(hits, n, e)
+}
+
+// powSteps is the number of steps of coverPrecBound's table (a power of
+// two).
+const powSteps = 256
 
 // precN bounds the counts whose precision factor scratch remembers.
 const precN = 64
@@ -619,34 +1067,14 @@ type termPart struct {
 	part uint16
 }
 
-// coverageOf returns the weighted share of the query terms q that are in
-// matched (sorted by term), summed in the order of q.
-func coverageOf(q []qterm, matched []termPart) float64 {
-	var total, got float64
-	j := 0
-	for i, t := range q {
-		total += t.w
-		for j < len(matched) && int(matched[j].t) < i {
-			j++
-		}
-		if j < len(matched) && int(matched[j].t) == i {
-			got += t.w
-		}
-	}
-	if total == 0 {
-		return 0
-	}
-	return got / total
-}
-
 // finish turns the candidates into hits: text score, intent fusion,
 // ranking, and the stored articles of the best.
 func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
-	for _, c := range s.arts {
-		s.articleScore(c)
+	for i := range s.sc.cands {
+		s.articleScore(&s.sc.cands[i])
 	}
 	// Intent-linked articles are candidates even without text.
-	var intents []string
+	intents := s.sc.intents[:0]
 	for in, p := range s.q.Intents {
 		if p > 0 {
 			intents = append(intents, in)
@@ -662,9 +1090,10 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		w = 1
 	}
 	// The best text candidates, then the intent-linked ones.
-	ranked := make([]*cand, 0, len(s.arts))
-	for _, c := range s.arts {
-		ranked = append(ranked, c)
+	s.sc.intents = intents
+	ranked := s.sc.ranked[:0]
+	for i := range s.sc.cands {
+		ranked = append(ranked, &s.sc.cands[i])
 	}
 	sortCands(ranked)
 	m := 3*s.size + 5
@@ -677,35 +1106,36 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	if w > 0 {
 		// Most likely intents first, so that with many linked articles
 		// those of the likely intents are the ones considered.
-		ids, err := s.be.linked(ctx, s.intentOrder(intents), m)
+		ids, err := s.be.linked(ctx, s.intentOrder(intents), m, s.sc.ids[:0])
 		if err != nil {
 			return nil, err
 		}
+		s.sc.ids = ids
 		// At most m ranked and m linked: a list is cheaper than a map.
-		have := make([]string, 0, len(ranked)+len(ids))
+		have := s.sc.have[:0]
 		for _, c := range ranked {
 			have = append(have, c.id)
 		}
+		// Linked articles without text are new candidates, made where
+		// they stay put (enough room for all).
+		extra := slices.Grow(s.sc.extra[:0], len(ids))
 		for _, id := range ids {
 			if !slices.Contains(have, id) {
 				have = append(have, id)
-				c := s.arts[id]
-				if c == nil {
-					c = &cand{id: id}
+				if i, ok := s.sc.at[id]; ok {
+					ranked = append(ranked, &s.sc.cands[i])
+				} else {
+					extra = append(extra, cand{id: id, from: -1})
+					ranked = append(ranked, &extra[len(extra)-1])
 				}
-				ranked = append(ranked, c)
 			}
 		}
+		s.sc.have, s.sc.extra = have, extra
 	}
+	s.sc.ranked = ranked
 	// Score every candidate, rank, and only then write the reasons of
 	// those that are returned.
-	type scored struct {
-		score, text, intentScore float64
-		a                        *Article
-		c                        *cand
-		intent                   string // the linked intent behind intentScore
-	}
-	store := make([]scored, 0, len(ranked))
+	store := s.sc.store[:0]
 	for _, c := range ranked {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -729,10 +1159,12 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		}
 		store = append(store, h)
 	}
-	hits := make([]*scored, len(store)) // sorting pointers moves less than sorting hits
+	s.sc.store = store
+	hits := s.sc.hits[:0] // sorting pointers moves less than sorting hits
 	for i := range store {
-		hits[i] = &store[i]
+		hits = append(hits, &store[i])
 	}
+	s.sc.hits = hits
 	slices.SortStableFunc(hits, func(a, b *scored) int {
 		switch {
 		case a.score != b.score:
@@ -774,6 +1206,14 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	return out, nil
 }
 
+// scored is a candidate scored in finish.
+type scored struct {
+	score, text, intentScore float64
+	a                        *Article
+	c                        *cand
+	intent                   string // the linked intent behind intentScore
+}
+
 // cmpDesc orders larger numbers first.
 func cmpDesc(a, b float64) int {
 	switch {
@@ -800,19 +1240,29 @@ func sortCands(cs []*cand) {
 // name, and returns them. (Intents are distinct: the order is total,
 // whatever the sort.)
 func (s *searcher) intentOrder(intents []string) []string {
-	byP := make([]intentP, len(intents))
-	for i, in := range intents {
-		byP[i] = intentP{in, s.q.Intents[in]}
+	var buf [16]intentP
+	byP := buf[:0]
+	for _, in := range intents {
+		byP = append(byP, intentP{in, s.q.Intents[in]})
 	}
-	slices.SortFunc(byP, func(a, b intentP) int {
-		switch {
-		case a.p > b.p:
-			return -1
-		case a.p < b.p:
-			return 1
+	before := func(a, b intentP) bool { return a.p > b.p || !(a.p < b.p) && a.name < b.name }
+	if len(byP) <= 16 { // a classifier's dozen intents: by insertion
+		for i := 1; i < len(byP); i++ {
+			for j := i; j > 0 && before(byP[j], byP[j-1]); j-- {
+				byP[j], byP[j-1] = byP[j-1], byP[j]
+			}
 		}
-		return strings.Compare(a.name, b.name)
-	})
+	} else {
+		slices.SortFunc(byP, func(a, b intentP) int {
+			switch {
+			case before(a, b):
+				return -1
+			case before(b, a):
+				return 1
+			}
+			return 0
+		})
+	}
 	for i := range byP {
 		intents[i] = byP[i].name
 	}
@@ -835,16 +1285,31 @@ func (s *searcher) articleScore(c *cand) {
 // profile parts close to the best one, and the body.
 func (s *searcher) parts(c *cand) []string {
 	var parts []string
-	order := make([]int, len(c.sims))
+	if c.n <= 12 {
+		// Only the kinds of the parts near the best and their order
+		// matter, which need not all similarities: sort.Slice sorted 12
+		// elements or fewer by insertion, which keeps ties in order.
+		for _, kind := range s.kindsNearBest(c) {
+			if name := partName(kind); !slices.Contains(parts, name) {
+				parts = append(parts, name)
+			}
+		}
+		if c.body > 0 && c.body >= 0.5*c.prof {
+			parts = append(parts, "body")
+		}
+		return parts
+	}
+	sims, kinds := s.sims(c)
+	order := make([]int, len(sims))
 	for i := range order {
 		order[i] = i
 	}
-	sort.Slice(order, func(i, j int) bool { return c.sims[order[i]] > c.sims[order[j]] })
+	sort.Slice(order, func(i, j int) bool { return sims[order[i]] > sims[order[j]] })
 	for _, i := range order {
-		if c.sims[i] < 0.5*c.best || c.sims[i] == 0 {
+		if sims[i] < 0.5*c.best || sims[i] == 0 {
 			break
 		}
-		if kind := partName(c.kinds[i]); !slices.Contains(parts, kind) {
+		if kind := partName(kinds[i]); !slices.Contains(parts, kind) {
 			parts = append(parts, kind)
 		}
 	}

@@ -43,7 +43,7 @@ func (b *bleveBackend) docFreq(ctx context.Context, field, term string) (uint64,
 	return n, tfr.Close()
 }
 
-func (b *bleveBackend) match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit) ([]docHit, error) {
+func (b *bleveBackend) match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit, _ *[]termPart) ([]docHit, error) {
 	var clauses []query.Query
 	term := func(t qterm, field string, boost float64) {
 		if t.df == 0 {
@@ -132,8 +132,8 @@ func (b *bleveBackend) article(id string) (*Article, bool, error) {
 	return &a, ok, nil
 }
 
-func (b *bleveBackend) linked(ctx context.Context, intents []string, max int) ([]string, error) {
-	var ids []string
+func (b *bleveBackend) linked(ctx context.Context, intents []string, max int, dst []string) ([]string, error) {
+	ids := dst[:0]
 	seen := map[string]bool{}
 	for _, in := range intents {
 		if len(ids) >= max {

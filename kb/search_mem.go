@@ -38,6 +38,7 @@ type matchScratch struct {
 	at, bodyAt []int32
 	arts       []int32 // the articles with a hit
 	found      []found
+	nw, ng     []int32 // per document of the result: words and n-grams found
 }
 
 // found is a query term found in a document of match's result.
@@ -211,13 +212,19 @@ func (m *memIndex) docFreq(_ context.Context, field, term string) (uint64, error
 	return 0, nil
 }
 
-// postings returns t's postings in a profile field whose index is idx:
-// those counting brought (t.ref), else looked up.
-func (t *qterm) postings(idx map[string]*postings) *postings {
-	if t.ref != nil {
-		return t.ref.prof
+// entries returns t's postings' entries in a profile field whose index is
+// idx (see postings).
+func (t *qterm) entries(idx map[string]*postings) []uint64 {
+	var p *postings
+	if t.ref != nil { // as counting brought it
+		p = t.ref.prof
+	} else {
+		p = idx[t.term]
 	}
-	return idx[t.term]
+	if p != nil {
+		return p.ent
+	}
+	return nil
 }
 
 // bodyOf returns the articles whose body has t, of the body index idx:
@@ -250,7 +257,7 @@ const memCandidates = 300
 // weighted share of the query terms, so the detailed scoring after it
 // stays cheap on a large knowledge base. Below that it returns every
 // document, as the Bleve backend does.
-func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit) ([]docHit, error) {
+func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit, slab *[]termPart) ([]docHit, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -287,29 +294,29 @@ func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []
 		}
 		return *slot - 1
 	}
-	for ti, t := range words {
-		if p := t.postings(ml.words); p != nil {
-			for _, e := range p.ent {
-				h := hit(int32(e>>16), false)
-				sc.found = append(sc.found, found{doc: h, tp: termPart{t: int32(ti), part: uint16(e)}})
-			}
+	for ti := range words {
+		for _, e := range words[ti].entries(ml.words) {
+			h := hit(int32(e>>16), false)
+			sc.found = append(sc.found, found{doc: h, tp: termPart{t: int32(ti), part: uint16(e)}})
 		}
 	}
-	for ti, t := range grams {
-		if p := t.postings(ml.grams); p != nil {
-			for _, e := range p.ent {
-				h := hit(int32(e>>16), false)
-				sc.found = append(sc.found, found{doc: h, gram: true, tp: termPart{t: int32(ti), part: uint16(e)}})
-			}
+	for ti := range grams {
+		for _, e := range grams[ti].entries(ml.grams) {
+			h := hit(int32(e>>16), false)
+			sc.found = append(sc.found, found{doc: h, gram: true, tp: termPart{t: int32(ti), part: uint16(e)}})
 		}
 	}
-	for ti, t := range body {
-		for _, art := range t.bodyOf(ml.body) {
+	for ti := range body {
+		for _, art := range body[ti].bodyOf(ml.body) {
 			h := hit(art, true)
 			sc.found = append(sc.found, found{doc: h, tp: termPart{t: int32(ti)}})
 		}
 	}
-	nw, ng := make([]int32, len(out)), make([]int32, len(out)) // per document: words and n-grams found
+	// Per document: words and n-grams found.
+	nw, ng := slices.Grow(sc.nw[:0], len(out))[:len(out)], slices.Grow(sc.ng[:0], len(out))[:len(out)]
+	clear(nw)
+	clear(ng)
+	sc.nw, sc.ng = nw, ng
 	for _, f := range sc.found {
 		if f.gram {
 			ng[f.doc]++
@@ -317,12 +324,18 @@ func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []
 			nw[f.doc]++
 		}
 	}
-	slab := make([]termPart, len(sc.found))
+	var lists []termPart
+	if slab != nil {
+		lists = slices.Grow((*slab)[:0], len(sc.found))[:len(sc.found)]
+		*slab = lists
+	} else {
+		lists = make([]termPart, len(sc.found))
+	}
 	var used int32
 	for i := range out {
-		out[i].words = slab[used : used : used+nw[i]]
+		out[i].words = lists[used : used : used+nw[i]]
 		used += nw[i]
-		out[i].grams = slab[used : used : used+ng[i]]
+		out[i].grams = lists[used : used : used+ng[i]]
 		used += ng[i]
 	}
 	for _, f := range sc.found {
@@ -394,9 +407,10 @@ func (m *memIndex) article(id string) (*Article, bool, error) {
 	return &m.arts[i], true, nil
 }
 
-func (m *memIndex) linked(_ context.Context, intents []string, max int) ([]string, error) {
-	var ids []string
-	var seen []int32 // at most max: a list is cheaper than a map
+func (m *memIndex) linked(_ context.Context, intents []string, max int, dst []string) ([]string, error) {
+	ids := dst[:0]
+	var arr [32]int32
+	seen := arr[:0] // at most max: a list is cheaper than a map
 	for _, in := range intents {
 		for _, a := range m.intents[in] {
 			if len(ids) >= max {

@@ -86,10 +86,13 @@ func Parse(ctx context.Context, r io.Reader, opts Options) (*Message, error) {
 // parseMessage turns the raw bytes of one mail into a Message (without
 // Source). The caller has checked the size.
 func parseMessage(raw []byte, opts Options) (*Message, error) {
-	return parseMessageDepth(raw, opts, 0)
+	return parseMessageDepth(raw, opts, 0, false)
 }
 
-func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
+// parseMessageDepth parses a mail forwarded depth levels deep. With
+// enmimeOnly, every mail is read by enmime, not the common ones by
+// readSinglePart (the differential tests compare the two).
+func parseMessageDepth(raw []byte, opts Options, depth int, enmimeOnly bool) (*Message, error) {
 	data := bytes.TrimPrefix(raw, []byte("\uFEFF"))
 	data = trimBlankLines(data)
 	data = bytes.TrimLeft(data, " \t") // " From: …": a first header indented by a broken relay
@@ -118,7 +121,7 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 		// Only so much of a part is read; see MaxText.
 		data = shrink(data, leaves, partMax(opts))
 	}
-	env, err := readEnvelope(data)
+	env, err := readEnvelope(data, enmimeOnly)
 	if err != nil {
 		return nil, errorf(ErrMalformed, "cannot parse mail: %v", err)
 	}
@@ -162,7 +165,7 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 		case !forwardsMessage(env):
 		case depth < maxEmbedded:
 			var cut int64
-			text, noText, cut = embeddedText(env, opts, depth)
+			text, noText, cut = embeddedText(env, opts, depth, enmimeOnly)
 			m.cutWarning(int(cut))
 		default:
 			noText = fmt.Sprintf("the mail forwards messages nested more than %d levels deep; their text was not read", maxEmbedded)
@@ -189,8 +192,14 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 }
 
 // readEnvelope parses a mail with enmime, with the options this package
-// relies on.
-func readEnvelope(data []byte) (*enmime.Envelope, error) {
+// relies on; a mail that is not multipart is read by readSinglePart
+// unless enmimeOnly is set.
+func readEnvelope(data []byte, enmimeOnly bool) (*enmime.Envelope, error) {
+	if !enmimeOnly {
+		if env, ok := readSinglePart(data); ok {
+			return env, nil
+		}
+	}
 	memo := new(mediaTypeMemo)
 	p := enmime.NewParser(
 		enmime.SkipMalformedParts(true),
@@ -999,7 +1008,7 @@ func fixMojibake(s string) string {
 // embeddedText returns the text of the first message/rfc822 part that
 // parses, for a mail that forwards a message as an attachment and has no
 // text of its own; else why there is none.
-func embeddedText(env *enmime.Envelope, opts Options, depth int) (text, noText string, cut int64) {
+func embeddedText(env *enmime.Envelope, opts Options, depth int, enmimeOnly bool) (text, noText string, cut int64) {
 	noText = "the forwarded message has no text"
 	for _, p := range append(append([]*enmime.Part{}, env.Attachments...), env.OtherParts...) {
 		if !strings.EqualFold(p.ContentType, "message/rfc822") || len(p.Content) == 0 {
@@ -1007,7 +1016,7 @@ func embeddedText(env *enmime.Envelope, opts Options, depth int) (text, noText s
 		}
 		o := opts
 		o.NoClean = true
-		inner, err := parseMessageDepth(p.Content, o, depth+1)
+		inner, err := parseMessageDepth(p.Content, o, depth+1, enmimeOnly)
 		if err != nil {
 			noText = "the forwarded message cannot be read: " + strings.TrimPrefix(err.Error(), "ingest: ")
 			continue

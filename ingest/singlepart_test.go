@@ -1,0 +1,205 @@
+package ingest
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/jhillyerd/enmime/v2"
+)
+
+// singlePartCases are mails that reach the edges of what readSinglePart
+// reads itself and of what it leaves to enmime.
+var singlePartCases = []string{
+	"Subject: x\n\nHallo",
+	"Subject: x\r\n\r\nHallo\r\nWelt\r\n",
+	"subject:x\nFROM:a@b\nx-foo-BAR: y\n\nz",
+	"Subject:   x  \t\nTo: a@b,\n  c@d  \n\t e@f\n\nz",
+	"Subject: \n \n  \nX: y\n\nz",
+	"Subject:\n folded\n\nz",
+	"Subject: x\n \nTo: a@b\n\nz", // a line of one space continues the field
+	"Subject: a\nSubject: b\nReceived: 1\nReceived: 2\n\nz",
+	"Subject: x\nMessage-ID: <a@b>\nContent-ID: <c%41d@e>\n\nz",
+	"Subject: x\nContent-ID: <%zz>\n\nz",
+	"Subject: x\nX-{odd}~!#$%&'*+^_`|: v\n\nz",
+	"Subject: x\nBad Name: v\n\nz",
+	"Subject: x\nBad\tName: v\n\nz",
+	"Subject: x\nÜber: v\n\nz",
+	"Subject: x\n: v\n\nz",
+	"Subject: x\nno colon here\n\nz",
+	"Subject: x\n continuation first\n\nz",
+	" Subject: x\n\nz",
+	"Subject: x\ry\n\nz",
+	"Subject: x\r\r\n\r\nz",
+	"Subject: x\n\r\nz",
+	"Subject: x\nTo: a@b",
+	"Subject: x\n",
+	"Subject: x\n\n",
+	"Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\n\nz",
+	"Subject: Grüße\n\nz",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8\n\nGrüße",
+	"Subject: x\nContent-Type: text/plain; charset=UTF-8\n\nGrüße",
+	"Subject: x\nContent-Type: text/plain; charset=utf8\n\nGrüße",
+	"Subject: x\nContent-Type: text/plain; charset=\"utf-8\"; format=flowed\n\nGrüße",
+	"Subject: x\nContent-Type: text/plain; charset=us-ascii\n\nplain",
+	"Subject: x\nContent-Type: text/plain; charset=us-ascii\n\nGrüße",
+	"Subject: x\nContent-Type: text/plain; charset=iso-8859-1\n\nGr\xfc\xdfe",
+	"Subject: x\nContent-Type: text/plain; charset=iso-8859-1\n\nGruesse",
+	"Subject: x\nContent-Type: text/plain; charset=latin1\n\nGruesse",
+	"Subject: x\nContent-Type: text/plain; charset=windows-1252\n\nGr\x80sse",
+	"Subject: x\nContent-Type: text/plain; charset=koi8-r\n\nplain",
+	"Subject: x\nContent-Type: text/plain; charset=nonsense\n\nplain",
+	"Subject: x\nContent-Type: text/plain; charset= utf-8\n\nplain",
+	"Subject: x\nContent-Type: text/plain\n\nno charset, enmime guesses",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8; name=a.txt\n\nz",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8; file=a.txt\n\nz",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8; modification-date=\"Sun, 01 Mar 2026 08:00:00 +0000\"\n\nz",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8; boundary=b1\n\nz",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8; b@d=1\n\nz",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8;;\n\nz",
+	"Subject: x\nContent-Type: TEXT/Plain; Charset=UTF-8\n\nz",
+	"Subject: x\nContent-Type: text/plain;charset=utf-8\nContent-Type: text/html\n\nz",
+	"Subject: x\nContent-Type:\n\nz",
+	"Subject: x\nContent-Type: text\n\nz",
+	"Subject: x\nContent-Type: /plain\n\nz",
+	"Subject: x\nContent-Type: text/html; charset=utf-8\n\n<p>Hallo <b>Welt</b></p>",
+	"Subject: x\nContent-Type: text/html\n\n<meta charset=\"iso-8859-1\"><p>Gr\xfc\xdfe</p>",
+	"Subject: x\nContent-Type: application/pdf\n\n%PDF-1.4",
+	"Subject: x\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\nAAECAw==",
+	"Subject: x\nContent-Type: image/png; name=a.png\n\nz",
+	"Subject: x\nContent-Type: message/rfc822\n\nSubject: inner\n\ninner text",
+	"Subject: x\nContent-Type: multipart/mixed\n\nno boundary",
+	"Subject: x\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nz\n--b--\n",
+	"Subject: x\nContent-Disposition: inline\n\nz",
+	"Subject: x\nContent-Disposition: attachment; filename=a.txt\n\nz",
+	"Subject: x\nContent-Disposition:\n\nz",
+	"Subject: x\nContent-Transfer-Encoding: 7bit\n\nz",
+	"Subject: x\nContent-Transfer-Encoding: 8BIT\n\nGrüße",
+	"Subject: x\nContent-Transfer-Encoding: binary\n\nz",
+	"Subject: x\nContent-Transfer-Encoding: x-uuencode\n\nz",
+	"Subject: x\nContent-Transfer-Encoding: quoted-printable\n\nGr=C3=BC=C3=9Fe=\nWelt\n",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: Quoted-Printable\n\nGr=c3=bc=C3=9Fe=\r\n Welt \r\nx  \r\n",
+	"Subject: x\nContent-Transfer-Encoding: quoted-printable\n\na = b\n==\n=\n=A\n=ZZ\n=4",
+	"Subject: x\nContent-Transfer-Encoding: quoted-printable\n\n=A",
+	"Subject: x\nContent-Transfer-Encoding: quoted-printable\n\nx=",
+	"Subject: x\nContent-Transfer-Encoding: quoted-printable\n\nx=\r",
+	"Subject: x\nContent-Transfer-Encoding: quoted-printable\n\nx=\ry\n",
+	"Subject: x\nContent-Transfer-Encoding: quoted-printable\n\nGrüße\x01\x7f\ttab\n",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n" + strings.Repeat("a", 1030) + "=C3=BC" + strings.Repeat("ü", 600) + "\n",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n" + strings.Repeat("abc=3D", 1500) + "=",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n" + strings.Repeat("=", 5000),
+	"Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n" + strings.Repeat("ä=\n", 3000),
+	"Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nR3LDvMOfZQ==\n",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nR3LD\r\nvMOf\r\nZQ\r\n",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nR3LDvMOfZQ",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nR3LDvMOfZ",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nR3L-DvMOfZQ",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nR3L\xc4DvMOfZQ",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nR3=LDv=MOfZQ=",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nR3LDvMOfZR==",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n",
+	"Subject: x\nContent-Type: text/plain; charset=us-ascii\nContent-Transfer-Encoding: base64\n\nR3LDvMOfZQ==",
+	"Subject: x\nContent-Transfer-Encoding:  base64\n\nR3LDvMOfZQ==",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8\n\nGrüße\x00NUL",
+	"Subject: x\nContent-Type: text/plain; charset=utf-8\n\n\xff\xfe invalid UTF-8",
+	"From: a <b@c>\nTo: d@e\nDate: Sun, 01 Mar 2026 08:00:00 +0000\nMessage-ID: <m@x>\nIn-Reply-To: <p@x>\nReferences: <o@x> <p@x>\nX-Loop: antwort\nAuto-Submitted: auto-replied\nPrecedence: bulk\n\nz",
+	"Subject: x\n" + strings.Repeat("X-Long: "+strings.Repeat("v", 5000)+"\n", 2) + "\nz",
+	"Subject: x\nX-Long: a\n" + strings.Repeat(" "+strings.Repeat("w", 100)+"\n", 100) + "\nz",
+}
+
+// sameEnvelope compares the exported fields of two envelopes and of
+// their parts, and the envelopes' headers.
+var sameEnvelope = cmpopts.IgnoreUnexported(enmime.Envelope{}, enmime.Part{})
+
+// diffSinglePart fails t when readSinglePart reads data into another
+// envelope than enmime does, or when parsing raw with readSinglePart gives
+// another message or error than parsing it with enmime alone. It reports
+// whether readSinglePart read data.
+func diffSinglePart(t *testing.T, raw []byte, opts Options) bool {
+	t.Helper()
+	got, ok := readSinglePart(raw)
+	if ok {
+		want, err := readEnvelope(raw, true)
+		if err != nil {
+			t.Fatalf("readSinglePart(%.300q) read what enmime rejects: %v", raw, err)
+		}
+		if d := cmp.Diff(want, got, sameEnvelope); d != "" {
+			t.Fatalf("readSinglePart(%.300q) differs from enmime (-enmime +readSinglePart):\n%s", raw, d)
+		}
+		for _, k := range want.GetHeaderKeys() {
+			if w, g := want.GetHeaderValues(k), got.GetHeaderValues(k); !cmp.Equal(w, g) {
+				t.Fatalf("readSinglePart(%.300q): header %s = %q, enmime %q", raw, k, g, w)
+			}
+		}
+	}
+	want, wantErr := parseMessageDepth(raw, opts, 0, true)
+	m, err := parseMessageDepth(raw, opts, 0, false)
+	if errString(err) != errString(wantErr) || kindOf(err) != kindOf(wantErr) {
+		t.Fatalf("parse %.300q: error %v, with enmime alone %v", raw, err, wantErr)
+	}
+	if d := cmp.Diff(want, m, exactTime); d != "" {
+		t.Fatalf("parse %.300q (%+v): message differs from enmime alone (-enmime +readSinglePart):\n%s", raw, opts, d)
+	}
+	return ok
+}
+
+func TestSinglePartSameAsEnmime(t *testing.T) {
+	read := 0
+	for _, c := range singlePartCases {
+		for _, raw := range [][]byte{[]byte(c), []byte(strings.ReplaceAll(c, "\n", "\r\n"))} {
+			for _, opts := range diffOptions {
+				if diffSinglePart(t, raw, opts) {
+					read++
+				}
+			}
+		}
+	}
+	inputs := diffInputs(t)
+	for _, raw := range inputs {
+		if diffSinglePart(t, raw, Options{}) {
+			read++
+		}
+	}
+	t.Logf("%d of %d cases and inputs read by readSinglePart", read, len(singlePartCases)*2*len(diffOptions)+len(inputs))
+	if read == 0 {
+		t.Fatal("readSinglePart read none of the cases")
+	}
+}
+
+// TestSinglePartReadsCommonMail checks that the common mails are not
+// left to enmime: a plain or quoted-printable UTF-8 mail, a mail without
+// Content-Type, a base64 text.
+func TestSinglePartReadsCommonMail(t *testing.T) {
+	for _, c := range []string{
+		"From: a <b@c>\nSubject: x\n\nHallo",
+		"From: a <b@c>\nSubject: x\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\nGr=C3=BC=C3=9Fe=\n Welt\n",
+		"From: a <b@c>\nSubject: x\nContent-Type: text/plain; charset=\"UTF-8\"\nContent-Transfer-Encoding: base64\n\nR3LDvMOfZQ==\n",
+		"From: a <b@c>\nSubject: x\nContent-Type: text/html; charset=utf-8\n\n<p>Hallo</p>",
+	} {
+		if _, ok := readSinglePart([]byte(c)); !ok {
+			t.Errorf("readSinglePart(%q) left it to enmime", c)
+		}
+	}
+}
+
+// FuzzSinglePartSameAsEnmime checks readSinglePart against enmime, and
+// the parse with it against the parse with enmime alone, on arbitrary
+// bytes.
+func FuzzSinglePartSameAsEnmime(f *testing.F) {
+	for _, c := range singlePartCases {
+		f.Add([]byte(c))
+	}
+	seedFiles(f, "../testdata/mail", "testdata/corpus")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		diffSinglePart(t, data, Options{})
+		if i := bytes.Index(data, []byte("\n\n")); i >= 0 {
+			// The same body as quoted-printable and as base64 text.
+			for _, cte := range []string{"quoted-printable", "base64"} {
+				raw := append([]byte("Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: "+cte+"\n"), data[i:]...)
+				diffSinglePart(t, raw, Options{})
+			}
+		}
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"mime/quotedprintable"
 	"net/textproto"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,24 +18,25 @@ import (
 	"github.com/jhillyerd/enmime/v2/mediatype"
 )
 
-// The MIME tree of a mail that is not multipart is its header and one
-// decoded body. readSinglePart builds that tree for the common mail the
-// way enmime.Parser.ReadParts does and leaves everything else (the
-// envelope, the text, the attachments) to enmime.Parser.EnvelopeFromPart.
-// enmime reads every header twice (its repair pass, then textproto) and
-// allocates several 4 KiB buffers per mail; for the plain mails that are
-// most of a batch that was half of the time of Parse.
+// enmime reads every header twice (its repair pass, then textproto), reads
+// multipart bodies byte by byte, and allocates several 4 KiB buffers per
+// part; for the common mails of a batch that was most of the time of
+// Parse. readSinglePart builds the MIME tree of a common mail (a header
+// and one decoded body, or one level of such parts between boundary
+// lines) the way enmime.Parser.ReadParts does and leaves the rest (the
+// envelope: text, HTML, attachments) to enmime.Parser.EnvelopeFromPart.
 //
 // It takes only what it can read exactly as enmime does and reports false
 // for anything else, which readEnvelope then gives to enmime: header lines
 // that enmime would repair (no colon, a bad field name, a stray CR, no
-// blank line after the header), multipart mail, media type parameters
+// blank line after the header), nested multiparts and boundary lines
+// enmime could read another way (see readParts), media type parameters
 // enmime would warn about or decode (name, file, modification-date), a
-// Content-Disposition, transfer encodings other than quoted-printable,
-// base64 and the identity ones, and text whose charset would need
-// converting. So the parts it builds carry no enmime warnings either.
-// TestSinglePartSameAsEnmime and FuzzSinglePartSameAsEnmime compare it
-// with enmime.
+// Content-Disposition, parts without Content-Type, transfer encodings
+// other than quoted-printable, base64 and the identity ones, and text
+// whose charset would need converting or guessing. So the parts it builds
+// carry no enmime warnings either. TestSinglePartSameAsEnmime and
+// FuzzSinglePartSameAsEnmime compare it with enmime.
 
 // singlePartParser is the parser of readEnvelope with a media type memo
 // shared by all mails instead of one per mail.
@@ -97,45 +99,184 @@ func readSinglePart(data []byte) (env *enmime.Envelope, ok bool) {
 	if !ok {
 		return nil, false
 	}
+	root, ok := newPart(h, `text/plain; charset="us-ascii"`) // enmime's default for the top level
+	if !ok {
+		return nil, false
+	}
+	root.PartID = "0"
+	switch {
+	case !strings.HasPrefix(root.ContentType, "multipart/"):
+		ok = decodePart(root, data[bodyStart:])
+	case root.Boundary != "":
+		ok = readParts(root, data[bodyStart:])
+	default:
+		ok = false // a multipart without boundary, which enmime reads as one part
+	}
+	if !ok {
+		return nil, false
+	}
+	env, err := singlePartParser.EnvelopeFromPart(root)
+	return env, err == nil
+}
+
+// newPart returns a part with the fields enmime's Part.setupHeaders sets
+// from the header h; defaultType is the Content-Type of a part without
+// one. ok is false when enmime would warn about the part, or decode its
+// file name or date: no Content-Type where there is no default, a
+// Content-Type enmime cannot parse or with parameters it drops, a file
+// name, a Content-Disposition, a modification date.
+func newPart(h textproto.MIMEHeader, defaultType string) (p *enmime.Part, ok bool) {
 	ctype := h.Get("Content-Type")
 	if ctype == "" {
-		ctype = `text/plain; charset="us-ascii"` // enmime's default for the top level
+		ctype = defaultType
+	}
+	if ctype == "" {
+		return nil, false
 	}
 	mtype, params, invalid, err := sharedMediaType(ctype)
 	switch {
-	case err != nil, len(invalid) > 0, strings.HasPrefix(mtype, "multipart/"), mtype == "":
+	case err != nil, len(invalid) > 0, mtype == "":
 		return nil, false
 	case params["name"] != "", params["file"] != "", params["modification-date"] != "":
 		return nil, false
 	case h.Get("Content-Disposition") != "":
 		return nil, false
 	}
-	charset := params["charset"]
-	text := strings.HasPrefix(mtype, "text/")
-	if text && charset == "" {
-		return nil, false // enmime would guess the charset
+	p = new(enmime.Part)
+	*p = *rootTemplate // for the parser it refers to; every exported field is set below
+	p.PartID = ""
+	p.Parent, p.FirstChild, p.NextSibling = nil, nil, nil
+	p.Header = h
+	p.Boundary = params["boundary"]
+	p.ContentID = fromIDHeader(h.Get("Content-ID"))
+	p.ContentType = mtype
+	p.ContentTypeParams = nil
+	p.Disposition, p.FileName = "", ""
+	p.FileModDate = time.Time{}
+	p.Charset, p.OrigCharset = params["charset"], ""
+	p.Errors = nil
+	p.Content, p.ContentReader, p.Epilogue = nil, nil, nil
+	return p, true
+}
+
+// decodePart sets the content of the leaf part p from its body as
+// enmime's Part.decodeContent does: the transfer encoding undone, text
+// converted to UTF-8. ok is false where enmime would guess the charset
+// (text without one), convert it, or warn.
+func decodePart(p *enmime.Part, body []byte) (ok bool) {
+	text := strings.HasPrefix(p.ContentType, "text/")
+	if text && p.Charset == "" {
+		return false
 	}
-	content, ok := decodeBody(h.Get("Content-Transfer-Encoding"), data[bodyStart:])
-	if !ok || text && !sameInUTF8(charset, content) {
+	p.Content, ok = decodeBody(p.Header.Get("Content-Transfer-Encoding"), body)
+	return ok && (!text || sameInUTF8(p.Charset, p.Content))
+}
+
+// readParts reads the parts of the multipart root from its body as
+// enmime's parseParts does, for one level of parts that are not
+// multipart themselves, between boundary lines that enmime's boundary
+// reader can only read one way: every "--boundary" in the body up to the
+// closing one starts a line and is followed by white space (a delimiter
+// line) or "--" (the closing line), and the line break before it is
+// "\n" or "\r\n" after something else than "\r". (enmime looks for the
+// boundary anywhere in a line and, at the start of a part, anywhere.)
+//
+// A part's content ends before the line break in front of the next
+// boundary line; what follows the closing line is the root's epilogue.
+func readParts(root *enmime.Part, body []byte) bool {
+	delim := []byte("--" + root.Boundary)
+	if len(delim) > 100 {
+		return false // enmime peeks at most 4 KiB ahead; RFC 2046 allows 70 bytes
+	}
+	final := append(delim[:len(delim):len(delim)], "--"...)
+	var last *enmime.Part
+	start := -1 // where the current part starts, after its delimiter line
+	for pos := 0; ; {
+		i := bytes.Index(body[pos:], delim)
+		if i < 0 {
+			return false // no closing line: enmime warns
+		}
+		q := pos + i
+		if q > 0 && body[q-1] != '\n' {
+			return false
+		}
+		after := body[q+len(delim):]
+		closing := bytes.HasPrefix(after, []byte("--"))
+		if !closing && (len(after) == 0 || !isBoundarySpace(after[0])) {
+			return false
+		}
+		if start >= 0 {
+			// The part's content ends at the line break before q.
+			end := q - 1
+			if q-2 >= start && body[q-2] == '\r' {
+				end = q - 2
+			}
+			if q-3 >= start && body[q-3] == '\r' && body[q-2] != '\n' {
+				return false // enmime ends the part at that '\r'
+			}
+			if end < start {
+				return false
+			}
+			p, ok := readPart(body[start:end])
+			if !ok {
+				return false
+			}
+			p.PartID = strconv.Itoa(countChildren(root) + 1)
+			p.Parent = root
+			if last == nil {
+				root.FirstChild = p
+			} else {
+				last.NextSibling = p
+			}
+			last = p
+		} else if closing {
+			return false // no parts
+		}
+		nl := bytes.IndexByte(after, '\n')
+		if closing {
+			rest := []byte{}
+			if nl >= 0 {
+				rest = after[nl+1:]
+			}
+			root.Epilogue = append(make([]byte, 0, len(rest)), rest...)
+			return true
+		}
+		if nl < 0 || bytes.Contains(body[q:q+len(delim)+nl], final) {
+			return false // enmime takes a line with "--boundary--" anywhere for the closing one
+		}
+		start = q + len(delim) + nl + 1
+		pos = start
+	}
+}
+
+// isBoundarySpace reports whether c after "--boundary" makes a delimiter
+// line for enmime (which asks unicode.IsSpace; the bytes it also takes,
+// '\v', '\f', 0x85 and 0xA0, are left to enmime).
+func isBoundarySpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n'
+}
+
+// countChildren returns the number of parts below p.
+func countChildren(p *enmime.Part) int {
+	n := 0
+	for c := p.FirstChild; c != nil; c = c.NextSibling {
+		n++
+	}
+	return n
+}
+
+// readPart reads one part of a multipart (its header and content) as
+// enmime does; ok is false for a part that is multipart itself or that
+// newPart or decodePart leave to enmime.
+func readPart(stream []byte) (p *enmime.Part, ok bool) {
+	h, bodyStart, ok := readSimpleHeader(stream)
+	if !ok {
 		return nil, false
 	}
-
-	root := new(enmime.Part)
-	*root = *rootTemplate // for the parser it refers to; every exported field is set below
-	root.PartID = "0"
-	root.Parent, root.FirstChild, root.NextSibling = nil, nil, nil
-	root.Header = h
-	root.Boundary = params["boundary"]
-	root.ContentID = fromIDHeader(h.Get("Content-ID"))
-	root.ContentType = mtype
-	root.ContentTypeParams = nil
-	root.Disposition, root.FileName = "", ""
-	root.FileModDate = time.Time{}
-	root.Charset, root.OrigCharset = charset, ""
-	root.Errors = nil
-	root.Content, root.ContentReader, root.Epilogue = content, nil, nil
-	env, err = singlePartParser.EnvelopeFromPart(root)
-	return env, err == nil
+	if p, ok = newPart(h, ""); !ok || p.Boundary != "" {
+		return nil, false
+	}
+	return p, decodePart(p, stream[bodyStart:])
 }
 
 // readSimpleHeader reads the header at the start of data as enmime's

@@ -107,6 +107,79 @@ var singlePartCases = []string{
 	"From: a <b@c>\nTo: d@e\nDate: Sun, 01 Mar 2026 08:00:00 +0000\nMessage-ID: <m@x>\nIn-Reply-To: <p@x>\nReferences: <o@x> <p@x>\nX-Loop: antwort\nAuto-Submitted: auto-replied\nPrecedence: bulk\n\nz",
 	"Subject: x\n" + strings.Repeat("X-Long: "+strings.Repeat("v", 5000)+"\n", 2) + "\nz",
 	"Subject: x\nX-Long: a\n" + strings.Repeat(" "+strings.Repeat("w", 100)+"\n", 100) + "\nz",
+	// multipart
+	mp("b1", "--b1\n"+textPartSample+"\n--b1\n"+htmlPartSample+"\n--b1--\n"),
+	mp("b1", "--b1\r\n"+textPartSample+"\r\n--b1\r\n"+htmlPartSample+"\r\n--b1--\r\n"),
+	mp("b1", "preamble\n\n--b1\n"+textPartSample+"\n\n--b1\n"+htmlPartSample+"\n\n\n--b1--\nepilogue\n--b1\n"),
+	mp("b1", "--b1\n"+textPartSample+"\n--b1--"),
+	mp("b1", "--b1\n"+textPartSample+"\n--b1--\n"),
+	mp("b1", "--b1\n"+textPartSample+"\n--b1-- trailing\n\nepilogue"),
+	mp("b1", "--b1 \n"+textPartSample+"\n--b1\t\n"+htmlPartSample+"\n--b1--"),
+	mp("b1", "--b1\n"+textPartSample+"\r\r\n--b1--\n"),
+	mp("b1", "--b1\n"+textPartSample+"\rx\n--b1--\n"),
+	mp("b1", "--b1\n"+textPartSample+"\r\n\r\n--b1--\n"),
+	mp("b1", "--b1\n"+textPartSample+"\n\r\n--b1--\n"),
+	mp("b1", "--b1\n"+textPartSample+"\n--b1"),
+	mp("b1", "--b1\n"+textPartSample+"\n"),
+	mp("b1", "--b1\n"+textPartSample+"\n--b1-\n"),
+	mp("b1", "--b1\n"+textPartSample+"\n--b1x\n--b1--\n"),
+	mp("b1", "--b1\n"+textPartSample+"\nsee --b1 here\n--b1--\n"),
+	mp("b1", "--b1\n"+textPartSample+"\n--b1 x--b1--\n"+htmlPartSample+"\n--b1--\n"),
+	mp("b1", "--b1\n"+textPartSample+"\n--b1\v\n"+htmlPartSample+"\n--b1--\n"),
+	mp("b1", "--b1\n"+textPartSample+"\n--b1\xa0\n"+htmlPartSample+"\n--b1--\n"),
+	mp("b1", "--b1\n"+textPartSample+"\n--b1\x01\n"+htmlPartSample+"\n--b1--\n"),
+	mp("b1", "--b1\n"+textPartSample+"\n--b1\x85\n"+htmlPartSample+"\n--b1--\n"),
+	mp("b1", "--b1\n"+plainPartSample+"\r\r\n--b1--\n"),
+	mp("b1", "--b1\n"+plainPartSample+"\r\r\n--b1\n"+plainPartSample+"\n--b1--\n"),
+	mp("b1", "--b1\n"+plainPartSample+"\rx\n--b1\n"+plainPartSample+"\n--b1--\n"),
+	mp("b1", "--b1\n"+plainPartSample+strings.Repeat(" lang", 1000)+" see --b1 here\n--b1--\n"),
+	mp("b1", "--b1\n"+plainPartSample+strings.Repeat(" lang", 1000)+" see --b1 here\n"+plainPartSample+"\n--b1--\n"),
+	mp("b1", "--b1\n"+plainPartSample+strings.Repeat(" lang", 1000)+"\n\n--b1--\n"),
+	mp("b1", "--b1\n"+plainPartSample+"\rx\n--b1--\n"),
+	mp("b1", "--b1\n"+plainPartSample+"\r\n\r\n--b1--\n"),
+	mp("b1", "--b1\n"+plainPartSample+"\n\r\n--b1--\n"),
+	mp("b1", "--b1\n"+plainPartSample+"\n\n--b1--\n"),
+	mp("b1", "--b1\n"+plainPartSample+" \t\n--b1--\n"),
+	mp("b1", "x--b1\n"+textPartSample+"\n--b1--\n"),
+	mp("b1", "--b1--\n"+textPartSample+"\n--b1--\n"),
+	mp("b1", "--b1\n--b1\n"+textPartSample+"\n--b1--\n"),
+	mp("b1", "--b1\n\n"+textPartSample+"\n--b1--\n"),
+	mp("b1", "--b1\nContent-Type: text/plain; charset=utf-8\n\n--b1--\n"),
+	mp("b1", "--b1\nContent-Type: text/plain; charset=utf-8\n--b1--\n"),
+	mp("b1", "--b1\nContent-Type: text/plain; charset=utf-8\n\n\n--b1--\n"),
+	mp("b1", "--b1\n\nno header\n--b1--\n"),
+	mp("b1", "--b1\nX-Other: 1\n\nno content type\n--b1--\n"),
+	mp("b1", "--b1\nContent-Type: text/plain\n\nno charset\n--b1--\n"),
+	mp("b1", "--b1\n"+textPartSample+"\n--b1\nContent-Type: application/pdf; name=a.pdf\nContent-Transfer-Encoding: base64\n\nJVBERi0=\n--b1--\n"),
+	mp("b1", "--b1\n"+textPartSample+"\n--b1\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\nJVBERi0=\n--b1--\n"),
+	mp("b1", "--b1\n"+textPartSample+"\n--b1\nContent-Type: text/plain; charset=utf-8\nContent-Disposition: attachment; filename=a.txt\n\nz\n--b1--\n"),
+	mp("b1", "--b1\n"+textPartSample+"\n--b1\nContent-Type: message/rfc822\n\nSubject: inner\n\ninner text\n--b1--\n"),
+	mp("b1", "--b1\nContent-Type: multipart/alternative; boundary=b2\n\n--b2\n"+textPartSample+"\n--b2--\n--b1--\n"),
+	mp("b1", "--b1\nContent-Type: text/plain; charset=utf-8; boundary=b2\n\nz\n--b1--\n"),
+	mp("b1", "--b1\n"+textPartSample+"\n--b1\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nR3LDvMOfZQ==\n--b1--\n"),
+	mp("b1", "--b1\n"+strings.Replace(textPartSample, "Hallo", strings.Repeat("lang ", 2000), 1)+"\n--b1--\n"),
+	mp("b1", "--b1\n"+textPartSample+"=\n--b1--\n"),
+	mp("b1", "--b1\n"+textPartSample+"=A\n--b1--\n"),
+	mp("b", "--b\n"+textPartSample+"\n--b\n"+htmlPartSample+"\n--b--\n"),
+	mp("\"b1\"", "--b1\n"+textPartSample+"\n--b1--\n"),
+	mp("\"b 1\"", "--b 1\n"+textPartSample+"\n--b 1--\n"),
+	mp("\"\"", "--\n"+textPartSample+"\n----\n"),
+	mp(strings.Repeat("b", 120), "--"+strings.Repeat("b", 120)+"\n"+textPartSample+"\n--"+strings.Repeat("b", 120)+"--\n"),
+	"Subject: x\nContent-Type: multipart/mixed; boundary=b1\n\n--b1\n" + textPartSample + "\n--b1\n" + textPartSample + "\n--b1--\n",
+	"Subject: x\nContent-Type: multipart/report; report-type=delivery-status; boundary=b1\n\n--b1\n" + textPartSample + "\n--b1\nContent-Type: message/delivery-status\n\nStatus: 5.0.0\n--b1--\n",
+	"Subject: x\nContent-Type: multipart/alternative; boundary=b1\n\n--b1\n" + htmlPartSample + "\n--b1--\n",
+	"Subject: x\nContent-Type: multipart/alternative; boundary=b1; name=x\n\n--b1\n" + textPartSample + "\n--b1--\n",
+}
+
+const (
+	plainPartSample = "Content-Type: text/plain; charset=utf-8\n\nHallo"
+	textPartSample  = "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\nHallo Gr=C3=BC=C3=9Fe=\n Welt\n\n> zitiert"
+	htmlPartSample  = "Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n<p>Hallo Gr=C3=BC=C3=9Fe</p>"
+)
+
+// mp returns a multipart/alternative mail with boundary and body.
+func mp(boundary, body string) string {
+	return "From: a <b@c>\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=" + boundary + "\n\n" + body
 }
 
 // sameEnvelope compares the exported fields of two envelopes and of
@@ -170,13 +243,15 @@ func TestSinglePartSameAsEnmime(t *testing.T) {
 
 // TestSinglePartReadsCommonMail checks that the common mails are not
 // left to enmime: a plain or quoted-printable UTF-8 mail, a mail without
-// Content-Type, a base64 text.
+// Content-Type, a base64 text, HTML, multipart/alternative.
 func TestSinglePartReadsCommonMail(t *testing.T) {
 	for _, c := range []string{
 		"From: a <b@c>\nSubject: x\n\nHallo",
 		"From: a <b@c>\nSubject: x\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\nGr=C3=BC=C3=9Fe=\n Welt\n",
 		"From: a <b@c>\nSubject: x\nContent-Type: text/plain; charset=\"UTF-8\"\nContent-Transfer-Encoding: base64\n\nR3LDvMOfZQ==\n",
 		"From: a <b@c>\nSubject: x\nContent-Type: text/html; charset=utf-8\n\n<p>Hallo</p>",
+		mp("b1", "--b1\n"+textPartSample+"\n--b1\n"+htmlPartSample+"\n--b1--\n"),
+		mp("b1", "--b1\r\n"+textPartSample+"\r\n\r\n--b1\r\n"+htmlPartSample+"\r\n--b1--\r\n"),
 	} {
 		if _, ok := readSinglePart([]byte(c)); !ok {
 			t.Errorf("readSinglePart(%q) left it to enmime", c)

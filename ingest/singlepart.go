@@ -428,6 +428,9 @@ func fromIDHeader(v string) string {
 func decodeBody(cte string, body []byte) (content []byte, ok bool) {
 	switch strings.ToLower(cte) {
 	case "quoted-printable":
+		if content, ok := decodeCleanQP(body); ok {
+			return content, true
+		}
 		return decodeQP(body)
 	case "base64":
 		return decodeBase64(body)
@@ -474,6 +477,84 @@ func decodeQP(body []byte) ([]byte, bool) {
 	bufReaders.Put(in)
 	bufReaders.Put(cleaned)
 	return out, err == nil
+}
+
+// decodeCleanQP decodes a quoted-printable body that enmime's cleaner
+// passes on as it is, in one pass, as mime/quotedprintable does; ok is
+// false for other bodies. Such a body has only printable ASCII, tabs and
+// line breaks, no run of more than 1000 bytes without '\r' or '\n', and
+// every '=' is followed by two hex digits or a line break, and by two more
+// bytes at least (the cleaner escapes an '=' near the end, and may lose
+// what follows it).
+//
+// mime/quotedprintable reads such a body line by line: white space at the
+// end of a line is dropped, then a final '=' is dropped with the line
+// break (a soft break), or else the line break is kept as "\n" or
+// "\r\n"; "=XY" is the byte with hex value XY (in either case).
+func decodeCleanQP(body []byte) ([]byte, bool) {
+	run := 0
+	for i, c := range body {
+		switch {
+		case c == '\r' || c == '\n':
+			run = 0
+			continue
+		case c == '=':
+			if i+2 >= len(body) {
+				return nil, false
+			}
+			a, b := body[i+1], body[i+2]
+			if !(a == '\n' || a == '\r' && b == '\n' || qpValidHexByte(a) && qpValidHexByte(b)) {
+				return nil, false
+			}
+		case c == '\t':
+		case c < ' ' || c > '~':
+			return nil, false
+		}
+		if run++; run > 1000 {
+			return nil, false
+		}
+	}
+	out := make([]byte, 0, len(body))
+	for len(body) > 0 {
+		line := body
+		if i := bytes.IndexByte(body, '\n'); i >= 0 {
+			line, body = body[:i+1], body[i+1:]
+		} else {
+			body = nil
+		}
+		t := bytes.TrimRight(line, " \t\r\n")
+		soft := len(t) > 0 && t[len(t)-1] == '='
+		if soft {
+			t = t[:len(t)-1]
+		}
+		for j := 0; j < len(t); j++ {
+			if t[j] == '=' {
+				out = append(out, unhex(t[j+1])<<4|unhex(t[j+2]))
+				j += 2
+				continue
+			}
+			out = append(out, t[j])
+		}
+		switch {
+		case soft, line[len(line)-1] != '\n':
+		case len(line) >= 2 && line[len(line)-2] == '\r':
+			out = append(out, '\r', '\n')
+		default:
+			out = append(out, '\n')
+		}
+	}
+	return out, true
+}
+
+// unhex is the value of the hex digit c.
+func unhex(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
 }
 
 // readAllHint is io.ReadAll starting with room for hint bytes.

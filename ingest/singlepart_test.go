@@ -278,3 +278,54 @@ func FuzzSinglePartSameAsEnmime(f *testing.F) {
 		}
 	})
 }
+
+// diffCleanQP fails t when decodeCleanQP decodes body otherwise than
+// enmime's cleaner and mime/quotedprintable do. It reports whether
+// decodeCleanQP took body.
+func diffCleanQP(t *testing.T, body []byte) bool {
+	t.Helper()
+	got, ok := decodeCleanQP(body)
+	if !ok {
+		return false
+	}
+	want, wantOK := decodeQP(body)
+	if !wantOK || !bytes.Equal(got, want) {
+		t.Fatalf("decodeCleanQP(%.300q) = %q, enmime's decoding %q (ok %v)", body, got, want, wantOK)
+	}
+	return true
+}
+
+func TestCleanQPSameAsEnmime(t *testing.T) {
+	n := 0
+	bodies := []string{
+		"", "a", "a\n", "a\r\n", "a \t\r\n", "a=\nb", "a=\r\nb", "a =\n b \n", "=C3=BC=c3=bc\n", "a\rb\n", "\r\n\r\n",
+		"a=\n", "a=\r\n", "x=41y", "x=4", "x=", "==41", "=\n=\n=\nx", "a=  \nb", "a\tb\t\n", "a\x7f", "a\x01", "ä",
+		strings.Repeat("a", 1000) + "\nb", strings.Repeat("a", 1001), strings.Repeat("a", 999) + "=41\n", strings.Repeat("ab=3D", 2000),
+	}
+	for _, raw := range diffInputs(t) {
+		bodies = append(bodies, string(raw))
+		if _, b, ok := strings.Cut(string(raw), "\n\n"); ok {
+			bodies = append(bodies, b)
+		}
+	}
+	for _, b := range bodies {
+		if diffCleanQP(t, []byte(b)) {
+			n++
+		}
+	}
+	t.Logf("%d of %d bodies decoded by decodeCleanQP", n, len(bodies))
+	if n == 0 {
+		t.Fatal("decodeCleanQP took none of the bodies")
+	}
+}
+
+// FuzzCleanQPSameAsEnmime checks decodeCleanQP against enmime's
+// decoding on arbitrary bodies.
+func FuzzCleanQPSameAsEnmime(f *testing.F) {
+	for _, s := range []string{"a=\nb", "Gr=C3=BC=C3=9Fe=\r\n Welt \r\n", "x=41y\n\n", "a \t\r\nb=\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		diffCleanQP(t, body)
+	})
+}

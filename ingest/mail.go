@@ -1060,6 +1060,45 @@ func attachments(env *enmime.Envelope) []Attachment {
 
 // ---- loop protection ----
 
+// headerValue is env.GetHeader(name), and headerValues env.GetHeaderValues(name)
+// (nil for none), for the many header names that autoReason looks up and
+// most mails do not have: they first look whether the mail has the field
+// at all, without the case mapping and decoding of enmime's lookups.
+func headerValue(env *enmime.Envelope, name string) string {
+	if !hasHeader(env, name) {
+		return ""
+	}
+	return env.GetHeader(name)
+}
+
+func headerValues(env *enmime.Envelope, name string) []string {
+	if !hasHeader(env, name) {
+		return nil
+	}
+	return env.GetHeaderValues(name)
+}
+
+func hasHeader(env *enmime.Envelope, name string) bool {
+	key, ok := lookupKeys[name]
+	if !ok {
+		key = canonicalKey([]byte(name))
+	}
+	return env.Root != nil && len(env.Root.Header[key]) > 0
+}
+
+// lookupKeys maps the header names autoReason looks up to their
+// canonical form, the key of enmime's header map.
+var lookupKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, name := range append([]string{
+		"X-Loop", "Return-Path", "Auto-Submitted", "Precedence", "List-Id", "List-Unsubscribe", "X-Precedence",
+		"X-Auto-Response-Suppress", "X-MS-Exchange-Inbox-Rules-Loop", "X-MS-Exchange-Generated-Message-Source",
+	}, autoHeaders...) {
+		m[name] = canonicalKey([]byte(name))
+	}
+	return m
+}()
+
 // autoHeaders are headers whose presence (with any value but "no" or
 // "false") marks a machine-written mail.
 var autoHeaders = []string{
@@ -1134,11 +1173,11 @@ func ownDomain(domain string, owns []string) bool {
 //     itself (Transport Rule Agent, Journal Agent, …); "Mailbox Rules
 //     Agent" goes by X-MS-Exchange-Inbox-Rules-Loop, as above.
 func vendorAuto(env *enmime.Envelope, o Options) string {
-	switch p := strings.ToLower(strings.TrimSpace(env.GetHeader("X-Precedence"))); p {
+	switch p := strings.ToLower(strings.TrimSpace(headerValue(env, "X-Precedence"))); p {
 	case "bulk", "list", "junk", "auto_reply", "auto-reply":
 		return "X-Precedence: " + p
 	}
-	for _, v := range env.GetHeaderValues("X-Auto-Response-Suppress") {
+	for _, v := range headerValues(env, "X-Auto-Response-Suppress") {
 		for _, f := range strings.FieldsFunc(strings.ToLower(v), func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\t' }) {
 			switch f {
 			case "all", "oof", "autoreply", "-1":
@@ -1146,7 +1185,7 @@ func vendorAuto(env *enmime.Envelope, o Options) string {
 			}
 		}
 	}
-	for _, v := range env.GetHeaderValues("X-MS-Exchange-Inbox-Rules-Loop") {
+	for _, v := range headerValues(env, "X-MS-Exchange-Inbox-Rules-Loop") {
 		if v = strings.TrimSpace(v); v == "" {
 			continue
 		}
@@ -1155,7 +1194,7 @@ func vendorAuto(env *enmime.Envelope, o Options) string {
 		}
 		return "X-MS-Exchange-Inbox-Rules-Loop: " + truncate(headerText(v), 60)
 	}
-	if v := strings.TrimSpace(env.GetHeader("X-MS-Exchange-Generated-Message-Source")); v != "" && !strings.EqualFold(v, "Mailbox Rules Agent") {
+	if v := strings.TrimSpace(headerValue(env, "X-MS-Exchange-Generated-Message-Source")); v != "" && !strings.EqualFold(v, "Mailbox Rules Agent") {
 		return "X-MS-Exchange-Generated-Message-Source: " + truncate(headerText(v), 60)
 	}
 	return ""
@@ -1169,7 +1208,7 @@ func autoReason(env *enmime.Envelope, from addressHeader, subject string, o Opti
 	if loopID == "" {
 		loopID = "antwort"
 	}
-	for _, v := range env.GetHeaderValues("X-Loop") {
+	for _, v := range headerValues(env, "X-Loop") {
 		if strings.EqualFold(strings.TrimSpace(v), loopID) {
 			return "X-Loop: " + loopID + " (our own reply)"
 		}
@@ -1194,29 +1233,29 @@ func autoReason(env *enmime.Envelope, from addressHeader, subject string, o Opti
 		}
 		return strings.TrimSuffix("multipart/report ("+headerText(rt)+")", " ()")
 	}
-	for _, v := range env.GetHeaderValues("Return-Path") {
+	for _, v := range headerValues(env, "Return-Path") {
 		if strings.TrimSpace(v) == "<>" {
 			return "Return-Path: <> (bounce)"
 		}
 	}
-	if v := strings.TrimSpace(env.GetHeader("Auto-Submitted")); v != "" && !strings.EqualFold(v, "no") {
+	if v := strings.TrimSpace(headerValue(env, "Auto-Submitted")); v != "" && !strings.EqualFold(v, "no") {
 		return "Auto-Submitted: " + headerText(v)
 	}
 	for _, h := range autoHeaders {
-		for _, v := range env.GetHeaderValues(h) {
+		for _, v := range headerValues(env, h) {
 			if v = strings.TrimSpace(v); !strings.EqualFold(v, "no") && !strings.EqualFold(v, "false") {
 				return h + ": " + truncate(headerText(v), 60)
 			}
 		}
 	}
-	switch p := strings.ToLower(strings.TrimSpace(env.GetHeader("Precedence"))); p {
+	switch p := strings.ToLower(strings.TrimSpace(headerValue(env, "Precedence"))); p {
 	case "bulk", "list", "junk", "auto_reply", "auto-reply":
 		return "Precedence: " + p
 	}
-	if v := strings.TrimSpace(env.GetHeader("List-Id")); v != "" {
+	if v := strings.TrimSpace(headerValue(env, "List-Id")); v != "" {
 		return "List-Id: " + truncate(headerText(v), 80)
 	}
-	if env.GetHeader("List-Unsubscribe") != "" {
+	if headerValue(env, "List-Unsubscribe") != "" {
 		return "List-Unsubscribe (newsletter or mailing list)"
 	}
 	if len(from.addrs) == 1 {

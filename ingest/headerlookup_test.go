@@ -7,6 +7,12 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
+// lookupNames are the fields autoReason looks up.
+var lookupNames = append([]string{
+	"X-Loop", "Return-Path", "Auto-Submitted", "Precedence", "List-Id", "List-Unsubscribe", "X-Precedence",
+	"X-Auto-Response-Suppress", "X-MS-Exchange-Inbox-Rules-Loop", "X-MS-Exchange-Generated-Message-Source",
+}, autoHeaders...)
+
 // TestHeaderLookupSameAsEnmime checks headerValue and headerValues
 // against enmime's GetHeader and GetHeaderValues for the names autoReason
 // looks up, on every mail at hand and on fields written in odd cases.
@@ -26,14 +32,15 @@ func TestHeaderLookupSameAsEnmime(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		for name := range lookupKeys {
-			if got, want := headerValue(env, name), env.GetHeader(name); got != want {
-				t.Fatalf("headerValue(%.200q, %s) = %q, enmime %q", raw, name, got, want)
+		for _, name := range lookupNames {
+			key := canonicalKey([]byte(name))
+			if got, want := headerValue(env, key), env.GetHeader(name); got != want {
+				t.Fatalf("headerValue(%.200q, %s) = %q, enmime %q", raw, key, got, want)
 			}
-			if got, want := headerValues(env, name), env.GetHeaderValues(name); !cmp.Equal(got, want, cmpopts.EquateEmpty()) {
-				t.Fatalf("headerValues(%.200q, %s) = %q, enmime %q", raw, name, got, want)
+			if got, want := headerValues(env, key), env.GetHeaderValues(name); !cmp.Equal(got, want, cmpopts.EquateEmpty()) {
+				t.Fatalf("headerValues(%.200q, %s) = %q, enmime %q", raw, key, got, want)
 			}
-			if hasHeader(env, name) {
+			if len(env.Root.Header[key]) > 0 {
 				n++
 			}
 		}

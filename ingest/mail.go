@@ -279,14 +279,25 @@ func looksBinary(b []byte) bool {
 	}
 	ctrl := 0
 	for _, c := range b {
-		switch {
-		case c == '\t', c == '\n', c == '\r', c == '\f', c == '\v', c == 0x1b: // ESC: ISO-2022-JP
-		case c < 0x20, c == 0x7f:
-			ctrl++
-		}
+		ctrl += int(controlBytes[c])
 	}
 	return ctrl*10 > len(b)
 }
+
+// controlBytes marks with 1 the bytes looksBinary counts: control
+// characters but tab, line feed, carriage return, form feed, vertical tab
+// and ESC (ISO-2022-JP).
+var controlBytes = func() (t [256]uint8) {
+	for c := range 0x20 {
+		switch c {
+		case '\t', '\n', '\r', '\f', '\v', 0x1b:
+		default:
+			t[c] = 1
+		}
+	}
+	t[0x7f] = 1
+	return t
+}()
 
 // ---- structure ----
 
@@ -1060,44 +1071,24 @@ func attachments(env *enmime.Envelope) []Attachment {
 
 // ---- loop protection ----
 
-// headerValue is env.GetHeader(name), and headerValues env.GetHeaderValues(name)
-// (nil for none), for the many header names that autoReason looks up and
-// most mails do not have: they first look whether the mail has the field
-// at all, without the case mapping and decoding of enmime's lookups.
-func headerValue(env *enmime.Envelope, name string) string {
-	if !hasHeader(env, name) {
+// headerValue is env.GetHeader(key), and headerValues
+// env.GetHeaderValues(key) (nil for none), for a key in canonical form
+// (canonicalKey): autoReason looks up twenty fields, of which most mails
+// have none, and these first look whether the mail has the field at all,
+// without the case mapping and decoding of enmime's lookups.
+func headerValue(env *enmime.Envelope, key string) string {
+	if env.Root == nil || len(env.Root.Header[key]) == 0 {
 		return ""
 	}
-	return env.GetHeader(name)
+	return env.GetHeader(key)
 }
 
-func headerValues(env *enmime.Envelope, name string) []string {
-	if !hasHeader(env, name) {
+func headerValues(env *enmime.Envelope, key string) []string {
+	if env.Root == nil || len(env.Root.Header[key]) == 0 {
 		return nil
 	}
-	return env.GetHeaderValues(name)
+	return env.GetHeaderValues(key)
 }
-
-func hasHeader(env *enmime.Envelope, name string) bool {
-	key, ok := lookupKeys[name]
-	if !ok {
-		key = canonicalKey([]byte(name))
-	}
-	return env.Root != nil && len(env.Root.Header[key]) > 0
-}
-
-// lookupKeys maps the header names autoReason looks up to their
-// canonical form, the key of enmime's header map.
-var lookupKeys = func() map[string]string {
-	m := map[string]string{}
-	for _, name := range append([]string{
-		"X-Loop", "Return-Path", "Auto-Submitted", "Precedence", "List-Id", "List-Unsubscribe", "X-Precedence",
-		"X-Auto-Response-Suppress", "X-MS-Exchange-Inbox-Rules-Loop", "X-MS-Exchange-Generated-Message-Source",
-	}, autoHeaders...) {
-		m[name] = canonicalKey([]byte(name))
-	}
-	return m
-}()
 
 // autoHeaders are headers whose presence (with any value but "no" or
 // "false") marks a machine-written mail.
@@ -1106,6 +1097,15 @@ var autoHeaders = []string{
 	"X-Mail-Autoreply", "X-Autoreply-From", "X-FC-MachineGenerated",
 	"X-SFDC-AutoResponse", // Salesforce auto-response rules
 }
+
+// autoHeaderKeys are the canonical forms of autoHeaders.
+var autoHeaderKeys = func() []string {
+	keys := make([]string, len(autoHeaders))
+	for i, h := range autoHeaders {
+		keys[i] = canonicalKey([]byte(h))
+	}
+	return keys
+}()
 
 var autoSubjectRE = regexp.MustCompile(`(?i)^[\s\[(*]*(?:` +
 	`abwesenheitsnotiz|automatische antwort|automatic reply|auto(?:matic)?[- ]?(?:reply|response)\b|` +
@@ -1185,7 +1185,7 @@ func vendorAuto(env *enmime.Envelope, o Options) string {
 			}
 		}
 	}
-	for _, v := range headerValues(env, "X-MS-Exchange-Inbox-Rules-Loop") {
+	for _, v := range headerValues(env, "X-Ms-Exchange-Inbox-Rules-Loop") {
 		if v = strings.TrimSpace(v); v == "" {
 			continue
 		}
@@ -1194,7 +1194,7 @@ func vendorAuto(env *enmime.Envelope, o Options) string {
 		}
 		return "X-MS-Exchange-Inbox-Rules-Loop: " + truncate(headerText(v), 60)
 	}
-	if v := strings.TrimSpace(headerValue(env, "X-MS-Exchange-Generated-Message-Source")); v != "" && !strings.EqualFold(v, "Mailbox Rules Agent") {
+	if v := strings.TrimSpace(headerValue(env, "X-Ms-Exchange-Generated-Message-Source")); v != "" && !strings.EqualFold(v, "Mailbox Rules Agent") {
 		return "X-MS-Exchange-Generated-Message-Source: " + truncate(headerText(v), 60)
 	}
 	return ""
@@ -1241,8 +1241,8 @@ func autoReason(env *enmime.Envelope, from addressHeader, subject string, o Opti
 	if v := strings.TrimSpace(headerValue(env, "Auto-Submitted")); v != "" && !strings.EqualFold(v, "no") {
 		return "Auto-Submitted: " + headerText(v)
 	}
-	for _, h := range autoHeaders {
-		for _, v := range headerValues(env, h) {
+	for i, h := range autoHeaders {
+		for _, v := range headerValues(env, autoHeaderKeys[i]) {
 			if v = strings.TrimSpace(v); !strings.EqualFold(v, "no") && !strings.EqualFold(v, "false") {
 				return h + ": " + truncate(headerText(v), 60)
 			}

@@ -304,8 +304,10 @@ func TestCleanQPSameAsEnmime(t *testing.T) {
 	}
 	for _, raw := range diffInputs(t) {
 		bodies = append(bodies, string(raw))
-		if _, b, ok := strings.Cut(string(raw), "\n\n"); ok {
-			bodies = append(bodies, b)
+		for _, blank := range []string{"\n\n", "\r\n\r\n"} {
+			if _, b, ok := strings.Cut(string(raw), blank); ok {
+				bodies = append(bodies, b)
+			}
 		}
 	}
 	for _, b := range bodies {

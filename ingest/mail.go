@@ -90,8 +90,8 @@ func parseMessage(raw []byte, opts Options) (*Message, error) {
 }
 
 // parseMessageDepth parses a mail forwarded depth levels deep. With
-// enmimeOnly, every mail is read by enmime, not the common ones by
-// readSinglePart (the differential tests compare the two).
+// enmimeOnly, every mail is read by enmime alone, not the common ones by
+// readSimpleMail (the differential tests compare the two).
 func parseMessageDepth(raw []byte, opts Options, depth int, enmimeOnly bool) (*Message, error) {
 	data := bytes.TrimPrefix(raw, []byte("\uFEFF"))
 	data = trimBlankLines(data)
@@ -192,11 +192,11 @@ func parseMessageDepth(raw []byte, opts Options, depth int, enmimeOnly bool) (*M
 }
 
 // readEnvelope parses a mail with enmime, with the options this package
-// relies on; a mail that is not multipart is read by readSinglePart
-// unless enmimeOnly is set.
+// relies on; the common mails are read by readSimpleMail (which leaves
+// only the envelope to enmime) unless enmimeOnly is set.
 func readEnvelope(data []byte, enmimeOnly bool) (*enmime.Envelope, error) {
 	if !enmimeOnly {
-		if env, ok := readSinglePart(data); ok {
+		if env, ok := readSimpleMail(data); ok {
 			return env, nil
 		}
 	}

@@ -9,7 +9,7 @@ import (
 // github.com/jhillyerd/enmime/v2 v2.3.0, MIT licence), which enmime puts
 // in front of mime/quotedprintable: it escapes bytes Go's decoder would
 // reject and breaks over-long lines. It is copied here, as it is, so that
-// readSinglePart decodes exactly as enmime does; only the formatting of
+// readSimpleMail decodes exactly as enmime does; only the formatting of
 // an escaped byte no longer goes through fmt. in is the buffered reader
 // it reads from (enmime wraps the part's reader in bufio.NewReader).
 type qpCleaner struct {

@@ -21,7 +21,7 @@ import (
 // enmime reads every header twice (its repair pass, then textproto), reads
 // multipart bodies byte by byte, and allocates several 4 KiB buffers per
 // part; for the common mails of a batch that was most of the time of
-// Parse. readSinglePart builds the MIME tree of a common mail (a header
+// Parse. readSimpleMail builds the MIME tree of a common mail (a header
 // and one decoded body, or one level of such parts between boundary
 // lines) the way enmime.Parser.ReadParts does and leaves the rest (the
 // envelope: text, HTML, attachments) to enmime.Parser.EnvelopeFromPart.
@@ -35,12 +35,12 @@ import (
 // Content-Disposition, parts without Content-Type, transfer encodings
 // other than quoted-printable, base64 and the identity ones, and text
 // whose charset would need converting or guessing. So the parts it builds
-// carry no enmime warnings either. TestSinglePartSameAsEnmime and
-// FuzzSinglePartSameAsEnmime compare it with enmime.
+// carry no enmime warnings either. TestSimpleMailSameAsEnmime and
+// FuzzSimpleMailSameAsEnmime compare it with enmime.
 
-// singlePartParser is the parser of readEnvelope with a media type memo
+// simpleParser is the parser of readEnvelope with a media type memo
 // shared by all mails instead of one per mail.
-var singlePartParser = enmime.NewParser(
+var simpleParser = enmime.NewParser(
 	enmime.SkipMalformedParts(true),
 	enmime.MultipartWOBoundaryAsSinglePart(true),
 	enmime.StripMediaTypeInvalidCharacters(true),
@@ -52,9 +52,10 @@ var singlePartParser = enmime.NewParser(
 )
 
 // sharedMediaTypes remembers the results of sharedMediaType, for at most
-// sharedMediaTypeMax values of up to 200 bytes (parts not multipart have
-// few different Content-Type values). enmime only reads the parameter
-// maps, so handing out the same one to several mails is safe.
+// sharedMediaTypeMax values of up to 200 bytes without a boundary (parts
+// that are not multipart have few different Content-Type values). enmime
+// only reads the parameter maps, so handing out the same one to several
+// mails is safe.
 var (
 	sharedMediaTypes    sync.Map // string → *mediaTypeEntry
 	sharedMediaTypesLen atomic.Int32
@@ -72,29 +73,31 @@ func sharedMediaType(ctype string) (string, map[string]string, []string, error) 
 		return e.mtype, e.params, e.invalid, e.err
 	}
 	mtype, params, invalid, err := mediatype.ParseWithOptions(ctype, mediatype.ParseOptions{StripMediaTypeInvalidCharacters: true})
-	if len(ctype) <= 200 && sharedMediaTypesLen.Add(1) <= sharedMediaTypeMax {
+	// The Content-Type of a multipart names a boundary of its own.
+	if len(ctype) <= 200 && params["boundary"] == "" &&
+		sharedMediaTypesLen.Load() < sharedMediaTypeMax && sharedMediaTypesLen.Add(1) <= sharedMediaTypeMax {
 		sharedMediaTypes.Store(ctype, &mediaTypeEntry{ctype, mtype, params, invalid, err})
 	}
 	return mtype, params, invalid, err
 }
 
-// rootTemplate is a root part as singlePartParser reads it. A Part keeps
+// rootTemplate is a root part as simpleParser reads it. A Part keeps
 // the parser that read it in an unexported field, which
 // EnvelopeFromPart consults (media types, error limits); the parts
-// readSinglePart builds are copies of this one with every exported field
+// readSimpleMail builds are copies of this one with every exported field
 // set anew.
 var rootTemplate = func() *enmime.Part {
-	p, err := singlePartParser.ReadParts(strings.NewReader("Content-Type: text/plain; charset=utf-8\r\n\r\nx"))
+	p, err := simpleParser.ReadParts(strings.NewReader("Content-Type: text/plain; charset=utf-8\r\n\r\nx"))
 	if err != nil {
 		panic("ingest: enmime cannot read a template part: " + err.Error())
 	}
 	return p
 }()
 
-// readSinglePart returns the envelope enmime would read from data, when
-// data is a mail readSinglePart can read (see above); ok is false
+// readSimpleMail returns the envelope enmime would read from data, when
+// data is a mail readSimpleMail can read (see above); ok is false
 // otherwise.
-func readSinglePart(data []byte) (env *enmime.Envelope, ok bool) {
+func readSimpleMail(data []byte) (env *enmime.Envelope, ok bool) {
 	h, bodyStart, ok := readSimpleHeader(data)
 	if !ok {
 		return nil, false
@@ -115,7 +118,7 @@ func readSinglePart(data []byte) (env *enmime.Envelope, ok bool) {
 	if !ok {
 		return nil, false
 	}
-	env, err := singlePartParser.EnvelopeFromPart(root)
+	env, err := simpleParser.EnvelopeFromPart(root)
 	return env, err == nil
 }
 
@@ -190,6 +193,7 @@ func readParts(root *enmime.Part, body []byte) bool {
 	}
 	final := append(delim[:len(delim):len(delim)], "--"...)
 	var last *enmime.Part
+	parts := 0
 	start := -1 // where the current part starts, after its delimiter line
 	for pos := 0; ; {
 		i := bytes.Index(body[pos:], delim)
@@ -221,7 +225,8 @@ func readParts(root *enmime.Part, body []byte) bool {
 			if !ok {
 				return false
 			}
-			p.PartID = strconv.Itoa(countChildren(root) + 1)
+			parts++
+			p.PartID = strconv.Itoa(parts)
 			p.Parent = root
 			if last == nil {
 				root.FirstChild = p
@@ -254,15 +259,6 @@ func readParts(root *enmime.Part, body []byte) bool {
 // '\v', '\f', 0x85 and 0xA0, are left to enmime).
 func isBoundarySpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n'
-}
-
-// countChildren returns the number of parts below p.
-func countChildren(p *enmime.Part) int {
-	n := 0
-	for c := p.FirstChild; c != nil; c = c.NextSibling {
-		n++
-	}
-	return n
 }
 
 // readPart reads one part of a multipart (its header and content) as

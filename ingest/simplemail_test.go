@@ -10,9 +10,9 @@ import (
 	"github.com/jhillyerd/enmime/v2"
 )
 
-// singlePartCases are mails that reach the edges of what readSinglePart
+// simpleMailCases are mails that reach the edges of what readSimpleMail
 // reads itself and of what it leaves to enmime.
-var singlePartCases = []string{
+var simpleMailCases = []string{
 	"Subject: x\n\nHallo",
 	"Subject: x\r\n\r\nHallo\r\nWelt\r\n",
 	"subject:x\nFROM:a@b\nx-foo-BAR: y\n\nz",
@@ -186,24 +186,24 @@ func mp(boundary, body string) string {
 // their parts, and the envelopes' headers.
 var sameEnvelope = cmpopts.IgnoreUnexported(enmime.Envelope{}, enmime.Part{})
 
-// diffSinglePart fails t when readSinglePart reads data into another
-// envelope than enmime does, or when parsing raw with readSinglePart gives
+// diffSimpleMail fails t when readSimpleMail reads data into another
+// envelope than enmime does, or when parsing raw with readSimpleMail gives
 // another message or error than parsing it with enmime alone. It reports
-// whether readSinglePart read data.
-func diffSinglePart(t *testing.T, raw []byte, opts Options) bool {
+// whether readSimpleMail read data.
+func diffSimpleMail(t *testing.T, raw []byte, opts Options) bool {
 	t.Helper()
-	got, ok := readSinglePart(raw)
+	got, ok := readSimpleMail(raw)
 	if ok {
 		want, err := readEnvelope(raw, true)
 		if err != nil {
-			t.Fatalf("readSinglePart(%.300q) read what enmime rejects: %v", raw, err)
+			t.Fatalf("readSimpleMail(%.300q) read what enmime rejects: %v", raw, err)
 		}
 		if d := cmp.Diff(want, got, sameEnvelope); d != "" {
-			t.Fatalf("readSinglePart(%.300q) differs from enmime (-enmime +readSinglePart):\n%s", raw, d)
+			t.Fatalf("readSimpleMail(%.300q) differs from enmime (-enmime +readSimpleMail):\n%s", raw, d)
 		}
 		for _, k := range want.GetHeaderKeys() {
 			if w, g := want.GetHeaderValues(k), got.GetHeaderValues(k); !cmp.Equal(w, g) {
-				t.Fatalf("readSinglePart(%.300q): header %s = %q, enmime %q", raw, k, g, w)
+				t.Fatalf("readSimpleMail(%.300q): header %s = %q, enmime %q", raw, k, g, w)
 			}
 		}
 	}
@@ -213,17 +213,17 @@ func diffSinglePart(t *testing.T, raw []byte, opts Options) bool {
 		t.Fatalf("parse %.300q: error %v, with enmime alone %v", raw, err, wantErr)
 	}
 	if d := cmp.Diff(want, m, exactTime); d != "" {
-		t.Fatalf("parse %.300q (%+v): message differs from enmime alone (-enmime +readSinglePart):\n%s", raw, opts, d)
+		t.Fatalf("parse %.300q (%+v): message differs from enmime alone (-enmime +readSimpleMail):\n%s", raw, opts, d)
 	}
 	return ok
 }
 
-func TestSinglePartSameAsEnmime(t *testing.T) {
+func TestSimpleMailSameAsEnmime(t *testing.T) {
 	read := 0
-	for _, c := range singlePartCases {
+	for _, c := range simpleMailCases {
 		for _, raw := range [][]byte{[]byte(c), []byte(strings.ReplaceAll(c, "\n", "\r\n"))} {
 			for _, opts := range diffOptions {
-				if diffSinglePart(t, raw, opts) {
+				if diffSimpleMail(t, raw, opts) {
 					read++
 				}
 			}
@@ -231,20 +231,20 @@ func TestSinglePartSameAsEnmime(t *testing.T) {
 	}
 	inputs := diffInputs(t)
 	for _, raw := range inputs {
-		if diffSinglePart(t, raw, Options{}) {
+		if diffSimpleMail(t, raw, Options{}) {
 			read++
 		}
 	}
-	t.Logf("%d of %d cases and inputs read by readSinglePart", read, len(singlePartCases)*2*len(diffOptions)+len(inputs))
+	t.Logf("%d of %d cases and inputs read by readSimpleMail", read, len(simpleMailCases)*2*len(diffOptions)+len(inputs))
 	if read == 0 {
-		t.Fatal("readSinglePart read none of the cases")
+		t.Fatal("readSimpleMail read none of the cases")
 	}
 }
 
-// TestSinglePartReadsCommonMail checks that the common mails are not
+// TestSimpleMailReadsCommonMail checks that the common mails are not
 // left to enmime: a plain or quoted-printable UTF-8 mail, a mail without
 // Content-Type, a base64 text, HTML, multipart/alternative.
-func TestSinglePartReadsCommonMail(t *testing.T) {
+func TestSimpleMailReadsCommonMail(t *testing.T) {
 	for _, c := range []string{
 		"From: a <b@c>\nSubject: x\n\nHallo",
 		"From: a <b@c>\nSubject: x\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\nGr=C3=BC=C3=9Fe=\n Welt\n",
@@ -253,27 +253,27 @@ func TestSinglePartReadsCommonMail(t *testing.T) {
 		mp("b1", "--b1\n"+textPartSample+"\n--b1\n"+htmlPartSample+"\n--b1--\n"),
 		mp("b1", "--b1\r\n"+textPartSample+"\r\n\r\n--b1\r\n"+htmlPartSample+"\r\n--b1--\r\n"),
 	} {
-		if _, ok := readSinglePart([]byte(c)); !ok {
-			t.Errorf("readSinglePart(%q) left it to enmime", c)
+		if _, ok := readSimpleMail([]byte(c)); !ok {
+			t.Errorf("readSimpleMail(%q) left it to enmime", c)
 		}
 	}
 }
 
-// FuzzSinglePartSameAsEnmime checks readSinglePart against enmime, and
+// FuzzSimpleMailSameAsEnmime checks readSimpleMail against enmime, and
 // the parse with it against the parse with enmime alone, on arbitrary
 // bytes.
-func FuzzSinglePartSameAsEnmime(f *testing.F) {
-	for _, c := range singlePartCases {
+func FuzzSimpleMailSameAsEnmime(f *testing.F) {
+	for _, c := range simpleMailCases {
 		f.Add([]byte(c))
 	}
 	seedFiles(f, "../testdata/mail", "testdata/corpus")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		diffSinglePart(t, data, Options{})
+		diffSimpleMail(t, data, Options{})
 		if i := bytes.Index(data, []byte("\n\n")); i >= 0 {
 			// The same body as quoted-printable and as base64 text.
 			for _, cte := range []string{"quoted-printable", "base64"} {
 				raw := append([]byte("Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: "+cte+"\n"), data[i:]...)
-				diffSinglePart(t, raw, Options{})
+				diffSimpleMail(t, raw, Options{})
 			}
 		}
 	})

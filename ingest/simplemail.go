@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/base64"
+	"hash/maphash"
 	"io"
 	"mime/quotedprintable"
 	"net/textproto"
@@ -39,7 +40,7 @@ import (
 // FuzzSimpleMailSameAsEnmime compare it with enmime.
 
 // simpleParser is the parser of readEnvelope with a media type memo
-// shared by all mails instead of one per mail.
+// shared by all mails (sharedMediaType) instead of one per mail.
 var simpleParser = enmime.NewParser(
 	enmime.SkipMalformedParts(true),
 	enmime.MultipartWOBoundaryAsSinglePart(true),
@@ -51,32 +52,28 @@ var simpleParser = enmime.NewParser(
 	enmime.SetCustomParseMediaType(sharedMediaType),
 )
 
-// sharedMediaTypes remembers the results of sharedMediaType, for at most
-// sharedMediaTypeMax values of up to 200 bytes without a boundary (parts
-// that are not multipart have few different Content-Type values). enmime
-// only reads the parameter maps, so handing out the same one to several
-// mails is safe.
+// mediaTypeSlots remember the latest results of sharedMediaType, one per
+// slot, a value's slot chosen by its hash: enmime parses a part's
+// Content-Type and Content-Disposition several times in a row, and the
+// parts of most mails have a few Content-Type values. enmime only reads
+// the parameter maps, so handing out the same one to several mails is
+// safe.
 var (
-	sharedMediaTypes    sync.Map // string → *mediaTypeEntry
-	sharedMediaTypesLen atomic.Int32
+	mediaTypeSlots [256]atomic.Pointer[mediaTypeEntry]
+	mediaTypeSeed  = maphash.MakeSeed()
 )
-
-const sharedMediaTypeMax = 4096
 
 // sharedMediaType is enmime's media type parser with
 // StripMediaTypeInvalidCharacters set, as mediaTypeMemo.parse, but safe
-// for concurrent use. enmime parses a part's Content-Type and
-// Content-Disposition several times.
+// for concurrent use.
 func sharedMediaType(ctype string) (string, map[string]string, []string, error) {
-	if e, ok := sharedMediaTypes.Load(ctype); ok {
-		e := e.(*mediaTypeEntry)
+	slot := &mediaTypeSlots[maphash.String(mediaTypeSeed, ctype)%uint64(len(mediaTypeSlots))]
+	if e := slot.Load(); e != nil && e.ctype == ctype {
 		return e.mtype, e.params, e.invalid, e.err
 	}
 	mtype, params, invalid, err := mediatype.ParseWithOptions(ctype, mediatype.ParseOptions{StripMediaTypeInvalidCharacters: true})
-	// The Content-Type of a multipart names a boundary of its own.
-	if len(ctype) <= 200 && params["boundary"] == "" &&
-		sharedMediaTypesLen.Load() < sharedMediaTypeMax && sharedMediaTypesLen.Add(1) <= sharedMediaTypeMax {
-		sharedMediaTypes.Store(ctype, &mediaTypeEntry{ctype, mtype, params, invalid, err})
+	if len(ctype) <= 200 {
+		slot.Store(&mediaTypeEntry{ctype, mtype, params, invalid, err})
 	}
 	return mtype, params, invalid, err
 }

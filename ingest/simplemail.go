@@ -213,7 +213,7 @@ func readParts(root *enmime.Part, body []byte) bool {
 				end = q - 2
 			}
 			if q-3 >= start && body[q-3] == '\r' && body[q-2] != '\n' {
-				return false // enmime ends the part at that '\r'
+				return false // before a delimiter line, enmime ends the part at that '\r'
 			}
 			if end < start {
 				return false

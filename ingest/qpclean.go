@@ -5,8 +5,32 @@ import (
 	"io"
 )
 
-// qpCleaner is enmime's QPCleaner (internal/coding/quotedprint.go of
-// github.com/jhillyerd/enmime/v2 v2.3.0, MIT licence), which enmime puts
+// The code of qpCleaner is taken from github.com/jhillyerd/enmime/v2
+// v2.3.0 (internal/coding/quotedprint.go):
+//
+//	The MIT License (MIT)
+//	Copyright (c) 2012-2016 James Hillyerd, All Rights Reserved
+//
+//	Permission is hereby granted, free of charge, to any person obtaining a
+//	copy of this software and associated documentation files (the
+//	"Software"), to deal in the Software without restriction, including
+//	without limitation the rights to use, copy, modify, merge, publish,
+//	distribute, sublicense, and/or sell copies of the Software, and to
+//	permit persons to whom the Software is furnished to do so, subject to
+//	the following conditions:
+//
+//	The above copyright notice and this permission notice shall be
+//	included in all copies or substantial portions of the Software.
+//
+//	THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND,
+//	EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF
+//	MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT.
+//	IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY
+//	CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT,
+//	TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE
+//	SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+
+// qpCleaner is enmime's QPCleaner (see above), which enmime puts
 // in front of mime/quotedprintable: it escapes bytes Go's decoder would
 // reject and breaks over-long lines. It is copied here, as it is, so that
 // readSimpleMail decodes exactly as enmime does; only the formatting of

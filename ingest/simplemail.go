@@ -568,7 +568,7 @@ func readAllHint(r io.Reader, hint int) ([]byte, error) {
 	}
 }
 
-// base64Clean is enmime's table of how its base64 cleaner treats a byte
+// base64Clean is enmime's table (MIT licence, see qpclean.go) of how its base64 cleaner treats a byte
 // (of its low seven bits): -2 dropped, -1 dropped with a warning, else
 // kept.
 var base64Clean = [128]int8{

@@ -568,9 +568,9 @@ func readAllHint(r io.Reader, hint int) ([]byte, error) {
 	}
 }
 
-// base64Clean is enmime's table (MIT licence, see qpclean.go) of how its base64 cleaner treats a byte
-// (of its low seven bits): -2 dropped, -1 dropped with a warning, else
-// kept.
+// base64Clean is enmime's table (MIT licence, see qpclean.go) of how its
+// base64 cleaner treats a byte (of its low seven bits): -2 dropped, -1
+// dropped with a warning, else kept.
 var base64Clean = [128]int8{
 	-1, -1, -1, -1, -1, -1, -1, -1, -1, -2, -2, -1, -1, -2, -1, -1,
 	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,

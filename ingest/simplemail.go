@@ -1,17 +1,14 @@
 package ingest
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/base64"
 	"hash/maphash"
 	"io"
-	"mime/quotedprintable"
 	"net/textproto"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -421,10 +418,9 @@ func fromIDHeader(v string) string {
 func decodeBody(cte string, body []byte) (content []byte, ok bool) {
 	switch strings.ToLower(cte) {
 	case "quoted-printable":
-		if content, ok := decodeCleanQP(body); ok {
-			return content, true
-		}
-		return decodeQP(body)
+		// Other quoted-printable bodies go to enmime, whose cleaner
+		// escapes what Go's decoder would reject.
+		return decodeCleanQP(body)
 	case "base64":
 		return decodeBase64(body)
 	case "7bit", "8bit", "binary", "":
@@ -451,27 +447,6 @@ func sameInUTF8(charset string, content []byte) bool {
 	return false
 }
 
-// bufReaders holds 4 KiB buffered readers for decodeQP. A reset reader
-// behaves as a new one.
-var bufReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
-
-// decodeQP decodes a quoted-printable body as enmime does: through its
-// cleaner (which escapes what Go's decoder would reject) into
-// mime/quotedprintable, each reading through a 4 KiB buffer. ok is false
-// when decoding fails.
-func decodeQP(body []byte) ([]byte, bool) {
-	in := bufReaders.Get().(*bufio.Reader)
-	in.Reset(bytes.NewReader(body))
-	cleaned := bufReaders.Get().(*bufio.Reader)
-	cleaned.Reset(&qpCleaner{in: in})
-	out, err := readAllHint(quotedprintable.NewReader(cleaned), len(body))
-	in.Reset(nil)
-	cleaned.Reset(nil)
-	bufReaders.Put(in)
-	bufReaders.Put(cleaned)
-	return out, err == nil
-}
-
 // decodeCleanQP decodes a quoted-printable body that enmime's cleaner
 // passes on as it is, in one pass, as mime/quotedprintable does; ok is
 // false for other bodies. Such a body has only printable ASCII, tabs and
@@ -496,7 +471,7 @@ func decodeCleanQP(body []byte) ([]byte, bool) {
 				return nil, false
 			}
 			a, b := body[i+1], body[i+2]
-			if !(a == '\n' || a == '\r' && b == '\n' || qpValidHexByte(a) && qpValidHexByte(b)) {
+			if !(a == '\n' || a == '\r' && b == '\n' || isHex(a) && isHex(b)) {
 				return nil, false
 			}
 		case c == '\t':
@@ -539,6 +514,11 @@ func decodeCleanQP(body []byte) ([]byte, bool) {
 	return out, true
 }
 
+// isHex reports whether c is a hex digit, in either case.
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'A' <= c && c <= 'F' || 'a' <= c && c <= 'f'
+}
+
 // unhex is the value of the hex digit c.
 func unhex(c byte) byte {
 	switch {
@@ -568,35 +548,19 @@ func readAllHint(r io.Reader, hint int) ([]byte, error) {
 	}
 }
 
-// base64Clean is enmime's table (MIT licence, see qpclean.go) of how its
-// base64 cleaner treats a byte (of its low seven bits): -2 dropped, -1
-// dropped with a warning, else kept.
-var base64Clean = [128]int8{
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -2, -2, -1, -1, -2, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-2, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
-	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -2, -1, -1,
-	-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
-	-1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
-	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
-}
-
 // decodeBase64 decodes a base64 body as enmime does (white space and '='
 // dropped, then decoded without padding); ok is false for a body with
 // other bytes enmime would warn about or that does not decode.
 func decodeBase64(body []byte) ([]byte, bool) {
 	clean := make([]byte, 0, len(body))
 	for _, c := range body {
-		switch base64Clean[c&0x7f] {
-		case -2:
-		case -1:
-			return nil, false
-		default:
-			if c >= 0x80 {
-				return nil, false
-			}
+		switch {
+		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '+', c == '/':
 			clean = append(clean, c)
+		case c == ' ', c == '\t', c == '\r', c == '\n', c == '=':
+			// dropped, as enmime drops them
+		default:
+			return nil, false // enmime warns about it
 		}
 	}
 	out := make([]byte, base64.RawStdEncoding.DecodedLen(len(clean)))

@@ -218,6 +218,76 @@ func isHandle(s string) bool {
 // not yet decoded) into its mailboxes. A group is an error: From and
 // Reply-To must name mailboxes.
 func parseAddressList(s string) ([]Address, error) {
+	if a, ok := simpleMailbox(s); ok {
+		return []Address{a}, nil
+	}
+	return parseAddressListMail(s)
+}
+
+// simpleMailbox reads the one mailbox of the most common values, as
+// parseAddressListMail does, without net/mail: "local@domain",
+// "<local@domain>" and "Name Words <local@domain>", where the name is
+// words of ASCII letters, digits and '-' between single spaces, the local
+// part and the domain dot-atoms of ASCII letters, digits, '-' (and in the
+// local part '_' and '+'). ok is false for anything else.
+func simpleMailbox(s string) (a Address, ok bool) {
+	addr := s
+	if rest, found := strings.CutSuffix(s, ">"); found {
+		i := strings.IndexByte(rest, '<')
+		if i < 0 {
+			return Address{}, false
+		}
+		if i > 0 {
+			name, found := strings.CutSuffix(rest[:i], " ")
+			if !found || !simpleWords(name) {
+				return Address{}, false
+			}
+			a.Name = name
+		}
+		addr = rest[i+1:]
+	}
+	local, domain, found := strings.Cut(addr, "@")
+	if !found || !dotAtom(local, "_+") || !dotAtom(domain, "") {
+		return Address{}, false
+	}
+	a.Address = addr
+	return a, true
+}
+
+// simpleWords reports whether s is words of ASCII letters, digits and
+// '-' between single spaces.
+func simpleWords(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' || strings.Contains(s, "  ") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != ' ' && c != '-' && !isAlnum(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// dotAtom reports whether s is ASCII letters, digits, '-' and the bytes
+// of extra, in parts between single dots.
+func dotAtom(s, extra string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != '.' && c != '-' && !isAlnum(c) && strings.IndexByte(extra, c) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// parseAddressListMail is parseAddressList with net/mail.
+func parseAddressListMail(s string) ([]Address, error) {
 	if isGroup(s) {
 		return nil, fmt.Errorf("%w: %q is a group; a reply goes to one mailbox", ErrAddress, truncate(headerText(s), 80))
 	}

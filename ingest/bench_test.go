@@ -177,13 +177,16 @@ func genMails(b *testing.B, n int) [][]byte {
 
 // BenchmarkParseGenerated parses the batch benchmark's generated mails
 // (plain, quoted-printable and multipart/alternative customer mails) as
-// RawItem.Parse does, with the current and the old code (old_*_test.go).
+// RawItem.Parse does, with the current and the old code (old_*_test.go),
+// and with the current code reading every mail with enmime alone (without
+// readSimpleMail).
 func BenchmarkParseGenerated(b *testing.B) {
 	mails := genMails(b, 2000)
+	enmimeOnly := func(raw []byte, o Options) (*Message, error) { return parseMessageDepth(raw, o, 0, true) }
 	for _, c := range []struct {
 		name  string
 		parse func([]byte, Options) (*Message, error)
-	}{{"new", parseMessage}, {"old", oldParseMessage}} {
+	}{{"new", parseMessage}, {"old", oldParseMessage}, {"enmime", enmimeOnly}} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			n := 0

@@ -375,13 +375,13 @@ func attribution(lines []string, i int) int {
 			return 0
 		}
 		if strings.HasSuffix(joined, ":") {
-			if attrStrongRE.MatchString(joined) || attrWeakRE.MatchString(joined) {
+			if commonAttribution(joined) || attrStrongRE.MatchString(joined) || attrWeakRE.MatchString(joined) {
 				return n
 			}
 			return 0
 		}
 		// Only a line that starts like an attribution may continue.
-		if n == 1 && !attrStartRE.MatchString(t) {
+		if n == 1 && !hasWordPrefix(t, "am") && !hasWordPrefix(t, "on") && !attrStartRE.MatchString(t) {
 			return 0
 		}
 	}
@@ -399,7 +399,69 @@ func strongAttribution(lines []string, i, n int) bool {
 		parts = append(parts, strings.TrimSpace(lines[k]))
 	}
 	joined := strings.Join(parts, " ")
-	return attrStrongRE.MatchString(joined) && timeOrAddrRE.MatchString(joined)
+	return (commonAttribution(joined) || attrStrongRE.MatchString(joined)) && timeOrAddrRE.MatchString(joined)
+}
+
+// commonAttribution reports whether s is in one of the two forms nearly
+// every attribution line has, "Am … schrieb …:" and "On … wrote:", in
+// which attrStrongRE matches it; false says nothing. It spares the
+// regular expression's backtracking on the common lines.
+//
+// attrStrongRE's branches `am\s.+\s(?:schrieb|schrieben)(?:\s.+)?` and
+// `on\s.+\s(?:wrote|writes)`, followed by ":" at the end, match when s
+// has no line feed (which '.' does not match), starts with "am" or "on"
+// and a \s byte, and has, with at least one byte between it and that
+// \s byte, a \s byte followed by "schrieb" or "schrieben" and then
+// the final ':' or a \s byte and one byte or more before it, or by
+// "wrote" or "writes" and the final ':'. The words are compared in ASCII
+// upper and lower case, which (?i) matches.
+func commonAttribution(s string) bool {
+	if len(s) < 8 || !strings.HasSuffix(s, ":") || strings.IndexByte(s, '\n') >= 0 || !isREspace(s[2]) {
+		return false
+	}
+	switch {
+	case strings.EqualFold(s[:2], "am"):
+		// The last "schrieb" preceded by \s, at index 5 or later.
+		for k := len(s) - len("schrieb:"); k >= 5; k-- {
+			if !isREspace(s[k-1]) || !strings.EqualFold(s[k:k+len("schrieb")], "schrieb") {
+				continue
+			}
+			rest := s[k+len("schrieb") : len(s)-1] // before the final ':'
+			if r, ok := cutFold(rest, "en"); ok && (r == "" || len(r) >= 2 && isREspace(r[0])) {
+				return true
+			}
+			if rest == "" || len(rest) >= 2 && isREspace(rest[0]) {
+				return true
+			}
+		}
+	case strings.EqualFold(s[:2], "on"):
+		for _, w := range []string{"wrote", "writes"} {
+			k := len(s) - 1 - len(w)
+			if k >= 5 && isREspace(s[k-1]) && strings.EqualFold(s[k:len(s)-1], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isREspace reports whether c is a \s byte of Go's regular expressions.
+func isREspace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+// cutFold is strings.CutPrefix comparing ASCII letters in either case.
+func cutFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
+}
+
+// hasWordPrefix reports whether s starts with word (in either case) and
+// a \s byte, as `(?i)^word\s` matches.
+func hasWordPrefix(s, word string) bool {
+	return len(s) > len(word) && strings.EqualFold(s[:len(word)], word) && isREspace(s[len(word)])
 }
 
 // timeOrAddrRE finds a time of day or an address in an attribution; mail

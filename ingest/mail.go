@@ -86,10 +86,13 @@ func Parse(ctx context.Context, r io.Reader, opts Options) (*Message, error) {
 // parseMessage turns the raw bytes of one mail into a Message (without
 // Source). The caller has checked the size.
 func parseMessage(raw []byte, opts Options) (*Message, error) {
-	return parseMessageDepth(raw, opts, 0)
+	return parseMessageDepth(raw, opts, 0, false)
 }
 
-func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
+// parseMessageDepth parses a mail forwarded depth levels deep. With
+// enmimeOnly, every mail is read by enmime alone, not the common ones by
+// readSimpleMail (the differential tests compare the two).
+func parseMessageDepth(raw []byte, opts Options, depth int, enmimeOnly bool) (*Message, error) {
 	data := bytes.TrimPrefix(raw, []byte("\uFEFF"))
 	data = trimBlankLines(data)
 	data = bytes.TrimLeft(data, " \t") // " From: …": a first header indented by a broken relay
@@ -118,7 +121,7 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 		// Only so much of a part is read; see MaxText.
 		data = shrink(data, leaves, partMax(opts))
 	}
-	env, err := readEnvelope(data)
+	env, err := readEnvelope(data, enmimeOnly)
 	if err != nil {
 		return nil, errorf(ErrMalformed, "cannot parse mail: %v", err)
 	}
@@ -162,7 +165,7 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 		case !forwardsMessage(env):
 		case depth < maxEmbedded:
 			var cut int64
-			text, noText, cut = embeddedText(env, opts, depth)
+			text, noText, cut = embeddedText(env, opts, depth, enmimeOnly)
 			m.cutWarning(int(cut))
 		default:
 			noText = fmt.Sprintf("the mail forwards messages nested more than %d levels deep; their text was not read", maxEmbedded)
@@ -189,8 +192,14 @@ func parseMessageDepth(raw []byte, opts Options, depth int) (*Message, error) {
 }
 
 // readEnvelope parses a mail with enmime, with the options this package
-// relies on.
-func readEnvelope(data []byte) (*enmime.Envelope, error) {
+// relies on; the common mails are read by readSimpleMail (which leaves
+// only the envelope to enmime) unless enmimeOnly is set.
+func readEnvelope(data []byte, enmimeOnly bool) (*enmime.Envelope, error) {
+	if !enmimeOnly {
+		if env, ok := readSimpleMail(data); ok {
+			return env, nil
+		}
+	}
 	memo := new(mediaTypeMemo)
 	p := enmime.NewParser(
 		enmime.SkipMalformedParts(true),
@@ -270,14 +279,25 @@ func looksBinary(b []byte) bool {
 	}
 	ctrl := 0
 	for _, c := range b {
-		switch {
-		case c == '\t', c == '\n', c == '\r', c == '\f', c == '\v', c == 0x1b: // ESC: ISO-2022-JP
-		case c < 0x20, c == 0x7f:
-			ctrl++
-		}
+		ctrl += int(controlBytes[c])
 	}
 	return ctrl*10 > len(b)
 }
+
+// controlBytes marks with 1 the bytes looksBinary counts: control
+// characters but tab, line feed, carriage return, form feed, vertical tab
+// and ESC (ISO-2022-JP).
+var controlBytes = func() (t [256]uint8) {
+	for c := range 0x20 {
+		switch c {
+		case '\t', '\n', '\r', '\f', '\v', 0x1b:
+		default:
+			t[c] = 1
+		}
+	}
+	t[0x7f] = 1
+	return t
+}()
 
 // ---- structure ----
 
@@ -999,7 +1019,7 @@ func fixMojibake(s string) string {
 // embeddedText returns the text of the first message/rfc822 part that
 // parses, for a mail that forwards a message as an attachment and has no
 // text of its own; else why there is none.
-func embeddedText(env *enmime.Envelope, opts Options, depth int) (text, noText string, cut int64) {
+func embeddedText(env *enmime.Envelope, opts Options, depth int, enmimeOnly bool) (text, noText string, cut int64) {
 	noText = "the forwarded message has no text"
 	for _, p := range append(append([]*enmime.Part{}, env.Attachments...), env.OtherParts...) {
 		if !strings.EqualFold(p.ContentType, "message/rfc822") || len(p.Content) == 0 {
@@ -1007,7 +1027,7 @@ func embeddedText(env *enmime.Envelope, opts Options, depth int) (text, noText s
 		}
 		o := opts
 		o.NoClean = true
-		inner, err := parseMessageDepth(p.Content, o, depth+1)
+		inner, err := parseMessageDepth(p.Content, o, depth+1, enmimeOnly)
 		if err != nil {
 			noText = "the forwarded message cannot be read: " + strings.TrimPrefix(err.Error(), "ingest: ")
 			continue
@@ -1051,6 +1071,25 @@ func attachments(env *enmime.Envelope) []Attachment {
 
 // ---- loop protection ----
 
+// headerValue is env.GetHeader(key), and headerValues
+// env.GetHeaderValues(key) (nil for none), for a key in canonical form
+// (canonicalKey): autoReason looks up twenty fields, of which most mails
+// have none, and these first look whether the mail has the field at all,
+// without the case mapping and decoding of enmime's lookups.
+func headerValue(env *enmime.Envelope, key string) string {
+	if env.Root == nil || len(env.Root.Header[key]) == 0 {
+		return ""
+	}
+	return env.GetHeader(key)
+}
+
+func headerValues(env *enmime.Envelope, key string) []string {
+	if env.Root == nil || len(env.Root.Header[key]) == 0 {
+		return nil
+	}
+	return env.GetHeaderValues(key)
+}
+
 // autoHeaders are headers whose presence (with any value but "no" or
 // "false") marks a machine-written mail.
 var autoHeaders = []string{
@@ -1058,6 +1097,15 @@ var autoHeaders = []string{
 	"X-Mail-Autoreply", "X-Autoreply-From", "X-FC-MachineGenerated",
 	"X-SFDC-AutoResponse", // Salesforce auto-response rules
 }
+
+// autoHeaderKeys are the canonical forms of autoHeaders.
+var autoHeaderKeys = func() []string {
+	keys := make([]string, len(autoHeaders))
+	for i, h := range autoHeaders {
+		keys[i] = canonicalKey([]byte(h))
+	}
+	return keys
+}()
 
 var autoSubjectRE = regexp.MustCompile(`(?i)^[\s\[(*]*(?:` +
 	`abwesenheitsnotiz|automatische antwort|automatic reply|auto(?:matic)?[- ]?(?:reply|response)\b|` +
@@ -1125,11 +1173,11 @@ func ownDomain(domain string, owns []string) bool {
 //     itself (Transport Rule Agent, Journal Agent, …); "Mailbox Rules
 //     Agent" goes by X-MS-Exchange-Inbox-Rules-Loop, as above.
 func vendorAuto(env *enmime.Envelope, o Options) string {
-	switch p := strings.ToLower(strings.TrimSpace(env.GetHeader("X-Precedence"))); p {
+	switch p := strings.ToLower(strings.TrimSpace(headerValue(env, "X-Precedence"))); p {
 	case "bulk", "list", "junk", "auto_reply", "auto-reply":
 		return "X-Precedence: " + p
 	}
-	for _, v := range env.GetHeaderValues("X-Auto-Response-Suppress") {
+	for _, v := range headerValues(env, "X-Auto-Response-Suppress") {
 		for _, f := range strings.FieldsFunc(strings.ToLower(v), func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\t' }) {
 			switch f {
 			case "all", "oof", "autoreply", "-1":
@@ -1137,7 +1185,7 @@ func vendorAuto(env *enmime.Envelope, o Options) string {
 			}
 		}
 	}
-	for _, v := range env.GetHeaderValues("X-MS-Exchange-Inbox-Rules-Loop") {
+	for _, v := range headerValues(env, "X-Ms-Exchange-Inbox-Rules-Loop") {
 		if v = strings.TrimSpace(v); v == "" {
 			continue
 		}
@@ -1146,7 +1194,7 @@ func vendorAuto(env *enmime.Envelope, o Options) string {
 		}
 		return "X-MS-Exchange-Inbox-Rules-Loop: " + truncate(headerText(v), 60)
 	}
-	if v := strings.TrimSpace(env.GetHeader("X-MS-Exchange-Generated-Message-Source")); v != "" && !strings.EqualFold(v, "Mailbox Rules Agent") {
+	if v := strings.TrimSpace(headerValue(env, "X-Ms-Exchange-Generated-Message-Source")); v != "" && !strings.EqualFold(v, "Mailbox Rules Agent") {
 		return "X-MS-Exchange-Generated-Message-Source: " + truncate(headerText(v), 60)
 	}
 	return ""
@@ -1160,7 +1208,7 @@ func autoReason(env *enmime.Envelope, from addressHeader, subject string, o Opti
 	if loopID == "" {
 		loopID = "antwort"
 	}
-	for _, v := range env.GetHeaderValues("X-Loop") {
+	for _, v := range headerValues(env, "X-Loop") {
 		if strings.EqualFold(strings.TrimSpace(v), loopID) {
 			return "X-Loop: " + loopID + " (our own reply)"
 		}
@@ -1185,29 +1233,29 @@ func autoReason(env *enmime.Envelope, from addressHeader, subject string, o Opti
 		}
 		return strings.TrimSuffix("multipart/report ("+headerText(rt)+")", " ()")
 	}
-	for _, v := range env.GetHeaderValues("Return-Path") {
+	for _, v := range headerValues(env, "Return-Path") {
 		if strings.TrimSpace(v) == "<>" {
 			return "Return-Path: <> (bounce)"
 		}
 	}
-	if v := strings.TrimSpace(env.GetHeader("Auto-Submitted")); v != "" && !strings.EqualFold(v, "no") {
+	if v := strings.TrimSpace(headerValue(env, "Auto-Submitted")); v != "" && !strings.EqualFold(v, "no") {
 		return "Auto-Submitted: " + headerText(v)
 	}
-	for _, h := range autoHeaders {
-		for _, v := range env.GetHeaderValues(h) {
+	for i, h := range autoHeaders {
+		for _, v := range headerValues(env, autoHeaderKeys[i]) {
 			if v = strings.TrimSpace(v); !strings.EqualFold(v, "no") && !strings.EqualFold(v, "false") {
 				return h + ": " + truncate(headerText(v), 60)
 			}
 		}
 	}
-	switch p := strings.ToLower(strings.TrimSpace(env.GetHeader("Precedence"))); p {
+	switch p := strings.ToLower(strings.TrimSpace(headerValue(env, "Precedence"))); p {
 	case "bulk", "list", "junk", "auto_reply", "auto-reply":
 		return "Precedence: " + p
 	}
-	if v := strings.TrimSpace(env.GetHeader("List-Id")); v != "" {
+	if v := strings.TrimSpace(headerValue(env, "List-Id")); v != "" {
 		return "List-Id: " + truncate(headerText(v), 80)
 	}
-	if env.GetHeader("List-Unsubscribe") != "" {
+	if headerValue(env, "List-Unsubscribe") != "" {
 		return "List-Unsubscribe (newsletter or mailing list)"
 	}
 	if len(from.addrs) == 1 {

@@ -110,6 +110,11 @@ func dayBeforeMonth(s string) bool {
 // as (?i) expressions compare: ASCII letters without case, 'ä' also as
 // 'Ä', the Kelvin sign as k and the long s as s.
 func monthStemAt(s string, i int) bool {
+	// Every stem begins with one of the letters "jfmasond"; of the runes
+	// taken for them, only the long s (c5 bf) is not ASCII.
+	if i >= len(s) || !monthStart[s[i]] {
+		return false
+	}
 	for _, stem := range monthStems {
 		j := i
 		for _, c := range stem {
@@ -134,6 +139,32 @@ func monthStemAt(s string, i int) bool {
 		}
 	}
 	return false
+}
+
+// monthStart are the bytes a month stem may begin with (see monthStemAt).
+var monthStart = func() (t [256]bool) {
+	for _, c := range []byte("jfmasondJFMASOND\xc5") {
+		t[c] = true
+	}
+	return t
+}()
+
+// inNumeric reports the length of s[i] when it is a byte numericRE's
+// matches consist of after their first: a digit or '.'.
+func inNumeric(s string, i int) int {
+	if c := s[i]; isDigit(c) || c == '.' {
+		return 1
+	}
+	return 0
+}
+
+// inISO reports the length of s[i] when it is a byte isoRE's matches
+// consist of after their first: a digit or '-'.
+func inISO(s string, i int) int {
+	if c := s[i]; isDigit(c) || c == '-' {
+		return 1
+	}
+	return 0
 }
 
 // inNoYear reports the length of s[i] when it is a rune numericNoYRE's
@@ -313,7 +344,11 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 		}
 		add(m[2], end, y, int(monthOf(month)), atoi(s[m[4]:m[5]]))
 	}
-	for _, m := range findIf(dmy, numericRE, s) {
+	numeric := findIf(!quick, numericRE, s)
+	if dmy && quick {
+		numeric = runMatches(numericRE, s, inNumeric, func(run string) bool { dmy, _, _ := dateShapes(run); return dmy })
+	}
+	for _, m := range numeric {
 		end := m[1]
 		if end < len(s) && (isDigit(s[end]) || s[end] == '.' && end+1 < len(s) && isDigit(s[end+1])) {
 			continue // "1.2.345", "1.2.3.4"
@@ -335,7 +370,11 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 		}
 		add(m[2], end, 0, atoi(s[m[4]:m[5]]), atoi(s[m[2]:m[3]]))
 	}
-	for _, m := range findIf(iso, isoRE, s) {
+	isos := findIf(!quick, isoRE, s)
+	if iso && quick {
+		isos = runMatches(isoRE, s, inISO, func(run string) bool { _, _, iso := dateShapes(run); return iso })
+	}
+	for _, m := range isos {
 		end := m[1]
 		if end < len(s) && (isDigit(s[end]) || s[end] == '-' && end+1 < len(s) && isDigit(s[end+1])) {
 			continue

@@ -70,6 +70,9 @@ func nameFromHeader(from string) (personName, bool) {
 // split at the last '<' for values net/mail rejects, such as an unquoted
 // "Schulz, Petra <p@example.de>".
 func splitFrom(from string) (display, addr string) {
+	if display, addr, ok := splitPlainFrom(from); ok {
+		return display, addr
+	}
 	if a, err := mail.ParseAddress(from); err == nil {
 		return a.Name, a.Address
 	}
@@ -85,6 +88,73 @@ func splitFrom(from string) (display, addr string) {
 		return "", from
 	}
 	return strings.Trim(from, `"'`), ""
+}
+
+// splitPlainFrom splits the common From value `Petra Schulz
+// <petra.schulz@example.de>` as net/mail does, without its work: ok is
+// true only for a display name of atoms (letters, digits and such, UTF-8
+// allowed; no '=', which might start an encoded word) separated by single
+// spaces, then blanks and an address of two dot-atoms in angle brackets,
+// with nothing after it.
+func splitPlainFrom(from string) (display, addr string, ok bool) {
+	i := strings.IndexByte(from, '<')
+	if i <= 0 || from[len(from)-1] != '>' {
+		return "", "", false
+	}
+	addr = from[i+1 : len(from)-1]
+	local, domain, _ := strings.Cut(addr, "@")
+	if !plainDotAtom(local) || !plainDotAtom(domain) || len(local)+1+len(domain) != len(addr) {
+		return "", "", false
+	}
+	display = strings.TrimRight(from[:i], " \t")
+	if display == "" {
+		return "", "", false
+	}
+	word := 0 // bytes in the current word
+	for j := 0; j < len(display); {
+		c := display[j]
+		switch {
+		case c == ' ':
+			if word == 0 {
+				return "", "", false // a leading or second blank
+			}
+			word = 0
+			j++
+			continue
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(display[j:])
+			if r == utf8.RuneError && size == 1 {
+				return "", "", false
+			}
+			j += size
+		case c == '=' || !isAtextByte(c):
+			return "", "", false
+		default:
+			j++
+		}
+		word++
+	}
+	return display, addr, true
+}
+
+// plainDotAtom reports whether s is an RFC 5322 dot-atom of ASCII
+// characters: atoms joined by single dots.
+func plainDotAtom(s string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != '.' && !isAtextByte(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// isAtextByte reports whether the ASCII byte c is RFC 5322 atext: a
+// visible character other than the specials.
+func isAtextByte(c byte) bool {
+	return '!' <= c && c <= '~' && strings.IndexByte(`()<>[]:;@\,"`, c) < 0
 }
 
 // isRoleAddress reports whether the mailbox is a shared, role or
@@ -555,6 +625,15 @@ func nameFromSignature(text string) (personName, bool) {
 // them, with separating punctuation removed. A line made of two sign-offs
 // ("Mit freundlichen Grüßen / Kind regards") has an empty rest.
 func signOffPrefix(line string) (int, string) {
+	// Every phrase tried below begins with the first word, folded: most
+	// lines are ruled out by it alone.
+	first := strings.TrimLeftFunc(line, unicode.IsSpace)
+	if i := strings.IndexFunc(first, unicode.IsSpace); i >= 0 {
+		first = first[:i]
+	}
+	if !nlp.SignOffWord(nlp.Fold(first)) {
+		return 0, ""
+	}
 	words := strings.Fields(line)
 	for n := min(5, len(words)); n >= 1; n-- {
 		phrase := strings.TrimRight(nlp.Fold(strings.Join(words[:n], " ")), ",.!:;-–")

@@ -12,6 +12,9 @@ import (
 // out (ä→ae, ö→oe, ü→ue, ß→ss) and invalid UTF-8 replaced by U+FFFD.
 // Control characters become spaces.
 func Fold(s string) string {
+	if folded(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/8)
 	FoldAppend(&b, s)
@@ -89,6 +92,16 @@ func FoldUmlauts(s string) string {
 	}
 	b.WriteString(s[done:])
 	return b.String()
+}
+
+// folded reports whether Fold(s) is s: printable ASCII without capitals.
+func folded(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c >= 0x7f || 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 func isASCII(s string) bool {

@@ -58,12 +58,28 @@ var signOffFirstWords = map[string]bool{
 	"yours": true,
 }
 
+// SignOffWord reports whether a phrase whose first word, folded as Fold
+// does, is w may be a closing formula: SignOff reports NoSignOff for w and
+// for every phrase w+" "+rest when it is false. It spares folding and
+// trying a line's longer phrases when its first word already rules them out.
+func SignOffWord(w string) bool {
+	// SignOff cuts its first word from the phrase with trailing blanks and
+	// punctuation trimmed: that is w up to its first blank, unless the
+	// trimming reaches into w.
+	a, _, _ := strings.Cut(w, " ")
+	b, _, _ := strings.Cut(strings.TrimRight(w, signOffTrim), " ")
+	return signOffFirstWords[a] || signOffFirstWords[b]
+}
+
+// signOffTrim is what SignOff trims from the end of a phrase.
+const signOffTrim = " ,.!:;-–"
+
 // SignOff classifies phrase, folded as Fold does, as a closing formula.
 // Trailing blanks and punctuation (",.!:;-–") are ignored; anything else
 // must match exactly: "mit freundlichen gruessen", "viele gruesse aus
 // berlin", "danke", "take care".
 func SignOff(phrase string) SignOffKind {
-	s := strings.TrimRight(phrase, " ,.!:;-–")
+	s := strings.TrimRight(phrase, signOffTrim)
 	first, _, _ := strings.Cut(s, " ")
 	switch {
 	case s == "" || !signOffFirstWords[first]:

@@ -4,6 +4,7 @@ import (
 	"maps"
 	"regexp/syntax"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -97,4 +98,48 @@ func firstWordsOf(t *testing.T, re *syntax.Regexp, in []prefix) []prefix {
 	}
 	t.Fatalf("first word runs into %v (op %v)", re, re.Op)
 	return nil
+}
+
+// FuzzSignOffWord: when SignOffWord rules a first word out, SignOff finds
+// no closing formula in the word alone or in any phrase it begins.
+func FuzzSignOffWord(f *testing.F) {
+	for _, s := range [][2]string{{"mit", "freundlichen gruessen"}, {"mfg,", "--"}, {"viele", "gruesse aus kiel"},
+		{"mfg", ""}, {"lg.", ", ."}, {"danke!", "schoen"}, {"x mfg", "y"}, {"mfg x", "-"}, {"bitte", "mfg"}, {"–", "–"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, w, rest string) {
+		if SignOffWord(w) {
+			return
+		}
+		if k := SignOff(w); k != NoSignOff {
+			t.Errorf("SignOffWord(%q) = false, but SignOff(%q) = %d", w, w, k)
+		}
+		if k := SignOff(w + " " + rest); k != NoSignOff {
+			t.Errorf("SignOffWord(%q) = false, but SignOff(%q) = %d", w, w+" "+rest, k)
+		}
+	})
+}
+
+// TestFoldReturnsFolded: Fold returns a folded string itself, and folds
+// every other printable ASCII string as before.
+func TestFoldReturnsFolded(t *testing.T) {
+	for _, s := range []string{"", "mit freundlichen gruessen", "a~b!", "Abc", "a\x7fb", "a\tb", "ä", "\xff"} {
+		var b strings.Builder
+		FoldAppend(&b, s)
+		if got := Fold(s); got != b.String() {
+			t.Errorf("Fold(%q) = %q, FoldAppend writes %q", s, got, b.String())
+		}
+	}
+}
+
+func FuzzFoldReturnsFolded(f *testing.F) {
+	f.Add("mit freundlichen gruessen")
+	f.Add("Mit Grüßen\x01")
+	f.Fuzz(func(t *testing.T, s string) {
+		var b strings.Builder
+		FoldAppend(&b, s)
+		if got := Fold(s); got != b.String() {
+			t.Errorf("Fold(%q) = %q, FoldAppend writes %q", s, got, b.String())
+		}
+	})
 }

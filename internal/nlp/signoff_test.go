@@ -143,3 +143,53 @@ func FuzzFoldReturnsFolded(f *testing.F) {
 		}
 	})
 }
+
+// signOffRef is SignOff as it was: the expressions for every phrase.
+func signOffRef(phrase string) SignOffKind {
+	s := strings.TrimRight(phrase, " ,.!:;-–")
+	first, _, _ := strings.Cut(s, " ")
+	switch {
+	case s == "" || !signOffFirstWords[first]:
+		return NoSignOff
+	case signOffStrongRE.MatchString(s):
+		return StrongSignOff
+	case signOffWeakRE.MatchString(s):
+		return WeakSignOff
+	}
+	return NoSignOff
+}
+
+// signOffSeeds are phrases near the closing formulas.
+var signOffSeeds = []string{
+	"mit freundlichen gruessen", "mit freundlichen gruessen,", "viele gruesse aus kiel", "viele gruesse aus bad homburg",
+	"viele gruesse aus bad homburg vor", "gruesse aus", "gruesse aus ", "gruss und dank", "danke", "danke schoen!",
+	"thanks in advance", "best", "best regards", "best regards petra", "mit der bitte", "lg petra", "", " ", "x",
+	"thank you & kind regards", "vielen dank im voraus und liebe gruesse", "gruesse aus kiel\x00", "beste gruesse aus k.-l.",
+}
+
+// TestSignOffSameAsRegexp: SignOff agrees with the expressions alone on
+// every listed phrase, with trailing punctuation and a word more, and on
+// the seeds.
+func TestSignOffSameAsRegexp(t *testing.T) {
+	var in []string
+	in = append(in, signOffSeeds...)
+	for s := range signOffPhrases() {
+		in = append(in, s, s+",", s+" petra", s+" aus kiel", "x "+s, s[:len(s)-1])
+	}
+	for _, s := range in {
+		if got, want := SignOff(s), signOffRef(s); got != want {
+			t.Errorf("SignOff(%q) = %d, the expressions say %d", s, got, want)
+		}
+	}
+}
+
+func FuzzSignOffSameAsRegexp(f *testing.F) {
+	for _, s := range signOffSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := SignOff(s), signOffRef(s); got != want {
+			t.Errorf("SignOff(%q) = %d, the expressions say %d", s, got, want)
+		}
+	})
+}

@@ -149,36 +149,21 @@ var monthStart = func() (t [256]bool) {
 	return t
 }()
 
-// inNumeric reports the length of s[i] when it is a byte numericRE's
-// matches consist of after their first: a digit or '.'.
-func inNumeric(s string, i int) int {
-	if c := s[i]; isDigit(c) || c == '.' {
-		return 1
-	}
-	return 0
-}
-
-// inISO reports the length of s[i] when it is a byte isoRE's matches
-// consist of after their first: a digit or '-'.
-func inISO(s string, i int) int {
-	if c := s[i]; isDigit(c) || c == '-' {
-		return 1
-	}
-	return 0
-}
-
-// inNoYear reports the length of s[i] when it is a rune numericNoYRE's
-// matches consist of after their first: ASCII letters and digits, blanks,
-// '.', and the long s, which (?i) takes for s.
-func inNoYear(s string, i int) int {
-	switch c := s[i]; {
-	case isWordChar(c) && c != '_' || c == ' ' || c == '\t' || c == '.':
-		return 1
-	case strings.HasPrefix(s[i:], longS):
-		return len(longS)
-	}
-	return 0
-}
+var (
+	// numericRunes are the bytes numericRE's matches consist of after
+	// their first.
+	numericRunes = newRunSet("0123456789.", false)
+	// isoRunes are the bytes isoRE's matches consist of after their first.
+	isoRunes = newRunSet("0123456789-", false)
+	// noYearRunes are the runes numericNoYRE's matches consist of after
+	// their first: ASCII letters and digits, blanks, '.', and the long s,
+	// which (?i) takes for s.
+	noYearRunes = func() *runSet {
+		r := newRunSet(" \t.", true)
+		r.longS = true
+		return r
+	}()
+)
 
 // afterDateWord reports whether the one or two digits before s[dot] follow
 // blanks after one of the words numericNoYRE needs ("am 3.", "bis zum
@@ -346,7 +331,7 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 	}
 	numeric := findIf(!quick, numericRE, s)
 	if dmy && quick {
-		numeric = runMatches(numericRE, s, inNumeric, func(run string) bool { dmy, _, _ := dateShapes(run); return dmy })
+		numeric = runMatches(numericRE, s, numericRunes, func(run string) bool { dmy, _, _ := dateShapes(run); return dmy })
 	}
 	for _, m := range numeric {
 		end := m[1]
@@ -361,7 +346,7 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 	}
 	noYear := findIf(!quick, numericNoYRE, s)
 	if dm && quick {
-		noYear = runMatches(numericNoYRE, s, inNoYear, func(run string) bool { _, dm, _ := dateShapes(run); return dm })
+		noYear = runMatches(numericNoYRE, s, noYearRunes, func(run string) bool { _, dm, _ := dateShapes(run); return dm })
 	}
 	for _, m := range noYear {
 		end := m[1]
@@ -372,7 +357,7 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 	}
 	isos := findIf(!quick, isoRE, s)
 	if iso && quick {
-		isos = runMatches(isoRE, s, inISO, func(run string) bool { _, _, iso := dateShapes(run); return iso })
+		isos = runMatches(isoRE, s, isoRunes, func(run string) bool { _, _, iso := dateShapes(run); return iso })
 	}
 	for _, m := range isos {
 		end := m[1]

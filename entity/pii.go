@@ -61,7 +61,7 @@ func findPIIQ(s string, taken cover, quick bool) []piiHit {
 	}
 	emails := findAllIf(!quick, emailRE, s)
 	if quick && email {
-		emails = runMatches(emailRE, s, inEmail, hasAt)
+		emails = runMatches(emailRE, s, emailRunes, hasAt)
 	}
 	for _, m := range emails {
 		sp := span{m[0], m[1]}
@@ -81,7 +81,7 @@ func findPIIQ(s string, taken cover, quick bool) []piiHit {
 	}
 	phones := findAllIf(!quick, phoneRE, s)
 	if quick {
-		phones = runMatches(phoneRE, s, inPhone, sevenDigits)
+		phones = runMatches(phoneRE, s, phoneRunes, phoneRun)
 	}
 	for _, m := range phones {
 		sp := span{m[0], m[1]}
@@ -105,16 +105,16 @@ func findAllIf(ok bool, re *regexp.Regexp, s string) [][]int {
 
 // runMatches returns what re.FindAllStringSubmatchIndex(s, -1) returns,
 // running re only on some runs of s: a run is a longest stretch of runes
-// for which inRun reports their length (0 for the runes that end a run),
-// and keep picks the runs to search, each together with the rune before
-// it, the context of a leading \b or [^\pL]. This is exact when every
-// match of re consists of the runes of one run, except that it may begin
-// with the rune before the run, when keep rejects only runs in which re
-// finds nothing of use, and when re can match ^ only before a run rune.
-func runMatches(re *regexp.Regexp, s string, inRun func(s string, i int) int, keep func(run string) bool) [][]int {
+// in the set in, and keep picks the runs to search, each together with the
+// rune before it, the context of a leading \b or [^\pL]. This is exact
+// when every match of re consists of the runes of one run, except that it
+// may begin with the rune before the run, when keep rejects only runs in
+// which re finds nothing of use, and when re can match ^ only before a run
+// rune.
+func runMatches(re *regexp.Regexp, s string, in *runSet, keep func(run string) bool) [][]int {
 	var out [][]int
 	for i := 0; i < len(s); {
-		n := inRun(s, i)
+		n := in.at(s, i)
 		if n == 0 {
 			i++
 			continue
@@ -123,7 +123,7 @@ func runMatches(re *regexp.Regexp, s string, inRun func(s string, i int) int, ke
 		for i < len(s) && n > 0 {
 			i += n
 			if i < len(s) {
-				n = inRun(s, i)
+				n = in.at(s, i)
 			}
 		}
 		if !keep(s[start:i]) {
@@ -143,24 +143,66 @@ func runMatches(re *regexp.Regexp, s string, inRun func(s string, i int) int, ke
 	return out
 }
 
-// inPhone reports the length of s[i] when phoneRE may match it.
-func inPhone(s string, i int) int {
-	if c := s[i]; isDigit(c) || c == ' ' || c == '(' || c == ')' || c == '/' || c == '-' || c == '+' {
-		return 1
+// runSet is the set of runes runs consist of (see runMatches): ASCII
+// bytes, and optionally the long s (ſ).
+type runSet struct {
+	ascii [utf8.RuneSelf]bool
+	longS bool
+}
+
+// newRunSet returns the set of the ASCII bytes in chars, and of the ASCII
+// letters and digits when alnum is true.
+func newRunSet(chars string, alnum bool) *runSet {
+	var r runSet
+	for i := 0; i < len(chars); i++ {
+		r.ascii[chars[i]] = true
+	}
+	for c := byte(0); alnum && c < utf8.RuneSelf; c++ {
+		r.ascii[c] = r.ascii[c] || isASCIILetter(c) || isDigit(c)
+	}
+	return &r
+}
+
+// at reports the length of the rune at s[i] when it is in the set, else 0.
+func (r *runSet) at(s string, i int) int {
+	if c := s[i]; c < utf8.RuneSelf {
+		if r.ascii[c] {
+			return 1
+		}
+		return 0
+	}
+	if r.longS && strings.HasPrefix(s[i:], longS) {
+		return len(longS)
 	}
 	return 0
 }
+
+var (
+	// phoneRunes are what phoneRE may match.
+	phoneRunes = newRunSet("0123456789 ()/-+", false)
+	// emailRunes are what emailRE may match.
+	emailRunes = newRunSet("._%+-@_", true)
+)
 
 // sevenDigits reports whether s has seven digits, as every phone number
 // isPhone accepts has.
 func sevenDigits(s string) bool { return countDigits(s) >= 7 }
 
-// inEmail reports the length of s[i] when emailRE may match it.
-func inEmail(s string, i int) int {
-	if c := s[i]; isWordChar(c) && c != '_' || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '@' {
-		return 1
+// phoneRun reports whether phoneRE may find a phone number in the run
+// (see runMatches) of phoneRunes: it has seven digits and a place where
+// phoneRE's match can begin, "+d", "(d", or a 0 after no digit (\b0; at
+// the start of the run, the rune before it is not looked at).
+func phoneRun(run string) bool {
+	start := false
+	for i := 0; i < len(run) && !start; i++ {
+		switch run[i] {
+		case '+', '(':
+			start = i+1 < len(run) && isDigit(run[i+1])
+		case '0':
+			start = i == 0 || !isDigit(run[i-1])
+		}
 	}
-	return 0
+	return start && sevenDigits(run)
 }
 
 func hasAt(s string) bool { return strings.IndexByte(s, '@') >= 0 }

@@ -127,28 +127,61 @@ type kindStem struct {
 	stem string
 }
 
-// keywordStarts finds the builtin keyword stems in s in one pass. has[k]
-// reports whether strings.ToLower(s) contains one of kind k's stems (the
-// check Extract makes before the kind's expression); starts[k] are the
-// positions where one of them begins at a word boundary, the only places
-// where builtinRE[k] can match.
+// keywordStarts finds the builtin keyword stems in s in one pass over its
+// word boundaries. starts[k] are the positions where one of kind k's
+// stems begins at a word boundary (\b), the only places where builtinRE[k]
+// can match. When starts[k] is not empty, has[k] reports whether
+// strings.ToLower(s) contains one of kind k's stems (the check Extract
+// makes before the kind's expression); when it is, has[k] may be false
+// either way, as nothing can match.
 func keywordStarts(s string) (has [numKinds]bool, starts [numKinds][]int) {
+	prev := false // whether s[i-1] is a word character
 	for i := 0; i < len(s); i++ {
+		cur := wordChar[s[i]]
+		boundary := cur != prev
+		prev = cur
+		if !boundary {
+			continue
+		}
 		for _, ks := range stemFirst[s[i]] {
 			n, folded := stemAt(s, i, ks.stem)
 			if n == 0 {
 				continue
 			}
 			has[ks.kind] = has[ks.kind] || !folded
-			if wordBoundary(s, i) {
-				if st := starts[ks.kind]; len(st) == 0 || st[len(st)-1] != i {
-					starts[ks.kind] = append(st, i)
-				}
+			if st := starts[ks.kind]; len(st) == 0 || st[len(st)-1] != i {
+				starts[ks.kind] = append(st, i)
 			}
+		}
+	}
+	for k := range numKinds {
+		if len(starts[k]) > 0 && !has[k] {
+			has[k] = hasStem(s, k)
 		}
 	}
 	return has, starts
 }
+
+// hasStem reports whether strings.ToLower(s) contains one of kind k's
+// stems, anywhere.
+func hasStem(s string, k int) bool {
+	for i := 0; i < len(s); i++ {
+		for _, ks := range stemFirst[s[i]] {
+			if n, folded := stemAt(s, i, ks.stem); ks.kind == k && n > 0 && !folded {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// wordChar are the bytes isWordChar accepts.
+var wordChar = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = isWordChar(byte(c))
+	}
+	return t
+}()
 
 // wordBoundary reports whether \b holds at s[i]: whether exactly one of
 // the bytes around it is an ASCII word character (a byte of a multi-byte

@@ -160,7 +160,16 @@ var (
 	// which (?i) takes for s.
 	noYearRunes = func() *runSet {
 		r := newRunSet(" \t.", true)
-		r.longS = true
+		r.other = []string{longS}
+		return r
+	}()
+	// monthRunes are the runes dayMonthRE's and monthDayRE's matches
+	// consist of after their first: ASCII letters and digits, blanks, '.',
+	// ',', the ä of "März" in either case, and the Kelvin sign and long s,
+	// which (?i) takes for k and s.
+	monthRunes = func() *runSet {
+		r := newRunSet(" \t.,", true)
+		r.other = []string{"ä", "Ä", kelvin, longS}
 		return r
 	}()
 )
@@ -288,7 +297,11 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 			hits = append(hits, dateHit{Date{Text: s[start:end], Time: t}, span{start, end}})
 		}
 	}
-	for _, m := range findIf(monthy, dayMonthRE, s) {
+	dayMonth := findIf(!quick, dayMonthRE, s)
+	if monthy && quick {
+		dayMonth = runMatches(dayMonthRE, s, monthRunes, dayBeforeMonth)
+	}
+	for _, m := range dayMonth {
 		month := s[m[4]:m[5]]
 		end := m[5]
 		if m[6] >= 0 {
@@ -310,7 +323,11 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 		}
 		add(m[2], end, y, int(monthOf(month)), atoi(s[m[2]:m[3]]))
 	}
-	for _, m := range findIf(monthDay, monthDayRE, s) {
+	monthDays := findIf(!quick, monthDayRE, s)
+	if monthDay && quick {
+		monthDays = runMatches(monthDayRE, s, monthRunes, monthBeforeDay)
+	}
+	for _, m := range monthDays {
 		month := s[m[2]:m[3]]
 		if !monthCaseOK(month) {
 			continue

@@ -2,7 +2,10 @@ package entity
 
 import (
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestMonthStart: monthStemAt's first-byte check lets through the first
@@ -22,6 +25,24 @@ func TestMonthStart(t *testing.T) {
 			if b := string(sp)[0]; !monthStart[b] {
 				t.Errorf("stem %q may begin with %q, whose first byte %#x monthStart lacks", stem, sp, b)
 			}
+		}
+	}
+}
+
+// TestFindDatesSameAsOld compares findDates, which runs the month
+// expressions on runs of the text only, with the old one on the seeds and
+// the test mails.
+func TestFindDatesSameAsOld(t *testing.T) {
+	in := append([]string{}, refSeeds...)
+	in = append(in, "(3. MÄRZ 2026)", "x\n4 May 2026", "Termin: 5.\tJuni, 2026!", "ab 1 Mär. 2026;", "am 3.\u212aokt", "Sept 3(4)",
+		"the 5th of May.", "March 3rd, 2026-03-04", "1 ſept 2026 und 2 Sep 2026", "bis 31. Dezember\n1. Januar 2027")
+	for _, m := range refSamples(t) {
+		in = append(in, m.Subject, m.Body())
+	}
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	for _, s := range in {
+		if diff := cmp.Diff(findDatesRef(s, now, true), findDates(s, now), cmp.AllowUnexported(dateHit{}, span{}, Date{})); diff != "" {
+			t.Errorf("findDates(%q) (-old +new):\n%s", s, diff)
 		}
 	}
 }

@@ -144,10 +144,10 @@ func runMatches(re *regexp.Regexp, s string, in *runSet, keep func(run string) b
 }
 
 // runSet is the set of runes runs consist of (see runMatches): ASCII
-// bytes, and optionally the long s (ſ).
+// bytes, and a few others.
 type runSet struct {
 	ascii [utf8.RuneSelf]bool
-	longS bool
+	other []string // runes other than ASCII
 }
 
 // newRunSet returns the set of the ASCII bytes in chars, and of the ASCII
@@ -171,8 +171,10 @@ func (r *runSet) at(s string, i int) int {
 		}
 		return 0
 	}
-	if r.longS && strings.HasPrefix(s[i:], longS) {
-		return len(longS)
+	for _, o := range r.other {
+		if strings.HasPrefix(s[i:], o) {
+			return len(o)
+		}
 	}
 	return 0
 }

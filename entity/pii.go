@@ -81,7 +81,7 @@ func findPIIQ(s string, taken cover, quick bool) []piiHit {
 	}
 	phones := findAllIf(!quick, phoneRE, s)
 	if quick {
-		phones = runMatches(phoneRE, s, phoneRunes, phoneRun)
+		phones = phoneMatches(s)
 	}
 	for _, m := range phones {
 		sp := span{m[0], m[1]}
@@ -180,32 +180,49 @@ func (r *runSet) at(s string, i int) int {
 }
 
 var (
-	// phoneRunes are what phoneRE may match.
-	phoneRunes = newRunSet("0123456789 ()/-+", false)
 	// emailRunes are what emailRE may match.
 	emailRunes = newRunSet("._%+-@_", true)
 )
 
-// sevenDigits reports whether s has seven digits, as every phone number
-// isPhone accepts has.
-func sevenDigits(s string) bool { return countDigits(s) >= 7 }
-
-// phoneRun reports whether phoneRE may find a phone number in the run
-// (see runMatches) of phoneRunes: it has seven digits and a place where
-// phoneRE's match can begin, "+d", "(d", or a 0 after no digit (\b0; at
-// the start of the run, the rune before it is not looked at).
-func phoneRun(run string) bool {
-	start := false
-	for i := 0; i < len(run) && !start; i++ {
-		switch run[i] {
-		case '+', '(':
-			start = i+1 < len(run) && isDigit(run[i+1])
-		case '0':
-			start = i == 0 || !isDigit(run[i-1])
+// phoneMatches returns what phoneRE.FindAllStringIndex(s, -1) returns,
+// without running it: `(?:\+\d|\(\d|\b0)[\d ()/-]{5,24}\d` matches where
+// one of its three beginnings stands, up to the last digit that leaves 5
+// to 24 characters of the class between, which its greedy repetition
+// prefers; the search goes on after each match.
+func phoneMatches(s string) [][]int {
+	var out [][]int
+	for p := 0; p < len(s); p++ {
+		var r int // where the repetition begins
+		switch c := s[p]; {
+		case (c == '+' || c == '(') && p+1 < len(s) && isDigit(s[p+1]):
+			r = p + 2
+		case c == '0' && (p == 0 || !wordChar[s[p-1]]):
+			r = p + 1
+		default:
+			continue
+		}
+		n := 0 // class characters from r, up to the 24 and the digit
+		for r+n < len(s) && n < 25 && phoneClass[s[r+n]] {
+			n++
+		}
+		for k := min(24, n-1); k >= 5; k-- {
+			if isDigit(s[r+k]) {
+				out = append(out, []int{p, r + k + 1})
+				p = r + k // the loop goes on at the match's end
+				break
+			}
 		}
 	}
-	return start && sevenDigits(run)
+	return out
 }
+
+// phoneClass is phoneRE's [\d ()/-].
+var phoneClass = func() (t [256]bool) {
+	for _, c := range []byte("0123456789 ()/-") {
+		t[c] = true
+	}
+	return t
+}()
 
 func hasAt(s string) bool { return strings.IndexByte(s, '@') >= 0 }
 

@@ -2,16 +2,12 @@ package entity
 
 import (
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // The run tests of runMatches as they were, functions of the text.
-
-func inPhoneRef(s string, i int) int {
-	if c := s[i]; isDigit(c) || c == ' ' || c == '(' || c == ')' || c == '/' || c == '-' || c == '+' {
-		return 1
-	}
-	return 0
-}
 
 func inEmailRef(s string, i int) int {
 	if c := s[i]; isWordChar(c) && c != '_' || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '@' {
@@ -52,7 +48,7 @@ func TestRunSetsSameAsOld(t *testing.T) {
 		set  *runSet
 		ref  func(string, int) int
 	}{
-		{"phone", phoneRunes, inPhoneRef}, {"email", emailRunes, inEmailRef}, {"noYear", noYearRunes, inNoYearRef},
+		{"email", emailRunes, inEmailRef}, {"noYear", noYearRunes, inNoYearRef},
 		{"numeric", numericRunes, inNumericRef}, {"iso", isoRunes, inISORef},
 	} {
 		var texts []string
@@ -68,28 +64,37 @@ func TestRunSetsSameAsOld(t *testing.T) {
 	}
 }
 
-// FuzzPhoneRun: phoneRun rejects only runs in which phoneRE finds nothing
-// with the seven digits isPhone wants.
-func FuzzPhoneRun(f *testing.F) {
-	for _, s := range []string{"0170 1234567", "+49 170 1234567", "(030) 123456-78", "4711-2231 1234", "12 0345678", "-2026-1188 "} {
+// phoneSeeds are texts with and near phone numbers.
+var phoneSeeds = []string{
+	"0170 1234567", "+49 170 1234567", "(030) 123456-78", "4711-2231 1234", "12 0345678", "-2026-1188 ", "x0170 1234567",
+	"_0170 1234567", "ä0170 1234567", "+49 (0)30 12345-678 und +44 7700 900123", "0123456789012345678901234567890",
+	"(0(0(0(0(0(0(0", "+1+2+3 4 5 6 7 8", "0 ( ) - / 1", "01234567 0123456 ", "+4", "(", "0",
+}
+
+// TestPhoneMatchesSameAsRegexp compares phoneMatches with phoneRE on the
+// seeds and the test mails.
+func TestPhoneMatchesSameAsRegexp(t *testing.T) {
+	in := append(append([]string{}, phoneSeeds...), refSeeds...)
+	for _, m := range refSamples(t) {
+		in = append(in, m.Subject, m.Body())
+	}
+	for _, s := range in {
+		checkPhoneMatches(t, s)
+	}
+}
+
+func checkPhoneMatches(t *testing.T, s string) {
+	t.Helper()
+	if diff := cmp.Diff(phoneRE.FindAllStringIndex(s, -1), phoneMatches(s), cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("phoneMatches(%q) (-phoneRE +new):\n%s", s, diff)
+	}
+}
+
+func FuzzPhoneMatches(f *testing.F) {
+	for _, s := range phoneSeeds {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		run := ""
-		for i := 0; i < len(s); i++ {
-			if phoneRunes.at(s, i) == 1 {
-				run += s[i : i+1]
-			}
-		}
-		if phoneRun(run) {
-			return
-		}
-		for _, pre := range []string{"", "x", " ", "5"} {
-			for _, m := range phoneRE.FindAllString(pre+run, -1) {
-				if countDigits(m) >= 7 {
-					t.Errorf("phoneRun(%q) = false, but phoneRE finds %q with seven digits in %q", run, m, pre+run)
-				}
-			}
-		}
+		checkPhoneMatches(t, s)
 	})
 }

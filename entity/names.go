@@ -1,6 +1,7 @@
 package entity
 
 import (
+	"bytes"
 	"net/mail"
 	"strings"
 	"unicode"
@@ -229,24 +230,68 @@ func parsePersonName(s string) (personName, bool) {
 		}
 		s = left
 	}
-	return parseNameWords(strings.Fields(s))
+	var arr [8]string
+	return parseNameWords(appendFields(arr[:0], s))
+}
+
+// appendFields appends the words of s, as strings.Fields splits them, to
+// words.
+func appendFields(words []string, s string) []string {
+	start := -1 // of the current word
+	for i, r := range s {
+		switch {
+		case !unicode.IsSpace(r):
+			if start < 0 {
+				start = i
+			}
+		case start >= 0:
+			words = append(words, s[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		words = append(words, s[start:])
+	}
+	return words
+}
+
+// foldBytes returns nlp.Fold(w) as bytes: in buf, without allocating, when
+// w is ASCII (as most words of names are) and fits.
+func foldBytes(buf *[32]byte, w string) []byte {
+	if len(w) > len(buf) {
+		return []byte(nlp.Fold(w))
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return []byte(nlp.Fold(w))
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case c < ' ' || c == 0x7f:
+			c = ' '
+		}
+		buf[i] = c
+	}
+	return buf[:len(w)]
 }
 
 // parseNameWords does the work of parsePersonName on words.
 func parseNameWords(words []string) (personName, bool) {
 	var p personName
 	var dr, prof bool
+	var buf, buf1 [32]byte
 	// Leading prefixes, honorifics and titles, in any order.
 prefixes:
 	for len(words) > 0 {
-		f := nlp.Fold(words[0])
-		if len(words) > 1 && (f == "i." || f == "i") {
-			if n := nlp.Fold(words[1]); n == "a." || n == "v." {
+		f := foldBytes(&buf, words[0])
+		if len(words) > 1 && (string(f) == "i." || string(f) == "i") {
+			if n := foldBytes(&buf1, words[1]); string(n) == "a." || string(n) == "v." {
 				words = words[2:] // "i. A. Petra Schulz"
 				continue
 			}
 		}
-		switch f {
+		switch string(f) {
 		case "i.a.", "i.v.", "ppa.", "ppa", "i.a", "i.v", "ihr", "ihre", "dein", "deine", "euer", "eure", "yours":
 		case "frau", "fr.", "mrs", "mrs.", "ms", "ms.", "miss":
 			p.gender = GenderFemale
@@ -265,9 +310,9 @@ prefixes:
 			prof = true
 		default:
 			switch {
-			case strings.HasPrefix(f, "dr."): // "Dr.-Ing.", "Dr.med."
+			case bytes.HasPrefix(f, []byte("dr.")): // "Dr.-Ing.", "Dr.med."
 				dr = true
-			case strings.HasPrefix(f, "dipl.") || strings.HasPrefix(f, "dipl-"):
+			case bytes.HasPrefix(f, []byte("dipl.")) || bytes.HasPrefix(f, []byte("dipl-")):
 			default:
 				break prefixes
 			}
@@ -276,7 +321,7 @@ prefixes:
 	}
 	// Trailing degrees and suffixes.
 	for len(words) > 1 {
-		switch strings.Trim(nlp.Fold(words[len(words)-1]), ".,") {
+		switch string(bytes.Trim(foldBytes(&buf, words[len(words)-1]), ".,")) {
 		case "jr", "sr", "phd", "ph.d", "mba", "msc", "m.sc", "bsc", "b.sc", "m.a", "b.a", "ll.m", "iii", "ii":
 			words = words[:len(words)-1]
 			continue
@@ -424,7 +469,8 @@ func titleCaseIfUpper(w string) string {
 // display names but are not part of a person's name: company forms,
 // departments, greetings, contact labels.
 func isNotNameWord(w string) bool {
-	switch strings.Trim(nlp.Fold(w), ".,;:!") {
+	var buf [32]byte
+	switch string(bytes.Trim(foldBytes(&buf, w), ".,;:!")) {
 	case "gmbh", "ag", "kg", "ug", "ohg", "gbr", "ev", "e.v", "mbh", "co", "ltd", "inc", "llc", "plc",
 		"corp", "corporation", "company", "limited", "gesellschaft", "holding", "group", "gruppe",
 		"team", "service", "services", "support", "kundenservice", "kundendienst", "customer",

@@ -1,11 +1,13 @@
 package entity
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/antwort-dev/antwort/internal/nlp"
 	"github.com/antwort-dev/antwort/internal/testmail"
 )
 
@@ -119,4 +121,60 @@ func splitLines(s string) []string {
 		out = append(out, strings.TrimSpace(l))
 	}
 	return out
+}
+
+// nameSeeds are names and near-names of every shape parsePersonName reads.
+var nameSeeds = []string{
+	"Petra Schulz", "Schulz, Petra", "Schulz, Dr. Petra", "Frau Dr. Petra Schulz", "i. A. Petra Schulz", "I.A. Petra Schulz",
+	"Prof. Dr. med. Hans-Peter Müller-Lüdenscheidt", "Dr.-Ing. Max Mustermann MBA", "Familie Schulz", "Fam. Meier",
+	"SCHULZ", "PETRA SCHULZ", "Petra von der Heide", "Petra von", "Nordlicht GmbH", "Kundenservice", "Petra Schulz | Nordlicht",
+	"Petra (privat) Schulz", "Mr. John Smith Jr.", "Ms Jane Doe PhD", "Dipl.-Ing. Karl Meyer", "Petra\tSchulz", "Petra\u00a0Schulz",
+	"ÄRGER", "Petra\x01Schulz", "Ihre Petra", "“Petra Schulz”", "Sophie Schmidt", "Petra Yılmaz", "Ⅻ Schulz", "Petra İnce",
+	"Team, Petra", "A B C D E F", "Dr.", "i.", "i. a.", "O'Brien", "Petra Schulz!",
+}
+
+// TestParsePersonNameSameAsOld compares parsePersonName with the old one
+// on the seeds, the From display names and every line of the test mails.
+func TestParsePersonNameSameAsOld(t *testing.T) {
+	in := append([]string{}, nameSeeds...)
+	for _, s := range refSamples(t) {
+		d, _ := splitFrom(s.From)
+		in = append(in, d)
+		in = append(in, splitLines(s.Body())...)
+	}
+	for _, s := range in {
+		checkParsePersonName(t, s)
+	}
+}
+
+func checkParsePersonName(t *testing.T, s string) {
+	t.Helper()
+	want, wantOK := parsePersonNameRef(s)
+	got, gotOK := parsePersonName(s)
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(personName{})); diff != "" || gotOK != wantOK {
+		t.Errorf("parsePersonName(%q) = %v, was %v (-old +new):\n%s", s, gotOK, wantOK, diff)
+	}
+}
+
+func FuzzParsePersonName(f *testing.F) {
+	for _, s := range nameSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkParsePersonName(t, s)
+		if got, want := appendFields(nil, s), strings.Fields(s); !slices.Equal(got, want) {
+			t.Errorf("appendFields(%q) = %q, strings.Fields gives %q", s, got, want)
+		}
+		var buf [32]byte
+		if got, want := string(foldBytes(&buf, s)), nlp.Fold(s); got != want {
+			t.Errorf("foldBytes(%q) = %q, nlp.Fold gives %q", s, got, want)
+		}
+	})
+}
+
+// TestParsePersonNameAllocs: reading a plain ASCII name allocates nothing.
+func TestParsePersonNameAllocs(t *testing.T) {
+	if n := testing.AllocsPerRun(100, func() { parsePersonName("Frau Dr. Petra Schulz") }); n > 0 {
+		t.Errorf("parsePersonName allocates %v times", n)
+	}
 }

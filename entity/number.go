@@ -249,6 +249,19 @@ var bareOrderRE = [...]*regexp.Regexp{
 	regexp.MustCompile(`(?:^|[^\w-])([1-9]\d{2}-\d{7}(?:-\d{7})?)\b`),
 }
 
+// bareOrderNumbers is findNumbers(bareOrderRE[i], s, 4), with the
+// expression run only on the runs of ASCII letters, digits, '_', '#' and
+// '-' that bareOrderMayMatch lets through: a match is such a run's, but
+// for the rune before it, and '_' is in the runs so that the \b at the
+// end of a match sees the same rune after it.
+func bareOrderNumbers(i int, s string) []numberHit {
+	keep := func(run string) bool { return bareOrderMayMatch(i, run) }
+	return numbersOf(runMatches(bareOrderRE[i], s, bareRunes, keep), s, 4)
+}
+
+// bareRunes are the runes of bareOrderRE's matches after their first.
+var bareRunes = newRunSet("_#-", true)
+
 type numberHit struct {
 	value string
 	span

@@ -61,3 +61,39 @@ func FuzzKeywordStartsSameAsOld(f *testing.F) {
 		checkKeywordStarts(t, s)
 	})
 }
+
+// bareSeeds are texts with and near bare order numbers.
+var bareSeeds = []string{
+	"#A-77412", "x#A-77412", "##12345", "#123456_", "#12345-", "(#12345)", "#ab-1234x", "100-4588213", "100-4588213-1234567",
+	"a100-4588213", "-100-4588213", "100-4588213_", "302-4588213-1234567? #B-99812 und #123456", "#1234", "_#12345",
+}
+
+// TestBareOrderNumbersSameAsOld compares bareOrderNumbers with
+// findNumbers over the whole text on the seeds and the test mails.
+func TestBareOrderNumbersSameAsOld(t *testing.T) {
+	in := append(append([]string{}, bareSeeds...), refSeeds...)
+	for _, m := range refSamples(t) {
+		in = append(in, m.Subject, m.Body())
+	}
+	for _, s := range in {
+		checkBareOrderNumbers(t, s)
+	}
+}
+
+func checkBareOrderNumbers(t *testing.T, s string) {
+	t.Helper()
+	for i, re := range bareOrderRE {
+		if diff := cmp.Diff(findNumbers(re, s, 4), bareOrderNumbers(i, s), cmp.AllowUnexported(numberHit{}, span{}), cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("bareOrderNumbers(%d, %q) (-whole text +runs):\n%s", i, s, diff)
+		}
+	}
+}
+
+func FuzzBareOrderNumbers(f *testing.F) {
+	for _, s := range bareSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkBareOrderNumbers(t, s)
+	})
+}

@@ -61,7 +61,7 @@ func findPIIQ(s string, taken cover, quick bool) []piiHit {
 	}
 	emails := findAllIf(!quick, emailRE, s)
 	if quick && email {
-		emails = runMatches(emailRE, s, emailRunes, hasAt)
+		emails = runMatchesAt(emailRE, s, emailRunes, '@')
 	}
 	for _, m := range emails {
 		sp := span{m[0], m[1]}
@@ -139,6 +139,39 @@ func runMatches(re *regexp.Regexp, s string, in *runSet, keep func(run string) b
 			}
 			out = append(out, m)
 		}
+	}
+	return out
+}
+
+// runMatchesAt is runMatches(re, s, in, keep) for a set in of ASCII
+// bytes only and a keep that asks for the byte c, which is in the set: it
+// finds the runs from each c outward instead of going through all of s.
+func runMatchesAt(re *regexp.Regexp, s string, in *runSet, c byte) [][]int {
+	var out [][]int
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], c)
+		if j < 0 {
+			break
+		}
+		start := i + j // back to the run's start: s[i-1] is not in it
+		for start > i && s[start-1] < utf8.RuneSelf && in.ascii[s[start-1]] {
+			start--
+		}
+		end := i + j + 1
+		for end < len(s) && s[end] < utf8.RuneSelf && in.ascii[s[end]] {
+			end++
+		}
+		_, size := utf8.DecodeLastRuneInString(s[:start])
+		from := start - size
+		for _, m := range re.FindAllStringSubmatchIndex(s[from:end], -1) {
+			for k := range m {
+				if m[k] >= 0 {
+					m[k] += from
+				}
+			}
+			out = append(out, m)
+		}
+		i = end
 	}
 	return out
 }
@@ -224,7 +257,6 @@ var phoneClass = func() (t [256]bool) {
 	return t
 }()
 
-func hasAt(s string) bool { return strings.IndexByte(s, '@') >= 0 }
 
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 

@@ -98,3 +98,23 @@ func FuzzPhoneMatches(f *testing.F) {
 		checkPhoneMatches(t, s)
 	})
 }
+
+// emailSeeds are texts with and near e-mail addresses.
+var emailSeeds = []string{
+	"a@b.de", "petra.schulz@web.de, p@x.de", "ä@b.de a@ä.de", "@@a@b.de", "a@b", "x a@b.de1 y", "mail:a@b.de;b@c.org",
+	"a@b.de@c.de", "_a@b.de_", "a@b..de", "\xffa@b.de", "a@b.de\xff",
+}
+
+// FuzzEmailRuns: runMatchesAt finds the addresses emailRE finds in the
+// whole text.
+func FuzzEmailRuns(f *testing.F) {
+	for _, s := range emailSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := emailRE.FindAllStringSubmatchIndex(s, -1)
+		if diff := cmp.Diff(want, runMatchesAt(emailRE, s, emailRunes, '@'), cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("runMatchesAt(emailRE, %q) (-whole text +runs):\n%s", s, diff)
+		}
+	})
+}

@@ -257,7 +257,6 @@ var phoneClass = func() (t [256]bool) {
 	return t
 }()
 
-
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
 // isPhone validates a phoneRE candidate s[sp.start:sp.end].

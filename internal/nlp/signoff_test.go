@@ -120,30 +120,6 @@ func FuzzSignOffWord(f *testing.F) {
 	})
 }
 
-// TestFoldReturnsFolded: Fold returns a folded string itself, and folds
-// every other printable ASCII string as before.
-func TestFoldReturnsFolded(t *testing.T) {
-	for _, s := range []string{"", "mit freundlichen gruessen", "a~b!", "Abc", "a\x7fb", "a\tb", "ä", "\xff"} {
-		var b strings.Builder
-		FoldAppend(&b, s)
-		if got := Fold(s); got != b.String() {
-			t.Errorf("Fold(%q) = %q, FoldAppend writes %q", s, got, b.String())
-		}
-	}
-}
-
-func FuzzFoldReturnsFolded(f *testing.F) {
-	f.Add("mit freundlichen gruessen")
-	f.Add("Mit Grüßen\x01")
-	f.Fuzz(func(t *testing.T, s string) {
-		var b strings.Builder
-		FoldAppend(&b, s)
-		if got := Fold(s); got != b.String() {
-			t.Errorf("Fold(%q) = %q, FoldAppend writes %q", s, got, b.String())
-		}
-	})
-}
-
 // signOffRef is SignOff as it was: the expressions for every phrase.
 func signOffRef(phrase string) SignOffKind {
 	s := strings.TrimRight(phrase, " ,.!:;-–")

@@ -204,7 +204,11 @@ func keywordNumbers(k int, s string, starts []int) []numberHit {
 		if c < end {
 			continue
 		}
-		m := anchoredRE[k].FindStringSubmatchIndex(s[c:keywordSpanEnd(s, c)])
+		span := s[c:keywordSpanEnd(s, c)]
+		if !hasDigit(span) {
+			continue // every number has a digit
+		}
+		m := anchoredRE[k].FindStringSubmatchIndex(span)
 		if m == nil {
 			continue
 		}
@@ -318,6 +322,15 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 func countDigits(s string) int {

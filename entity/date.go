@@ -85,25 +85,73 @@ func monthBeforeDay(s string) bool {
 // date dayMonthRE finds needs.
 func dayBeforeMonth(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i]) {
-			continue
-		}
-		skipped := 0
-	between:
-		for j := i + 1; j < len(s); j++ {
-			if monthStemAt(s, j) {
-				return true
-			}
-			switch c := s[j]; {
-			case c == ' ' || c == '\t':
-			case skipped < 6 && (c == '.' || c == 0xc5 || c == 0xbf || strings.IndexByte("ofstndrhOFSTNDRH", c) >= 0):
-				skipped++ // the long s (c5 bf) may stand for the s of "st"
-			default:
-				break between
-			}
+		if isDigit(s[i]) && monthAfterDigit(s, i) {
+			return true
 		}
 	}
 	return false
+}
+
+// monthAfterDigit reports whether a month stem follows the digit s[i], as
+// dayBeforeMonth asks.
+func monthAfterDigit(s string, i int) bool {
+	skipped := 0
+	for j := i + 1; j < len(s); j++ {
+		if monthStemAt(s, j) {
+			return true
+		}
+		switch c := s[j]; {
+		case c == ' ' || c == '\t':
+		case skipped < 6 && (c == '.' || c == 0xc5 || c == 0xbf || strings.IndexByte("ofstndrhOFSTNDRH", c) >= 0):
+			skipped++ // the long s (c5 bf) may stand for the s of "st"
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// dayMonthMatches returns what dayMonthRE.FindAllStringSubmatchIndex(s,
+// -1) returns, running the expression anchored, on a run of monthRunes,
+// only where a match can begin: at the rune before a digit that starts
+// a run of digits and has a month stem after it or after its next digit
+// (monthAfterDigit), or at a digit that starts s.
+func dayMonthMatches(s string) [][]int {
+	var out [][]int
+	end := 0 // of the last match
+	for d := 0; d < len(s); d++ {
+		if !isDigit(s[d]) || d > 0 && isDigit(s[d-1]) {
+			continue
+		}
+		if !monthAfterDigit(s, d) && !(d+1 < len(s) && isDigit(s[d+1]) && monthAfterDigit(s, d+1)) {
+			continue
+		}
+		_, size := utf8.DecodeLastRuneInString(s[:d])
+		c := d - size // where the match begins, with the rune before the day
+		if c < end {
+			continue
+		}
+		e := d
+		for e < len(s) {
+			n := monthRunes.at(s, e)
+			if n == 0 {
+				break
+			}
+			e += n
+		}
+		m := dayMonthAnchoredRE.FindStringSubmatchIndex(s[c:e])
+		if m == nil {
+			continue
+		}
+		for k := range m {
+			if m[k] >= 0 {
+				m[k] += c
+			}
+		}
+		out = append(out, m)
+		end = m[1]
+	}
+	return out
 }
 
 // monthStemAt reports whether one of monthStems begins at s[i], compared
@@ -260,6 +308,10 @@ var (
 	numericRE    = regexp.MustCompile(`(?:^|[^\d.])(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})`)
 	numericNoYRE = regexp.MustCompile(`(?i)(?:^|[^\pL])(?:am|vom|bis(?:[ \t]+zum)?|ab|seit|zum|den)[ \t]+(\d{1,2})\.(\d{1,2})\.`)
 	isoRE        = regexp.MustCompile(`(?:^|[^\d-])(\d{4})-(\d{2})-(\d{2})`)
+
+	// dayMonthAnchoredRE is dayMonthRE matching at the start of the text
+	// only.
+	dayMonthAnchoredRE = regexp.MustCompile(`^(?:` + dayMonthRE.String() + `)`)
 )
 
 type dateHit struct {
@@ -299,7 +351,7 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 	}
 	dayMonth := findIf(!quick, dayMonthRE, s)
 	if monthy && quick {
-		dayMonth = runMatches(dayMonthRE, s, monthRunes, dayBeforeMonth)
+		dayMonth = dayMonthMatches(s)
 	}
 	for _, m := range dayMonth {
 		month := s[m[4]:m[5]]

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // TestMonthStart: monthStemAt's first-byte check lets through the first
@@ -45,4 +46,39 @@ func TestFindDatesSameAsOld(t *testing.T) {
 			t.Errorf("findDates(%q) (-old +new):\n%s", s, diff)
 		}
 	}
+}
+
+// dayMonthSeeds are texts with and near dates of the day-month forms.
+var dayMonthSeeds = []string{
+	"am 3. März 2026", "3März", "bis 12.mai", "the 5th of May", "1 sept 2026", "zum 2. MRZ", "12. Mär. 2026", "123 März",
+	"1.2. März", "x3 März", "(3. März) 4. April, 2026", "3 3 März", "03.Jän", "3ſt of ſept", "3.\u212aokt", "3. Mai3. Juni",
+	"20 Marken", "3rd   of    March,    2026", "3. März 20266", "ä3. März", "\xff3. März", "3. Dezember und 4. Dezember",
+}
+
+// TestDayMonthMatchesSameAsRegexp compares dayMonthMatches with
+// dayMonthRE over the whole text, on the seeds and the test mails.
+func TestDayMonthMatchesSameAsRegexp(t *testing.T) {
+	in := append(append([]string{}, dayMonthSeeds...), refSeeds...)
+	for _, m := range refSamples(t) {
+		in = append(in, m.Subject, m.Body())
+	}
+	for _, s := range in {
+		checkDayMonthMatches(t, s)
+	}
+}
+
+func checkDayMonthMatches(t *testing.T, s string) {
+	t.Helper()
+	if diff := cmp.Diff(dayMonthRE.FindAllStringSubmatchIndex(s, -1), dayMonthMatches(s), cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("dayMonthMatches(%q) (-dayMonthRE +new):\n%s", s, diff)
+	}
+}
+
+func FuzzDayMonthMatches(f *testing.F) {
+	for _, s := range dayMonthSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkDayMonthMatches(t, s)
+	})
 }

@@ -111,7 +111,7 @@ func splitPlainFrom(from string) (display, addr string, ok bool) {
 	if display == "" {
 		return "", "", false
 	}
-	word := 0 // bytes in the current word
+	word := 0 // runes in the current word
 	for j := 0; j < len(display); {
 		c := display[j]
 		switch {
@@ -152,8 +152,8 @@ func plainDotAtom(s string) bool {
 	return true
 }
 
-// isAtextByte reports whether the ASCII byte c is RFC 5322 atext: a
-// visible character other than the specials.
+// isAtextByte reports whether the ASCII byte c may stand in an RFC 5322
+// dot-atom: a visible character other than the specials but '.'.
 func isAtextByte(c byte) bool {
 	return '!' <= c && c <= '~' && strings.IndexByte(`()<>[]:;@\,"`, c) < 0
 }

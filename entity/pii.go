@@ -129,16 +129,23 @@ func runMatches(re *regexp.Regexp, s string, in *runSet, keep func(run string) b
 		if !keep(s[start:i]) {
 			continue
 		}
-		_, size := utf8.DecodeLastRuneInString(s[:start])
-		from := start - size
-		for _, m := range re.FindAllStringSubmatchIndex(s[from:i], -1) {
-			for j := range m {
-				if m[j] >= 0 {
-					m[j] += from
-				}
+		out = appendRunMatches(out, re, s, start, i)
+	}
+	return out
+}
+
+// appendRunMatches appends re's matches in the run s[start:end], searched
+// together with the rune before it, as indexes into s.
+func appendRunMatches(out [][]int, re *regexp.Regexp, s string, start, end int) [][]int {
+	_, size := utf8.DecodeLastRuneInString(s[:start])
+	from := start - size
+	for _, m := range re.FindAllStringSubmatchIndex(s[from:end], -1) {
+		for k := range m {
+			if m[k] >= 0 {
+				m[k] += from
 			}
-			out = append(out, m)
 		}
+		out = append(out, m)
 	}
 	return out
 }
@@ -153,7 +160,7 @@ func runMatchesAt(re *regexp.Regexp, s string, in *runSet, c byte) [][]int {
 		if j < 0 {
 			break
 		}
-		start := i + j // back to the run's start: s[i-1] is not in it
+		start := i + j // back to the run's start; s[i] ended the last run
 		for start > i && s[start-1] < utf8.RuneSelf && in.ascii[s[start-1]] {
 			start--
 		}
@@ -161,16 +168,7 @@ func runMatchesAt(re *regexp.Regexp, s string, in *runSet, c byte) [][]int {
 		for end < len(s) && s[end] < utf8.RuneSelf && in.ascii[s[end]] {
 			end++
 		}
-		_, size := utf8.DecodeLastRuneInString(s[:start])
-		from := start - size
-		for _, m := range re.FindAllStringSubmatchIndex(s[from:end], -1) {
-			for k := range m {
-				if m[k] >= 0 {
-					m[k] += from
-				}
-			}
-			out = append(out, m)
-		}
+		out = appendRunMatches(out, re, s, start, end)
 		i = end
 	}
 	return out

@@ -154,9 +154,14 @@ func plainDotAtom(s string) bool {
 
 // isAtextByte reports whether the ASCII byte c may stand in an RFC 5322
 // dot-atom: a visible character other than the specials but '.'.
-func isAtextByte(c byte) bool {
-	return '!' <= c && c <= '~' && strings.IndexByte(`()<>[]:;@\,"`, c) < 0
-}
+func isAtextByte(c byte) bool { return atextBytes[c] }
+
+var atextBytes = func() (t [256]bool) {
+	for c := byte('!'); c <= '~'; c++ {
+		t[c] = strings.IndexByte(`()<>[]:;@\,"`, c) < 0
+	}
+	return t
+}()
 
 // isRoleAddress reports whether the mailbox is a shared, role or
 // no-reply address whose display name does not name a person.
@@ -677,7 +682,7 @@ func signOffPrefix(line string) (int, string) {
 	if i := strings.IndexFunc(first, unicode.IsSpace); i >= 0 {
 		first = first[:i]
 	}
-	if !nlp.SignOffWord(nlp.Fold(first)) {
+	if !nlp.SignOffStart(first) {
 		return 0, ""
 	}
 	words := strings.Fields(line)

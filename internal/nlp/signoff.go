@@ -1,6 +1,7 @@
 package nlp
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"regexp/syntax"
@@ -72,6 +73,29 @@ func SignOffWord(w string) bool {
 	a, _, _ := strings.Cut(w, " ")
 	b, _, _ := strings.Cut(strings.TrimRight(w, signOffTrim), " ")
 	return signOffFirstWords[a] || signOffFirstWords[b]
+}
+
+// SignOffStart is SignOffWord(Fold(w)), without allocating for a short
+// ASCII w such as the first word of a line.
+func SignOffStart(w string) bool {
+	var buf [24]byte
+	if len(w) > len(buf) || !isASCII(w) {
+		return SignOffWord(Fold(w))
+	}
+	f := buf[:len(w)]
+	for i := range len(w) {
+		c := w[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case c < ' ' || c == 0x7f:
+			c = ' '
+		}
+		f[i] = c
+	}
+	a, _, _ := bytes.Cut(f, []byte(" "))
+	b, _, _ := bytes.Cut(bytes.TrimRight(f, signOffTrim), []byte(" "))
+	return signOffFirstWords[string(a)] || signOffFirstWords[string(b)]
 }
 
 // signOffTrim is what SignOff trims from the end of a phrase.

@@ -169,3 +169,22 @@ func FuzzSignOffSameAsRegexp(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSignOffStart: SignOffStart is SignOffWord of the folded word.
+func FuzzSignOffStart(f *testing.F) {
+	for _, w := range []string{"Mit", "MFG,", "Viele", "Bitte", "LG.", "\x01mfg", "Grüße", "hochachtungsvoll!!!!!!!!!!", "x mfg", "–", ""} {
+		f.Add(w)
+	}
+	f.Fuzz(func(t *testing.T, w string) {
+		if got, want := SignOffStart(w), SignOffWord(Fold(w)); got != want {
+			t.Errorf("SignOffStart(%q) = %v, SignOffWord(Fold) = %v", w, got, want)
+		}
+	})
+}
+
+// TestSignOffStartAllocs: checking a line's first word allocates nothing.
+func TestSignOffStartAllocs(t *testing.T) {
+	if n := testing.AllocsPerRun(100, func() { SignOffStart("Mit") }); n > 0 {
+		t.Errorf("SignOffStart allocates %v times", n)
+	}
+}

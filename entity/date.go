@@ -85,31 +85,84 @@ func monthBeforeDay(s string) bool {
 // date dayMonthRE finds needs.
 func dayBeforeMonth(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i]) {
-			continue
-		}
-		skipped := 0
-	between:
-		for j := i + 1; j < len(s); j++ {
-			if monthStemAt(s, j) {
-				return true
-			}
-			switch c := s[j]; {
-			case c == ' ' || c == '\t':
-			case skipped < 6 && (c == '.' || c == 0xc5 || c == 0xbf || strings.IndexByte("ofstndrhOFSTNDRH", c) >= 0):
-				skipped++ // the long s (c5 bf) may stand for the s of "st"
-			default:
-				break between
-			}
+		if isDigit(s[i]) && monthAfterDigit(s, i) {
+			return true
 		}
 	}
 	return false
+}
+
+// monthAfterDigit reports whether a month stem follows the digit s[i], as
+// dayBeforeMonth asks.
+func monthAfterDigit(s string, i int) bool {
+	skipped := 0
+	for j := i + 1; j < len(s); j++ {
+		if monthStemAt(s, j) {
+			return true
+		}
+		switch c := s[j]; {
+		case c == ' ' || c == '\t':
+		case skipped < 6 && (c == '.' || c == 0xc5 || c == 0xbf || strings.IndexByte("ofstndrhOFSTNDRH", c) >= 0):
+			skipped++ // the long s (c5 bf) may stand for the s of "st"
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// dayMonthMatches returns what dayMonthRE.FindAllStringSubmatchIndex(s,
+// -1) returns, running the expression anchored, on a run of monthRunes,
+// only where a match can begin: at the rune before a digit that starts
+// a run of digits and has a month stem after it or after its next digit
+// (monthAfterDigit), or at a digit that starts s.
+func dayMonthMatches(s string) [][]int {
+	var out [][]int
+	end := 0 // of the last match
+	for d := 0; d < len(s); d++ {
+		if !isDigit(s[d]) || d > 0 && isDigit(s[d-1]) {
+			continue
+		}
+		if !monthAfterDigit(s, d) && !(d+1 < len(s) && isDigit(s[d+1]) && monthAfterDigit(s, d+1)) {
+			continue
+		}
+		_, size := utf8.DecodeLastRuneInString(s[:d])
+		c := d - size // where the match begins, with the rune before the day
+		if c < end {
+			continue
+		}
+		e := d
+		for e < len(s) {
+			n := monthRunes.at(s, e)
+			if n == 0 {
+				break
+			}
+			e += n
+		}
+		m := dayMonthAnchoredRE.FindStringSubmatchIndex(s[c:e])
+		if m == nil {
+			continue
+		}
+		for k := range m {
+			if m[k] >= 0 {
+				m[k] += c
+			}
+		}
+		out = append(out, m)
+		end = m[1]
+	}
+	return out
 }
 
 // monthStemAt reports whether one of monthStems begins at s[i], compared
 // as (?i) expressions compare: ASCII letters without case, 'ä' also as
 // 'Ä', the Kelvin sign as k and the long s as s.
 func monthStemAt(s string, i int) bool {
+	// Every stem begins with one of the letters "jfmasond"; of the runes
+	// taken for them, only the long s (c5 bf) is not ASCII.
+	if i >= len(s) || !monthStart[s[i]] {
+		return false
+	}
 	for _, stem := range monthStems {
 		j := i
 		for _, c := range stem {
@@ -136,18 +189,38 @@ func monthStemAt(s string, i int) bool {
 	return false
 }
 
-// inNoYear reports the length of s[i] when it is a rune numericNoYRE's
-// matches consist of after their first: ASCII letters and digits, blanks,
-// '.', and the long s, which (?i) takes for s.
-func inNoYear(s string, i int) int {
-	switch c := s[i]; {
-	case isWordChar(c) && c != '_' || c == ' ' || c == '\t' || c == '.':
-		return 1
-	case strings.HasPrefix(s[i:], longS):
-		return len(longS)
+// monthStart are the bytes a month stem may begin with (see monthStemAt).
+var monthStart = func() (t [256]bool) {
+	for _, c := range []byte("jfmasondJFMASOND\xc5") {
+		t[c] = true
 	}
-	return 0
-}
+	return t
+}()
+
+var (
+	// numericRunes are the bytes numericRE's matches consist of after
+	// their first.
+	numericRunes = newRunSet("0123456789.", false)
+	// isoRunes are the bytes isoRE's matches consist of after their first.
+	isoRunes = newRunSet("0123456789-", false)
+	// noYearRunes are the runes numericNoYRE's matches consist of after
+	// their first: ASCII letters and digits, blanks, '.', and the long s,
+	// which (?i) takes for s.
+	noYearRunes = func() *runSet {
+		r := newRunSet(" \t.", true)
+		r.other = []string{longS}
+		return r
+	}()
+	// monthRunes are the runes dayMonthRE's and monthDayRE's matches
+	// consist of after their first: ASCII letters and digits, blanks, '.',
+	// ',', the ä of "März" in either case, and the Kelvin sign and long s,
+	// which (?i) takes for k and s.
+	monthRunes = func() *runSet {
+		r := newRunSet(" \t.,", true)
+		r.other = []string{"ä", "Ä", kelvin, longS}
+		return r
+	}()
+)
 
 // afterDateWord reports whether the one or two digits before s[dot] follow
 // blanks after one of the words numericNoYRE needs ("am 3.", "bis zum
@@ -235,6 +308,10 @@ var (
 	numericRE    = regexp.MustCompile(`(?:^|[^\d.])(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})`)
 	numericNoYRE = regexp.MustCompile(`(?i)(?:^|[^\pL])(?:am|vom|bis(?:[ \t]+zum)?|ab|seit|zum|den)[ \t]+(\d{1,2})\.(\d{1,2})\.`)
 	isoRE        = regexp.MustCompile(`(?:^|[^\d-])(\d{4})-(\d{2})-(\d{2})`)
+
+	// dayMonthAnchoredRE is dayMonthRE matching at the start of the text
+	// only.
+	dayMonthAnchoredRE = regexp.MustCompile(`^(?:` + dayMonthRE.String() + `)`)
 )
 
 type dateHit struct {
@@ -272,7 +349,11 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 			hits = append(hits, dateHit{Date{Text: s[start:end], Time: t}, span{start, end}})
 		}
 	}
-	for _, m := range findIf(monthy, dayMonthRE, s) {
+	dayMonth := findIf(!quick, dayMonthRE, s)
+	if monthy && quick {
+		dayMonth = dayMonthMatches(s)
+	}
+	for _, m := range dayMonth {
 		month := s[m[4]:m[5]]
 		end := m[5]
 		if m[6] >= 0 {
@@ -294,7 +375,11 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 		}
 		add(m[2], end, y, int(monthOf(month)), atoi(s[m[2]:m[3]]))
 	}
-	for _, m := range findIf(monthDay, monthDayRE, s) {
+	monthDays := findIf(!quick, monthDayRE, s)
+	if monthDay && quick {
+		monthDays = runMatches(monthDayRE, s, monthRunes, monthBeforeDay)
+	}
+	for _, m := range monthDays {
 		month := s[m[2]:m[3]]
 		if !monthCaseOK(month) {
 			continue
@@ -313,7 +398,11 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 		}
 		add(m[2], end, y, int(monthOf(month)), atoi(s[m[4]:m[5]]))
 	}
-	for _, m := range findIf(dmy, numericRE, s) {
+	numeric := findIf(!quick, numericRE, s)
+	if dmy && quick {
+		numeric = runMatches(numericRE, s, numericRunes, func(run string) bool { dmy, _, _ := dateShapes(run); return dmy })
+	}
+	for _, m := range numeric {
 		end := m[1]
 		if end < len(s) && (isDigit(s[end]) || s[end] == '.' && end+1 < len(s) && isDigit(s[end+1])) {
 			continue // "1.2.345", "1.2.3.4"
@@ -326,7 +415,7 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 	}
 	noYear := findIf(!quick, numericNoYRE, s)
 	if dm && quick {
-		noYear = runMatches(numericNoYRE, s, inNoYear, func(run string) bool { _, dm, _ := dateShapes(run); return dm })
+		noYear = runMatches(numericNoYRE, s, noYearRunes, func(run string) bool { _, dm, _ := dateShapes(run); return dm })
 	}
 	for _, m := range noYear {
 		end := m[1]
@@ -335,7 +424,11 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 		}
 		add(m[2], end, 0, atoi(s[m[4]:m[5]]), atoi(s[m[2]:m[3]]))
 	}
-	for _, m := range findIf(iso, isoRE, s) {
+	isos := findIf(!quick, isoRE, s)
+	if iso && quick {
+		isos = runMatches(isoRE, s, isoRunes, func(run string) bool { _, _, iso := dateShapes(run); return iso })
+	}
+	for _, m := range isos {
 		end := m[1]
 		if end < len(s) && (isDigit(s[end]) || s[end] == '-' && end+1 < len(s) && isDigit(s[end+1])) {
 			continue

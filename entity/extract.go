@@ -234,11 +234,11 @@ func (x *Extractor) Extract(from, subject, text, lang string, now time.Time) Set
 			}
 		}
 		if nums[kindOrder].bare == "" {
-			for i, re := range bareOrderRE {
+			for i := range bareOrderRE {
 				if !bareOrderMayMatch(i, s) {
 					continue
 				}
-				for _, m := range findNumbers(re, s, 4) {
+				for _, m := range bareOrderNumbers(i, s) {
 					if !taken.any(m.span) && nums[kindOrder].bare == "" {
 						nums[kindOrder].bare = m.value
 					}

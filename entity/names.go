@@ -1,6 +1,7 @@
 package entity
 
 import (
+	"bytes"
 	"net/mail"
 	"strings"
 	"unicode"
@@ -70,6 +71,9 @@ func nameFromHeader(from string) (personName, bool) {
 // split at the last '<' for values net/mail rejects, such as an unquoted
 // "Schulz, Petra <p@example.de>".
 func splitFrom(from string) (display, addr string) {
+	if display, addr, ok := splitPlainFrom(from); ok {
+		return display, addr
+	}
 	if a, err := mail.ParseAddress(from); err == nil {
 		return a.Name, a.Address
 	}
@@ -86,6 +90,78 @@ func splitFrom(from string) (display, addr string) {
 	}
 	return strings.Trim(from, `"'`), ""
 }
+
+// splitPlainFrom splits the common From value `Petra Schulz
+// <petra.schulz@example.de>` as net/mail does, without its work: ok is
+// true only for a display name of atoms (letters, digits and such, UTF-8
+// allowed; no '=', which might start an encoded word) separated by single
+// spaces, then blanks and an address of two dot-atoms in angle brackets,
+// with nothing after it.
+func splitPlainFrom(from string) (display, addr string, ok bool) {
+	i := strings.IndexByte(from, '<')
+	if i <= 0 || from[len(from)-1] != '>' {
+		return "", "", false
+	}
+	addr = from[i+1 : len(from)-1]
+	local, domain, _ := strings.Cut(addr, "@")
+	if !plainDotAtom(local) || !plainDotAtom(domain) || len(local)+1+len(domain) != len(addr) {
+		return "", "", false
+	}
+	display = strings.TrimRight(from[:i], " \t")
+	if display == "" {
+		return "", "", false
+	}
+	word := 0 // runes in the current word
+	for j := 0; j < len(display); {
+		c := display[j]
+		switch {
+		case c == ' ':
+			if word == 0 {
+				return "", "", false // a leading or second blank
+			}
+			word = 0
+			j++
+			continue
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(display[j:])
+			if r == utf8.RuneError && size == 1 {
+				return "", "", false
+			}
+			j += size
+		case c == '=' || !isAtextByte(c):
+			return "", "", false
+		default:
+			j++
+		}
+		word++
+	}
+	return display, addr, true
+}
+
+// plainDotAtom reports whether s is an RFC 5322 dot-atom of ASCII
+// characters: atoms joined by single dots.
+func plainDotAtom(s string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != '.' && !isAtextByte(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// isAtextByte reports whether the ASCII byte c may stand in an RFC 5322
+// dot-atom: a visible character other than the specials but '.'.
+func isAtextByte(c byte) bool { return atextBytes[c] }
+
+var atextBytes = func() (t [256]bool) {
+	for c := byte('!'); c <= '~'; c++ {
+		t[c] = strings.IndexByte(`()<>[]:;@\,"`, c) < 0
+	}
+	return t
+}()
 
 // isRoleAddress reports whether the mailbox is a shared, role or
 // no-reply address whose display name does not name a person.
@@ -159,24 +235,68 @@ func parsePersonName(s string) (personName, bool) {
 		}
 		s = left
 	}
-	return parseNameWords(strings.Fields(s))
+	var arr [8]string
+	return parseNameWords(appendFields(arr[:0], s))
+}
+
+// appendFields appends the words of s, as strings.Fields splits them, to
+// words.
+func appendFields(words []string, s string) []string {
+	start := -1 // of the current word
+	for i, r := range s {
+		switch {
+		case !unicode.IsSpace(r):
+			if start < 0 {
+				start = i
+			}
+		case start >= 0:
+			words = append(words, s[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		words = append(words, s[start:])
+	}
+	return words
+}
+
+// foldBytes returns nlp.Fold(w) as bytes: in buf, without allocating, when
+// w is ASCII (as most words of names are) and fits.
+func foldBytes(buf *[32]byte, w string) []byte {
+	if len(w) > len(buf) {
+		return []byte(nlp.Fold(w))
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return []byte(nlp.Fold(w))
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case c < ' ' || c == 0x7f:
+			c = ' '
+		}
+		buf[i] = c
+	}
+	return buf[:len(w)]
 }
 
 // parseNameWords does the work of parsePersonName on words.
 func parseNameWords(words []string) (personName, bool) {
 	var p personName
 	var dr, prof bool
+	var buf, buf1 [32]byte
 	// Leading prefixes, honorifics and titles, in any order.
 prefixes:
 	for len(words) > 0 {
-		f := nlp.Fold(words[0])
-		if len(words) > 1 && (f == "i." || f == "i") {
-			if n := nlp.Fold(words[1]); n == "a." || n == "v." {
+		f := foldBytes(&buf, words[0])
+		if len(words) > 1 && (string(f) == "i." || string(f) == "i") {
+			if n := foldBytes(&buf1, words[1]); string(n) == "a." || string(n) == "v." {
 				words = words[2:] // "i. A. Petra Schulz"
 				continue
 			}
 		}
-		switch f {
+		switch string(f) {
 		case "i.a.", "i.v.", "ppa.", "ppa", "i.a", "i.v", "ihr", "ihre", "dein", "deine", "euer", "eure", "yours":
 		case "frau", "fr.", "mrs", "mrs.", "ms", "ms.", "miss":
 			p.gender = GenderFemale
@@ -195,9 +315,9 @@ prefixes:
 			prof = true
 		default:
 			switch {
-			case strings.HasPrefix(f, "dr."): // "Dr.-Ing.", "Dr.med."
+			case bytes.HasPrefix(f, []byte("dr.")): // "Dr.-Ing.", "Dr.med."
 				dr = true
-			case strings.HasPrefix(f, "dipl.") || strings.HasPrefix(f, "dipl-"):
+			case bytes.HasPrefix(f, []byte("dipl.")) || bytes.HasPrefix(f, []byte("dipl-")):
 			default:
 				break prefixes
 			}
@@ -206,7 +326,7 @@ prefixes:
 	}
 	// Trailing degrees and suffixes.
 	for len(words) > 1 {
-		switch strings.Trim(nlp.Fold(words[len(words)-1]), ".,") {
+		switch string(bytes.Trim(foldBytes(&buf, words[len(words)-1]), ".,")) {
 		case "jr", "sr", "phd", "ph.d", "mba", "msc", "m.sc", "bsc", "b.sc", "m.a", "b.a", "ll.m", "iii", "ii":
 			words = words[:len(words)-1]
 			continue
@@ -354,7 +474,8 @@ func titleCaseIfUpper(w string) string {
 // display names but are not part of a person's name: company forms,
 // departments, greetings, contact labels.
 func isNotNameWord(w string) bool {
-	switch strings.Trim(nlp.Fold(w), ".,;:!") {
+	var buf [32]byte
+	switch string(bytes.Trim(foldBytes(&buf, w), ".,;:!")) {
 	case "gmbh", "ag", "kg", "ug", "ohg", "gbr", "ev", "e.v", "mbh", "co", "ltd", "inc", "llc", "plc",
 		"corp", "corporation", "company", "limited", "gesellschaft", "holding", "group", "gruppe",
 		"team", "service", "services", "support", "kundenservice", "kundendienst", "customer",
@@ -555,6 +676,15 @@ func nameFromSignature(text string) (personName, bool) {
 // them, with separating punctuation removed. A line made of two sign-offs
 // ("Mit freundlichen Grüßen / Kind regards") has an empty rest.
 func signOffPrefix(line string) (int, string) {
+	// Every phrase tried below begins with the first word, folded: most
+	// lines are ruled out by it alone.
+	first := strings.TrimLeftFunc(line, unicode.IsSpace)
+	if i := strings.IndexFunc(first, unicode.IsSpace); i >= 0 {
+		first = first[:i]
+	}
+	if !nlp.SignOffStart(first) {
+		return 0, ""
+	}
 	words := strings.Fields(line)
 	for n := min(5, len(words)); n >= 1; n-- {
 		phrase := strings.TrimRight(nlp.Fold(strings.Join(words[:n], " ")), ",.!:;-–")

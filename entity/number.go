@@ -127,28 +127,61 @@ type kindStem struct {
 	stem string
 }
 
-// keywordStarts finds the builtin keyword stems in s in one pass. has[k]
-// reports whether strings.ToLower(s) contains one of kind k's stems (the
-// check Extract makes before the kind's expression); starts[k] are the
-// positions where one of them begins at a word boundary, the only places
-// where builtinRE[k] can match.
+// keywordStarts finds the builtin keyword stems in s in one pass over its
+// word boundaries. starts[k] are the positions where one of kind k's
+// stems begins at a word boundary (\b), the only places where builtinRE[k]
+// can match. When starts[k] is not empty, has[k] reports whether
+// strings.ToLower(s) contains one of kind k's stems (the check Extract
+// makes before the kind's expression); when it is, has[k] may be false
+// either way, as nothing can match.
 func keywordStarts(s string) (has [numKinds]bool, starts [numKinds][]int) {
+	prev := false // whether s[i-1] is a word character
 	for i := 0; i < len(s); i++ {
+		cur := wordChar[s[i]]
+		boundary := cur != prev
+		prev = cur
+		if !boundary {
+			continue
+		}
 		for _, ks := range stemFirst[s[i]] {
 			n, folded := stemAt(s, i, ks.stem)
 			if n == 0 {
 				continue
 			}
 			has[ks.kind] = has[ks.kind] || !folded
-			if wordBoundary(s, i) {
-				if st := starts[ks.kind]; len(st) == 0 || st[len(st)-1] != i {
-					starts[ks.kind] = append(st, i)
-				}
+			if st := starts[ks.kind]; len(st) == 0 || st[len(st)-1] != i {
+				starts[ks.kind] = append(st, i)
 			}
+		}
+	}
+	for k := range numKinds {
+		if len(starts[k]) > 0 && !has[k] {
+			has[k] = hasStem(s, k)
 		}
 	}
 	return has, starts
 }
+
+// hasStem reports whether strings.ToLower(s) contains one of kind k's
+// stems, anywhere.
+func hasStem(s string, k int) bool {
+	for i := 0; i < len(s); i++ {
+		for _, ks := range stemFirst[s[i]] {
+			if n, folded := stemAt(s, i, ks.stem); ks.kind == k && n > 0 && !folded {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// wordChar are the bytes isWordChar accepts.
+var wordChar = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = isWordChar(byte(c))
+	}
+	return t
+}()
 
 // wordBoundary reports whether \b holds at s[i]: whether exactly one of
 // the bytes around it is an ASCII word character (a byte of a multi-byte
@@ -171,7 +204,11 @@ func keywordNumbers(k int, s string, starts []int) []numberHit {
 		if c < end {
 			continue
 		}
-		m := anchoredRE[k].FindStringSubmatchIndex(s[c:keywordSpanEnd(s, c)])
+		span := s[c:keywordSpanEnd(s, c)]
+		if !hasDigit(span) {
+			continue // every number has a digit
+		}
+		m := anchoredRE[k].FindStringSubmatchIndex(span)
 		if m == nil {
 			continue
 		}
@@ -215,6 +252,19 @@ var bareOrderRE = [...]*regexp.Regexp{
 	regexp.MustCompile(`(?:^|[^\w#])#([A-Za-z]{1,3}-?\d{4,}|\d{5,})\b`),
 	regexp.MustCompile(`(?:^|[^\w-])([1-9]\d{2}-\d{7}(?:-\d{7})?)\b`),
 }
+
+// bareOrderNumbers is findNumbers(bareOrderRE[i], s, 4), with the
+// expression run only on the runs of ASCII letters, digits, '_', '#' and
+// '-' that bareOrderMayMatch lets through: a match is such a run's, but
+// for the rune before it, and '_' is in the runs so that the \b at the
+// end of a match sees the same rune after it.
+func bareOrderNumbers(i int, s string) []numberHit {
+	keep := func(run string) bool { return bareOrderMayMatch(i, run) }
+	return numbersOf(runMatches(bareOrderRE[i], s, bareRunes, keep), s, 4)
+}
+
+// bareRunes are the runes of bareOrderRE's matches after their first.
+var bareRunes = newRunSet("_#-", true)
 
 type numberHit struct {
 	value string
@@ -272,6 +322,15 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 func countDigits(s string) int {

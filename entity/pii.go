@@ -61,7 +61,7 @@ func findPIIQ(s string, taken cover, quick bool) []piiHit {
 	}
 	emails := findAllIf(!quick, emailRE, s)
 	if quick && email {
-		emails = runMatches(emailRE, s, inEmail, hasAt)
+		emails = runMatchesAt(emailRE, s, emailRunes, '@')
 	}
 	for _, m := range emails {
 		sp := span{m[0], m[1]}
@@ -81,7 +81,7 @@ func findPIIQ(s string, taken cover, quick bool) []piiHit {
 	}
 	phones := findAllIf(!quick, phoneRE, s)
 	if quick {
-		phones = runMatches(phoneRE, s, inPhone, sevenDigits)
+		phones = phoneMatches(s)
 	}
 	for _, m := range phones {
 		sp := span{m[0], m[1]}
@@ -105,16 +105,16 @@ func findAllIf(ok bool, re *regexp.Regexp, s string) [][]int {
 
 // runMatches returns what re.FindAllStringSubmatchIndex(s, -1) returns,
 // running re only on some runs of s: a run is a longest stretch of runes
-// for which inRun reports their length (0 for the runes that end a run),
-// and keep picks the runs to search, each together with the rune before
-// it, the context of a leading \b or [^\pL]. This is exact when every
-// match of re consists of the runes of one run, except that it may begin
-// with the rune before the run, when keep rejects only runs in which re
-// finds nothing of use, and when re can match ^ only before a run rune.
-func runMatches(re *regexp.Regexp, s string, inRun func(s string, i int) int, keep func(run string) bool) [][]int {
+// in the set in, and keep picks the runs to search, each together with the
+// rune before it, the context of a leading \b or [^\pL]. This is exact
+// when every match of re consists of the runes of one run, except that it
+// may begin with the rune before the run, when keep rejects only runs in
+// which re finds nothing of use, and when re can match ^ only before a run
+// rune.
+func runMatches(re *regexp.Regexp, s string, in *runSet, keep func(run string) bool) [][]int {
 	var out [][]int
 	for i := 0; i < len(s); {
-		n := inRun(s, i)
+		n := in.at(s, i)
 		if n == 0 {
 			i++
 			continue
@@ -123,47 +123,137 @@ func runMatches(re *regexp.Regexp, s string, inRun func(s string, i int) int, ke
 		for i < len(s) && n > 0 {
 			i += n
 			if i < len(s) {
-				n = inRun(s, i)
+				n = in.at(s, i)
 			}
 		}
 		if !keep(s[start:i]) {
 			continue
 		}
-		_, size := utf8.DecodeLastRuneInString(s[:start])
-		from := start - size
-		for _, m := range re.FindAllStringSubmatchIndex(s[from:i], -1) {
-			for j := range m {
-				if m[j] >= 0 {
-					m[j] += from
-				}
+		out = appendRunMatches(out, re, s, start, i)
+	}
+	return out
+}
+
+// appendRunMatches appends re's matches in the run s[start:end], searched
+// together with the rune before it, as indexes into s.
+func appendRunMatches(out [][]int, re *regexp.Regexp, s string, start, end int) [][]int {
+	_, size := utf8.DecodeLastRuneInString(s[:start])
+	from := start - size
+	for _, m := range re.FindAllStringSubmatchIndex(s[from:end], -1) {
+		for k := range m {
+			if m[k] >= 0 {
+				m[k] += from
 			}
-			out = append(out, m)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// runMatchesAt is runMatches(re, s, in, keep) for a set in of ASCII
+// bytes only and a keep that asks for the byte c, which is in the set: it
+// finds the runs from each c outward instead of going through all of s.
+func runMatchesAt(re *regexp.Regexp, s string, in *runSet, c byte) [][]int {
+	var out [][]int
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], c)
+		if j < 0 {
+			break
+		}
+		start := i + j // back to the run's start; s[i] ended the last run
+		for start > i && s[start-1] < utf8.RuneSelf && in.ascii[s[start-1]] {
+			start--
+		}
+		end := i + j + 1
+		for end < len(s) && s[end] < utf8.RuneSelf && in.ascii[s[end]] {
+			end++
+		}
+		out = appendRunMatches(out, re, s, start, end)
+		i = end
+	}
+	return out
+}
+
+// runSet is the set of runes runs consist of (see runMatches): ASCII
+// bytes, and a few others.
+type runSet struct {
+	ascii [utf8.RuneSelf]bool
+	other []string // runes other than ASCII
+}
+
+// newRunSet returns the set of the ASCII bytes in chars, and of the ASCII
+// letters and digits when alnum is true.
+func newRunSet(chars string, alnum bool) *runSet {
+	var r runSet
+	for i := 0; i < len(chars); i++ {
+		r.ascii[chars[i]] = true
+	}
+	for c := byte(0); alnum && c < utf8.RuneSelf; c++ {
+		r.ascii[c] = r.ascii[c] || isASCIILetter(c) || isDigit(c)
+	}
+	return &r
+}
+
+// at reports the length of the rune at s[i] when it is in the set, else 0.
+func (r *runSet) at(s string, i int) int {
+	if c := s[i]; c < utf8.RuneSelf {
+		if r.ascii[c] {
+			return 1
+		}
+		return 0
+	}
+	for _, o := range r.other {
+		if strings.HasPrefix(s[i:], o) {
+			return len(o)
+		}
+	}
+	return 0
+}
+
+var (
+	// emailRunes are what emailRE may match.
+	emailRunes = newRunSet("._%+-@_", true)
+)
+
+// phoneMatches returns what phoneRE.FindAllStringIndex(s, -1) returns,
+// without running it: `(?:\+\d|\(\d|\b0)[\d ()/-]{5,24}\d` matches where
+// one of its three beginnings stands, up to the last digit that leaves 5
+// to 24 characters of the class between, which its greedy repetition
+// prefers; the search goes on after each match.
+func phoneMatches(s string) [][]int {
+	var out [][]int
+	for p := 0; p < len(s); p++ {
+		var r int // where the repetition begins
+		switch c := s[p]; {
+		case (c == '+' || c == '(') && p+1 < len(s) && isDigit(s[p+1]):
+			r = p + 2
+		case c == '0' && (p == 0 || !wordChar[s[p-1]]):
+			r = p + 1
+		default:
+			continue
+		}
+		n := 0 // class characters from r, up to the 24 and the digit
+		for r+n < len(s) && n < 25 && phoneClass[s[r+n]] {
+			n++
+		}
+		for k := min(24, n-1); k >= 5; k-- {
+			if isDigit(s[r+k]) {
+				out = append(out, []int{p, r + k + 1})
+				p = r + k // the loop goes on at the match's end
+				break
+			}
 		}
 	}
 	return out
 }
 
-// inPhone reports the length of s[i] when phoneRE may match it.
-func inPhone(s string, i int) int {
-	if c := s[i]; isDigit(c) || c == ' ' || c == '(' || c == ')' || c == '/' || c == '-' || c == '+' {
-		return 1
+// phoneClass is phoneRE's [\d ()/-].
+var phoneClass = func() (t [256]bool) {
+	for _, c := range []byte("0123456789 ()/-") {
+		t[c] = true
 	}
-	return 0
-}
-
-// sevenDigits reports whether s has seven digits, as every phone number
-// isPhone accepts has.
-func sevenDigits(s string) bool { return countDigits(s) >= 7 }
-
-// inEmail reports the length of s[i] when emailRE may match it.
-func inEmail(s string, i int) int {
-	if c := s[i]; isWordChar(c) && c != '_' || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '@' {
-		return 1
-	}
-	return 0
-}
-
-func hasAt(s string) bool { return strings.IndexByte(s, '@') >= 0 }
+	return t
+}()
 
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 

@@ -22,7 +22,7 @@ func (x *Extractor) extractRef(from, subject, text, lang string, now time.Time) 
 	if lang == "" {
 		lang = nlp.Detect(subject + "\n" + text)
 	}
-	x.extractName(&e, from, text, lang)
+	x.extractNameRef(&e, from, text, lang)
 
 	parts := [2]string{subject, text}
 	type tiered struct{ kw, extra, bare string }

@@ -54,7 +54,9 @@ func (l *Lexicon) Analyze(text string) (classifier.Prediction, Anger) {
 		return p, Anger{}
 	}
 	text = clip(text)
-	s := scorer{l: l, text: text, toks: l.tokenize(text)}
+	tb := getTokBuf()
+	defer putTokBuf(tb)
+	s := scorer{l: l, text: text, toks: l.tokenizeIn(tb, text)}
 	s.ang.on = true
 	s.run()
 	return predict(s.total), s.anger()

@@ -139,7 +139,9 @@ type Lexicon struct {
 // their first GiB.
 func (l *Lexicon) Score(text string) float64 {
 	text = clip(text)
-	s := scorer{l: l, text: text, toks: l.tokenize(text)}
+	tb := getTokBuf()
+	defer putTokBuf(tb)
+	s := scorer{l: l, text: text, toks: l.tokenizeIn(tb, text)}
 	s.run()
 	return s.total
 }

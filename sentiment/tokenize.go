@@ -3,6 +3,7 @@ package sentiment
 import (
 	"math"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -55,10 +56,48 @@ type tokenizer struct {
 // ö→oe, ü→ue, ß→ss (also for decomposed umlauts), typographic apostrophes
 // to "'". Links and e-mail addresses are skipped; invalid UTF-8 separates
 // words.
-func (l *Lexicon) tokenize(text string) []token {
+func (l *Lexicon) tokenize(text string) []token { return l.tokenizeIn(nil, text) }
+
+// tokBuf holds the memory of a tokenize call for the next one (see
+// tokBufs); nil means new memory.
+type tokBuf struct {
+	buf  []byte
+	toks []token
+}
+
+// tokBufs keep tokBufs for Analyze and Score, whose tokens do not outlive
+// them: the words they report are copied out.
+var tokBufs = sync.Pool{New: func() any { return new(tokBuf) }}
+
+// maxPooled is the most memory (bytes of text) kept in a pooled tokBuf.
+const maxPooled = 1 << 16
+
+// getTokBuf returns a tokBuf from the pool.
+func getTokBuf() *tokBuf { return tokBufs.Get().(*tokBuf) }
+
+// putTokBuf returns tb to the pool, without the strings its tokens held.
+func putTokBuf(tb *tokBuf) {
+	if cap(tb.buf) > maxPooled {
+		return
+	}
+	clear(tb.toks)
+	tb.buf, tb.toks = tb.buf[:0], tb.toks[:0]
+	tokBufs.Put(tb)
+}
+
+// tokenizeIn is tokenize in tb's memory (nil: new memory). The tokens are
+// valid until tb is used again.
+func (l *Lexicon) tokenizeIn(tb *tokBuf, text string) []token {
 	t := tokenizer{l: l, chunk: true}
-	t.buf = make([]byte, 0, len(text)+8)
-	t.toks = make([]token, 0, len(text)/5+8)
+	if tb != nil && cap(tb.buf) >= len(text)+8 {
+		t.buf, t.toks = tb.buf[:0], tb.toks[:0]
+	} else {
+		t.buf = make([]byte, 0, len(text)+8)
+		t.toks = make([]token, 0, len(text)/5+8)
+	}
+	if tb != nil {
+		defer func() { tb.buf, tb.toks = t.buf, t.toks }()
+	}
 	for i := 0; i < len(text); {
 		c := text[i]
 		if t.chunk && !isASCIISpace(c) {

@@ -56,16 +56,29 @@ func Courtesy(sentence string) bool {
 	question := strings.ContainsRune(sentence, '?')
 	tp := getTokens()
 	defer putTokens(tp)
-	for _, t := range appendFoldedTokens(tp, sentence) {
-		k := courtesyKinds[t] // one lookup for the three word lists
-		solved = solved || k&kindSolved != 0
-		contrast = contrast || k&kindContrast != 0
-		switch {
-		case k&kindCourtesy != 0:
-			polite++
-		case t == "." || t == "," || t == ":" || t == "-" || t == "–" || t == "…":
-		default:
-			other++
+	// The tokens chunk by chunk, so that a long sentence is decided as
+	// soon as it has too many other words, without tokenizing the rest.
+	for s := Fold(sentence); ; {
+		chunk, at, rest, ok := nextChunk(s)
+		if !ok {
+			break
+		}
+		s = rest
+		*tp = appendChunk((*tp)[:0], chunk, at)
+		for _, t := range *tp {
+			k := courtesyKinds[t] // one lookup for the three word lists
+			solved = solved || k&kindSolved != 0
+			contrast = contrast || k&kindContrast != 0
+			switch {
+			case k&kindCourtesy != 0:
+				polite++
+			case t == "." || t == "," || t == ":" || t == "-" || t == "–" || t == "…":
+			default:
+				other++
+			}
+		}
+		if other > 5 || other > 1 && (question || contrast) {
+			return false // neither of the answers below can be true any more
 		}
 	}
 	if solved && !contrast && !question && other <= 5 {

@@ -12,6 +12,9 @@ import (
 // out (ä→ae, ö→oe, ü→ue, ß→ss) and invalid UTF-8 replaced by U+FFFD.
 // Control characters become spaces.
 func Fold(s string) string {
+	if folded(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/8)
 	FoldAppend(&b, s)
@@ -24,6 +27,17 @@ func FoldAppend(b *strings.Builder, s string) {
 		s = norm.NFC.String(s)
 	}
 	for i := 0; i < len(s); {
+		// Most bytes stay as they are: copy them in one piece.
+		j := i
+		for j < len(s) && asciiFolded[s[j]] {
+			j++
+		}
+		if j > i {
+			b.WriteString(s[i:j])
+			if i = j; i == len(s) {
+				break
+			}
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
@@ -90,6 +104,25 @@ func FoldUmlauts(s string) string {
 	b.WriteString(s[done:])
 	return b.String()
 }
+
+// folded reports whether Fold(s) is s: printable ASCII without capitals.
+func folded(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !asciiFolded[s[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiFolded are the bytes Fold keeps as they are: printable ASCII but
+// the capitals.
+var asciiFolded = func() (t [256]bool) {
+	for c := ' '; c < 0x7f; c++ {
+		t[c] = c < 'A' || c > 'Z'
+	}
+	return t
+}()
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {

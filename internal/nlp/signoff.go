@@ -1,8 +1,12 @@
 package nlp
 
 import (
+	"bytes"
+	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strings"
+	"sync"
 )
 
 // SignOffKind says what kind of closing formula a phrase is.
@@ -58,20 +62,184 @@ var signOffFirstWords = map[string]bool{
 	"yours": true,
 }
 
+// SignOffWord reports whether a phrase whose first word, folded as Fold
+// does, is w may be a closing formula: SignOff reports NoSignOff for w and
+// for every phrase w+" "+rest when it is false. It spares folding and
+// trying a line's longer phrases when its first word already rules them out.
+func SignOffWord(w string) bool {
+	// SignOff cuts its first word from the phrase with trailing blanks and
+	// punctuation trimmed: that is w up to its first blank, unless the
+	// trimming reaches into w.
+	a, _, _ := strings.Cut(w, " ")
+	b, _, _ := strings.Cut(strings.TrimRight(w, signOffTrim), " ")
+	return signOffFirstWords[a] || signOffFirstWords[b]
+}
+
+// SignOffStart is SignOffWord(Fold(w)), without allocating for a short
+// ASCII w such as the first word of a line.
+func SignOffStart(w string) bool {
+	var buf [24]byte
+	if len(w) > len(buf) || !isASCII(w) {
+		return SignOffWord(Fold(w))
+	}
+	f := buf[:len(w)]
+	for i := range len(w) {
+		c := w[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case c < ' ' || c == 0x7f:
+			c = ' '
+		}
+		f[i] = c
+	}
+	a, _, _ := bytes.Cut(f, []byte(" "))
+	b, _, _ := bytes.Cut(bytes.TrimRight(f, signOffTrim), []byte(" "))
+	return signOffFirstWords[string(a)] || signOffFirstWords[string(b)]
+}
+
+// signOffTrim is what SignOff trims from the end of a phrase.
+const signOffTrim = " ,.!:;-–"
+
 // SignOff classifies phrase, folded as Fold does, as a closing formula.
 // Trailing blanks and punctuation (",.!:;-–") are ignored; anything else
 // must match exactly: "mit freundlichen gruessen", "viele gruesse aus
 // berlin", "danke", "take care".
 func SignOff(phrase string) SignOffKind {
-	s := strings.TrimRight(phrase, " ,.!:;-–")
+	s := strings.TrimRight(phrase, signOffTrim)
 	first, _, _ := strings.Cut(s, " ")
-	switch {
-	case s == "" || !signOffFirstWords[first]:
+	if s == "" || !signOffFirstWords[first] {
 		return NoSignOff
+	}
+	if k, ok := signOffPhrases()[s]; ok {
+		return k
+	}
+	if !strings.Contains(s, " aus ") {
+		return NoSignOff // every other phrase is in signOffPhrases
+	}
+	switch {
 	case signOffStrongRE.MatchString(s):
 		return StrongSignOff
 	case signOffWeakRE.MatchString(s):
 		return WeakSignOff
 	}
 	return NoSignOff
+}
+
+// signOffPhrases are the phrases the sign-off expressions match, but for
+// those naming a place ("viele gruesse aus kiel"), with what SignOff says
+// of them: a map look-up spares running the expressions. A phrase not in
+// it is a closing formula only if it has " aus ", after which the only
+// unbounded parts of the expressions come (signOffPhraseList checks).
+var signOffPhrases = sync.OnceValue(func() map[string]SignOffKind {
+	m := map[string]SignOffKind{}
+	for _, re := range []*regexp.Regexp{signOffStrongRE, signOffWeakRE} {
+		list, err := signOffPhraseList(re)
+		if err != nil {
+			panic(err)
+		}
+		for _, s := range list {
+			switch {
+			case signOffStrongRE.MatchString(s):
+				m[s] = StrongSignOff
+			case signOffWeakRE.MatchString(s):
+				m[s] = WeakSignOff
+			default:
+				panic(fmt.Sprintf("nlp: sign-off phrase %q listed from %v does not match", s, re))
+			}
+		}
+	}
+	return m
+})
+
+// anyRun stands in the strings phraseList builds for a part of an
+// expression that matches strings of any length.
+const anyRun = "\x00"
+
+// signOffPhraseList lists the strings re matches that have no part of
+// any length, and checks that every other string it matches has " aus "
+// before the first such part.
+func signOffPhraseList(re *regexp.Regexp) ([]string, error) {
+	tree, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		return nil, err
+	}
+	all, err := phraseList(tree.Simplify(), []string{""})
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, s := range all {
+		if !strings.Contains(s, anyRun) {
+			out = append(out, s)
+			continue
+		}
+		if i := strings.Index(s, anyRun); !strings.Contains(s[:i], " aus ") {
+			return nil, fmt.Errorf("nlp: %v matches %q, with a part of any length before \" aus \"", re, s)
+		}
+	}
+	return out, nil
+}
+
+// phraseList extends the strings in by what re matches: every string,
+// with anyRun for a part of any length.
+func phraseList(re *syntax.Regexp, in []string) ([]string, error) {
+	if re.Flags&syntax.FoldCase != 0 {
+		return nil, fmt.Errorf("nlp: case folding in %v", re)
+	}
+	appendEach := func(tails []string) []string {
+		var out []string
+		for _, s := range in {
+			for _, t := range tails {
+				out = append(out, s+t)
+			}
+		}
+		return out
+	}
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginText, syntax.OpEndText:
+		return in, nil
+	case syntax.OpLiteral:
+		return appendEach([]string{string(re.Rune)}), nil
+	case syntax.OpCharClass:
+		var tails []string
+		for i := 0; i < len(re.Rune); i += 2 {
+			if re.Rune[i+1]-re.Rune[i] > 16 {
+				return appendEach([]string{anyRun}), nil
+			}
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				tails = append(tails, string(r))
+			}
+		}
+		return appendEach(tails), nil
+	case syntax.OpStar, syntax.OpPlus:
+		return appendEach([]string{anyRun}), nil
+	case syntax.OpCapture:
+		return phraseList(re.Sub[0], in)
+	case syntax.OpConcat:
+		var err error
+		for _, sub := range re.Sub {
+			if in, err = phraseList(sub, in); err != nil {
+				return nil, err
+			}
+		}
+		return in, nil
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			l, err := phraseList(sub, in)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, l...)
+		}
+		return out, nil
+	case syntax.OpQuest:
+		l, err := phraseList(re.Sub[0], in)
+		if err != nil {
+			return nil, err
+		}
+		return append(append([]string{}, in...), l...), nil
+	}
+	return nil, fmt.Errorf("nlp: cannot list the strings of %v (op %v)", re, re.Op)
 }

@@ -29,6 +29,21 @@ func Tokenize(s string) []string {
 // AppendTokens appends the tokens of s (see Tokenize) to dst and returns
 // the extended slice. It allocates only when dst must grow.
 func AppendTokens(dst []string, s string) []string {
+	for {
+		chunk, at, rest, ok := nextChunk(s)
+		if !ok {
+			return dst
+		}
+		dst = appendChunk(dst, chunk, at)
+		s = rest
+	}
+}
+
+// nextChunk returns the first whitespace-free chunk of s, whether it
+// contains an '@', and the rest of s after it; ok is false when s has no
+// chunk left. The tokens of s are those of its chunks (appendChunk), in
+// turn.
+func nextChunk(s string) (chunk string, at bool, rest string, ok bool) {
 	for len(s) > 0 {
 		// Skip spaces.
 		if c := s[0]; c < utf8.RuneSelf {
@@ -41,10 +56,9 @@ func AppendTokens(dst []string, s string) []string {
 			continue
 		}
 		end, at := chunkEnd(s)
-		dst = appendChunk(dst, s[:end], at)
-		s = s[end:]
+		return s[:end], at, s[end:], true
 	}
-	return dst
+	return "", false, "", false
 }
 
 // Classes of ASCII bytes in ascii.

@@ -41,7 +41,14 @@ import (
 // (the SMTP password when no --smtp-password-file is given, see
 // smtpFlags), ANTWORT_IMAP_PASSWORD (the password of an IMAP mailbox when
 // no --imap-password-file is given; an IMAP URL never holds one, see
-// imapFlags) and, in benchmarks only, ANTWORT_DATA.
+// imapFlags) and, in benchmarks only, ANTWORT_DATA, which is therefore not
+// the variable of the --data flags (see benchDataVar).
+
+// benchDataVar names the public data sets' folder for benchmarks and
+// bench/ scripts. It is not the --data of every command that has one
+// (train, eval, policy fit): set for the benchmarks, it would make them
+// read a folder of data sets. ANTWORT_TRAIN_DATA and the like still are.
+const benchDataVar = "ANTWORT_DATA"
 
 // envPrefix starts every variable antwort reads.
 const envPrefix = "ANTWORT_"
@@ -95,7 +102,9 @@ func (g *globalOptions) bindEnv(cmd *cobra.Command, lookup func(string) (string,
 		if path != "" {
 			names = append(names, envName(path, f.Name))
 		}
-		names = append(names, envName("", f.Name))
+		if n := envName("", f.Name); n != benchDataVar {
+			names = append(names, n)
+		}
 		name, v, ok := "", "", false
 		for _, n := range names {
 			if v, ok = lookup(n); ok {

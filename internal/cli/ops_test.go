@@ -63,7 +63,7 @@ func TestEveryFlagSettableFromEnv(t *testing.T) {
 			if _, ok := f.Value.(pflag.SliceValue); ok {
 				v = strings.Trim(v, "[]")
 			}
-			env[envName("", f.Name)] = v
+			env[flagVar(cmd, f.Name)] = v
 		})
 		if err := g.bindEnv(cmd, func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err != nil {
 			t.Errorf("%s: bindEnv() = %v", cmd.CommandPath(), err)
@@ -74,8 +74,8 @@ func TestEveryFlagSettableFromEnv(t *testing.T) {
 				return
 			}
 			n++
-			if !f.Changed || g.fromEnv[f.Name] != envName("", f.Name) {
-				t.Errorf("%s --%s: not set from %s", cmd.CommandPath(), f.Name, envName("", f.Name))
+			if !f.Changed || g.fromEnv[f.Name] != flagVar(cmd, f.Name) {
+				t.Errorf("%s --%s: not set from %s", cmd.CommandPath(), f.Name, flagVar(cmd, f.Name))
 			}
 		})
 	}
@@ -208,5 +208,46 @@ func TestHealthcheck(t *testing.T) {
 	bad.Close()
 	if code, _, _ := run(t, "", "healthcheck", "--url", bad.URL+"/healthz", "--timeout", "1s"); code != ExitError {
 		t.Errorf("healthcheck of a closed port = %d, want 1", code)
+	}
+}
+
+// flagVar is the variable that sets flag of cmd: ANTWORT_<FLAG>, or for
+// --data, which ANTWORT_DATA does not set, ANTWORT_<COMMAND>_DATA.
+func flagVar(cmd *cobra.Command, flag string) string {
+	if n := envName("", flag); n != benchDataVar {
+		return n
+	}
+	return envName(commandPath(cmd), flag)
+}
+
+// TestBenchDataVariableIsNotTrainData: ANTWORT_DATA, set for the
+// benchmarks to the public data sets' folder, must not become the
+// --data of train, eval or policy fit (a folder of data sets is no
+// training data); ANTWORT_TRAIN_DATA still sets train's.
+func TestBenchDataVariableIsNotTrainData(t *testing.T) {
+	g := &globalOptions{io: IOStreams{ErrOut: io.Discard}}
+	root := newRootCmd(g)
+	env := map[string]string{"ANTWORT_DATA": "/data/sets", "ANTWORT_EVAL_DATA": "eval.jsonl"}
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	seen := 0
+	for _, cmd := range allCommands(root) {
+		f := cmd.Flags().Lookup("data")
+		if f == nil {
+			continue
+		}
+		seen++
+		if err := g.bindEnv(cmd, lookup); err != nil {
+			t.Fatalf("%s: %v", cmd.CommandPath(), err)
+		}
+		want := ""
+		if commandPath(cmd) == "eval" {
+			want = "eval.jsonl"
+		}
+		if got := strings.Trim(f.Value.String(), "[]"); f.Changed != (want != "") || want != "" && got != want {
+			t.Errorf("%s --data = %q (set: %v), want %q", cmd.CommandPath(), got, f.Changed, want)
+		}
+	}
+	if seen < 2 {
+		t.Fatalf("only %d commands with --data: the test lost its subject", seen)
 	}
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -83,7 +82,7 @@ func BenchmarkBatchGenerated(b *testing.B) {
 	eng, items := batchBenchSetup(b, 5000)
 	ctx := context.Background()
 	w := bufio.NewWriter(io.Discard)
-	enc := json.NewEncoder(w)
+	var line []byte
 	b.ReportAllocs()
 	cpu0 := cpuTime(b)
 	n := 0
@@ -98,9 +97,10 @@ func BenchmarkBatchGenerated(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := enc.Encode(&batchRecord{Suggestion: s, Source: msg.Source, Auto: msg.Auto}); err != nil {
+		if line, err = appendBatchRecord(line[:0], &batchRecord{Suggestion: s, Source: msg.Source, Auto: msg.Auto}); err != nil {
 			b.Fatal(err)
 		}
+		w.Write(line)
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "mails/s")
 	// The machine is shared: CPU time per mail (of the whole process,

@@ -16,17 +16,27 @@ import (
 // without being added here). encoding/json spends most of its time on
 // reflection for this small, fixed shape; classify writes one per text.
 func appendResult(b []byte, r *antwort.Result) ([]byte, error) {
+	b, err := appendResultFields(append(b, '{'), r, false)
+	if err != nil {
+		return b, err
+	}
+	return append(b, "}\n"...), nil
+}
+
+// appendResultFields appends r's fields, without the braces around them;
+// html escapes <, > and & in strings (see appendJSONStringHTML).
+func appendResultFields(b []byte, r *antwort.Result, html bool) ([]byte, error) {
 	var err error
-	b = append(b, `{"id":`...)
-	b = appendJSONString(b, r.ID)
+	b = append(b, `"id":`...)
+	b = appendJSONStringHTML(b, r.ID, html)
 	b = append(b, `,"lang":`...)
-	b = appendJSONString(b, r.Lang)
+	b = appendJSONStringHTML(b, r.Lang, html)
 	b = append(b, `,"intent":`...)
-	if b, err = appendLabel(b, &r.Intent); err != nil {
+	if b, err = appendLabel(b, &r.Intent, html); err != nil {
 		return b, err
 	}
 	b = append(b, `,"sentiment":`...)
-	if b, err = appendLabel(b, &r.Sentiment); err != nil {
+	if b, err = appendLabel(b, &r.Sentiment, html); err != nil {
 		return b, err
 	}
 	b = append(b, `,"explanation":{`...)
@@ -50,7 +60,7 @@ func appendResult(b []byte, r *antwort.Result) ([]byte, error) {
 				b = append(b, ',')
 			}
 			b = append(b, `{"feature":`...)
-			b = appendJSONString(b, x.Feature)
+			b = appendJSONStringHTML(b, x.Feature, html)
 			b = append(b, `,"weight":`...)
 			if b, err = appendJSONFloat(b, x.Weight); err != nil {
 				return b, err
@@ -59,14 +69,14 @@ func appendResult(b []byte, r *antwort.Result) ([]byte, error) {
 		}
 		b = append(b, ']')
 	}
-	return append(b, "}}\n"...), nil
+	return append(b, '}'), nil
 }
 
 // appendLabel appends l as a JSON object.
-func appendLabel(b []byte, l *antwort.Label) ([]byte, error) {
+func appendLabel(b []byte, l *antwort.Label, html bool) ([]byte, error) {
 	var err error
 	b = append(b, `{"label":`...)
-	b = appendJSONString(b, l.Label)
+	b = appendJSONStringHTML(b, l.Label, html)
 	b = append(b, `,"confidence":`...)
 	if b, err = appendJSONFloat(b, l.Confidence); err != nil {
 		return b, err
@@ -80,7 +90,7 @@ func appendLabel(b []byte, l *antwort.Label) ([]byte, error) {
 				b = append(b, ',')
 			}
 			b = append(b, `{"label":`...)
-			b = appendJSONString(b, a.Label)
+			b = appendJSONStringHTML(b, a.Label, html)
 			b = append(b, `,"confidence":`...)
 			if b, err = appendJSONFloat(b, a.Confidence); err != nil {
 				return b, err
@@ -90,7 +100,7 @@ func appendLabel(b []byte, l *antwort.Label) ([]byte, error) {
 		b = append(b, ']')
 	}
 	b = append(b, `,"model":`...)
-	b = appendJSONString(b, l.Model)
+	b = appendJSONStringHTML(b, l.Model, html)
 	return append(b, '}'), nil
 }
 
@@ -118,16 +128,21 @@ func appendJSONFloat(b []byte, f float64) ([]byte, error) {
 }
 
 // appendJSONString appends s as a JSON string as encoding/json does
-// without HTML escaping: quotes, backslashes and control characters
-// escaped, invalid UTF-8 as U+FFFD, U+2028 and U+2029 escaped.
-func appendJSONString(b []byte, s string) []byte {
+// with HTML escaping off (json.Encoder.SetEscapeHTML(false)): quotes,
+// backslashes and control characters escaped, invalid UTF-8 as U+FFFD,
+// U+2028 and U+2029 escaped.
+func appendJSONString(b []byte, s string) []byte { return appendJSONStringHTML(b, s, false) }
+
+// appendJSONStringHTML is appendJSONString that also escapes <, > and &
+// when html is true, as encoding/json does by default.
+func appendJSONStringHTML(b []byte, s string, html bool) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
+			if c >= 0x20 && c != '"' && c != '\\' && (!html || c != '<' && c != '>' && c != '&') {
 				i++
 				continue
 			}

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"strconv"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // checkPlainJSONString fails when plainJSONString takes raw and returns
@@ -55,5 +58,65 @@ func FuzzPlainJSONStringSameAsUnmarshal(f *testing.F) {
 		checkPlainJSONString(t, `"`+s+`"`)
 		checkPlainJSONString(t, strconv.Quote(s))
 		checkPlainJSONString(t, s)
+	})
+}
+
+// checkFlatJSONObject fails when flatJSONObject takes line and reads it
+// otherwise than json.Unmarshal does.
+func checkFlatJSONObject(t *testing.T, line string) bool {
+	t.Helper()
+	if !utf8.ValidString(line) {
+		return false // the reader refuses such lines before
+	}
+	got, ok := flatJSONObject([]byte(line))
+	if !ok {
+		return false
+	}
+	var want map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(line), &want); err != nil {
+		t.Fatalf("flatJSONObject took %q, which json.Unmarshal refuses: %v", line, err)
+	}
+	if diff := cmp.Diff(want, map[string]json.RawMessage(got)); diff != "" {
+		t.Fatalf("flatJSONObject(%q) differs from json.Unmarshal (-json +ours):\n%s", line, diff)
+	}
+	return true
+}
+
+func TestFlatJSONObjectSameAsUnmarshal(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		fast bool
+	}{
+		{`{"id": "1", "text": "Wo bleibt meine Bestellung?"}`, true},
+		{`{"id":"1","text":"x","id":"2"}`, true}, // the last one wins, as in json.Unmarshal
+		{"{ \t\"a\" :\r\n \"b\" }", true},
+		{`{}`, true},
+		{` { } `, true},
+		{`{"text": "Grüße 😀"}`, true},
+		{`{"id": 1, "text": "x"}`, false},
+		{`{"text": "a\"b"}`, false},
+		{`{"te\u0078t": "b"}`, false},
+		{`{"text": {"a": "b"}}`, false},
+		{`{"text": "x",}`, false},
+		{`{"text": "x"} x`, false},
+		{`{"text": "x"`, false},
+		{`{"text" "x"}`, false},
+		{`{"text": "x"}}`, false},
+		{"{\"text\": \"x\"\v}", false},
+		{`{"text": null}`, false},
+		{`{,}`, false},
+	} {
+		if got := checkFlatJSONObject(t, tc.line); got != tc.fast {
+			t.Errorf("flatJSONObject(%q): fast path %v, want %v", tc.line, got, tc.fast)
+		}
+	}
+}
+
+func FuzzFlatJSONObjectSameAsUnmarshal(f *testing.F) {
+	f.Add(`{"id": "1", "text": "Wo bleibt meine Bestellung?"}`)
+	f.Add(`{"a":"b","a":"c", "d" : "" }`)
+	f.Add(`{"a":1}`)
+	f.Fuzz(func(t *testing.T, line string) {
+		checkFlatJSONObject(t, line)
 	})
 }

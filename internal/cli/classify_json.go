@@ -127,14 +127,11 @@ func appendJSONFloat(b []byte, f float64) ([]byte, error) {
 	return b, nil
 }
 
-// appendJSONString appends s as a JSON string as encoding/json does
-// with HTML escaping off (json.Encoder.SetEscapeHTML(false)): quotes,
-// backslashes and control characters escaped, invalid UTF-8 as U+FFFD,
-// U+2028 and U+2029 escaped.
-func appendJSONString(b []byte, s string) []byte { return appendJSONStringHTML(b, s, false) }
-
-// appendJSONStringHTML is appendJSONString that also escapes <, > and &
-// when html is true, as encoding/json does by default.
+// appendJSONStringHTML appends s as a JSON string as encoding/json does:
+// quotes, backslashes and control characters escaped, invalid UTF-8 as
+// U+FFFD, U+2028 and U+2029 escaped, and <, > and & escaped when html is
+// true (encoding/json's default; classify turns it off with
+// json.Encoder.SetEscapeHTML(false), batch keeps it).
 func appendJSONStringHTML(b []byte, s string, html bool) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')

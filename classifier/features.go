@@ -465,7 +465,6 @@ const (
 type scratch struct {
 	text   Text // PredictTop's prepared text
 	ex     *extractor
-	raw    raw
 	vec    sparse
 	cnt    []uint32
 	acc    []float32

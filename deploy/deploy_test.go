@@ -278,11 +278,3 @@ func buildRuntimeStage(t *testing.T, root, dockerfile, version string, tool func
 	}
 	tool(dir, "build", "--format", "docker", "-t", image, "-f", "Containerfile", ".")
 }
-
-func firstLine(b []byte) string {
-	s := strings.TrimSpace(string(b))
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	return s
-}

@@ -130,20 +130,6 @@ func isBinary(b []byte) bool {
 	return ctrl*10 > len(b)
 }
 
-// cleanText turns a decoded body into the text this package hands on:
-// valid UTF-8 (see toUTF8), "\n" line endings, no surrounding white space.
-func cleanText(s string) string {
-	s = toUTF8(s)
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\r", "\n")
-	return strings.TrimSpace(s)
-}
-
-// cleanLine is cleanText for a header value, on one line.
-func cleanLine(s string) string {
-	return strings.Join(strings.Fields(toUTF8(s)), " ")
-}
-
 // toUTF8 makes s valid UTF-8. enmime converts declared charsets, but mail
 // that declares UTF-8 (or nothing) and carries Latin-1 bytes gets through
 // unchanged. If s holds no valid multi-byte sequence at all it is taken to

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"hash/maphash"
-	"io"
 	"net/textproto"
 	"net/url"
 	"strconv"
@@ -528,24 +527,6 @@ func unhex(c byte) byte {
 		return c - 'A' + 10
 	}
 	return c - '0'
-}
-
-// readAllHint is io.ReadAll starting with room for hint bytes.
-func readAllHint(r io.Reader, hint int) ([]byte, error) {
-	b := make([]byte, 0, hint+512)
-	for {
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err != nil {
-			if err == io.EOF {
-				err = nil
-			}
-			return b, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-	}
 }
 
 // decodeBase64 decodes a base64 body as enmime does (white space and '='

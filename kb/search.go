@@ -1284,39 +1284,51 @@ func (s *searcher) articleScore(c *cand) {
 // parts names what made c's text score, for its reason: the kinds of the
 // profile parts close to the best one, and the body.
 func (s *searcher) parts(c *cand) []string {
-	var parts []string
+	var kinds []byte
 	if c.n <= 12 {
 		// Only the kinds of the parts near the best and their order
 		// matter, which need not all similarities: sort.Slice sorted 12
 		// elements or fewer by insertion, which keeps ties in order.
-		for _, kind := range s.kindsNearBest(c) {
-			if name := partName(kind); !slices.Contains(parts, name) {
-				parts = append(parts, name)
-			}
-		}
-		if c.body > 0 && c.body >= 0.5*c.prof {
-			parts = append(parts, "body")
-		}
-		return parts
+		kinds = s.kindsNearBest(c)
+	} else {
+		kinds = s.kindsBySort(c)
 	}
+	parts := partNames(kinds)
+	if c.body > 0 && c.body >= 0.5*c.prof {
+		parts = append(parts, "body")
+	}
+	return parts
+}
+
+// partNames returns the names of kinds, each once, in order.
+func partNames(kinds []byte) []string {
+	var names []string
+	for _, kind := range kinds {
+		if name := partName(kind); !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// kindsBySort returns the kinds of c's parts whose similarity is at least
+// half the best, from the most similar down: every similarity computed
+// and sorted.
+func (s *searcher) kindsBySort(c *cand) []byte {
 	sims, kinds := s.sims(c)
 	order := make([]int, len(sims))
 	for i := range order {
 		order[i] = i
 	}
 	sort.Slice(order, func(i, j int) bool { return sims[order[i]] > sims[order[j]] })
+	var out []byte
 	for _, i := range order {
 		if sims[i] < 0.5*c.best || sims[i] == 0 {
 			break
 		}
-		if kind := partName(kinds[i]); !slices.Contains(parts, kind) {
-			parts = append(parts, kind)
-		}
+		out = append(out, kinds[i])
 	}
-	if c.body > 0 && c.body >= 0.5*c.prof {
-		parts = append(parts, "body")
-	}
-	return parts
+	return out
 }
 
 // partName names a profile part kind in Reasons.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
@@ -167,26 +166,13 @@ func TestPartsSameAsSortSlice(t *testing.T) {
 				ph.simDone = false // half the cases compute them again
 			}
 		}
-		// The old way.
-		var want []string
-		sims, kinds := s.sims(c)
-		order := make([]int, len(sims))
-		for i := range order {
-			order[i] = i
-		}
-		sort.Slice(order, func(i, j int) bool { return sims[order[i]] > sims[order[j]] })
-		for _, i := range order {
-			if sims[i] < 0.5*c.best || sims[i] == 0 {
-				break
-			}
-			if kind := partName(kinds[i]); !slices.Contains(want, kind) {
-				want = append(want, kind)
-			}
-		}
+		// The old way: every similarity, sorted by sort.Slice.
+		want := partNames(s.kindsBySort(c))
 		if c.body > 0 && c.body >= 0.5*c.prof {
 			want = append(want, "body")
 		}
 		if got := s.parts(c); !slices.Equal(got, want) {
+			sims, kinds := s.sims(c)
 			t.Fatalf("seed %d: parts %q, the old way %q (sims %v, kinds %q)", seed, got, want, sims, kinds)
 		}
 	}

@@ -16,14 +16,7 @@ func appendBatchRecord(b []byte, r *batchRecord) ([]byte, error) {
 	var err error
 	b = append(b, '{')
 	n := len(b) // a field was written when len(b) > n
-	key := func(b []byte, name string) []byte {
-		if len(b) > n {
-			b = append(b, ',')
-		}
-		b = append(b, '"')
-		b = append(b, name...)
-		return append(b, '"', ':')
-	}
+	key := func(b []byte, name string) []byte { return appendKey(b, n, name) }
 	if s := r.Suggestion; s != nil {
 		if s.Result != nil {
 			if b, err = appendResultFields(b, s.Result, true); err != nil {
@@ -87,27 +80,26 @@ func appendFound(b []byte, f *antwort.Found) []byte {
 		if x.v == "" {
 			continue
 		}
-		if len(b) > n {
-			b = append(b, ',')
-		}
-		b = append(b, '"')
-		b = append(b, x.name...)
-		b = append(b, '"', ':')
-		b = appendJSONStringHTML(b, x.v, true)
+		b = appendJSONStringHTML(appendKey(b, n, x.name), x.v, true)
 	}
 	if len(f.Dates) > 0 {
-		if len(b) > n {
-			b = append(b, ',')
-		}
-		b = appendJSONStringsHTML(append(b, `"dates":`...), f.Dates)
+		b = appendJSONStringsHTML(appendKey(b, n, "dates"), f.Dates)
 	}
 	if f.Contacts != 0 {
-		if len(b) > n {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(append(b, `"contacts_redacted":`...), int64(f.Contacts), 10)
+		b = strconv.AppendInt(appendKey(b, n, "contacts_redacted"), int64(f.Contacts), 10)
 	}
 	return append(b, '}')
+}
+
+// appendKey appends "name": to an object whose first field would start
+// at b[start], with a comma before it unless it is the first.
+func appendKey(b []byte, start int, name string) []byte {
+	if len(b) > start {
+		b = append(b, ',')
+	}
+	b = append(b, '"')
+	b = append(b, name...)
+	return append(b, '"', ':')
 }
 
 // appendAnswers appends as (null when nil).

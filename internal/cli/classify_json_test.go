@@ -69,10 +69,10 @@ func FuzzAppendResultSameAsEncodingJSON(f *testing.F) {
 	})
 }
 
-// TestAppendResultKnowsEveryField fails when a field is added to what
-// classify writes without being added to appendResult (its output would
-// silently lack it).
-func TestAppendResultKnowsEveryField(t *testing.T) {
+// jsonFields lists the fields encoding/json writes for typ, one per
+// leaf: its path of JSON tags and its kind (".intent.label string").
+// Embedded structs without a tag are flattened, as encoding/json does.
+func jsonFields(typ reflect.Type) []string {
 	var fields []string
 	var walk func(prefix string, typ reflect.Type)
 	walk = func(prefix string, typ reflect.Type) {
@@ -85,10 +85,22 @@ func TestAppendResultKnowsEveryField(t *testing.T) {
 		}
 		for i := range typ.NumField() {
 			sf := typ.Field(i)
-			walk(prefix+"."+sf.Tag.Get("json"), sf.Type)
+			switch tag := sf.Tag.Get("json"); {
+			case tag == "-":
+			case sf.Anonymous && tag == "":
+				walk(prefix, sf.Type)
+			default:
+				walk(prefix+"."+tag, sf.Type)
+			}
 		}
 	}
-	walk("", reflect.TypeFor[antwort.Result]())
+	walk("", typ)
+	return fields
+}
+
+// resultFields are jsonFields of antwort.Result as appendResultFields
+// writes them.
+func resultFields() []string {
 	label := func(p string) []string {
 		return []string{
 			p + ".label string", p + ".confidence float64", p + ".abstain bool",
@@ -99,10 +111,30 @@ func TestAppendResultKnowsEveryField(t *testing.T) {
 	want := []string{".id string", ".lang string"}
 	want = append(want, label(".intent")...)
 	want = append(want, label(".sentiment")...)
-	want = append(want,
+	return append(want,
 		".explanation.intent,omitempty.feature string", ".explanation.intent,omitempty.weight float64",
 		".explanation.sentiment,omitempty.feature string", ".explanation.sentiment,omitempty.weight float64")
-	if diff := cmp.Diff(want, fields); diff != "" {
+}
+
+// checkFieldsWritten fails when a field of fields (see jsonFields) has no
+// key in the JSON line got.
+func checkFieldsWritten(t *testing.T, fields []string, got []byte) {
+	t.Helper()
+	for _, f := range fields {
+		path := strings.Split(strings.Fields(f)[0], ".")
+		name, _, _ := strings.Cut(path[len(path)-1], ",")
+		if !strings.Contains(string(got), `"`+name+`":`) {
+			t.Errorf("field %s missing from %s", f, got)
+		}
+	}
+}
+
+// TestAppendResultKnowsEveryField fails when a field is added to what
+// classify writes without being added to appendResult (its output would
+// silently lack it).
+func TestAppendResultKnowsEveryField(t *testing.T) {
+	want := resultFields()
+	if diff := cmp.Diff(want, jsonFields(reflect.TypeFor[antwort.Result]())); diff != "" {
 		t.Fatalf("the result types changed; update appendResult and this list (-known +now):\n%s", diff)
 	}
 	// Every known field is written: a result with each set shows its name.
@@ -114,12 +146,6 @@ func TestAppendResultKnowsEveryField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range want {
-		path := strings.Split(strings.Fields(f)[0], ".")
-		name := strings.TrimSuffix(path[len(path)-1], ",omitempty")
-		if !strings.Contains(string(got), `"`+name+`":`) {
-			t.Errorf("field %s missing from %s", f, got)
-		}
-	}
+	checkFieldsWritten(t, want, got)
 	checkAppendResult(t, r)
 }

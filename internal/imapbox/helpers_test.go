@@ -50,9 +50,8 @@ type testServer struct {
 }
 
 type serverConfig struct {
-	noIdle   bool
-	tls      string // "", "implicit" or "starttls"
-	plainTxt bool   // allow login without TLS (default for tls == "")
+	noIdle bool
+	tls    string // "", "implicit" or "starttls"
 }
 
 func newTestServer(t *testing.T, cfg serverConfig) *testServer {

@@ -118,8 +118,7 @@ type Worker struct {
 	processed atomic.Int64
 	inFlight  atomic.Int64 // inbound messages fetched, not finished
 	refused   atomic.Pointer[refusal]
-	lastPush  atomic.Pointer[string] // id of the last push tried
-	loadMu    sync.Mutex             // serialises loading pushes
+	loadMu    sync.Mutex // serialises loading pushes
 	started   time.Time
 	beat      chan struct{} // wakes the heartbeat after a model swap
 }

@@ -1,7 +1,9 @@
 package reply
 
 import (
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/antwort-dev/antwort/internal/testmail"
 )
@@ -33,4 +35,48 @@ func BenchmarkDecideRealistic(b *testing.B) {
 		p.Decide(in[i%len(in)])
 		i++
 	}
+}
+
+// BenchmarkDecideRecentRealistic is what Suggest asks of package reply
+// per message besides the draft: the sender's recent answers and the
+// decision, over realistic inputs; ns/op is per message.
+func BenchmarkDecideRecentRealistic(b *testing.B) {
+	p := DefaultPolicy()
+	in := decideInputs(testmail.Generated(b))
+	l := NewLimiter(time.Hour)
+	ctx := b.Context()
+	now := time.Now()
+	for i := range in {
+		if i%3 == 0 {
+			if _, err := l.Take(ctx, SenderKey(in[i].From), now, 3); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportAllocs()
+	cpu0 := cpuTime(b)
+	i := 0
+	for b.Loop() {
+		x := in[i%len(in)]
+		n, err := RecentAnswers(ctx, l, x.From, now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		x.Recent = n
+		p.Decide(x)
+		i++
+	}
+	b.StopTimer()
+	// The machine may be shared: CPU time per message (of the whole
+	// process, garbage collector included) says more than the wall time.
+	b.ReportMetric(float64((cpuTime(b)-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
+}
+
+// cpuTime returns the user and system CPU time of the process so far.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -208,8 +207,29 @@ type Policy struct {
 	// Brand is how answers are signed and sent.
 	Brand Brand `yaml:"brand"`
 
-	noReply []*regexp.Regexp
-	escape  []string // folded EscalateWords
+	noReply   []noReplyPattern
+	escape    []string // folded EscalateWords
+	escapeSet *wordSet // of escape; nil when it cannot hold them
+	// Brand.From's address and RateLimit.Per as text, as compiled; used
+	// while the fields are unchanged.
+	from    brandAddress
+	perFor  time.Duration
+	perText string
+}
+
+// brandAddress is the address of the Brand.From src (ok: it has one).
+type brandAddress struct {
+	src, addr string
+	ok        bool
+}
+
+// parseBrandFrom returns the address of a Brand.From value.
+func parseBrandFrom(from string) (string, bool) {
+	a, err := mail.ParseAddress(from)
+	if err != nil {
+		return "", false
+	}
+	return a.Address, true
 }
 
 // Brand is how the answers present the company: who they come from, how
@@ -324,7 +344,7 @@ func DefaultPolicy() Policy {
 			// Security and fraud: a person must look at these.
 			"gehackt", "betrug", "unbefugt", "identitätsdiebstahl", "hacked", "fraud", "unauthorized", "unauthorised", "identity theft",
 		},
-		NoReply:   []string{`(?i)^(no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?|notifications?)([+.\-_].*)?@`},
+		NoReply:   []string{defaultNoReply},
 		Channels:  []string{"email", "chat", "facebook", "twitter"},
 		RateLimit: RateLimit{Max: 3, Per: 24 * time.Hour},
 	}
@@ -334,16 +354,20 @@ func DefaultPolicy() Policy {
 
 // compile prepares the derived fields. The policy must be valid.
 func (p *Policy) compile() {
-	p.escape = p.escape[:0]
+	p.escape = make([]string, 0, len(p.EscalateWords))
 	for _, w := range p.EscalateWords {
 		p.escape = append(p.escape, nlp.Fold(w))
 	}
-	p.noReply = p.noReply[:0]
+	p.escapeSet = newWordSet(p.escape)
+	p.noReply = nil
 	for _, s := range p.NoReply {
 		if re, err := regexp.Compile(s); err == nil {
-			p.noReply = append(p.noReply, re)
+			p.noReply = append(p.noReply, noReplyPattern{re: re, builtin: s == defaultNoReply})
 		}
 	}
+	p.from.src = p.Brand.From
+	p.from.addr, p.from.ok = parseBrandFrom(p.Brand.From)
+	p.perFor, p.perText = p.RateLimit.Per, p.RateLimit.Per.String()
 }
 
 func (p *Policy) validate() error {
@@ -517,7 +541,9 @@ func negative(p classifier.Prediction) float64 {
 
 // PCorrect returns the estimated probability that the answer in is right:
 // the fitted rule's model, or the intent's confidence without one.
-func (p Policy) PCorrect(in Input) float64 {
+func (p Policy) PCorrect(in Input) float64 { return p.pCorrect(&in) }
+
+func (p *Policy) pCorrect(in *Input) float64 {
 	if p.Auto != nil {
 		return p.Auto.Model.P(in.Signals)
 	}
@@ -528,155 +554,237 @@ func (p Policy) PCorrect(in Input) float64 {
 // escalate anger, legal threats and VIPs, send when every automatic-answer
 // check passes, and suggest otherwise.
 func (p Policy) Decide(in Input) Decision {
-	d := Decision{Reasons: make([]Check, 0, maxChecks), PCorrect: p.PCorrect(in), Rule: RuleHand}
-	group := ""
-	add := func(name string, ok bool, detail, problem string) bool {
-		c := Check{Name: name, Passed: ok, Detail: detail, Group: group}
-		if !ok {
-			c.Problem = problem
-		}
-		d.Reasons = append(d.Reasons, c)
-		return ok
-	}
+	var dc decider
+	dc.buf.Grow(1024)
+	dc.d = Decision{PCorrect: p.pCorrect(&in), Rule: RuleHand}
 	addr := senderAddress(in.From)
 	// Loop protection.
-	group = GroupSender
+	dc.group = GroupSender
 	noReply := ""
-	for _, re := range p.noReply {
-		if re.MatchString(addr) {
+	for _, m := range p.noReply {
+		if m.match(addr) {
 			noReply = addr
 		}
 	}
-	own := p.IsOwn(addr) // never answer ourselves
+	own := p.isOwn(addr) // never answer ourselves
 	machine := in.AutoSubmitted || in.AutoReason != ""
-	sd := senderDetail(addr, noReply, own, machine, in.AutoReason)
-	ok := add("sender", addr != "" && noReply == "" && !own && !machine, sd, sd)
-	if !ok && (noReply != "" || own || machine) {
-		d.Action = Ignore
-		return d
-	}
-	// Escalation.
-	group = GroupEscalation
-	folded := nlp.Fold(in.Text)
-	var words []string
-	for i, w := range p.escape {
-		if containsWord(folded, w) {
-			words = append(words, p.EscalateWords[i])
+	sd := dc.senderDetail(addr, noReply, own, machine, in.AutoReason)
+	if !dc.add("sender", addr != "" && noReply == "" && !own && !machine, sd) {
+		dc.fail(sd)
+		if noReply != "" || own || machine {
+			dc.d.Action = Ignore
+			return dc.done()
 		}
 	}
+	// Escalation.
+	dc.group = GroupEscalation
+	words := p.escalationWords(in.Text)
 	neg := math.Max(negative(in.Sentiment), negative(in.SecondOpinion))
 	vip := p.isVIP(addr)
-	vipDetail := "no"
-	if vip {
-		vipDetail = addr + " is a VIP"
-	}
 	esc := false
-	esc = !add("no escalation words", len(words) == 0, listOr(words, "none found"),
-		"escalation words: "+strings.Join(words, ", ")) || esc
-	angerDetail := "anger " + fixed2(in.Anger) + ", escalate at " + fixed2(p.EscalateAnger)
+	if !dc.add("no escalation words", len(words) == 0, dc.list(words, "none found")) {
+		dc.fail(dc.list2("escalation words: ", words))
+		esc = true
+	}
+	a := dc.mark()
+	dc.text("anger ").fixed(in.Anger, 2).text(", escalate at ").fixed(p.EscalateAnger, 2)
 	if len(in.AngerCues) > 0 {
-		angerDetail += " (" + strings.Join(in.AngerCues, ", ") + ")"
+		dc.text(" (").join(in.AngerCues).text(")")
 	}
-	esc = !add("not angry", in.Anger < p.EscalateAnger, angerDetail, "angry: "+angerDetail) || esc
+	anger := dc.since(a)
+	if !dc.add("not angry", in.Anger < p.EscalateAnger, anger) {
+		dc.fail(dc.prefixed("angry: ", anger))
+		esc = true
+	}
 	if p.EscalateNegative < 1 {
-		negDetail := "P(negative) " + fixed2(neg) + ", escalate at " + fixed2(p.EscalateNegative)
-		esc = !add("not furious", neg < p.EscalateNegative, negDetail, "very negative: "+negDetail) || esc
+		a := dc.mark()
+		dc.text("P(negative) ").fixed(neg, 2).text(", escalate at ").fixed(p.EscalateNegative, 2)
+		negDetail := dc.since(a)
+		if !dc.add("not furious", neg < p.EscalateNegative, negDetail) {
+			dc.fail(dc.prefixed("very negative: ", negDetail))
+			esc = true
+		}
 	}
-	esc = !add("not a VIP", !vip, vipDetail, vipDetail) || esc
+	vipDetail := lit("no")
+	if vip {
+		a := dc.mark()
+		vipDetail = dc.text(addr).text(" is a VIP").since(a)
+	}
+	if !dc.add("not a VIP", !vip, vipDetail) {
+		dc.fail(vipDetail)
+		esc = true
+	}
 	if esc {
-		d.Action = Escalate
-		return d
+		dc.d.Action = Escalate
+		return dc.done()
 	}
 	// Nothing was read of the message: a person reads it.
 	if in.NoText != "" {
-		group = GroupContent
-		add("text", false, "no text: "+in.NoText, "no text: "+in.NoText)
-		d.Action = Suggest
-		return d
+		dc.group = GroupContent
+		a := dc.mark()
+		t := dc.text("no text: ").text(in.NoText).since(a)
+		dc.add("text", false, t)
+		dc.fail(t)
+		dc.d.Action = Suggest
+		return dc.done()
 	}
 	// Automatic answer: may this message be answered automatically at
 	// all?
-	group = GroupContent
+	dc.group = GroupContent
 	intent := orDash(in.Intent.Label)
+	article := orDash(in.Article)
 	auto := true
-	langOK := in.Lang == "de" || in.Lang == "en"
-	auto = add("language supported", langOK, "language "+orDash(in.Lang),
-		"language "+langName(in.Lang)+": only German and English mail is answered automatically") && auto
-	if in.FollowUp {
-		auto = add("follow-up asks something", !in.AsksNothing, "a reply to an earlier answer",
-			"a reply to an earlier answer that asks nothing new: thanks, or the answer did not settle it") && auto
-		auto = add("not answered before", !in.AnsweredBefore, orDash(in.Article)+" not quoted in the thread",
-			orDash(in.Article)+" is already in the thread (quoted below the mail): the customer writes again on the same matter") && auto
+	a = dc.mark()
+	if !dc.add("language supported", in.Lang == "de" || in.Lang == "en", dc.text("language ").text(orDash(in.Lang)).since(a)) {
+		a := dc.mark()
+		dc.fail(dc.text("language ").text(langName(in.Lang)).text(": only German and English mail is answered automatically").since(a))
+		auto = false
 	}
-	auto = add("one request", len(in.Requests) < 2, listOr(in.Requests, "one"),
-		"asks for "+strconv.Itoa(len(in.Requests))+" things: "+strings.Join(in.Requests, ", ")) && auto
-	scope := "scope " + fixed2(in.Intent.Scope) + ", least " + fixed2(p.MinScope)
-	auto = add("in scope", in.Intent.Label != "" && in.Intent.Scope >= p.MinScope, scope,
-		"unlike the training data (likely no intent covers it): "+scope) && auto
-	auto = add("intent allowed", !slices.Contains(p.NeverAuto, in.Intent.Label), intent,
-		intent+" is never answered automatically") && auto
+	if in.FollowUp {
+		if !dc.add("follow-up asks something", !in.AsksNothing, lit("a reply to an earlier answer")) {
+			dc.fail(lit("a reply to an earlier answer that asks nothing new: thanks, or the answer did not settle it"))
+			auto = false
+		}
+		a := dc.mark()
+		if !dc.add("not answered before", !in.AnsweredBefore, dc.text(article).text(" not quoted in the thread").since(a)) {
+			a := dc.mark()
+			dc.fail(dc.text(article).text(" is already in the thread (quoted below the mail): the customer writes again on the same matter").since(a))
+			auto = false
+		}
+	}
+	if !dc.add("one request", len(in.Requests) < 2, dc.list(in.Requests, "one")) {
+		a := dc.mark()
+		dc.fail(dc.text("asks for ").int(len(in.Requests)).text(" things: ").join(in.Requests).since(a))
+		auto = false
+	}
+	a = dc.mark()
+	scope := dc.text("scope ").fixed(in.Intent.Scope, 2).text(", least ").fixed(p.MinScope, 2).since(a)
+	if !dc.add("in scope", in.Intent.Label != "" && in.Intent.Scope >= p.MinScope, scope) {
+		dc.fail(dc.prefixed("unlike the training data (likely no intent covers it): ", scope))
+		auto = false
+	}
+	if !dc.add("intent allowed", !slices.Contains(p.NeverAuto, in.Intent.Label), lit(intent)) {
+		a := dc.mark()
+		dc.fail(dc.text(intent).text(" is never answered automatically").since(a))
+		auto = false
+	}
 	// Without an article the checks on it fail for that reason alone,
 	// and say so in the same words (Problems lists them once).
 	const noArticle = "no article found"
-	ifAnswer := func(problem string) string {
-		if !in.HasAnswer {
-			return noArticle
-		}
-		return problem
+	if !dc.add("answer found", in.HasAnswer, lit(article)) {
+		dc.fail(lit(noArticle))
+		auto = false
 	}
-	auto = add("answer found", in.HasAnswer, orDash(in.Article), noArticle) && auto
-	auto = add(CheckAnswerFits, in.HasAnswer && in.Linked, orDash(in.Article)+" linked to "+intent+": "+strconv.FormatBool(in.Linked),
-		ifAnswer(orDash(in.Article)+" is not linked to "+intent)) && auto
-	sameLang := in.HasAnswer && (in.ArticleLang == "" || in.ArticleLang == in.Lang)
-	auto = add(CheckAnswerLang, sameLang, "article "+orDash(in.ArticleLang)+", mail "+orDash(in.Lang),
-		ifAnswer("no article in "+langName(in.Lang)+" (best: "+orDash(in.Article)+", "+langName(in.ArticleLang)+")")) && auto
-	upset := "P(negative) " + fixed2(neg) + ", limit " + fixed2(p.MaxNegative)
-	auto = add("not upset", neg < p.MaxNegative, upset, "upset: "+upset) && auto
-	auto = add("placeholders filled", len(in.Missing) == 0, listOr(in.Missing, "all filled"),
-		"missing in the draft: "+strings.Join(in.Missing, ", ")) && auto
+	a = dc.mark()
+	dc.text(article).text(" linked to ").text(intent).text(": ").bool(in.Linked)
+	if !dc.add(CheckAnswerFits, in.HasAnswer && in.Linked, dc.since(a)) {
+		if in.HasAnswer {
+			a := dc.mark()
+			dc.fail(dc.text(article).text(" is not linked to ").text(intent).since(a))
+		} else {
+			dc.fail(lit(noArticle))
+		}
+		auto = false
+	}
+	a = dc.mark()
+	dc.text("article ").text(orDash(in.ArticleLang)).text(", mail ").text(orDash(in.Lang))
+	if !dc.add(CheckAnswerLang, in.HasAnswer && (in.ArticleLang == "" || in.ArticleLang == in.Lang), dc.since(a)) {
+		if in.HasAnswer {
+			a := dc.mark()
+			dc.text("no article in ").text(langName(in.Lang)).text(" (best: ").text(article).text(", ").text(langName(in.ArticleLang)).text(")")
+			dc.fail(dc.since(a))
+		} else {
+			dc.fail(lit(noArticle))
+		}
+		auto = false
+	}
+	a = dc.mark()
+	upset := dc.text("P(negative) ").fixed(neg, 2).text(", limit ").fixed(p.MaxNegative, 2).since(a)
+	if !dc.add("not upset", neg < p.MaxNegative, upset) {
+		dc.fail(dc.prefixed("upset: ", upset))
+		auto = false
+	}
+	if !dc.add("placeholders filled", len(in.Missing) == 0, dc.list(in.Missing, "all filled")) {
+		dc.fail(dc.list2("missing in the draft: ", in.Missing))
+		auto = false
+	}
 	// Is the answer likely enough right?
-	group = GroupConfidence
+	dc.group = GroupConfidence
 	if r := p.Auto; r != nil {
-		d.Rule, d.MaxWrong, d.Threshold = RuleFitted, r.MaxWrong, r.Threshold
-		detail := "P(correct) " + fixed3(d.PCorrect) + ", sent from " + fixed3(r.Threshold) + " (target: at most " + percent(r.MaxWrong) + " wrong)"
-		problem := "P(correct) " + fixed3(d.PCorrect) + " below " + fixed3(r.Threshold)
-		if why, out := r.Excluded[in.Intent.Label]; out {
-			problem = intent + " is left to people by the fitted rule: " + why
+		dc.d.Rule, dc.d.MaxWrong, dc.d.Threshold = RuleFitted, r.MaxWrong, r.Threshold
+		a := dc.mark()
+		dc.text("P(correct) ").fixed(dc.d.PCorrect, 3).text(", sent from ").fixed(r.Threshold, 3).text(" (target: at most ").
+			fixed(100*r.MaxWrong, 1).text(" % wrong)")
+		if !dc.add("answer likely right", r.Sends(in.Intent.Label, dc.d.PCorrect), dc.since(a)) {
+			why, out := r.Excluded[in.Intent.Label]
+			switch a := dc.mark(); {
+			case r.Threshold > 1:
+				dc.fail(lit("the fitted rule sends nothing: no threshold reached the target on the training data"))
+			case out:
+				dc.fail(dc.text(intent).text(" is left to people by the fitted rule: ").text(why).since(a))
+			default:
+				dc.fail(dc.text("P(correct) ").fixed(dc.d.PCorrect, 3).text(" below ").fixed(r.Threshold, 3).since(a))
+			}
+			auto = false
 		}
-		if r.Threshold > 1 {
-			problem = "the fitted rule sends nothing: no threshold reached the target on the training data"
-		}
-		auto = add("answer likely right", r.Sends(in.Intent.Label, d.PCorrect), detail, problem) && auto
 	} else {
 		thr := p.IntentThreshold
 		if t, ok := p.IntentThresholds[in.Intent.Label]; ok {
 			thr = t
 		}
-		detail := intent + " " + fixed2(in.Intent.Confidence) + ", threshold " + fixed2(thr) + " (hand thresholds: no fitted rule)"
-		auto = add("intent confident", in.Intent.Label != "" && !in.Intent.Abstain && in.Intent.Confidence >= thr, detail,
-			"intent not sure enough: "+detail) && auto
-		data := intent + ": " + orDash(in.IntentData)
-		if in.IntentData == "" {
-			data = intent + ": enough training data to try"
+		a := dc.mark()
+		detail := dc.text(intent).text(" ").fixed(in.Intent.Confidence, 2).text(", threshold ").fixed(thr, 2).
+			text(" (hand thresholds: no fitted rule)").since(a)
+		if !dc.add("intent confident", in.Intent.Label != "" && !in.Intent.Abstain && in.Intent.Confidence >= thr, detail) {
+			dc.fail(dc.prefixed("intent not sure enough: ", detail))
+			auto = false
 		}
-		auto = add("intent has data", in.IntentData == "", data, data) && auto
-		kb := orDash(in.Article) + " score " + fixed2(in.KBScore) + ", threshold " + fixed2(p.KBThreshold)
-		auto = add("answer score", in.HasAnswer && in.KBScore >= p.KBThreshold, kb, ifAnswer("no article above "+fixed2(p.KBThreshold)+": "+kb)) && auto
+		a = dc.mark()
+		if in.IntentData == "" {
+			dc.text(intent).text(": enough training data to try")
+		} else {
+			dc.text(intent).text(": ").text(in.IntentData)
+		}
+		data := dc.since(a)
+		if !dc.add("intent has data", in.IntentData == "", data) {
+			dc.fail(data)
+			auto = false
+		}
+		a = dc.mark()
+		kb := dc.text(article).text(" score ").fixed(in.KBScore, 2).text(", threshold ").fixed(p.KBThreshold, 2).since(a)
+		if !dc.add("answer score", in.HasAnswer && in.KBScore >= p.KBThreshold, kb) {
+			if in.HasAnswer {
+				a := dc.mark()
+				dc.fail(dc.text("no article above ").fixed(p.KBThreshold, 2).text(": ").copy(kb).since(a))
+			} else {
+				dc.fail(lit(noArticle))
+			}
+			auto = false
+		}
 	}
 	// May an answer go out now?
-	group = GroupDelivery
-	auto = add("sender known", addr != "", orDash(addr), "no sender address") && auto
-	auto = add("channel allowed", in.Channel == "" || slices.Contains(p.Channels, in.Channel), orDash(in.Channel),
-		"no automatic answers on "+orDash(in.Channel)) && auto
-	limit := p.RateLimit.Max < 0 || in.Recent < p.RateLimit.Max
-	rl := strconv.Itoa(in.Recent) + " automatic answers to this sender in " + p.RateLimit.Per.String() + ", limit " + strconv.Itoa(p.RateLimit.Max)
-	auto = add("rate limit", limit, rl, "rate limit reached: "+rl) && auto
-	if auto {
-		d.Action = Send
-	} else {
-		d.Action = Suggest
+	dc.group = GroupDelivery
+	if !dc.add("sender known", addr != "", lit(orDash(addr))) {
+		dc.fail(lit("no sender address"))
+		auto = false
 	}
-	return d
+	if !dc.add("channel allowed", in.Channel == "" || slices.Contains(p.Channels, in.Channel), lit(orDash(in.Channel))) {
+		a := dc.mark()
+		dc.fail(dc.text("no automatic answers on ").text(orDash(in.Channel)).since(a))
+		auto = false
+	}
+	a = dc.mark()
+	rl := dc.int(in.Recent).text(" automatic answers to this sender in ").text(p.per()).text(", limit ").int(p.RateLimit.Max).since(a)
+	if !dc.add(rateLimitCheck, p.RateLimit.Max < 0 || in.Recent < p.RateLimit.Max, rl) {
+		dc.fail(dc.prefixed("rate limit reached: ", rl))
+		auto = false
+	}
+	if auto {
+		dc.d.Action = Send
+	} else {
+		dc.d.Action = Suggest
+	}
+	return dc.done()
 }
 
 // maxChecks is the most checks Decide evaluates.
@@ -695,16 +803,7 @@ func langName(code string) string {
 	return code
 }
 
-// fixed3 formats v as fmt's "%.3f" does.
-func fixed3(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }
-
-// percent formats a share as "1.0 %".
-func percent(v float64) string { return strconv.FormatFloat(100*v, 'f', 1, 64) + " %" }
-
-// fixed2 formats v as fmt's "%.2f" does.
-func fixed2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
-
-func (p Policy) isVIP(addr string) bool {
+func (p *Policy) isVIP(addr string) bool {
 	if addr == "" {
 		return false
 	}
@@ -738,12 +837,14 @@ func checkOwn(s string) error {
 
 // IsOwn reports whether addr (lower case) is one of OwnAddresses or in
 // one of their domains, or the address of Brand.From.
-func (p Policy) IsOwn(addr string) bool {
+func (p Policy) IsOwn(addr string) bool { return p.isOwn(addr) }
+
+func (p *Policy) isOwn(addr string) bool {
 	_, domain, ok := strings.Cut(addr, "@")
 	if !ok || addr == "" {
 		return false
 	}
-	if a, err := mail.ParseAddress(p.Brand.From); err == nil && strings.EqualFold(a.Address, addr) {
+	if from, ok := p.brandFrom(); ok && strings.EqualFold(from, addr) {
 		return true
 	}
 	for _, e := range p.OwnAddresses {
@@ -776,6 +877,9 @@ func senderAddress(from string) string {
 	if from == "" {
 		return ""
 	}
+	if spec, ok := plainMailbox(from); ok {
+		return strings.ToLower(spec)
+	}
 	// A group ("Kunden: a@x.example;") parses as its one member; net/mail
 	// reads one only up to its closing ';'.
 	if a, err := mail.ParseAddress(from); err == nil && !strings.HasSuffix(from, ";") {
@@ -802,22 +906,6 @@ func isHandle(s string) bool {
 	return true
 }
 
-func senderDetail(addr, noReply string, own, auto bool, reason string) string {
-	switch {
-	case auto && reason != "":
-		return "the message is an automatic one: " + reason
-	case auto:
-		return "the message is an automatic one (auto-reply, bounce)"
-	case own:
-		return addr + " is our own address"
-	case noReply != "":
-		return noReply + " is an automatic sender"
-	case addr == "":
-		return "no sender address"
-	}
-	return addr
-}
-
 // containsWord reports whether folded text contains w at word boundaries
 // (w may span words).
 func containsWord(text, w string) bool {
@@ -836,13 +924,6 @@ func containsWord(text, w string) bool {
 
 func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80
-}
-
-func listOr(items []string, none string) string {
-	if len(items) == 0 {
-		return none
-	}
-	return strings.Join(items, ", ")
 }
 
 func orDash(s string) string {

@@ -1,6 +1,7 @@
 package reply
 
 import (
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -91,8 +92,43 @@ func (dc *decider) copy(p piece) *decider {
 // fixed appends v with prec decimals, as fmt's "%.2f" does for prec 2.
 func (dc *decider) fixed(v float64, prec int) *decider {
 	var tmp [32]byte
-	dc.buf.Write(strconv.AppendFloat(tmp[:0], v, 'f', prec, 64))
+	dc.buf.Write(appendFixed(tmp[:0], v, prec))
 	return dc
+}
+
+// appendFixed appends v with prec (1 to 3) decimals as
+// strconv.AppendFloat(b, v, 'f', prec, 64) does: v rounded to the
+// nearest multiple of 10^-prec, a tie to the even one. It computes that
+// multiple n exactly: math.FMA(v, scale, -c) is v*scale-c rounded once,
+// so its sign is the sign of the exact difference. Values from 1e12 on,
+// NaN and infinities go to strconv.
+func appendFixed(b []byte, v float64, prec int) []byte {
+	a := math.Abs(v)
+	if prec < 1 || prec > 3 || !(a < 1e12) {
+		return strconv.AppendFloat(b, v, 'f', prec, 64)
+	}
+	scale := [...]float64{1, 10, 100, 1000}[prec]
+	n := math.Floor(a * scale) // off by at most one: a*scale < 2^53
+	if math.FMA(a, scale, -n) < 0 {
+		n--
+	} else if math.FMA(a, scale, -(n+1)) >= 0 {
+		n++
+	}
+	// n <= a*scale < n+1: round.
+	if h := math.FMA(a, scale, -(n + 0.5)); h > 0 || h == 0 && math.Mod(n, 2) == 1 {
+		n++
+	}
+	if math.Signbit(v) {
+		b = append(b, '-')
+	}
+	i, div := int64(n), int64(scale)
+	b = strconv.AppendInt(b, i/div, 10)
+	b = append(b, '.')
+	frac := i % div
+	for d := div / 10; d > 0; d /= 10 {
+		b = append(b, byte('0'+frac/d%10))
+	}
+	return b
 }
 
 func (dc *decider) int(n int) *decider {

@@ -200,10 +200,16 @@ func (p *Policy) escalationWords(text string) []string {
 	if len(p.escape) == 0 {
 		return nil
 	}
-	folded := nlp.Fold(text)
 	var words []string
 	if set := p.escapeSet; set != nil {
-		found := set.find(folded)
+		// ASCII text is read as nlp.Fold would write it, without
+		// writing it.
+		var found uint64
+		if isASCII(text) {
+			found = set.find(text, &asciiFold)
+		} else {
+			found = set.find(nlp.Fold(text), &sameByte)
+		}
 		for i := 0; found != 0; i, found = i+1, found>>1 {
 			if found&1 != 0 {
 				words = append(words, p.EscalateWords[i])
@@ -211,6 +217,7 @@ func (p *Policy) escalationWords(text string) []string {
 		}
 		return words
 	}
+	folded := nlp.Fold(text)
 	for i, w := range p.escape {
 		if containsWord(folded, w) {
 			words = append(words, p.EscalateWords[i])

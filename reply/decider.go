@@ -33,7 +33,7 @@ type pending struct {
 // (an empty piece of the buffer is "" either way).
 type piece struct {
 	s    string
-	a, b int32
+	a, b int
 }
 
 func lit(s string) piece { return piece{s: s} }
@@ -75,7 +75,7 @@ func (p piece) in(all string) string {
 // written from there.
 func (dc *decider) mark() int { return dc.buf.Len() }
 
-func (dc *decider) since(a int) piece { return piece{a: int32(a), b: int32(dc.buf.Len())} }
+func (dc *decider) since(a int) piece { return piece{a: a, b: dc.buf.Len()} }
 
 func (dc *decider) text(s string) *decider {
 	dc.buf.WriteString(s)

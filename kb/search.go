@@ -108,37 +108,45 @@ func (k *KB) Search(ctx context.Context, q Query) ([]Hit, error) {
 		size = MaxSize
 	}
 	var search []string
-	switch strings.ToLower(strings.TrimSpace(q.Lang)) {
-	case German:
-		search = []string{German}
-	case English:
-		search = []string{English}
-	case nlp.Undetermined:
-		search = langs()
-	case "":
-		switch nlp.Detect(q.Subject + "\n" + q.Text) {
-		case nlp.German:
-			search = []string{German}
-		case nlp.English:
-			search = []string{English}
-		default:
-			search = langs()
-		}
+	switch lang := q.Lang; {
+	case lang == German:
+		search = searchGerman
+	case lang == English:
+		search = searchEnglish
 	default:
-		return nil, errorf(ErrUnknownLang, "kb: search: language %q is not de, en, und or empty", q.Lang)
+		switch strings.ToLower(strings.TrimSpace(lang)) {
+		case German:
+			search = searchGerman
+		case English:
+			search = searchEnglish
+		case nlp.Undetermined:
+			search = searchBoth
+		case "":
+			switch nlp.Detect(q.Subject + "\n" + q.Text) {
+			case nlp.German:
+				search = searchGerman
+			case nlp.English:
+				search = searchEnglish
+			default:
+				search = searchBoth
+			}
+		default:
+			return nil, errorf(ErrUnknownLang, "kb: search: language %q is not de, en, und or empty", q.Lang)
+		}
 	}
-	idx, unlock, err := k.index()
+	idx, err := k.rlockIndex()
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
+	defer k.mu.RUnlock()
 	var be backend
+	var mem *memIndex
 	if k.ro && !k.noMem {
 		m, err := k.memory(idx)
 		if err != nil {
 			return nil, fmt.Errorf("kb: search: %w", err)
 		}
-		be = m
+		be, mem = m, m
 	} else {
 		b, err := newBleveBackend(idx)
 		if err != nil {
@@ -148,18 +156,32 @@ func (k *KB) Search(ctx context.Context, q Query) ([]Hit, error) {
 		be = b
 	}
 	sc := searchScratch.Get().(*scratch)
-	defer func() {
-		sc.reset()
-		searchScratch.Put(sc)
-	}()
-	s := &searcher{k: k, p: k.params(), be: be, q: q, size: size, sc: sc, lw: &sc.lw, lg: &sc.lg, lb: &sc.lb}
-	_, s.tiesAnyOrder = be.(*memIndex)
+	defer putScratch(sc)
+	if mem != nil && len(sc.candAt) < len(mem.arts) {
+		sc.candAt = make([]int32, len(mem.arts))
+	}
+	s := &sc.s
+	*s = searcher{k: k, p: k.params(), be: be, mem: mem, q: q, size: size, sc: sc, lw: &sc.lw, lg: &sc.lg, lb: &sc.lb}
+	s.tiesAnyOrder = mem != nil
 	for _, lang := range search {
 		if err := s.text(ctx, lang); err != nil {
 			return nil, fmt.Errorf("kb: search: %w", err)
 		}
 	}
 	return s.finish(ctx)
+}
+
+// The languages a search looks in (never changed).
+var (
+	searchGerman  = []string{German}
+	searchEnglish = []string{English}
+	searchBoth    = langs()
+)
+
+// putScratch resets sc and puts it back in the pool.
+func putScratch(sc *scratch) {
+	sc.reset()
+	searchScratch.Put(sc)
 }
 
 // params returns the KB's scoring constants.
@@ -173,6 +195,7 @@ func (k *KB) params() params {
 // cand is one candidate article.
 type cand struct {
 	id      string
+	art     int32   // its number in the in-memory index +1 (0: not known)
 	prof    float64 // weighted share of the query found in the profile (title, tags, questions)
 	best    float64 // similarity of the best profile part
 	body    float64 // weighted share of the query words found in the body
@@ -184,6 +207,7 @@ type searcher struct {
 	k          *KB
 	p          params
 	be         backend
+	mem        *memIndex // be, when it is the in-memory index
 	q          Query
 	size       int
 	sc         *scratch
@@ -210,15 +234,22 @@ type scratch struct {
 	lists        []termPart // the term lists of match's result
 
 	// The candidates (the search's own: finish hands out no pointer to
-	// them), by article id, and their profile parts' tallies.
-	cands []cand
-	at    map[string]int32
-	parts []partHits
+	// them), by article id (candAt on the in-memory index: by article
+	// number, +1; 0: none), and their profile parts' tallies.
+	cands  []cand
+	at     map[string]int32
+	candAt []int32
+	parts  []partHits
+
+	s    searcher // the search's own
+	text []byte   // a query field's bytes, for counting
 
 	lw, lg, lb weights // see searcher
 
 	// finish's lists.
 	intents, ids, have []string
+	arts, haveArts     []int32
+	reasons            []byte
 	ranked             []*cand
 	extra              []cand
 	store              []scored
@@ -246,6 +277,12 @@ var searchScratch = sync.Pool{New: func() any {
 func (sc *scratch) reset() {
 	sc.words.reset()
 	sc.grams.reset()
+	for _, c := range sc.cands {
+		if c.art > 0 {
+			sc.candAt[c.art-1] = 0
+		}
+	}
+	sc.s = searcher{}
 	clear(sc.cands)
 	sc.cands = sc.cands[:0]
 	clear(sc.intents)
@@ -255,7 +292,9 @@ func (sc *scratch) reset() {
 	clear(sc.extra)
 	clear(sc.store)
 	clear(sc.hits)
-	clear(sc.at)
+	if len(sc.at) > 0 {
+		clear(sc.at)
+	}
 	sc.parts = sc.parts[:0]
 	sc.lw.q, sc.lg.q, sc.lb.q = nil, nil, nil
 	for i := range sc.weighed {
@@ -292,6 +331,7 @@ type backend interface {
 // sorted by term number, then part.
 type docHit struct {
 	id           string
+	art          int32 // its article's number in the in-memory index +1 (0: not known)
 	body         bool
 	words, grams []termPart
 	sizes        []partSize // profile only
@@ -321,7 +361,8 @@ func (s *searcher) terms(an analyzers, lang string) (words, grams *tfTable) {
 		if len(text) > s.p.maxQueryBytes {
 			text = text[:s.p.maxQueryBytes]
 		}
-		an.count([]byte(text), weight, words, grams, cache)
+		s.sc.text = append(s.sc.text[:0], text...)
+		an.count(s.sc.text, weight, words, grams, cache)
 	}
 	add(s.q.Subject, s.p.subjectWeight)
 	add(s.q.Text, 1)
@@ -719,22 +760,23 @@ func (s *searcher) text(ctx context.Context, lang string) error {
 	if len(wtf.terms) == 0 && len(gtf.terms) == 0 {
 		return nil
 	}
-	n, err := s.be.docFreq(ctx, fieldKind, articleKind(lang))
+	fields := fieldsOf(lang)
+	n, err := s.be.docFreq(ctx, fieldKind, fields.kind)
 	if err != nil || n == 0 {
 		return err
 	}
 	// The weighed terms are only used in this call: their memory is
 	// reused by the next language's.
 	wb := &s.sc.weighed
-	words, err := s.weigh(ctx, profField(lang), wtf, 0, n, s.p.maxWords, wb[0])
+	words, err := s.weigh(ctx, fields.prof, wtf, 0, n, s.p.maxWords, wb[0])
 	if err != nil {
 		return err
 	}
-	grams, err := s.weigh(ctx, profNgramField(lang), gtf, 0, n, s.p.maxGrams, wb[1])
+	grams, err := s.weigh(ctx, fields.profNgram, gtf, 0, n, s.p.maxGrams, wb[1])
 	if err != nil {
 		return err
 	}
-	bodyWords, err := s.weigh(ctx, bodyField(lang), wtf, 1, n, s.p.maxWords, wb[2])
+	bodyWords, err := s.weigh(ctx, fields.body, wtf, 1, n, s.p.maxWords, wb[2])
 	if err != nil {
 		return err
 	}
@@ -753,11 +795,22 @@ func (s *searcher) text(ctx context.Context, lang string) error {
 		return err
 	}
 	for _, h := range hits {
-		i, ok := s.sc.at[h.id]
-		if !ok {
-			i = int32(len(s.sc.cands))
-			s.sc.cands = append(s.sc.cands, cand{id: h.id, from: -1})
-			s.sc.at[h.id] = i
+		var i int32
+		if h.art > 0 { // the in-memory index
+			at := &s.sc.candAt[h.art-1]
+			if *at == 0 {
+				s.sc.cands = append(s.sc.cands, cand{id: h.id, art: h.art, from: -1})
+				*at = int32(len(s.sc.cands))
+			}
+			i = *at - 1
+		} else {
+			var ok bool
+			i, ok = s.sc.at[h.id]
+			if !ok {
+				i = int32(len(s.sc.cands))
+				s.sc.cands = append(s.sc.cands, cand{id: h.id, from: -1})
+				s.sc.at[h.id] = i
+			}
 		}
 		c := &s.sc.cands[i]
 		if h.body {
@@ -912,9 +965,9 @@ func (s *searcher) simBound(ph *partHits) float64 {
 // similarity of the kind's most similar part, then by that part's place.
 // Only parts that can beat their kind's best so far (by their bound) are
 // computed.
-func (s *searcher) kindsNearBest(c *cand) []byte {
+func (s *searcher) kindsNearBest(c *cand, dst []byte) []byte {
 	if c.from < 0 {
-		return nil
+		return dst
 	}
 	type kindBest struct {
 		kind byte
@@ -952,11 +1005,10 @@ func (s *searcher) kindsNearBest(c *cand) []byte {
 		}
 		return a.at - b.at
 	})
-	out := make([]byte, len(near))
-	for i, kb := range near {
-		out[i] = kb.kind
+	for _, kb := range near {
+		dst = append(dst, kb.kind)
 	}
-	return out
+	return dst
 }
 
 // sims returns the similarity of each of c's profile parts that has a
@@ -1103,7 +1155,29 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	if len(ranked) > m {
 		ranked = ranked[:m]
 	}
-	if w > 0 {
+	switch {
+	case w > 0 && s.mem != nil:
+		// As below, with article numbers.
+		arts := s.mem.linkedArts(s.intentOrder(intents), m, s.sc.arts[:0])
+		s.sc.arts = arts
+		have := s.sc.haveArts[:0]
+		for _, c := range ranked {
+			have = append(have, c.art-1)
+		}
+		extra := slices.Grow(s.sc.extra[:0], len(arts))
+		for _, a := range arts {
+			if !slices.Contains(have, a) {
+				have = append(have, a)
+				if i := s.sc.candAt[a]; i > 0 {
+					ranked = append(ranked, &s.sc.cands[i-1])
+				} else {
+					extra = append(extra, cand{id: s.mem.arts[a].ID, art: a + 1, from: -1})
+					ranked = append(ranked, &extra[len(extra)-1])
+				}
+			}
+		}
+		s.sc.haveArts, s.sc.extra = have, extra
+	case w > 0:
 		// Most likely intents first, so that with many linked articles
 		// those of the likely intents are the ones considered.
 		ids, err := s.be.linked(ctx, s.intentOrder(intents), m, s.sc.ids[:0])
@@ -1140,12 +1214,19 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		a, ok, err := s.be.article(c.id)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			continue
+		var a *Article
+		if c.art > 0 {
+			a = &s.mem.arts[c.art-1]
+		} else {
+			var ok bool
+			var err error
+			a, ok, err = s.be.article(c.id)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
 		}
 		h := scored{a: a, text: c.text, c: c}
 		for _, in := range a.Intents {
@@ -1177,29 +1258,55 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	if len(hits) > s.size {
 		hits = hits[:s.size]
 	}
+	// The reasons of all hits are written into one buffer and cut from
+	// one string, their lists from one array: a search allocates the
+	// hits, their reasons and one string.
 	out := make([]Hit, len(hits))
-	for i, h := range hits {
-		hit := Hit{Article: *h.a, Score: h.score, TextScore: h.text, IntentScore: h.intentScore}
+	b := s.sc.reasons[:0]
+	var ends [2 * MaxSize]int32
+	n := 0
+	for _, h := range hits {
 		// strconv's 'f' with 2 digits is fmt's %.2f; a search formats a
 		// few of these, and fmt.Sprintf was a twentieth of it.
 		if h.c.text > 0 {
-			b := append(make([]byte, 0, 48), "text match "...)
+			b = append(b, "text match "...)
 			b = strconv.AppendFloat(b, h.c.text, 'f', 2, 64)
 			b = append(b, " ("...)
-			for i, p := range s.parts(h.c) {
-				if i > 0 {
-					b = append(b, ", "...)
-				}
-				b = append(b, p...)
-			}
-			hit.Reasons = append(hit.Reasons, string(append(b, ')')))
+			b = s.appendParts(b, h.c)
+			b = append(b, ')')
+			ends[n], n = int32(len(b)), n+1
 		}
 		if h.intent != "" {
-			b := append(make([]byte, 0, 64), "linked to intent "...)
+			b = append(b, "linked to intent "...)
 			b = append(b, h.intent...)
 			b = append(b, " (p="...)
 			b = strconv.AppendFloat(b, h.intentScore, 'f', 2, 64)
-			hit.Reasons = append(hit.Reasons, string(append(b, ')')))
+			b = append(b, ')')
+			ends[n], n = int32(len(b)), n+1
+		}
+	}
+	s.sc.reasons = b
+	var all string
+	var reasons []string
+	if n > 0 {
+		all, reasons = string(b), make([]string, n)
+	}
+	from, j := int32(0), 0
+	for i, h := range hits {
+		hit := Hit{Article: *h.a, Score: h.score, TextScore: h.text, IntentScore: h.intentScore}
+		k := j
+		if h.c.text > 0 {
+			k++
+		}
+		if h.intent != "" {
+			k++
+		}
+		if k > j {
+			for r := j; r < k; r++ {
+				reasons[r], from = all[from:ends[r]], ends[r]
+			}
+			hit.Reasons = reasons[j:k:k]
+			j = k
 		}
 		out[i] = hit
 	}
@@ -1284,20 +1391,54 @@ func (s *searcher) articleScore(c *cand) {
 // parts names what made c's text score, for its reason: the kinds of the
 // profile parts close to the best one, and the body.
 func (s *searcher) parts(c *cand) []string {
-	var kinds []byte
-	if c.n <= 12 {
-		// Only the kinds of the parts near the best and their order
-		// matter, which need not all similarities: sort.Slice sorted 12
-		// elements or fewer by insertion, which keeps ties in order.
-		kinds = s.kindsNearBest(c)
-	} else {
-		kinds = s.kindsBySort(c)
-	}
-	parts := partNames(kinds)
+	parts := partNames(s.partKinds(c, nil))
 	if c.body > 0 && c.body >= 0.5*c.prof {
 		parts = append(parts, "body")
 	}
 	return parts
+}
+
+// appendParts appends what parts returns to b, separated by ", ".
+func (s *searcher) appendParts(b []byte, c *cand) []byte {
+	var buf [8]byte
+	var seen [3]bool // title, tags, questions
+	first := true
+	for _, kind := range s.partKinds(c, buf[:0]) {
+		k := 2
+		switch kind {
+		case 't':
+			k = 0
+		case 'g':
+			k = 1
+		}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if !first {
+			b = append(b, ", "...)
+		}
+		b, first = append(b, partName(kind)...), false
+	}
+	if c.body > 0 && c.body >= 0.5*c.prof {
+		if !first {
+			b = append(b, ", "...)
+		}
+		b = append(b, "body"...)
+	}
+	return b
+}
+
+// partKinds appends the kinds of c's profile parts close to the best one
+// to dst, most similar first (see kindsNearBest).
+func (s *searcher) partKinds(c *cand, dst []byte) []byte {
+	if c.n <= 12 {
+		// Only the kinds of the parts near the best and their order
+		// matter, which need not all similarities: sort.Slice sorted 12
+		// elements or fewer by insertion, which keeps ties in order.
+		return s.kindsNearBest(c, dst)
+	}
+	return append(dst, s.kindsBySort(c)...)
 }
 
 // partNames returns the names of kinds, each once, in order.

@@ -54,7 +54,7 @@ type memLang struct {
 	words map[string]*postings // profile words
 	grams map[string]*postings // profile n-grams
 	body  map[string][]int32   // body words → articles
-	sizes map[int32][]partSize // profile part sizes per article
+	sizes [][]partSize         // profile part sizes per article (by number; nil: none or another language)
 }
 
 // postings lists where a profile term is: entries art<<16 | part, sorted;
@@ -79,7 +79,7 @@ func buildMem(idx bleve.Index, an map[string]analyzers) (*memIndex, error) {
 	m.tokens = map[string]*tokenCache{}
 	for _, lang := range langs() {
 		ml := &memLang{words: map[string]*postings{}, grams: map[string]*postings{},
-			body: map[string][]int32{}, sizes: map[int32][]partSize{}}
+			body: map[string][]int32{}}
 		m.langs[lang] = ml
 		if an[lang].tokens != nil { // the analyzers cache tokens: so can the index
 			tc := newTokenCache()
@@ -149,6 +149,7 @@ func (m *memIndex) add(a Article, an map[string]analyzers) error {
 			addPostings(ml.words, w, i, uint16(pi), seenW)
 			addPostings(ml.grams, g, i, uint16(pi), seenG)
 		}
+		ml.sizes = append(ml.sizes, make([][]partSize, int(i)+1-len(ml.sizes))...)
 		ml.sizes[i] = sizes
 	}
 	body := a.Body
@@ -285,8 +286,8 @@ func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []
 			slot = &bodyAt[art]
 		}
 		if *slot == 0 {
-			out = append(out, docHit{id: m.arts[art].ID, body: body})
-			if !body {
+			out = append(out, docHit{id: m.arts[art].ID, art: art + 1, body: body})
+			if !body && int(art) < len(ml.sizes) {
 				out[len(out)-1].sizes = ml.sizes[art]
 			}
 			sc.arts = append(sc.arts, art)
@@ -408,19 +409,26 @@ func (m *memIndex) article(id string) (*Article, bool, error) {
 }
 
 func (m *memIndex) linked(_ context.Context, intents []string, max int, dst []string) ([]string, error) {
-	ids := dst[:0]
 	var arr [32]int32
-	seen := arr[:0] // at most max: a list is cheaper than a map
+	ids := dst[:0]
+	for _, a := range m.linkedArts(intents, max, arr[:0]) {
+		ids = append(ids, m.arts[a].ID)
+	}
+	return ids, nil
+}
+
+// linkedArts is linked with article numbers, appended to dst's memory.
+func (m *memIndex) linkedArts(intents []string, max int, dst []int32) []int32 {
+	arts := dst[:0] // at most max: a list is cheaper than a map
 	for _, in := range intents {
 		for _, a := range m.intents[in] {
-			if len(ids) >= max {
-				return ids, nil
+			if len(arts) >= max {
+				return arts
 			}
-			if !slices.Contains(seen, a) {
-				seen = append(seen, a)
-				ids = append(ids, m.arts[a].ID)
+			if !slices.Contains(arts, a) {
+				arts = append(arts, a)
 			}
 		}
 	}
-	return ids, nil
+	return arts
 }

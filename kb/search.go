@@ -267,6 +267,7 @@ type scratch struct {
 
 	idf  [64]float64 // idf[df] among idfN documents once computed (0: not yet)
 	idfN uint64
+	lnTF [64]float64 // 1 + ln f once computed (0: not yet), for tfFactor
 }
 
 var searchScratch = sync.Pool{New: func() any {
@@ -430,9 +431,9 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 			w = idf(df, n)
 		}
 		if f := all[i].f; f > 1 { // 1 + ln f is 1 for f <= 1
-			w *= 1 + math.Log(f)
+			w *= s.sc.tfFactor(f)
 		}
-		order = append(order, weighKey{w: w, pre: termPrefix(all[i].term), i: int32(i)})
+		order = append(order, weighKey{w: w, i: int32(i)})
 	}
 	s.sc.order = order
 	heavier := func(a, b weighKey) int {
@@ -469,6 +470,7 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 			return out, nil
 		}
 	}
+	setPrefixes(order, all)
 	// Selecting costs about as much as sorting what it leaves out: a
 	// few more terms than needed are sorted with the rest.
 	sorted := len(order)
@@ -503,10 +505,32 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 
 // weighKey is what weigh sorts a term by: its weight (heaviest first),
 // then its bytes (termPrefix, then the whole term), and its place.
+// pre is only set (setPrefixes) for the keys that are sorted.
 type weighKey struct {
 	w   float64
 	pre uint64
 	i   int32
+}
+
+// setPrefixes sets the prefixes of keys of terms all.
+func setPrefixes(keys []weighKey, all []tfEntry) {
+	for j := range keys {
+		keys[j].pre = termPrefix(all[keys[j].i].term)
+	}
+}
+
+// tfFactor returns 1 + ln f, remembered for the whole numbers below 64
+// (a query term's frequency mostly is one: occurrences count 1, or
+// p.subjectWeight in the subject).
+func (sc *scratch) tfFactor(f float64) float64 {
+	if f >= float64(len(sc.lnTF)) || f != math.Trunc(f) {
+		return 1 + math.Log(f)
+	}
+	p := &sc.lnTF[int(f)]
+	if *p == 0 {
+		*p = 1 + math.Log(f)
+	}
+	return *p
 }
 
 // keyOrder is the order of weigh's keys of terms all: heaviest first,
@@ -683,6 +707,7 @@ func (s *searcher) weighByWeight(order []weighKey, all []tfEntry, dfs []uint64, 
 			i += len(run)
 			continue
 		}
+		setPrefixes(run, all)
 		keyOrder(all).sort(run)
 		for _, k := range run {
 			if len(out) == max {

@@ -255,6 +255,10 @@ type scratch struct {
 	store              []scored
 	hits               []*scored
 
+	// covMemo remembers powers of coverages (see covPow) for covExp.
+	covMemo *[covMemoN]covPowed
+	covExp  float64
+
 	// prec[hits*precN+n] is (hits/n)^(1-precExp) once computed (0: not
 	// yet), for coverPrec.
 	prec    *[precN * precN]float64
@@ -1076,7 +1080,7 @@ func (sc *scratch) coverPrec(cov float64, hits, n int, e float64) float64 {
 	}
 	c := 1.0 // math.Pow(1, e) is 1
 	if cov < 1 {
-		c = math.Pow(cov, e)
+		c = sc.covPow(cov, e)
 	}
 	if hits >= n {
 		return c // prec is 1
@@ -1086,6 +1090,34 @@ func (sc *scratch) coverPrec(cov float64, hits, n int, e float64) float64 {
 	}
 	return c * sc.precFactor(hits, n, e)
 }
+
+// covPow returns math.Pow(cov, e) for 0 < cov < 1, remembered by cov's
+// bits in a table where a later cov may take an earlier one's place: the
+// parts of a search's candidates that share query terms have the same
+// coverage (one word, one n-gram) and cost one power.
+func (sc *scratch) covPow(cov, e float64) float64 {
+	if sc.covExp != e || sc.covMemo == nil {
+		sc.covMemo, sc.covExp = new([covMemoN]covPowed), e
+	}
+	b := math.Float64bits(cov)
+	p := &sc.covMemo[(b*0x9E3779B97F4A7C15)>>(64-covMemoBits)]
+	if p.bits != b { // 0 is no cov: the empty slot
+		p.bits, p.pow = b, math.Pow(cov, e)
+	}
+	return p.pow
+}
+
+// covPowed is a slot of covPow's table: cov's bits and cov^e.
+type covPowed struct {
+	bits uint64
+	pow  float64
+}
+
+// covMemoN is the number of slots of covPow's table (covMemoBits bits).
+const (
+	covMemoBits = 10
+	covMemoN    = 1 << covMemoBits
+)
 
 // precFactor is (hits/n)^(1-e), remembered, for 0 < hits < n < precN.
 func (sc *scratch) precFactor(hits, n int, e float64) float64 {

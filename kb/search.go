@@ -248,6 +248,7 @@ type scratch struct {
 
 	// finish's lists.
 	intents, ids, have []string
+	byP                []intentP
 	arts, haveArts     []int32
 	reasons            []byte
 	ranked             []*cand
@@ -291,6 +292,7 @@ func (sc *scratch) reset() {
 	clear(sc.cands)
 	sc.cands = sc.cands[:0]
 	clear(sc.intents)
+	clear(sc.byP)
 	clear(sc.ids)
 	clear(sc.have)
 	clear(sc.ranked)
@@ -690,7 +692,7 @@ func (s *searcher) weighByWeight(order []weighKey, all []tfEntry, dfs []uint64, 
 		keys[next[r]] = k
 		next[r]++
 	}
-	out := dst[:0]
+	out := slices.Grow(dst[:0], max) // appended to in place
 	var postings uint64
 	i := 0 // place in the order of weight, then term
 	for _, r := range runs {
@@ -705,7 +707,9 @@ func (s *searcher) weighByWeight(order []weighKey, all []tfEntry, dfs []uint64, 
 		if len(out)+len(run) <= max && postings+sum <= s.p.maxPostings && postings+sum >= postings {
 			for _, k := range run {
 				e := &all[k.i]
-				out = append(out, qterm{term: e.term, w: k.w, df: dfs[k.i], ref: e.ref})
+				out = out[:len(out)+1]
+				o := &out[len(out)-1]
+				o.term, o.w, o.df, o.ref = e.term, k.w, dfs[k.i], e.ref
 			}
 			postings += sum
 			i += len(run)
@@ -1183,12 +1187,14 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		s.articleScore(&s.sc.cands[i])
 	}
 	// Intent-linked articles are candidates even without text.
-	intents := s.sc.intents[:0]
+	intents, byP := s.sc.intents[:0], s.sc.byP[:0]
 	for in, p := range s.q.Intents {
 		if p > 0 {
 			intents = append(intents, in)
+			byP = append(byP, intentP{in, p})
 		}
 	}
+	s.sc.byP = byP
 	w := s.q.IntentWeight
 	switch {
 	case len(intents) == 0 || w < 0:
@@ -1215,7 +1221,7 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	switch {
 	case w > 0 && s.mem != nil:
 		// As below, with article numbers.
-		arts := s.mem.linkedArts(s.intentOrder(intents), m, s.sc.arts[:0])
+		arts := s.mem.linkedArts(orderIntents(byP, intents), m, s.sc.arts[:0])
 		s.sc.arts = arts
 		have := s.sc.haveArts[:0]
 		for _, c := range ranked {
@@ -1237,7 +1243,7 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	case w > 0:
 		// Most likely intents first, so that with many linked articles
 		// those of the likely intents are the ones considered.
-		ids, err := s.be.linked(ctx, s.intentOrder(intents), m, s.sc.ids[:0])
+		ids, err := s.be.linked(ctx, orderIntents(byP, intents), m, s.sc.ids[:0])
 		if err != nil {
 			return nil, err
 		}
@@ -1409,6 +1415,12 @@ func (s *searcher) intentOrder(intents []string) []string {
 	for _, in := range intents {
 		byP = append(byP, intentP{in, s.q.Intents[in]})
 	}
+	return orderIntents(byP, intents)
+}
+
+// orderIntents sorts byP most likely first, then by name, writes their
+// names into intents (as long) and returns it.
+func orderIntents(byP []intentP, intents []string) []string {
 	before := func(a, b intentP) bool { return a.p > b.p || !(a.p < b.p) && a.name < b.name }
 	if len(byP) <= 16 { // a classifier's dozen intents: by insertion
 		for i := 1; i < len(byP); i++ {

@@ -278,53 +278,50 @@ func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []
 		sc.arts, sc.found = sc.arts[:0], sc.found[:0]
 		m.scratch.Put(sc)
 	}()
-	// First what each document has, in query term order, then each
-	// document's lists cut from one array.
-	hit := func(art int32, body bool) int32 {
-		slot := &at[art]
-		if body {
-			slot = &bodyAt[art]
-		}
-		if *slot == 0 {
-			out = append(out, docHit{id: m.arts[art].ID, art: art + 1, body: body})
-			if !body && int(art) < len(ml.sizes) {
-				out[len(out)-1].sizes = ml.sizes[art]
-			}
-			sc.arts = append(sc.arts, art)
-			*slot = int32(len(out))
-		}
-		return *slot - 1
-	}
+	// First what each document has, in query term order, and how many
+	// words and n-grams, then each document's lists cut from one array.
+	// (The loops keep their slices in locals, and only a document's first
+	// hit leaves them.)
+	fd, arts, nw, ng := sc.found[:0], sc.arts[:0], sc.nw[:0], sc.ng[:0]
 	for ti := range words {
 		for _, e := range words[ti].entries(ml.words) {
-			h := hit(int32(e>>16), false)
-			sc.found = append(sc.found, found{doc: h, tp: termPart{t: int32(ti), part: uint16(e)}})
+			art := int32(e >> 16)
+			d := at[art]
+			if d == 0 {
+				out, arts, nw, ng = append(out, m.docHitOf(ml, art, false)), append(arts, art), append(nw, 0), append(ng, 0)
+				d = int32(len(out))
+				at[art] = d
+			}
+			fd = append(fd, found{doc: d - 1, tp: termPart{t: int32(ti), part: uint16(e)}})
+			nw[d-1]++
 		}
 	}
 	for ti := range grams {
 		for _, e := range grams[ti].entries(ml.grams) {
-			h := hit(int32(e>>16), false)
-			sc.found = append(sc.found, found{doc: h, gram: true, tp: termPart{t: int32(ti), part: uint16(e)}})
+			art := int32(e >> 16)
+			d := at[art]
+			if d == 0 {
+				out, arts, nw, ng = append(out, m.docHitOf(ml, art, false)), append(arts, art), append(nw, 0), append(ng, 0)
+				d = int32(len(out))
+				at[art] = d
+			}
+			fd = append(fd, found{doc: d - 1, gram: true, tp: termPart{t: int32(ti), part: uint16(e)}})
+			ng[d-1]++
 		}
 	}
 	for ti := range body {
 		for _, art := range body[ti].bodyOf(ml.body) {
-			h := hit(art, true)
-			sc.found = append(sc.found, found{doc: h, tp: termPart{t: int32(ti)}})
+			d := bodyAt[art]
+			if d == 0 {
+				out, arts, nw, ng = append(out, m.docHitOf(ml, art, true)), append(arts, art), append(nw, 0), append(ng, 0)
+				d = int32(len(out))
+				bodyAt[art] = d
+			}
+			fd = append(fd, found{doc: d - 1, tp: termPart{t: int32(ti)}})
+			nw[d-1]++
 		}
 	}
-	// Per document: words and n-grams found.
-	nw, ng := slices.Grow(sc.nw[:0], len(out))[:len(out)], slices.Grow(sc.ng[:0], len(out))[:len(out)]
-	clear(nw)
-	clear(ng)
-	sc.nw, sc.ng = nw, ng
-	for _, f := range sc.found {
-		if f.gram {
-			ng[f.doc]++
-		} else {
-			nw[f.doc]++
-		}
-	}
+	sc.found, sc.arts, sc.nw, sc.ng = fd, arts, nw, ng
 	var lists []termPart
 	if slab != nil {
 		lists = slices.Grow((*slab)[:0], len(sc.found))[:len(sc.found)]
@@ -332,19 +329,22 @@ func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []
 	} else {
 		lists = make([]termPart, len(sc.found))
 	}
+	// Each document's lists, and where the next of its words and
+	// n-grams goes (in nw and ng).
 	var used int32
 	for i := range out {
-		out[i].words = lists[used : used : used+nw[i]]
-		used += nw[i]
-		out[i].grams = lists[used : used : used+ng[i]]
-		used += ng[i]
+		w, g := used, used+nw[i]
+		used = g + ng[i]
+		out[i].words, out[i].grams = lists[w:g:g], lists[g:used:used]
+		nw[i], ng[i] = w, g
 	}
-	for _, f := range sc.found {
-		h := &out[f.doc]
+	for _, f := range fd {
 		if f.gram {
-			h.grams = append(h.grams, f.tp)
+			lists[ng[f.doc]] = f.tp
+			ng[f.doc]++
 		} else {
-			h.words = append(h.words, f.tp)
+			lists[nw[f.doc]] = f.tp
+			nw[f.doc]++
 		}
 	}
 	k = max(k, memCandidates)
@@ -398,6 +398,16 @@ func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []
 		top[i] = out[order[i]]
 	}
 	return top, nil
+}
+
+// docHitOf returns a new hit of article art's profile or body document,
+// without terms.
+func (m *memIndex) docHitOf(ml *memLang, art int32, body bool) docHit {
+	h := docHit{id: m.arts[art].ID, art: art + 1, body: body}
+	if !body && int(art) < len(ml.sizes) {
+		h.sizes = ml.sizes[art]
+	}
+	return h
 }
 
 func (m *memIndex) article(id string) (*Article, bool, error) {

@@ -612,7 +612,7 @@ func oldSortCands(cs []*oldCand) {
 func (s *oldSearcher) intentOrder(intents []string) []string {
 	byP := make([]intentP, len(intents))
 	for i, in := range intents {
-		byP[i] = intentP{in, s.q.Intents[in]}
+		byP[i] = intentP{name: in, p: s.q.Intents[in]}
 	}
 	slices.SortFunc(byP, func(a, b intentP) int {
 		switch {

@@ -249,6 +249,7 @@ type scratch struct {
 	// finish's lists.
 	intents, ids, have []string
 	byP                []intentP
+	pOf                []float64 // see likelyIntents
 	arts, haveArts     []int32
 	reasons            []byte
 	ranked             []*cand
@@ -1187,17 +1188,10 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		s.articleScore(&s.sc.cands[i])
 	}
 	// Intent-linked articles are candidates even without text.
-	intents, byP := s.sc.intents[:0], s.sc.byP[:0]
-	for in, p := range s.q.Intents {
-		if p > 0 {
-			intents = append(intents, in)
-			byP = append(byP, intentP{in, p})
-		}
-	}
-	s.sc.byP = byP
+	intents, byP, anyIntent := s.likelyIntents()
 	w := s.q.IntentWeight
 	switch {
-	case len(intents) == 0 || w < 0:
+	case !anyIntent || w < 0:
 		w = 0
 	case w == 0:
 		w = DefaultIntentWeight
@@ -1221,7 +1215,8 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	switch {
 	case w > 0 && s.mem != nil:
 		// As below, with article numbers.
-		arts := s.mem.linkedArts(orderIntents(byP, intents), m, s.sc.arts[:0])
+		orderIntents(byP, intents)
+		arts := s.mem.linkedArtsOf(byP, m, s.sc.arts[:0])
 		s.sc.arts = arts
 		have := s.sc.haveArts[:0]
 		for _, c := range ranked {
@@ -1292,9 +1287,19 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 			}
 		}
 		h := scored{a: a, text: c.text, c: c}
-		for _, in := range a.Intents {
-			if p, ok := s.q.Intents[in]; ok && p > h.intentScore {
-				h.intentScore, h.intent = clamp01(p), in
+		if c.art > 0 {
+			// As below, by the index's intent numbers.
+			pOf := s.sc.pOf
+			for _, j := range s.mem.artIntents[c.art-1] {
+				if p := pOf[j]; p > h.intentScore {
+					h.intentScore, h.intent = clamp01(p), s.mem.intentNames[j]
+				}
+			}
+		} else {
+			for _, in := range a.Intents {
+				if p, ok := s.q.Intents[in]; ok && p > h.intentScore {
+					h.intentScore, h.intent = clamp01(p), in
+				}
 			}
 		}
 		h.score = clamp01((1-w)*h.text + w*h.intentScore)
@@ -1406,6 +1411,57 @@ func sortCands(cs []*cand) {
 	})
 }
 
+// likelyIntents returns the intents of s.q.Intents with a probability
+// above 0, as names and with their probabilities (in the same, any,
+// order), and whether there is any. On the in-memory index, the
+// intents have their numbers there (-1: no article has it), and
+// s.sc.pOf[j] is the probability of its intent number j when above 0,
+// else 0. Reading a small map by iterating cost more than looking up
+// a dozen keys: when the index has not many more intents than the
+// query, its intents are looked up.
+func (s *searcher) likelyIntents() (intents []string, byP []intentP, any bool) {
+	intents, byP = s.sc.intents[:0], s.sc.byP[:0]
+	defer func() { s.sc.intents, s.sc.byP = intents, byP }()
+	m := s.mem
+	if m != nil {
+		s.sc.pOf = slices.Grow(s.sc.pOf[:0], len(m.intentNames))[:len(m.intentNames)]
+		clear(s.sc.pOf)
+	}
+	if m != nil && len(s.q.Intents) > 0 && len(m.intentNames) <= 2*len(s.q.Intents)+8 {
+		for j, in := range m.intentNames {
+			if p, ok := s.q.Intents[in]; ok && p > 0 {
+				intents = append(intents, in)
+				byP = append(byP, intentP{in, p, int32(j)})
+				s.sc.pOf[j] = p
+			}
+		}
+		if len(byP) > 0 {
+			return intents, byP, true
+		}
+		// Only intents no article has, if any: they still weigh.
+		for _, p := range s.q.Intents {
+			if p > 0 {
+				return intents, byP, true
+			}
+		}
+		return intents, byP, false
+	}
+	for in, p := range s.q.Intents {
+		if p > 0 {
+			j := int32(-1)
+			if m != nil {
+				if k, ok := m.intentNo[in]; ok {
+					j = k
+					s.sc.pOf[j] = p
+				}
+			}
+			intents = append(intents, in)
+			byP = append(byP, intentP{in, p, j})
+		}
+	}
+	return intents, byP, len(byP) > 0
+}
+
 // intentOrder sorts intents (of s.q.Intents) most likely first, then by
 // name, and returns them. (Intents are distinct: the order is total,
 // whatever the sort.)
@@ -1413,7 +1469,7 @@ func (s *searcher) intentOrder(intents []string) []string {
 	var buf [16]intentP
 	byP := buf[:0]
 	for _, in := range intents {
-		byP = append(byP, intentP{in, s.q.Intents[in]})
+		byP = append(byP, intentP{in, s.q.Intents[in], -1})
 	}
 	return orderIntents(byP, intents)
 }
@@ -1449,6 +1505,7 @@ func orderIntents(byP []intentP, intents []string) []string {
 type intentP struct {
 	name string
 	p    float64
+	no   int32 // its number in the in-memory index (-1: none; see likelyIntents)
 }
 
 // articleScore sets c.text.

@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"sync"
@@ -29,8 +30,16 @@ type memIndex struct {
 	arts    []Article
 	byID    map[string]int32
 	intents map[string][]int32 // intent → articles, sorted by id
-	langs   map[string]*memLang
-	fields  map[string]memField // field name → its index
+
+	// The intents by number (in the order of their names), their
+	// articles (as in intents), and each article's intents by number (in
+	// the order of Article.Intents).
+	intentNames []string
+	intentNo    map[string]int32
+	intentArts  [][]int32
+	artIntents  [][]int32
+	langs       map[string]*memLang
+	fields      map[string]memField // field name → its index
 }
 
 // matchScratch is match's per-article scratch space.
@@ -119,7 +128,25 @@ func buildMem(idx bleve.Index, an map[string]analyzers) (*memIndex, error) {
 	for _, ids := range m.intents {
 		sort.Slice(ids, func(i, j int) bool { return m.arts[ids[i]].ID < m.arts[ids[j]].ID })
 	}
+	m.numberIntents()
 	return m, nil
+}
+
+// numberIntents sets the intent numbers of m from m.intents.
+func (m *memIndex) numberIntents() {
+	m.intentNames = slices.Sorted(maps.Keys(m.intents))
+	m.intentNo = make(map[string]int32, len(m.intentNames))
+	m.intentArts = make([][]int32, len(m.intentNames))
+	for j, in := range m.intentNames {
+		m.intentNo[in] = int32(j)
+		m.intentArts[j] = m.intents[in]
+	}
+	m.artIntents = make([][]int32, len(m.arts))
+	for i, a := range m.arts {
+		for _, in := range a.Intents {
+			m.artIntents[i] = append(m.artIntents[i], m.intentNo[in])
+		}
+	}
 }
 
 func (m *memIndex) add(a Article, an map[string]analyzers) error {
@@ -425,6 +452,26 @@ func (m *memIndex) linked(_ context.Context, intents []string, max int, dst []st
 		ids = append(ids, m.arts[a].ID)
 	}
 	return ids, nil
+}
+
+// linkedArtsOf is linkedArts for intents with their numbers (see
+// likelyIntents).
+func (m *memIndex) linkedArtsOf(intents []intentP, max int, dst []int32) []int32 {
+	arts := dst[:0]
+	for _, in := range intents {
+		if in.no < 0 {
+			continue
+		}
+		for _, a := range m.intentArts[in.no] {
+			if len(arts) >= max {
+				return arts
+			}
+			if !slices.Contains(arts, a) {
+				arts = append(arts, a)
+			}
+		}
+	}
+	return arts
 }
 
 // linkedArts is linked with article numbers, appended to dst's memory.

@@ -911,10 +911,8 @@ func (w *weights) coverage(matched []termPart) float64 {
 // the hits returned, which need the similarities of the parts near the
 // best (see kindsNearBest).
 func (s *searcher) profile(c *cand, wl, gl []termPart, sizes []partSize) {
-	pw := s.p.profWordShare
-	c.prof = pw*s.lw.coverage(wl) + (1-pw)*s.lg.coverage(gl)
-
-	// Which query terms each part has.
+	// Which query terms each part has, and the coverages of the whole
+	// profile, in one walk over each list.
 	from := len(s.sc.parts)
 	parts := slices.Grow(s.sc.parts, len(sizes))[:from+len(sizes)]
 	s.sc.parts = parts
@@ -923,29 +921,8 @@ func (s *searcher) profile(c *cand, wl, gl []termPart, sizes []partSize) {
 		per[i] = partHits{size: sz}
 	}
 	c.from, c.n = int32(from), int32(len(per))
-	tally := func(share []float64, tps []termPart, words bool) {
-		if len(share) == 0 { // total weight 0
-			return
-		}
-		last := termPart{t: -1}
-		for _, tp := range tps { // sorted by term, then part
-			i := int(tp.part)
-			if tp == last || i >= len(per) {
-				continue
-			}
-			last = tp
-			w := share[tp.t]
-			if words {
-				per[i].wcov += w
-				per[i].wn++
-			} else {
-				per[i].gcov += w
-				per[i].gn++
-			}
-		}
-	}
-	tally(s.lw.share, wl, true)
-	tally(s.lg.share, gl, false)
+	pw := s.p.profWordShare
+	c.prof = pw*tallyParts(per, s.lw, wl, false) + (1-pw)*tallyParts(per, s.lg, gl, true)
 	// The part with the highest bound first: its similarity usually
 	// leaves the bounds of the others below it.
 	top, topBound := -1, 0.0
@@ -970,6 +947,38 @@ func (s *searcher) profile(c *cand, wl, gl []termPart, sizes []partSize) {
 		}
 		c.best = math.Max(c.best, s.sim(ph))
 	}
+}
+
+// tallyParts adds the shares of the terms of w in matched (sorted by
+// term, then part) to the parts per that have them (their n-gram tallies
+// when gram), and returns w.coverage(matched), computed alike.
+func tallyParts(per []partHits, w *weights, matched []termPart, gram bool) float64 {
+	if w.total == 0 { // no share either
+		return 0
+	}
+	var got float64
+	lastT := int32(-1)
+	last := termPart{t: -1}
+	for _, tp := range matched {
+		if tp.t != lastT {
+			got += w.q[tp.t].w
+			lastT = tp.t
+		}
+		i := int(tp.part)
+		if tp == last || i >= len(per) {
+			continue
+		}
+		last = tp
+		sh := w.share[tp.t]
+		if gram {
+			per[i].gcov += sh
+			per[i].gn++
+		} else {
+			per[i].wcov += sh
+			per[i].wn++
+		}
+	}
+	return got / w.total
 }
 
 // sim returns the similarity of a profile part to the query.

@@ -246,9 +246,9 @@ type tfEntry struct {
 // termRef is where a term is in a read-only KB's in-memory index (see
 // memIndex).
 type termRef struct {
-	prof   *postings // in the profile field (words) or the profile n-gram field; nil: in no document
-	body   []int32   // words: the articles whose body has it
-	profDF uint64    // prof.df, kept here: weigh reads it for every term, match the postings of a few
+	ent    []uint64 // the entries of its postings in the profile field (words) or the profile n-gram field (see postings); nil: in no document
+	body   []int32  // words: the articles whose body has it
+	profDF uint64   // the postings' df, kept here: weigh reads it for every term, match the entries of a few
 }
 
 // df returns the term's document frequency in the profile (which 0) or
@@ -262,9 +262,9 @@ func (r *termRef) df(which int) uint64 {
 
 // refTo returns where a profile term with postings p is, with body.
 func refTo(p *postings, body []int32) termRef {
-	r := termRef{prof: p, body: body}
+	r := termRef{body: body}
 	if p != nil {
-		r.profDF = p.df
+		r.ent, r.profDF = p.ent, p.df
 	}
 	return r
 }

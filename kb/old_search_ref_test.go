@@ -715,16 +715,16 @@ func (m *memIndex) oldMatch(ctx context.Context, lang string, words, grams, body
 		return *slot - 1
 	}
 	for ti, t := range words {
-		if p := t.postings(ml.words); p != nil {
-			for _, e := range p.ent {
+		if ent := t.postings(ml.words); ent != nil {
+			for _, e := range ent {
 				h := hit(int32(e>>16), false)
 				sc.oldFound = append(sc.oldFound, oldFound{doc: h, tp: termPart{t: int32(ti), part: uint16(e)}})
 			}
 		}
 	}
 	for ti, t := range grams {
-		if p := t.postings(ml.grams); p != nil {
-			for _, e := range p.ent {
+		if ent := t.postings(ml.grams); ent != nil {
+			for _, e := range ent {
 				h := hit(int32(e>>16), false)
 				sc.oldFound = append(sc.oldFound, oldFound{doc: h, gram: true, tp: termPart{t: int32(ti), part: uint16(e)}})
 			}
@@ -923,11 +923,14 @@ func (t *oldTfTable) reset() {
 	t.terms, t.noRef = t.terms[:0], false
 }
 
-// postings returns t's postings in a profile field whose index is idx:
-// those counting brought (t.ref), else looked up.
-func (t *qterm) postings(idx map[string]*postings) *postings {
+// postings returns t's postings' entries in a profile field whose index
+// is idx: those counting brought (t.ref), else looked up.
+func (t *qterm) postings(idx map[string]*postings) []uint64 {
 	if t.ref != nil {
-		return t.ref.prof
+		return t.ref.ent
 	}
-	return idx[t.term]
+	if p := idx[t.term]; p != nil {
+		return p.ent
+	}
+	return nil
 }

@@ -243,13 +243,10 @@ func (m *memIndex) docFreq(_ context.Context, field, term string) (uint64, error
 // entries returns t's postings' entries in a profile field whose index is
 // idx (see postings).
 func (t *qterm) entries(idx map[string]*postings) []uint64 {
-	var p *postings
 	if t.ref != nil { // as counting brought it
-		p = t.ref.prof
-	} else {
-		p = idx[t.term]
+		return t.ref.ent
 	}
-	if p != nil {
+	if p := idx[t.term]; p != nil {
 		return p.ent
 	}
 	return nil

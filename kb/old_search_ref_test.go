@@ -24,7 +24,7 @@ func oldMatchOf(be backend) func(ctx context.Context, lang string, words, grams,
 		return m.oldMatch
 	}
 	return func(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit) ([]docHit, error) {
-		return be.match(ctx, lang, words, grams, body, gramBoost, bodyBoost, k, dst, nil)
+		return be.(matcher).match(ctx, lang, words, grams, body, gramBoost, bodyBoost, k, dst)
 	}
 }
 

@@ -231,7 +231,6 @@ type scratch struct {
 	rank         []uint8    // weighByWeight's weight of each key
 	weighed      [3][]qterm // text's words, grams and body words
 	docs         []docHit   // match's result
-	lists        []termPart // the term lists of match's result
 
 	// The candidates (the search's own: finish hands out no pointer to
 	// them), by article id (candAt on the in-memory index: by article
@@ -318,13 +317,6 @@ func (sc *scratch) reset() {
 type backend interface {
 	// docFreq returns how many documents have term in field.
 	docFreq(ctx context.Context, field, term string) (uint64, error)
-	// match returns the profile and body documents of lang that have any
-	// of the terms (those with df > 0): all of them, or at least the k
-	// best by a BM25 disjunction with n-gram and body terms weighted by
-	// gramBoost and bodyBoost.
-	// The result may be appended to dst's memory, and its term lists
-	// kept in *slab's (nil: new memory).
-	match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit, slab *[]termPart) ([]docHit, error)
 	// article returns the stored article with the given id; the caller
 	// must not change it.
 	article(id string) (*Article, bool, error)
@@ -334,12 +326,24 @@ type backend interface {
 	linked(ctx context.Context, intents []string, max int, dst []string) ([]string, error)
 }
 
+// matcher is a backend that finds the documents with query terms (the
+// in-memory index scores them as it finds them instead: see
+// memIndex.tally).
+type matcher interface {
+	backend
+	// match returns the profile and body documents of lang that have any
+	// of the terms (those with df > 0): all of them, or at least the k
+	// best by a BM25 disjunction with n-gram and body terms weighted by
+	// gramBoost and bodyBoost.
+	// The result may be appended to dst's memory.
+	match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit) ([]docHit, error)
+}
+
 // docHit is one profile or body document that matched: the query terms it
 // has, each with the profile part it is in (body documents: part 0),
 // sorted by term number, then part.
 type docHit struct {
 	id           string
-	art          int32 // its article's number in the in-memory index +1 (0: not known)
 	body         bool
 	words, grams []termPart
 	sizes        []partSize // profile only
@@ -621,7 +625,7 @@ func (all keyOrder) sort(x []weighKey) {
 // selects as weigh does. A run of terms of the same weight that is taken
 // whole (all fit the postings budget and max) stays in any order: every
 // use of the weighed terms on the in-memory index (coverage, the tallies
-// of profile, match's shares) sums the weights of the matched terms in
+// of profile, tally's shares) sums the weights of the matched terms in
 // list order, and a run of equal weights adds the same numbers in
 // whatever order its terms come, so every score is the same to the last
 // bit; only the places of the terms in the list differ. A run that is
@@ -824,27 +828,19 @@ func (s *searcher) text(ctx context.Context, lang string) error {
 	s.lb.set(bodyWords)
 
 	k := 2 * max(s.p.candidates, 10*s.size) // profile and body documents compete for the places
-	hits, err := s.be.match(ctx, lang, words, grams, bodyWords, 1-s.p.profWordShare, s.p.bodyWeight, k, s.sc.docs[:0], &s.sc.lists)
+	if s.mem != nil {
+		return s.mem.tally(ctx, s, lang, words, grams, bodyWords, k)
+	}
+	hits, err := s.be.(matcher).match(ctx, lang, words, grams, bodyWords, 1-s.p.profWordShare, s.p.bodyWeight, k, s.sc.docs[:0])
 	if err != nil {
 		return err
 	}
 	for _, h := range hits {
-		var i int32
-		if h.art > 0 { // the in-memory index
-			at := &s.sc.candAt[h.art-1]
-			if *at == 0 {
-				s.sc.cands = append(s.sc.cands, cand{id: h.id, art: h.art, from: -1})
-				*at = int32(len(s.sc.cands))
-			}
-			i = *at - 1
-		} else {
-			var ok bool
-			i, ok = s.sc.at[h.id]
-			if !ok {
-				i = int32(len(s.sc.cands))
-				s.sc.cands = append(s.sc.cands, cand{id: h.id, from: -1})
-				s.sc.at[h.id] = i
-			}
+		i, ok := s.sc.at[h.id]
+		if !ok {
+			i = int32(len(s.sc.cands))
+			s.sc.cands = append(s.sc.cands, cand{id: h.id, from: -1})
+			s.sc.at[h.id] = i
 		}
 		c := &s.sc.cands[i]
 		if h.body {
@@ -923,6 +919,12 @@ func (s *searcher) profile(c *cand, wl, gl []termPart, sizes []partSize) {
 	c.from, c.n = int32(from), int32(len(per))
 	pw := s.p.profWordShare
 	c.prof = pw*tallyParts(per, s.lw, wl, false) + (1-pw)*tallyParts(per, s.lg, gl, true)
+	s.bestPart(c, per)
+}
+
+// bestPart raises c.best to the similarity of the best of its parts per
+// (tallied), each with its bound set.
+func (s *searcher) bestPart(c *cand, per []partHits) {
 	// The part with the highest bound first: its similarity usually
 	// leaves the bounds of the others below it.
 	top, topBound := -1, 0.0

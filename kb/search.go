@@ -251,6 +251,7 @@ type scratch struct {
 	pOf                []float64 // see likelyIntents
 	arts, haveArts     []int32
 	reasons            []byte
+	ends               []int32
 	ranked             []*cand
 	extra              []cand
 	store              []scored
@@ -1342,7 +1343,8 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	// hits, their reasons and one string.
 	out := make([]Hit, len(hits))
 	b := s.sc.reasons[:0]
-	var ends [2 * MaxSize]int32
+	ends := slices.Grow(s.sc.ends[:0], 2*len(hits))[:2*len(hits)] // where each reason ends in b
+	s.sc.ends = ends
 	n := 0
 	for _, h := range hits {
 		// strconv's 'f' with 2 digits is fmt's %.2f; a search formats a

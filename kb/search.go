@@ -1228,7 +1228,7 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	case w > 0 && s.mem != nil:
 		// As below, with article numbers.
 		orderIntents(byP, intents)
-		arts := s.mem.linkedArtsOf(byP, m, s.sc.arts[:0])
+		arts := s.mem.linkedArts(byP, m, s.sc.arts[:0])
 		s.sc.arts = arts
 		have := s.sc.haveArts[:0]
 		for _, c := range ranked {

@@ -456,39 +456,32 @@ func (m *memIndex) article(id string) (*Article, bool, error) {
 }
 
 func (m *memIndex) linked(_ context.Context, intents []string, max int, dst []string) ([]string, error) {
+	var buf [16]intentP
+	byP := buf[:0]
+	for _, in := range intents {
+		no, ok := m.intentNo[in]
+		if !ok {
+			no = -1
+		}
+		byP = append(byP, intentP{name: in, no: no})
+	}
 	var arr [32]int32
 	ids := dst[:0]
-	for _, a := range m.linkedArts(intents, max, arr[:0]) {
+	for _, a := range m.linkedArts(byP, max, arr[:0]) {
 		ids = append(ids, m.arts[a].ID)
 	}
 	return ids, nil
 }
 
-// linkedArtsOf is linkedArts for intents with their numbers (see
-// likelyIntents).
-func (m *memIndex) linkedArtsOf(intents []intentP, max int, dst []int32) []int32 {
-	arts := dst[:0]
+// linkedArts is linked with article numbers, appended to dst's memory,
+// for intents with their numbers (see likelyIntents).
+func (m *memIndex) linkedArts(intents []intentP, max int, dst []int32) []int32 {
+	arts := dst[:0] // at most max: a list is cheaper than a map
 	for _, in := range intents {
 		if in.no < 0 {
 			continue
 		}
 		for _, a := range m.intentArts[in.no] {
-			if len(arts) >= max {
-				return arts
-			}
-			if !slices.Contains(arts, a) {
-				arts = append(arts, a)
-			}
-		}
-	}
-	return arts
-}
-
-// linkedArts is linked with article numbers, appended to dst's memory.
-func (m *memIndex) linkedArts(intents []string, max int, dst []int32) []int32 {
-	arts := dst[:0] // at most max: a list is cheaper than a map
-	for _, in := range intents {
-		for _, a := range m.intents[in] {
 			if len(arts) >= max {
 				return arts
 			}

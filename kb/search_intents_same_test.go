@@ -3,6 +3,7 @@ package kb
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -78,4 +79,38 @@ func TestSearchSameAsOldIntents(t *testing.T) {
 			t.Errorf("article %s: intents by number %v, want %v", a.ID, names, a.Intents)
 		}
 	}
+}
+
+// FuzzSearchSameAsOldIntents: on any message and intent distribution
+// (intent names, the sample KB's or any, with probabilities from the
+// fuzzer's bytes), Search gives exactly what the old search gave, on the
+// sample KB read-only.
+func FuzzSearchSameAsOldIntents(f *testing.F) {
+	f.Add("Mein Paket ist nicht angekommen", "parcel_missing,complaint,praise", []byte{200, 30, 10}, 3, 0.0)
+	f.Add("refund for the broken vase", "damaged_item,unknown", []byte{0, 255}, 1, -1.0)
+	f.Add("Passwort vergessen", "", []byte{}, 5, 0.5)
+	f.Add("Lieferung Rechnung Kündigung", "0,1,2,3,4,5,6,7,8,9", []byte{90, 20, 140, 220, 20, 0, 21, 60, 60, 5}, 4, 0.3)
+	f.Add("hello", "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z,praise", []byte{1, 2, 3}, 2, 2.0)
+	_, k := importSample(f)
+	m, err := k.memory(k.idx)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text, names string, probs []byte, size int, weight float64) {
+		q := Query{Text: text, Size: size, IntentWeight: weight}
+		if names != "" {
+			q.Intents = map[string]float64{}
+			for i, in := range strings.Split(names, ",") {
+				if len(in) == 1 && in[0] >= '0' && in[0] <= '9' { // a digit names one of the KB's intents
+					in = m.intentNames[int(in[0]-'0')%len(m.intentNames)]
+				}
+				p := 0.5
+				if i < len(probs) {
+					p = float64(probs[i])/200 - 0.1 // some at or below 0, some above 1
+				}
+				q.Intents[in] = p
+			}
+		}
+		checkSameAsOld(t, k, q)
+	})
 }

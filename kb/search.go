@@ -1432,7 +1432,7 @@ func sortCands(cs []*cand) {
 // else 0. Reading a small map by iterating cost more than looking up
 // a dozen keys: when the index has not many more intents than the
 // query, its intents are looked up.
-func (s *searcher) likelyIntents() (intents []string, byP []intentP, any bool) {
+func (s *searcher) likelyIntents() (intents []string, byP []intentP, some bool) {
 	intents, byP = s.sc.intents[:0], s.sc.byP[:0]
 	defer func() { s.sc.intents, s.sc.byP = intents, byP }()
 	m := s.mem
@@ -1475,20 +1475,9 @@ func (s *searcher) likelyIntents() (intents []string, byP []intentP, any bool) {
 	return intents, byP, len(byP) > 0
 }
 
-// intentOrder sorts intents (of s.q.Intents) most likely first, then by
-// name, and returns them. (Intents are distinct: the order is total,
-// whatever the sort.)
-func (s *searcher) intentOrder(intents []string) []string {
-	var buf [16]intentP
-	byP := buf[:0]
-	for _, in := range intents {
-		byP = append(byP, intentP{in, s.q.Intents[in], -1})
-	}
-	return orderIntents(byP, intents)
-}
-
 // orderIntents sorts byP most likely first, then by name, writes their
-// names into intents (as long) and returns it.
+// names into intents (as long) and returns it. (Intents are distinct:
+// the order is total, whatever the sort.)
 func orderIntents(byP []intentP, intents []string) []string {
 	before := func(a, b intentP) bool { return a.p > b.p || !(a.p < b.p) && a.name < b.name }
 	if len(byP) <= 16 { // a classifier's dozen intents: by insertion
@@ -1527,17 +1516,9 @@ func (s *searcher) articleScore(c *cand) {
 	c.text = clamp01(short + (1-short)*s.p.bodyWeight*c.body)
 }
 
-// parts names what made c's text score, for its reason: the kinds of the
-// profile parts close to the best one, and the body.
-func (s *searcher) parts(c *cand) []string {
-	parts := partNames(s.partKinds(c, nil))
-	if c.body > 0 && c.body >= 0.5*c.prof {
-		parts = append(parts, "body")
-	}
-	return parts
-}
-
-// appendParts appends what parts returns to b, separated by ", ".
+// appendParts appends the names of what made c's text score, for its
+// reason, to b, separated by ", ": the kinds of the profile parts close
+// to the best one (each name once), and the body.
 func (s *searcher) appendParts(b []byte, c *cand) []byte {
 	var buf [8]byte
 	var seen [3]bool // title, tags, questions
@@ -1578,17 +1559,6 @@ func (s *searcher) partKinds(c *cand, dst []byte) []byte {
 		return s.kindsNearBest(c, dst)
 	}
 	return append(dst, s.kindsBySort(c)...)
-}
-
-// partNames returns the names of kinds, each once, in order.
-func partNames(kinds []byte) []string {
-	var names []string
-	for _, kind := range kinds {
-		if name := partName(kind); !slices.Contains(names, name) {
-			names = append(names, name)
-		}
-	}
-	return names
 }
 
 // kindsBySort returns the kinds of c's parts whose similarity is at least

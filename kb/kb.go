@@ -182,12 +182,23 @@ func (k *KB) Dir() string { return k.dir }
 // index returns the open index with k.mu read-locked; call the returned
 // function to unlock.
 func (k *KB) index() (bleve.Index, func(), error) {
+	idx, err := k.rlockIndex()
+	if err != nil {
+		return nil, nil, err
+	}
+	return idx, k.mu.RUnlock, nil
+}
+
+// rlockIndex returns the open index with k.mu read-locked (the caller
+// unlocks it), or an error, with k.mu unlocked. Unlike index, it makes no
+// function value: a search calls it once per message.
+func (k *KB) rlockIndex() (bleve.Index, error) {
 	k.mu.RLock()
 	if k.idx == nil {
 		k.mu.RUnlock()
-		return nil, nil, errorf(ErrClosed, "kb: %s is closed", k.dir)
+		return nil, errorf(ErrClosed, "kb: %s is closed", k.dir)
 	}
-	return k.idx, k.mu.RUnlock, nil
+	return k.idx, nil
 }
 
 // Put adds articles or replaces those with the same id. Articles are

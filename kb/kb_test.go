@@ -917,16 +917,17 @@ func TestSortsSameAsOld(t *testing.T) {
 			t.Fatalf("seed %d: sortCands differs from the old order", seed)
 		}
 		var intents []string
-		for in := range probs {
+		var byP []intentP
+		for in, p := range probs {
 			intents = append(intents, in)
+			byP = append(byP, intentP{name: in, p: p})
 		}
 		want := slices.Clone(intents)
 		sort.Slice(want, func(i, j int) bool {
 			pi, pj := probs[want[i]], probs[want[j]]
 			return pi > pj || pi == pj && want[i] < want[j]
 		})
-		s := &searcher{q: Query{Intents: probs}}
-		if got := s.intentOrder(intents); !slices.Equal(got, want) {
+		if got := orderIntents(byP, intents); !slices.Equal(got, want) {
 			t.Fatalf("seed %d: intent order %v, old %v", seed, got, want)
 		}
 	}

@@ -37,6 +37,30 @@ const (
 // langs are the languages the index knows, in a fixed order.
 func langs() []string { return []string{German, English} }
 
+// Per-language field names, made once: a search names several per
+// language.
+type langFields struct{ prof, profNgram, body, kind string }
+
+var (
+	germanFields  = fieldsFor(German)
+	englishFields = fieldsFor(English)
+)
+
+func fieldsFor(lang string) langFields {
+	return langFields{profField(lang), profNgramField(lang), bodyField(lang), articleKind(lang)}
+}
+
+// fieldsOf returns the field names of lang.
+func fieldsOf(lang string) langFields {
+	switch lang {
+	case German:
+		return germanFields
+	case English:
+		return englishFields
+	}
+	return fieldsFor(lang)
+}
+
 // Per-language analyzer and field names.
 func wordAnalyzer(lang string) string   { return "kb_" + lang }
 func ngramAnalyzer(lang string) string  { return "kb_" + lang + "_ngram" }

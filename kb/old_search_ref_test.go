@@ -24,7 +24,7 @@ func oldMatchOf(be backend) func(ctx context.Context, lang string, words, grams,
 		return m.oldMatch
 	}
 	return func(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit) ([]docHit, error) {
-		return be.match(ctx, lang, words, grams, body, gramBoost, bodyBoost, k, dst, nil)
+		return be.(matcher).match(ctx, lang, words, grams, body, gramBoost, bodyBoost, k, dst)
 	}
 }
 
@@ -612,7 +612,7 @@ func oldSortCands(cs []*oldCand) {
 func (s *oldSearcher) intentOrder(intents []string) []string {
 	byP := make([]intentP, len(intents))
 	for i, in := range intents {
-		byP[i] = intentP{in, s.q.Intents[in]}
+		byP[i] = intentP{name: in, p: s.q.Intents[in]}
 	}
 	slices.SortFunc(byP, func(a, b intentP) int {
 		switch {
@@ -715,16 +715,16 @@ func (m *memIndex) oldMatch(ctx context.Context, lang string, words, grams, body
 		return *slot - 1
 	}
 	for ti, t := range words {
-		if p := t.postings(ml.words); p != nil {
-			for _, e := range p.ent {
+		if ent := t.postings(ml.words); ent != nil {
+			for _, e := range ent {
 				h := hit(int32(e>>16), false)
 				sc.oldFound = append(sc.oldFound, oldFound{doc: h, tp: termPart{t: int32(ti), part: uint16(e)}})
 			}
 		}
 	}
 	for ti, t := range grams {
-		if p := t.postings(ml.grams); p != nil {
-			for _, e := range p.ent {
+		if ent := t.postings(ml.grams); ent != nil {
+			for _, e := range ent {
 				h := hit(int32(e>>16), false)
 				sc.oldFound = append(sc.oldFound, oldFound{doc: h, gram: true, tp: termPart{t: int32(ti), part: uint16(e)}})
 			}
@@ -923,11 +923,14 @@ func (t *oldTfTable) reset() {
 	t.terms, t.noRef = t.terms[:0], false
 }
 
-// postings returns t's postings in a profile field whose index is idx:
-// those counting brought (t.ref), else looked up.
-func (t *qterm) postings(idx map[string]*postings) *postings {
+// postings returns t's postings' entries in a profile field whose index
+// is idx: those counting brought (t.ref), else looked up.
+func (t *qterm) postings(idx map[string]*postings) []uint64 {
 	if t.ref != nil {
-		return t.ref.prof
+		return t.ref.ent
 	}
-	return idx[t.term]
+	if p := idx[t.term]; p != nil {
+		return p.ent
+	}
+	return nil
 }

@@ -108,37 +108,45 @@ func (k *KB) Search(ctx context.Context, q Query) ([]Hit, error) {
 		size = MaxSize
 	}
 	var search []string
-	switch strings.ToLower(strings.TrimSpace(q.Lang)) {
-	case German:
-		search = []string{German}
-	case English:
-		search = []string{English}
-	case nlp.Undetermined:
-		search = langs()
-	case "":
-		switch nlp.Detect(q.Subject + "\n" + q.Text) {
-		case nlp.German:
-			search = []string{German}
-		case nlp.English:
-			search = []string{English}
-		default:
-			search = langs()
-		}
+	switch lang := q.Lang; {
+	case lang == German:
+		search = searchGerman
+	case lang == English:
+		search = searchEnglish
 	default:
-		return nil, errorf(ErrUnknownLang, "kb: search: language %q is not de, en, und or empty", q.Lang)
+		switch strings.ToLower(strings.TrimSpace(lang)) {
+		case German:
+			search = searchGerman
+		case English:
+			search = searchEnglish
+		case nlp.Undetermined:
+			search = searchBoth
+		case "":
+			switch nlp.Detect(q.Subject + "\n" + q.Text) {
+			case nlp.German:
+				search = searchGerman
+			case nlp.English:
+				search = searchEnglish
+			default:
+				search = searchBoth
+			}
+		default:
+			return nil, errorf(ErrUnknownLang, "kb: search: language %q is not de, en, und or empty", q.Lang)
+		}
 	}
-	idx, unlock, err := k.index()
+	idx, err := k.rlockIndex()
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
+	defer k.mu.RUnlock()
 	var be backend
+	var mem *memIndex
 	if k.ro && !k.noMem {
 		m, err := k.memory(idx)
 		if err != nil {
 			return nil, fmt.Errorf("kb: search: %w", err)
 		}
-		be = m
+		be, mem = m, m
 	} else {
 		b, err := newBleveBackend(idx)
 		if err != nil {
@@ -148,18 +156,32 @@ func (k *KB) Search(ctx context.Context, q Query) ([]Hit, error) {
 		be = b
 	}
 	sc := searchScratch.Get().(*scratch)
-	defer func() {
-		sc.reset()
-		searchScratch.Put(sc)
-	}()
-	s := &searcher{k: k, p: k.params(), be: be, q: q, size: size, sc: sc, lw: &sc.lw, lg: &sc.lg, lb: &sc.lb}
-	_, s.tiesAnyOrder = be.(*memIndex)
+	defer putScratch(sc)
+	if mem != nil && len(sc.candAt) < len(mem.arts) {
+		sc.candAt = make([]int32, len(mem.arts))
+	}
+	s := &sc.s
+	*s = searcher{k: k, p: k.params(), be: be, mem: mem, q: q, size: size, sc: sc, lw: &sc.lw, lg: &sc.lg, lb: &sc.lb}
+	s.tiesAnyOrder = mem != nil
 	for _, lang := range search {
 		if err := s.text(ctx, lang); err != nil {
 			return nil, fmt.Errorf("kb: search: %w", err)
 		}
 	}
 	return s.finish(ctx)
+}
+
+// The languages a search looks in (never changed).
+var (
+	searchGerman  = []string{German}
+	searchEnglish = []string{English}
+	searchBoth    = langs()
+)
+
+// putScratch resets sc and puts it back in the pool.
+func putScratch(sc *scratch) {
+	sc.reset()
+	searchScratch.Put(sc)
 }
 
 // params returns the KB's scoring constants.
@@ -173,6 +195,7 @@ func (k *KB) params() params {
 // cand is one candidate article.
 type cand struct {
 	id      string
+	art     int32   // its number in the in-memory index +1 (0: not known)
 	prof    float64 // weighted share of the query found in the profile (title, tags, questions)
 	best    float64 // similarity of the best profile part
 	body    float64 // weighted share of the query words found in the body
@@ -184,6 +207,7 @@ type searcher struct {
 	k          *KB
 	p          params
 	be         backend
+	mem        *memIndex // be, when it is the in-memory index
 	q          Query
 	size       int
 	sc         *scratch
@@ -207,22 +231,35 @@ type scratch struct {
 	rank         []uint8    // weighByWeight's weight of each key
 	weighed      [3][]qterm // text's words, grams and body words
 	docs         []docHit   // match's result
-	lists        []termPart // the term lists of match's result
 
 	// The candidates (the search's own: finish hands out no pointer to
-	// them), by article id, and their profile parts' tallies.
-	cands []cand
-	at    map[string]int32
-	parts []partHits
+	// them), by article id (candAt on the in-memory index: by article
+	// number, +1; 0: none), and their profile parts' tallies.
+	cands  []cand
+	at     map[string]int32
+	candAt []int32
+	parts  []partHits
+
+	s    searcher // the search's own
+	text []byte   // a query field's bytes, for counting
 
 	lw, lg, lb weights // see searcher
 
 	// finish's lists.
 	intents, ids, have []string
+	byP                []intentP
+	pOf                []float64 // see likelyIntents
+	arts, haveArts     []int32
+	reasons            []byte
+	ends               []int32
 	ranked             []*cand
 	extra              []cand
 	store              []scored
 	hits               []*scored
+
+	// covMemo remembers powers of coverages (see covPow) for covExp.
+	covMemo *[covMemoN]covPowed
+	covExp  float64
 
 	// prec[hits*precN+n] is (hits/n)^(1-precExp) once computed (0: not
 	// yet), for coverPrec.
@@ -236,6 +273,7 @@ type scratch struct {
 
 	idf  [64]float64 // idf[df] among idfN documents once computed (0: not yet)
 	idfN uint64
+	lnTF [64]float64 // 1 + ln f once computed (0: not yet), for tfFactor
 }
 
 var searchScratch = sync.Pool{New: func() any {
@@ -246,16 +284,25 @@ var searchScratch = sync.Pool{New: func() any {
 func (sc *scratch) reset() {
 	sc.words.reset()
 	sc.grams.reset()
+	for _, c := range sc.cands {
+		if c.art > 0 {
+			sc.candAt[c.art-1] = 0
+		}
+	}
+	sc.s = searcher{}
 	clear(sc.cands)
 	sc.cands = sc.cands[:0]
 	clear(sc.intents)
+	clear(sc.byP)
 	clear(sc.ids)
 	clear(sc.have)
 	clear(sc.ranked)
 	clear(sc.extra)
 	clear(sc.store)
 	clear(sc.hits)
-	clear(sc.at)
+	if len(sc.at) > 0 {
+		clear(sc.at)
+	}
 	sc.parts = sc.parts[:0]
 	sc.lw.q, sc.lg.q, sc.lb.q = nil, nil, nil
 	for i := range sc.weighed {
@@ -271,13 +318,6 @@ func (sc *scratch) reset() {
 type backend interface {
 	// docFreq returns how many documents have term in field.
 	docFreq(ctx context.Context, field, term string) (uint64, error)
-	// match returns the profile and body documents of lang that have any
-	// of the terms (those with df > 0): all of them, or at least the k
-	// best by a BM25 disjunction with n-gram and body terms weighted by
-	// gramBoost and bodyBoost.
-	// The result may be appended to dst's memory, and its term lists
-	// kept in *slab's (nil: new memory).
-	match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit, slab *[]termPart) ([]docHit, error)
 	// article returns the stored article with the given id; the caller
 	// must not change it.
 	article(id string) (*Article, bool, error)
@@ -285,6 +325,19 @@ type backend interface {
 	// those of the first intent first.
 	// The result may be appended to dst's memory.
 	linked(ctx context.Context, intents []string, max int, dst []string) ([]string, error)
+}
+
+// matcher is a backend that finds the documents with query terms (the
+// in-memory index scores them as it finds them instead: see
+// memIndex.tally).
+type matcher interface {
+	backend
+	// match returns the profile and body documents of lang that have any
+	// of the terms (those with df > 0): all of them, or at least the k
+	// best by a BM25 disjunction with n-gram and body terms weighted by
+	// gramBoost and bodyBoost.
+	// The result may be appended to dst's memory.
+	match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit) ([]docHit, error)
 }
 
 // docHit is one profile or body document that matched: the query terms it
@@ -321,7 +374,8 @@ func (s *searcher) terms(an analyzers, lang string) (words, grams *tfTable) {
 		if len(text) > s.p.maxQueryBytes {
 			text = text[:s.p.maxQueryBytes]
 		}
-		an.count([]byte(text), weight, words, grams, cache)
+		s.sc.text = append(s.sc.text[:0], text...)
+		an.count(s.sc.text, weight, words, grams, cache)
 	}
 	add(s.q.Subject, s.p.subjectWeight)
 	add(s.q.Text, 1)
@@ -389,9 +443,9 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 			w = idf(df, n)
 		}
 		if f := all[i].f; f > 1 { // 1 + ln f is 1 for f <= 1
-			w *= 1 + math.Log(f)
+			w *= s.sc.tfFactor(f)
 		}
-		order = append(order, weighKey{w: w, pre: termPrefix(all[i].term), i: int32(i)})
+		order = append(order, weighKey{w: w, i: int32(i)})
 	}
 	s.sc.order = order
 	heavier := func(a, b weighKey) int {
@@ -428,6 +482,7 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 			return out, nil
 		}
 	}
+	setPrefixes(order, all)
 	// Selecting costs about as much as sorting what it leaves out: a
 	// few more terms than needed are sorted with the rest.
 	sorted := len(order)
@@ -462,10 +517,32 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 
 // weighKey is what weigh sorts a term by: its weight (heaviest first),
 // then its bytes (termPrefix, then the whole term), and its place.
+// pre is only set (setPrefixes) for the keys that are sorted.
 type weighKey struct {
 	w   float64
 	pre uint64
 	i   int32
+}
+
+// setPrefixes sets the prefixes of keys of terms all.
+func setPrefixes(keys []weighKey, all []tfEntry) {
+	for j := range keys {
+		keys[j].pre = termPrefix(all[keys[j].i].term)
+	}
+}
+
+// tfFactor returns 1 + ln f, remembered for the whole numbers below 64
+// (a query term's frequency mostly is one: occurrences count 1, or
+// p.subjectWeight in the subject).
+func (sc *scratch) tfFactor(f float64) float64 {
+	if f >= float64(len(sc.lnTF)) || f != math.Trunc(f) {
+		return 1 + math.Log(f)
+	}
+	p := &sc.lnTF[int(f)]
+	if *p == 0 {
+		*p = 1 + math.Log(f)
+	}
+	return *p
 }
 
 // keyOrder is the order of weigh's keys of terms all: heaviest first,
@@ -549,7 +626,7 @@ func (all keyOrder) sort(x []weighKey) {
 // selects as weigh does. A run of terms of the same weight that is taken
 // whole (all fit the postings budget and max) stays in any order: every
 // use of the weighed terms on the in-memory index (coverage, the tallies
-// of profile, match's shares) sums the weights of the matched terms in
+// of profile, tally's shares) sums the weights of the matched terms in
 // list order, and a run of equal weights adds the same numbers in
 // whatever order its terms come, so every score is the same to the last
 // bit; only the places of the terms in the list differ. A run that is
@@ -621,7 +698,7 @@ func (s *searcher) weighByWeight(order []weighKey, all []tfEntry, dfs []uint64, 
 		keys[next[r]] = k
 		next[r]++
 	}
-	out := dst[:0]
+	out := slices.Grow(dst[:0], max) // appended to in place
 	var postings uint64
 	i := 0 // place in the order of weight, then term
 	for _, r := range runs {
@@ -636,12 +713,15 @@ func (s *searcher) weighByWeight(order []weighKey, all []tfEntry, dfs []uint64, 
 		if len(out)+len(run) <= max && postings+sum <= s.p.maxPostings && postings+sum >= postings {
 			for _, k := range run {
 				e := &all[k.i]
-				out = append(out, qterm{term: e.term, w: k.w, df: dfs[k.i], ref: e.ref})
+				out = out[:len(out)+1]
+				o := &out[len(out)-1]
+				o.term, o.w, o.df, o.ref = e.term, k.w, dfs[k.i], e.ref
 			}
 			postings += sum
 			i += len(run)
 			continue
 		}
+		setPrefixes(run, all)
 		keyOrder(all).sort(run)
 		for _, k := range run {
 			if len(out) == max {
@@ -719,22 +799,23 @@ func (s *searcher) text(ctx context.Context, lang string) error {
 	if len(wtf.terms) == 0 && len(gtf.terms) == 0 {
 		return nil
 	}
-	n, err := s.be.docFreq(ctx, fieldKind, articleKind(lang))
+	fields := fieldsOf(lang)
+	n, err := s.be.docFreq(ctx, fieldKind, fields.kind)
 	if err != nil || n == 0 {
 		return err
 	}
 	// The weighed terms are only used in this call: their memory is
 	// reused by the next language's.
 	wb := &s.sc.weighed
-	words, err := s.weigh(ctx, profField(lang), wtf, 0, n, s.p.maxWords, wb[0])
+	words, err := s.weigh(ctx, fields.prof, wtf, 0, n, s.p.maxWords, wb[0])
 	if err != nil {
 		return err
 	}
-	grams, err := s.weigh(ctx, profNgramField(lang), gtf, 0, n, s.p.maxGrams, wb[1])
+	grams, err := s.weigh(ctx, fields.profNgram, gtf, 0, n, s.p.maxGrams, wb[1])
 	if err != nil {
 		return err
 	}
-	bodyWords, err := s.weigh(ctx, bodyField(lang), wtf, 1, n, s.p.maxWords, wb[2])
+	bodyWords, err := s.weigh(ctx, fields.body, wtf, 1, n, s.p.maxWords, wb[2])
 	if err != nil {
 		return err
 	}
@@ -748,7 +829,10 @@ func (s *searcher) text(ctx context.Context, lang string) error {
 	s.lb.set(bodyWords)
 
 	k := 2 * max(s.p.candidates, 10*s.size) // profile and body documents compete for the places
-	hits, err := s.be.match(ctx, lang, words, grams, bodyWords, 1-s.p.profWordShare, s.p.bodyWeight, k, s.sc.docs[:0], &s.sc.lists)
+	if s.mem != nil {
+		return s.mem.tally(ctx, s, lang, words, grams, bodyWords, k)
+	}
+	hits, err := s.be.(matcher).match(ctx, lang, words, grams, bodyWords, 1-s.p.profWordShare, s.p.bodyWeight, k, s.sc.docs[:0])
 	if err != nil {
 		return err
 	}
@@ -824,10 +908,8 @@ func (w *weights) coverage(matched []termPart) float64 {
 // the hits returned, which need the similarities of the parts near the
 // best (see kindsNearBest).
 func (s *searcher) profile(c *cand, wl, gl []termPart, sizes []partSize) {
-	pw := s.p.profWordShare
-	c.prof = pw*s.lw.coverage(wl) + (1-pw)*s.lg.coverage(gl)
-
-	// Which query terms each part has.
+	// Which query terms each part has, and the coverages of the whole
+	// profile, in one walk over each list.
 	from := len(s.sc.parts)
 	parts := slices.Grow(s.sc.parts, len(sizes))[:from+len(sizes)]
 	s.sc.parts = parts
@@ -836,29 +918,14 @@ func (s *searcher) profile(c *cand, wl, gl []termPart, sizes []partSize) {
 		per[i] = partHits{size: sz}
 	}
 	c.from, c.n = int32(from), int32(len(per))
-	tally := func(share []float64, tps []termPart, words bool) {
-		if len(share) == 0 { // total weight 0
-			return
-		}
-		last := termPart{t: -1}
-		for _, tp := range tps { // sorted by term, then part
-			i := int(tp.part)
-			if tp == last || i >= len(per) {
-				continue
-			}
-			last = tp
-			w := share[tp.t]
-			if words {
-				per[i].wcov += w
-				per[i].wn++
-			} else {
-				per[i].gcov += w
-				per[i].gn++
-			}
-		}
-	}
-	tally(s.lw.share, wl, true)
-	tally(s.lg.share, gl, false)
+	pw := s.p.profWordShare
+	c.prof = pw*tallyParts(per, s.lw, wl, false) + (1-pw)*tallyParts(per, s.lg, gl, true)
+	s.bestPart(c, per)
+}
+
+// bestPart raises c.best to the similarity of the best of its parts per
+// (tallied), each with its bound set.
+func (s *searcher) bestPart(c *cand, per []partHits) {
 	// The part with the highest bound first: its similarity usually
 	// leaves the bounds of the others below it.
 	top, topBound := -1, 0.0
@@ -883,6 +950,38 @@ func (s *searcher) profile(c *cand, wl, gl []termPart, sizes []partSize) {
 		}
 		c.best = math.Max(c.best, s.sim(ph))
 	}
+}
+
+// tallyParts adds the shares of the terms of w in matched (sorted by
+// term, then part) to the parts per that have them (their n-gram tallies
+// when gram), and returns w.coverage(matched), computed alike.
+func tallyParts(per []partHits, w *weights, matched []termPart, gram bool) float64 {
+	if w.total == 0 { // no share either
+		return 0
+	}
+	var got float64
+	lastT := int32(-1)
+	last := termPart{t: -1}
+	for _, tp := range matched {
+		if tp.t != lastT {
+			got += w.q[tp.t].w
+			lastT = tp.t
+		}
+		i := int(tp.part)
+		if tp == last || i >= len(per) {
+			continue
+		}
+		last = tp
+		sh := w.share[tp.t]
+		if gram {
+			per[i].gcov += sh
+			per[i].gn++
+		} else {
+			per[i].wcov += sh
+			per[i].wn++
+		}
+	}
+	return got / w.total
 }
 
 // sim returns the similarity of a profile part to the query.
@@ -912,9 +1011,9 @@ func (s *searcher) simBound(ph *partHits) float64 {
 // similarity of the kind's most similar part, then by that part's place.
 // Only parts that can beat their kind's best so far (by their bound) are
 // computed.
-func (s *searcher) kindsNearBest(c *cand) []byte {
+func (s *searcher) kindsNearBest(c *cand, dst []byte) []byte {
 	if c.from < 0 {
-		return nil
+		return dst
 	}
 	type kindBest struct {
 		kind byte
@@ -952,11 +1051,10 @@ func (s *searcher) kindsNearBest(c *cand) []byte {
 		}
 		return a.at - b.at
 	})
-	out := make([]byte, len(near))
-	for i, kb := range near {
-		out[i] = kb.kind
+	for _, kb := range near {
+		dst = append(dst, kb.kind)
 	}
-	return out
+	return dst
 }
 
 // sims returns the similarity of each of c's profile parts that has a
@@ -999,7 +1097,7 @@ func (sc *scratch) coverPrec(cov float64, hits, n int, e float64) float64 {
 	}
 	c := 1.0 // math.Pow(1, e) is 1
 	if cov < 1 {
-		c = math.Pow(cov, e)
+		c = sc.covPow(cov, e)
 	}
 	if hits >= n {
 		return c // prec is 1
@@ -1009,6 +1107,34 @@ func (sc *scratch) coverPrec(cov float64, hits, n int, e float64) float64 {
 	}
 	return c * sc.precFactor(hits, n, e)
 }
+
+// covPow returns math.Pow(cov, e) for 0 < cov < 1, remembered by cov's
+// bits in a table where a later cov may take an earlier one's place: the
+// parts of a search's candidates that share query terms have the same
+// coverage (one word, one n-gram) and cost one power.
+func (sc *scratch) covPow(cov, e float64) float64 {
+	if sc.covExp != e || sc.covMemo == nil {
+		sc.covMemo, sc.covExp = new([covMemoN]covPowed), e
+	}
+	b := math.Float64bits(cov)
+	p := &sc.covMemo[(b*0x9E3779B97F4A7C15)>>(64-covMemoBits)]
+	if p.bits != b { // 0 is no cov: the empty slot
+		p.bits, p.pow = b, math.Pow(cov, e)
+	}
+	return p.pow
+}
+
+// covPowed is a slot of covPow's table: cov's bits and cov^e.
+type covPowed struct {
+	bits uint64
+	pow  float64
+}
+
+// covMemoN is the number of slots of covPow's table (covMemoBits bits).
+const (
+	covMemoBits = 10
+	covMemoN    = 1 << covMemoBits
+)
 
 // precFactor is (hits/n)^(1-e), remembered, for 0 < hits < n < precN.
 func (sc *scratch) precFactor(hits, n int, e float64) float64 {
@@ -1074,15 +1200,10 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		s.articleScore(&s.sc.cands[i])
 	}
 	// Intent-linked articles are candidates even without text.
-	intents := s.sc.intents[:0]
-	for in, p := range s.q.Intents {
-		if p > 0 {
-			intents = append(intents, in)
-		}
-	}
+	intents, byP, anyIntent := s.likelyIntents()
 	w := s.q.IntentWeight
 	switch {
-	case len(intents) == 0 || w < 0:
+	case !anyIntent || w < 0:
 		w = 0
 	case w == 0:
 		w = DefaultIntentWeight
@@ -1103,10 +1224,33 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	if len(ranked) > m {
 		ranked = ranked[:m]
 	}
-	if w > 0 {
+	switch {
+	case w > 0 && s.mem != nil:
+		// As below, with article numbers.
+		orderIntents(byP, intents)
+		arts := s.mem.linkedArts(byP, m, s.sc.arts[:0])
+		s.sc.arts = arts
+		have := s.sc.haveArts[:0]
+		for _, c := range ranked {
+			have = append(have, c.art-1)
+		}
+		extra := slices.Grow(s.sc.extra[:0], len(arts))
+		for _, a := range arts {
+			if !slices.Contains(have, a) {
+				have = append(have, a)
+				if i := s.sc.candAt[a]; i > 0 {
+					ranked = append(ranked, &s.sc.cands[i-1])
+				} else {
+					extra = append(extra, cand{id: s.mem.arts[a].ID, art: a + 1, from: -1})
+					ranked = append(ranked, &extra[len(extra)-1])
+				}
+			}
+		}
+		s.sc.haveArts, s.sc.extra = have, extra
+	case w > 0:
 		// Most likely intents first, so that with many linked articles
 		// those of the likely intents are the ones considered.
-		ids, err := s.be.linked(ctx, s.intentOrder(intents), m, s.sc.ids[:0])
+		ids, err := s.be.linked(ctx, orderIntents(byP, intents), m, s.sc.ids[:0])
 		if err != nil {
 			return nil, err
 		}
@@ -1140,17 +1284,34 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		a, ok, err := s.be.article(c.id)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			continue
+		var a *Article
+		if c.art > 0 {
+			a = &s.mem.arts[c.art-1]
+		} else {
+			var ok bool
+			var err error
+			a, ok, err = s.be.article(c.id)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
 		}
 		h := scored{a: a, text: c.text, c: c}
-		for _, in := range a.Intents {
-			if p, ok := s.q.Intents[in]; ok && p > h.intentScore {
-				h.intentScore, h.intent = clamp01(p), in
+		if c.art > 0 {
+			// As below, by the index's intent numbers.
+			pOf := s.sc.pOf
+			for _, j := range s.mem.artIntents[c.art-1] {
+				if p := pOf[j]; p > h.intentScore {
+					h.intentScore, h.intent = clamp01(p), s.mem.intentNames[j]
+				}
+			}
+		} else {
+			for _, in := range a.Intents {
+				if p, ok := s.q.Intents[in]; ok && p > h.intentScore {
+					h.intentScore, h.intent = clamp01(p), in
+				}
 			}
 		}
 		h.score = clamp01((1-w)*h.text + w*h.intentScore)
@@ -1177,29 +1338,56 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	if len(hits) > s.size {
 		hits = hits[:s.size]
 	}
+	// The reasons of all hits are written into one buffer and cut from
+	// one string, their lists from one array: a search allocates the
+	// hits, their reasons and one string.
 	out := make([]Hit, len(hits))
-	for i, h := range hits {
-		hit := Hit{Article: *h.a, Score: h.score, TextScore: h.text, IntentScore: h.intentScore}
+	b := s.sc.reasons[:0]
+	ends := slices.Grow(s.sc.ends[:0], 2*len(hits))[:2*len(hits)] // where each reason ends in b
+	s.sc.ends = ends
+	n := 0
+	for _, h := range hits {
 		// strconv's 'f' with 2 digits is fmt's %.2f; a search formats a
 		// few of these, and fmt.Sprintf was a twentieth of it.
 		if h.c.text > 0 {
-			b := append(make([]byte, 0, 48), "text match "...)
+			b = append(b, "text match "...)
 			b = strconv.AppendFloat(b, h.c.text, 'f', 2, 64)
 			b = append(b, " ("...)
-			for i, p := range s.parts(h.c) {
-				if i > 0 {
-					b = append(b, ", "...)
-				}
-				b = append(b, p...)
-			}
-			hit.Reasons = append(hit.Reasons, string(append(b, ')')))
+			b = s.appendParts(b, h.c)
+			b = append(b, ')')
+			ends[n], n = int32(len(b)), n+1
 		}
 		if h.intent != "" {
-			b := append(make([]byte, 0, 64), "linked to intent "...)
+			b = append(b, "linked to intent "...)
 			b = append(b, h.intent...)
 			b = append(b, " (p="...)
 			b = strconv.AppendFloat(b, h.intentScore, 'f', 2, 64)
-			hit.Reasons = append(hit.Reasons, string(append(b, ')')))
+			b = append(b, ')')
+			ends[n], n = int32(len(b)), n+1
+		}
+	}
+	s.sc.reasons = b
+	var all string
+	var reasons []string
+	if n > 0 {
+		all, reasons = string(b), make([]string, n)
+	}
+	from, j := int32(0), 0
+	for i, h := range hits {
+		hit := Hit{Article: *h.a, Score: h.score, TextScore: h.text, IntentScore: h.intentScore}
+		k := j
+		if h.c.text > 0 {
+			k++
+		}
+		if h.intent != "" {
+			k++
+		}
+		if k > j {
+			for r := j; r < k; r++ {
+				reasons[r], from = all[from:ends[r]], ends[r]
+			}
+			hit.Reasons = reasons[j:k:k]
+			j = k
 		}
 		out[i] = hit
 	}
@@ -1236,15 +1424,61 @@ func sortCands(cs []*cand) {
 	})
 }
 
-// intentOrder sorts intents (of s.q.Intents) most likely first, then by
-// name, and returns them. (Intents are distinct: the order is total,
-// whatever the sort.)
-func (s *searcher) intentOrder(intents []string) []string {
-	var buf [16]intentP
-	byP := buf[:0]
-	for _, in := range intents {
-		byP = append(byP, intentP{in, s.q.Intents[in]})
+// likelyIntents returns the intents of s.q.Intents with a probability
+// above 0, as names and with their probabilities (in the same, any,
+// order), and whether there is any. On the in-memory index, the
+// intents have their numbers there (-1: no article has it), and
+// s.sc.pOf[j] is the probability of its intent number j when above 0,
+// else 0. Reading a small map by iterating cost more than looking up
+// a dozen keys: when the index has not many more intents than the
+// query, its intents are looked up.
+func (s *searcher) likelyIntents() (intents []string, byP []intentP, some bool) {
+	intents, byP = s.sc.intents[:0], s.sc.byP[:0]
+	defer func() { s.sc.intents, s.sc.byP = intents, byP }()
+	m := s.mem
+	if m != nil {
+		s.sc.pOf = slices.Grow(s.sc.pOf[:0], len(m.intentNames))[:len(m.intentNames)]
+		clear(s.sc.pOf)
 	}
+	if m != nil && len(s.q.Intents) > 0 && len(m.intentNames) <= 2*len(s.q.Intents)+8 {
+		for j, in := range m.intentNames {
+			if p, ok := s.q.Intents[in]; ok && p > 0 {
+				intents = append(intents, in)
+				byP = append(byP, intentP{in, p, int32(j)})
+				s.sc.pOf[j] = p
+			}
+		}
+		if len(byP) > 0 {
+			return intents, byP, true
+		}
+		// Only intents no article has, if any: they still weigh.
+		for _, p := range s.q.Intents {
+			if p > 0 {
+				return intents, byP, true
+			}
+		}
+		return intents, byP, false
+	}
+	for in, p := range s.q.Intents {
+		if p > 0 {
+			j := int32(-1)
+			if m != nil {
+				if k, ok := m.intentNo[in]; ok {
+					j = k
+					s.sc.pOf[j] = p
+				}
+			}
+			intents = append(intents, in)
+			byP = append(byP, intentP{in, p, j})
+		}
+	}
+	return intents, byP, len(byP) > 0
+}
+
+// orderIntents sorts byP most likely first, then by name, writes their
+// names into intents (as long) and returns it. (Intents are distinct:
+// the order is total, whatever the sort.)
+func orderIntents(byP []intentP, intents []string) []string {
 	before := func(a, b intentP) bool { return a.p > b.p || !(a.p < b.p) && a.name < b.name }
 	if len(byP) <= 16 { // a classifier's dozen intents: by insertion
 		for i := 1; i < len(byP); i++ {
@@ -1273,6 +1507,7 @@ func (s *searcher) intentOrder(intents []string) []string {
 type intentP struct {
 	name string
 	p    float64
+	no   int32 // its number in the in-memory index (-1: none; see likelyIntents)
 }
 
 // articleScore sets c.text.
@@ -1281,34 +1516,49 @@ func (s *searcher) articleScore(c *cand) {
 	c.text = clamp01(short + (1-short)*s.p.bodyWeight*c.body)
 }
 
-// parts names what made c's text score, for its reason: the kinds of the
-// profile parts close to the best one, and the body.
-func (s *searcher) parts(c *cand) []string {
-	var kinds []byte
+// appendParts appends the names of what made c's text score, for its
+// reason, to b, separated by ", ": the kinds of the profile parts close
+// to the best one (each name once), and the body.
+func (s *searcher) appendParts(b []byte, c *cand) []byte {
+	var buf [8]byte
+	var seen [3]bool // title, tags, questions
+	first := true
+	for _, kind := range s.partKinds(c, buf[:0]) {
+		k := 2
+		switch kind {
+		case 't':
+			k = 0
+		case 'g':
+			k = 1
+		}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if !first {
+			b = append(b, ", "...)
+		}
+		b, first = append(b, partName(kind)...), false
+	}
+	if c.body > 0 && c.body >= 0.5*c.prof {
+		if !first {
+			b = append(b, ", "...)
+		}
+		b = append(b, "body"...)
+	}
+	return b
+}
+
+// partKinds appends the kinds of c's profile parts close to the best one
+// to dst, most similar first (see kindsNearBest).
+func (s *searcher) partKinds(c *cand, dst []byte) []byte {
 	if c.n <= 12 {
 		// Only the kinds of the parts near the best and their order
 		// matter, which need not all similarities: sort.Slice sorted 12
 		// elements or fewer by insertion, which keeps ties in order.
-		kinds = s.kindsNearBest(c)
-	} else {
-		kinds = s.kindsBySort(c)
+		return s.kindsNearBest(c, dst)
 	}
-	parts := partNames(kinds)
-	if c.body > 0 && c.body >= 0.5*c.prof {
-		parts = append(parts, "body")
-	}
-	return parts
-}
-
-// partNames returns the names of kinds, each once, in order.
-func partNames(kinds []byte) []string {
-	var names []string
-	for _, kind := range kinds {
-		if name := partName(kind); !slices.Contains(names, name) {
-			names = append(names, name)
-		}
-	}
-	return names
+	return append(dst, s.kindsBySort(c)...)
 }
 
 // kindsBySort returns the kinds of c's parts whose similarity is at least

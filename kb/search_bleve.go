@@ -20,6 +20,9 @@ type bleveBackend struct {
 	r   index.IndexReader
 }
 
+// The Bleve backend finds documents with match.
+var _ matcher = (*bleveBackend)(nil)
+
 func newBleveBackend(idx bleve.Index) (*bleveBackend, error) {
 	adv, err := idx.Advanced()
 	if err != nil {
@@ -43,7 +46,7 @@ func (b *bleveBackend) docFreq(ctx context.Context, field, term string) (uint64,
 	return n, tfr.Close()
 }
 
-func (b *bleveBackend) match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit, _ *[]termPart) ([]docHit, error) {
+func (b *bleveBackend) match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit) ([]docHit, error) {
 	var clauses []query.Query
 	term := func(t qterm, field string, boost float64) {
 		if t.df == 0 {

@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"sync"
@@ -29,23 +30,35 @@ type memIndex struct {
 	arts    []Article
 	byID    map[string]int32
 	intents map[string][]int32 // intent → articles, sorted by id
-	langs   map[string]*memLang
-	fields  map[string]memField // field name → its index
+
+	// The intents by number (in the order of their names), their
+	// articles (as in intents), and each article's intents by number (in
+	// the order of Article.Intents).
+	intentNames []string
+	intentNo    map[string]int32
+	intentArts  [][]int32
+	artIntents  [][]int32
+	langs       map[string]*memLang
+	fields      map[string]memField // field name → its index
 }
 
-// matchScratch is match's per-article scratch space.
+// matchScratch is tally's per-article scratch space.
 type matchScratch struct {
-	at, bodyAt []int32
-	arts       []int32 // the articles with a hit
-	found      []found
-	nw, ng     []int32 // per document of the result: words and n-grams found
+	at, bodyAt []int32 // where each article's profile and body document is in docs (+1; 0: none)
+	arts       []int32 // the articles with a document
+
+	docs  []tallyDoc // tally's documents
+	quick []float64  // their quick scores, when there are too many
+	order []int32
 }
 
-// found is a query term found in a document of match's result.
-type found struct {
-	doc  int32 // in match's result
-	gram bool  // a profile n-gram, else a word
-	tp   termPart
+// tallyDoc is one profile or body document that tally found.
+type tallyDoc struct {
+	art          int32
+	body         bool
+	from, n      int32   // a profile's parts in the searcher's scratch.parts
+	gotW, gotG   float64 // the summed weights of the distinct query words (of a body: body words) and n-grams it has
+	lastW, lastG int32   // the terms last added to gotW and gotG
 }
 
 // memLang is the index of one language's fields.
@@ -54,7 +67,7 @@ type memLang struct {
 	words map[string]*postings // profile words
 	grams map[string]*postings // profile n-grams
 	body  map[string][]int32   // body words → articles
-	sizes map[int32][]partSize // profile part sizes per article
+	sizes [][]partSize         // profile part sizes per article (by number; nil: none or another language)
 }
 
 // postings lists where a profile term is: entries art<<16 | part, sorted;
@@ -79,7 +92,7 @@ func buildMem(idx bleve.Index, an map[string]analyzers) (*memIndex, error) {
 	m.tokens = map[string]*tokenCache{}
 	for _, lang := range langs() {
 		ml := &memLang{words: map[string]*postings{}, grams: map[string]*postings{},
-			body: map[string][]int32{}, sizes: map[int32][]partSize{}}
+			body: map[string][]int32{}}
 		m.langs[lang] = ml
 		if an[lang].tokens != nil { // the analyzers cache tokens: so can the index
 			tc := newTokenCache()
@@ -119,7 +132,25 @@ func buildMem(idx bleve.Index, an map[string]analyzers) (*memIndex, error) {
 	for _, ids := range m.intents {
 		sort.Slice(ids, func(i, j int) bool { return m.arts[ids[i]].ID < m.arts[ids[j]].ID })
 	}
+	m.numberIntents()
 	return m, nil
+}
+
+// numberIntents sets the intent numbers of m from m.intents.
+func (m *memIndex) numberIntents() {
+	m.intentNames = slices.Sorted(maps.Keys(m.intents))
+	m.intentNo = make(map[string]int32, len(m.intentNames))
+	m.intentArts = make([][]int32, len(m.intentNames))
+	for j, in := range m.intentNames {
+		m.intentNo[in] = int32(j)
+		m.intentArts[j] = m.intents[in]
+	}
+	m.artIntents = make([][]int32, len(m.arts))
+	for i, a := range m.arts {
+		for _, in := range a.Intents {
+			m.artIntents[i] = append(m.artIntents[i], m.intentNo[in])
+		}
+	}
 }
 
 func (m *memIndex) add(a Article, an map[string]analyzers) error {
@@ -149,6 +180,7 @@ func (m *memIndex) add(a Article, an map[string]analyzers) error {
 			addPostings(ml.words, w, i, uint16(pi), seenW)
 			addPostings(ml.grams, g, i, uint16(pi), seenG)
 		}
+		ml.sizes = append(ml.sizes, make([][]partSize, int(i)+1-len(ml.sizes))...)
 		ml.sizes[i] = sizes
 	}
 	body := a.Body
@@ -215,13 +247,10 @@ func (m *memIndex) docFreq(_ context.Context, field, term string) (uint64, error
 // entries returns t's postings' entries in a profile field whose index is
 // idx (see postings).
 func (t *qterm) entries(idx map[string]*postings) []uint64 {
-	var p *postings
 	if t.ref != nil { // as counting brought it
-		p = t.ref.prof
-	} else {
-		p = idx[t.term]
+		return t.ref.ent
 	}
-	if p != nil {
+	if p := idx[t.term]; p != nil {
 		return p.ent
 	}
 	return nil
@@ -248,23 +277,25 @@ const (
 	memBody
 )
 
-// memCandidates is the least number of documents match keeps: scoring
+// memCandidates is the least number of documents tally keeps: scoring
 // them costs microseconds each.
 const memCandidates = 300
 
-// match returns the documents with a query term. When there are more than
-// k (at least memCandidates), it keeps the k that cover the largest
-// weighted share of the query terms, so the detailed scoring after it
-// stays cheap on a large knowledge base. Below that it returns every
-// document, as the Bleve backend does.
-func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []qterm, gramBoost, bodyBoost float64, k int, dst []docHit, slab *[]termPart) ([]docHit, error) {
+// tally finds the profile and body documents of lang that have any of
+// the query terms, as a Bleve backend's match does (all of them, or the k
+// that cover the largest weighted share of the query, at least
+// memCandidates), and scores them as the searcher scores match's result
+// (see searcher.text), in one walk over the postings: each document's
+// weighted shares of the query terms and its profile parts' tallies are
+// summed while the postings are read, in the order of the query terms as
+// from match's lists (so to the same bits), without making the lists.
+// Postings have each article and part once per term, so no tally counts
+// a term twice. The candidates are s's.
+func (m *memIndex) tally(ctx context.Context, s *searcher, lang string, words, grams, body []qterm, k int) error {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	ml := m.langs[lang]
-	out := dst[:0]
-	// Where each article's profile and body hit is in out (+1; 0: none),
-	// reset before the slices go back to the pool.
 	sc := m.scratch.Get().(*matchScratch)
 	if len(sc.at) < len(m.arts) {
 		sc.at, sc.bodyAt = make([]int32, len(m.arts)), make([]int32, len(m.arts))
@@ -274,129 +305,146 @@ func (m *memIndex) match(ctx context.Context, lang string, words, grams, body []
 		for _, a := range sc.arts {
 			at[a], bodyAt[a] = 0, 0
 		}
-		sc.arts, sc.found = sc.arts[:0], sc.found[:0]
+		sc.arts = sc.arts[:0]
 		m.scratch.Put(sc)
 	}()
-	// First what each document has, in query term order, then each
-	// document's lists cut from one array.
-	hit := func(art int32, body bool) int32 {
-		slot := &at[art]
-		if body {
-			slot = &bodyAt[art]
+	docs, arts, parts := sc.docs[:0], sc.arts[:0], s.sc.parts
+	// newProfile adds the profile document of art with its parts.
+	newProfile := func(art int32) int32 {
+		var sizes []partSize
+		if int(art) < len(ml.sizes) {
+			sizes = ml.sizes[art]
 		}
-		if *slot == 0 {
-			out = append(out, docHit{id: m.arts[art].ID, body: body})
-			if !body {
-				out[len(out)-1].sizes = ml.sizes[art]
-			}
-			sc.arts = append(sc.arts, art)
-			*slot = int32(len(out))
+		from := len(parts)
+		parts = slices.Grow(parts, len(sizes))[:from+len(sizes)]
+		for i, sz := range sizes {
+			parts[from+i] = partHits{size: sz}
 		}
-		return *slot - 1
+		docs = append(docs, tallyDoc{art: art, from: int32(from), n: int32(len(sizes)), lastW: -1, lastG: -1})
+		arts = append(arts, art)
+		return int32(len(docs))
 	}
+	lw, lg, lb := s.lw, s.lg, s.lb
 	for ti := range words {
+		t, w := int32(ti), words[ti].w
 		for _, e := range words[ti].entries(ml.words) {
-			h := hit(int32(e>>16), false)
-			sc.found = append(sc.found, found{doc: h, tp: termPart{t: int32(ti), part: uint16(e)}})
+			art := int32(e >> 16)
+			d := at[art]
+			if d == 0 {
+				d = newProfile(art)
+				at[art] = d
+			}
+			if lw.total == 0 { // no coverage, no shares
+				continue
+			}
+			doc := &docs[d-1]
+			if doc.lastW != t {
+				doc.gotW += w
+				doc.lastW = t
+			}
+			if p := int32(uint16(e)); p < doc.n {
+				ph := &parts[doc.from+p]
+				ph.wcov += lw.share[t]
+				ph.wn++
+			}
 		}
 	}
 	for ti := range grams {
+		t, w := int32(ti), grams[ti].w
 		for _, e := range grams[ti].entries(ml.grams) {
-			h := hit(int32(e>>16), false)
-			sc.found = append(sc.found, found{doc: h, gram: true, tp: termPart{t: int32(ti), part: uint16(e)}})
+			art := int32(e >> 16)
+			d := at[art]
+			if d == 0 {
+				d = newProfile(art)
+				at[art] = d
+			}
+			if lg.total == 0 {
+				continue
+			}
+			doc := &docs[d-1]
+			if doc.lastG != t {
+				doc.gotG += w
+				doc.lastG = t
+			}
+			if p := int32(uint16(e)); p < doc.n {
+				ph := &parts[doc.from+p]
+				ph.gcov += lg.share[t]
+				ph.gn++
+			}
 		}
 	}
 	for ti := range body {
+		t, w := int32(ti), body[ti].w
 		for _, art := range body[ti].bodyOf(ml.body) {
-			h := hit(art, true)
-			sc.found = append(sc.found, found{doc: h, tp: termPart{t: int32(ti)}})
-		}
-	}
-	// Per document: words and n-grams found.
-	nw, ng := slices.Grow(sc.nw[:0], len(out))[:len(out)], slices.Grow(sc.ng[:0], len(out))[:len(out)]
-	clear(nw)
-	clear(ng)
-	sc.nw, sc.ng = nw, ng
-	for _, f := range sc.found {
-		if f.gram {
-			ng[f.doc]++
-		} else {
-			nw[f.doc]++
-		}
-	}
-	var lists []termPart
-	if slab != nil {
-		lists = slices.Grow((*slab)[:0], len(sc.found))[:len(sc.found)]
-		*slab = lists
-	} else {
-		lists = make([]termPart, len(sc.found))
-	}
-	var used int32
-	for i := range out {
-		out[i].words = lists[used : used : used+nw[i]]
-		used += nw[i]
-		out[i].grams = lists[used : used : used+ng[i]]
-		used += ng[i]
-	}
-	for _, f := range sc.found {
-		h := &out[f.doc]
-		if f.gram {
-			h.grams = append(h.grams, f.tp)
-		} else {
-			h.words = append(h.words, f.tp)
-		}
-	}
-	k = max(k, memCandidates)
-	if len(out) <= k || k <= 0 {
-		return out, nil
-	}
-	// Rank by the share of the query each document covers (what most of
-	// the text score is made of), profile n-grams and body words weighted
-	// as in the Bleve query.
-	quick := make([]float64, len(out))
-	share := func(q []qterm, tps []termPart) float64 {
-		var x, total float64
-		for _, t := range q {
-			total += t.w
-		}
-		last := int32(-1)
-		for _, tp := range tps {
-			if tp.t != last {
-				x += q[tp.t].w
-				last = tp.t
+			d := bodyAt[art]
+			if d == 0 {
+				docs = append(docs, tallyDoc{art: art, body: true, lastW: -1, lastG: -1})
+				arts = append(arts, art)
+				d = int32(len(docs))
+				bodyAt[art] = d
+			}
+			doc := &docs[d-1]
+			if doc.lastW != t {
+				doc.gotW += w
+				doc.lastW = t
 			}
 		}
-		if total == 0 {
+	}
+	sc.docs, sc.arts, s.sc.parts = docs, arts, parts
+	cov := func(w *weights, got float64) float64 {
+		if w.total == 0 {
 			return 0
 		}
-		return x / total
+		return got / w.total
 	}
-	for i, h := range out {
-		if h.body {
-			quick[i] = bodyBoost * share(body, h.words)
-		} else {
-			quick[i] = (1-gramBoost)*share(words, h.words) + gramBoost*share(grams, h.grams)
+	// As a Bleve match: at most k documents (at least memCandidates), those
+	// that cover the largest weighted share of the query.
+	order := sc.order[:0]
+	for i := range docs {
+		order = append(order, int32(i))
+	}
+	if k = max(k, memCandidates); len(docs) > k {
+		gramBoost, bodyBoost := 1-s.p.profWordShare, s.p.bodyWeight
+		quick := slices.Grow(sc.quick[:0], len(docs))[:len(docs)]
+		for i, d := range docs {
+			if d.body {
+				quick[i] = bodyBoost * cov(lb, d.gotW)
+			} else {
+				quick[i] = (1-gramBoost)*cov(lw, d.gotW) + gramBoost*cov(lg, d.gotG)
+			}
 		}
+		sc.quick = quick
+		sort.Slice(order, func(a, b int) bool {
+			x, y := order[a], order[b]
+			if quick[x] != quick[y] {
+				return quick[x] > quick[y]
+			}
+			if ix, iy := m.arts[docs[x].art].ID, m.arts[docs[y].art].ID; ix != iy {
+				return ix < iy
+			}
+			return !docs[x].body && docs[y].body
+		})
+		order = order[:k]
 	}
-	order := make([]int, len(out))
-	for i := range order {
-		order[i] = i
-	}
-	sort.Slice(order, func(a, b int) bool {
-		x, y := order[a], order[b]
-		if quick[x] != quick[y] {
-			return quick[x] > quick[y]
+	sc.order = order
+	pw := s.p.profWordShare
+	for _, i := range order {
+		d := &docs[i]
+		at := &s.sc.candAt[d.art]
+		if *at == 0 {
+			s.sc.cands = append(s.sc.cands, cand{id: m.arts[d.art].ID, art: d.art + 1, from: -1})
+			*at = int32(len(s.sc.cands))
 		}
-		if out[x].id != out[y].id {
-			return out[x].id < out[y].id
+		c := &s.sc.cands[*at-1]
+		if d.body {
+			c.body = cov(lb, d.gotW)
+			continue
 		}
-		return !out[x].body && out[y].body
-	})
-	top := make([]docHit, k)
-	for i := range top {
-		top[i] = out[order[i]]
+		c.from, c.n = d.from, d.n
+		c.prof = pw*cov(lw, d.gotW) + (1-pw)*cov(lg, d.gotG)
+		s.bestPart(c, s.sc.parts[d.from:d.from+d.n])
 	}
-	return top, nil
+	return nil
 }
 
 func (m *memIndex) article(id string) (*Article, bool, error) {
@@ -408,19 +456,39 @@ func (m *memIndex) article(id string) (*Article, bool, error) {
 }
 
 func (m *memIndex) linked(_ context.Context, intents []string, max int, dst []string) ([]string, error) {
-	ids := dst[:0]
-	var arr [32]int32
-	seen := arr[:0] // at most max: a list is cheaper than a map
+	var buf [16]intentP
+	byP := buf[:0]
 	for _, in := range intents {
-		for _, a := range m.intents[in] {
-			if len(ids) >= max {
-				return ids, nil
+		no, ok := m.intentNo[in]
+		if !ok {
+			no = -1
+		}
+		byP = append(byP, intentP{name: in, no: no})
+	}
+	var arr [32]int32
+	ids := dst[:0]
+	for _, a := range m.linkedArts(byP, max, arr[:0]) {
+		ids = append(ids, m.arts[a].ID)
+	}
+	return ids, nil
+}
+
+// linkedArts is linked with article numbers, appended to dst's memory,
+// for intents with their numbers (see likelyIntents).
+func (m *memIndex) linkedArts(intents []intentP, max int, dst []int32) []int32 {
+	arts := dst[:0] // at most max: a list is cheaper than a map
+	for _, in := range intents {
+		if in.no < 0 {
+			continue
+		}
+		for _, a := range m.intentArts[in.no] {
+			if len(arts) >= max {
+				return arts
 			}
-			if !slices.Contains(seen, a) {
-				seen = append(seen, a)
-				ids = append(ids, m.arts[a].ID)
+			if !slices.Contains(arts, a) {
+				arts = append(arts, a)
 			}
 		}
 	}
-	return ids, nil
+	return arts
 }

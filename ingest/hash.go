@@ -114,23 +114,30 @@ type mailHashScratch struct {
 var hashScratch = sync.Pool{New: func() any { return &mailHashScratch{h: sha256.New()} }}
 
 // appendWords appends the words of s (as strings.Fields splits them) to
-// dst, each after a space unless dst is empty.
+// dst, each after a space unless dst is empty. ASCII bytes are looked up
+// in asciiSpace; others are decoded and asked unicode.IsSpace.
 func appendWords(dst, s []byte) []byte {
 	for len(s) > 0 {
-		r, size := rune(s[0]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRune(s)
-		}
-		if unicode.IsSpace(r) {
+		if c := s[0]; c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				s = s[1:]
+				continue
+			}
+		} else if r, size := utf8.DecodeRune(s); unicode.IsSpace(r) {
 			s = s[size:]
 			continue
 		}
-		j := size
+		j := 0
 		for j < len(s) {
-			r, size := rune(s[j]), 1
-			if r >= utf8.RuneSelf {
-				r, size = utf8.DecodeRune(s[j:])
+			c := s[j]
+			if c < utf8.RuneSelf {
+				if asciiSpace[c] {
+					break
+				}
+				j++
+				continue
 			}
+			r, size := utf8.DecodeRune(s[j:])
 			if unicode.IsSpace(r) {
 				break
 			}
@@ -144,6 +151,9 @@ func appendWords(dst, s []byte) []byte {
 	}
 	return dst
 }
+
+// asciiSpace marks the ASCII bytes unicode.IsSpace reports.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // postHash is the ContentHash of a post read from JSONL, CSV or a text
 // line: a SHA-256 of its channel, author, subject, date and text as read.

@@ -965,10 +965,57 @@ func emphasisEnd(s string, open int) int {
 // no control characters, and trims it.
 func bodyClean(s string) string {
 	s = fixMojibake(toUTF8(s))
+	if onlyCRLFControls(s) {
+		// What the lines below come to for such a text, without
+		// dropControls's look at every rune.
+		return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 	return strings.TrimSpace(dropControls(s))
 }
+
+// onlyCRLFControls reports whether the only characters of s that
+// bodyClean changes or drops are the '\r' of "\r\n" line ends: s has no
+// other '\r', no control character but tab and line feed (U+0000 to
+// U+001F, U+007F to U+009F, as unicode.IsControl) and no U+FEFF.
+func onlyCRLFControls(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !controlLead[c] {
+			continue
+		}
+		switch {
+		case c == '\r':
+			if i+1 >= len(s) || s[i+1] != '\n' {
+				return false
+			}
+			i++
+		case c == 0xC2: // U+0080 to U+009F are C2 80 to C2 9F
+			if i+1 < len(s) && 0x80 <= s[i+1] && s[i+1] <= 0x9F {
+				return false
+			}
+		case c == 0xEF: // U+FEFF is EF BB BF
+			if i+2 < len(s) && s[i+1] == 0xBB && s[i+2] == 0xBF {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// controlLead marks the bytes onlyCRLFControls looks at closer: control
+// bytes but tab and line feed, and the first bytes of the UTF-8 of
+// U+0080 to U+009F and of U+FEFF.
+var controlLead = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = c != '\t' && c != '\n'
+	}
+	t[0x7F], t[0xC2], t[0xEF] = true, true, true
+	return t
+}()
 
 // dropControls removes control characters other than tab and line feed,
 // and U+FEFF.

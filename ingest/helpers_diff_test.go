@@ -1,0 +1,76 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// diffLineHelpers fails t when the line tests of Clean, bodyClean or
+// appendWords disagree with their old versions on s.
+func diffLineHelpers(t *testing.T, s string) {
+	t.Helper()
+	if got, want := mayStartAttribution(s), oldMayStartAttribution(s); got != want {
+		t.Errorf("mayStartAttribution(%q) = %v, old %v", s, got, want)
+	}
+	if got, want := isDisclaimer(s), oldIsDisclaimer(s); got != want {
+		t.Errorf("isDisclaimer(%q) = %v, old %v", s, got, want)
+	}
+	if got, want := isMobileFooter(s), oldIsMobileFooter(s); got != want {
+		t.Errorf("isMobileFooter(%q) = %v, old %v", s, got, want)
+	}
+	if got, want := bodyClean(s), oldBodyClean(s); got != want {
+		t.Errorf("bodyClean(%q) = %q, old %q", s, got, want)
+	}
+	if got, want := string(appendWords(nil, []byte(s))), strings.Join(strings.Fields(s), " "); got != want {
+		t.Errorf("appendWords(%q) = %q, strings.Fields gives %q", s, got, want)
+	}
+}
+
+// lineHelperSeeds are lines that take the fast paths and the slow ones:
+// upper case outside ASCII that lower-cases to ASCII (U+0130, U+212A),
+// CR without LF, C1 controls, a byte order mark, invalid UTF-8.
+var lineHelperSeeds = []string{
+	"", "a", "<", "Am 12.03.2026 um 10:15 schrieb Max <m@x>:", "On Thu, Mar 12, 2026 at 10:15 AM Max wrote:",
+	"ZITAT VON kunde@example.com:", "Quoting Max:", "Max <m@x> SCHRIEB am Do.:", "Jean a écrit :", "Jean A ÉCRIT :",
+	"Max hat geschrieben:", "Max <max@example.com", "AM 3.5.", "On", "Am", "onx", "qUOTING", "WRITES",
+	"Max wrİtes:", "Max \u212Arote:", "QUOTİNG", "schrİeb", "\u212Aunde schrieb:", "Sehr geehrte Damen und Herren,",
+	"Diese E-Mail ist vertraulich.", "DIESE E-MAIL ist vertraulich", "Gesendet von meinem iPhone", "Sent from my iPhone",
+	"Geschäftsführer: Max", "İf you are not the intended recipient", "\u212Aompany registration",
+	"line\r\nline\r\n", "line\rline", "a\r", "\r\n", "x\u0085y", "x\u009fy\r\n", "\ufeffHallo\r\n", "a\x00b", "a\x7fb",
+	"a\xc2", "a\xef\xbb", "\xff\xfe\r\n", "Ã¤pfel\r\n", "tab\there\r\n", " \u00a0 a\u2003b \u3000c\v\fd ",
+}
+
+func TestLineHelpersSameAsOld(t *testing.T) {
+	for _, s := range lineHelperSeeds {
+		diffLineHelpers(t, s)
+	}
+	// Every line of the reply corpus and of the mails in testdata.
+	for _, dir := range []string{cleanCorpus, "../testdata/mail"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*"))
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				continue // a folder
+			}
+			diffLineHelpers(t, string(b))
+			sc := bufio.NewScanner(bytes.NewReader(b))
+			sc.Buffer(nil, 1<<20)
+			for sc.Scan() {
+				diffLineHelpers(t, strings.TrimSpace(sc.Text()))
+			}
+		}
+	}
+}
+
+func FuzzLineHelpersSameAsOld(f *testing.F) {
+	for _, s := range lineHelperSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		diffLineHelpers(t, s)
+	})
+}

@@ -454,7 +454,11 @@ func partCut(p *enmime.Part) int {
 	if p == nil {
 		return 0
 	}
-	n, err := strconv.Atoi(p.Header.Get(sizeHeader))
+	v := p.Header.Get(sizeHeader)
+	if v == "" {
+		return 0 // not shrunk; spares Atoi's error value
+	}
+	n, err := strconv.Atoi(v)
 	if err != nil {
 		return 0
 	}

@@ -295,8 +295,12 @@ func (s *Source) Kind() string { return s.kind }
 // Path returns the path of the input, "-" for stdin.
 func (s *Source) Path() string { return s.path }
 
-// Close releases the open file, if any. It does not close Options.Stdin.
+// Close releases the open file or folders, if any. It does not close
+// Options.Stdin.
 func (s *Source) Close() error {
+	if s.walk != nil {
+		s.walk.close()
+	}
 	if s.closer == nil {
 		return nil
 	}
@@ -403,7 +407,7 @@ func (s *Source) nextFile(ctx context.Context) (*RawItem, error) {
 		if err != nil {
 			return nil, err
 		}
-		raw, err := readMailBytes(path, s.max)
+		raw, err := s.walk.read(path, s.max)
 		if err != nil && s.walk.maildir && errors.Is(err, fs.ErrNotExist) {
 			// A mail client moved the file after it was listed: from new/
 			// to cur/ (cur/ is listed later) or to a new name in cur/
@@ -548,6 +552,8 @@ type walker struct {
 
 type frame struct {
 	dir     string
+	file    *os.File // dir, open while the frame is on the stack
+	fd      int      // file's descriptor for readMailBytesIn, or -1
 	prefix  string // filepath.Join(dir, name) is prefix+name
 	entries []dirEntry
 	i       int
@@ -609,7 +615,7 @@ func (w *walker) next(ctx context.Context) (string, error) {
 		}
 		f := w.stack[len(w.stack)-1]
 		if f.i >= len(f.entries) {
-			w.stack = w.stack[:len(w.stack)-1]
+			w.pop()
 			continue
 		}
 		e := f.entries[f.i]
@@ -662,6 +668,35 @@ func (w *walker) next(ctx context.Context) (string, error) {
 		case e.mode.IsRegular():
 			return p, nil
 		}
+	}
+}
+
+// read reads the mail file at path, which next returned last, as
+// readMailBytes does, through its folder's descriptor where there is
+// one.
+func (w *walker) read(path string, max int64) ([]byte, error) {
+	if len(w.stack) > 0 {
+		if f := w.stack[len(w.stack)-1]; f.fd >= 0 && f.i > 0 {
+			if name, ok := strings.CutPrefix(path, f.prefix); ok && name == f.entries[f.i-1].name {
+				return readMailBytesIn(f.fd, name, path, max)
+			}
+		}
+	}
+	return readMailBytes(path, max)
+}
+
+// pop drops the current folder and closes it.
+func (w *walker) pop() {
+	f := w.stack[len(w.stack)-1]
+	w.stack[len(w.stack)-1] = nil
+	w.stack = w.stack[:len(w.stack)-1]
+	f.file.Close()
+}
+
+// close closes the folders still open.
+func (w *walker) close() {
+	for len(w.stack) > 0 {
+		w.pop()
 	}
 }
 
@@ -731,9 +766,9 @@ func (w *walker) push(dir, sub string) error {
 		}
 		return &Problem{Source: dir, Err: pathErr(err)}
 	}
-	defer f.Close()
 	des, err := f.ReadDir(-1)
 	if err != nil {
+		f.Close()
 		return &Problem{Source: dir, Err: pathErr(err)}
 	}
 	entries := make([]dirEntry, len(des))
@@ -741,7 +776,7 @@ func (w *walker) push(dir, sub string) error {
 		entries[i] = dirEntry{name: d.Name(), mode: d.Type()}
 	}
 	sortEntries(entries)
-	fr := &frame{dir: dir, prefix: joinPrefix(dir), entries: entries, sub: sub}
+	fr := &frame{dir: dir, file: f, fd: dirFD(f), prefix: joinPrefix(dir), entries: entries, sub: sub}
 	if sub == "new" {
 		fr.read = make([]bool, len(entries))
 		w.newDir = fr

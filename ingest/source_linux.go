@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"io/fs"
+	"os"
 	"syscall"
 )
 
@@ -18,9 +19,20 @@ import (
 // on seeing it. A file that grows meanwhile is read on to its end (or
 // past maxBytes, which is an error) as before.
 func readRegularFile(path string, maxBytes int64) (raw []byte, ok bool, err error) {
+	return readRegularFileAt(atFDCWD, path, maxBytes)
+}
+
+// atFDCWD is Linux's AT_FDCWD (on every architecture): openat reads a
+// relative name from the working folder.
+const atFDCWD = -100
+
+// readRegularFileAt is readRegularFile for the file name in the folder
+// open as dir (or, with atFDCWD, the path name): the kernel
+// looks up one name rather than every folder of the path again.
+func readRegularFileAt(dir int, name string, maxBytes int64) (raw []byte, ok bool, err error) {
 	var fd int
 	for {
-		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+		fd, err = syscall.Openat(dir, name, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
 		if err != syscall.EINTR {
 			break
 		}
@@ -52,7 +64,7 @@ func readRegularFile(path string, maxBytes int64) (raw []byte, ok bool, err erro
 			continue
 		}
 		if err != nil {
-			return nil, true, pathErr(&fs.PathError{Op: "read", Path: path, Err: err})
+			return nil, true, pathErr(&fs.PathError{Op: "read", Path: name, Err: err})
 		}
 		b = b[:len(b)+n]
 		if n == 0 || int64(len(b)) >= limit || int64(n) < want && int64(len(b)) >= size {
@@ -63,4 +75,18 @@ func readRegularFile(path string, maxBytes int64) (raw []byte, ok bool, err erro
 		return nil, true, errorf(ErrTooLarge, "file is over the limit of %d bytes", maxBytes)
 	}
 	return b, true, nil
+}
+
+// dirFD returns the descriptor of the open folder f, for
+// readMailBytesIn.
+func dirFD(f *os.File) int { return int(f.Fd()) }
+
+// readMailBytesIn is readMailBytes(path, max) for the file name in the
+// folder open as dir (see dirFD), path being that folder's path joined
+// with name.
+func readMailBytesIn(dir int, name, path string, max int64) ([]byte, error) {
+	if raw, ok, err := readRegularFileAt(dir, name, max); ok {
+		return raw, err
+	}
+	return readMailBytesStat(path, max)
 }

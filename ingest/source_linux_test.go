@@ -1,11 +1,14 @@
 package ingest
 
 import (
+	"context"
 	"net"
 	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestReadMailBytesSpecialFilesSameAsOld checks that readMailBytes, which
@@ -50,5 +53,88 @@ func TestReadMailBytesSpecialFilesSameAsOld(t *testing.T) {
 	}
 	if raw, err := readMailBytes(mail, 100); string(raw) != "Subject: x\n\ny\n" || err != nil {
 		t.Errorf("readMailBytes(%s) = %q, %v", mail, raw, err)
+	}
+}
+
+// TestOpenDirFileGoneAfterListing: a mail deleted after its folder was
+// listed, and one replaced by a folder, are reported by path (read through
+// the open folder, a missing name is looked up by path again to say
+// why), and the others are read.
+func TestOpenDirFileGoneAfterListing(t *testing.T) {
+	root := t.TempDir()
+	j := func(n string) string { return filepath.Join(root, n) }
+	os.WriteFile(j("a.eml"), readMail(t, "gmail_de.eml"), 0o644)
+	os.WriteFile(j("b.eml"), readMail(t, "apple_en.eml"), 0o644)
+	os.WriteFile(j("c.eml"), readMail(t, "iphone_de.eml"), 0o644)
+	os.WriteFile(j("d.eml"), readMail(t, "thunderbird_de.eml"), 0o644)
+	s := openSource(t, "dir:"+root, Options{})
+	first, err := s.Next(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(j("b.eml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(j("c.eml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(j("c.eml"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := drainSource(t, s)
+	got = append([]item{{Source: first.Source, ID: first.ID}}, got...)
+	want := []item{
+		{Source: j("a.eml"), ID: idOf(t, "gmail_de.eml")},
+		{Source: j("b.eml"), Kind: "other: cannot stat: no such file or directory"},
+		{Source: j("d.eml"), ID: idOf(t, "thunderbird_de.eml")},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("items mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestSourceClosesFolders: the walker keeps the folders it reads open
+// (to open their files by name); reading to the end, or Close, closes
+// them all.
+func TestSourceClosesFolders(t *testing.T) {
+	root := t.TempDir()
+	for _, d := range []string{"x", "x/y"} {
+		if err := os.Mkdir(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []string{"a.eml", "x/b.eml", "x/y/c.eml"} {
+		os.WriteFile(filepath.Join(root, p), readMail(t, "gmail_de.eml"), 0o644)
+	}
+	openFDs := func() int {
+		des, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Skip("no /proc/self/fd")
+		}
+		return len(des)
+	}
+	before := openFDs()
+	s, err := Open(context.Background(), "dir:"+root, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 { // a.eml, x/b.eml, x/y/c.eml: three folders open
+		if _, err := s.Next(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := openFDs(); n != before+3 {
+		t.Errorf("%d descriptors open while reading x/y, want %d", n, before+3)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := openFDs(); n != before {
+		t.Errorf("%d descriptors open after Close, want %d", n, before)
+	}
+	s = openSource(t, "dir:"+root, Options{})
+	drainSource(t, s)
+	if n := openFDs(); n != before {
+		t.Errorf("%d descriptors open after reading to the end, want %d", n, before)
 	}
 }

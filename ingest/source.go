@@ -554,7 +554,7 @@ type frame struct {
 	dir     string
 	file    *os.File // dir, open while the frame is on the stack
 	fd      int      // file's descriptor for readMailBytesIn, or -1
-	prefix  string // filepath.Join(dir, name) is prefix+name
+	prefix  string   // filepath.Join(dir, name) is prefix+name
 	entries []dirEntry
 	i       int
 	sub     string // Maildir: "new" or "cur"

@@ -13,6 +13,7 @@ import (
 	"mime"
 	"mime/quotedprintable"
 	"net/mail"
+	"net/textproto"
 	"regexp"
 	"strconv"
 	"strings"
@@ -130,12 +131,12 @@ func parseMessageDepth(raw []byte, opts Options, depth int, enmimeOnly bool) (*M
 	m := &Message{
 		Channel:    "email",
 		To:         readAddressHeader(rawHeader(env, "To")).addrs,
-		Subject:    headerText(env.GetHeader("Subject")),
-		InReplyTo:  firstMsgID(env.GetHeader("In-Reply-To")),
-		References: msgIDs(env.GetHeader("References")),
+		Subject:    headerText(headerValue(env, "Subject")),
+		InReplyTo:  firstMsgID(headerValue(env, "In-Reply-To")),
+		References: msgIDs(headerValue(env, "References")),
 		Size:       int64(len(raw)),
 	}
-	m.ID = firstMsgID(env.GetHeader("Message-Id"))
+	m.ID = firstMsgID(headerValue(env, "Message-Id"))
 	if m.ID == "" {
 		m.ID = contentID(raw)
 	}
@@ -151,7 +152,7 @@ func parseMessageDepth(raw []byte, opts Options, depth int, enmimeOnly bool) (*M
 	if depth == 0 {
 		m.ContentHash = MailHash(raw)
 	}
-	m.Date = parseDate(env.GetHeader("Date"))
+	m.Date = parseDate(headerValue(env, "Date"))
 	m.Attachments = attachments(env)
 	text, note, noText, cut := bodyText(env, textMax(opts))
 	if note != "" {
@@ -398,6 +399,9 @@ var sizeHeader = "X-Antwort-Size-" + func() string {
 	return hex.EncodeToString(b[:])
 }()
 
+// sizeKey is sizeHeader in canonical form, as parts hold it.
+var sizeKey = textproto.CanonicalMIMEHeaderKey(sizeHeader)
+
 // shrink returns a copy of data with the bodies of the leaves cut after
 // their last line break within max bytes, each part noting its whole
 // decoded size in sizeHeader: enmime then reads and decodes no more than
@@ -454,7 +458,7 @@ func partCut(p *enmime.Part) int {
 	if p == nil {
 		return 0
 	}
-	v := p.Header.Get(sizeHeader)
+	v := firstValue(p.Header, sizeKey)
 	if v == "" {
 		return 0 // not shrunk; spares Atoi's error value
 	}
@@ -574,7 +578,7 @@ func rawHeader(env *enmime.Envelope, name string) string {
 	if env.Root == nil {
 		return ""
 	}
-	return env.Root.Header.Get(name)
+	return firstValue(env.Root.Header, name)
 }
 
 // nextMsgID returns the first message ID in angle brackets in v at or
@@ -1128,10 +1132,23 @@ func attachments(env *enmime.Envelope) []Attachment {
 // have none, and these first look whether the mail has the field at all,
 // without the case mapping and decoding of enmime's lookups.
 func headerValue(env *enmime.Envelope, key string) string {
-	if env.Root == nil || len(env.Root.Header[key]) == 0 {
+	if env.Root == nil {
 		return ""
 	}
+	v := firstValue(env.Root.Header, key)
+	if !strings.Contains(v, "=?") {
+		return v // what enmime's decoding leaves as it is
+	}
 	return env.GetHeader(key)
+}
+
+// firstValue is h.Get(key) for a key in canonical form, without
+// textproto's check and mapping of the key.
+func firstValue(h textproto.MIMEHeader, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 func headerValues(env *enmime.Envelope, key string) []string {
@@ -1265,7 +1282,7 @@ func autoReason(env *enmime.Envelope, from addressHeader, subject string, o Opti
 		}
 	}
 	if len(o.OwnDomains) > 0 {
-		if _, domain, ok := strings.Cut(firstMsgID(env.GetHeader("Message-Id")), "@"); ok {
+		if _, domain, ok := strings.Cut(firstMsgID(headerValue(env, "Message-Id")), "@"); ok {
 			if domain = strings.ToLower(domain); ownDomain(domain, o.OwnDomains) {
 				return "Message-ID domain " + domain + " (our own message)"
 			}
@@ -1273,7 +1290,7 @@ func autoReason(env *enmime.Envelope, from addressHeader, subject string, o Opti
 	}
 	if root := env.Root; root != nil && strings.EqualFold(root.ContentType, "multipart/report") {
 		var rt string
-		if _, params, err := mime.ParseMediaType(root.Header.Get("Content-Type")); err == nil {
+		if _, params, err := mime.ParseMediaType(firstValue(root.Header, "Content-Type")); err == nil {
 			rt = strings.ToLower(params["report-type"])
 		}
 		switch rt {

@@ -122,7 +122,7 @@ func readSimpleMail(data []byte) (env *enmime.Envelope, ok bool) {
 // Content-Type enmime cannot parse or with parameters it drops, a file
 // name, a Content-Disposition, a modification date.
 func newPart(h textproto.MIMEHeader, defaultType string) (p *enmime.Part, ok bool) {
-	ctype := h.Get("Content-Type")
+	ctype := firstValue(h, "Content-Type")
 	if ctype == "" {
 		ctype = defaultType
 	}
@@ -135,7 +135,7 @@ func newPart(h textproto.MIMEHeader, defaultType string) (p *enmime.Part, ok boo
 		return nil, false
 	case params["name"] != "", params["file"] != "", params["modification-date"] != "":
 		return nil, false
-	case h.Get("Content-Disposition") != "":
+	case firstValue(h, "Content-Disposition") != "":
 		return nil, false
 	}
 	p = new(enmime.Part)
@@ -144,7 +144,7 @@ func newPart(h textproto.MIMEHeader, defaultType string) (p *enmime.Part, ok boo
 	p.Parent, p.FirstChild, p.NextSibling = nil, nil, nil
 	p.Header = h
 	p.Boundary = params["boundary"]
-	p.ContentID = fromIDHeader(h.Get("Content-ID"))
+	p.ContentID = fromIDHeader(firstValue(h, "Content-Id"))
 	p.ContentType = mtype
 	p.ContentTypeParams = nil
 	p.Disposition, p.FileName = "", ""
@@ -164,7 +164,7 @@ func decodePart(p *enmime.Part, body []byte) (ok bool) {
 	if text && p.Charset == "" {
 		return false
 	}
-	p.Content, ok = decodeBody(p.Header.Get("Content-Transfer-Encoding"), body)
+	p.Content, ok = decodeBody(firstValue(p.Header, "Content-Transfer-Encoding"), body)
 	return ok && (!text || sameInUTF8(p.Charset, p.Content))
 }
 
@@ -460,12 +460,13 @@ func sameInUTF8(charset string, content []byte) bool {
 // "\r\n"; "=XY" is the byte with hex value XY (in either case).
 func decodeCleanQP(body []byte) ([]byte, bool) {
 	run := 0
-	for i, c := range body {
-		switch {
-		case c == '\r' || c == '\n':
+	for i := 0; i < len(body); i++ {
+		switch qpClass[body[i]] {
+		case qpText:
+		case qpBreak:
 			run = 0
 			continue
-		case c == '=':
+		case qpEquals:
 			if i+2 >= len(body) {
 				return nil, false
 			}
@@ -473,8 +474,7 @@ func decodeCleanQP(body []byte) ([]byte, bool) {
 			if !(a == '\n' || a == '\r' && b == '\n' || isHex(a) && isHex(b)) {
 				return nil, false
 			}
-		case c == '\t':
-		case c < ' ' || c > '~':
+		default:
 			return nil, false
 		}
 		if run++; run > 1000 {
@@ -494,13 +494,17 @@ func decodeCleanQP(body []byte) ([]byte, bool) {
 		if soft {
 			t = t[:len(t)-1]
 		}
-		for j := 0; j < len(t); j++ {
-			if t[j] == '=' {
-				out = append(out, unhex(t[j+1])<<4|unhex(t[j+2]))
-				j += 2
-				continue
+		// Every '=' left in t is followed by two hex digits (checked
+		// above); the bytes between are copied as they are.
+		for {
+			j := bytes.IndexByte(t, '=')
+			if j < 0 {
+				out = append(out, t...)
+				break
 			}
-			out = append(out, t[j])
+			out = append(out, t[:j]...)
+			out = append(out, unhex(t[j+1])<<4|unhex(t[j+2]))
+			t = t[j+3:]
 		}
 		switch {
 		case soft, line[len(line)-1] != '\n':
@@ -512,6 +516,22 @@ func decodeCleanQP(body []byte) ([]byte, bool) {
 	}
 	return out, true
 }
+
+// Classes of bytes in a quoted-printable body for decodeCleanQP.
+const (
+	qpInvalid = iota // a byte the cleaner escapes: other control bytes, 8-bit bytes
+	qpText           // printable ASCII but '=', and tab
+	qpBreak          // '\r' and '\n'
+	qpEquals         // '='
+)
+
+var qpClass = func() (t [256]uint8) {
+	for c := ' '; c <= '~'; c++ {
+		t[c] = qpText
+	}
+	t['\t'], t['\r'], t['\n'], t['='] = qpText, qpBreak, qpBreak, qpEquals
+	return t
+}()
 
 // isHex reports whether c is a hex digit, in either case.
 func isHex(c byte) bool {

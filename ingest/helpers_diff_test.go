@@ -25,6 +25,9 @@ func diffLineHelpers(t *testing.T, s string) {
 	if got, want := bodyClean(s), oldBodyClean(s); got != want {
 		t.Errorf("bodyClean(%q) = %q, old %q", s, got, want)
 	}
+	if got, want := autoSubject(s), autoSubjectRE.FindString(s); got != want {
+		t.Errorf("autoSubject(%q) = %q, autoSubjectRE finds %q", s, got, want)
+	}
 	if got, want := string(appendWords(nil, []byte(s))), strings.Join(strings.Fields(s), " "); got != want {
 		t.Errorf("appendWords(%q) = %q, strings.Fields gives %q", s, got, want)
 	}
@@ -42,6 +45,10 @@ var lineHelperSeeds = []string{
 	"Geschäftsführer: Max", "İf you are not the intended recipient", "\u212Aompany registration",
 	"line\r\nline\r\n", "line\rline", "a\r", "\r\n", "x\u0085y", "x\u009fy\r\n", "\ufeffHallo\r\n", "a\x00b", "a\x7fb",
 	"a\xc2", "a\xef\xbb", "\xff\xfe\r\n", "Ã¤pfel\r\n", "tab\there\r\n", " \u00a0 a\u2003b \u3000c\v\fd ",
+	"Automatische Antwort: Ihre Anfrage", "[Out of Office] back Monday", " (*UNDELIVERABLE: x", "I am out of the office",
+	"Ich bin derzeit nicht im Büro", "İch bin nicht im Büro", "Nicht zustellbar: x", "Mail delivery failed", "RE: Rechnung",
+	"Returned mail: see transcript", "Failure notice", "Zustellung fehlgeschlagen", "Benachrichtigung über den Zustellstatus",
+	"Delivery Status Notification (Failure)", "Abwesenheitsnotiz", "auto-reply", "autoresponse", "i", "[", "\u212Aaputt",
 }
 
 func TestLineHelpersSameAsOld(t *testing.T) {

@@ -1183,6 +1183,27 @@ var autoSubjectRE = regexp.MustCompile(`(?i)^[\s\[(*]*(?:` +
 	`zustellung fehlgeschlagen|benachrichtigung (?:zum|über den) (?:übermittlungsstatus|zustellstatus)` +
 	`)`)
 
+// autoSubject is autoSubjectRE.FindString(s). Each of its phrases starts
+// with two ASCII letters, or a letter and a space, that (?i) matches in
+// ASCII upper or lower case only (of the letters whose case folding
+// reaches outside ASCII, 'k' and 's', none starts a phrase), after
+// white space, '[', '(' or '*'; a subject starting otherwise, as most
+// do, is not given to the regular expression.
+func autoSubject(s string) string {
+	i := 0
+	for i < len(s) && strings.IndexByte(" \t\n\f\r[(*", s[i]) >= 0 {
+		i++
+	}
+	if i+1 >= len(s) {
+		return ""
+	}
+	switch string([]byte{s[i] | 0x20, s[i+1] | 0x20}) { // lower case, for the letters (and ' ') compared with
+	case "ab", "au", "ou", "i ", "ic", "un", "ni", "ma", "de", "re", "fa", "zu", "be":
+		return autoSubjectRE.FindString(s)
+	}
+	return ""
+}
+
 // ownReason returns why m must not be answered when the address a reply
 // would go to (Recipient: Reply-To's, else From's) is one of
 // Options.OwnAddresses or in one of Options.OwnDomains, else "". A mail
@@ -1332,7 +1353,7 @@ func autoReason(env *enmime.Envelope, from addressHeader, subject string, o Opti
 			return "From: " + from.addrs[0].Address + " (bounce)"
 		}
 	}
-	if m := autoSubjectRE.FindString(subject); m != "" {
+	if m := autoSubject(subject); m != "" {
 		return "subject: " + strings.TrimSpace(strings.TrimLeft(strings.TrimRight(m, " :"), " [(*"))
 	}
 	return vendorAuto(env, o)

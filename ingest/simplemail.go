@@ -291,9 +291,9 @@ func readSimpleHeader(data []byte) (h textproto.MIMEHeader, end int, ok bool) {
 	)
 	closeField := func() {
 		if k := len(fields) - 1; k >= 0 && fields[k].end < 0 {
-			v := bytes.TrimRight(vals[fields[k].start:], " \t")
+			v := trimRightBlank(vals[fields[k].start:])
 			vals = vals[:fields[k].start+len(v)]
-			fields[k].start = len(vals) - len(bytes.TrimLeft(v, " \t"))
+			fields[k].start = len(vals) - len(trimLeftBlank(v))
 			fields[k].end = len(vals)
 		}
 	}
@@ -316,7 +316,7 @@ func readSimpleHeader(data []byte) (h textproto.MIMEHeader, end int, ok bool) {
 			if len(fields) == 0 {
 				return nil, 0, false // a header starting with a continuation line is malformed
 			}
-			vals = append(append(vals, ' '), bytes.Trim(line, " \t")...)
+			vals = append(append(vals, ' '), trimLeftBlank(trimRightBlank(line))...)
 			continue
 		}
 		colon := bytes.IndexByte(line, ':')
@@ -330,7 +330,7 @@ func readSimpleHeader(data []byte) (h textproto.MIMEHeader, end int, ok bool) {
 		}
 		closeField()
 		fields = append(fields, field{name: line[:colon], start: len(vals), end: -1})
-		vals = append(vals, bytes.TrimRight(line[colon+1:], " \t")...)
+		vals = append(vals, trimRightBlank(line[colon+1:])...)
 	}
 	all := string(vals)
 	h = make(textproto.MIMEHeader, len(fields))
@@ -347,6 +347,23 @@ func readSimpleHeader(data []byte) (h textproto.MIMEHeader, end int, ok bool) {
 		h[key] = vv
 	}
 	return h, pos, true
+}
+
+// trimRightBlank is bytes.TrimRight(b, " \t"), without the set that
+// builds.
+func trimRightBlank(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// trimLeftBlank is bytes.TrimLeft(b, " \t").
+func trimLeftBlank(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	return b
 }
 
 // emailFieldByte reports whether c may be part of a field name for

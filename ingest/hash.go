@@ -66,8 +66,10 @@ func MailHash(raw []byte) string {
 		if !ok {
 			continue
 		}
+		name = bytes.TrimSpace(name)
+		ascii := isASCII(name) // then EqualFold needs the same length
 		for i, f := range hashedFields {
-			if !seen[i] && strings.EqualFold(string(bytes.TrimSpace(name)), f) {
+			if !seen[i] && (!ascii || len(name) == len(f)) && strings.EqualFold(string(name), f) {
 				cur, seen[i] = i, true
 				words[i] = appendWords(words[i], value)
 			}
@@ -150,6 +152,16 @@ func appendWords(dst, s []byte) []byte {
 		s = s[j:]
 	}
 	return dst
+}
+
+// isASCII reports whether b has only ASCII bytes.
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // asciiSpace marks the ASCII bytes unicode.IsSpace reports.

@@ -131,7 +131,7 @@ func joinLines(lines []string) string {
 	b.Grow(size)
 	blank := 0
 	for _, l := range lines {
-		l = strings.TrimRightFunc(l, unicode.IsSpace)
+		l = trimRightSpace(l)
 		if l == "" {
 			blank++
 			continue
@@ -147,6 +147,22 @@ func joinLines(lines []string) string {
 		b.WriteString(l)
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// trimRightSpace is strings.TrimRightFunc(s, unicode.IsSpace), which it
+// calls only for a line ending in a byte outside ASCII.
+func trimRightSpace(s string) string {
+	for len(s) > 0 {
+		c := s[len(s)-1]
+		if c >= utf8.RuneSelf {
+			return strings.TrimRightFunc(s, unicode.IsSpace)
+		}
+		if !asciiSpace[c] {
+			return s
+		}
+		s = s[:len(s)-1]
+	}
+	return s
 }
 
 // ---- quoted history ----
@@ -216,6 +232,12 @@ var separatorRE = regexp.MustCompile(`(?i)^[-_=*\s]*(?:` +
 // message:".
 func isSeparator(t string) bool {
 	if len(t) > 100 {
+		return false
+	}
+	// The lower-cased t must hold "nachricht" or "message"; so t holds
+	// "nachr" or "message" in ASCII letters of either case (see
+	// attributionHint).
+	if !containsFoldASCII(t, "nachr") && !containsFoldASCII(t, "message") {
 		return false
 	}
 	var buf [128]byte
@@ -370,6 +392,24 @@ func attributionHint(t string) bool {
 			if k >= 3 && lower(t[k-3]) == 's' && lower(t[k-2]) == 'c' {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// containsFoldASCII reports whether s holds word, a word of lower-case
+// ASCII letters, in ASCII letters of either case.
+func containsFoldASCII(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		if s[i]|0x20 != word[0] {
+			continue
+		}
+		j := 1
+		for j < len(word) && s[i+j]|0x20 == word[j] {
+			j++
+		}
+		if j == len(word) {
+			return true
 		}
 	}
 	return false

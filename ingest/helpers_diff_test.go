@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // diffLineHelpers fails t when the line tests of Clean, bodyClean or
@@ -24,6 +25,15 @@ func diffLineHelpers(t *testing.T, s string) {
 	}
 	if got, want := bodyClean(s), oldBodyClean(s); got != want {
 		t.Errorf("bodyClean(%q) = %q, old %q", s, got, want)
+	}
+	if got, want := isSeparator(s), oldIsSeparator(s); got != want {
+		t.Errorf("isSeparator(%q) = %v, old %v", s, got, want)
+	}
+	if got, want := trimRightSpace(s), strings.TrimRightFunc(s, unicode.IsSpace); got != want {
+		t.Errorf("trimRightSpace(%q) = %q, want %q", s, got, want)
+	}
+	if got, want := looksBinary([]byte(s)), oldLooksBinary([]byte(s)); got != want {
+		t.Errorf("looksBinary(%q) = %v, old %v", s, got, want)
 	}
 	if got, want := autoSubject(s), autoSubjectRE.FindString(s); got != want {
 		t.Errorf("autoSubject(%q) = %q, autoSubjectRE finds %q", s, got, want)
@@ -48,6 +58,8 @@ var lineHelperSeeds = []string{
 	"Automatische Antwort: Ihre Anfrage", "[Out of Office] back Monday", " (*UNDELIVERABLE: x", "I am out of the office",
 	"Ich bin derzeit nicht im Büro", "İch bin nicht im Büro", "Nicht zustellbar: x", "Mail delivery failed", "RE: Rechnung",
 	"Returned mail: see transcript", "Failure notice", "Zustellung fehlgeschlagen", "Benachrichtigung über den Zustellstatus",
+	"-----Ursprüngliche Nachricht-----", "-------- Original Message --------", "Begin forwarded message:",
+	"---------- Forwarded message ---------", "-----URSPRÜNGLICHE NACHRICHT-----", "Message transféré", "NACHR", "x \u00a0",
 	"Delivery Status Notification (Failure)", "Abwesenheitsnotiz", "auto-reply", "autoresponse", "i", "[", "\u212Aaputt",
 }
 
@@ -80,4 +92,23 @@ func FuzzLineHelpersSameAsOld(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		diffLineHelpers(t, s)
 	})
+}
+
+// TestLooksBinaryEveryByte puts two of each byte value at every place of
+// a 19-byte text (two control bytes make it binary, one does not), so
+// that looksBinary's eight-byte steps meet each at every offset.
+func TestLooksBinaryEveryByte(t *testing.T) {
+	for c := range 256 {
+		for p := range 19 {
+			b := bytes.Repeat([]byte("a"), 19)
+			b[p], b[(p+7)%19] = byte(c), byte(c)
+			if got, want := looksBinary(b), oldLooksBinary(b); got != want {
+				t.Errorf("looksBinary(%q) = %v, old %v", b, got, want)
+			}
+			b[(p+7)%19] = 'a'
+			if got, want := looksBinary(b), oldLooksBinary(b); got != want {
+				t.Errorf("looksBinary(%q) = %v, old %v", b, got, want)
+			}
+		}
+	}
 }

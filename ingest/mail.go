@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -279,7 +280,21 @@ func looksBinary(b []byte) bool {
 		b = b[:8<<10]
 	}
 	ctrl := 0
-	for _, c := range b {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		// Eight bytes at a time: only a word with a byte below 0x20 or
+		// a 0x7F is counted byte by byte.
+		const ones, highs = 0x0101010101010101, 0x8080808080808080
+		x := binary.LittleEndian.Uint64(b[i:])
+		del := x ^ 0x7F*ones
+		if (x-0x20*ones)&^x&highs == 0 && (del-ones)&^del&highs == 0 {
+			continue
+		}
+		for _, c := range b[i : i+8] {
+			ctrl += int(controlBytes[c])
+		}
+	}
+	for _, c := range b[i:] {
 		ctrl += int(controlBytes[c])
 	}
 	return ctrl*10 > len(b)

@@ -35,6 +35,12 @@ func diffLineHelpers(t *testing.T, s string) {
 	if got, want := looksBinary([]byte(s)), oldLooksBinary([]byte(s)); got != want {
 		t.Errorf("looksBinary(%q) = %v, old %v", s, got, want)
 	}
+	if got, want := headerText(s), oldHeaderText(s); got != want {
+		t.Errorf("headerText(%q) = %q, old %q", s, got, want)
+	}
+	if got, want := parseDate(s), oldParseDate(s); !got.Equal(want) || got.Location().String() != want.Location().String() {
+		t.Errorf("parseDate(%q) = %v, old %v", s, got, want)
+	}
 	if got, want := autoSubject(s), autoSubjectRE.FindString(s); got != want {
 		t.Errorf("autoSubject(%q) = %q, autoSubjectRE finds %q", s, got, want)
 	}
@@ -60,6 +66,8 @@ var lineHelperSeeds = []string{
 	"Returned mail: see transcript", "Failure notice", "Zustellung fehlgeschlagen", "Benachrichtigung über den Zustellstatus",
 	"-----Ursprüngliche Nachricht-----", "-------- Original Message --------", "Begin forwarded message:",
 	"---------- Forwarded message ---------", "-----URSPRÜNGLICHE NACHRICHT-----", "Message transféré", "NACHR", "x \u00a0",
+	"Sun, 01 Mar 2026 08:00:00 +0000", " Sun,  01 Mar 2026 08:00:00 +0100 (CET) ", "1 Mar 2026 08:00 -0100",
+	"Re: Ihre Bestellung  12345", "Rückfrage", "x\x7f", "a \tb", "=?utf-8?q?R=C3=BCckfrage?=",
 	"Delivery Status Notification (Failure)", "Abwesenheitsnotiz", "auto-reply", "autoresponse", "i", "[", "\u212Aaputt",
 }
 

@@ -582,7 +582,30 @@ func boundaryOf(ctype string) string {
 // headerText cleans a decoded header value: valid UTF-8 (repairing
 // mislabelled charsets), no control characters, white space collapsed.
 func headerText(s string) string {
+	if plainWords(s) {
+		return s // what the line below gives for it
+	}
 	return strings.Join(strings.Fields(dropControls(fixMojibake(toUTF8(s)))), " ")
+}
+
+// plainWords reports whether s is printable ASCII words separated by
+// single spaces, without space at either end: what
+// strings.Join(strings.Fields(s), " ") gives back as it is, and what
+// toUTF8, fixMojibake and dropControls leave alone.
+func plainWords(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c > '~' || c == ' ' && s[i-1] == ' ' {
+			return false
+		}
+	}
+	return true
 }
 
 // rawHeader returns the first value of the header field name as
@@ -678,7 +701,9 @@ var dateLayouts = []string{
 
 // parseDate parses a Date header; the zero time means unknown.
 func parseDate(v string) time.Time {
-	v = strings.Join(strings.Fields(v), " ")
+	if !plainWords(v) {
+		v = strings.Join(strings.Fields(v), " ")
+	}
 	if v == "" {
 		return time.Time{}
 	}

@@ -93,7 +93,24 @@ func MailHash(raw []byte) string {
 	h.Reset()
 	h.Write(b)
 	body = bytes.TrimRight(body, "\n\r\t ")
-	for {
+	if len(body) <= hashCopyMax {
+		// A body of common size is copied into one buffer without the
+		// '\r's and hashed with one Write rather than one per line.
+		b := sc.body[:0]
+		for {
+			i := bytes.Index(body, []byte("\r\n"))
+			if i < 0 {
+				b = append(b, body...)
+				break
+			}
+			b = append(b, body[:i]...)
+			body = body[i+1:] // from the '\n'
+		}
+		h.Write(b)
+		sc.body = b
+		body = nil
+	}
+	for len(body) > 0 {
 		i := bytes.Index(body, []byte("\r\n"))
 		if i < 0 {
 			h.Write(body)
@@ -109,9 +126,13 @@ func MailHash(raw []byte) string {
 type mailHashScratch struct {
 	words [len(hashedFields)][]byte
 	buf   []byte // the fields' words, hashed before the body
+	body  []byte // the body without '\r' before '\n', up to hashCopyMax bytes
 	h     hash.Hash
 	sum   [sha256.Size]byte
 }
+
+// hashCopyMax is the largest body MailHash copies (see MailHash).
+const hashCopyMax = 64 << 10
 
 var hashScratch = sync.Pool{New: func() any { return &mailHashScratch{h: sha256.New()} }}
 

@@ -120,3 +120,14 @@ func TestLooksBinaryEveryByte(t *testing.T) {
 		}
 	}
 }
+
+// TestMailHashBigBodySameAsOld checks MailHash on bodies around the size
+// up to which it copies the body before hashing it.
+func TestMailHashBigBodySameAsOld(t *testing.T) {
+	for _, n := range []int{hashCopyMax/13 - 1, hashCopyMax / 13, hashCopyMax/13 + 1, 2 * hashCopyMax / 13} {
+		raw := []byte("From: a@b\r\nSubject: x\r\n\r\n" + strings.Repeat("Zeile eins\r\n", n) + "\r\n \r\n")
+		if got, want := MailHash(raw), oldMailHash(raw); got != want {
+			t.Errorf("MailHash of a %d-byte mail = %s, old %s", len(raw), got, want)
+		}
+	}
+}

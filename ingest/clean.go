@@ -821,14 +821,18 @@ func firstWord(dst []byte, t string) []byte {
 	return appendLower(dst, t)
 }
 
-// disclaimerWords are the first words of the disclaimers disclaimerRE
-// knows.
-var disclaimerWords = map[string]bool{
-	"diese": true, "der": true, "wenn": true, "sollten": true, "falls": true, "vertraulichkeitshinweis": true,
-	"rechtlicher": true, "haftungsausschluss": true, "pflichtangaben": true, "sitz": true, "vorstand": true,
-	"registergericht": true, "amtsgericht": true, "handelsregister": true, "bitte": true, "this": true,
-	"the": true, "if": true, "confidentiality": true, "disclaimer": true, "legal": true, "registered": true,
-	"company": true, "please": true,
+// disclaimerWord reports whether w (lower case) is the first word of a
+// disclaimer disclaimerRE knows, or starts like one.
+func disclaimerWord(w []byte) bool {
+	switch string(w) {
+	case "diese", "der", "wenn", "sollten", "falls", "vertraulichkeitshinweis",
+		"rechtlicher", "haftungsausschluss", "pflichtangaben", "sitz", "vorstand",
+		"registergericht", "amtsgericht", "handelsregister", "bitte", "this",
+		"the", "if", "confidentiality", "disclaimer", "legal", "registered",
+		"company", "please":
+		return true
+	}
+	return bytes.HasPrefix(w, []byte("gesch")) || bytes.HasPrefix(w, []byte("aufsichtsrat")) || bytes.HasPrefix(w, []byte("ust"))
 }
 
 var disclaimerRE = regexp.MustCompile(`(?i)^(?:` +
@@ -852,7 +856,7 @@ var disclaimerRE = regexp.MustCompile(`(?i)^(?:` +
 func isDisclaimer(t string) bool {
 	var buf [64]byte
 	w := firstWord(buf[:0], t)
-	if !disclaimerWords[string(w)] && !bytes.HasPrefix(w, []byte("gesch")) && !bytes.HasPrefix(w, []byte("aufsichtsrat")) && !bytes.HasPrefix(w, []byte("ust")) {
+	if !disclaimerWord(w) {
 		return false
 	}
 	return disclaimerRE.MatchString(t)

@@ -131,3 +131,35 @@ func TestMailHashBigBodySameAsOld(t *testing.T) {
 		}
 	}
 }
+
+// TestCanonicalKeySpelledSameAsSlow checks that canonicalKey's table of
+// common spellings gives what canonicalKeySlow makes of every name, and
+// that the common spellings are found in it.
+func TestCanonicalKeySpelledSameAsSlow(t *testing.T) {
+	var names []string
+	for _, k := range commonKeyList {
+		names = append(names, k, strings.ToLower(k), strings.ToUpper(k), strings.ReplaceAll(k, "-Id", "-ID"), k+"x", "X"+k)
+	}
+	names = append(names, "MIME-Version", "Message-ID", "X-Custom-Header", "a", "", "ab", "x-spam-status")
+	for _, n := range names {
+		if got, want := canonicalKey([]byte(n)), canonicalKeySlow([]byte(n)); got != want {
+			t.Errorf("canonicalKey(%q) = %q, want %q", n, got, want)
+		}
+	}
+	for _, n := range []string{"From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding"} {
+		if spelledKeys[spelledSlot([]byte(n))].spelled != n {
+			t.Errorf("%q is not in spelledKeys", n)
+		}
+	}
+}
+
+func FuzzCanonicalKeySpelledSameAsSlow(f *testing.F) {
+	for _, k := range commonKeyList {
+		f.Add(k)
+	}
+	f.Fuzz(func(t *testing.T, n string) {
+		if got, want := canonicalKey([]byte(n)), canonicalKeySlow([]byte(n)); got != want {
+			t.Errorf("canonicalKey(%q) = %q, want %q", n, got, want)
+		}
+	})
+}

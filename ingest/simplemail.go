@@ -376,23 +376,68 @@ func emailFieldByte(c byte) bool {
 // canonicalKey need not allocate them.
 var commonKeys = func() map[string]string {
 	m := map[string]string{}
-	for _, k := range []string{
-		"Return-Path", "Received", "From", "To", "Cc", "Reply-To", "Subject", "Date", "Message-Id",
-		"In-Reply-To", "References", "Mime-Version", "Content-Type", "Content-Transfer-Encoding",
-		"Content-Disposition", "Content-Id", "Content-Language", "X-Mailer", "User-Agent",
-		"Dkim-Signature", "Authentication-Results", "Thread-Topic", "Thread-Index", "Importance",
-		"X-Priority", "Precedence", "Auto-Submitted", "List-Id", "List-Unsubscribe", "X-Loop",
-		"Delivered-To", "Sender", "Organization", "X-Originating-Ip", "Arc-Seal",
-	} {
+	for _, k := range commonKeyList {
 		m[k] = k
 	}
 	return m
 }()
 
+// commonKeyList lists commonKeys, the most common first.
+var commonKeyList = []string{
+	"From", "To", "Subject", "Date", "Message-Id", "Mime-Version", "Content-Type", "Content-Transfer-Encoding",
+	"Return-Path", "Received", "Cc", "Reply-To", "In-Reply-To", "References",
+	"Content-Disposition", "Content-Id", "Content-Language", "X-Mailer", "User-Agent",
+	"Dkim-Signature", "Authentication-Results", "Thread-Topic", "Thread-Index", "Importance",
+	"X-Priority", "Precedence", "Auto-Submitted", "List-Id", "List-Unsubscribe", "X-Loop",
+	"Delivered-To", "Sender", "Organization", "X-Originating-Ip", "Arc-Seal",
+}
+
+// spelledKeys holds field names as mails commonly spell them (the
+// canonical form, and "Message-ID", "MIME-Version", …) with their
+// canonical form, each in the slot spelledSlot gives it, so that
+// canonicalKey finds most names with one comparison. A name whose slot
+// another holds is made the long way.
+var spelledKeys = func() (t [256]struct{ spelled, key string }) {
+	add := func(sp string) {
+		if e := &t[spelledSlot([]byte(sp))]; e.spelled == "" {
+			e.spelled, e.key = sp, canonicalKeySlow([]byte(sp))
+		}
+	}
+	for _, k := range commonKeyList {
+		add(k)
+		add(strings.NewReplacer("-Id", "-ID", "Mime-", "MIME-", "Dkim-", "DKIM-", "-Ip", "-IP").Replace(k))
+	}
+	for _, k := range commonKeyList {
+		add(strings.ToLower(k))
+		add(strings.ToUpper(k))
+	}
+	return t
+}()
+
+// spelledSlot is where spelledKeys keeps the name spelled as name.
+func spelledSlot(name []byte) int {
+	if len(name) < 2 {
+		return 0
+	}
+	h := uint(len(name))
+	h = h*33 + uint(name[1])
+	h = h*33 + uint(name[len(name)/2])
+	h = h*33 + uint(name[len(name)-1])
+	return int(h^h>>7) & 255
+}
+
 // canonicalKey is the canonical form of a field name of emailFieldBytes,
 // as textproto makes it: upper case at the start and after '-', lower
 // case elsewhere.
 func canonicalKey(name []byte) string {
+	if e := &spelledKeys[spelledSlot(name)]; e.spelled == string(name) && e.spelled != "" {
+		return e.key
+	}
+	return canonicalKeySlow(name)
+}
+
+// canonicalKeySlow is canonicalKey without spelledKeys.
+func canonicalKeySlow(name []byte) string {
 	var buf [64]byte
 	b := buf[:0]
 	if len(name) > len(buf) {

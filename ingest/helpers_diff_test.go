@@ -163,3 +163,64 @@ func FuzzCanonicalKeySpelledSameAsSlow(f *testing.F) {
 		}
 	})
 }
+
+// oldCleanQPBody is the byte check decodeCleanQP made one byte at a time
+// before it looked at eight at once: whether it takes body.
+func oldCleanQPBody(body []byte) bool {
+	run := 0
+	for i, c := range body {
+		switch {
+		case c == '\r' || c == '\n':
+			run = 0
+			continue
+		case c == '=':
+			if i+2 >= len(body) {
+				return false
+			}
+			a, b := body[i+1], body[i+2]
+			if !(a == '\n' || a == '\r' && b == '\n' || isHex(a) && isHex(b)) {
+				return false
+			}
+		case c == '\t':
+		case c < ' ' || c > '~':
+			return false
+		}
+		if run++; run > 1000 {
+			return false
+		}
+	}
+	return true
+}
+
+func diffCleanQPBody(t *testing.T, body []byte) {
+	t.Helper()
+	if _, got := decodeCleanQP(body); got != oldCleanQPBody(body) {
+		t.Errorf("decodeCleanQP(%.100q…) takes it: %v, old check %v", body, got, !got)
+	}
+}
+
+// TestCleanQPCheckSameAsOld runs the check at every offset of lines
+// around the 1000-byte limit and of every byte value.
+func TestCleanQPCheckSameAsOld(t *testing.T) {
+	for pre := range 9 {
+		for n := 990; n <= 1010; n++ {
+			line := strings.Repeat("a", n)
+			for _, body := range []string{line, line + "\n", "=41" + line, line[:n/2] + "=\r\n" + line[n/2:], line[:n/2] + "\t" + line[n/2:] + "=3D"} {
+				diffCleanQPBody(t, []byte(strings.Repeat("x", pre)+"\n"+body))
+			}
+		}
+		for c := range 256 {
+			b := []byte(strings.Repeat("x", pre) + "abcdefghijklmnop=41\r\n")
+			b[pre+3] = byte(c)
+			diffCleanQPBody(t, b)
+		}
+	}
+}
+
+func FuzzCleanQPCheckSameAsOld(f *testing.F) {
+	f.Add([]byte("Gr=C3=BC=C3=9Fe=\r\n Welt \r\n"))
+	f.Add([]byte(strings.Repeat("a", 1001)))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		diffCleanQPBody(t, body)
+	})
+}

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"hash/maphash"
 	"net/textproto"
 	"net/url"
@@ -523,6 +524,22 @@ func sameInUTF8(charset string, content []byte) bool {
 func decodeCleanQP(body []byte) ([]byte, bool) {
 	run := 0
 	for i := 0; i < len(body); i++ {
+		// Eight text bytes (printable ASCII but '=') at a time.
+		for i+8 <= len(body) {
+			const ones, highs = 0x0101010101010101, 0x8080808080808080
+			x := binary.LittleEndian.Uint64(body[i:])
+			del, eq := x^0x7F*ones, x^'='*ones
+			if x&highs != 0 || (x-0x20*ones)&^x&highs != 0 || (del-ones)&^del&highs != 0 || (eq-ones)&^eq&highs != 0 {
+				break
+			}
+			if run += 8; run > 1000 {
+				return nil, false
+			}
+			i += 8
+		}
+		if i >= len(body) {
+			break
+		}
 		switch qpClass[body[i]] {
 		case qpText:
 		case qpBreak:

@@ -41,6 +41,9 @@ func diffLineHelpers(t *testing.T, s string) {
 	if got, want := parseDate(s), oldParseDate(s); !got.Equal(want) || got.Location().String() != want.Location().String() {
 		t.Errorf("parseDate(%q) = %v, old %v", s, got, want)
 	}
+	if got, want := hasLowerPrefix(s, "multipart/"), strings.HasPrefix(strings.ToLower(s), "multipart/"); got != want {
+		t.Errorf("hasLowerPrefix(%q, multipart/) = %v, want %v", s, got, want)
+	}
 	if got, want := autoSubject(s), autoSubjectRE.FindString(s); got != want {
 		t.Errorf("autoSubject(%q) = %q, autoSubjectRE finds %q", s, got, want)
 	}
@@ -68,6 +71,7 @@ var lineHelperSeeds = []string{
 	"---------- Forwarded message ---------", "-----URSPRÜNGLICHE NACHRICHT-----", "Message transféré", "NACHR", "x \u00a0",
 	"Sun, 01 Mar 2026 08:00:00 +0000", " Sun,  01 Mar 2026 08:00:00 +0100 (CET) ", "1 Mar 2026 08:00 -0100",
 	"Re: Ihre Bestellung  12345", "Rückfrage", "x\x7f", "a \tb", "=?utf-8?q?R=C3=BCckfrage?=",
+	"multipart/mixed; boundary=X", "MULTIPART/Alternative", "multİpart/mixed", "Multipart", "multipart\u212A",
 	"Delivery Status Notification (Failure)", "Abwesenheitsnotiz", "auto-reply", "autoresponse", "i", "[", "\u212Aaputt",
 }
 

@@ -565,7 +565,7 @@ var boundaryRE = regexp.MustCompile(`(?i)boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))`
 
 // boundaryOf returns the boundary of a multipart Content-Type, or "".
 func boundaryOf(ctype string) string {
-	if !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ctype)), "multipart/") {
+	if !hasLowerPrefix(strings.TrimSpace(ctype), "multipart/") {
 		return ""
 	}
 	if _, params, err := mime.ParseMediaType(ctype); err == nil && params["boundary"] != "" {
@@ -586,6 +586,26 @@ func headerText(s string) string {
 		return s // what the line below gives for it
 	}
 	return strings.Join(strings.Fields(dropControls(fixMojibake(toUTF8(s)))), " ")
+}
+
+// hasLowerPrefix is strings.HasPrefix(strings.ToLower(s), prefix) for a
+// prefix of lower-case ASCII, without lower-casing s when its start is
+// ASCII (which strings.ToLower maps byte for byte).
+func hasLowerPrefix(s, prefix string) bool {
+	if len(s) >= len(prefix) && isASCIIString(s[:len(prefix)]) {
+		return strings.EqualFold(s[:len(prefix)], prefix)
+	}
+	return strings.HasPrefix(strings.ToLower(s), prefix)
+}
+
+// isASCIIString reports whether s has only ASCII bytes.
+func isASCIIString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // plainWords reports whether s is printable ASCII words separated by

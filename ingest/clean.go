@@ -131,7 +131,7 @@ func joinLines(lines []string) string {
 	b.Grow(size)
 	blank := 0
 	for _, l := range lines {
-		l = strings.TrimRightFunc(l, unicode.IsSpace)
+		l = trimRightSpace(l)
 		if l == "" {
 			blank++
 			continue
@@ -147,6 +147,22 @@ func joinLines(lines []string) string {
 		b.WriteString(l)
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// trimRightSpace is strings.TrimRightFunc(s, unicode.IsSpace), which it
+// calls only for a line ending in a byte outside ASCII.
+func trimRightSpace(s string) string {
+	for len(s) > 0 {
+		c := s[len(s)-1]
+		if c >= utf8.RuneSelf {
+			return strings.TrimRightFunc(s, unicode.IsSpace)
+		}
+		if !asciiSpace[c] {
+			return s
+		}
+		s = s[:len(s)-1]
+	}
+	return s
 }
 
 // ---- quoted history ----
@@ -216,6 +232,12 @@ var separatorRE = regexp.MustCompile(`(?i)^[-_=*\s]*(?:` +
 // message:".
 func isSeparator(t string) bool {
 	if len(t) > 100 {
+		return false
+	}
+	// The lower-cased t must hold "nachricht" or "message"; so t holds
+	// "nachr" or "message" in ASCII letters of either case (see
+	// attributionHint).
+	if !containsFoldASCII(t, "nachr") && !containsFoldASCII(t, "message") {
 		return false
 	}
 	var buf [128]byte
@@ -321,7 +343,7 @@ var (
 // mayStartAttribution is a cheap test whether line t can start an
 // attribution, so that the regular expressions run on few lines.
 func mayStartAttribution(t string) bool {
-	if len(t) > 400 {
+	if len(t) > 400 || !attributionHint(t) {
 		return false
 	}
 	var buf [512]byte
@@ -331,6 +353,66 @@ func mayStartAttribution(t string) bool {
 		bytes.HasPrefix(l, []byte("quoting")) || has("schrieb") || has("wrote") ||
 		has("writes") || has("geschrieben") || has("a écrit") ||
 		bytes.HasSuffix(l, []byte("<"))
+}
+
+// attributionHint reports whether t passes a test that every line
+// mayStartAttribution takes passes, read on the bytes of t without
+// lower-casing it: most lines fail it, and lower-casing a line and
+// looking for nine words in it was a tenth of Parse.
+//
+// The words mayStartAttribution looks for in the lower-cased t are made
+// of ASCII letters that only the same letter, in either case, lower-cases
+// to (from outside ASCII, strings.ToLower gives only 'i', from U+0130,
+// and 'k', from U+212A), so t holds them too, side by side: "am " or
+// "on " as its first three bytes, "zitat von" starts with 'z', "quoting"
+// with "quot", "schrieb" and "geschrieben" hold "schr", "wrote" and
+// "writes" hold "wr", "a écrit" holds "cr", and a final '<' is the last
+// byte of t.
+func attributionHint(t string) bool {
+	if t == "" {
+		return false
+	}
+	lower := func(c byte) byte { return c | 0x20 } // for the letters compared with
+	switch {
+	case t[len(t)-1] == '<', lower(t[0]) == 'z':
+		return true
+	case len(t) >= 3 && t[2] == ' ' && (lower(t[0]) == 'a' && lower(t[1]) == 'm' || lower(t[0]) == 'o' && lower(t[1]) == 'n'):
+		return true
+	case len(t) >= 4 && lower(t[0]) == 'q' && lower(t[1]) == 'u' && lower(t[2]) == 'o' && lower(t[3]) == 't':
+		return true
+	}
+	for k := 1; k < len(t); k++ {
+		if lower(t[k]) != 'r' {
+			continue
+		}
+		switch lower(t[k-1]) {
+		case 'w', 'c':
+			return true
+		case 'h':
+			if k >= 3 && lower(t[k-3]) == 's' && lower(t[k-2]) == 'c' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// containsFoldASCII reports whether s holds word, a word of lower-case
+// ASCII letters, in ASCII letters of either case.
+func containsFoldASCII(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		if s[i]|0x20 != word[0] {
+			continue
+		}
+		j := 1
+		for j < len(word) && s[i+j]|0x20 == word[j] {
+			j++
+		}
+		if j == len(word) {
+			return true
+		}
+	}
+	return false
 }
 
 // appendLower appends strings.ToLower(s) to dst, so that a caller can
@@ -719,33 +801,38 @@ func isMobileFooter(t string) bool {
 	if len(t) > 100 {
 		return false
 	}
-	switch firstWord(t) {
+	var buf [64]byte
+	switch string(firstWord(buf[:0], t)) {
 	case "gesendet", "versendet", "verschickt", "von", "sent", "get", "holen", "diese":
 		return mobileRE.MatchString(t)
 	}
 	return false
 }
 
-// firstWord returns the first word of t in lower case, without
-// punctuation.
-func firstWord(t string) string {
+// firstWord appends the first word of t in lower case, without
+// punctuation, to dst (a buffer on the caller's stack).
+func firstWord(dst []byte, t string) []byte {
 	if i := strings.IndexAny(t, " \t,:;"); i >= 0 {
 		t = t[:i]
 	}
 	if len(t) > 40 {
-		return ""
+		return dst
 	}
-	return strings.ToLower(t)
+	return appendLower(dst, t)
 }
 
-// disclaimerWords are the first words of the disclaimers disclaimerRE
-// knows.
-var disclaimerWords = map[string]bool{
-	"diese": true, "der": true, "wenn": true, "sollten": true, "falls": true, "vertraulichkeitshinweis": true,
-	"rechtlicher": true, "haftungsausschluss": true, "pflichtangaben": true, "sitz": true, "vorstand": true,
-	"registergericht": true, "amtsgericht": true, "handelsregister": true, "bitte": true, "this": true,
-	"the": true, "if": true, "confidentiality": true, "disclaimer": true, "legal": true, "registered": true,
-	"company": true, "please": true,
+// disclaimerWord reports whether w (lower case) is the first word of a
+// disclaimer disclaimerRE knows, or starts like one.
+func disclaimerWord(w []byte) bool {
+	switch string(w) {
+	case "diese", "der", "wenn", "sollten", "falls", "vertraulichkeitshinweis",
+		"rechtlicher", "haftungsausschluss", "pflichtangaben", "sitz", "vorstand",
+		"registergericht", "amtsgericht", "handelsregister", "bitte", "this",
+		"the", "if", "confidentiality", "disclaimer", "legal", "registered",
+		"company", "please":
+		return true
+	}
+	return bytes.HasPrefix(w, []byte("gesch")) || bytes.HasPrefix(w, []byte("aufsichtsrat")) || bytes.HasPrefix(w, []byte("ust"))
 }
 
 var disclaimerRE = regexp.MustCompile(`(?i)^(?:` +
@@ -767,8 +854,9 @@ var disclaimerRE = regexp.MustCompile(`(?i)^(?:` +
 // isDisclaimer reports whether t starts a legal disclaimer or a company
 // footer.
 func isDisclaimer(t string) bool {
-	w := firstWord(t)
-	if !disclaimerWords[w] && !strings.HasPrefix(w, "gesch") && !strings.HasPrefix(w, "aufsichtsrat") && !strings.HasPrefix(w, "ust") {
+	var buf [64]byte
+	w := firstWord(buf[:0], t)
+	if !disclaimerWord(w) {
 		return false
 	}
 	return disclaimerRE.MatchString(t)

@@ -66,8 +66,10 @@ func MailHash(raw []byte) string {
 		if !ok {
 			continue
 		}
+		name = bytes.TrimSpace(name)
+		ascii := isASCII(name) // then EqualFold needs the same length
 		for i, f := range hashedFields {
-			if !seen[i] && strings.EqualFold(string(bytes.TrimSpace(name)), f) {
+			if !seen[i] && (!ascii || len(name) == len(f)) && strings.EqualFold(string(name), f) {
 				cur, seen[i] = i, true
 				words[i] = appendWords(words[i], value)
 			}
@@ -91,7 +93,24 @@ func MailHash(raw []byte) string {
 	h.Reset()
 	h.Write(b)
 	body = bytes.TrimRight(body, "\n\r\t ")
-	for {
+	if len(body) <= hashCopyMax {
+		// A body of common size is copied into one buffer without the
+		// '\r's and hashed with one Write rather than one per line.
+		b := sc.body[:0]
+		for {
+			i := bytes.Index(body, []byte("\r\n"))
+			if i < 0 {
+				b = append(b, body...)
+				break
+			}
+			b = append(b, body[:i]...)
+			body = body[i+1:] // from the '\n'
+		}
+		h.Write(b)
+		sc.body = b
+		body = nil
+	}
+	for len(body) > 0 {
 		i := bytes.Index(body, []byte("\r\n"))
 		if i < 0 {
 			h.Write(body)
@@ -107,30 +126,41 @@ func MailHash(raw []byte) string {
 type mailHashScratch struct {
 	words [len(hashedFields)][]byte
 	buf   []byte // the fields' words, hashed before the body
+	body  []byte // the body without '\r' before '\n', up to hashCopyMax bytes
 	h     hash.Hash
 	sum   [sha256.Size]byte
 }
 
+// hashCopyMax is the largest body MailHash copies (see MailHash).
+const hashCopyMax = 64 << 10
+
 var hashScratch = sync.Pool{New: func() any { return &mailHashScratch{h: sha256.New()} }}
 
 // appendWords appends the words of s (as strings.Fields splits them) to
-// dst, each after a space unless dst is empty.
+// dst, each after a space unless dst is empty. ASCII bytes are looked up
+// in asciiSpace; others are decoded and asked unicode.IsSpace.
 func appendWords(dst, s []byte) []byte {
 	for len(s) > 0 {
-		r, size := rune(s[0]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRune(s)
-		}
-		if unicode.IsSpace(r) {
+		if c := s[0]; c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				s = s[1:]
+				continue
+			}
+		} else if r, size := utf8.DecodeRune(s); unicode.IsSpace(r) {
 			s = s[size:]
 			continue
 		}
-		j := size
+		j := 0
 		for j < len(s) {
-			r, size := rune(s[j]), 1
-			if r >= utf8.RuneSelf {
-				r, size = utf8.DecodeRune(s[j:])
+			c := s[j]
+			if c < utf8.RuneSelf {
+				if asciiSpace[c] {
+					break
+				}
+				j++
+				continue
 			}
+			r, size := utf8.DecodeRune(s[j:])
 			if unicode.IsSpace(r) {
 				break
 			}
@@ -144,6 +174,19 @@ func appendWords(dst, s []byte) []byte {
 	}
 	return dst
 }
+
+// isASCII reports whether b has only ASCII bytes.
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiSpace marks the ASCII bytes unicode.IsSpace reports.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // postHash is the ContentHash of a post read from JSONL, CSV or a text
 // line: a SHA-256 of its channel, author, subject, date and text as read.

@@ -7,12 +7,14 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"mime"
 	"mime/quotedprintable"
 	"net/mail"
+	"net/textproto"
 	"regexp"
 	"strconv"
 	"strings"
@@ -130,12 +132,12 @@ func parseMessageDepth(raw []byte, opts Options, depth int, enmimeOnly bool) (*M
 	m := &Message{
 		Channel:    "email",
 		To:         readAddressHeader(rawHeader(env, "To")).addrs,
-		Subject:    headerText(env.GetHeader("Subject")),
-		InReplyTo:  firstMsgID(env.GetHeader("In-Reply-To")),
-		References: msgIDs(env.GetHeader("References")),
+		Subject:    headerText(headerValue(env, "Subject")),
+		InReplyTo:  firstMsgID(headerValue(env, "In-Reply-To")),
+		References: msgIDs(headerValue(env, "References")),
 		Size:       int64(len(raw)),
 	}
-	m.ID = firstMsgID(env.GetHeader("Message-Id"))
+	m.ID = firstMsgID(headerValue(env, "Message-Id"))
 	if m.ID == "" {
 		m.ID = contentID(raw)
 	}
@@ -151,7 +153,7 @@ func parseMessageDepth(raw []byte, opts Options, depth int, enmimeOnly bool) (*M
 	if depth == 0 {
 		m.ContentHash = MailHash(raw)
 	}
-	m.Date = parseDate(env.GetHeader("Date"))
+	m.Date = parseDate(headerValue(env, "Date"))
 	m.Attachments = attachments(env)
 	text, note, noText, cut := bodyText(env, textMax(opts))
 	if note != "" {
@@ -278,7 +280,21 @@ func looksBinary(b []byte) bool {
 		b = b[:8<<10]
 	}
 	ctrl := 0
-	for _, c := range b {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		// Eight bytes at a time: only a word with a byte below 0x20 or
+		// a 0x7F is counted byte by byte.
+		const ones, highs = 0x0101010101010101, 0x8080808080808080
+		x := binary.LittleEndian.Uint64(b[i:])
+		del := x ^ 0x7F*ones
+		if (x-0x20*ones)&^x&highs == 0 && (del-ones)&^del&highs == 0 {
+			continue
+		}
+		for _, c := range b[i : i+8] {
+			ctrl += int(controlBytes[c])
+		}
+	}
+	for _, c := range b[i:] {
 		ctrl += int(controlBytes[c])
 	}
 	return ctrl*10 > len(b)
@@ -398,6 +414,9 @@ var sizeHeader = "X-Antwort-Size-" + func() string {
 	return hex.EncodeToString(b[:])
 }()
 
+// sizeKey is sizeHeader in canonical form, as parts hold it.
+var sizeKey = textproto.CanonicalMIMEHeaderKey(sizeHeader)
+
 // shrink returns a copy of data with the bodies of the leaves cut after
 // their last line break within max bytes, each part noting its whole
 // decoded size in sizeHeader: enmime then reads and decodes no more than
@@ -454,7 +473,11 @@ func partCut(p *enmime.Part) int {
 	if p == nil {
 		return 0
 	}
-	n, err := strconv.Atoi(p.Header.Get(sizeHeader))
+	v := firstValue(p.Header, sizeKey)
+	if v == "" {
+		return 0 // not shrunk; spares Atoi's error value
+	}
+	n, err := strconv.Atoi(v)
 	if err != nil {
 		return 0
 	}
@@ -542,7 +565,7 @@ var boundaryRE = regexp.MustCompile(`(?i)boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))`
 
 // boundaryOf returns the boundary of a multipart Content-Type, or "".
 func boundaryOf(ctype string) string {
-	if !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ctype)), "multipart/") {
+	if !hasLowerPrefix(strings.TrimSpace(ctype), "multipart/") {
 		return ""
 	}
 	if _, params, err := mime.ParseMediaType(ctype); err == nil && params["boundary"] != "" {
@@ -559,7 +582,50 @@ func boundaryOf(ctype string) string {
 // headerText cleans a decoded header value: valid UTF-8 (repairing
 // mislabelled charsets), no control characters, white space collapsed.
 func headerText(s string) string {
+	if plainWords(s) {
+		return s // what the line below gives for it
+	}
 	return strings.Join(strings.Fields(dropControls(fixMojibake(toUTF8(s)))), " ")
+}
+
+// hasLowerPrefix is strings.HasPrefix(strings.ToLower(s), prefix) for a
+// prefix of lower-case ASCII, without lower-casing s when its start is
+// ASCII (which strings.ToLower maps byte for byte).
+func hasLowerPrefix(s, prefix string) bool {
+	if len(s) >= len(prefix) && isASCIIString(s[:len(prefix)]) {
+		return strings.EqualFold(s[:len(prefix)], prefix)
+	}
+	return strings.HasPrefix(strings.ToLower(s), prefix)
+}
+
+// isASCIIString reports whether s has only ASCII bytes.
+func isASCIIString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// plainWords reports whether s is printable ASCII words separated by
+// single spaces, without space at either end: what
+// strings.Join(strings.Fields(s), " ") gives back as it is, and what
+// toUTF8, fixMojibake and dropControls leave alone.
+func plainWords(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c > '~' || c == ' ' && s[i-1] == ' ' {
+			return false
+		}
+	}
+	return true
 }
 
 // rawHeader returns the first value of the header field name as
@@ -570,7 +636,7 @@ func rawHeader(env *enmime.Envelope, name string) string {
 	if env.Root == nil {
 		return ""
 	}
-	return env.Root.Header.Get(name)
+	return firstValue(env.Root.Header, name)
 }
 
 // nextMsgID returns the first message ID in angle brackets in v at or
@@ -655,7 +721,9 @@ var dateLayouts = []string{
 
 // parseDate parses a Date header; the zero time means unknown.
 func parseDate(v string) time.Time {
-	v = strings.Join(strings.Fields(v), " ")
+	if !plainWords(v) {
+		v = strings.Join(strings.Fields(v), " ")
+	}
 	if v == "" {
 		return time.Time{}
 	}
@@ -965,10 +1033,57 @@ func emphasisEnd(s string, open int) int {
 // no control characters, and trims it.
 func bodyClean(s string) string {
 	s = fixMojibake(toUTF8(s))
+	if onlyCRLFControls(s) {
+		// What the lines below come to for such a text, without
+		// dropControls's look at every rune.
+		return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 	return strings.TrimSpace(dropControls(s))
 }
+
+// onlyCRLFControls reports whether the only characters of s that
+// bodyClean changes or drops are the '\r' of "\r\n" line ends: s has no
+// other '\r', no control character but tab and line feed (U+0000 to
+// U+001F, U+007F to U+009F, as unicode.IsControl) and no U+FEFF.
+func onlyCRLFControls(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !controlLead[c] {
+			continue
+		}
+		switch {
+		case c == '\r':
+			if i+1 >= len(s) || s[i+1] != '\n' {
+				return false
+			}
+			i++
+		case c == 0xC2: // U+0080 to U+009F are C2 80 to C2 9F
+			if i+1 < len(s) && 0x80 <= s[i+1] && s[i+1] <= 0x9F {
+				return false
+			}
+		case c == 0xEF: // U+FEFF is EF BB BF
+			if i+2 < len(s) && s[i+1] == 0xBB && s[i+2] == 0xBF {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// controlLead marks the bytes onlyCRLFControls looks at closer: control
+// bytes but tab and line feed, and the first bytes of the UTF-8 of
+// U+0080 to U+009F and of U+FEFF.
+var controlLead = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = c != '\t' && c != '\n'
+	}
+	t[0x7F], t[0xC2], t[0xEF] = true, true, true
+	return t
+}()
 
 // dropControls removes control characters other than tab and line feed,
 // and U+FEFF.
@@ -1077,10 +1192,23 @@ func attachments(env *enmime.Envelope) []Attachment {
 // have none, and these first look whether the mail has the field at all,
 // without the case mapping and decoding of enmime's lookups.
 func headerValue(env *enmime.Envelope, key string) string {
-	if env.Root == nil || len(env.Root.Header[key]) == 0 {
+	if env.Root == nil {
 		return ""
 	}
+	v := firstValue(env.Root.Header, key)
+	if !strings.Contains(v, "=?") {
+		return v // what enmime's decoding leaves as it is
+	}
 	return env.GetHeader(key)
+}
+
+// firstValue is h.Get(key) for a key in canonical form, without
+// textproto's check and mapping of the key.
+func firstValue(h textproto.MIMEHeader, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 func headerValues(env *enmime.Envelope, key string) []string {
@@ -1114,6 +1242,27 @@ var autoSubjectRE = regexp.MustCompile(`(?i)^[\s\[(*]*(?:` +
 	`mail delivery failed|delivery status notification|returned mail\s*:|failure notice|` +
 	`zustellung fehlgeschlagen|benachrichtigung (?:zum|über den) (?:übermittlungsstatus|zustellstatus)` +
 	`)`)
+
+// autoSubject is autoSubjectRE.FindString(s). Each of its phrases starts
+// with two ASCII letters, or a letter and a space, that (?i) matches in
+// ASCII upper or lower case only (of the letters whose case folding
+// reaches outside ASCII, 'k' and 's', none starts a phrase), after
+// white space, '[', '(' or '*'; a subject starting otherwise, as most
+// do, is not given to the regular expression.
+func autoSubject(s string) string {
+	i := 0
+	for i < len(s) && strings.IndexByte(" \t\n\f\r[(*", s[i]) >= 0 {
+		i++
+	}
+	if i+1 >= len(s) {
+		return ""
+	}
+	switch string([]byte{s[i] | 0x20, s[i+1] | 0x20}) { // lower case, for the letters (and ' ') compared with
+	case "ab", "au", "ou", "i ", "ic", "un", "ni", "ma", "de", "re", "fa", "zu", "be":
+		return autoSubjectRE.FindString(s)
+	}
+	return ""
+}
 
 // ownReason returns why m must not be answered when the address a reply
 // would go to (Recipient: Reply-To's, else From's) is one of
@@ -1214,7 +1363,7 @@ func autoReason(env *enmime.Envelope, from addressHeader, subject string, o Opti
 		}
 	}
 	if len(o.OwnDomains) > 0 {
-		if _, domain, ok := strings.Cut(firstMsgID(env.GetHeader("Message-Id")), "@"); ok {
+		if _, domain, ok := strings.Cut(firstMsgID(headerValue(env, "Message-Id")), "@"); ok {
 			if domain = strings.ToLower(domain); ownDomain(domain, o.OwnDomains) {
 				return "Message-ID domain " + domain + " (our own message)"
 			}
@@ -1222,7 +1371,7 @@ func autoReason(env *enmime.Envelope, from addressHeader, subject string, o Opti
 	}
 	if root := env.Root; root != nil && strings.EqualFold(root.ContentType, "multipart/report") {
 		var rt string
-		if _, params, err := mime.ParseMediaType(root.Header.Get("Content-Type")); err == nil {
+		if _, params, err := mime.ParseMediaType(firstValue(root.Header, "Content-Type")); err == nil {
 			rt = strings.ToLower(params["report-type"])
 		}
 		switch rt {
@@ -1264,7 +1413,7 @@ func autoReason(env *enmime.Envelope, from addressHeader, subject string, o Opti
 			return "From: " + from.addrs[0].Address + " (bounce)"
 		}
 	}
-	if m := autoSubjectRE.FindString(subject); m != "" {
+	if m := autoSubject(subject); m != "" {
 		return "subject: " + strings.TrimSpace(strings.TrimLeft(strings.TrimRight(m, " :"), " [(*"))
 	}
 	return vendorAuto(env, o)

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"hash/maphash"
 	"net/textproto"
 	"net/url"
@@ -122,7 +123,7 @@ func readSimpleMail(data []byte) (env *enmime.Envelope, ok bool) {
 // Content-Type enmime cannot parse or with parameters it drops, a file
 // name, a Content-Disposition, a modification date.
 func newPart(h textproto.MIMEHeader, defaultType string) (p *enmime.Part, ok bool) {
-	ctype := h.Get("Content-Type")
+	ctype := firstValue(h, "Content-Type")
 	if ctype == "" {
 		ctype = defaultType
 	}
@@ -135,7 +136,7 @@ func newPart(h textproto.MIMEHeader, defaultType string) (p *enmime.Part, ok boo
 		return nil, false
 	case params["name"] != "", params["file"] != "", params["modification-date"] != "":
 		return nil, false
-	case h.Get("Content-Disposition") != "":
+	case firstValue(h, "Content-Disposition") != "":
 		return nil, false
 	}
 	p = new(enmime.Part)
@@ -144,7 +145,7 @@ func newPart(h textproto.MIMEHeader, defaultType string) (p *enmime.Part, ok boo
 	p.Parent, p.FirstChild, p.NextSibling = nil, nil, nil
 	p.Header = h
 	p.Boundary = params["boundary"]
-	p.ContentID = fromIDHeader(h.Get("Content-ID"))
+	p.ContentID = fromIDHeader(firstValue(h, "Content-Id"))
 	p.ContentType = mtype
 	p.ContentTypeParams = nil
 	p.Disposition, p.FileName = "", ""
@@ -164,7 +165,7 @@ func decodePart(p *enmime.Part, body []byte) (ok bool) {
 	if text && p.Charset == "" {
 		return false
 	}
-	p.Content, ok = decodeBody(p.Header.Get("Content-Transfer-Encoding"), body)
+	p.Content, ok = decodeBody(firstValue(p.Header, "Content-Transfer-Encoding"), body)
 	return ok && (!text || sameInUTF8(p.Charset, p.Content))
 }
 
@@ -291,9 +292,9 @@ func readSimpleHeader(data []byte) (h textproto.MIMEHeader, end int, ok bool) {
 	)
 	closeField := func() {
 		if k := len(fields) - 1; k >= 0 && fields[k].end < 0 {
-			v := bytes.TrimRight(vals[fields[k].start:], " \t")
+			v := trimRightBlank(vals[fields[k].start:])
 			vals = vals[:fields[k].start+len(v)]
-			fields[k].start = len(vals) - len(bytes.TrimLeft(v, " \t"))
+			fields[k].start = len(vals) - len(trimLeftBlank(v))
 			fields[k].end = len(vals)
 		}
 	}
@@ -316,7 +317,7 @@ func readSimpleHeader(data []byte) (h textproto.MIMEHeader, end int, ok bool) {
 			if len(fields) == 0 {
 				return nil, 0, false // a header starting with a continuation line is malformed
 			}
-			vals = append(append(vals, ' '), bytes.Trim(line, " \t")...)
+			vals = append(append(vals, ' '), trimLeftBlank(trimRightBlank(line))...)
 			continue
 		}
 		colon := bytes.IndexByte(line, ':')
@@ -330,7 +331,7 @@ func readSimpleHeader(data []byte) (h textproto.MIMEHeader, end int, ok bool) {
 		}
 		closeField()
 		fields = append(fields, field{name: line[:colon], start: len(vals), end: -1})
-		vals = append(vals, bytes.TrimRight(line[colon+1:], " \t")...)
+		vals = append(vals, trimRightBlank(line[colon+1:])...)
 	}
 	all := string(vals)
 	h = make(textproto.MIMEHeader, len(fields))
@@ -349,6 +350,23 @@ func readSimpleHeader(data []byte) (h textproto.MIMEHeader, end int, ok bool) {
 	return h, pos, true
 }
 
+// trimRightBlank is bytes.TrimRight(b, " \t"), without the set that
+// builds.
+func trimRightBlank(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// trimLeftBlank is bytes.TrimLeft(b, " \t").
+func trimLeftBlank(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	return b
+}
+
 // emailFieldByte reports whether c may be part of a field name for
 // enmime's textproto (printable US-ASCII but ':').
 func emailFieldByte(c byte) bool {
@@ -359,23 +377,68 @@ func emailFieldByte(c byte) bool {
 // canonicalKey need not allocate them.
 var commonKeys = func() map[string]string {
 	m := map[string]string{}
-	for _, k := range []string{
-		"Return-Path", "Received", "From", "To", "Cc", "Reply-To", "Subject", "Date", "Message-Id",
-		"In-Reply-To", "References", "Mime-Version", "Content-Type", "Content-Transfer-Encoding",
-		"Content-Disposition", "Content-Id", "Content-Language", "X-Mailer", "User-Agent",
-		"Dkim-Signature", "Authentication-Results", "Thread-Topic", "Thread-Index", "Importance",
-		"X-Priority", "Precedence", "Auto-Submitted", "List-Id", "List-Unsubscribe", "X-Loop",
-		"Delivered-To", "Sender", "Organization", "X-Originating-Ip", "Arc-Seal",
-	} {
+	for _, k := range commonKeyList {
 		m[k] = k
 	}
 	return m
 }()
 
+// commonKeyList lists commonKeys, the most common first.
+var commonKeyList = []string{
+	"From", "To", "Subject", "Date", "Message-Id", "Mime-Version", "Content-Type", "Content-Transfer-Encoding",
+	"Return-Path", "Received", "Cc", "Reply-To", "In-Reply-To", "References",
+	"Content-Disposition", "Content-Id", "Content-Language", "X-Mailer", "User-Agent",
+	"Dkim-Signature", "Authentication-Results", "Thread-Topic", "Thread-Index", "Importance",
+	"X-Priority", "Precedence", "Auto-Submitted", "List-Id", "List-Unsubscribe", "X-Loop",
+	"Delivered-To", "Sender", "Organization", "X-Originating-Ip", "Arc-Seal",
+}
+
+// spelledKeys holds field names as mails commonly spell them (the
+// canonical form, and "Message-ID", "MIME-Version", …) with their
+// canonical form, each in the slot spelledSlot gives it, so that
+// canonicalKey finds most names with one comparison. A name whose slot
+// another holds is made the long way.
+var spelledKeys = func() (t [256]struct{ spelled, key string }) {
+	add := func(sp string) {
+		if e := &t[spelledSlot([]byte(sp))]; e.spelled == "" {
+			e.spelled, e.key = sp, canonicalKeySlow([]byte(sp))
+		}
+	}
+	for _, k := range commonKeyList {
+		add(k)
+		add(strings.NewReplacer("-Id", "-ID", "Mime-", "MIME-", "Dkim-", "DKIM-", "-Ip", "-IP").Replace(k))
+	}
+	for _, k := range commonKeyList {
+		add(strings.ToLower(k))
+		add(strings.ToUpper(k))
+	}
+	return t
+}()
+
+// spelledSlot is where spelledKeys keeps the name spelled as name.
+func spelledSlot(name []byte) int {
+	if len(name) < 2 {
+		return 0
+	}
+	h := uint(len(name))
+	h = h*33 + uint(name[1])
+	h = h*33 + uint(name[len(name)/2])
+	h = h*33 + uint(name[len(name)-1])
+	return int(h^h>>7) & 255
+}
+
 // canonicalKey is the canonical form of a field name of emailFieldBytes,
 // as textproto makes it: upper case at the start and after '-', lower
 // case elsewhere.
 func canonicalKey(name []byte) string {
+	if e := &spelledKeys[spelledSlot(name)]; e.spelled == string(name) && e.spelled != "" {
+		return e.key
+	}
+	return canonicalKeySlow(name)
+}
+
+// canonicalKeySlow is canonicalKey without spelledKeys.
+func canonicalKeySlow(name []byte) string {
 	var buf [64]byte
 	b := buf[:0]
 	if len(name) > len(buf) {
@@ -460,12 +523,29 @@ func sameInUTF8(charset string, content []byte) bool {
 // "\r\n"; "=XY" is the byte with hex value XY (in either case).
 func decodeCleanQP(body []byte) ([]byte, bool) {
 	run := 0
-	for i, c := range body {
-		switch {
-		case c == '\r' || c == '\n':
+	for i := 0; i < len(body); i++ {
+		// Eight text bytes (printable ASCII but '=') at a time.
+		for i+8 <= len(body) {
+			const ones, highs = 0x0101010101010101, 0x8080808080808080
+			x := binary.LittleEndian.Uint64(body[i:])
+			del, eq := x^0x7F*ones, x^'='*ones
+			if x&highs != 0 || (x-0x20*ones)&^x&highs != 0 || (del-ones)&^del&highs != 0 || (eq-ones)&^eq&highs != 0 {
+				break
+			}
+			if run += 8; run > 1000 {
+				return nil, false
+			}
+			i += 8
+		}
+		if i >= len(body) {
+			break
+		}
+		switch qpClass[body[i]] {
+		case qpText:
+		case qpBreak:
 			run = 0
 			continue
-		case c == '=':
+		case qpEquals:
 			if i+2 >= len(body) {
 				return nil, false
 			}
@@ -473,8 +553,7 @@ func decodeCleanQP(body []byte) ([]byte, bool) {
 			if !(a == '\n' || a == '\r' && b == '\n' || isHex(a) && isHex(b)) {
 				return nil, false
 			}
-		case c == '\t':
-		case c < ' ' || c > '~':
+		default:
 			return nil, false
 		}
 		if run++; run > 1000 {
@@ -494,13 +573,17 @@ func decodeCleanQP(body []byte) ([]byte, bool) {
 		if soft {
 			t = t[:len(t)-1]
 		}
-		for j := 0; j < len(t); j++ {
-			if t[j] == '=' {
-				out = append(out, unhex(t[j+1])<<4|unhex(t[j+2]))
-				j += 2
-				continue
+		// Every '=' left in t is followed by two hex digits (checked
+		// above); the bytes between are copied as they are.
+		for {
+			j := bytes.IndexByte(t, '=')
+			if j < 0 {
+				out = append(out, t...)
+				break
 			}
-			out = append(out, t[j])
+			out = append(out, t[:j]...)
+			out = append(out, unhex(t[j+1])<<4|unhex(t[j+2]))
+			t = t[j+3:]
 		}
 		switch {
 		case soft, line[len(line)-1] != '\n':
@@ -512,6 +595,22 @@ func decodeCleanQP(body []byte) ([]byte, bool) {
 	}
 	return out, true
 }
+
+// Classes of bytes in a quoted-printable body for decodeCleanQP.
+const (
+	qpInvalid = iota // a byte the cleaner escapes: other control bytes, 8-bit bytes
+	qpText           // printable ASCII but '=', and tab
+	qpBreak          // '\r' and '\n'
+	qpEquals         // '='
+)
+
+var qpClass = func() (t [256]uint8) {
+	for c := ' '; c <= '~'; c++ {
+		t[c] = qpText
+	}
+	t['\t'], t['\r'], t['\n'], t['='] = qpText, qpBreak, qpBreak, qpEquals
+	return t
+}()
 
 // isHex reports whether c is a hex digit, in either case.
 func isHex(c byte) bool {

@@ -295,8 +295,12 @@ func (s *Source) Kind() string { return s.kind }
 // Path returns the path of the input, "-" for stdin.
 func (s *Source) Path() string { return s.path }
 
-// Close releases the open file, if any. It does not close Options.Stdin.
+// Close releases the open file or folders, if any. It does not close
+// Options.Stdin.
 func (s *Source) Close() error {
+	if s.walk != nil {
+		s.walk.close()
+	}
 	if s.closer == nil {
 		return nil
 	}
@@ -403,7 +407,7 @@ func (s *Source) nextFile(ctx context.Context) (*RawItem, error) {
 		if err != nil {
 			return nil, err
 		}
-		raw, err := readMailBytes(path, s.max)
+		raw, err := s.walk.read(path, s.max)
 		if err != nil && s.walk.maildir && errors.Is(err, fs.ErrNotExist) {
 			// A mail client moved the file after it was listed: from new/
 			// to cur/ (cur/ is listed later) or to a new name in cur/
@@ -459,6 +463,17 @@ func readMailFile(path string, max int64, opts Options) (*Message, error) {
 // readMailBytes reads one mail file of at most max bytes. It returns nil,
 // nil for a path that is not a regular file.
 func readMailBytes(path string, max int64) ([]byte, error) {
+	if raw, ok, err := readRegularFile(path, max); ok {
+		return raw, err
+	}
+	return readMailBytesStat(path, max)
+}
+
+// readMailBytesStat is readMailBytes through os.Stat, os.Open and
+// reads: the way on systems without readRegularFile, and for a path that
+// readRegularFile cannot open, so that a missing, unreadable or special
+// file is reported (or skipped) as it always was.
+func readMailBytesStat(path string, max int64) ([]byte, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, pathErr(err)
@@ -527,7 +542,8 @@ type walker struct {
 
 	started  bool
 	stack    []*frame
-	newKeys  map[string]bool // Maildir: unique names read from new/
+	newKeys  map[string]bool // Maildir: unique names read from new/, once cur/ is listed
+	newDir   *frame          // Maildir: new/, until cur/ is listed
 	found    int             // mail files yielded
 	ignored  int             // dir: files that are not mail
 	maildirs []string        // dir: Maildirs inside, not read
@@ -536,9 +552,13 @@ type walker struct {
 
 type frame struct {
 	dir     string
+	file    *os.File // dir, open while the frame is on the stack
+	fd      int      // file's descriptor for readMailBytesIn, or -1
+	prefix  string   // filepath.Join(dir, name) is prefix+name
 	entries []dirEntry
 	i       int
 	sub     string // Maildir: "new" or "cur"
+	read    []bool // Maildir new/: which entries were read as mail
 }
 
 type dirEntry struct {
@@ -559,7 +579,6 @@ func (w *walker) next(ctx context.Context) (string, error) {
 	if !w.started {
 		w.started = true
 		if w.maildir {
-			w.newKeys = map[string]bool{}
 			// cur/ is listed after new/ is done, so that a mail moved in
 			// between is seen in cur/ and recognised by its key.
 			if err := w.push(filepath.Join(w.root, "new"), "new"); err != nil {
@@ -579,6 +598,8 @@ func (w *walker) next(ctx context.Context) (string, error) {
 				if err := w.push(filepath.Join(w.root, "cur"), "cur"); err != nil {
 					return "", err
 				}
+				w.newKeys = w.newDir.readKeys(len(w.stack) > 0 && len(w.stack[len(w.stack)-1].entries) > 0)
+				w.newDir = nil
 				continue
 			}
 			if !w.maildir && w.found == 0 && (w.ignored > 0 || len(w.maildirs) > 0) && !w.final {
@@ -594,15 +615,15 @@ func (w *walker) next(ctx context.Context) (string, error) {
 		}
 		f := w.stack[len(w.stack)-1]
 		if f.i >= len(f.entries) {
-			w.stack = w.stack[:len(w.stack)-1]
+			w.pop()
 			continue
 		}
 		e := f.entries[f.i]
 		f.i++
-		p := filepath.Join(f.dir, e.name)
 		if strings.HasPrefix(e.name, ".") {
 			continue
 		}
+		p := f.prefix + e.name
 		isEML := strings.EqualFold(filepath.Ext(e.name), ".eml")
 		if e.mode&fs.ModeSymlink != 0 {
 			// A link is followed only inside the folder; one leading out
@@ -650,12 +671,64 @@ func (w *walker) next(ctx context.Context) (string, error) {
 	}
 }
 
-// done records that path was read as a mail.
+// read reads the mail file at path, which next returned last, as
+// readMailBytes does, through its folder's descriptor where there is
+// one.
+func (w *walker) read(path string, max int64) ([]byte, error) {
+	if len(w.stack) > 0 {
+		if f := w.stack[len(w.stack)-1]; f.fd >= 0 && f.i > 0 {
+			if name, ok := strings.CutPrefix(path, f.prefix); ok && name == f.entries[f.i-1].name {
+				return readMailBytesIn(f.fd, name, path, max)
+			}
+		}
+	}
+	return readMailBytes(path, max)
+}
+
+// pop drops the current folder and closes it.
+func (w *walker) pop() {
+	f := w.stack[len(w.stack)-1]
+	w.stack[len(w.stack)-1] = nil
+	w.stack = w.stack[:len(w.stack)-1]
+	f.file.Close()
+}
+
+// close closes the folders still open.
+func (w *walker) close() {
+	for len(w.stack) > 0 {
+		w.pop()
+	}
+}
+
+// done records that path, which next returned last (or findMoved), was
+// read as a mail.
 func (w *walker) done(path string) {
 	w.found++
-	if w.maildir && filepath.Base(filepath.Dir(path)) == "new" {
-		w.newKeys[maildirKey(filepath.Base(path))] = true
+	if !w.maildir || len(w.stack) == 0 {
+		return
 	}
+	if f := w.stack[len(w.stack)-1]; f.sub == "new" && f.i > 0 {
+		if name, ok := strings.CutPrefix(path, f.prefix); ok && name == f.entries[f.i-1].name {
+			f.read[f.i-1] = true
+		}
+	}
+}
+
+// readKeys returns the Maildir keys of the files of new/ read as mail,
+// which cur/ may list again, or nil when f is nil or cur is false (cur/
+// is empty). The walker marks the files it read in new/ and makes the
+// set only when cur/ has files: most batches find cur/ empty.
+func (f *frame) readKeys(cur bool) map[string]bool {
+	if f == nil || !cur {
+		return nil
+	}
+	keys := make(map[string]bool)
+	for i, e := range f.entries {
+		if f.read[i] {
+			keys[maildirKey(e.name)] = true
+		}
+	}
+	return keys
 }
 
 // findMoved returns the current path of the Maildir file that was listed
@@ -693,9 +766,9 @@ func (w *walker) push(dir, sub string) error {
 		}
 		return &Problem{Source: dir, Err: pathErr(err)}
 	}
-	defer f.Close()
 	des, err := f.ReadDir(-1)
 	if err != nil {
+		f.Close()
 		return &Problem{Source: dir, Err: pathErr(err)}
 	}
 	entries := make([]dirEntry, len(des))
@@ -703,8 +776,23 @@ func (w *walker) push(dir, sub string) error {
 		entries[i] = dirEntry{name: d.Name(), mode: d.Type()}
 	}
 	sortEntries(entries)
-	w.stack = append(w.stack, &frame{dir: dir, entries: entries, sub: sub})
+	fr := &frame{dir: dir, file: f, fd: dirFD(f), prefix: joinPrefix(dir), entries: entries, sub: sub}
+	if sub == "new" {
+		fr.read = make([]bool, len(entries))
+		w.newDir = fr
+	}
+	w.stack = append(w.stack, fr)
 	return nil
+}
+
+// joinPrefix returns what filepath.Join(dir, name) puts before name, for
+// every name a folder listing holds (never "", "." or "..", never with a
+// separator): Join cleans the path, and cleaning leaves such a last
+// element alone. The walker joins every file's name with it rather than
+// cleaning every path again.
+func joinPrefix(dir string) string {
+	p := filepath.Join(dir, "x")
+	return p[:len(p)-1]
 }
 
 func sortEntries(es []dirEntry) {

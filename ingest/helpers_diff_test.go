@@ -1,0 +1,230 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// diffLineHelpers fails t when the line tests of Clean, bodyClean or
+// appendWords disagree with their old versions on s.
+func diffLineHelpers(t *testing.T, s string) {
+	t.Helper()
+	if got, want := mayStartAttribution(s), oldMayStartAttribution(s); got != want {
+		t.Errorf("mayStartAttribution(%q) = %v, old %v", s, got, want)
+	}
+	if got, want := isDisclaimer(s), oldIsDisclaimer(s); got != want {
+		t.Errorf("isDisclaimer(%q) = %v, old %v", s, got, want)
+	}
+	if got, want := isMobileFooter(s), oldIsMobileFooter(s); got != want {
+		t.Errorf("isMobileFooter(%q) = %v, old %v", s, got, want)
+	}
+	if got, want := bodyClean(s), oldBodyClean(s); got != want {
+		t.Errorf("bodyClean(%q) = %q, old %q", s, got, want)
+	}
+	if got, want := isSeparator(s), oldIsSeparator(s); got != want {
+		t.Errorf("isSeparator(%q) = %v, old %v", s, got, want)
+	}
+	if got, want := trimRightSpace(s), strings.TrimRightFunc(s, unicode.IsSpace); got != want {
+		t.Errorf("trimRightSpace(%q) = %q, want %q", s, got, want)
+	}
+	if got, want := looksBinary([]byte(s)), oldLooksBinary([]byte(s)); got != want {
+		t.Errorf("looksBinary(%q) = %v, old %v", s, got, want)
+	}
+	if got, want := headerText(s), oldHeaderText(s); got != want {
+		t.Errorf("headerText(%q) = %q, old %q", s, got, want)
+	}
+	if got, want := parseDate(s), oldParseDate(s); !got.Equal(want) || got.Location().String() != want.Location().String() {
+		t.Errorf("parseDate(%q) = %v, old %v", s, got, want)
+	}
+	if got, want := hasLowerPrefix(s, "multipart/"), strings.HasPrefix(strings.ToLower(s), "multipart/"); got != want {
+		t.Errorf("hasLowerPrefix(%q, multipart/) = %v, want %v", s, got, want)
+	}
+	if got, want := autoSubject(s), autoSubjectRE.FindString(s); got != want {
+		t.Errorf("autoSubject(%q) = %q, autoSubjectRE finds %q", s, got, want)
+	}
+	if got, want := string(appendWords(nil, []byte(s))), strings.Join(strings.Fields(s), " "); got != want {
+		t.Errorf("appendWords(%q) = %q, strings.Fields gives %q", s, got, want)
+	}
+}
+
+// lineHelperSeeds are lines that take the fast paths and the slow ones:
+// upper case outside ASCII that lower-cases to ASCII (U+0130, U+212A),
+// CR without LF, C1 controls, a byte order mark, invalid UTF-8.
+var lineHelperSeeds = []string{
+	"", "a", "<", "Am 12.03.2026 um 10:15 schrieb Max <m@x>:", "On Thu, Mar 12, 2026 at 10:15 AM Max wrote:",
+	"ZITAT VON kunde@example.com:", "Quoting Max:", "Max <m@x> SCHRIEB am Do.:", "Jean a écrit :", "Jean A ÉCRIT :",
+	"Max hat geschrieben:", "Max <max@example.com", "AM 3.5.", "On", "Am", "onx", "qUOTING", "WRITES",
+	"Max wrİtes:", "Max \u212Arote:", "QUOTİNG", "schrİeb", "\u212Aunde schrieb:", "Sehr geehrte Damen und Herren,",
+	"Diese E-Mail ist vertraulich.", "DIESE E-MAIL ist vertraulich", "Gesendet von meinem iPhone", "Sent from my iPhone",
+	"Geschäftsführer: Max", "İf you are not the intended recipient", "\u212Aompany registration",
+	"line\r\nline\r\n", "line\rline", "a\r", "\r\n", "x\u0085y", "x\u009fy\r\n", "\ufeffHallo\r\n", "a\x00b", "a\x7fb",
+	"a\xc2", "a\xef\xbb", "\xff\xfe\r\n", "Ã¤pfel\r\n", "tab\there\r\n", " \u00a0 a\u2003b \u3000c\v\fd ",
+	"Automatische Antwort: Ihre Anfrage", "[Out of Office] back Monday", " (*UNDELIVERABLE: x", "I am out of the office",
+	"Ich bin derzeit nicht im Büro", "İch bin nicht im Büro", "Nicht zustellbar: x", "Mail delivery failed", "RE: Rechnung",
+	"Returned mail: see transcript", "Failure notice", "Zustellung fehlgeschlagen", "Benachrichtigung über den Zustellstatus",
+	"-----Ursprüngliche Nachricht-----", "-------- Original Message --------", "Begin forwarded message:",
+	"---------- Forwarded message ---------", "-----URSPRÜNGLICHE NACHRICHT-----", "Message transféré", "NACHR", "x \u00a0",
+	"Sun, 01 Mar 2026 08:00:00 +0000", " Sun,  01 Mar 2026 08:00:00 +0100 (CET) ", "1 Mar 2026 08:00 -0100",
+	"Re: Ihre Bestellung  12345", "Rückfrage", "x\x7f", "a \tb", "=?utf-8?q?R=C3=BCckfrage?=",
+	"multipart/mixed; boundary=X", "MULTIPART/Alternative", "multİpart/mixed", "Multipart", "multipart\u212A",
+	"Delivery Status Notification (Failure)", "Abwesenheitsnotiz", "auto-reply", "autoresponse", "i", "[", "\u212Aaputt",
+}
+
+func TestLineHelpersSameAsOld(t *testing.T) {
+	for _, s := range lineHelperSeeds {
+		diffLineHelpers(t, s)
+	}
+	// Every line of the reply corpus and of the mails in testdata.
+	for _, dir := range []string{cleanCorpus, "../testdata/mail"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*"))
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				continue // a folder
+			}
+			diffLineHelpers(t, string(b))
+			sc := bufio.NewScanner(bytes.NewReader(b))
+			sc.Buffer(nil, 1<<20)
+			for sc.Scan() {
+				diffLineHelpers(t, strings.TrimSpace(sc.Text()))
+			}
+		}
+	}
+}
+
+func FuzzLineHelpersSameAsOld(f *testing.F) {
+	for _, s := range lineHelperSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		diffLineHelpers(t, s)
+	})
+}
+
+// TestLooksBinaryEveryByte puts two of each byte value at every place of
+// a 19-byte text (two control bytes make it binary, one does not), so
+// that looksBinary's eight-byte steps meet each at every offset.
+func TestLooksBinaryEveryByte(t *testing.T) {
+	for c := range 256 {
+		for p := range 19 {
+			b := bytes.Repeat([]byte("a"), 19)
+			b[p], b[(p+7)%19] = byte(c), byte(c)
+			if got, want := looksBinary(b), oldLooksBinary(b); got != want {
+				t.Errorf("looksBinary(%q) = %v, old %v", b, got, want)
+			}
+			b[(p+7)%19] = 'a'
+			if got, want := looksBinary(b), oldLooksBinary(b); got != want {
+				t.Errorf("looksBinary(%q) = %v, old %v", b, got, want)
+			}
+		}
+	}
+}
+
+// TestMailHashBigBodySameAsOld checks MailHash on bodies around the size
+// up to which it copies the body before hashing it.
+func TestMailHashBigBodySameAsOld(t *testing.T) {
+	for _, n := range []int{hashCopyMax/13 - 1, hashCopyMax / 13, hashCopyMax/13 + 1, 2 * hashCopyMax / 13} {
+		raw := []byte("From: a@b\r\nSubject: x\r\n\r\n" + strings.Repeat("Zeile eins\r\n", n) + "\r\n \r\n")
+		if got, want := MailHash(raw), oldMailHash(raw); got != want {
+			t.Errorf("MailHash of a %d-byte mail = %s, old %s", len(raw), got, want)
+		}
+	}
+}
+
+// TestCanonicalKeySpelledSameAsSlow checks that canonicalKey's table of
+// common spellings gives what canonicalKeySlow makes of every name, and
+// that the common spellings are found in it.
+func TestCanonicalKeySpelledSameAsSlow(t *testing.T) {
+	var names []string
+	for _, k := range commonKeyList {
+		names = append(names, k, strings.ToLower(k), strings.ToUpper(k), strings.ReplaceAll(k, "-Id", "-ID"), k+"x", "X"+k)
+	}
+	names = append(names, "MIME-Version", "Message-ID", "X-Custom-Header", "a", "", "ab", "x-spam-status")
+	for _, n := range names {
+		if got, want := canonicalKey([]byte(n)), canonicalKeySlow([]byte(n)); got != want {
+			t.Errorf("canonicalKey(%q) = %q, want %q", n, got, want)
+		}
+	}
+	for _, n := range []string{"From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding"} {
+		if spelledKeys[spelledSlot([]byte(n))].spelled != n {
+			t.Errorf("%q is not in spelledKeys", n)
+		}
+	}
+}
+
+func FuzzCanonicalKeySpelledSameAsSlow(f *testing.F) {
+	for _, k := range commonKeyList {
+		f.Add(k)
+	}
+	f.Fuzz(func(t *testing.T, n string) {
+		if got, want := canonicalKey([]byte(n)), canonicalKeySlow([]byte(n)); got != want {
+			t.Errorf("canonicalKey(%q) = %q, want %q", n, got, want)
+		}
+	})
+}
+
+// oldCleanQPBody is the byte check decodeCleanQP made one byte at a time
+// before it looked at eight at once: whether it takes body.
+func oldCleanQPBody(body []byte) bool {
+	run := 0
+	for i, c := range body {
+		switch {
+		case c == '\r' || c == '\n':
+			run = 0
+			continue
+		case c == '=':
+			if i+2 >= len(body) {
+				return false
+			}
+			a, b := body[i+1], body[i+2]
+			if !(a == '\n' || a == '\r' && b == '\n' || isHex(a) && isHex(b)) {
+				return false
+			}
+		case c == '\t':
+		case c < ' ' || c > '~':
+			return false
+		}
+		if run++; run > 1000 {
+			return false
+		}
+	}
+	return true
+}
+
+func diffCleanQPBody(t *testing.T, body []byte) {
+	t.Helper()
+	if _, got := decodeCleanQP(body); got != oldCleanQPBody(body) {
+		t.Errorf("decodeCleanQP(%.100q…) takes it: %v, old check %v", body, got, !got)
+	}
+}
+
+// TestCleanQPCheckSameAsOld runs the check at every offset of lines
+// around the 1000-byte limit and of every byte value.
+func TestCleanQPCheckSameAsOld(t *testing.T) {
+	for pre := range 9 {
+		for n := 990; n <= 1010; n++ {
+			line := strings.Repeat("a", n)
+			for _, body := range []string{line, line + "\n", "=41" + line, line[:n/2] + "=\r\n" + line[n/2:], line[:n/2] + "\t" + line[n/2:] + "=3D"} {
+				diffCleanQPBody(t, []byte(strings.Repeat("x", pre)+"\n"+body))
+			}
+		}
+		for c := range 256 {
+			b := []byte(strings.Repeat("x", pre) + "abcdefghijklmnop=41\r\n")
+			b[pre+3] = byte(c)
+			diffCleanQPBody(t, b)
+		}
+	}
+}
+
+func FuzzCleanQPCheckSameAsOld(f *testing.F) {
+	f.Add([]byte("Gr=C3=BC=C3=9Fe=\r\n Welt \r\n"))
+	f.Add([]byte(strings.Repeat("a", 1001)))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		diffCleanQPBody(t, body)
+	})
+}

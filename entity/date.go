@@ -203,14 +203,6 @@ var (
 	numericRunes = newRunSet("0123456789.", false)
 	// isoRunes are the bytes isoRE's matches consist of after their first.
 	isoRunes = newRunSet("0123456789-", false)
-	// noYearRunes are the runes numericNoYRE's matches consist of after
-	// their first: ASCII letters and digits, blanks, '.', and the long s,
-	// which (?i) takes for s.
-	noYearRunes = func() *runSet {
-		r := newRunSet(" \t.", true)
-		r.other = []string{longS}
-		return r
-	}()
 	// monthRunes are the runes dayMonthRE's and monthDayRE's matches
 	// consist of after their first: ASCII letters and digits, blanks, '.',
 	// ',', the ä of "März" in either case, and the Kelvin sign and long s,
@@ -415,7 +407,7 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 	}
 	noYear := findIf(!quick, numericNoYRE, s)
 	if dm && quick {
-		noYear = runMatches(numericNoYRE, s, noYearRunes, func(run string) bool { _, dm, _ := dateShapes(run); return dm })
+		noYear = noYearMatches(s)
 	}
 	for _, m := range noYear {
 		end := m[1]

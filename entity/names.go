@@ -628,20 +628,26 @@ const signatureWindow = 15
 // the last lines of text. Quoted lines ("> …") are ignored.
 func nameFromSignature(text string) (personName, bool) {
 	// The last signatureWindow lines that are neither blank nor quoted,
-	// trimmed, read from the end of text: lines[first:] in order.
-	var lines [signatureWindow]string
-	first := signatureWindow
-	for rest := text; first > 0 && rest != ""; {
-		var l string
-		if i := strings.LastIndexByte(rest, '\n'); i >= 0 {
-			rest, l = rest[:i], rest[i+1:]
-		} else {
-			rest, l = "", rest
+	// trimmed: lines[first:] in order, gathered in a ring.
+	var ring, lines [signatureWindow]string
+	n := 0
+	for rest := text; ; {
+		l := rest
+		i := strings.IndexByte(rest, '\n')
+		if i >= 0 {
+			l, rest = rest[:i], rest[i+1:]
 		}
 		if l = strings.TrimSpace(l); l != "" && l[0] != '>' {
-			first--
-			lines[first] = l
+			ring[n%signatureWindow] = l
+			n++
 		}
+		if i < 0 {
+			break
+		}
+	}
+	first := signatureWindow - min(n, signatureWindow)
+	for k := first; k < signatureWindow; k++ {
+		lines[k] = ring[(n+k)%signatureWindow]
 	}
 	for k := signatureWindow - 1; k >= first; k-- {
 		line := lines[k]

@@ -52,13 +52,7 @@ func findPIIQ(s string, taken cover, quick bool) []piiHit {
 	// letters and two digits in a row; phone numbers are looked for only
 	// where they can be (see phoneMatches).
 	email := !quick || strings.IndexByte(s, '@') >= 0
-	iban := !quick
-	for i := 0; quick && i+3 < len(s); i++ {
-		if isASCIILetter(s[i]) && isASCIILetter(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
-			iban = true
-			break
-		}
-	}
+	iban := !quick || lettersThenDigits(s)
 	emails := findAllIf(!quick, emailRE, s)
 	if quick && email {
 		emails = runMatchesAt(emailRE, s, emailRunes, '@')
@@ -93,6 +87,42 @@ func findPIIQ(s string, taken cover, quick bool) []piiHit {
 	}
 	slices.SortFunc(hits, func(a, b piiHit) int { return a.start - b.start })
 	return hits
+}
+
+// lettersThenDigits reports whether s has two letters as ibanRE reads
+// them ((?i)[A-Z]: ASCII letters, the long s and the Kelvin sign)
+// followed by two digits, which every IBAN ibanRE finds begins with. It
+// looks for the digits first, at the second digit of each place first:
+// when that is no digit, neither this place nor the next can match.
+func lettersThenDigits(s string) bool {
+	for i := 2; i+1 < len(s); { // the digits at i and i+1
+		switch {
+		case !isDigit(s[i+1]):
+			i += 2
+		case !isDigit(s[i]):
+			i++
+		default:
+			if j := letterBefore(s, i); j >= 0 && letterBefore(s, j) >= 0 {
+				return true
+			}
+			i++
+		}
+	}
+	return false
+}
+
+// letterBefore returns where the letter (as (?i)[A-Z] reads it) that ends
+// at i begins, or -1.
+func letterBefore(s string, i int) int {
+	switch {
+	case i > 0 && isASCIILetter(s[i-1]):
+		return i - 1
+	case strings.HasSuffix(s[:i], longS):
+		return i - len(longS)
+	case strings.HasSuffix(s[:i], kelvin):
+		return i - len(kelvin)
+	}
+	return -1
 }
 
 // findAllIf returns re's match indexes in s, or nothing when ok is false.

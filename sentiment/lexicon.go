@@ -24,8 +24,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-
-	"github.com/antwort-dev/antwort/internal/nlp"
 )
 
 // term is one lexicon line: a term and its weight or multiplier.
@@ -856,8 +854,6 @@ type buildIssue string
 // once; the result is read-only and safe for concurrent use.
 func New() *Lexicon {
 	l, _ := build()
-	// Scoring reads the lookup tables built from these maps.
-	l.words, l.stems, l.heads = nil, nil, nil
 	return l
 }
 
@@ -1000,8 +996,6 @@ func build() (*Lexicon, []buildIssue) {
 			sort.SliceStable(as, func(i, j int) bool { return len(as[i].s) > len(as[j].s) })
 		}
 	}
-	l.wordTable = nlp.NewWordTable(l.words)
-	l.stemTable, l.headTable = nlp.NewWordTable(l.stems), nlp.NewWordTable(l.heads)
 	return l, b.issues
 }
 

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/antwort-dev/antwort/classifier"
-	"github.com/antwort-dev/antwort/internal/nlp"
 )
 
 // The three labels Predict returns.
@@ -122,20 +121,16 @@ type affix struct {
 // punctuation, capitals, emoji). It is immutable after New and safe for
 // concurrent use.
 type Lexicon struct {
-	words map[string]*wordInfo
-	stems map[string][]affix // by first stemKey bytes, longest first
-	heads map[string][]affix // compound heads by last stemKey bytes
-	// The same three for lookupNorm, which asks them for nearly every
-	// word of a text.
-	wordTable            *nlp.WordTable[*wordInfo]
-	stemTable, headTable *nlp.WordTable[[]affix]
-	emoticons            map[string]float64
-	maxEmoticon          int
-	emoji                map[rune]float64
-	angryEmoji           map[rune]float64 // anger cues among the emoji
-	acronyms             map[string]bool
-	shout                map[string]bool // short words that are shouting in capitals
-	nt                   *entry          // English "...n't"
+	words       map[string]*wordInfo
+	stems       map[string][]affix // by first stemKey bytes, longest first
+	heads       map[string][]affix // compound heads by last stemKey bytes
+	emoticons   map[string]float64
+	maxEmoticon int
+	emoji       map[rune]float64
+	angryEmoji  map[rune]float64 // anger cues among the emoji
+	acronyms    map[string]bool
+	shout       map[string]bool // short words that are shouting in capitals
+	nt          *entry          // English "...n't"
 }
 
 // Score returns the raw signed score of text: the sum of the weights of all
@@ -283,7 +278,7 @@ func (l *Lexicon) lookup(toks []token, i int) (*entry, int) {
 }
 
 func (l *Lexicon) lookupNorm(toks []token, i int, norm string) (*entry, int) {
-	if wi := l.wordTable.Value(norm); wi != nil {
+	if wi := l.words[norm]; wi != nil {
 		for _, p := range wi.phrases {
 			if matchRest(toks, i+1, p.rest) {
 				return p.e, 1 + len(p.rest)
@@ -299,13 +294,13 @@ func (l *Lexicon) lookupNorm(toks []token, i int, norm string) (*entry, int) {
 	if len(norm) < stemKey {
 		return nil, 1
 	}
-	for _, a := range l.stemTable.Value(norm[:stemKey]) {
+	for _, a := range l.stems[norm[:stemKey]] {
 		if strings.HasPrefix(norm, a.s) {
 			return a.e, 1
 		}
 	}
 	if len(norm) >= minHead+3 {
-		for _, a := range l.headTable.Value(norm[len(norm)-stemKey:]) {
+		for _, a := range l.heads[norm[len(norm)-stemKey:]] {
 			if len(norm) >= len(a.s)+3 && strings.HasSuffix(norm, a.s) {
 				return a.e, 1
 			}

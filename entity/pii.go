@@ -62,7 +62,11 @@ func findPIIQ(s string, taken cover, quick bool) []piiHit {
 		hits = append(hits, piiHit{kind: piiEmail, redact: true, span: sp})
 		taken.add(sp)
 	}
-	for _, m := range findAllIf(iban, ibanRE, s) {
+	ibans := findAllIf(!quick, ibanRE, s)
+	if quick && iban {
+		ibans = ibanMatches(s)
+	}
+	for _, m := range ibans {
 		sp := span{m[0], m[1]}
 		if taken.any(sp) {
 			continue
@@ -110,6 +114,50 @@ func lettersThenDigits(s string) bool {
 	}
 	return false
 }
+
+// ibanMatches returns what ibanRE.FindAllStringIndex(s, -1) returns,
+// running the expression anchored only where a match can begin: at a word
+// boundary before two letters and two digits (see lettersThenDigits), on
+// a window of the text longer than any match (44 runes of at most three
+// bytes) and the byte after it, which the final \b looks at.
+func ibanMatches(s string) [][]int {
+	var out [][]int
+	end := 0                    // of the last match
+	for i := 2; i+1 < len(s); { // the digits at i and i+1
+		switch {
+		case !isDigit(s[i+1]):
+			i += 2
+			continue
+		case !isDigit(s[i]):
+			i++
+			continue
+		}
+		p := -1
+		if j := letterBefore(s, i); j >= 0 {
+			p = letterBefore(s, j)
+		}
+		i++
+		if p < end || !wordBoundary(s, p) {
+			continue
+		}
+		m := ibanAnchoredRE.FindStringIndex(s[p:min(len(s), p+ibanWindow)])
+		if m == nil {
+			continue
+		}
+		out = append(out, []int{p, p + m[1]})
+		end = p + m[1]
+		i = max(i, end)
+	}
+	return out
+}
+
+// ibanWindow is how much text ibanMatches gives the expression: more than
+// its longest match.
+const ibanWindow = 44*3 + 1
+
+// ibanAnchoredRE is ibanRE matching at the start of the text, without the
+// leading \b, which ibanMatches checks.
+var ibanAnchoredRE = regexp.MustCompile(`(?i)^[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b`)
 
 // letterBefore returns where the letter (as (?i)[A-Z] reads it) that ends
 // at i begins, or -1.

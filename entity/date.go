@@ -38,15 +38,13 @@ func monthNearDigit(lower string) bool {
 			i += off
 			off = i + len(stem)
 			lo, hi := max(0, i-24), min(len(lower), off+40)
-			if strings.IndexFunc(lower[lo:i], isDigitRune) >= 0 || strings.IndexFunc(lower[off:hi], isDigitRune) >= 0 {
+			if hasDigit(lower[lo:i]) || hasDigit(lower[off:hi]) {
 				return true
 			}
 		}
 	}
 	return false
 }
-
-func isDigitRune(r rune) bool { return r >= '0' && r <= '9' }
 
 // monthBeforeDay reports whether s has an English month name written in
 // ASCII letters, then an optional '.', blanks and a digit ("March 3",
@@ -321,7 +319,7 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 	// for them first spares the regular expressions most texts.
 	monthy, monthDay, dmy, dm, iso := true, true, true, true, true
 	if quick {
-		if strings.IndexFunc(s, isDigitRune) < 0 {
+		if !hasDigit(s) {
 			return nil
 		}
 		// The month forms also need monthNearDigit, which was the only

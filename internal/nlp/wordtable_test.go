@@ -9,15 +9,7 @@ import (
 )
 
 // cueWordsRef is the map cueWords is built from.
-var cueWordsRef = func() map[string]langSet {
-	m := map[string]langSet{}
-	for i, s := range langWords {
-		for _, w := range wordList(s) {
-			m[w] |= 1 << i
-		}
-	}
-	return m
-}()
+var cueWordsRef = cueWordMap()
 
 // checkWordTable compares the tables with the maps they are built from
 // for w.

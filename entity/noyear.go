@@ -41,9 +41,22 @@ func noYearMatches(s string) [][]int {
 // followed by blanks and "zum".
 var noYearKeywords = []string{"am", "vom", "bis", "ab", "seit", "zum", "den"}
 
+// noYearFirst are the bytes a keyword of noYearKeywords may begin with:
+// its first letter in either case, and the first byte of the long s.
+var noYearFirst = func() (t [256]bool) {
+	for _, kw := range noYearKeywords {
+		t[kw[0]], t[kw[0]-'a'+'A'] = true, true
+	}
+	t[longS[0]] = true
+	return t
+}()
+
 // noYearAt returns numericNoYRE's match starting at start with the
 // keyword at k, or nil.
 func noYearAt(s string, start, k int) []int {
+	if k >= len(s) || !noYearFirst[s[k]] {
+		return nil // no keyword can begin here
+	}
 	for _, kw := range noYearKeywords {
 		j := foldedWordAt(s, k, kw)
 		if j < 0 {

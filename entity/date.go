@@ -38,15 +38,13 @@ func monthNearDigit(lower string) bool {
 			i += off
 			off = i + len(stem)
 			lo, hi := max(0, i-24), min(len(lower), off+40)
-			if strings.IndexFunc(lower[lo:i], isDigitRune) >= 0 || strings.IndexFunc(lower[off:hi], isDigitRune) >= 0 {
+			if hasDigit(lower[lo:i]) || hasDigit(lower[off:hi]) {
 				return true
 			}
 		}
 	}
 	return false
 }
-
-func isDigitRune(r rune) bool { return r >= '0' && r <= '9' }
 
 // monthBeforeDay reports whether s has an English month name written in
 // ASCII letters, then an optional '.', blanks and a digit ("March 3",
@@ -203,14 +201,6 @@ var (
 	numericRunes = newRunSet("0123456789.", false)
 	// isoRunes are the bytes isoRE's matches consist of after their first.
 	isoRunes = newRunSet("0123456789-", false)
-	// noYearRunes are the runes numericNoYRE's matches consist of after
-	// their first: ASCII letters and digits, blanks, '.', and the long s,
-	// which (?i) takes for s.
-	noYearRunes = func() *runSet {
-		r := newRunSet(" \t.", true)
-		r.other = []string{longS}
-		return r
-	}()
 	// monthRunes are the runes dayMonthRE's and monthDayRE's matches
 	// consist of after their first: ASCII letters and digits, blanks, '.',
 	// ',', the ä of "März" in either case, and the Kelvin sign and long s,
@@ -329,7 +319,7 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 	// for them first spares the regular expressions most texts.
 	monthy, monthDay, dmy, dm, iso := true, true, true, true, true
 	if quick {
-		if strings.IndexFunc(s, isDigitRune) < 0 {
+		if !hasDigit(s) {
 			return nil
 		}
 		// The month forms also need monthNearDigit, which was the only
@@ -415,7 +405,7 @@ func findDatesQ(s string, now time.Time, quick bool) []dateHit {
 	}
 	noYear := findIf(!quick, numericNoYRE, s)
 	if dm && quick {
-		noYear = runMatches(numericNoYRE, s, noYearRunes, func(run string) bool { _, dm, _ := dateShapes(run); return dm })
+		noYear = noYearMatches(s)
 	}
 	for _, m := range noYear {
 		end := m[1]

@@ -627,21 +627,30 @@ const signatureWindow = 15
 // nameFromSignature finds the customer's name after the last sign-off in
 // the last lines of text. Quoted lines ("> …") are ignored.
 func nameFromSignature(text string) (personName, bool) {
-	lines := strings.Split(text, "\n")
-	var idx []int
-	for i, l := range lines {
-		l = strings.TrimSpace(l)
-		if l == "" || strings.HasPrefix(l, ">") {
-			continue
+	// The last signatureWindow lines that are neither blank nor quoted,
+	// trimmed: lines[first:] in order, gathered in a ring.
+	var ring, lines [signatureWindow]string
+	n := 0
+	for rest := text; ; {
+		l := rest
+		i := strings.IndexByte(rest, '\n')
+		if i >= 0 {
+			l, rest = rest[:i], rest[i+1:]
 		}
-		lines[i] = l
-		idx = append(idx, i)
+		if l = strings.TrimSpace(l); l != "" && l[0] != '>' {
+			ring[n%signatureWindow] = l
+			n++
+		}
+		if i < 0 {
+			break
+		}
 	}
-	if len(idx) > signatureWindow {
-		idx = idx[len(idx)-signatureWindow:]
+	first := signatureWindow - min(n, signatureWindow)
+	for k := first; k < signatureWindow; k++ {
+		lines[k] = ring[(n+k)%signatureWindow]
 	}
-	for k := len(idx) - 1; k >= 0; k-- {
-		line := lines[idx[k]]
+	for k := signatureWindow - 1; k >= first; k-- {
+		line := lines[k]
 		var rest string
 		if line == "--" {
 			rest = ""
@@ -662,8 +671,8 @@ func nameFromSignature(text string) (personName, bool) {
 			// "Viele Grüße aus Berlin", "Thanks for your help": the name
 			// may follow on the next line.
 		}
-		if k+1 < len(idx) {
-			if p, ok := parsePersonName(lines[idx[k+1]]); ok {
+		if k+1 < signatureWindow {
+			if p, ok := parsePersonName(lines[k+1]); ok {
 				return p, true
 			}
 		}
@@ -685,9 +694,23 @@ func signOffPrefix(line string) (int, string) {
 	if !nlp.SignOffStart(first) {
 		return 0, ""
 	}
-	words := strings.Fields(line)
+	var arr [8]string
+	words := appendFields(arr[:0], line)
+	// The first five words folded and joined once: Fold folds rune by
+	// rune and the words end at blanks, so the phrase of the first n
+	// words, folded, is folded[:ends[n-1]].
+	var ends [5]int
+	var b strings.Builder
+	for n, w := range words[:min(5, len(words))] {
+		if n > 0 {
+			b.WriteByte(' ')
+		}
+		nlp.FoldAppend(&b, w)
+		ends[n] = b.Len()
+	}
+	folded := b.String()
 	for n := min(5, len(words)); n >= 1; n-- {
-		phrase := strings.TrimRight(nlp.Fold(strings.Join(words[:n], " ")), ",.!:;-–")
+		phrase := strings.TrimRight(folded[:ends[n-1]], ",.!:;-–")
 		if !isSignOff(phrase) {
 			continue
 		}

@@ -307,10 +307,17 @@ func bareOrderMayMatch(i int, s string) bool {
 	if i == 0 {
 		return strings.IndexByte(s, '#') >= 0
 	}
-	for j := 3; j+7 < len(s); j++ {
-		if s[j] == '-' && '1' <= s[j-3] && s[j-3] <= '9' && isDigit(s[j-2]) && isDigit(s[j-1]) && allDigits(s[j+1:j+8]) {
+	// A '-' at j, 3 <= j < len(s)-7, after three digits and before seven.
+	for from := 3; from+7 < len(s); {
+		k := strings.IndexByte(s[from:len(s)-7], '-')
+		if k < 0 {
+			return false
+		}
+		j := from + k
+		if '1' <= s[j-3] && s[j-3] <= '9' && isDigit(s[j-2]) && isDigit(s[j-1]) && allDigits(s[j+1:j+8]) {
 			return true
 		}
+		from = j + 1
 	}
 	return false
 }

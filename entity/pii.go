@@ -52,13 +52,7 @@ func findPIIQ(s string, taken cover, quick bool) []piiHit {
 	// letters and two digits in a row; phone numbers are looked for only
 	// where they can be (see phoneMatches).
 	email := !quick || strings.IndexByte(s, '@') >= 0
-	iban := !quick
-	for i := 0; quick && i+3 < len(s); i++ {
-		if isASCIILetter(s[i]) && isASCIILetter(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
-			iban = true
-			break
-		}
-	}
+	iban := !quick || lettersThenDigits(s)
 	emails := findAllIf(!quick, emailRE, s)
 	if quick && email {
 		emails = runMatchesAt(emailRE, s, emailRunes, '@')
@@ -68,7 +62,11 @@ func findPIIQ(s string, taken cover, quick bool) []piiHit {
 		hits = append(hits, piiHit{kind: piiEmail, redact: true, span: sp})
 		taken.add(sp)
 	}
-	for _, m := range findAllIf(iban, ibanRE, s) {
+	ibans := findAllIf(!quick, ibanRE, s)
+	if quick && iban {
+		ibans = ibanMatches(s)
+	}
+	for _, m := range ibans {
 		sp := span{m[0], m[1]}
 		if taken.any(sp) {
 			continue
@@ -93,6 +91,86 @@ func findPIIQ(s string, taken cover, quick bool) []piiHit {
 	}
 	slices.SortFunc(hits, func(a, b piiHit) int { return a.start - b.start })
 	return hits
+}
+
+// lettersThenDigits reports whether s has two letters as ibanRE reads
+// them ((?i)[A-Z]: ASCII letters, the long s and the Kelvin sign)
+// followed by two digits, which every IBAN ibanRE finds begins with. It
+// looks for the digits first, at the second digit of each place first:
+// when that is no digit, neither this place nor the next can match.
+func lettersThenDigits(s string) bool {
+	for i := 2; i+1 < len(s); { // the digits at i and i+1
+		switch {
+		case !isDigit(s[i+1]):
+			i += 2
+		case !isDigit(s[i]):
+			i++
+		default:
+			if j := letterBefore(s, i); j >= 0 && letterBefore(s, j) >= 0 {
+				return true
+			}
+			i++
+		}
+	}
+	return false
+}
+
+// ibanMatches returns what ibanRE.FindAllStringIndex(s, -1) returns,
+// running the expression anchored only where a match can begin: at a word
+// boundary before two letters and two digits (see lettersThenDigits), on
+// a window of the text longer than any match (44 runes of at most three
+// bytes) and the byte after it, which the final \b looks at.
+func ibanMatches(s string) [][]int {
+	var out [][]int
+	end := 0                    // of the last match
+	for i := 2; i+1 < len(s); { // the digits at i and i+1
+		switch {
+		case !isDigit(s[i+1]):
+			i += 2
+			continue
+		case !isDigit(s[i]):
+			i++
+			continue
+		}
+		p := -1
+		if j := letterBefore(s, i); j >= 0 {
+			p = letterBefore(s, j)
+		}
+		i++
+		if p < end || !wordBoundary(s, p) {
+			continue
+		}
+		m := ibanAnchoredRE.FindStringIndex(s[p:min(len(s), p+ibanWindow)])
+		if m == nil {
+			continue
+		}
+		out = append(out, []int{p, p + m[1]})
+		end = p + m[1]
+		i = max(i, end)
+	}
+	return out
+}
+
+// ibanWindow is how much text ibanMatches gives the expression: more than
+// its longest match.
+const ibanWindow = 44*3 + 1
+
+// ibanAnchoredRE is ibanRE matching at the start of the text, without the
+// leading \b, which ibanMatches checks.
+var ibanAnchoredRE = regexp.MustCompile(`(?i)^[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b`)
+
+// letterBefore returns where the letter (as (?i)[A-Z] reads it) that ends
+// at i begins, or -1.
+func letterBefore(s string, i int) int {
+	switch {
+	case i > 0 && isASCIILetter(s[i-1]):
+		return i - 1
+	case strings.HasSuffix(s[:i], longS):
+		return i - len(longS)
+	case strings.HasSuffix(s[:i], kelvin):
+		return i - len(kelvin)
+	}
+	return -1
 }
 
 // findAllIf returns re's match indexes in s, or nothing when ok is false.

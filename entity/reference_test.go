@@ -326,3 +326,5 @@ func monthNearDigitRef(lower string) bool {
 	}
 	return false
 }
+
+func isDigitRune(r rune) bool { return r >= '0' && r <= '9' }

@@ -16,16 +16,6 @@ func inEmailRef(s string, i int) int {
 	return 0
 }
 
-func inNoYearRef(s string, i int) int {
-	switch c := s[i]; {
-	case isWordChar(c) && c != '_' || c == ' ' || c == '\t' || c == '.':
-		return 1
-	case len(s[i:]) >= len(longS) && s[i:i+len(longS)] == longS:
-		return len(longS)
-	}
-	return 0
-}
-
 func inNumericRef(s string, i int) int {
 	if c := s[i]; isDigit(c) || c == '.' {
 		return 1
@@ -48,7 +38,7 @@ func TestRunSetsSameAsOld(t *testing.T) {
 		set  *runSet
 		ref  func(string, int) int
 	}{
-		{"email", emailRunes, inEmailRef}, {"noYear", noYearRunes, inNoYearRef},
+		{"email", emailRunes, inEmailRef},
 		{"numeric", numericRunes, inNumericRef}, {"iso", isoRunes, inISORef},
 	} {
 		var texts []string

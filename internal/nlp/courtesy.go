@@ -66,7 +66,7 @@ func Courtesy(sentence string) bool {
 		s = rest
 		*tp = appendChunk((*tp)[:0], chunk, at)
 		for _, t := range *tp {
-			k := courtesyKinds[t] // one lookup for the three word lists
+			k := courtesyKinds.Value(t) // one lookup for the three word lists
 			solved = solved || k&kindSolved != 0
 			contrast = contrast || k&kindContrast != 0
 			switch {
@@ -97,7 +97,10 @@ const (
 // courtesyKinds says for each word of courtesyWords, solvedWords and
 // contrastWords which of them it is in, so that Courtesy looks a token
 // up once.
-var courtesyKinds = func() map[string]uint8 {
+var courtesyKinds = NewWordTable(courtesyKindMap())
+
+// courtesyKindMap returns the words of courtesyKinds and their kinds.
+func courtesyKindMap() map[string]uint8 {
 	m := map[string]uint8{}
 	for kind, set := range map[uint8]map[string]bool{kindCourtesy: courtesyWords, kindSolved: solvedWords, kindContrast: contrastWords} {
 		for w := range set {
@@ -105,7 +108,7 @@ var courtesyKinds = func() map[string]uint8 {
 		}
 	}
 	return m
-}()
+}
 
 // tokenSlices recycles the token slices of Detect, Identify, Courtesy and
 // AsksSomething, which only read the tokens while they run.

@@ -13,7 +13,7 @@ func courtesyRef(sentence string) bool {
 	solved, contrast := false, false
 	question := strings.ContainsRune(sentence, '?')
 	for _, t := range AppendTokens(nil, Fold(sentence)) {
-		k := courtesyKinds[t]
+		k := courtesyKindsRef[t]
 		solved = solved || k&kindSolved != 0
 		contrast = contrast || k&kindContrast != 0
 		switch {
@@ -29,6 +29,9 @@ func courtesyRef(sentence string) bool {
 	}
 	return polite > 0 && other <= 1
 }
+
+// courtesyKindsRef is the map courtesyKinds is built from.
+var courtesyKindsRef = courtesyKindMap()
 
 var courtesySeeds = []string{
 	"Danke, das hat geklappt!", "Vielen Dank für die schnelle Hilfe.", "Kind regards, Tom Baker", "Hat das mit der Rücksendung geklappt?",

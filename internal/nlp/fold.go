@@ -23,7 +23,7 @@ func Fold(s string) string {
 
 // FoldAppend writes the folded form of s (see Fold) to b.
 func FoldAppend(b *strings.Builder, s string) {
-	if !isASCII(s) && !norm.NFC.IsNormalString(s) {
+	if !belowCombining(s) && !norm.NFC.IsNormalString(s) {
 		s = norm.NFC.String(s)
 	}
 	for i := 0; i < len(s); {
@@ -123,6 +123,25 @@ var asciiFolded = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// belowCombining reports whether s is valid UTF-8 of runes below U+0300,
+// where the combining marks begin: ASCII, Latin-1 and Latin Extended. Each
+// such rune is its own normal form and combines with no other, so such a
+// string is in NFC without asking package norm.
+func belowCombining(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			continue
+		}
+		// Two-byte sequences C2 80 (U+0080) to CB BF (U+02FF).
+		if c < 0xc2 || c > 0xcb || i+1 == len(s) || s[i+1]&0xc0 != 0x80 {
+			return false
+		}
+		i++
+	}
+	return true
+}
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -152,7 +152,10 @@ func wordList(s string) []string { return AppendTokens(nil, Fold(s)) }
 
 // cueWords maps each folded word of langWords to the languages it
 // belongs to, so that IdentifyTokens looks each token up once.
-var cueWords = func() map[string]langSet {
+var cueWords = NewWordTable(cueWordMap())
+
+// cueWordMap returns the words of cueWords and their languages.
+func cueWordMap() map[string]langSet {
 	m := make(map[string]langSet, 1600)
 	for i, s := range langWords {
 		for _, w := range wordList(s) {
@@ -160,7 +163,7 @@ var cueWords = func() map[string]langSet {
 		}
 	}
 	return m
-}()
+}
 
 // sharedWordPoints[n] is what a cue word gives each of the n languages it
 // belongs to: a word only one language uses is strong evidence, "i" or
@@ -246,7 +249,7 @@ func Identify(s string) string {
 func IdentifyTokens(tokens []string, umlauts int) string {
 	score := [numLangs]int{iDE: priorPoints, iEN: priorPoints}
 	for _, t := range tokens {
-		set := cueWords[t]
+		set := cueWords.Value(t)
 		switch {
 		case set == 0:
 			only, shared := tokenLetters(t)

@@ -135,11 +135,21 @@ func appendChunk(dst []string, c string, at bool) []string {
 		return append(dst, TokEmail)
 	}
 	for i := 0; i < len(c); {
-		r, size := utf8.DecodeRuneInString(c[i:])
+		var r rune
+		size := 1
+		if b := c[i]; b < utf8.RuneSelf {
+			r = rune(b)
+		} else {
+			r, size = utf8.DecodeRuneInString(c[i:])
+		}
 		switch {
 		case isWordRune(r):
-			j := wordEnd(c, i)
-			dst = appendWord(dst, c[i:j])
+			j, plain := wordEnd(c, i)
+			if plain {
+				dst = append(dst, c[i:j]) // what appendWord does with it
+			} else {
+				dst = appendWord(dst, c[i:j])
+			}
 			i = j
 		case r == '!' || r == '?':
 			j := i
@@ -165,22 +175,28 @@ func appendChunk(dst []string, c string, at bool) []string {
 }
 
 // wordEnd returns the end of the word starting at i: word runes, joined by
-// single joiner characters that sit between word runes.
-func wordEnd(c string, i int) int {
+// single joiner characters that sit between word runes. plain reports
+// that the word has neither ASCII digits nor joiners, so that appendWord
+// would keep it as it is.
+func wordEnd(c string, i int) (end int, plain bool) {
 	j := i
+	var seen uint8 // the ASCII classes in the word
 	for j < len(c) {
 		if b := c[j]; b < utf8.RuneSelf {
 			cl := ascii[b]
 			if cl&clWord != 0 {
+				seen |= cl
 				j++
 				continue
 			}
 			if cl&clJoiner != 0 && j+1 < len(c) {
 				if n := c[j+1]; n < utf8.RuneSelf && ascii[n]&clWord != 0 {
+					seen |= cl
 					j++
 					continue
 				} else if n >= utf8.RuneSelf {
 					if r2, _ := utf8.DecodeRuneInString(c[j+1:]); isWordRune(r2) {
+						seen |= cl
 						j++
 						continue
 					}
@@ -194,7 +210,7 @@ func wordEnd(c string, i int) int {
 		}
 		j += size
 	}
-	return j
+	return j, seen&(clDigit|clJoiner) == 0
 }
 
 // appendWord classifies a joined word: masks numbers, IDs and dates, and

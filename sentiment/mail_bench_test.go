@@ -1,0 +1,39 @@
+package sentiment_test
+
+import (
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/antwort-dev/antwort/internal/testmail"
+	"github.com/antwort-dev/antwort/sentiment"
+)
+
+// BenchmarkAnalyzeMails runs Analyze over the generated test mails
+// (subject and text, as Suggest passes them); ns/op is per mail, cpu-ns/op
+// the process's CPU time per mail (garbage collection included, whatever
+// else the machine runs excluded).
+func BenchmarkAnalyzeMails(b *testing.B) {
+	lex := sentiment.New()
+	var in []string
+	for _, m := range testmail.Generated(b) {
+		in = append(in, m.Full())
+	}
+	lex.Analyze(in[0]) // the lexicon is built on first use
+	i := 0
+	cpu0 := cpuTime(b)
+	for b.Loop() {
+		lex.Analyze(in[i%len(in)])
+		i++
+	}
+	b.ReportMetric(float64((cpuTime(b)-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
+}
+
+// cpuTime returns the CPU time the process has used.
+func cpuTime(tb testing.TB) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		tb.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

@@ -996,6 +996,15 @@ func build() (*Lexicon, []buildIssue) {
 			sort.SliceStable(as, func(i, j int) bool { return len(as[i].s) > len(as[j].s) })
 		}
 	}
+	for w := range l.words {
+		l.wordSet.add(wordKey(w))
+	}
+	for k := range l.stems {
+		l.stemSet.add(affixKey(k))
+	}
+	for k := range l.heads {
+		l.headSet.add(affixKey(k))
+	}
 	return l, b.issues
 }
 

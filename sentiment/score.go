@@ -131,6 +131,9 @@ type Lexicon struct {
 	acronyms    map[string]bool
 	shout       map[string]bool // short words that are shouting in capitals
 	nt          *entry          // English "...n't"
+
+	// The keys of words, stems and heads (see lookupNorm).
+	wordSet, stemSet, headSet keySet
 }
 
 // Score returns the raw signed score of text: the sum of the weights of all
@@ -277,15 +280,20 @@ func (l *Lexicon) lookup(toks []token, i int) (*entry, int) {
 	return nil, 1
 }
 
+// The key sets (wordSet, stemSet, headSet) hold every key of the maps
+// they stand before, so a key they do not have is in no map: the map is
+// only asked when it may hold the key, and the answer is the map's.
 func (l *Lexicon) lookupNorm(toks []token, i int, norm string) (*entry, int) {
-	if wi := l.words[norm]; wi != nil {
-		for _, p := range wi.phrases {
-			if matchRest(toks, i+1, p.rest) {
-				return p.e, 1 + len(p.rest)
+	if l.wordSet.has(wordKey(norm)) {
+		if wi := l.words[norm]; wi != nil {
+			for _, p := range wi.phrases {
+				if matchRest(toks, i+1, p.rest) {
+					return p.e, 1 + len(p.rest)
+				}
 			}
-		}
-		if wi.e != nil {
-			return wi.e, 1
+			if wi.e != nil {
+				return wi.e, 1
+			}
 		}
 	}
 	if strings.HasSuffix(norm, "n't") {
@@ -294,12 +302,14 @@ func (l *Lexicon) lookupNorm(toks []token, i int, norm string) (*entry, int) {
 	if len(norm) < stemKey {
 		return nil, 1
 	}
-	for _, a := range l.stems[norm[:stemKey]] {
-		if strings.HasPrefix(norm, a.s) {
-			return a.e, 1
+	if l.stemSet.has(affixKey(norm)) {
+		for _, a := range l.stems[norm[:stemKey]] {
+			if strings.HasPrefix(norm, a.s) {
+				return a.e, 1
+			}
 		}
 	}
-	if len(norm) >= minHead+3 {
+	if len(norm) >= minHead+3 && l.headSet.has(affixKey(norm[len(norm)-stemKey:])) {
 		for _, a := range l.heads[norm[len(norm)-stemKey:]] {
 			if len(norm) >= len(a.s)+3 && strings.HasSuffix(norm, a.s) {
 				return a.e, 1

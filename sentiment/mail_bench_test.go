@@ -37,3 +37,26 @@ func cpuTime(tb testing.TB) time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkAnalyzeBatchMails is BenchmarkAnalyzeMails over the batch
+// benchmark's mails (bench/out/batch, up to testmail.MaxBench of them); it
+// is skipped when they are absent.
+func BenchmarkAnalyzeBatchMails(b *testing.B) {
+	lex := sentiment.New()
+	var in []string
+	_, bench := testmail.Load(b, "..")
+	for _, m := range bench {
+		in = append(in, m.Full())
+	}
+	if len(in) == 0 {
+		b.Skip("no batch benchmark mails in ../" + testmail.BenchMailDir)
+	}
+	lex.Analyze(in[0])
+	i := 0
+	cpu0 := cpuTime(b)
+	for b.Loop() {
+		lex.Analyze(in[i%len(in)])
+		i++
+	}
+	b.ReportMetric(float64((cpuTime(b)-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
+}

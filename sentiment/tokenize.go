@@ -108,10 +108,31 @@ func (l *Lexicon) tokenizeIn(tb *tokBuf, text string) []token {
 				continue
 			}
 		}
-		if isASCIIAlnum(c) { // ASCII fast path
-			t.begin(i)
-			i = t.asciiRun(text, i)
-			continue
+		if c < utf8.RuneSelf { // ASCII fast path
+			switch {
+			case 'a' <= c && c <= 'z':
+				t.begin(i)
+				t.lower++
+				t.buf = append(t.buf, c)
+				t.track(rune(c))
+				i++
+				continue
+			case 'A' <= c && c <= 'Z':
+				t.begin(i)
+				t.upper++
+				c += 'a' - 'A'
+				t.buf = append(t.buf, c)
+				t.track(rune(c))
+				i++
+				continue
+			case '0' <= c && c <= '9':
+				t.begin(i)
+				t.digits++
+				t.buf = append(t.buf, c)
+				t.prev, t.run = 0, 0
+				i++
+				continue
+			}
 		}
 		if c == ' ' { // what the general path below does with a blank
 			t.endWord(i)
@@ -251,55 +272,6 @@ func (t *tokenizer) addRune(r rune) {
 		t.buf = utf8.AppendRune(t.buf, lr)
 	}
 	t.track(lr)
-}
-
-// asciiRun folds the run of ASCII letters and digits at text[i:] into
-// the open word, as the byte loop of tokenizeIn would one byte at a time
-// (a byte inside the run never starts a chunk), and returns where the run
-// ends. Setting bit 0x20 folds an upper-case ASCII letter and leaves
-// lower-case letters and digits as they are.
-func (t *tokenizer) asciiRun(text string, i int) int {
-	start := i
-	prev, run, elongate := t.prev, t.run, t.elongate
-	upper, lower, digits := 0, 0, 0
-	for ; i < len(text); i++ {
-		c := text[i]
-		switch {
-		case c-'a' < 26:
-			lower++
-		case c-'A' < 26:
-			upper++
-			c |= 0x20
-		case c-'0' < 10:
-			digits++
-			prev, run = 0, 0
-			continue
-		default:
-			goto done
-		}
-		if rune(c) == prev { // track
-			run++
-			if run >= 3 {
-				elongate = true
-			}
-			continue
-		}
-		prev, run = rune(c), 1
-	}
-done:
-	n := len(t.buf)
-	t.buf = append(t.buf, text[start:i]...)
-	if upper > 0 {
-		b := t.buf[n:]
-		for k := range b {
-			b[k] |= 0x20
-		}
-	}
-	t.upper += upper
-	t.lower += lower
-	t.digits += digits
-	t.prev, t.run, t.elongate = prev, run, elongate
-	return i
 }
 
 // track notices letters repeated three or more times.

@@ -4,12 +4,23 @@ package sentiment
 // for every key added and, for a key not added, true only when its bit is
 // shared with one that was (a false positive the caller's map lookup then
 // answers). It lets lookupNorm pass over a word that no map holds, most
-// words of a mail, without hashing the word three times.
+// words of a mail, without hashing the word three times, and over the
+// phrases of a word when the next word starts none of them. One set holds
+// the keys of all four kinds (a tag in the top byte tells them apart), so
+// that the lookups of a mail touch few cache lines.
 type keySet [keySetWords]uint64
 
 const (
-	keySetBits  = 14 // 16 Ki bits, 2 KiB
+	keySetBits  = 15 // 32 Ki bits, 4 KiB
 	keySetWords = 1 << keySetBits / 64
+)
+
+// The tags of the kinds of keys in a keySet.
+const (
+	tagWord = iota + 1
+	tagStem
+	tagHead
+	tagPair
 )
 
 // slot spreads k over the set's bits (multiplicative hashing: the top bits
@@ -35,13 +46,19 @@ func wordKey(w string) uint64 {
 	if n == 0 {
 		return 0
 	}
-	return uint64(n) | uint64(w[0])<<16 | uint64(w[min(1, n-1)])<<24 |
-		uint64(w[max(0, n-2)])<<32 | uint64(w[n-1])<<40
+	return uint64(n)&0xffff | uint64(w[0])<<16 | uint64(w[min(1, n-1)])<<24 |
+		uint64(w[max(0, n-2)])<<32 | uint64(w[n-1])<<40 | tagWord<<56
+}
+
+// pairKey is the key of a word followed by another, the first two words
+// of a phrase.
+func pairKey(first, second string) uint64 {
+	return (wordKey(first)*0xff51afd7ed558ccd^wordKey(second))&(1<<56-1) | tagPair<<56
 }
 
 // affixKey is the key of four bytes, the index key (stemKey bytes) of a
-// stem or compound head.
-func affixKey(s string) uint64 {
+// stem (tag tagStem) or compound head (tagHead).
+func affixKey(s string, tag uint64) uint64 {
 	_ = s[3]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 | tag<<56
 }

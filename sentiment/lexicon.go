@@ -996,14 +996,17 @@ func build() (*Lexicon, []buildIssue) {
 			sort.SliceStable(as, func(i, j int) bool { return len(as[i].s) > len(as[j].s) })
 		}
 	}
-	for w := range l.words {
-		l.wordSet.add(wordKey(w))
+	for w, wi := range l.words {
+		l.keys.add(wordKey(w))
+		for _, p := range wi.phrases {
+			l.keys.add(pairKey(w, p.rest[0]))
+		}
 	}
 	for k := range l.stems {
-		l.stemSet.add(affixKey(k))
+		l.keys.add(affixKey(k, tagStem))
 	}
 	for k := range l.heads {
-		l.headSet.add(affixKey(k))
+		l.keys.add(affixKey(k, tagHead))
 	}
 	return l, b.issues
 }

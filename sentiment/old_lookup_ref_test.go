@@ -11,11 +11,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// The tokenizer loop and the word lookup as they were before the ASCII
-// runs (asciiRun) and the key sets (keySet), kept to check that the new
-// ones give the same tokens and the same entries.
+// The tokenizer loop and the word lookup as they were before the fast
+// paths for blanks and link starts and before the key set (keySet), kept
+// to check that the new ones give the same tokens and the same entries.
 
-// oldTokenize is tokenize with one ASCII byte per step of the loop.
+// oldTokenize is tokenize without the fast paths.
 func (l *Lexicon) oldTokenize(text string) []token {
 	t := tokenizer{l: l, chunk: true}
 	t.buf = make([]byte, 0, len(text)+8)
@@ -144,7 +144,7 @@ func (l *Lexicon) oldTokenize(text string) []token {
 	return t.toks
 }
 
-// oldLookupNorm is lookupNorm asking the maps for every word.
+// oldLookupNorm is lookupNorm asking the maps and phrases for every word.
 func (l *Lexicon) oldLookupNorm(toks []token, i int, norm string) (*entry, int) {
 	if wi := l.words[norm]; wi != nil {
 		for _, p := range wi.phrases {
@@ -204,8 +204,11 @@ func checkSameAsOld(t *testing.T, l *Lexicon, text string) {
 // in a sentence, so that every key of the maps is looked up.
 func lexiconWords(l *Lexicon) []string {
 	var out []string
-	for w := range l.words {
+	for w, wi := range l.words {
 		out = append(out, w, "Das ist "+strings.ToUpper(w)+" nicht gut.")
+		for _, p := range wi.phrases {
+			out = append(out, w+" "+strings.Join(p.rest, " "), w+" "+p.rest[0], "x "+w+" "+p.rest[0]+" y, "+w+", "+p.rest[0])
+		}
 	}
 	for _, m := range []map[string][]affix{l.stems, l.heads} {
 		for _, as := range m {

@@ -132,8 +132,8 @@ type Lexicon struct {
 	shout       map[string]bool // short words that are shouting in capitals
 	nt          *entry          // English "...n't"
 
-	// The keys of words, stems and heads (see lookupNorm).
-	wordSet, stemSet, headSet keySet
+	// The keys of words, stems, heads and phrase starts (see lookupNorm).
+	keys keySet
 }
 
 // Score returns the raw signed score of text: the sum of the weights of all
@@ -280,15 +280,19 @@ func (l *Lexicon) lookup(toks []token, i int) (*entry, int) {
 	return nil, 1
 }
 
-// The key sets (wordSet, stemSet, headSet) hold every key of the maps
-// they stand before, so a key they do not have is in no map: the map is
-// only asked when it may hold the key, and the answer is the map's.
+// The key set (keys) holds every key of the maps and every pair of the
+// first two words of a phrase, so a key it does not have is in no map and
+// a pair it does not have starts no phrase: the maps and phrases are only
+// read when they may hold the word, and the answer is theirs.
 func (l *Lexicon) lookupNorm(toks []token, i int, norm string) (*entry, int) {
-	if l.wordSet.has(wordKey(norm)) {
+	if l.keys.has(wordKey(norm)) {
 		if wi := l.words[norm]; wi != nil {
-			for _, p := range wi.phrases {
-				if matchRest(toks, i+1, p.rest) {
-					return p.e, 1 + len(p.rest)
+			if len(wi.phrases) > 0 && i+1 < len(toks) && toks[i+1].kind == tkWord &&
+				l.keys.has(pairKey(norm, toks[i+1].norm)) {
+				for _, p := range wi.phrases {
+					if matchRest(toks, i+1, p.rest) {
+						return p.e, 1 + len(p.rest)
+					}
 				}
 			}
 			if wi.e != nil {
@@ -302,14 +306,14 @@ func (l *Lexicon) lookupNorm(toks []token, i int, norm string) (*entry, int) {
 	if len(norm) < stemKey {
 		return nil, 1
 	}
-	if l.stemSet.has(affixKey(norm)) {
+	if l.keys.has(affixKey(norm, tagStem)) {
 		for _, a := range l.stems[norm[:stemKey]] {
 			if strings.HasPrefix(norm, a.s) {
 				return a.e, 1
 			}
 		}
 	}
-	if len(norm) >= minHead+3 && l.headSet.has(affixKey(norm[len(norm)-stemKey:])) {
+	if len(norm) >= minHead+3 && l.keys.has(affixKey(norm[len(norm)-stemKey:], tagHead)) {
 		for _, a := range l.heads[norm[len(norm)-stemKey:]] {
 			if len(norm) >= len(a.s)+3 && strings.HasSuffix(norm, a.s) {
 				return a.e, 1

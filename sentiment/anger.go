@@ -56,7 +56,8 @@ func (l *Lexicon) Analyze(text string) (classifier.Prediction, Anger) {
 	text = clip(text)
 	tb := getTokBuf()
 	defer putTokBuf(tb)
-	s := scorer{l: l, text: text, toks: l.tokenizeIn(tb, text)}
+	s := scorer{l: l, text: text}
+	s.toks, s.folded = l.tokenizeIn(tb, text)
 	s.ang.on = true
 	s.run()
 	return predict(s.total), s.anger()
@@ -175,10 +176,11 @@ func (s *scorer) angerNegated(h *hit) {
 
 // angerEmoji records an angry emoji ("😡").
 func (s *scorer) angerEmoji(t *token) {
-	r, _ := utf8.DecodeRuneInString(t.norm)
+	emo := s.text[t.os:t.oe]
+	r, _ := utf8.DecodeRuneInString(emo)
 	if w := s.l.angryEmoji[r]; w > 0 {
 		s.ang.words += w
-		s.ang.add(w, catFeeling, t.norm)
+		s.ang.add(w, catFeeling, emo)
 	}
 }
 
@@ -204,7 +206,7 @@ func (s *scorer) angerPunct(t *token) {
 	}
 	if w > 0 {
 		s.ang.form += w
-		s.ang.add(w, catNone, "excl:"+t.norm)
+		s.ang.add(w, catNone, "excl:"+s.text[t.os:t.oe])
 	}
 }
 
@@ -230,7 +232,7 @@ func (s *scorer) anger() Anger {
 		if t.kind != tkWord {
 			continue
 		}
-		if len(t.norm) >= minCapsLetters {
+		if t.fe-t.fs >= minCapsLetters {
 			long++
 		}
 		if t.shout {

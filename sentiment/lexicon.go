@@ -1023,9 +1023,10 @@ func (b *builder) issue(s string) { b.issues = append(b.issues, buildIssue(s)) }
 // fold splits a lexicon term into folded tokens exactly as text is split.
 func (b *builder) fold(s string) []string {
 	var out []string
-	for _, t := range b.l.tokenize(s) {
+	toks, folded := b.l.tokenize(s)
+	for _, t := range toks {
 		if t.kind == tkWord {
-			out = append(out, t.norm)
+			out = append(out, t.norm(folded))
 		}
 	}
 	return out

@@ -12,14 +12,46 @@ import (
 )
 
 // The tokenizer loop and the word lookup as they were before the fast
-// paths for blanks and link starts and before the key set (keySet), kept
-// to check that the new ones give the same tokens and the same entries.
+// paths for blanks and link starts, before the key set (keySet) and while
+// each token held its folded word or text (oldToken), kept to check that
+// the new ones give the same tokens and the same entries.
+
+// oldToken is a token with the folded word, or for an emoticon, emoji or
+// punctuation its text, as the tokens held it.
+type oldToken struct {
+	token
+	norm string
+}
+
+// oldTokens pairs the tokens with their words and texts, as old tokens.
+func oldTokens(text string, toks []token, folded string) []oldToken {
+	out := make([]oldToken, len(toks))
+	for i, t := range toks {
+		out[i].token = t
+		switch t.kind {
+		case tkWord:
+			out[i].norm = t.norm(folded)
+		case tkEmo, tkPunct:
+			out[i].norm = text[t.os:t.oe]
+		}
+	}
+	return out
+}
 
 // oldTokenize is tokenize without the fast paths.
-func (l *Lexicon) oldTokenize(text string) []token {
+func (l *Lexicon) oldTokenize(text string) []oldToken {
 	t := tokenizer{l: l, chunk: true}
 	t.buf = make([]byte, 0, len(text)+8)
 	t.toks = make([]token, 0, len(text)/5+8)
+	var norms []string // of the tokens t.toks, for those not words
+	fill := func() { // as many norms as tokens (a dropped chunk drops tokens)
+		norms = norms[:min(len(norms), len(t.toks))]
+		norms = append(norms, make([]string, len(t.toks)-len(norms))...)
+	}
+	setNorm := func(s string) {
+		fill()
+		norms[len(t.toks)-1] = s
+	}
 	for i := 0; i < len(text); {
 		c := text[i]
 		if t.chunk && !isASCIISpace(c) {
@@ -101,7 +133,8 @@ func (l *Lexicon) oldTokenize(text string) []token {
 			continue
 		}
 		if n, w := l.emoticon(text, i); n > 0 {
-			t.toks = append(t.toks, token{kind: tkEmo, norm: text[i : i+n], os: int32(i), oe: int32(i + n), w: w})
+			t.toks = append(t.toks, token{kind: tkEmo, os: int32(i), oe: int32(i + n), w: w})
+			setNorm(text[i : i+n])
 			i += n
 			continue
 		}
@@ -115,8 +148,9 @@ func (l *Lexicon) oldTokenize(text string) []token {
 					nQ++
 				}
 			}
-			t.toks = append(t.toks, token{kind: tkPunct, norm: text[i:j], os: int32(i), oe: int32(j),
+			t.toks = append(t.toks, token{kind: tkPunct, os: int32(i), oe: int32(j),
 				nEx: uint16(min(nEx, math.MaxUint16)), nQ: uint16(min(nQ, math.MaxUint16))})
+			setNorm(text[i:j])
 			i = j
 			continue
 		case '.', ';', '…':
@@ -129,26 +163,30 @@ func (l *Lexicon) oldTokenize(text string) []token {
 			}
 		default:
 			if w, ok := l.emoji[r]; ok {
-				t.toks = append(t.toks, token{kind: tkEmo, norm: text[i : i+size], os: int32(i), oe: int32(i + size), w: w})
+				t.toks = append(t.toks, token{kind: tkEmo, os: int32(i), oe: int32(i + size), w: w})
+				setNorm(text[i : i+size])
 			}
 		}
 		i += size
 	}
 	t.endWord(len(text))
 	folded := string(t.buf)
+	fill()
+	out := make([]oldToken, len(t.toks))
 	for k := range t.toks {
+		out[k] = oldToken{token: t.toks[k], norm: norms[k]}
 		if tk := &t.toks[k]; tk.kind == tkWord {
-			tk.norm = folded[tk.fs:tk.fe]
+			out[k].norm = folded[tk.fs:tk.fe]
 		}
 	}
-	return t.toks
+	return out
 }
 
 // oldLookupNorm is lookupNorm asking the maps and phrases for every word.
-func (l *Lexicon) oldLookupNorm(toks []token, i int, norm string) (*entry, int) {
+func (l *Lexicon) oldLookupNorm(toks []oldToken, i int, norm string) (*entry, int) {
 	if wi := l.words[norm]; wi != nil {
 		for _, p := range wi.phrases {
-			if matchRest(toks, i+1, p.rest) {
+			if oldMatchRest(toks, i+1, p.rest) {
 				return p.e, 1 + len(p.rest)
 			}
 		}
@@ -177,22 +215,35 @@ func (l *Lexicon) oldLookupNorm(toks []token, i int, norm string) (*entry, int) 
 	return nil, 1
 }
 
+func oldMatchRest(toks []oldToken, i int, rest []string) bool {
+	if i+len(rest) > len(toks) {
+		return false
+	}
+	for k, want := range rest {
+		if t := &toks[i+k]; t.kind != tkWord || t.norm != want {
+			return false
+		}
+	}
+	return true
+}
+
 // checkSameAsOld compares the tokens of text, and the entry found at each
 // word for its folded form and its collapsed forms, with the old code.
 func checkSameAsOld(t *testing.T, l *Lexicon, text string) {
 	t.Helper()
 	want := l.oldTokenize(text)
-	got := l.tokenize(text)
-	if diff := cmp.Diff(want, got, cmp.AllowUnexported(token{})); diff != "" {
+	got, folded := l.tokenize(text)
+	if diff := cmp.Diff(want, oldTokens(text, got, folded), cmp.AllowUnexported(token{}, oldToken{})); diff != "" {
 		t.Fatalf("tokenize(%q) (-old +new):\n%s", text, diff)
 	}
 	for i := range got {
 		if got[i].kind != tkWord {
 			continue
 		}
-		for _, norm := range []string{got[i].norm, collapse(got[i].norm, 2), collapse(got[i].norm, 1)} {
-			we, wn := l.oldLookupNorm(got, i, norm)
-			ge, gn := l.lookupNorm(got, i, norm)
+		w := got[i].norm(folded)
+		for _, norm := range []string{w, collapse(w, 2), collapse(w, 1)} {
+			we, wn := l.oldLookupNorm(want, i, norm)
+			ge, gn := l.lookupNorm(got, folded, i, norm)
 			if we != ge || wn != gn {
 				t.Fatalf("lookupNorm(%q) in %q = %p, %d; old %p, %d", norm, text, ge, gn, we, wn)
 			}

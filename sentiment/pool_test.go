@@ -18,10 +18,13 @@ func checkPooled(t *testing.T, l *Lexicon, before, text string) {
 	t.Helper()
 	tb := new(tokBuf)
 	l.tokenizeIn(tb, before)
-	got := l.tokenizeIn(tb, text)
-	want := l.tokenize(text)
+	got, gotFolded := l.tokenizeIn(tb, text)
+	want, wantFolded := l.tokenize(text)
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(token{})); diff != "" {
 		t.Errorf("tokenize(%q) after %q in reused memory (-new memory +reused):\n%s", text, before, diff)
+	}
+	if gotFolded != wantFolded {
+		t.Errorf("tokenize(%q) after %q in reused memory: folded %q, in new memory %q", text, before, gotFolded, wantFolded)
 	}
 	p1, a1 := l.Analyze(text)
 	l.Analyze(before)

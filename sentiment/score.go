@@ -144,7 +144,8 @@ func (l *Lexicon) Score(text string) float64 {
 	text = clip(text)
 	tb := getTokBuf()
 	defer putTokBuf(tb)
-	s := scorer{l: l, text: text, toks: l.tokenizeIn(tb, text)}
+	s := scorer{l: l, text: text}
+	s.toks, s.folded = l.tokenizeIn(tb, text)
 	s.run()
 	return s.total
 }
@@ -178,7 +179,8 @@ func (l *Lexicon) PredictExplain(text string) (classifier.Prediction, []classifi
 // scoreExplain returns Score(text) and Explain(text).
 func (l *Lexicon) scoreExplain(text string) (float64, []classifier.Contribution) {
 	text = clip(text)
-	s := scorer{l: l, text: text, toks: l.tokenize(text), explain: true}
+	s := scorer{l: l, text: text, explain: true}
+	s.toks, s.folded = l.tokenize(text)
 	s.run()
 	return s.total, merge(s.out)
 }
@@ -266,13 +268,14 @@ func predict(s float64) classifier.Prediction {
 // lookup finds the lexicon entry at toks[i] and the number of tokens it
 // spans. Order: phrase, exact word, "n't", stem, compound head; an
 // elongated word ("suuuper") is retried with its repeats collapsed.
-func (l *Lexicon) lookup(toks []token, i int) (*entry, int) {
-	if e, n := l.lookupNorm(toks, i, toks[i].norm); e != nil {
+func (l *Lexicon) lookup(toks []token, folded string, i int) (*entry, int) {
+	norm := toks[i].norm(folded)
+	if e, n := l.lookupNorm(toks, folded, i, norm); e != nil {
 		return e, n
 	}
 	if toks[i].elongate {
 		for _, keep := range []int{2, 1} {
-			if e, n := l.lookupNorm(toks, i, collapse(toks[i].norm, keep)); e != nil {
+			if e, n := l.lookupNorm(toks, folded, i, collapse(norm, keep)); e != nil {
 				return e, n
 			}
 		}
@@ -284,13 +287,13 @@ func (l *Lexicon) lookup(toks []token, i int) (*entry, int) {
 // first two words of a phrase, so a key it does not have is in no map and
 // a pair it does not have starts no phrase: the maps and phrases are only
 // read when they may hold the word, and the answer is theirs.
-func (l *Lexicon) lookupNorm(toks []token, i int, norm string) (*entry, int) {
+func (l *Lexicon) lookupNorm(toks []token, folded string, i int, norm string) (*entry, int) {
 	if l.keys.has(wordKey(norm)) {
 		if wi := l.words[norm]; wi != nil {
 			if len(wi.phrases) > 0 && i+1 < len(toks) && toks[i+1].kind == tkWord &&
-				l.keys.has(pairKey(norm, toks[i+1].norm)) {
+				l.keys.has(pairKey(norm, toks[i+1].norm(folded))) {
 				for _, p := range wi.phrases {
-					if matchRest(toks, i+1, p.rest) {
+					if matchRest(toks, folded, i+1, p.rest) {
 						return p.e, 1 + len(p.rest)
 					}
 				}
@@ -323,12 +326,12 @@ func (l *Lexicon) lookupNorm(toks []token, i int, norm string) (*entry, int) {
 	return nil, 1
 }
 
-func matchRest(toks []token, i int, rest []string) bool {
+func matchRest(toks []token, folded string, i int, rest []string) bool {
 	if i+len(rest) > len(toks) {
 		return false
 	}
 	for k, want := range rest {
-		if t := &toks[i+k]; t.kind != tkWord || t.norm != want {
+		if t := &toks[i+k]; t.kind != tkWord || t.norm(folded) != want {
 			return false
 		}
 	}
@@ -404,6 +407,7 @@ type scorer struct {
 	l       *Lexicon
 	text    string
 	toks    []token
+	folded  string // the folded words of toks
 	explain bool
 	out     []classifier.Contribution
 
@@ -433,12 +437,12 @@ func (s *scorer) run() {
 		t := &s.toks[i]
 		switch t.kind {
 		case tkWord:
-			e, n := s.l.lookup(s.toks, i)
+			e, n := s.l.lookup(s.toks, s.folded, i)
 			s.word(e, i, i+n)
 			i += n
 			continue
 		case tkEmo:
-			s.add(t.w, "emo:", t.norm)
+			s.add(t.w, "emo:", s.text[t.os:t.oe])
 			if s.ang.on {
 				s.angerEmoji(t)
 			}
@@ -722,7 +726,7 @@ func (s *scorer) punct(t *token) {
 		}
 	}
 	if w != 0 {
-		s.add(w, prefix, t.norm)
+		s.add(w, prefix, s.text[t.os:t.oe])
 	}
 	s.endSentence()
 }

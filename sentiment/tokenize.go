@@ -23,10 +23,14 @@ const (
 	tkSent           // . ; … blank line
 )
 
+// token is one token of a text. It holds no pointers, so that the
+// garbage collector need not scan the token lists nor track writes to
+// them: a word's folded form is folded[fs:fe] of the string tokenize
+// returns with the tokens (norm), the text of the other tokens is
+// text[os:oe].
 type token struct {
-	norm     string  // folded word; emoticon, emoji or punctuation text
 	os, oe   int32   // byte range in the original text
-	fs, fe   int32   // byte range of a word in the folded buffer
+	fs, fe   int32   // byte range of a word in the folded words
 	w        float64 // weight of an emoticon or emoji
 	nEx, nQ  uint16  // '!' and '?' in a punctuation run (saturating)
 	kind     tokKind
@@ -52,11 +56,15 @@ type tokenizer struct {
 }
 
 // tokenize splits text into folded words and the punctuation, emoticons
-// and emoji the scorer needs, in one pass. Folding: lower case, ä→ae,
+// and emoji the scorer needs, in one pass, and returns them with the
+// folded words back to back (see token). Folding: lower case, ä→ae,
 // ö→oe, ü→ue, ß→ss (also for decomposed umlauts), typographic apostrophes
 // to "'". Links and e-mail addresses are skipped; invalid UTF-8 separates
 // words.
-func (l *Lexicon) tokenize(text string) []token { return l.tokenizeIn(nil, text) }
+func (l *Lexicon) tokenize(text string) ([]token, string) { return l.tokenizeIn(nil, text) }
+
+// norm is the folded form of a word token t of the folded words folded.
+func (t *token) norm(folded string) string { return folded[t.fs:t.fe] }
 
 // tokBuf holds the memory of a tokenize call for the next one (see
 // tokBufs); nil means new memory.
@@ -75,19 +83,18 @@ const maxPooled = 1 << 16
 // getTokBuf returns a tokBuf from the pool.
 func getTokBuf() *tokBuf { return tokBufs.Get().(*tokBuf) }
 
-// putTokBuf returns tb to the pool, without the strings its tokens held.
+// putTokBuf returns tb to the pool.
 func putTokBuf(tb *tokBuf) {
 	if cap(tb.buf) > maxPooled {
 		return
 	}
-	clear(tb.toks)
 	tb.buf, tb.toks = tb.buf[:0], tb.toks[:0]
 	tokBufs.Put(tb)
 }
 
 // tokenizeIn is tokenize in tb's memory (nil: new memory). The tokens are
 // valid until tb is used again.
-func (l *Lexicon) tokenizeIn(tb *tokBuf, text string) []token {
+func (l *Lexicon) tokenizeIn(tb *tokBuf, text string) ([]token, string) {
 	t := tokenizer{l: l, chunk: true}
 	if tb != nil && cap(tb.buf) >= len(text)+8 {
 		t.buf, t.toks = tb.buf[:0], tb.toks[:0]
@@ -185,7 +192,7 @@ func (l *Lexicon) tokenizeIn(tb *tokBuf, text string) []token {
 			continue
 		}
 		if n, w := l.emoticon(text, i); n > 0 {
-			t.toks = append(t.toks, token{kind: tkEmo, norm: text[i : i+n], os: int32(i), oe: int32(i + n), w: w})
+			t.toks = append(t.toks, token{kind: tkEmo, os: int32(i), oe: int32(i + n), w: w})
 			i += n
 			continue
 		}
@@ -199,7 +206,7 @@ func (l *Lexicon) tokenizeIn(tb *tokBuf, text string) []token {
 					nQ++
 				}
 			}
-			t.toks = append(t.toks, token{kind: tkPunct, norm: text[i:j], os: int32(i), oe: int32(j),
+			t.toks = append(t.toks, token{kind: tkPunct, os: int32(i), oe: int32(j),
 				nEx: uint16(min(nEx, math.MaxUint16)), nQ: uint16(min(nQ, math.MaxUint16))})
 			i = j
 			continue
@@ -213,19 +220,13 @@ func (l *Lexicon) tokenizeIn(tb *tokBuf, text string) []token {
 			}
 		default:
 			if w, ok := l.emoji[r]; ok {
-				t.toks = append(t.toks, token{kind: tkEmo, norm: text[i : i+size], os: int32(i), oe: int32(i + size), w: w})
+				t.toks = append(t.toks, token{kind: tkEmo, os: int32(i), oe: int32(i + size), w: w})
 			}
 		}
 		i += size
 	}
 	t.endWord(len(text))
-	folded := string(t.buf)
-	for k := range t.toks {
-		if tk := &t.toks[k]; tk.kind == tkWord {
-			tk.norm = folded[tk.fs:tk.fe]
-		}
-	}
-	return t.toks
+	return t.toks, string(t.buf)
 }
 
 // mark records a clause or sentence boundary. Consecutive boundaries are

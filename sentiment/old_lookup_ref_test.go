@@ -129,6 +129,7 @@ func (l *Lexicon) oldTokenize(text string) []oldToken {
 		t.newlines = 0
 		if r == '@' && i > t.chunkStart { // e-mail address: drop the whole chunk
 			t.toks = t.toks[:t.chunkTok]
+			norms = norms[:min(len(norms), len(t.toks))]
 			i = chunkEnd(text, i)
 			continue
 		}

@@ -107,6 +107,16 @@ func (l *Lexicon) tokenizeIn(tb *tokBuf, text string) ([]token, string) {
 	}
 	for i := 0; i < len(text); {
 		c := text[i]
+		if 'a' <= c && c <= 'z' && t.in {
+			// Inside a word (so not at a chunk start: a blank ends the
+			// word before it starts a chunk), what the ASCII fast path
+			// below does with a lower-case letter.
+			t.lower++
+			t.buf = append(t.buf, c)
+			t.track(rune(c))
+			i++
+			continue
+		}
 		if t.chunk && !isASCIISpace(c) {
 			t.chunk = false
 			t.chunkStart, t.chunkTok = i, len(t.toks)

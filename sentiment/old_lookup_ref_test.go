@@ -44,8 +44,8 @@ func (l *Lexicon) oldTokenize(text string) []oldToken {
 	t.buf = make([]byte, 0, len(text)+8)
 	t.toks = make([]token, 0, len(text)/5+8)
 	var norms []string // of the tokens t.toks, for those not words
-	fill := func() { // as many norms as tokens (a dropped chunk drops tokens)
-		norms = norms[:min(len(norms), len(t.toks))]
+	// fill makes norms as long as t.toks.
+	fill := func() {
 		norms = append(norms, make([]string, len(t.toks)-len(norms))...)
 	}
 	setNorm := func(s string) {

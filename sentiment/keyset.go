@@ -44,7 +44,7 @@ func (s *keySet) has(k uint64) bool {
 func wordKey(w string) uint64 {
 	n := len(w)
 	if n == 0 {
-		return 0
+		return tagWord << 56
 	}
 	return uint64(n)&0xffff | uint64(w[0])<<16 | uint64(w[min(1, n-1)])<<24 |
 		uint64(w[max(0, n-2)])<<32 | uint64(w[n-1])<<40 | tagWord<<56

@@ -283,8 +283,9 @@ func (l *Lexicon) lookup(toks []token, folded string, i int) (*entry, int) {
 	return nil, 1
 }
 
-// The key set (keys) holds every key of the maps and every pair of the
-// first two words of a phrase, so a key it does not have is in no map and
+// lookupNorm is lookup for the word at toks[i] spelled norm. The key set
+// (keys) holds every key of the maps and every pair of the first two
+// words of a phrase, so a key it does not have is in no map and
 // a pair it does not have starts no phrase: the maps and phrases are only
 // read when they may hold the word, and the answer is theirs.
 func (l *Lexicon) lookupNorm(toks []token, folded string, i int, norm string) (*entry, int) {

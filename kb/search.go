@@ -252,6 +252,7 @@ type scratch struct {
 	arts, haveArts     []int32
 	reasons            []byte
 	ends               []int32
+	hitParts           []int32 // bestPart's parts with a query term
 	ranked             []*cand
 	extra              []cand
 	store              []scored
@@ -927,29 +928,86 @@ func (s *searcher) profile(c *cand, wl, gl []termPart, sizes []partSize) {
 // (tallied), each with its bound set.
 func (s *searcher) bestPart(c *cand, per []partHits) {
 	// The part with the highest bound first: its similarity usually
-	// leaves the bounds of the others below it.
+	// leaves the bounds of the others below it. The parts with a query
+	// term are noted on the way, for the second walk.
+	b, ok := s.partBounds()
+	hit := s.sc.hitParts[:0]
 	top, topBound := -1, 0.0
 	for i := range per {
 		ph := &per[i]
 		if ph.wn == 0 && ph.gn == 0 {
 			continue
 		}
-		ph.bound = s.simBound(ph)
+		if ok { // simBound, with the tables at hand
+			sw := b.bound(ph.wcov, int(ph.wn), ph.size.words)
+			sg := b.bound(ph.gcov, int(ph.gn), ph.size.grams)
+			ph.bound = (s.p.wordShare*sw+(1-s.p.wordShare)*sg)*(1+1e-9) + 1e-12
+		} else {
+			ph.bound = s.simBound(ph)
+		}
 		if top < 0 || ph.bound > topBound {
 			top, topBound = i, ph.bound
 		}
+		hit = append(hit, int32(i))
 	}
+	s.sc.hitParts = hit
 	if top < 0 {
 		return
 	}
 	c.best = math.Max(c.best, s.sim(&per[top]))
-	for i := range per {
+	for _, i := range hit {
 		ph := &per[i]
-		if i == top || ph.wn == 0 && ph.gn == 0 || ph.bound <= c.best {
+		if int(i) == top || ph.bound <= c.best {
 			continue
 		}
 		c.best = math.Max(c.best, s.sim(ph))
 	}
+}
+
+// partBounder computes coverPrecBound with its tables at hand (see
+// partBounds).
+type partBounder struct {
+	sc   *scratch
+	pow  *[powSteps]float64
+	prec *[precN * precN]float64
+	e    float64
+}
+
+// partBounds returns a partBounder for s.p.covExp, and false when
+// coverPrecBound would not use its tables (the exponent is not in
+// (0, 1]).
+func (s *searcher) partBounds() (partBounder, bool) {
+	sc, e := s.sc, s.p.covExp
+	if !(e > 0 && e <= 1) {
+		return partBounder{}, false
+	}
+	if sc.powExp != e || sc.pow == nil {
+		sc.pow, sc.powExp = new([powSteps]float64), e
+	}
+	if sc.precExp != e || sc.prec == nil {
+		sc.prec, sc.precExp = new([precN * precN]float64), e
+	}
+	return partBounder{sc: sc, pow: sc.pow, prec: sc.prec, e: e}, true
+}
+
+// bound is sc.coverPrecBound(cov, hits, n, e): the product of the same
+// table entries (c*1 is c), or, when one is not filled yet,
+// coverPrecBound itself, which fills it. Small enough to be inlined.
+func (b partBounder) bound(cov float64, hits, n int) float64 {
+	if hits == 0 || n == 0 || cov <= 0 {
+		return 0
+	}
+	c, f := 1.0, 1.0
+	if cov < 1 {
+		c = b.pow[int(cov*powSteps)] // cov*powSteps is exact (a power of two)
+	}
+	if hits < n && n < precN {
+		f = b.prec[hits*precN+n]
+	}
+	if c == 0 || f == 0 {
+		return b.sc.coverPrecBound(cov, hits, n, b.e)
+	}
+	return c * f
 }
 
 // tallyParts adds the shares of the terms of w in matched (sorted by

@@ -252,11 +252,13 @@ type scratch struct {
 	arts, haveArts     []int32
 	reasons            []byte
 	ends               []int32
-	hitParts           []int32 // bestPart's parts with a query term
 	ranked             []*cand
 	extra              []cand
 	store              []scored
 	hits               []*scored
+
+	hitParts []int32          // bestPart's parts with a query term
+	wslots   *[256]weightSlot // weighByWeight's table, empty between calls
 
 	// covMemo remembers powers of coverages (see covPow) for covExp.
 	covMemo *[covMemoN]covPowed
@@ -641,15 +643,19 @@ func (s *searcher) weighByWeight(order []weighKey, all []tfEntry, dfs []uint64, 
 	distinct := ws[:0]
 	rank := s.sc.rank[:0]
 	// Each distinct weight's number, found by its bits in a small hash
-	// table (number+1; 0: empty slot).
-	var slots [4 * maxWeights]struct {
-		bits uint64
-		j    uint8
+	// table (number+1; 0: empty slot), kept in scratch and emptied slot
+	// by slot after use (zeroing it whole cost more than filling it).
+	if s.sc.wslots == nil {
+		s.sc.wslots = new([4 * maxWeights]weightSlot)
 	}
+	slots := s.sc.wslots
+	var used [maxWeights]uint8 // the slots filled
 	const slotMask = len(slots) - 1
+	ok := true
 	for _, k := range order {
 		if !(k.w > 0) { // weights are positive; NaN or ±0 would need care
-			return nil, false
+			ok = false
+			break
 		}
 		b := math.Float64bits(k.w)
 		h := int((b * 0x9E3779B97F4A7C15) >> 56)
@@ -657,8 +663,10 @@ func (s *searcher) weighByWeight(order []weighKey, all []tfEntry, dfs []uint64, 
 			sl := &slots[h&slotMask]
 			if sl.j == 0 {
 				if len(distinct) == maxWeights {
-					return nil, false
+					ok = false
+					break
 				}
+				used[len(distinct)] = uint8(h & slotMask)
 				distinct = append(distinct, k.w)
 				sl.bits, sl.j = b, uint8(len(distinct))
 			} else if sl.bits != b {
@@ -668,8 +676,17 @@ func (s *searcher) weighByWeight(order []weighKey, all []tfEntry, dfs []uint64, 
 			rank = append(rank, sl.j-1)
 			break
 		}
+		if !ok {
+			break
+		}
+	}
+	for _, u := range used[:len(distinct)] {
+		slots[u] = weightSlot{}
 	}
 	s.sc.rank = rank
+	if !ok {
+		return nil, false
+	}
 	// The distinct weights, heaviest first (by insertion: a few dozen),
 	// and where each one's run starts.
 	var byW [maxWeights]uint8
@@ -740,6 +757,13 @@ func (s *searcher) weighByWeight(order []weighKey, all []tfEntry, dfs []uint64, 
 		}
 	}
 	return out, true
+}
+
+// weightSlot is a slot of weighByWeight's table of distinct weights: a
+// weight's bits and its number+1 (0: empty).
+type weightSlot struct {
+	bits uint64
+	j    uint8
 }
 
 // termPrefix returns the first eight bytes of t, big-endian, padded with

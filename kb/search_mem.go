@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"sort"
 	"sync"
@@ -460,8 +461,13 @@ func (m *memIndex) tally(ctx context.Context, s *searcher, lang string, words, g
 			c.body = cov(lb, d.gotW)
 			continue
 		}
+		s.resolve(c) // a profile document before this one (not expected: one language per article)
 		c.from, c.n = d.from, d.n
 		c.prof = pw*cov(lw, d.gotW) + (1-pw)*cov(lg, d.gotG)
+		if s.lazyBest { // finish computes c.best if it can matter
+			c.lazy, c.bestHi = true, math.Max(c.best, s.bestBound(d.gotW, d.gotG))
+			continue
+		}
 		s.bestPart(c, s.sc.parts[d.from:d.from+d.n])
 	}
 	return nil

@@ -1447,7 +1447,7 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	switch {
 	case w > 0 && s.mem != nil:
 		// As below, with article numbers.
-		orderIntents(byP, intents)
+		orderIntentsByNo(byP)
 		arts := s.mem.linkedArts(byP, m, s.sc.arts[:0])
 		s.sc.arts = arts
 		have := s.sc.haveArts[:0]
@@ -1778,6 +1778,33 @@ func orderIntents(byP []intentP, intents []string) []string {
 		intents[i] = byP[i].name
 	}
 	return intents
+}
+
+// orderIntentsByNo sorts byP as orderIntents does as far as linkedArts
+// sees it: most likely first, then by intent number, which is the order
+// of the names among the intents the in-memory index has (its numbers
+// follow its sorted names); intents it has not (number -1) are skipped
+// by linkedArts wherever they are. Comparing numbers costs less than
+// comparing names.
+func orderIntentsByNo(byP []intentP) {
+	before := func(a, b intentP) bool { return a.p > b.p || !(a.p < b.p) && a.no < b.no }
+	if len(byP) <= 16 { // a classifier's dozen intents: by insertion
+		for i := 1; i < len(byP); i++ {
+			for j := i; j > 0 && before(byP[j], byP[j-1]); j-- {
+				byP[j], byP[j-1] = byP[j-1], byP[j]
+			}
+		}
+		return
+	}
+	slices.SortFunc(byP, func(a, b intentP) int {
+		switch {
+		case before(a, b):
+			return -1
+		case before(b, a):
+			return 1
+		}
+		return 0
+	})
 }
 
 // intentP is an intent with its probability, for sorting.

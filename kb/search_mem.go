@@ -291,7 +291,8 @@ const memCandidates = 300
 // summed while the postings are read, in the order of the query terms as
 // from match's lists (so to the same bits), without making the lists.
 // Postings have each article and part once per term, so no tally counts
-// a term twice. The candidates are s's.
+// a term twice. The candidates are s's; with s.lazyBest, their best
+// part similarities are left to finish (see resolve).
 func (m *memIndex) tally(ctx context.Context, s *searcher, lang string, words, grams, body []qterm, k int) error {
 	if err := ctx.Err(); err != nil {
 		return err

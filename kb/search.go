@@ -163,6 +163,7 @@ func (k *KB) Search(ctx context.Context, q Query) ([]Hit, error) {
 	s := &sc.s
 	*s = searcher{k: k, p: k.params(), be: be, mem: mem, q: q, size: size, sc: sc, lw: &sc.lw, lg: &sc.lg, lb: &sc.lb}
 	s.tiesAnyOrder = mem != nil
+	s.lazyBest = mem != nil && boundsHold(s.p)
 	for _, lang := range search {
 		if err := s.text(ctx, lang); err != nil {
 			return nil, fmt.Errorf("kb: search: %w", err)
@@ -201,6 +202,12 @@ type cand struct {
 	body    float64 // weighted share of the query words found in the body
 	text    float64 // TextScore
 	from, n int32   // the tallies of its profile parts: scratch.parts[from:from+n] (from -1: none)
+
+	// lazy says that best is not computed yet (see resolve): bestHi
+	// bounds it, and until finish resolves it, text is only what it
+	// would be with best 0.
+	lazy   bool
+	bestHi float64
 }
 
 type searcher struct {
@@ -218,6 +225,16 @@ type searcher struct {
 	// the in-memory index, whose every use of a term list sums weights in
 	// list order. (Bleve's query scoring is not known to.)
 	tiesAnyOrder bool
+
+	// lazyBest lets tally leave the similarity of a candidate's best
+	// profile part to finish, which computes it only for the candidates
+	// that can still be among those it ranks (see topText): on the
+	// in-memory index, with parameters for which textHi bounds the text
+	// score. negWeights says that a weighed term list had a weight below
+	// 0 (or NaN), for which the bounds are not known to hold: finish then
+	// computes every candidate's.
+	lazyBest   bool
+	negWeights bool
 }
 
 // scratch is the memory a search reuses from the previous ones: a message
@@ -256,6 +273,9 @@ type scratch struct {
 	extra              []cand
 	store              []scored
 	hits               []*scored
+
+	hitParts []int32          // bestPart's parts with a query term
+	wslots   *[256]weightSlot // weighByWeight's table, empty between calls
 
 	// covMemo remembers powers of coverages (see covPow) for covExp.
 	covMemo *[covMemoN]covPowed
@@ -640,15 +660,19 @@ func (s *searcher) weighByWeight(order []weighKey, all []tfEntry, dfs []uint64, 
 	distinct := ws[:0]
 	rank := s.sc.rank[:0]
 	// Each distinct weight's number, found by its bits in a small hash
-	// table (number+1; 0: empty slot).
-	var slots [4 * maxWeights]struct {
-		bits uint64
-		j    uint8
+	// table (number+1; 0: empty slot), kept in scratch and emptied slot
+	// by slot after use (zeroing it whole cost more than filling it).
+	if s.sc.wslots == nil {
+		s.sc.wslots = new([4 * maxWeights]weightSlot)
 	}
+	slots := s.sc.wslots
+	var used [maxWeights]uint8 // the slots filled
 	const slotMask = len(slots) - 1
+	ok := true
 	for _, k := range order {
 		if !(k.w > 0) { // weights are positive; NaN or ±0 would need care
-			return nil, false
+			ok = false
+			break
 		}
 		b := math.Float64bits(k.w)
 		h := int((b * 0x9E3779B97F4A7C15) >> 56)
@@ -656,8 +680,10 @@ func (s *searcher) weighByWeight(order []weighKey, all []tfEntry, dfs []uint64, 
 			sl := &slots[h&slotMask]
 			if sl.j == 0 {
 				if len(distinct) == maxWeights {
-					return nil, false
+					ok = false
+					break
 				}
+				used[len(distinct)] = uint8(h & slotMask)
 				distinct = append(distinct, k.w)
 				sl.bits, sl.j = b, uint8(len(distinct))
 			} else if sl.bits != b {
@@ -667,8 +693,17 @@ func (s *searcher) weighByWeight(order []weighKey, all []tfEntry, dfs []uint64, 
 			rank = append(rank, sl.j-1)
 			break
 		}
+		if !ok {
+			break
+		}
+	}
+	for _, u := range used[:len(distinct)] {
+		slots[u] = weightSlot{}
 	}
 	s.sc.rank = rank
+	if !ok {
+		return nil, false
+	}
 	// The distinct weights, heaviest first (by insertion: a few dozen),
 	// and where each one's run starts.
 	var byW [maxWeights]uint8
@@ -739,6 +774,13 @@ func (s *searcher) weighByWeight(order []weighKey, all []tfEntry, dfs []uint64, 
 		}
 	}
 	return out, true
+}
+
+// weightSlot is a slot of weighByWeight's table of distinct weights: a
+// weight's bits and its number+1 (0: empty).
+type weightSlot struct {
+	bits uint64
+	j    uint8
 }
 
 // termPrefix returns the first eight bytes of t, big-endian, padded with
@@ -827,6 +869,9 @@ func (s *searcher) text(ctx context.Context, lang string) error {
 	s.lw.set(words)
 	s.lg.set(grams)
 	s.lb.set(bodyWords)
+	if s.lw.neg || s.lg.neg || s.lb.neg {
+		s.negWeights = true
+	}
 
 	k := 2 * max(s.p.candidates, 10*s.size) // profile and body documents compete for the places
 	if s.mem != nil {
@@ -861,13 +906,17 @@ type weights struct {
 	q     []qterm
 	total float64   // the sum of the weights, in the order of q
 	share []float64 // q[i].w / total (empty when total is 0)
+	neg   bool      // some weight is below 0 or NaN
 }
 
 // set makes w the weights of q, reusing w's memory.
 func (w *weights) set(q []qterm) {
-	w.q, w.total = q, 0
+	w.q, w.total, w.neg = q, 0, false
 	for _, t := range q {
 		w.total += t.w
+		if !(t.w >= 0) {
+			w.neg = true
+		}
 	}
 	w.share = w.share[:0]
 	if w.total == 0 {
@@ -927,29 +976,86 @@ func (s *searcher) profile(c *cand, wl, gl []termPart, sizes []partSize) {
 // (tallied), each with its bound set.
 func (s *searcher) bestPart(c *cand, per []partHits) {
 	// The part with the highest bound first: its similarity usually
-	// leaves the bounds of the others below it.
+	// leaves the bounds of the others below it. The parts with a query
+	// term are noted on the way, for the second walk.
+	b, ok := s.partBounds()
+	hit := s.sc.hitParts[:0]
 	top, topBound := -1, 0.0
 	for i := range per {
 		ph := &per[i]
 		if ph.wn == 0 && ph.gn == 0 {
 			continue
 		}
-		ph.bound = s.simBound(ph)
+		if ok { // simBound, with the tables at hand
+			sw := b.bound(ph.wcov, int(ph.wn), ph.size.words)
+			sg := b.bound(ph.gcov, int(ph.gn), ph.size.grams)
+			ph.bound = (s.p.wordShare*sw+(1-s.p.wordShare)*sg)*(1+1e-9) + 1e-12
+		} else {
+			ph.bound = s.simBound(ph)
+		}
 		if top < 0 || ph.bound > topBound {
 			top, topBound = i, ph.bound
 		}
+		hit = append(hit, int32(i))
 	}
+	s.sc.hitParts = hit
 	if top < 0 {
 		return
 	}
 	c.best = math.Max(c.best, s.sim(&per[top]))
-	for i := range per {
+	for _, i := range hit {
 		ph := &per[i]
-		if i == top || ph.wn == 0 && ph.gn == 0 || ph.bound <= c.best {
+		if int(i) == top || ph.bound <= c.best {
 			continue
 		}
 		c.best = math.Max(c.best, s.sim(ph))
 	}
+}
+
+// partBounder computes coverPrecBound with its tables at hand (see
+// partBounds).
+type partBounder struct {
+	sc   *scratch
+	pow  *[powSteps]float64
+	prec *[precN * precN]float64
+	e    float64
+}
+
+// partBounds returns a partBounder for s.p.covExp, and false when
+// simBound would not use coverPrecBound's tables (the exponent is not in
+// (0, 1], or the share of words not in [0, 1]).
+func (s *searcher) partBounds() (partBounder, bool) {
+	sc, e := s.sc, s.p.covExp
+	if !(e > 0 && e <= 1) || !(s.p.wordShare >= 0 && s.p.wordShare <= 1) {
+		return partBounder{}, false
+	}
+	if sc.powExp != e || sc.pow == nil {
+		sc.pow, sc.powExp = new([powSteps]float64), e
+	}
+	if sc.precExp != e || sc.prec == nil {
+		sc.prec, sc.precExp = new([precN * precN]float64), e
+	}
+	return partBounder{sc: sc, pow: sc.pow, prec: sc.prec, e: e}, true
+}
+
+// bound is sc.coverPrecBound(cov, hits, n, e): the product of the same
+// table entries (c*1 is c), or, when one is not filled yet,
+// coverPrecBound itself, which fills it. Small enough to be inlined.
+func (b partBounder) bound(cov float64, hits, n int) float64 {
+	if hits == 0 || n == 0 || cov <= 0 {
+		return 0
+	}
+	c, f := 1.0, 1.0
+	if cov < 1 {
+		c = b.pow[int(cov*powSteps)] // cov*powSteps is exact (a power of two)
+	}
+	if hits < n && n < precN {
+		f = b.prec[hits*precN+n]
+	}
+	if c == 0 || f == 0 {
+		return b.sc.coverPrecBound(cov, hits, n, b.e)
+	}
+	return c * f
 }
 
 // tallyParts adds the shares of the terms of w in matched (sorted by
@@ -999,7 +1105,13 @@ func (s *searcher) sim(ph *partHits) float64 {
 // coverages: they are bounded by those of the next multiple of
 // 1/powSteps, from a table, and the bound is raised by a margin far above
 // the rounding errors of both.
+//
+// With a share of words outside [0, 1] the similarity can exceed the
+// bound's sum (one share is negative): the bound is then +Inf.
 func (s *searcher) simBound(ph *partHits) float64 {
+	if !(s.p.wordShare >= 0 && s.p.wordShare <= 1) {
+		return math.Inf(1)
+	}
 	sw := s.sc.coverPrecBound(ph.wcov, int(ph.wn), ph.size.words, s.p.covExp)
 	sg := s.sc.coverPrecBound(ph.gcov, int(ph.gn), ph.size.grams, s.p.covExp)
 	return (s.p.wordShare*sw+(1-s.p.wordShare)*sg)*(1+1e-9) + 1e-12
@@ -1162,21 +1274,132 @@ func (sc *scratch) coverPrecBound(cov float64, hits, n int, e float64) float64 {
 	}
 	c := 1.0
 	if cov < 1 {
-		// cov*powSteps is exact (a power of two): cov < (k+1)/powSteps.
-		k := int(cov * powSteps)
-		if sc.powExp != e || sc.pow == nil {
-			sc.pow, sc.powExp = new([powSteps]float64), e
-		}
-		p := &sc.pow[k]
-		if *p == 0 {
-			*p = math.Pow(float64(k+1)/powSteps, e)
-		}
-		c = *p
+		c = sc.covPowCeil(cov, e)
 	}
 	if hits >= n || n >= precN {
 		return c
 	}
 	return c * sc.precFactor(hits, n, e)
+}
+
+// covPowCeil returns (k/powSteps)^e for the next multiple k/powSteps
+// above cov, from a table, for 0 < cov < 1 and e in (0, 1]: at least
+// cov^e.
+func (sc *scratch) covPowCeil(cov, e float64) float64 {
+	// cov*powSteps is exact (a power of two): cov < (k+1)/powSteps.
+	k := int(cov * powSteps)
+	if sc.powExp != e || sc.pow == nil {
+		sc.pow, sc.powExp = new([powSteps]float64), e
+	}
+	p := &sc.pow[k]
+	if *p == 0 {
+		*p = math.Pow(float64(k+1)/powSteps, e)
+	}
+	return *p
+}
+
+// boundsHold says whether, with p, bestBound bounds the similarity of
+// every profile part and textHi the text score: each share in [0, 1] and
+// the coverage exponent in (0, 1], so that a part's similarity grows with
+// its coverages and is at most their powers, and the text score grows
+// with the best similarity.
+func boundsHold(p params) bool {
+	in01 := func(x float64) bool { return x >= 0 && x <= 1 }
+	return in01(p.profShare) && in01(p.wordShare) && in01(p.bodyWeight) && p.covExp > 0 && p.covExp <= 1
+}
+
+// bestBound returns an upper bound of the similarity of every profile
+// part of a profile document whose query words and n-grams weigh gotW
+// and gotG (summed as tally sums them): a part's coverage (the sum of the
+// shares of its terms, a subset of the document's) is at most the
+// document's, up to rounding, for which the bound leaves a margin far
+// above it (as simBound does); its precision factor is at most 1. For
+// parameters where boundsHold and weights of at least 0.
+func (s *searcher) bestBound(gotW, gotG float64) float64 {
+	bw := s.covBound(s.lw, gotW)
+	bg := s.covBound(s.lg, gotG)
+	return (s.p.wordShare*bw+(1-s.p.wordShare)*bg)*(1+1e-9) + 1e-12
+}
+
+// covBound bounds the power cov^covExp of the coverage of any part of a
+// document whose terms of w weigh got.
+func (s *searcher) covBound(w *weights, got float64) float64 {
+	if w.total == 0 || got <= 0 {
+		return 0 // no part has a share (coverPrec is 0)
+	}
+	cov := got/w.total*(1+1e-9) + 1e-12
+	if !(cov < 1) {
+		return 1
+	}
+	return s.sc.covPowCeil(cov, s.p.covExp)
+}
+
+// resolve computes c.best if tally left it (c.lazy), and c's text score
+// with it.
+func (s *searcher) resolve(c *cand) {
+	if !c.lazy {
+		return
+	}
+	c.lazy = false
+	s.bestPart(c, s.sc.parts[c.from:c.from+c.n])
+	s.articleScore(c)
+}
+
+// textHi returns an upper bound of c's text score once resolved: its
+// text score with c.bestHi for its best similarity, with a margin far
+// above the rounding (the score grows with the similarity, see
+// boundsHold).
+func (s *searcher) textHi(c *cand) float64 {
+	short := s.p.profShare*c.prof + (1-s.p.profShare)*c.bestHi
+	return clamp01(short+(1-short)*s.p.bodyWeight*c.body) + 1e-9
+}
+
+// topText returns the m candidates of cs with the highest text score
+// (then id, as sortCands), sorted so, or all of cs when there are no
+// more than m, in cs's memory. When there are more, only the candidates
+// that can be among the m have their best similarity computed (resolve):
+// the m best by their text score without it (a lower bound, or the exact
+// score when resolved) are resolved, and then those of the others whose
+// bound (textHi) is not below all of theirs; any other has m candidates
+// strictly before it. Those returned then have their exact text scores,
+// and are what resolving and sorting all would give. With m or fewer,
+// all are returned whatever their text scores, which finish computes for
+// the hits it may return (see topHits); their order does not matter, as
+// finish sorts its hits by a total order.
+func (s *searcher) topText(cs []*cand, m int) []*cand {
+	if s.negWeights { // the bounds are not known to hold
+		for _, c := range cs {
+			s.resolve(c)
+		}
+	}
+	if len(cs) > m && m > 0 {
+		selectFirst(cs, m, func(a, b *cand) int {
+			if a.text != b.text {
+				return cmpDesc(a.text, b.text)
+			}
+			return strings.Compare(a.id, b.id)
+		})
+		thr := math.Inf(1)
+		for _, c := range cs[:m] {
+			s.resolve(c)
+			thr = min(thr, c.text)
+		}
+		keep := cs[:m]
+		for _, c := range cs[m:] {
+			hi := c.text
+			if c.lazy {
+				hi = s.textHi(c)
+			}
+			if hi < thr {
+				continue
+			}
+			s.resolve(c)
+			keep = append(keep, c)
+		}
+		cs = keep
+	}
+	sortCands(cs)
+	return cs[:min(len(cs), m)]
 }
 
 // powSteps is the number of steps of coverPrecBound's table (a power of
@@ -1216,18 +1439,15 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	for i := range s.sc.cands {
 		ranked = append(ranked, &s.sc.cands[i])
 	}
-	sortCands(ranked)
 	m := 3*s.size + 5
 	if w == 0 && len(ranked) > s.size {
 		m = s.size
 	}
-	if len(ranked) > m {
-		ranked = ranked[:m]
-	}
+	ranked = s.topText(ranked, m)
 	switch {
 	case w > 0 && s.mem != nil:
 		// As below, with article numbers.
-		orderIntents(byP, intents)
+		orderIntentsByNo(byP)
 		arts := s.mem.linkedArts(byP, m, s.sc.arts[:0])
 		s.sc.arts = arts
 		have := s.sc.haveArts[:0]
@@ -1315,6 +1535,15 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 			}
 		}
 		h.score = clamp01((1-w)*h.text + w*h.intentScore)
+		// A candidate whose best similarity is not computed yet has
+		// at least this score (the score grows with the text score, w
+		// being in [0, 1]); when it is not clearly above 0, it is
+		// computed now.
+		if c.lazy && (s.negWeights || !(h.score > 1e-9)) {
+			s.resolve(c)
+			h.text = c.text
+			h.score = clamp01((1-w)*h.text + w*h.intentScore)
+		}
 		if h.score <= 0 {
 			continue
 		}
@@ -1325,16 +1554,9 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 	for i := range store {
 		hits = append(hits, &store[i])
 	}
+	hits = s.topHits(hits, w)
 	s.sc.hits = hits
-	slices.SortStableFunc(hits, func(a, b *scored) int {
-		switch {
-		case a.score != b.score:
-			return cmpDesc(a.score, b.score)
-		case a.text != b.text:
-			return cmpDesc(a.text, b.text)
-		}
-		return strings.Compare(a.a.ID, b.a.ID)
-	})
+	slices.SortStableFunc(hits, cmpScored)
 	if len(hits) > s.size {
 		hits = hits[:s.size]
 	}
@@ -1392,6 +1614,61 @@ func (s *searcher) finish(ctx context.Context) ([]Hit, error) {
 		out[i] = hit
 	}
 	return out, nil
+}
+
+// cmpScored orders hits by score, then text score (highest first), then
+// article id. Ids are distinct: the order is total.
+func cmpScored(a, b *scored) int {
+	switch {
+	case a.score != b.score:
+		return cmpDesc(a.score, b.score)
+	case a.text != b.text:
+		return cmpDesc(a.text, b.text)
+	}
+	return strings.Compare(a.a.ID, b.a.ID)
+}
+
+// topHits returns hs, in its memory, without hits that cannot be among
+// the s.size first by cmpScored, and with the exact text score and score
+// of those that can (resolving their candidates; w is the intent weight,
+// in [0, 1]). Hits of candidates not resolved have the scores they
+// would have with a best similarity of 0, a lower bound: the s.size
+// first by those are resolved, and then those of the others whose score
+// with the bound of their text score (textHi) is not below all of
+// theirs; any other has s.size hits strictly before it.
+func (s *searcher) topHits(hs []*scored, w float64) []*scored {
+	resolve := func(h *scored) {
+		if h.c.lazy {
+			s.resolve(h.c)
+			h.text = h.c.text
+			h.score = clamp01((1-w)*h.text + w*h.intentScore)
+		}
+	}
+	if n := s.size; len(hs) > n && n > 0 {
+		selectFirst(hs, n, cmpScored)
+		thr := math.Inf(1)
+		for _, h := range hs[:n] {
+			resolve(h)
+			thr = min(thr, h.score)
+		}
+		keep := hs[:n]
+		for _, h := range hs[n:] {
+			hi := h.score
+			if h.c.lazy {
+				hi = clamp01((1-w)*s.textHi(h.c)+w*h.intentScore) + 1e-9
+			}
+			if hi < thr {
+				continue
+			}
+			resolve(h)
+			keep = append(keep, h)
+		}
+		return keep
+	}
+	for _, h := range hs {
+		resolve(h)
+	}
+	return hs
 }
 
 // scored is a candidate scored in finish.
@@ -1501,6 +1778,33 @@ func orderIntents(byP []intentP, intents []string) []string {
 		intents[i] = byP[i].name
 	}
 	return intents
+}
+
+// orderIntentsByNo sorts byP as orderIntents does as far as linkedArts
+// sees it: most likely first, then by intent number, which is the order
+// of the names among the intents the in-memory index has (its numbers
+// follow its sorted names); intents it has not (number -1) are skipped
+// by linkedArts wherever they are. Comparing numbers costs less than
+// comparing names.
+func orderIntentsByNo(byP []intentP) {
+	before := func(a, b intentP) bool { return a.p > b.p || !(a.p < b.p) && a.no < b.no }
+	if len(byP) <= 16 { // a classifier's dozen intents: by insertion
+		for i := 1; i < len(byP); i++ {
+			for j := i; j > 0 && before(byP[j], byP[j-1]); j-- {
+				byP[j], byP[j-1] = byP[j-1], byP[j]
+			}
+		}
+		return
+	}
+	slices.SortFunc(byP, func(a, b intentP) int {
+		switch {
+		case before(a, b):
+			return -1
+		case before(b, a):
+			return 1
+		}
+		return 0
+	})
 }
 
 // intentP is an intent with its probability, for sorting.

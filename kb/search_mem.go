@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"sort"
 	"sync"
@@ -290,7 +291,8 @@ const memCandidates = 300
 // summed while the postings are read, in the order of the query terms as
 // from match's lists (so to the same bits), without making the lists.
 // Postings have each article and part once per term, so no tally counts
-// a term twice. The candidates are s's.
+// a term twice. The candidates are s's; with s.lazyBest, their best
+// part similarities are left to finish (see resolve).
 func (m *memIndex) tally(ctx context.Context, s *searcher, lang string, words, grams, body []qterm, k int) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -325,50 +327,70 @@ func (m *memIndex) tally(ctx context.Context, s *searcher, lang string, words, g
 		return int32(len(docs))
 	}
 	lw, lg, lb := s.lw, s.lg, s.lb
+	// The entries of a term are sorted by article: the document of the
+	// last one is looked up once per run of its parts.
 	for ti := range words {
-		t, w := int32(ti), words[ti].w
-		for _, e := range words[ti].entries(ml.words) {
-			art := int32(e >> 16)
-			d := at[art]
-			if d == 0 {
-				d = newProfile(art)
-				at[art] = d
+		ents := words[ti].entries(ml.words)
+		if lw.total == 0 { // no coverage, no shares: the documents only
+			for _, e := range ents {
+				if art := int32(e >> 16); at[art] == 0 {
+					at[art] = newProfile(art)
+				}
 			}
-			if lw.total == 0 { // no coverage, no shares
-				continue
-			}
-			doc := &docs[d-1]
-			if doc.lastW != t {
-				doc.gotW += w
-				doc.lastW = t
+			continue
+		}
+		t, w, sh := int32(ti), words[ti].w, lw.share[ti]
+		var doc *tallyDoc
+		last := int32(-1)
+		for _, e := range ents {
+			if art := int32(e >> 16); art != last {
+				d := at[art]
+				if d == 0 {
+					d = newProfile(art)
+					at[art] = d
+				}
+				doc, last = &docs[d-1], art
+				if doc.lastW != t {
+					doc.gotW += w
+					doc.lastW = t
+				}
 			}
 			if p := int32(uint16(e)); p < doc.n {
 				ph := &parts[doc.from+p]
-				ph.wcov += lw.share[t]
+				ph.wcov += sh
 				ph.wn++
 			}
 		}
 	}
 	for ti := range grams {
-		t, w := int32(ti), grams[ti].w
-		for _, e := range grams[ti].entries(ml.grams) {
-			art := int32(e >> 16)
-			d := at[art]
-			if d == 0 {
-				d = newProfile(art)
-				at[art] = d
+		ents := grams[ti].entries(ml.grams)
+		if lg.total == 0 {
+			for _, e := range ents {
+				if art := int32(e >> 16); at[art] == 0 {
+					at[art] = newProfile(art)
+				}
 			}
-			if lg.total == 0 {
-				continue
-			}
-			doc := &docs[d-1]
-			if doc.lastG != t {
-				doc.gotG += w
-				doc.lastG = t
+			continue
+		}
+		t, w, sh := int32(ti), grams[ti].w, lg.share[ti]
+		var doc *tallyDoc
+		last := int32(-1)
+		for _, e := range ents {
+			if art := int32(e >> 16); art != last {
+				d := at[art]
+				if d == 0 {
+					d = newProfile(art)
+					at[art] = d
+				}
+				doc, last = &docs[d-1], art
+				if doc.lastG != t {
+					doc.gotG += w
+					doc.lastG = t
+				}
 			}
 			if p := int32(uint16(e)); p < doc.n {
 				ph := &parts[doc.from+p]
-				ph.gcov += lg.share[t]
+				ph.gcov += sh
 				ph.gn++
 			}
 		}
@@ -440,8 +462,13 @@ func (m *memIndex) tally(ctx context.Context, s *searcher, lang string, words, g
 			c.body = cov(lb, d.gotW)
 			continue
 		}
+		s.resolve(c) // a profile document before this one (not expected: one language per article)
 		c.from, c.n = d.from, d.n
 		c.prof = pw*cov(lw, d.gotW) + (1-pw)*cov(lg, d.gotG)
+		if s.lazyBest { // finish computes c.best if it can matter
+			c.lazy, c.bestHi = true, math.Max(c.best, s.bestBound(d.gotW, d.gotG))
+			continue
+		}
 		s.bestPart(c, s.sc.parts[d.from:d.from+d.n])
 	}
 	return nil

@@ -70,8 +70,10 @@ func Clean(text string) Cleaned {
 
 // clean is Clean with the recursion depth of the forward fallback.
 func clean(text string, depth int) Cleaned {
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	text = strings.ReplaceAll(text, "\r", "\n")
+	if strings.IndexByte(text, '\r') >= 0 { // else both leave it as it is
+		text = strings.ReplaceAll(text, "\r\n", "\n")
+		text = strings.ReplaceAll(text, "\r", "\n")
+	}
 	lines := strings.Split(text, "\n")
 
 	quoted := make([]bool, len(lines))

@@ -331,19 +331,20 @@ func checkStructure(data []byte, maxField int64, big int) ([]leafPart, error) {
 	var (
 		stack  []string
 		leaves []leafPart
-		open   *leafPart // the leaf part whose body is being read
+		open   leafPart // the leaf part whose body is being read, when isOpen
+		isOpen bool
 	)
 	closeLeaf := func(end int) {
-		if open != nil && end-open.start > big {
+		if isOpen && end-open.start > big {
 			open.end = end
-			leaves = append(leaves, *open)
+			leaves = append(leaves, open)
 		}
-		open = nil
+		isOpen = false
 	}
-	if b := boundaryOf(h.ctype); b != "" {
-		stack = append(stack, b)
+	if h.boundary != "" {
+		stack = append(stack, h.boundary)
 	} else {
-		open = &leafPart{headerEnd: h.blank, start: h.end, cte: h.cte}
+		open, isOpen = leafPart{headerEnd: h.blank, start: h.end, cte: h.cte}, true
 	}
 	parts := 0
 	for pos < len(data) && len(stack) > 0 {
@@ -377,12 +378,12 @@ func checkStructure(data []byte, maxField int64, big int) ([]leafPart, error) {
 			return nil, err
 		}
 		pos = ph.end
-		if b := boundaryOf(ph.ctype); b != "" {
-			if stack = append(stack, b); len(stack) > maxDepth {
+		if ph.boundary != "" {
+			if stack = append(stack, ph.boundary); len(stack) > maxDepth {
 				return nil, errorf(ErrTooComplex, "MIME parts nested more than %d levels deep (line %d)", maxDepth, lineNumber(data, pos))
 			}
 		} else {
-			open = &leafPart{headerEnd: ph.blank, start: ph.end, cte: ph.cte}
+			open, isOpen = leafPart{headerEnd: ph.blank, start: ph.end, cte: ph.cte}, true
 		}
 	}
 	closeLeaf(len(data))
@@ -394,7 +395,7 @@ func checkStructure(data []byte, maxField int64, big int) ([]leafPart, error) {
 type leafPart struct {
 	headerEnd  int    // where the blank line that ends its header starts
 	start, end int    // the body
-	cte        string // its Content-Transfer-Encoding
+	cte        []byte // its Content-Transfer-Encoding, as it stands in the mail
 }
 
 // partMax is the most bytes of one part's body enmime is given: enough
@@ -432,7 +433,7 @@ func shrink(data []byte, leaves []leafPart, max int) []byte {
 		}
 		out = append(out, data[prev:l.headerEnd]...)
 		out = append(out, sizeHeader+": "...)
-		out = strconv.AppendInt(out, decodedSize(l.cte, data[l.start:l.end]), 10)
+		out = strconv.AppendInt(out, decodedSize(string(l.cte), data[l.start:l.end]), 10)
 		out = append(out, "\r\n"...)
 		out = append(out, data[l.headerEnd:keep]...)
 		prev = l.end
@@ -501,27 +502,32 @@ func lineNumber(data []byte, pos int) int {
 
 // header is what scanHeader found of a header section.
 type header struct {
-	end   int    // the position after the blank line that ends it
-	blank int    // where that blank line starts
-	ctype string // the unfolded Content-Type value
-	cte   string // the Content-Transfer-Encoding value
+	end      int    // the position after the blank line that ends it
+	blank    int    // where that blank line starts
+	boundary string // boundaryOf the unfolded Content-Type value
+	cte      []byte // the Content-Transfer-Encoding value, in data
 }
 
 // scanHeader reads a header section starting at pos up to and including
 // the blank line that ends it, and an error wrapping ErrTooLarge when a
 // field (with its continuation lines) is longer than maxField.
+//
+// The Content-Type is unfolded into a buffer on the stack and made a
+// string only when it may be a multipart one (see ctypeBoundary); the
+// Content-Transfer-Encoding is the trimmed value where it stands.
 func scanHeader(data []byte, pos int, maxField int64) (header, error) {
 	var (
 		fieldStart = pos
 		fieldLen   int64
-		ctype      []byte
+		ctypeBuf   [128]byte
+		ctype      = ctypeBuf[:0]
 		inCtype    bool
 		cte        []byte
 	)
 	for pos < len(data) {
 		line, next := lineAt(data, pos)
 		if len(bytes.TrimSpace(line)) == 0 {
-			return header{end: next, blank: pos, ctype: string(ctype), cte: string(cte)}, nil
+			return header{end: next, blank: pos, boundary: ctypeBoundary(ctype), cte: cte}, nil
 		}
 		if line[0] == ' ' || line[0] == '\t' {
 			fieldLen += int64(len(line))
@@ -537,7 +543,7 @@ func scanHeader(data []byte, pos int, maxField int64) (header, error) {
 				ctype = append(ctype[:0], bytes.TrimSpace(value)...)
 			}
 			if bytes.EqualFold(name, []byte("Content-Transfer-Encoding")) && len(value) < 64 {
-				cte = append(cte[:0], bytes.TrimSpace(value)...)
+				cte = bytes.TrimSpace(value)
 			}
 		}
 		if fieldLen > maxField {
@@ -547,7 +553,18 @@ func scanHeader(data []byte, pos int, maxField int64) (header, error) {
 		}
 		pos = next
 	}
-	return header{end: pos, blank: pos, ctype: string(ctype), cte: string(cte)}, nil
+	return header{end: pos, blank: pos, boundary: ctypeBoundary(ctype), cte: cte}, nil
+}
+
+// ctypeBoundary is boundaryOf(string(ctype)), without making the string
+// for a value that starts with ten ASCII bytes other than "multipart/"
+// (in any case), for which boundaryOf is "".
+func ctypeBoundary(ctype []byte) string {
+	if t := bytes.TrimSpace(ctype); len(t) >= len("multipart/") && isASCII(t[:len("multipart/")]) &&
+		!bytes.EqualFold(t[:len("multipart/")], []byte("multipart/")) {
+		return ""
+	}
+	return boundaryOf(string(ctype))
 }
 
 func truncate(s string, n int) string {
@@ -1211,11 +1228,19 @@ func firstValue(h textproto.MIMEHeader, key string) string {
 	return ""
 }
 
+// headerValues is env.GetHeaderValues(key) for a key in canonical form,
+// without the copy when no value has an encoded word.
 func headerValues(env *enmime.Envelope, key string) []string {
 	if env.Root == nil || len(env.Root.Header[key]) == 0 {
 		return nil
 	}
-	return env.GetHeaderValues(key)
+	vv := env.Root.Header[key]
+	for _, v := range vv {
+		if strings.Contains(v, "=?") {
+			return env.GetHeaderValues(key)
+		}
+	}
+	return vv // what enmime's decoding leaves as it is; the callers only read it
 }
 
 // autoHeaders are headers whose presence (with any value but "no" or

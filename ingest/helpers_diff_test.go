@@ -44,6 +44,9 @@ func diffLineHelpers(t *testing.T, s string) {
 	if got, want := hasLowerPrefix(s, "multipart/"), strings.HasPrefix(strings.ToLower(s), "multipart/"); got != want {
 		t.Errorf("hasLowerPrefix(%q, multipart/) = %v, want %v", s, got, want)
 	}
+	if got, want := onlyCRLFControls(s), oldOnlyCRLFControls(s); got != want {
+		t.Errorf("onlyCRLFControls(%q) = %v, old %v", s, got, want)
+	}
 	if got, want := autoSubject(s), autoSubjectRE.FindString(s); got != want {
 		t.Errorf("autoSubject(%q) = %q, autoSubjectRE finds %q", s, got, want)
 	}
@@ -73,6 +76,10 @@ var lineHelperSeeds = []string{
 	"Re: Ihre Bestellung  12345", "Rückfrage", "x\x7f", "a \tb", "=?utf-8?q?R=C3=BCckfrage?=",
 	"multipart/mixed; boundary=X", "MULTIPART/Alternative", "multİpart/mixed", "Multipart", "multipart\u212A",
 	"Delivery Status Notification (Failure)", "Abwesenheitsnotiz", "auto-reply", "autoresponse", "i", "[", "\u212Aaputt",
+	"Zu\u017ftellung fehlgeschlagen", "ZU\u017fT", "out\x00of office", "OUT OF OFFICE", "I AM OUT OF THE OFFICE", "ICH BIN NICHT IM BUERO",
+	"UnZuStellbar: x", "auto", " [ auto reply", "Beschwerde", "Re: Automatische Antwort",
+	"0123456789abcdef\r\n0123456\u0085789abcdef", "0123456789abcdef\u00c2\u00a0xyz0123456789", "01234567\r89abcdef",
+	"0123456789abcdef\ufeff0123456789abcdef", "0123456789abcde\x7f", "ääääääää\r\nüüüüüüüü\r\n\t01234567\r\n",
 }
 
 func TestLineHelpersSameAsOld(t *testing.T) {
@@ -227,4 +234,32 @@ func FuzzCleanQPCheckSameAsOld(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		diffCleanQPBody(t, body)
 	})
+}
+
+// oldOnlyCRLFControls is onlyCRLFControls one byte at a time.
+func oldOnlyCRLFControls(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !controlLead[c] {
+			continue
+		}
+		switch {
+		case c == '\r':
+			if i+1 >= len(s) || s[i+1] != '\n' {
+				return false
+			}
+			i++
+		case c == 0xC2: // U+0080 to U+009F are C2 80 to C2 9F
+			if i+1 < len(s) && 0x80 <= s[i+1] && s[i+1] <= 0x9F {
+				return false
+			}
+		case c == 0xEF: // U+FEFF is EF BB BF
+			if i+2 < len(s) && s[i+1] == 0xBB && s[i+2] == 0xBF {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -1066,6 +1066,20 @@ func bodyClean(s string) string {
 // U+001F, U+007F to U+009F, as unicode.IsControl) and no U+FEFF.
 func onlyCRLFControls(s string) bool {
 	for i := 0; i < len(s); i++ {
+		// Eight bytes at a time: only a word with a control byte, a
+		// 0x7F, 0xC2 or 0xEF is looked at byte by byte.
+		for i+8 <= len(s) {
+			const ones, highs = 0x0101010101010101, 0x8080808080808080
+			x := load64(s, i)
+			del, c2, ef := x^0x7F*ones, x^0xC2*ones, x^0xEF*ones
+			if (x-0x20*ones)&^x&highs != 0 || (del-ones)&^del&highs != 0 || (c2-ones)&^c2&highs != 0 || (ef-ones)&^ef&highs != 0 {
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if !controlLead[c] {
 			continue
@@ -1089,6 +1103,14 @@ func onlyCRLFControls(s string) bool {
 		}
 	}
 	return true
+}
+
+// load64 is the little-endian 64-bit word of s at i (one load, as the
+// compiler combines the byte loads).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // controlLead marks the bytes onlyCRLFControls looks at closer: control
@@ -1269,21 +1291,29 @@ var autoSubjectRE = regexp.MustCompile(`(?i)^[\s\[(*]*(?:` +
 	`)`)
 
 // autoSubject is autoSubjectRE.FindString(s). Each of its phrases starts
-// with two ASCII letters, or a letter and a space, that (?i) matches in
-// ASCII upper or lower case only (of the letters whose case folding
-// reaches outside ASCII, 'k' and 's', none starts a phrase), after
-// white space, '[', '(' or '*'; a subject starting otherwise, as most
-// do, is not given to the regular expression.
+// with four ASCII letters or spaces, after white space, '[', '(' or '*';
+// (?i) matches them in ASCII upper or lower case only, but the 's' of
+// "zust" (which also matches U+017F, a byte of which would take the
+// subject to the regular expression). A subject starting otherwise, as
+// most do, is not given to the regular expression.
 func autoSubject(s string) string {
 	i := 0
 	for i < len(s) && strings.IndexByte(" \t\n\f\r[(*", s[i]) >= 0 {
 		i++
 	}
-	if i+1 >= len(s) {
-		return ""
+	if len(s)-i < 4 {
+		return "" // every phrase is longer
 	}
-	switch string([]byte{s[i] | 0x20, s[i+1] | 0x20}) { // lower case, for the letters (and ' ') compared with
-	case "ab", "au", "ou", "i ", "ic", "un", "ni", "ma", "de", "re", "fa", "zu", "be":
+	var w [4]byte
+	for k := range w {
+		c := s[i+k]
+		if c >= utf8.RuneSelf {
+			return autoSubjectRE.FindString(s)
+		}
+		w[k] = c | 0x20 // lower case, for the letters (and ' ') compared with
+	}
+	switch string(w[:]) {
+	case "abwe", "auto", "out ", "i am", "ich ", "unde", "unzu", "nich", "mail", "deli", "retu", "fail", "zust", "bena":
 		return autoSubjectRE.FindString(s)
 	}
 	return ""

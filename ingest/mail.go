@@ -1412,9 +1412,14 @@ func autoReason(env *enmime.Envelope, from addressHeader, subject string, o Opti
 	if loopID == "" {
 		loopID = "antwort"
 	}
-	for _, v := range headerValues(env, "X-Loop") {
-		if strings.EqualFold(strings.TrimSpace(v), loopID) {
-			return "X-Loop: " + loopID + " (our own reply)"
+	// Most mails have none of the fields looked up below but
+	// Return-Path; for them the lookups are skipped.
+	fields := env.Root != nil && hasAutoField(env.Root.Header)
+	if fields {
+		for _, v := range headerValues(env, "X-Loop") {
+			if strings.EqualFold(strings.TrimSpace(v), loopID) {
+				return "X-Loop: " + loopID + " (our own reply)"
+			}
 		}
 	}
 	if len(o.OwnDomains) > 0 {
@@ -1442,6 +1447,29 @@ func autoReason(env *enmime.Envelope, from addressHeader, subject string, o Opti
 			return "Return-Path: <> (bounce)"
 		}
 	}
+	if fields {
+		if r := autoFields(env); r != "" {
+			return r
+		}
+	}
+	if len(from.addrs) == 1 {
+		local, _, _ := strings.Cut(strings.ToLower(from.addrs[0].Address), "@")
+		if local == "mailer-daemon" || local == "postmaster" {
+			return "From: " + from.addrs[0].Address + " (bounce)"
+		}
+	}
+	if m := autoSubject(subject); m != "" {
+		return "subject: " + strings.TrimSpace(strings.TrimLeft(strings.TrimRight(m, " :"), " [(*"))
+	}
+	if !fields {
+		return ""
+	}
+	return vendorAuto(env, o)
+}
+
+// autoFields is the part of autoReason that looks at Auto-Submitted, the
+// autoHeaders, Precedence, List-Id and List-Unsubscribe.
+func autoFields(env *enmime.Envelope) string {
 	if v := strings.TrimSpace(headerValue(env, "Auto-Submitted")); v != "" && !strings.EqualFold(v, "no") {
 		return "Auto-Submitted: " + headerText(v)
 	}
@@ -1462,14 +1490,23 @@ func autoReason(env *enmime.Envelope, from addressHeader, subject string, o Opti
 	if headerValue(env, "List-Unsubscribe") != "" {
 		return "List-Unsubscribe (newsletter or mailing list)"
 	}
-	if len(from.addrs) == 1 {
-		local, _, _ := strings.Cut(strings.ToLower(from.addrs[0].Address), "@")
-		if local == "mailer-daemon" || local == "postmaster" {
-			return "From: " + from.addrs[0].Address + " (bounce)"
+	return ""
+}
+
+// hasAutoField reports whether h may have one of the fields autoReason
+// looks up other than Message-Id and Return-Path: X-Loop, Auto-Submitted,
+// Precedence, List-Id, List-Unsubscribe and, by their "X-" (which
+// TestAutoFieldsStartWithX checks), the autoHeaders and those vendorAuto
+// looks up. Without them, autoReason's lookups find nothing.
+func hasAutoField(h textproto.MIMEHeader) bool {
+	for k := range h {
+		if strings.HasPrefix(k, "X-") {
+			return true
+		}
+		switch k {
+		case "Auto-Submitted", "Precedence", "List-Id", "List-Unsubscribe":
+			return true
 		}
 	}
-	if m := autoSubject(subject); m != "" {
-		return "subject: " + strings.TrimSpace(strings.TrimLeft(strings.TrimRight(m, " :"), " [(*"))
-	}
-	return vendorAuto(env, o)
+	return false
 }

@@ -861,5 +861,51 @@ func isDisclaimer(t string) bool {
 	if !disclaimerWord(w) {
 		return false
 	}
+	if next := disclaimerNext(w); next != "" && len(t) >= len(w) && isASCIIString(t[:len(w)]) {
+		// t starts with w as it stands (the word ends there). Its
+		// phrases need a space after w and a second word starting with
+		// a letter of next, in either case; only 's' of those also
+		// matches a letter outside ASCII, so a second word starting
+		// outside ASCII is given to the regular expression.
+		if len(t) < len(w)+2 || t[len(w)] != ' ' {
+			return false
+		}
+		if c := t[len(w)+1]; c < utf8.RuneSelf && strings.IndexByte(next, c|0x20) < 0 {
+			return false
+		}
+	}
 	return disclaimerRE.MatchString(t)
+}
+
+// disclaimerNext is the first letters of the second words of the
+// phrases of disclaimerRE that start with the word w, for a w that
+// starts no phrase of one word; else "".
+func disclaimerNext(w []byte) string {
+	switch string(w) {
+	case "diese":
+		return "enm" // e-mail, email, nachricht, mail
+	case "der", "the":
+		return "i" // inhalt, information
+	case "wenn", "sollten", "falls":
+		return "s" // sie
+	case "bitte":
+		return "dp" // denken, prüfen, pruefen (überlegen starts outside ASCII)
+	case "this":
+		return "emc" // e-mail, email, message, communication
+	case "if":
+		return "y" // you
+	case "please", "company":
+		return "cr" // consider, registration
+	case "confidentiality":
+		return "ns" // notice, note, statement
+	case "legal":
+		return "n" // notice
+	case "registered":
+		return "oi" // office, in
+	case "sitz":
+		return "d" // der
+	case "rechtlicher":
+		return "h" // hinweis
+	}
+	return ""
 }

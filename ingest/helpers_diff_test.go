@@ -53,6 +53,13 @@ func diffLineHelpers(t *testing.T, s string) {
 	if got, want := string(appendWords(nil, []byte(s))), strings.Join(strings.Fields(s), " "); got != want {
 		t.Errorf("appendWords(%q) = %q, strings.Fields gives %q", s, got, want)
 	}
+	want := "x"
+	if w := strings.Join(strings.Fields(s), " "); w != "" {
+		want += " " + w
+	}
+	if got := string(appendWords([]byte("x"), []byte(s))); got != want {
+		t.Errorf("appendWords(x, %q) = %q, want %q", s, got, want)
+	}
 }
 
 // lineHelperSeeds are lines that take the fast paths and the slow ones:
@@ -85,6 +92,7 @@ var lineHelperSeeds = []string{
 	"If you have received this in error", "If possible", "Please consider the environment before printing", "Please call", "Company registration",
 	"Company X", "Confidentiality notice", "Confidentiality \u017ftatement", "Confidentiality Statement", "Legal notice", "Legal", "Registered office",
 	"Registered in England", "Sitz der Gesellschaft: Berlin", "Rechtlicher Hinweis", "DİESE E-Mail ist vertraulich", "\u212Aompany registration",
+	" Max Mustermann <m@x> ", "\t Max\t", "Max  M", " ", "\t", "Max \r", "a\x7fb", "Max\u00a0M", "Sun, 01 Mar 2026 08:00:00 +0000\r",
 	"Zu\u017ftellung fehlgeschlagen", "ZU\u017fT", "out\x00of office", "OUT OF OFFICE", "I AM OUT OF THE OFFICE", "ICH BIN NICHT IM BUERO",
 	"UnZuStellbar: x", "auto", " [ auto reply", "Beschwerde", "Re: Automatische Antwort",
 	"0123456789abcdef\r\n0123456\u0085789abcdef", "0123456789abcdef\u00c2\u00a0xyz0123456789", "01234567\r89abcdef",

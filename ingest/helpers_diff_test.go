@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 )
 
@@ -279,4 +280,73 @@ func oldOnlyCRLFControls(s string) bool {
 		}
 	}
 	return true
+}
+
+// diffCommonDate fails t when parseCommonDateFast reads s otherwise than
+// time.Parse with commonDateLayout: the same instant, location and zone.
+// (Run the tests with TZ=Europe/Berlin for a time.Local with several
+// offsets.)
+func diffCommonDate(t *testing.T, s string) {
+	t.Helper()
+	got, ok := parseCommonDateFast(s)
+	if !ok {
+		return
+	}
+	want, err := time.Parse(commonDateLayout, s)
+	gn, goff := got.Zone()
+	wn, woff := want.Zone()
+	// A fixed zone of whole hours from -12 to +14 is shared, one of
+	// other offsets made anew by either: the same when it has the same
+	// name and offset.
+	shared := woff%3600 == 0 && -12*3600 <= woff && woff <= 14*3600
+	if err != nil || !got.Equal(want) || got.Location().String() != want.Location().String() || gn != wn || goff != woff ||
+		shared && got != want {
+		t.Fatalf("parseCommonDateFast(%q) = %v (%v), time.Parse %v, %v", s, got, got.Location(), want, err)
+	}
+}
+
+var commonDateSeeds = []string{
+	"Sun, 01 Mar 2026 08:00:00 +0000", "Sun, 1 Mar 2026 08:00:00 +0000", "Mon, 31 Dec 2029 23:59:59 -1130",
+	"Tue, 29 Feb 2028 12:00:00 +0100", "Tue, 29 Feb 2027 12:00:00 +0100", "Wed, 31 Apr 2026 12:00:00 +0200",
+	"Thu, 00 Mar 2026 08:00:00 +0000", "Fri, 0 Mar 2026 08:00:00 +0000", "Sat, 15 Jul 2026 24:00:00 +0000",
+	"Sun, 15 Jul 2026 08:60:00 +0000", "Sun, 15 Jul 2026 08:00:60 +0000", "Sun, 15 Jul 2026 08:00:00 +2400",
+	"Sun, 15 Jul 2026 08:00:00 +0060", "sun, 15 jul 2026 08:00:00 +0000", "Sun, 15 JUL 2026 08:00:00 +0000",
+	"Xyz, 15 Jul 2026 08:00:00 +0000", "Sun, 15 Aug 2026 8:00:00 +0000", "Sun, 15 Oct 2026 02:30:00 +0100",
+	"Sun, 29 Mar 2026 02:30:00 +0100", "Sun, 29 Mar 2026 03:30:00 +0200", "Sun, 25 Oct 2026 02:30:00 +0200",
+	"Sun, 25 Oct 2026 02:30:00 +0100", "Sun, 15 Jul 2026 08:00:00 -0000", "Sun, 15 Jul 0000 08:00:00 +0000",
+	"Sun, 15 Jul 9999 08:00:00 +0000", "Sun, 15 Jul 2026 08:00:00 +00000", "Sun,15 Jul 2026 08:00:00 +0000",
+	"Sun, 15 Jul 2026 08:00:00 UTC+0", "Sun, 15 Jul 2026 08:00:00 +0 00", "Sun, 1a Jul 2026 08:00:00 +0000",
+	"Sun, 15 Nov 1969 08:00:00 +0000", "Sun, 15 Apc 2026 08:00:00 +0000", "Sun, 15 anF 2026 08:00:00 +0000",
+}
+
+func TestCommonDateSameAsTimeParse(t *testing.T) {
+	for _, s := range []string{"Sun, 01 Mar 2026 08:00:00 +0000", "Sun, 1 Mar 2026 08:00:00 -0130"} {
+		if _, ok := parseCommonDateFast(s); !ok {
+			t.Errorf("parseCommonDateFast(%q) leaves it to time.Parse", s)
+		}
+	}
+	for _, s := range commonDateSeeds {
+		diffCommonDate(t, s)
+	}
+	n := 0
+	for _, raw := range diffInputs(t) {
+		for _, line := range strings.Split(string(raw), "\n") {
+			if v, ok := strings.CutPrefix(line, "Date:"); ok {
+				diffCommonDate(t, strings.TrimSpace(v))
+				n++
+			}
+		}
+	}
+	t.Logf("%d Date values", n)
+}
+
+// FuzzCommonDateSameAsTimeParse checks parseCommonDateFast against
+// time.Parse on arbitrary values.
+func FuzzCommonDateSameAsTimeParse(f *testing.F) {
+	for _, s := range commonDateSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		diffCommonDate(t, s)
+	})
 }

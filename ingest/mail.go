@@ -780,8 +780,81 @@ func parseCommonDate(v string) (time.Time, bool) {
 	if strings.IndexAny(v, "+-") != len(v)-5 {
 		return time.Time{}, false
 	}
+	if t, ok := parseCommonDateFast(v); ok {
+		return t, true
+	}
 	t, err := time.Parse(commonDateLayout, v)
 	return t, err == nil
+}
+
+// parseCommonDateFast is time.Parse(commonDateLayout, v) for the values
+// of exactly the form "Sun, 01 Mar 2026 08:00:00 +0000" (day of the week
+// and month spelled so, a day of one or two digits, the rest of two or
+// four, every field in its range), with the result time.Parse gives:
+// the time in time.Local when Local has the value's offset at that
+// time, else in a fixed zone without name. ok is false for any other
+// value, which time.Parse then reads.
+func parseCommonDateFast(v string) (time.Time, bool) {
+	if len(v) < 5 || v[3:5] != ", " {
+		return time.Time{}, false
+	}
+	switch v[:3] {
+	case "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun":
+	default:
+		return time.Time{}, false
+	}
+	var day int
+	switch rest := v[5:]; {
+	case len(rest) == len("1 Mar 2026 08:00:00 +0000") && '1' <= rest[0] && rest[0] <= '9':
+		day, v = int(rest[0]-'0'), rest[1:] // a day of one digit, time.Parse's "2"
+	case len(rest) == len("01 Mar 2026 08:00:00 +0000"):
+		d, ok := twoDigits(rest[:2])
+		if !ok || d < 1 {
+			return time.Time{}, false
+		}
+		day, v = d, rest[2:]
+	default:
+		return time.Time{}, false
+	}
+	// v is " Mar 2026 08:00:00 +0000".
+	if v[0] != ' ' || v[4] != ' ' || v[9] != ' ' || v[12] != ':' || v[15] != ':' || v[18] != ' ' || v[19] != '+' && v[19] != '-' {
+		return time.Time{}, false
+	}
+	const months = "JanFebMarAprMayJunJulAugSepOctNovDec"
+	m := strings.Index(months, v[1:4])
+	if m < 0 || m%3 != 0 {
+		return time.Time{}, false
+	}
+	month := time.Month(m/3 + 1)
+	century, ok1 := twoDigits(v[5:7])
+	year, ok2 := twoDigits(v[7:9])
+	hour, ok3 := twoDigits(v[10:12])
+	minute, ok4 := twoDigits(v[13:15])
+	sec, ok5 := twoDigits(v[16:18])
+	zh, ok6 := twoDigits(v[20:22])
+	zm, ok7 := twoDigits(v[22:24])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) || hour > 23 || minute > 59 || sec > 59 || zh > 23 || zm > 59 {
+		return time.Time{}, false
+	}
+	year += century * 100
+	if day > 28 && time.Date(year, month, day, 0, 0, 0, 0, time.UTC).Day() != day {
+		return time.Time{}, false // beyond the month's end: time.Parse says so
+	}
+	offset := (zh*60 + zm) * 60
+	if v[19] == '-' {
+		offset = -offset
+	}
+	t := time.Date(year, month, day, hour, minute, sec, 0, time.UTC).Add(-time.Duration(offset) * time.Second)
+	if _, local := t.In(time.Local).Zone(); local == offset {
+		return t.In(time.Local), true
+	}
+	return t.In(time.FixedZone("", offset)), true
+}
+
+// twoDigits is the value of two decimal digits.
+func twoDigits(s string) (int, bool) {
+	a, b := s[0]-'0', s[1]-'0'
+	return int(a)*10 + int(b), a <= 9 && b <= 9
 }
 
 // ---- body ----

@@ -777,7 +777,7 @@ const commonDateLayout = "Mon, 2 Jan 2006 15:04:05 -0700"
 // its layouts in turn: 24 without a day of the week, which cannot match a
 // value that starts with one, and then commonDateLayout.
 func parseCommonDate(v string) (time.Time, bool) {
-	if strings.IndexAny(v, "+-") != len(v)-5 {
+	if indexSign(v) != len(v)-5 {
 		return time.Time{}, false
 	}
 	if t, ok := parseCommonDateFast(v); ok {
@@ -785,6 +785,16 @@ func parseCommonDate(v string) (time.Time, bool) {
 	}
 	t, err := time.Parse(commonDateLayout, v)
 	return t, err == nil
+}
+
+// indexSign is strings.IndexAny(v, "+-"), without the set that builds.
+func indexSign(v string) int {
+	for i := 0; i < len(v); i++ {
+		if v[i] == '+' || v[i] == '-' {
+			return i
+		}
+	}
+	return -1
 }
 
 // parseCommonDateFast is time.Parse(commonDateLayout, v) for the values

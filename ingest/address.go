@@ -239,10 +239,17 @@ func simpleMailbox(s string) (a Address, ok bool) {
 		}
 		if i > 0 {
 			name, found := strings.CutSuffix(rest[:i], " ")
-			if !found || !simpleWords(name) {
+			if !found {
 				return Address{}, false
 			}
-			a.Name = name
+			switch ascii, ok := simpleWords(name); {
+			case !ok:
+				return Address{}, false
+			case ascii:
+				a.Name = name // what headerText gives for it
+			default:
+				a.Name = headerText(name) // as parseAddressListMail cleans net/mail's name
+			}
 		}
 		addr = rest[i+1:]
 	}
@@ -254,18 +261,23 @@ func simpleMailbox(s string) (a Address, ok bool) {
 	return a, true
 }
 
-// simpleWords reports whether s is words of ASCII letters, digits and
-// '-' between single spaces.
-func simpleWords(s string) bool {
+// simpleWords reports whether s is words of ASCII letters, digits, '-'
+// and characters of more than one byte in valid UTF-8 (which net/mail
+// takes for atom text), between single spaces; ascii reports whether s is
+// all ASCII.
+func simpleWords(s string) (ascii, ok bool) {
 	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' || strings.Contains(s, "  ") {
-		return false
+		return false, false
 	}
+	ascii = true
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c != ' ' && c != '-' && !isAlnum(c) {
-			return false
+		if c := s[i]; c >= utf8.RuneSelf {
+			ascii = false
+		} else if c != ' ' && c != '-' && !isAlnum(c) {
+			return false, false
 		}
 	}
-	return true
+	return ascii, ascii || utf8.ValidString(s)
 }
 
 // dotAtom reports whether s is ASCII letters, digits, '-' and the bytes

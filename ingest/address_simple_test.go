@@ -31,6 +31,9 @@ func TestSimpleMailboxSameAsNetMail(t *testing.T) {
 		"Max <a@b..c>", "Max <a@.b>", "Max <a@b.>", "Max <a@b@c>", "-Max- <a@b>", "Max - <a@b>", "Max. <a@b>",
 		"M\u00e4x <a@b>", "=?utf-8?q?M=C3=A4x?= <a@b>", "\"Max\" <a@b>", "Max (x) <a@b>", "Kunden: a@b;", "a@b (Max)",
 		"Max <a@b-c.d-e>", "Max <a@-b>", "Max <a@b->", "Max <a-@b>", "Max <_a+b_@c>", "0 <0@0>", "- <-@->",
+		"Emma M\u00fcller <emma.mueller@kunde.example>", "Thomas Y\u0131lmaz <t@k.example>", "\u00c4 <a@b>",
+		"M\u00c3\u00bcller <a@b>", "Max\u00a0M <a@b>", "Max \u3000 <a@b>", "A\ufffdB <a@b>", "M\xfcller <a@b>",
+		"Max\u2028 <a@b>", "\u0085 <a@b>", "\u00e4-\u00f6 <a@b>", "Max \u00e4 <a@b>",
 	}
 	n := 0
 	for _, v := range values {
@@ -56,7 +59,7 @@ func TestSimpleMailboxSameAsNetMail(t *testing.T) {
 // FuzzSimpleMailboxSameAsNetMail checks simpleMailbox against net/mail
 // on arbitrary values.
 func FuzzSimpleMailboxSameAsNetMail(f *testing.F) {
-	for _, s := range []string{"Max Mustermann <max.mustermann@kunde.example>", "a@b", "<a.b@c-d.e>", "Jean-Luc <jl+x@y>"} {
+	for _, s := range []string{"Max Mustermann <max.mustermann@kunde.example>", "a@b", "<a.b@c-d.e>", "Jean-Luc <jl+x@y>", "Emma M\u00fcller <e@k>", "M\u00c3\u00bcller <a@b>"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

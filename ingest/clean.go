@@ -70,8 +70,10 @@ func Clean(text string) Cleaned {
 
 // clean is Clean with the recursion depth of the forward fallback.
 func clean(text string, depth int) Cleaned {
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	text = strings.ReplaceAll(text, "\r", "\n")
+	if strings.IndexByte(text, '\r') >= 0 { // else both leave it as it is
+		text = strings.ReplaceAll(text, "\r\n", "\n")
+		text = strings.ReplaceAll(text, "\r", "\n")
+	}
 	lines := strings.Split(text, "\n")
 
 	quoted := make([]bool, len(lines))
@@ -812,8 +814,11 @@ func isMobileFooter(t string) bool {
 // firstWord appends the first word of t in lower case, without
 // punctuation, to dst (a buffer on the caller's stack).
 func firstWord(dst []byte, t string) []byte {
-	if i := strings.IndexAny(t, " \t,:;"); i >= 0 {
-		t = t[:i]
+	for i := 0; i < len(t); i++ { // strings.IndexAny(t, " \t,:;"), without the set that builds
+		if c := t[i]; c == ' ' || c == '\t' || c == ',' || c == ':' || c == ';' {
+			t = t[:i]
+			break
+		}
 	}
 	if len(t) > 40 {
 		return dst
@@ -859,5 +864,51 @@ func isDisclaimer(t string) bool {
 	if !disclaimerWord(w) {
 		return false
 	}
+	if next := disclaimerNext(w); next != "" && len(t) >= len(w) && isASCIIString(t[:len(w)]) {
+		// t starts with w as it stands (the word ends there). Its
+		// phrases need a space after w and a second word starting with
+		// a letter of next, in either case; only 's' of those also
+		// matches a letter outside ASCII, so a second word starting
+		// outside ASCII is given to the regular expression.
+		if len(t) < len(w)+2 || t[len(w)] != ' ' {
+			return false
+		}
+		if c := t[len(w)+1]; c < utf8.RuneSelf && strings.IndexByte(next, c|0x20) < 0 {
+			return false
+		}
+	}
 	return disclaimerRE.MatchString(t)
+}
+
+// disclaimerNext is the first letters of the second words of the
+// phrases of disclaimerRE that start with the word w, for a w that
+// starts no phrase of one word; else "".
+func disclaimerNext(w []byte) string {
+	switch string(w) {
+	case "diese":
+		return "enm" // e-mail, email, nachricht, mail
+	case "der", "the":
+		return "i" // inhalt, information
+	case "wenn", "sollten", "falls":
+		return "s" // sie
+	case "bitte":
+		return "dp" // denken, prüfen, pruefen (überlegen starts outside ASCII)
+	case "this":
+		return "emc" // e-mail, email, message, communication
+	case "if":
+		return "y" // you
+	case "please", "company":
+		return "cr" // consider, registration
+	case "confidentiality":
+		return "ns" // notice, note, statement
+	case "legal":
+		return "n" // notice
+	case "registered":
+		return "oi" // office, in
+	case "sitz":
+		return "d" // der
+	case "rechtlicher":
+		return "h" // hinweis
+	}
+	return ""
 }

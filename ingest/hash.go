@@ -140,6 +140,14 @@ var hashScratch = sync.Pool{New: func() any { return &mailHashScratch{h: sha256.
 // dst, each after a space unless dst is empty. ASCII bytes are looked up
 // in asciiSpace; others are decoded and asked unicode.IsSpace.
 func appendWords(dst, s []byte) []byte {
+	// Most values are printable ASCII words between single spaces, with
+	// blanks at either end: they are their own words.
+	if t := trimLeftBlank(trimRightBlank(s)); plainWordBytes(t) {
+		if len(t) > 0 && len(dst) > 0 {
+			dst = append(dst, ' ')
+		}
+		return append(dst, t...)
+	}
 	for len(s) > 0 {
 		if c := s[0]; c < utf8.RuneSelf {
 			if asciiSpace[c] {
@@ -173,6 +181,20 @@ func appendWords(dst, s []byte) []byte {
 		s = s[j:]
 	}
 	return dst
+}
+
+// plainWordBytes is plainWords for bytes: b is printable ASCII words
+// between single spaces, without space at either end.
+func plainWordBytes(b []byte) bool {
+	if len(b) > 0 && (b[0] == ' ' || b[len(b)-1] == ' ') {
+		return false
+	}
+	for i, c := range b {
+		if c < ' ' || c > '~' || c == ' ' && b[i-1] == ' ' {
+			return false
+		}
+	}
+	return true
 }
 
 // isASCII reports whether b has only ASCII bytes.

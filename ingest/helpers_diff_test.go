@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 )
 
@@ -44,11 +45,21 @@ func diffLineHelpers(t *testing.T, s string) {
 	if got, want := hasLowerPrefix(s, "multipart/"), strings.HasPrefix(strings.ToLower(s), "multipart/"); got != want {
 		t.Errorf("hasLowerPrefix(%q, multipart/) = %v, want %v", s, got, want)
 	}
+	if got, want := onlyCRLFControls(s), oldOnlyCRLFControls(s); got != want {
+		t.Errorf("onlyCRLFControls(%q) = %v, old %v", s, got, want)
+	}
 	if got, want := autoSubject(s), autoSubjectRE.FindString(s); got != want {
 		t.Errorf("autoSubject(%q) = %q, autoSubjectRE finds %q", s, got, want)
 	}
 	if got, want := string(appendWords(nil, []byte(s))), strings.Join(strings.Fields(s), " "); got != want {
 		t.Errorf("appendWords(%q) = %q, strings.Fields gives %q", s, got, want)
+	}
+	want := "x"
+	if w := strings.Join(strings.Fields(s), " "); w != "" {
+		want += " " + w
+	}
+	if got := string(appendWords([]byte("x"), []byte(s))); got != want {
+		t.Errorf("appendWords(x, %q) = %q, want %q", s, got, want)
 	}
 }
 
@@ -73,6 +84,20 @@ var lineHelperSeeds = []string{
 	"Re: Ihre Bestellung  12345", "Rückfrage", "x\x7f", "a \tb", "=?utf-8?q?R=C3=BCckfrage?=",
 	"multipart/mixed; boundary=X", "MULTIPART/Alternative", "multİpart/mixed", "Multipart", "multipart\u212A",
 	"Delivery Status Notification (Failure)", "Abwesenheitsnotiz", "auto-reply", "autoresponse", "i", "[", "\u212Aaputt",
+	"Bitte denken Sie an die Umwelt", "Bitte \u00fcberlegen Sie, ob Sie diese E-Mail wirklich ausdrucken", "Bitte pruefen Sie, ob Sie diese E-Mail ausdrucken",
+	"BITTE PRÜFEN SIE, OB SIE DIESE EMAIL AUSDRUCKEN", "Bitte rufen Sie an", "Bitte", "Bitte ", "Bitte,", "Diese E-Mail ist vertraulich", "Diese Mail ist rechtlich geschützt",
+	"Diese Nachricht ist ausschließlich für Sie", "Diese\tE-Mail ist vertraulich", "Diese Woche", "Der Inhalt dieser E-Mail ist vertraulich", "Der Vertrag",
+	"Wenn Sie nicht der richtige Adressat sind", "Wenn \u017fie nicht der richtige Adressat sind", "Falls Sie nicht der vorgesehene Empfänger sind",
+	"Sollten Sie nicht der beabsichtigte Empfaenger sein", "Wenn es geht", "This e-mail is confidential", "This message is privileged and intended only for",
+	"This communication is confidential", "This is it", "The information contained in this message", "The end", "If you are not the intended recipient",
+	"If you have received this in error", "If possible", "Please consider the environment before printing", "Please call", "Company registration",
+	"Company X", "Confidentiality notice", "Confidentiality \u017ftatement", "Confidentiality Statement", "Legal notice", "Legal", "Registered office",
+	"Registered in England", "Sitz der Gesellschaft: Berlin", "Rechtlicher Hinweis", "DİESE E-Mail ist vertraulich", "\u212Aompany registration",
+	" Max Mustermann <m@x> ", "\t Max\t", "Max  M", " ", "\t", "Max \r", "a\x7fb", "Max\u00a0M", "Sun, 01 Mar 2026 08:00:00 +0000\r",
+	"Zu\u017ftellung fehlgeschlagen", "ZU\u017fT", "out\x00of office", "OUT OF OFFICE", "I AM OUT OF THE OFFICE", "ICH BIN NICHT IM BUERO",
+	"UnZuStellbar: x", "auto", " [ auto reply", "Beschwerde", "Re: Automatische Antwort",
+	"0123456789abcdef\r\n0123456\u0085789abcdef", "0123456789abcdef\u00c2\u00a0xyz0123456789", "01234567\r89abcdef",
+	"0123456789abcdef\ufeff0123456789abcdef", "0123456789abcde\x7f", "ääääääää\r\nüüüüüüüü\r\n\t01234567\r\n",
 }
 
 func TestLineHelpersSameAsOld(t *testing.T) {
@@ -226,5 +251,102 @@ func FuzzCleanQPCheckSameAsOld(f *testing.F) {
 	f.Add([]byte(strings.Repeat("a", 1001)))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		diffCleanQPBody(t, body)
+	})
+}
+
+// oldOnlyCRLFControls is onlyCRLFControls one byte at a time.
+func oldOnlyCRLFControls(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !controlLead[c] {
+			continue
+		}
+		switch {
+		case c == '\r':
+			if i+1 >= len(s) || s[i+1] != '\n' {
+				return false
+			}
+			i++
+		case c == 0xC2: // U+0080 to U+009F are C2 80 to C2 9F
+			if i+1 < len(s) && 0x80 <= s[i+1] && s[i+1] <= 0x9F {
+				return false
+			}
+		case c == 0xEF: // U+FEFF is EF BB BF
+			if i+2 < len(s) && s[i+1] == 0xBB && s[i+2] == 0xBF {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// diffCommonDate fails t when parseCommonDateFast reads s otherwise than
+// time.Parse with commonDateLayout: the same instant, location and zone.
+// (Run the tests with TZ=Europe/Berlin for a time.Local with several
+// offsets.)
+func diffCommonDate(t *testing.T, s string) {
+	t.Helper()
+	got, ok := parseCommonDateFast(s)
+	if !ok {
+		return
+	}
+	want, err := time.Parse(commonDateLayout, s)
+	gn, goff := got.Zone()
+	wn, woff := want.Zone()
+	// A fixed zone of whole hours from -12 to +14 is shared, one of
+	// other offsets made anew by either: the same when it has the same
+	// name and offset.
+	shared := woff%3600 == 0 && -12*3600 <= woff && woff <= 14*3600
+	if err != nil || !got.Equal(want) || got.Location().String() != want.Location().String() || gn != wn || goff != woff ||
+		shared && got != want {
+		t.Fatalf("parseCommonDateFast(%q) = %v (%v), time.Parse %v, %v", s, got, got.Location(), want, err)
+	}
+}
+
+var commonDateSeeds = []string{
+	"Sun, 01 Mar 2026 08:00:00 +0000", "Sun, 1 Mar 2026 08:00:00 +0000", "Mon, 31 Dec 2029 23:59:59 -1130",
+	"Tue, 29 Feb 2028 12:00:00 +0100", "Tue, 29 Feb 2027 12:00:00 +0100", "Wed, 31 Apr 2026 12:00:00 +0200",
+	"Thu, 00 Mar 2026 08:00:00 +0000", "Fri, 0 Mar 2026 08:00:00 +0000", "Sat, 15 Jul 2026 24:00:00 +0000",
+	"Sun, 15 Jul 2026 08:60:00 +0000", "Sun, 15 Jul 2026 08:00:60 +0000", "Sun, 15 Jul 2026 08:00:00 +2400",
+	"Sun, 15 Jul 2026 08:00:00 +0060", "sun, 15 jul 2026 08:00:00 +0000", "Sun, 15 JUL 2026 08:00:00 +0000",
+	"Xyz, 15 Jul 2026 08:00:00 +0000", "Sun, 15 Aug 2026 8:00:00 +0000", "Sun, 15 Oct 2026 02:30:00 +0100",
+	"Sun, 29 Mar 2026 02:30:00 +0100", "Sun, 29 Mar 2026 03:30:00 +0200", "Sun, 25 Oct 2026 02:30:00 +0200",
+	"Sun, 25 Oct 2026 02:30:00 +0100", "Sun, 15 Jul 2026 08:00:00 -0000", "Sun, 15 Jul 0000 08:00:00 +0000",
+	"Sun, 15 Jul 9999 08:00:00 +0000", "Sun, 15 Jul 2026 08:00:00 +00000", "Sun,15 Jul 2026 08:00:00 +0000",
+	"Sun, 15 Jul 2026 08:00:00 UTC+0", "Sun, 15 Jul 2026 08:00:00 +0 00", "Sun, 1a Jul 2026 08:00:00 +0000",
+	"Sun, 15 Nov 1969 08:00:00 +0000", "Sun, 15 Apc 2026 08:00:00 +0000", "Sun, 15 anF 2026 08:00:00 +0000",
+}
+
+func TestCommonDateSameAsTimeParse(t *testing.T) {
+	for _, s := range []string{"Sun, 01 Mar 2026 08:00:00 +0000", "Sun, 1 Mar 2026 08:00:00 -0130"} {
+		if _, ok := parseCommonDateFast(s); !ok {
+			t.Errorf("parseCommonDateFast(%q) leaves it to time.Parse", s)
+		}
+	}
+	for _, s := range commonDateSeeds {
+		diffCommonDate(t, s)
+	}
+	n := 0
+	for _, raw := range diffInputs(t) {
+		for _, line := range strings.Split(string(raw), "\n") {
+			if v, ok := strings.CutPrefix(line, "Date:"); ok {
+				diffCommonDate(t, strings.TrimSpace(v))
+				n++
+			}
+		}
+	}
+	t.Logf("%d Date values", n)
+}
+
+// FuzzCommonDateSameAsTimeParse checks parseCommonDateFast against
+// time.Parse on arbitrary values.
+func FuzzCommonDateSameAsTimeParse(f *testing.F) {
+	for _, s := range commonDateSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		diffCommonDate(t, s)
 	})
 }

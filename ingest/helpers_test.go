@@ -2,8 +2,10 @@ package ingest
 
 import (
 	"errors"
+	"net/textproto"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -76,4 +78,28 @@ func addressStrings(m *Message) []string {
 		out = append(out, a.Name, a.Address)
 	}
 	return append(out, m.Warnings...)
+}
+
+// TestAutoFieldsStartWithX checks what hasAutoField relies on: the
+// fields autoReason and vendorAuto look up, but for the few it names,
+// start with "X-" in canonical form.
+func TestAutoFieldsStartWithX(t *testing.T) {
+	fields := append([]string{"X-Loop", "X-Precedence", "X-Auto-Response-Suppress",
+		"X-Ms-Exchange-Inbox-Rules-Loop", "X-Ms-Exchange-Generated-Message-Source"}, autoHeaderKeys...)
+	for _, k := range fields {
+		if !strings.HasPrefix(k, "X-") {
+			t.Errorf("%q does not start with X-", k)
+		}
+		if !hasAutoField(textproto.MIMEHeader{k: {"1"}}) {
+			t.Errorf("hasAutoField misses %q", k)
+		}
+	}
+	for _, k := range []string{"Auto-Submitted", "Precedence", "List-Id", "List-Unsubscribe"} {
+		if !hasAutoField(textproto.MIMEHeader{k: {"1"}}) {
+			t.Errorf("hasAutoField misses %q", k)
+		}
+	}
+	if hasAutoField(textproto.MIMEHeader{"From": {"a@b"}, "Return-Path": {"<>"}, "Subject": {"x"}}) {
+		t.Error("hasAutoField finds one in From, Return-Path and Subject")
+	}
 }

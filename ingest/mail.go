@@ -331,19 +331,20 @@ func checkStructure(data []byte, maxField int64, big int) ([]leafPart, error) {
 	var (
 		stack  []string
 		leaves []leafPart
-		open   *leafPart // the leaf part whose body is being read
+		open   leafPart // the leaf part whose body is being read, when isOpen
+		isOpen bool
 	)
 	closeLeaf := func(end int) {
-		if open != nil && end-open.start > big {
+		if isOpen && end-open.start > big {
 			open.end = end
-			leaves = append(leaves, *open)
+			leaves = append(leaves, open)
 		}
-		open = nil
+		isOpen = false
 	}
-	if b := boundaryOf(h.ctype); b != "" {
-		stack = append(stack, b)
+	if h.boundary != "" {
+		stack = append(stack, h.boundary)
 	} else {
-		open = &leafPart{headerEnd: h.blank, start: h.end, cte: h.cte}
+		open, isOpen = leafPart{headerEnd: h.blank, start: h.end, cte: h.cte}, true
 	}
 	parts := 0
 	for pos < len(data) && len(stack) > 0 {
@@ -377,12 +378,12 @@ func checkStructure(data []byte, maxField int64, big int) ([]leafPart, error) {
 			return nil, err
 		}
 		pos = ph.end
-		if b := boundaryOf(ph.ctype); b != "" {
-			if stack = append(stack, b); len(stack) > maxDepth {
+		if ph.boundary != "" {
+			if stack = append(stack, ph.boundary); len(stack) > maxDepth {
 				return nil, errorf(ErrTooComplex, "MIME parts nested more than %d levels deep (line %d)", maxDepth, lineNumber(data, pos))
 			}
 		} else {
-			open = &leafPart{headerEnd: ph.blank, start: ph.end, cte: ph.cte}
+			open, isOpen = leafPart{headerEnd: ph.blank, start: ph.end, cte: ph.cte}, true
 		}
 	}
 	closeLeaf(len(data))
@@ -394,7 +395,7 @@ func checkStructure(data []byte, maxField int64, big int) ([]leafPart, error) {
 type leafPart struct {
 	headerEnd  int    // where the blank line that ends its header starts
 	start, end int    // the body
-	cte        string // its Content-Transfer-Encoding
+	cte        []byte // its Content-Transfer-Encoding, as it stands in the mail
 }
 
 // partMax is the most bytes of one part's body enmime is given: enough
@@ -432,7 +433,7 @@ func shrink(data []byte, leaves []leafPart, max int) []byte {
 		}
 		out = append(out, data[prev:l.headerEnd]...)
 		out = append(out, sizeHeader+": "...)
-		out = strconv.AppendInt(out, decodedSize(l.cte, data[l.start:l.end]), 10)
+		out = strconv.AppendInt(out, decodedSize(string(l.cte), data[l.start:l.end]), 10)
 		out = append(out, "\r\n"...)
 		out = append(out, data[l.headerEnd:keep]...)
 		prev = l.end
@@ -501,27 +502,32 @@ func lineNumber(data []byte, pos int) int {
 
 // header is what scanHeader found of a header section.
 type header struct {
-	end   int    // the position after the blank line that ends it
-	blank int    // where that blank line starts
-	ctype string // the unfolded Content-Type value
-	cte   string // the Content-Transfer-Encoding value
+	end      int    // the position after the blank line that ends it
+	blank    int    // where that blank line starts
+	boundary string // boundaryOf the unfolded Content-Type value
+	cte      []byte // the Content-Transfer-Encoding value, in data
 }
 
 // scanHeader reads a header section starting at pos up to and including
 // the blank line that ends it, and an error wrapping ErrTooLarge when a
 // field (with its continuation lines) is longer than maxField.
+//
+// The Content-Type is unfolded into a buffer on the stack and made a
+// string only when it may be a multipart one (see ctypeBoundary); the
+// Content-Transfer-Encoding is the trimmed value where it stands.
 func scanHeader(data []byte, pos int, maxField int64) (header, error) {
 	var (
 		fieldStart = pos
 		fieldLen   int64
-		ctype      []byte
+		ctypeBuf   [128]byte
+		ctype      = ctypeBuf[:0]
 		inCtype    bool
 		cte        []byte
 	)
 	for pos < len(data) {
 		line, next := lineAt(data, pos)
 		if len(bytes.TrimSpace(line)) == 0 {
-			return header{end: next, blank: pos, ctype: string(ctype), cte: string(cte)}, nil
+			return header{end: next, blank: pos, boundary: ctypeBoundary(ctype), cte: cte}, nil
 		}
 		if line[0] == ' ' || line[0] == '\t' {
 			fieldLen += int64(len(line))
@@ -537,7 +543,7 @@ func scanHeader(data []byte, pos int, maxField int64) (header, error) {
 				ctype = append(ctype[:0], bytes.TrimSpace(value)...)
 			}
 			if bytes.EqualFold(name, []byte("Content-Transfer-Encoding")) && len(value) < 64 {
-				cte = append(cte[:0], bytes.TrimSpace(value)...)
+				cte = bytes.TrimSpace(value)
 			}
 		}
 		if fieldLen > maxField {
@@ -547,7 +553,18 @@ func scanHeader(data []byte, pos int, maxField int64) (header, error) {
 		}
 		pos = next
 	}
-	return header{end: pos, blank: pos, ctype: string(ctype), cte: string(cte)}, nil
+	return header{end: pos, blank: pos, boundary: ctypeBoundary(ctype), cte: cte}, nil
+}
+
+// ctypeBoundary is boundaryOf(string(ctype)), without making the string
+// for a value that starts with ten ASCII bytes other than "multipart/"
+// (in any case), for which boundaryOf is "".
+func ctypeBoundary(ctype []byte) string {
+	if t := bytes.TrimSpace(ctype); len(t) >= len("multipart/") && isASCII(t[:len("multipart/")]) &&
+		!bytes.EqualFold(t[:len("multipart/")], []byte("multipart/")) {
+		return ""
+	}
+	return boundaryOf(string(ctype))
 }
 
 func truncate(s string, n int) string {
@@ -760,11 +777,94 @@ const commonDateLayout = "Mon, 2 Jan 2006 15:04:05 -0700"
 // its layouts in turn: 24 without a day of the week, which cannot match a
 // value that starts with one, and then commonDateLayout.
 func parseCommonDate(v string) (time.Time, bool) {
-	if strings.IndexAny(v, "+-") != len(v)-5 {
+	if indexSign(v) != len(v)-5 {
 		return time.Time{}, false
+	}
+	if t, ok := parseCommonDateFast(v); ok {
+		return t, true
 	}
 	t, err := time.Parse(commonDateLayout, v)
 	return t, err == nil
+}
+
+// indexSign is strings.IndexAny(v, "+-"), without the set that builds.
+func indexSign(v string) int {
+	for i := 0; i < len(v); i++ {
+		if v[i] == '+' || v[i] == '-' {
+			return i
+		}
+	}
+	return -1
+}
+
+// parseCommonDateFast is time.Parse(commonDateLayout, v) for the values
+// of exactly the form "Sun, 01 Mar 2026 08:00:00 +0000" (day of the week
+// and month spelled so, a day of one or two digits, the rest of two or
+// four, every field in its range), with the result time.Parse gives:
+// the time in time.Local when Local has the value's offset at that
+// time, else in a fixed zone without name. ok is false for any other
+// value, which time.Parse then reads.
+func parseCommonDateFast(v string) (time.Time, bool) {
+	if len(v) < 5 || v[3:5] != ", " {
+		return time.Time{}, false
+	}
+	switch v[:3] {
+	case "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun":
+	default:
+		return time.Time{}, false
+	}
+	var day int
+	switch rest := v[5:]; {
+	case len(rest) == len("1 Mar 2026 08:00:00 +0000") && '1' <= rest[0] && rest[0] <= '9':
+		day, v = int(rest[0]-'0'), rest[1:] // a day of one digit, time.Parse's "2"
+	case len(rest) == len("01 Mar 2026 08:00:00 +0000"):
+		d, ok := twoDigits(rest[:2])
+		if !ok || d < 1 {
+			return time.Time{}, false
+		}
+		day, v = d, rest[2:]
+	default:
+		return time.Time{}, false
+	}
+	// v is " Mar 2026 08:00:00 +0000".
+	if v[0] != ' ' || v[4] != ' ' || v[9] != ' ' || v[12] != ':' || v[15] != ':' || v[18] != ' ' || v[19] != '+' && v[19] != '-' {
+		return time.Time{}, false
+	}
+	const months = "JanFebMarAprMayJunJulAugSepOctNovDec"
+	m := strings.Index(months, v[1:4])
+	if m < 0 || m%3 != 0 {
+		return time.Time{}, false
+	}
+	month := time.Month(m/3 + 1)
+	century, ok1 := twoDigits(v[5:7])
+	year, ok2 := twoDigits(v[7:9])
+	hour, ok3 := twoDigits(v[10:12])
+	minute, ok4 := twoDigits(v[13:15])
+	sec, ok5 := twoDigits(v[16:18])
+	zh, ok6 := twoDigits(v[20:22])
+	zm, ok7 := twoDigits(v[22:24])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) || hour > 23 || minute > 59 || sec > 59 || zh > 23 || zm > 59 {
+		return time.Time{}, false
+	}
+	year += century * 100
+	if day > 28 && time.Date(year, month, day, 0, 0, 0, 0, time.UTC).Day() != day {
+		return time.Time{}, false // beyond the month's end: time.Parse says so
+	}
+	offset := (zh*60 + zm) * 60
+	if v[19] == '-' {
+		offset = -offset
+	}
+	t := time.Date(year, month, day, hour, minute, sec, 0, time.UTC).Add(-time.Duration(offset) * time.Second)
+	if _, local := t.In(time.Local).Zone(); local == offset {
+		return t.In(time.Local), true
+	}
+	return t.In(time.FixedZone("", offset)), true
+}
+
+// twoDigits is the value of two decimal digits.
+func twoDigits(s string) (int, bool) {
+	a, b := s[0]-'0', s[1]-'0'
+	return int(a)*10 + int(b), a <= 9 && b <= 9
 }
 
 // ---- body ----
@@ -1049,6 +1149,20 @@ func bodyClean(s string) string {
 // U+001F, U+007F to U+009F, as unicode.IsControl) and no U+FEFF.
 func onlyCRLFControls(s string) bool {
 	for i := 0; i < len(s); i++ {
+		// Eight bytes at a time: only a word with a control byte, a
+		// 0x7F, 0xC2 or 0xEF is looked at byte by byte.
+		for i+8 <= len(s) {
+			const ones, highs = 0x0101010101010101, 0x8080808080808080
+			x := load64(s, i)
+			del, c2, ef := x^0x7F*ones, x^0xC2*ones, x^0xEF*ones
+			if (x-0x20*ones)&^x&highs != 0 || (del-ones)&^del&highs != 0 || (c2-ones)&^c2&highs != 0 || (ef-ones)&^ef&highs != 0 {
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if !controlLead[c] {
 			continue
@@ -1072,6 +1186,14 @@ func onlyCRLFControls(s string) bool {
 		}
 	}
 	return true
+}
+
+// load64 is the little-endian 64-bit word of s at i (one load, as the
+// compiler combines the byte loads).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // controlLead marks the bytes onlyCRLFControls looks at closer: control
@@ -1211,11 +1333,19 @@ func firstValue(h textproto.MIMEHeader, key string) string {
 	return ""
 }
 
+// headerValues is env.GetHeaderValues(key) for a key in canonical form,
+// without the copy when no value has an encoded word.
 func headerValues(env *enmime.Envelope, key string) []string {
 	if env.Root == nil || len(env.Root.Header[key]) == 0 {
 		return nil
 	}
-	return env.GetHeaderValues(key)
+	vv := env.Root.Header[key]
+	for _, v := range vv {
+		if strings.Contains(v, "=?") {
+			return env.GetHeaderValues(key)
+		}
+	}
+	return vv // what enmime's decoding leaves as it is; the callers only read it
 }
 
 // autoHeaders are headers whose presence (with any value but "no" or
@@ -1244,21 +1374,29 @@ var autoSubjectRE = regexp.MustCompile(`(?i)^[\s\[(*]*(?:` +
 	`)`)
 
 // autoSubject is autoSubjectRE.FindString(s). Each of its phrases starts
-// with two ASCII letters, or a letter and a space, that (?i) matches in
-// ASCII upper or lower case only (of the letters whose case folding
-// reaches outside ASCII, 'k' and 's', none starts a phrase), after
-// white space, '[', '(' or '*'; a subject starting otherwise, as most
-// do, is not given to the regular expression.
+// with four ASCII letters or spaces, after white space, '[', '(' or '*';
+// (?i) matches them in ASCII upper or lower case only, but the 's' of
+// "zust" (which also matches U+017F, a byte of which would take the
+// subject to the regular expression). A subject starting otherwise, as
+// most do, is not given to the regular expression.
 func autoSubject(s string) string {
 	i := 0
 	for i < len(s) && strings.IndexByte(" \t\n\f\r[(*", s[i]) >= 0 {
 		i++
 	}
-	if i+1 >= len(s) {
-		return ""
+	if len(s)-i < 4 {
+		return "" // every phrase is longer
 	}
-	switch string([]byte{s[i] | 0x20, s[i+1] | 0x20}) { // lower case, for the letters (and ' ') compared with
-	case "ab", "au", "ou", "i ", "ic", "un", "ni", "ma", "de", "re", "fa", "zu", "be":
+	var w [4]byte
+	for k := range w {
+		c := s[i+k]
+		if c >= utf8.RuneSelf {
+			return autoSubjectRE.FindString(s)
+		}
+		w[k] = c | 0x20 // lower case, for the letters (and ' ') compared with
+	}
+	switch string(w[:]) {
+	case "abwe", "auto", "out ", "i am", "ich ", "unde", "unzu", "nich", "mail", "deli", "retu", "fail", "zust", "bena":
 		return autoSubjectRE.FindString(s)
 	}
 	return ""
@@ -1357,9 +1495,14 @@ func autoReason(env *enmime.Envelope, from addressHeader, subject string, o Opti
 	if loopID == "" {
 		loopID = "antwort"
 	}
-	for _, v := range headerValues(env, "X-Loop") {
-		if strings.EqualFold(strings.TrimSpace(v), loopID) {
-			return "X-Loop: " + loopID + " (our own reply)"
+	// Most mails have none of the fields looked up below but
+	// Return-Path; for them the lookups are skipped.
+	fields := env.Root != nil && hasAutoField(env.Root.Header)
+	if fields {
+		for _, v := range headerValues(env, "X-Loop") {
+			if strings.EqualFold(strings.TrimSpace(v), loopID) {
+				return "X-Loop: " + loopID + " (our own reply)"
+			}
 		}
 	}
 	if len(o.OwnDomains) > 0 {
@@ -1387,6 +1530,29 @@ func autoReason(env *enmime.Envelope, from addressHeader, subject string, o Opti
 			return "Return-Path: <> (bounce)"
 		}
 	}
+	if fields {
+		if r := autoFields(env); r != "" {
+			return r
+		}
+	}
+	if len(from.addrs) == 1 {
+		local, _, _ := strings.Cut(strings.ToLower(from.addrs[0].Address), "@")
+		if local == "mailer-daemon" || local == "postmaster" {
+			return "From: " + from.addrs[0].Address + " (bounce)"
+		}
+	}
+	if m := autoSubject(subject); m != "" {
+		return "subject: " + strings.TrimSpace(strings.TrimLeft(strings.TrimRight(m, " :"), " [(*"))
+	}
+	if !fields {
+		return ""
+	}
+	return vendorAuto(env, o)
+}
+
+// autoFields is the part of autoReason that looks at Auto-Submitted, the
+// autoHeaders, Precedence, List-Id and List-Unsubscribe.
+func autoFields(env *enmime.Envelope) string {
 	if v := strings.TrimSpace(headerValue(env, "Auto-Submitted")); v != "" && !strings.EqualFold(v, "no") {
 		return "Auto-Submitted: " + headerText(v)
 	}
@@ -1407,14 +1573,23 @@ func autoReason(env *enmime.Envelope, from addressHeader, subject string, o Opti
 	if headerValue(env, "List-Unsubscribe") != "" {
 		return "List-Unsubscribe (newsletter or mailing list)"
 	}
-	if len(from.addrs) == 1 {
-		local, _, _ := strings.Cut(strings.ToLower(from.addrs[0].Address), "@")
-		if local == "mailer-daemon" || local == "postmaster" {
-			return "From: " + from.addrs[0].Address + " (bounce)"
+	return ""
+}
+
+// hasAutoField reports whether h may have one of the fields autoReason
+// looks up other than Message-Id and Return-Path: X-Loop, Auto-Submitted,
+// Precedence, List-Id, List-Unsubscribe and, by their "X-" (which
+// TestAutoFieldsStartWithX checks), the autoHeaders and those vendorAuto
+// looks up. Without them, autoReason's lookups find nothing.
+func hasAutoField(h textproto.MIMEHeader) bool {
+	for k := range h {
+		if strings.HasPrefix(k, "X-") {
+			return true
+		}
+		switch k {
+		case "Auto-Submitted", "Precedence", "List-Id", "List-Unsubscribe":
+			return true
 		}
 	}
-	if m := autoSubject(subject); m != "" {
-		return "subject: " + strings.TrimSpace(strings.TrimLeft(strings.TrimRight(m, " :"), " [(*"))
-	}
-	return vendorAuto(env, o)
+	return false
 }

@@ -287,7 +287,8 @@ func readSimpleHeader(data []byte) (h textproto.MIMEHeader, end int, ok bool) {
 	var (
 		fieldsBuf [32]field
 		fields    = fieldsBuf[:0]
-		vals      = make([]byte, 0, 1024)
+		valsBuf   [1024]byte // on the stack; the values are copied into one string below
+		vals      = valsBuf[:0]
 		pos       = 0
 	)
 	closeField := func() {
@@ -568,7 +569,10 @@ func decodeCleanQP(body []byte) ([]byte, bool) {
 		} else {
 			body = nil
 		}
-		t := bytes.TrimRight(line, " \t\r\n")
+		t := line // bytes.TrimRight(line, " \t\r\n"), without the set that builds
+		for len(t) > 0 && (t[len(t)-1] == ' ' || t[len(t)-1] == '\t' || t[len(t)-1] == '\r' || t[len(t)-1] == '\n') {
+			t = t[:len(t)-1]
+		}
 		soft := len(t) > 0 && t[len(t)-1] == '='
 		if soft {
 			t = t[:len(t)-1]

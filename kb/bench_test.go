@@ -30,6 +30,23 @@ var (
 	enGlue = strings.Fields("i want my please how can where is not since when why the a an to for with do does")
 )
 
+// synthKB imports n synthArticles into a knowledge base and opens it
+// read-only, as a batch run does, until the test ends.
+func synthKB(t *testing.T, n int, rng *rand.Rand) ([]Article, *KB) {
+	t.Helper()
+	arts := synthArticles(n, rng)
+	dir := filepath.Join(t.TempDir(), "synth")
+	if _, err := Import(context.Background(), dir, arts, nil); err != nil {
+		t.Fatal(err)
+	}
+	k, err := Open(dir, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { k.Close() })
+	return arts, k
+}
+
 // synthArticles returns n articles, half German, half English, each with a
 // title, five questions, tags and a body of about 80 words.
 func synthArticles(n int, rng *rand.Rand) []Article {

@@ -726,16 +726,17 @@ func TestSelectFirst(t *testing.T) {
 	}
 }
 
-// TestWeighMatchesFullSort: weigh, which sorts only the heaviest terms
-// unless it needs more, selects what a full sort selects, with and without
-// a posting budget that skips terms.
-func TestWeighMatchesFullSort(t *testing.T) {
+// sampleGrams imports the sample KB and returns it, its in-memory index
+// (its index stays locked until the test ends) and the German profile
+// n-grams it has, sorted.
+func sampleGrams(t *testing.T) (*KB, *memIndex, []string) {
+	t.Helper()
 	_, k := importSample(t)
 	idx, unlock, err := k.index()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer unlock()
+	t.Cleanup(unlock)
 	m, err := k.memory(idx)
 	if err != nil {
 		t.Fatal(err)
@@ -745,6 +746,14 @@ func TestWeighMatchesFullSort(t *testing.T) {
 		known = append(known, g)
 	}
 	slices.Sort(known)
+	return k, m, known
+}
+
+// TestWeighMatchesFullSort: weigh, which sorts only the heaviest terms
+// unless it needs more, selects what a full sort selects, with and without
+// a posting budget that skips terms.
+func TestWeighMatchesFullSort(t *testing.T) {
+	k, m, known := sampleGrams(t)
 	ctx := context.Background()
 	for seed := range 20 {
 		tf := map[string]float64{}

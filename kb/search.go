@@ -524,15 +524,22 @@ func (s *searcher) weigh(ctx context.Context, field string, tf *tfTable, which i
 			ko.sort(order[sorted:])
 			k = order[i]
 		}
-		df := dfs[k.i]
-		if i >= s.p.minTerms && postings+df > s.p.maxPostings {
-			continue // a rarer, lighter term may still fit
-		}
-		postings += df
-		e := &all[k.i]
-		out = append(out, qterm{term: e.term, w: k.w, df: df, ref: e.ref})
+		out = s.take(out, all, dfs, k, i, &postings)
 	}
 	return out, nil
+}
+
+// take appends the term of k, the i-th in weigh's order, to out unless
+// its postings would take the sum past the budget (the first minTerms
+// are always taken): a rarer, lighter term after it may still fit.
+func (s *searcher) take(out []qterm, all []tfEntry, dfs []uint64, k weighKey, i int, postings *uint64) []qterm {
+	df := dfs[k.i]
+	if i >= s.p.minTerms && *postings+df > s.p.maxPostings {
+		return out
+	}
+	*postings += df
+	e := &all[k.i]
+	return append(out, qterm{term: e.term, w: k.w, df: df, ref: e.ref})
 }
 
 // weighKey is what weigh sorts a term by: its weight (heaviest first),
@@ -762,15 +769,8 @@ func (s *searcher) weighByWeight(order []weighKey, all []tfEntry, dfs []uint64, 
 			if len(out) == max {
 				break
 			}
-			df := dfs[k.i]
-			if i >= s.p.minTerms && postings+df > s.p.maxPostings {
-				i++
-				continue // a rarer, lighter term may still fit
-			}
+			out = s.take(out, all, dfs, k, i, &postings)
 			i++
-			postings += df
-			e := &all[k.i]
-			out = append(out, qterm{term: e.term, w: k.w, df: df, ref: e.ref})
 		}
 	}
 	return out, true
@@ -968,7 +968,7 @@ func (s *searcher) profile(c *cand, wl, gl []termPart, sizes []partSize) {
 	}
 	c.from, c.n = int32(from), int32(len(per))
 	pw := s.p.profWordShare
-	c.prof = pw*tallyParts(per, s.lw, wl, false) + (1-pw)*tallyParts(per, s.lg, gl, true)
+	c.prof = pw*tallyParts(per, s.lw, wl, ofWords) + (1-pw)*tallyParts(per, s.lg, gl, ofGrams)
 	s.bestPart(c, per)
 }
 
@@ -983,12 +983,12 @@ func (s *searcher) bestPart(c *cand, per []partHits) {
 	top, topBound := -1, 0.0
 	for i := range per {
 		ph := &per[i]
-		if ph.wn == 0 && ph.gn == 0 {
+		if ph.n == [2]int32{} {
 			continue
 		}
 		if ok { // simBound, with the tables at hand
-			sw := b.bound(ph.wcov, int(ph.wn), ph.size.words)
-			sg := b.bound(ph.gcov, int(ph.gn), ph.size.grams)
+			sw := b.bound(ph.cov[ofWords], int(ph.n[ofWords]), ph.size.words)
+			sg := b.bound(ph.cov[ofGrams], int(ph.n[ofGrams]), ph.size.grams)
 			ph.bound = (s.p.wordShare*sw+(1-s.p.wordShare)*sg)*(1+1e-9) + 1e-12
 		} else {
 			ph.bound = s.simBound(ph)
@@ -1059,9 +1059,9 @@ func (b partBounder) bound(cov float64, hits, n int) float64 {
 }
 
 // tallyParts adds the shares of the terms of w in matched (sorted by
-// term, then part) to the parts per that have them (their n-gram tallies
-// when gram), and returns w.coverage(matched), computed alike.
-func tallyParts(per []partHits, w *weights, matched []termPart, gram bool) float64 {
+// term, then part) to the tallies of kind (ofWords or ofGrams) of the parts
+// per that have them, and returns w.coverage(matched), computed alike.
+func tallyParts(per []partHits, w *weights, matched []termPart, kind int) float64 {
 	if w.total == 0 { // no share either
 		return 0
 	}
@@ -1078,14 +1078,8 @@ func tallyParts(per []partHits, w *weights, matched []termPart, gram bool) float
 			continue
 		}
 		last = tp
-		sh := w.share[tp.t]
-		if gram {
-			per[i].gcov += sh
-			per[i].gn++
-		} else {
-			per[i].wcov += sh
-			per[i].wn++
-		}
+		per[i].cov[kind] += w.share[tp.t]
+		per[i].n[kind]++
 	}
 	return got / w.total
 }
@@ -1095,8 +1089,8 @@ func (s *searcher) sim(ph *partHits) float64 {
 	if ph.simDone {
 		return ph.sim
 	}
-	sw := s.sc.coverPrec(ph.wcov, int(ph.wn), ph.size.words, s.p.covExp)
-	sg := s.sc.coverPrec(ph.gcov, int(ph.gn), ph.size.grams, s.p.covExp)
+	sw := s.sc.coverPrec(ph.cov[ofWords], int(ph.n[ofWords]), ph.size.words, s.p.covExp)
+	sg := s.sc.coverPrec(ph.cov[ofGrams], int(ph.n[ofGrams]), ph.size.grams, s.p.covExp)
 	ph.sim, ph.simDone = s.p.wordShare*sw+(1-s.p.wordShare)*sg, true
 	return ph.sim
 }
@@ -1112,8 +1106,8 @@ func (s *searcher) simBound(ph *partHits) float64 {
 	if !(s.p.wordShare >= 0 && s.p.wordShare <= 1) {
 		return math.Inf(1)
 	}
-	sw := s.sc.coverPrecBound(ph.wcov, int(ph.wn), ph.size.words, s.p.covExp)
-	sg := s.sc.coverPrecBound(ph.gcov, int(ph.gn), ph.size.grams, s.p.covExp)
+	sw := s.sc.coverPrecBound(ph.cov[ofWords], int(ph.n[ofWords]), ph.size.words, s.p.covExp)
+	sg := s.sc.coverPrecBound(ph.cov[ofGrams], int(ph.n[ofGrams]), ph.size.grams, s.p.covExp)
 	return (s.p.wordShare*sw+(1-s.p.wordShare)*sg)*(1+1e-9) + 1e-12
 }
 
@@ -1136,7 +1130,7 @@ func (s *searcher) kindsNearBest(c *cand, dst []byte) []byte {
 	kinds := buf[:0]
 	for i := range s.sc.parts[c.from : c.from+c.n] {
 		ph := &s.sc.parts[int(c.from)+i]
-		if ph.wn == 0 && ph.gn == 0 || ph.bound < 0.5*c.best {
+		if ph.n == [2]int32{} || ph.bound < 0.5*c.best {
 			continue // its similarity is at most its bound
 		}
 		k := slices.IndexFunc(kinds, func(kb kindBest) bool { return kb.kind == ph.size.kind })
@@ -1177,7 +1171,7 @@ func (s *searcher) sims(c *cand) (sims []float64, kinds []byte) {
 	}
 	for i := range s.sc.parts[c.from : c.from+c.n] {
 		ph := &s.sc.parts[int(c.from)+i]
-		if ph.wn == 0 && ph.gn == 0 {
+		if ph.n == [2]int32{} {
 			continue
 		}
 		sims = append(sims, s.sim(ph))
@@ -1186,15 +1180,23 @@ func (s *searcher) sims(c *cand) (sims []float64, kinds []byte) {
 	return sims, kinds
 }
 
-// partHits tallies the query terms a profile part has.
+// partHits tallies the query terms a profile part has: per kind of term
+// (ofWords, ofGrams) the summed shares of those it has, and how many.
 type partHits struct {
-	wcov, gcov float64
-	wn, gn     int32
-	size       partSize
-	bound      float64 // simBound
-	sim        float64 // once computed (simDone)
-	simDone    bool
+	cov     [2]float64
+	n       [2]int32
+	size    partSize
+	bound   float64 // simBound
+	sim     float64 // once computed (simDone)
+	simDone bool
 }
+
+// The kinds of profile term a part or document tallies apart: words and
+// character n-grams.
+const (
+	ofWords = iota
+	ofGrams
+)
 
 // coverPrec is cov^e * prec^(1-e), where cov is the weighted share of the
 // query terms a part has and prec the share of the part's n distinct
@@ -1309,15 +1311,15 @@ func boundsHold(p params) bool {
 }
 
 // bestBound returns an upper bound of the similarity of every profile
-// part of a profile document whose query words and n-grams weigh gotW
-// and gotG (summed as tally sums them): a part's coverage (the sum of the
+// part of a profile document whose query words and n-grams weigh got
+// (per kind, summed as tally sums them): a part's coverage (the sum of the
 // shares of its terms, a subset of the document's) is at most the
 // document's, up to rounding, for which the bound leaves a margin far
 // above it (as simBound does); its precision factor is at most 1. For
 // parameters where boundsHold and weights of at least 0.
-func (s *searcher) bestBound(gotW, gotG float64) float64 {
-	bw := s.covBound(s.lw, gotW)
-	bg := s.covBound(s.lg, gotG)
+func (s *searcher) bestBound(got [2]float64) float64 {
+	bw := s.covBound(s.lw, got[ofWords])
+	bg := s.covBound(s.lg, got[ofGrams])
 	return (s.p.wordShare*bw+(1-s.p.wordShare)*bg)*(1+1e-9) + 1e-12
 }
 

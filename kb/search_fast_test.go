@@ -70,21 +70,7 @@ func TestWeighSortsSameAsSortFunc(t *testing.T) {
 // and terms in no document, with postings budgets that cut runs of equal
 // weight and limits that cut the list.
 func TestWeighByWeight(t *testing.T) {
-	_, k := importSample(t)
-	idx, unlock, err := k.index()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unlock()
-	m, err := k.memory(idx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var known []string
-	for g := range m.langs[German].grams {
-		known = append(known, g)
-	}
-	slices.Sort(known)
+	k, m, known := sampleGrams(t)
 	ctx := context.Background()
 	for seed := range 30 {
 		tf := map[string]float64{}
@@ -150,14 +136,14 @@ func TestPartsSameAsSortSlice(t *testing.T) {
 		for range n {
 			ph := partHits{size: partSize{kind: "tgqq"[rng.IntN(4)], words: 1 + rng.IntN(6), grams: 1 + rng.IntN(30)}}
 			if rng.IntN(5) > 0 {
-				ph.wcov, ph.wn = covs[rng.IntN(len(covs))], int32(rng.IntN(4))
-				ph.gcov, ph.gn = covs[rng.IntN(len(covs))], int32(rng.IntN(8))
+				ph.cov[ofWords], ph.n[ofWords] = covs[rng.IntN(len(covs))], int32(rng.IntN(4))
+				ph.cov[ofGrams], ph.n[ofGrams] = covs[rng.IntN(len(covs))], int32(rng.IntN(8))
 			}
 			s.sc.parts = append(s.sc.parts, ph)
 		}
 		for i := range s.sc.parts {
 			ph := &s.sc.parts[i]
-			if ph.wn == 0 && ph.gn == 0 {
+			if ph.n == [2]int32{} {
 				continue
 			}
 			ph.bound = s.simBound(ph)

@@ -1,10 +1,8 @@
 package kb
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -18,16 +16,7 @@ import (
 // which the bounds are not known to hold (every similarity computed).
 func TestSearchSameAsOldLazyBest(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	arts := synthArticles(300, rng)
-	dir := filepath.Join(t.TempDir(), "synth")
-	if _, err := Import(context.Background(), dir, arts, nil); err != nil {
-		t.Fatal(err)
-	}
-	k, err := Open(dir, &Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer k.Close()
+	arts, k := synthKB(t, 300, rng)
 	var qs []Query
 	for i := range 120 {
 		a := arts[rng.IntN(len(arts))]

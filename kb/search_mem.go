@@ -55,11 +55,11 @@ type matchScratch struct {
 
 // tallyDoc is one profile or body document that tally found.
 type tallyDoc struct {
-	art          int32
-	body         bool
-	from, n      int32   // a profile's parts in the searcher's scratch.parts
-	gotW, gotG   float64 // the summed weights of the distinct query words (of a body: body words) and n-grams it has
-	lastW, lastG int32   // the terms last added to gotW and gotG
+	art     int32
+	body    bool
+	from, n int32      // a profile's parts in the searcher's scratch.parts
+	got     [2]float64 // per kind (ofWords, ofGrams) the summed weights of the distinct query terms it has (of a body: body words)
+	last    [2]int32   // per kind the term last added to got
 }
 
 // memLang is the index of one language's fields.
@@ -322,76 +322,49 @@ func (m *memIndex) tally(ctx context.Context, s *searcher, lang string, words, g
 		for i, sz := range sizes {
 			parts[from+i] = partHits{size: sz}
 		}
-		docs = append(docs, tallyDoc{art: art, from: int32(from), n: int32(len(sizes)), lastW: -1, lastG: -1})
+		docs = append(docs, tallyDoc{art: art, from: int32(from), n: int32(len(sizes)), last: [2]int32{-1, -1}})
 		arts = append(arts, art)
 		return int32(len(docs))
 	}
 	lw, lg, lb := s.lw, s.lg, s.lb
 	// The entries of a term are sorted by article: the document of the
 	// last one is looked up once per run of its parts.
-	for ti := range words {
-		ents := words[ti].entries(ml.words)
-		if lw.total == 0 { // no coverage, no shares: the documents only
+	for kind, terms := range [2][]qterm{ofWords: words, ofGrams: grams} {
+		list, lt := ml.words, lw
+		if kind == ofGrams {
+			list, lt = ml.grams, lg
+		}
+		for ti := range terms {
+			ents := terms[ti].entries(list)
+			if lt.total == 0 { // no coverage, no shares: the documents only
+				for _, e := range ents {
+					if art := int32(e >> 16); at[art] == 0 {
+						at[art] = newProfile(art)
+					}
+				}
+				continue
+			}
+			t, w, sh := int32(ti), terms[ti].w, lt.share[ti]
+			var doc *tallyDoc
+			last := int32(-1)
 			for _, e := range ents {
-				if art := int32(e >> 16); at[art] == 0 {
-					at[art] = newProfile(art)
+				if art := int32(e >> 16); art != last {
+					d := at[art]
+					if d == 0 {
+						d = newProfile(art)
+						at[art] = d
+					}
+					doc, last = &docs[d-1], art
+					if doc.last[kind] != t {
+						doc.got[kind] += w
+						doc.last[kind] = t
+					}
 				}
-			}
-			continue
-		}
-		t, w, sh := int32(ti), words[ti].w, lw.share[ti]
-		var doc *tallyDoc
-		last := int32(-1)
-		for _, e := range ents {
-			if art := int32(e >> 16); art != last {
-				d := at[art]
-				if d == 0 {
-					d = newProfile(art)
-					at[art] = d
+				if p := int32(uint16(e)); p < doc.n {
+					ph := &parts[doc.from+p]
+					ph.cov[kind] += sh
+					ph.n[kind]++
 				}
-				doc, last = &docs[d-1], art
-				if doc.lastW != t {
-					doc.gotW += w
-					doc.lastW = t
-				}
-			}
-			if p := int32(uint16(e)); p < doc.n {
-				ph := &parts[doc.from+p]
-				ph.wcov += sh
-				ph.wn++
-			}
-		}
-	}
-	for ti := range grams {
-		ents := grams[ti].entries(ml.grams)
-		if lg.total == 0 {
-			for _, e := range ents {
-				if art := int32(e >> 16); at[art] == 0 {
-					at[art] = newProfile(art)
-				}
-			}
-			continue
-		}
-		t, w, sh := int32(ti), grams[ti].w, lg.share[ti]
-		var doc *tallyDoc
-		last := int32(-1)
-		for _, e := range ents {
-			if art := int32(e >> 16); art != last {
-				d := at[art]
-				if d == 0 {
-					d = newProfile(art)
-					at[art] = d
-				}
-				doc, last = &docs[d-1], art
-				if doc.lastG != t {
-					doc.gotG += w
-					doc.lastG = t
-				}
-			}
-			if p := int32(uint16(e)); p < doc.n {
-				ph := &parts[doc.from+p]
-				ph.gcov += sh
-				ph.gn++
 			}
 		}
 	}
@@ -400,15 +373,15 @@ func (m *memIndex) tally(ctx context.Context, s *searcher, lang string, words, g
 		for _, art := range body[ti].bodyOf(ml.body) {
 			d := bodyAt[art]
 			if d == 0 {
-				docs = append(docs, tallyDoc{art: art, body: true, lastW: -1, lastG: -1})
+				docs = append(docs, tallyDoc{art: art, body: true, last: [2]int32{-1, -1}})
 				arts = append(arts, art)
 				d = int32(len(docs))
 				bodyAt[art] = d
 			}
 			doc := &docs[d-1]
-			if doc.lastW != t {
-				doc.gotW += w
-				doc.lastW = t
+			if doc.last[ofWords] != t {
+				doc.got[ofWords] += w
+				doc.last[ofWords] = t
 			}
 		}
 	}
@@ -430,9 +403,9 @@ func (m *memIndex) tally(ctx context.Context, s *searcher, lang string, words, g
 		quick := slices.Grow(sc.quick[:0], len(docs))[:len(docs)]
 		for i, d := range docs {
 			if d.body {
-				quick[i] = bodyBoost * cov(lb, d.gotW)
+				quick[i] = bodyBoost * cov(lb, d.got[ofWords])
 			} else {
-				quick[i] = (1-gramBoost)*cov(lw, d.gotW) + gramBoost*cov(lg, d.gotG)
+				quick[i] = (1-gramBoost)*cov(lw, d.got[ofWords]) + gramBoost*cov(lg, d.got[ofGrams])
 			}
 		}
 		sc.quick = quick
@@ -459,14 +432,14 @@ func (m *memIndex) tally(ctx context.Context, s *searcher, lang string, words, g
 		}
 		c := &s.sc.cands[*at-1]
 		if d.body {
-			c.body = cov(lb, d.gotW)
+			c.body = cov(lb, d.got[ofWords])
 			continue
 		}
 		s.resolve(c) // a profile document before this one (not expected: one language per article)
 		c.from, c.n = d.from, d.n
-		c.prof = pw*cov(lw, d.gotW) + (1-pw)*cov(lg, d.gotG)
+		c.prof = pw*cov(lw, d.got[ofWords]) + (1-pw)*cov(lg, d.got[ofGrams])
 		if s.lazyBest { // finish computes c.best if it can matter
-			c.lazy, c.bestHi = true, math.Max(c.best, s.bestBound(d.gotW, d.gotG))
+			c.lazy, c.bestHi = true, math.Max(c.best, s.bestBound(d.got))
 			continue
 		}
 		s.bestPart(c, s.sc.parts[d.from:d.from+d.n])

@@ -100,16 +100,7 @@ func TestSearchSameAsOld(t *testing.T) {
 	})
 	t.Run("synthetic", func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(3, 4))
-		arts := synthArticles(400, rng)
-		dir := filepath.Join(t.TempDir(), "synth")
-		if _, err := Import(context.Background(), dir, arts, nil); err != nil {
-			t.Fatal(err)
-		}
-		k, err := Open(dir, &Options{ReadOnly: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer k.Close()
+		arts, k := synthKB(t, 400, rng)
 		for i := range 300 {
 			a := arts[rng.IntN(len(arts))]
 			words := strings.Fields(a.Questions[i%len(a.Questions)] + " " + a.Body)

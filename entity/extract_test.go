@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/antwort-dev/antwort/internal/cputime"
 	"github.com/antwort-dev/antwort/internal/nlp"
 	"github.com/antwort-dev/antwort/internal/testmail"
 )
@@ -590,11 +591,11 @@ func BenchmarkExtractRealistic(b *testing.B) {
 	}
 	b.ResetTimer()
 	i := 0
-	cpu0 := cpuTime(b)
+	cpu0 := cputime.Used(b)
 	for b.Loop() {
 		s := in[i%len(in)]
 		x.Extract(s.From, s.Subject, bodies[i%len(in)], s.Lang, now)
 		i++
 	}
-	b.ReportMetric(float64((cpuTime(b)-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
+	b.ReportMetric(float64((cputime.Used(b)-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
 }

@@ -8,11 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/antwort-dev/antwort/ingest"
+	"github.com/antwort-dev/antwort/internal/cputime"
 )
 
 // benchBatchDir is where bench/batch.sh leaves the demo's knowledge base
@@ -82,15 +81,6 @@ func batchQueries(tb testing.TB, n int) []Query {
 	return qs
 }
 
-// cpuTime returns the user and system CPU time of the process so far.
-func cpuTime(tb testing.TB) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		tb.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // openDemoKB opens the knowledge base bench/batch.sh builds, read-only as
 // a batch run does; it skips when it is not there.
 func openDemoKB(tb testing.TB) *KB {
@@ -125,7 +115,7 @@ func BenchmarkSearchBatch(b *testing.B) {
 		b.Run(impl.name, func(b *testing.B) {
 			i := 0
 			b.ReportAllocs()
-			cpu0 := cpuTime(b)
+			cpu0 := cputime.Used(b)
 			for b.Loop() {
 				if _, err := impl.search(ctx, qs[i%len(qs)]); err != nil {
 					b.Fatal(err)
@@ -134,7 +124,7 @@ func BenchmarkSearchBatch(b *testing.B) {
 			}
 			// The machine is shared: CPU time (of the whole process,
 			// garbage collector included) says more than the wall time.
-			b.ReportMetric(float64((cpuTime(b)-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
+			b.ReportMetric(float64((cputime.Used(b)-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
 		})
 	}
 }

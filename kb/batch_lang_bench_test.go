@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/antwort-dev/antwort/internal/cputime"
 	"github.com/antwort-dev/antwort/internal/nlp"
 )
 
@@ -28,12 +29,12 @@ func BenchmarkSearchBatchLang(b *testing.B) {
 	ctx := context.Background()
 	i := 0
 	b.ReportAllocs()
-	cpu0 := cpuTime(b)
+	cpu0 := cputime.Used(b)
 	for b.Loop() {
 		if _, err := k.Search(ctx, qs[i%len(qs)]); err != nil {
 			b.Fatal(err)
 		}
 		i++
 	}
-	b.ReportMetric(float64((cpuTime(b)-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
+	b.ReportMetric(float64((cputime.Used(b)-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
 }

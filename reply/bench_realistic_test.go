@@ -1,10 +1,10 @@
 package reply
 
 import (
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/antwort-dev/antwort/internal/cputime"
 	"github.com/antwort-dev/antwort/internal/testmail"
 )
 
@@ -54,7 +54,7 @@ func BenchmarkDecideRecentRealistic(b *testing.B) {
 		}
 	}
 	b.ReportAllocs()
-	cpu0 := cpuTime(b)
+	cpu0 := cputime.Used(b)
 	i := 0
 	for b.Loop() {
 		x := in[i%len(in)]
@@ -69,14 +69,5 @@ func BenchmarkDecideRecentRealistic(b *testing.B) {
 	b.StopTimer()
 	// The machine may be shared: CPU time per message (of the whole
 	// process, garbage collector included) says more than the wall time.
-	b.ReportMetric(float64((cpuTime(b)-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
-}
-
-// cpuTime returns the user and system CPU time of the process so far.
-func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64((cputime.Used(b)-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
 }

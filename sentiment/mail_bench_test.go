@@ -1,10 +1,9 @@
 package sentiment_test
 
 import (
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/antwort-dev/antwort/internal/cputime"
 	"github.com/antwort-dev/antwort/internal/testmail"
 	"github.com/antwort-dev/antwort/sentiment"
 )
@@ -21,21 +20,12 @@ func BenchmarkAnalyzeMails(b *testing.B) {
 	}
 	lex.Analyze(in[0]) // the lexicon is built on first use
 	i := 0
-	cpu0 := cpuTime(b)
+	cpu0 := cputime.Used(b)
 	for b.Loop() {
 		lex.Analyze(in[i%len(in)])
 		i++
 	}
-	b.ReportMetric(float64((cpuTime(b)-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
-}
-
-// cpuTime returns the CPU time the process has used.
-func cpuTime(tb testing.TB) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		tb.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64((cputime.Used(b)-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
 }
 
 // BenchmarkAnalyzeBatchMails is BenchmarkAnalyzeMails over the batch
@@ -53,10 +43,10 @@ func BenchmarkAnalyzeBatchMails(b *testing.B) {
 	}
 	lex.Analyze(in[0])
 	i := 0
-	cpu0 := cpuTime(b)
+	cpu0 := cputime.Used(b)
 	for b.Loop() {
 		lex.Analyze(in[i%len(in)])
 		i++
 	}
-	b.ReportMetric(float64((cpuTime(b)-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
+	b.ReportMetric(float64((cputime.Used(b)-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
 }

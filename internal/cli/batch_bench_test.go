@@ -7,12 +7,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/antwort-dev/antwort"
 	"github.com/antwort-dev/antwort/ingest"
+	"github.com/antwort-dev/antwort/internal/cputime"
 	"github.com/antwort-dev/antwort/kb"
 	"github.com/antwort-dev/antwort/models"
 	"github.com/antwort-dev/antwort/reply"
@@ -84,7 +83,7 @@ func BenchmarkBatchGenerated(b *testing.B) {
 	w := bufio.NewWriter(io.Discard)
 	var line []byte
 	b.ReportAllocs()
-	cpu0 := cpuTime(b)
+	cpu0 := cputime.Used(b)
 	n := 0
 	for b.Loop() {
 		it := items[n%len(items)]
@@ -105,14 +104,5 @@ func BenchmarkBatchGenerated(b *testing.B) {
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "mails/s")
 	// The machine is shared: CPU time per mail (of the whole process,
 	// garbage collector included) says more than the wall time.
-	b.ReportMetric(float64((cpuTime(b)-cpu0).Nanoseconds())/float64(n), "cpu-ns/mail")
-}
-
-// cpuTime returns the user and system CPU time of the process so far.
-func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64((cputime.Used(b)-cpu0).Nanoseconds())/float64(n), "cpu-ns/mail")
 }

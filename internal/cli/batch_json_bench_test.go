@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+
+	"github.com/antwort-dev/antwort/internal/cputime"
 )
 
 // BenchmarkAppendBatchRecordGenerated encodes the decision lines of the
@@ -36,7 +38,7 @@ func BenchmarkAppendBatchRecordGenerated(b *testing.B) {
 	var line []byte
 	var err error
 	b.ReportAllocs()
-	cpu0 := cpuTime(b)
+	cpu0 := cputime.Used(b)
 	i := 0
 	for b.Loop() {
 		if line, err = appendBatchRecord(line[:0], recs[i%len(recs)]); err != nil {
@@ -45,5 +47,5 @@ func BenchmarkAppendBatchRecordGenerated(b *testing.B) {
 		i++
 	}
 	b.StopTimer()
-	b.ReportMetric(float64((cpuTime(b)-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
+	b.ReportMetric(float64((cputime.Used(b)-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
 }

@@ -1,10 +1,9 @@
 package nlp_test
 
 import (
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/antwort-dev/antwort/internal/cputime"
 	"github.com/antwort-dev/antwort/internal/nlp"
 	"github.com/antwort-dev/antwort/internal/testmail"
 )
@@ -18,7 +17,7 @@ func BenchmarkMailPath(b *testing.B) {
 	in := testmail.Generated(b)
 	b.ResetTimer()
 	i := 0
-	cpu0 := cpuTime(b)
+	cpu0 := cputime.Used(b)
 	for b.Loop() {
 		s := in[i%len(in)].Text
 		lang := nlp.Detect(s)
@@ -28,14 +27,5 @@ func BenchmarkMailPath(b *testing.B) {
 		nlp.Fold(s)
 		i++
 	}
-	b.ReportMetric(float64((cpuTime(b)-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
-}
-
-// cpuTime returns the CPU time the process has used.
-func cpuTime(tb testing.TB) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		tb.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64((cputime.Used(b)-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
 }
